@@ -1,0 +1,44 @@
+import { EmbedBuilder, InteractionContextType, SlashCommandBuilder } from 'discord.js';
+import type { SlashCommand } from '../src/bot/command';
+import { replyPrivately } from '../src/bot/replies';
+import { HEARTH_COLOUR } from '../src/bot/style';
+
+/** /help: what Hearth does and who can do what, for anyone. */
+export const help = {
+  kind: 'slash',
+  data: new SlashCommandBuilder()
+    .setName('help')
+    .setDescription('What Hearth does and how to use it')
+    .setContexts(InteractionContextType.Guild),
+
+  async execute(interaction) {
+    const embed = new EmbedBuilder()
+      .setColor(HEARTH_COLOUR)
+      .setTitle('Hearth helps this community listen, recognise and show up')
+      .setDescription(
+        'Hearth runs polls, surveys and regular check-ins, lets members thank each other with kudos, ' +
+          'and keeps every answer so leaders can see how the community is doing over weeks and months.',
+      )
+      .addFields(
+        {
+          name: 'Everyone can',
+          value: ['`/help`: this overview'].join('\n'),
+        },
+        {
+          name: 'Leaders can',
+          value: [
+            '`/settings show`: see how Hearth is set up here',
+            '`/settings leader-role`: choose the role whose members count as leaders',
+            '`/settings timezone`: the time zone for schedules and daily limits',
+            '`/settings recognition-channel`: where kudos shout-outs are posted',
+          ].join('\n'),
+        },
+        {
+          name: 'Who is a leader?',
+          value: 'Members with the Manage Server permission, and members with the leader role if one is set.',
+        },
+      )
+      .setFooter({ text: 'Hearth is self-hosted: your server\'s answers stay in its own database.' });
+    await replyPrivately(interaction, { embeds: [embed] });
+  },
+} satisfies SlashCommand;

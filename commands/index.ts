@@ -1,0 +1,6 @@
+import type { Command } from '../src/bot/command';
+import { help } from './help';
+import { settings } from './settings';
+
+/** Every command Hearth offers, in the order `/help` and the deploy script list them. */
+export const commands: readonly Command[] = [help, settings];

@@ -1,0 +1,75 @@
+import { ChannelType, InteractionContextType, PermissionFlagsBits, SlashCommandBuilder } from 'discord.js';
+import type { SlashCommand } from '../src/bot/command';
+import { assertCanPost } from '../src/bot/permissions';
+import { replyPrivately } from '../src/bot/replies';
+import { getSettings, setLeaderRole, setRecognitionChannel, setTimezone } from '../src/settings/service';
+import { searchTimeZones } from '../src/settings/timezones';
+import { renderSaved, renderSettings } from '../src/settings/view';
+
+/** /settings: how Hearth behaves in this server. Leaders only (checked by the router). */
+export const settings = {
+  kind: 'slash',
+  leadersOnly: true,
+  data: new SlashCommandBuilder()
+    .setName('settings')
+    .setDescription('How Hearth works in this server (leaders only)')
+    .setContexts(InteractionContextType.Guild)
+    // Hidden from members by default; a server can widen this, the leader check still applies.
+    .setDefaultMemberPermissions(PermissionFlagsBits.ManageGuild)
+    .addSubcommand((s) => s.setName('show').setDescription('Show the current settings'))
+    .addSubcommand((s) =>
+      s
+        .setName('leader-role')
+        .setDescription('Members with this role count as leaders (leave empty to clear)')
+        .addRoleOption((o) => o.setName('role').setDescription('The leader role')),
+    )
+    .addSubcommand((s) =>
+      s
+        .setName('timezone')
+        .setDescription('The time zone for schedules, daily limits and weekly roundups')
+        .addStringOption((o) =>
+          o.setName('zone').setDescription('An IANA time zone, e.g. Europe/Berlin').setRequired(true).setAutocomplete(true).setMaxLength(64),
+        ),
+    )
+    .addSubcommand((s) =>
+      s
+        .setName('recognition-channel')
+        .setDescription('Where kudos shout-outs and roundups are posted (leave empty to clear)')
+        .addChannelOption((o) =>
+          o.setName('channel').setDescription('A text channel').addChannelTypes(ChannelType.GuildText, ChannelType.GuildAnnouncement),
+        ),
+    ),
+
+  subcommands: {
+    async show(interaction, { db, clock }) {
+      await replyPrivately(interaction, renderSettings(getSettings(db, interaction.guildId), clock.now()));
+    },
+
+    async 'leader-role'(interaction, { db, clock }) {
+      const role = interaction.options.getRole('role');
+      const saved = setLeaderRole(db, interaction.guildId, role?.id ?? null, clock.now());
+      await replyPrivately(interaction, renderSaved(role ? `leader role is now ${role}` : 'leader role cleared', saved, clock.now()));
+    },
+
+    async timezone(interaction, { db, clock }) {
+      const saved = setTimezone(db, interaction.guildId, interaction.options.getString('zone', true), clock.now());
+      await replyPrivately(interaction, renderSaved(`time zone is now ${saved.timezone}`, saved, clock.now()));
+    },
+
+    async 'recognition-channel'(interaction, { db, clock }) {
+      const channel = interaction.options.getChannel('channel');
+      if (channel) assertCanPost(interaction.guild.channels.cache.get(channel.id) ?? channel as never);
+      const saved = setRecognitionChannel(db, interaction.guildId, channel?.id ?? null, clock.now());
+      await replyPrivately(
+        interaction,
+        renderSaved(channel ? `recognition channel is now ${channel}` : 'recognition channel cleared', saved, clock.now()),
+      );
+    },
+  },
+
+  async autocomplete(interaction) {
+    const focused = interaction.options.getFocused(true);
+    if (focused.name !== 'zone') return interaction.respond([]);
+    await interaction.respond(searchTimeZones(focused.value).map((zone) => ({ name: zone, value: zone })));
+  },
+} satisfies SlashCommand;

@@ -1,0 +1,73 @@
+import { Client, Events, GatewayIntentBits, type ClientOptions } from 'discord.js';
+import { commands } from '../commands';
+import type { Clock } from './clock';
+import { systemClock } from './clock';
+import type { Config } from './config';
+import type { AppContext } from './context';
+import { closeDatabase, openDatabase, type Db } from './db/open';
+import type { Logger } from './logger';
+import { createRouter } from './bot/router';
+import { Scheduler } from './scheduler/scheduler';
+
+export interface HearthOptions {
+  config: Config;
+  logger: Logger;
+  clock?: Clock;
+  /** Extra discord.js client options (tests use a login that does not wait between identifies). */
+  clientOptions?: Partial<ClientOptions>;
+}
+
+export interface Hearth {
+  readonly context: AppContext;
+  /** Stops scheduled work, disconnects from Discord and closes the database. Safe to call twice. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Builds the whole bot (the same way for production and for the tests), logs in and resolves
+ * once Discord has sent every server: from then on every old button works and due work runs.
+ */
+export async function startHearth(options: HearthOptions): Promise<Hearth> {
+  const { config, logger } = options;
+  const clock = options.clock ?? systemClock;
+  const db: Db = openDatabase(config.databasePath);
+  logger.info({ database: config.databasePath }, 'database ready');
+
+  const client = new Client({
+    intents: [GatewayIntentBits.Guilds],
+    // Nobody is pinged unless a message says so explicitly (kudos ping their recipient only).
+    allowedMentions: { parse: [] },
+    ...options.clientOptions,
+    rest: { api: config.apiUrl, ...options.clientOptions?.rest },
+  });
+  const scheduler = new Scheduler(clock, logger);
+  const context: AppContext = { config, db, clock, logger, client, scheduler };
+
+  const handleInteraction = createRouter(commands, () => context);
+  client.on(Events.InteractionCreate, (interaction) => void handleInteraction(interaction));
+  client.on(Events.Error, (error) => logger.error({ err: error }, 'discord client error'));
+  client.on(Events.ShardDisconnect, (event, shard) => logger.warn({ code: event.code, shard }, 'gateway disconnected'));
+
+  let stopped = false;
+  const stop = async () => {
+    if (stopped) return;
+    stopped = true;
+    await scheduler.stop();
+    await client.destroy();
+    closeDatabase(db);
+    logger.info('stopped cleanly');
+  };
+
+  try {
+    const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
+    await client.login(config.token);
+    await ready;
+    logger.info({ user: client.user?.tag, guilds: client.guilds.cache.size }, 'connected to Discord');
+    await scheduler.start();
+  } catch (error) {
+    await stop().catch(() => undefined);
+    throw error;
+  }
+
+  return { context, stop };
+}

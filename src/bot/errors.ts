@@ -1,0 +1,75 @@
+import { DiscordAPIError, MessageFlags, type Interaction } from 'discord.js';
+import { randomBytes } from 'node:crypto';
+import type { Logger } from '../logger';
+
+/**
+ * Something the member can fix (bad input, missing role, closed poll). Its message is shown to
+ * them as it is, privately, so it should say what was wrong and how to put it right.
+ */
+export class UserError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UserError';
+  }
+}
+
+// Discord API errors a member or leader can do something about.
+const KNOWN_API_ERRORS: Record<number, string> = {
+  10003: 'That channel no longer exists.',
+  10007: 'That member is no longer in this server.',
+  10008: 'That message has been deleted, so Hearth could not update it.',
+  10011: 'That role no longer exists.',
+  50001: 'Hearth cannot see that channel. Give Hearth\'s role the View Channel permission there.',
+  50013: 'Hearth is missing a permission for that. Check Hearth\'s role in Server Settings -> Roles and the channel\'s permission overrides.',
+};
+
+// The interaction is gone (expired or answered elsewhere): nobody is left to tell.
+const UNANSWERABLE = new Set([10062, 40060]);
+
+export function newReference(): string {
+  return randomBytes(4).toString('hex').toUpperCase();
+}
+
+/** The one place an interaction's failure becomes a message for the member and a log line. */
+export async function reportInteractionError(interaction: Interaction, error: unknown, logger: Logger): Promise<void> {
+  let message: string;
+  if (error instanceof UserError) {
+    message = error.message;
+  } else if (error instanceof DiscordAPIError && typeof error.code === 'number' && UNANSWERABLE.has(error.code)) {
+    logger.warn({ code: error.code, interaction: describe(interaction) }, 'interaction could not be answered');
+    return;
+  } else if (error instanceof DiscordAPIError && typeof error.code === 'number' && KNOWN_API_ERRORS[error.code]) {
+    logger.warn({ code: error.code, path: error.url, interaction: describe(interaction) }, 'discord refused a request');
+    message = KNOWN_API_ERRORS[error.code]!;
+  } else {
+    const reference = newReference();
+    logger.error({ err: error, reference, interaction: describe(interaction) }, 'interaction failed');
+    message = `Something went wrong on Hearth's side, and it has been logged. If it keeps happening, give the bot's host this reference: \`${reference}\`.`;
+  }
+
+  try {
+    if (interaction.isAutocomplete()) {
+      if (!interaction.responded) await interaction.respond([]);
+      return;
+    }
+    if (!interaction.isRepliable()) return;
+    if (interaction.deferred && !interaction.replied && interaction.ephemeral) {
+      await interaction.editReply({ content: message, embeds: [], components: [], files: [] });
+    } else if (interaction.deferred || interaction.replied) {
+      await interaction.followUp({ content: message, flags: MessageFlags.Ephemeral });
+      if (interaction.deferred && !interaction.replied) await interaction.deleteReply().catch(() => undefined);
+    } else {
+      await interaction.reply({ content: message, flags: MessageFlags.Ephemeral });
+    }
+  } catch (replyError) {
+    logger.warn({ err: replyError, interaction: describe(interaction) }, 'could not tell the member about an error');
+  }
+}
+
+/** What an interaction was, for logs: never option values, which may be private answers. */
+export function describe(interaction: Interaction): Record<string, unknown> {
+  const base = { id: interaction.id, guild: interaction.guildId, channel: interaction.channelId };
+  if (interaction.isCommand() || interaction.isAutocomplete()) return { ...base, command: interaction.commandName };
+  if (interaction.isMessageComponent() || interaction.isModalSubmit()) return { ...base, customId: interaction.customId };
+  return base;
+}

@@ -1,0 +1,39 @@
+import { PermissionFlagsBits, PermissionsBitField, type GuildBasedChannel } from 'discord.js';
+import { UserError } from './errors';
+
+const NAMES: [bigint, string][] = [
+  [PermissionFlagsBits.ViewChannel, 'View Channel'],
+  [PermissionFlagsBits.SendMessages, 'Send Messages'],
+  [PermissionFlagsBits.EmbedLinks, 'Embed Links'],
+  [PermissionFlagsBits.AttachFiles, 'Attach Files'],
+  [PermissionFlagsBits.ReadMessageHistory, 'Read Message History'],
+  [PermissionFlagsBits.ManageRoles, 'Manage Roles'],
+];
+
+export const POSTING = [PermissionFlagsBits.ViewChannel, PermissionFlagsBits.SendMessages, PermissionFlagsBits.EmbedLinks];
+
+export function permissionName(bit: bigint): string {
+  return NAMES.find(([b]) => b === bit)?.[1] ?? new PermissionsBitField(bit).toArray().join(', ');
+}
+
+/** The permissions from `needed` that Hearth lacks in a channel (by its cached roles and overrides). */
+export function missingPermissions(channel: GuildBasedChannel, needed: readonly bigint[]): string[] {
+  const me = channel.guild.members.me;
+  const have = me ? channel.permissionsFor(me) : null;
+  return needed.filter((bit) => !have?.has(bit)).map(permissionName);
+}
+
+/** Refuses early, with the fix, instead of failing halfway through posting. */
+export function assertCanPost(channel: GuildBasedChannel, needed: readonly bigint[] = POSTING): void {
+  if (!channel.isTextBased() || channel.isVoiceBased() || channel.isThread()) {
+    throw new UserError(`<#${channel.id}> is not a text channel. Pick a text or announcement channel.`);
+  }
+  const missing = missingPermissions(channel, needed);
+  if (missing.length > 0) {
+    const list = missing.join(', ');
+    throw new UserError(
+      `Hearth cannot post in <#${channel.id}>: it is missing ${missing.length === 1 ? 'the' : 'these'} ${list} permission${missing.length === 1 ? '' : 's'} there. ` +
+        `Give Hearth's role ${list} in that channel (Edit Channel -> Permissions), or pick another channel.`,
+    );
+  }
+}

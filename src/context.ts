@@ -1,0 +1,16 @@
+import type { Client } from 'discord.js';
+import type { Clock } from './clock';
+import type { Config } from './config';
+import type { Db } from './db/open';
+import type { Logger } from './logger';
+import type { Scheduler } from './scheduler/scheduler';
+
+/** What every handler may use: passed explicitly, never imported as a global. */
+export interface AppContext {
+  readonly config: Config;
+  readonly db: Db;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly client: Client;
+  readonly scheduler: Scheduler;
+}

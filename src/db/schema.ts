@@ -1,0 +1,3 @@
+// Every table Hearth stores, gathered for drizzle-kit and the migrator.
+// Each feature owns its tables in its own folder.
+export * from '../settings/schema';

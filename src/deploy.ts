@@ -1,0 +1,91 @@
+import { REST } from '@discordjs/rest';
+import { Routes, type RESTGetAPIApplicationCommandsResult, type RESTPostAPIApplicationCommandsJSONBody } from 'discord-api-types/v10';
+import { existsSync } from 'node:fs';
+import { isDeepStrictEqual } from 'node:util';
+import { pathToFileURL } from 'node:url';
+import { commands } from '../commands';
+import { ConfigError, loadConfig, type Config } from './config';
+
+export interface DeployOptions {
+  config: Pick<Config, 'token' | 'clientId' | 'guildId' | 'apiUrl'>;
+  dryRun?: boolean;
+  print?: (line: string) => void;
+}
+
+export type DeployResult = { target: 'guild' | 'global'; sent: boolean; payload: RESTPostAPIApplicationCommandsJSONBody[] };
+
+export function commandPayload(): RESTPostAPIApplicationCommandsJSONBody[] {
+  return commands.map((command) => command.data.toJSON());
+}
+
+/**
+ * Registers every command with Discord: to one server when DISCORD_GUILD_ID is set (instant, for
+ * development), else globally. Compares with what is registered first and sends nothing when
+ * they already match.
+ */
+export async function deployCommands({ config, dryRun = false, print = console.log }: DeployOptions): Promise<DeployResult> {
+  if (!config.clientId) {
+    throw new ConfigError([
+      'DISCORD_CLIENT_ID is missing: deploying commands needs the application id. It is the Application ID on the General Information page of https://discord.com/developers/applications.',
+    ]);
+  }
+  const payload = commandPayload();
+  const target = config.guildId ? 'guild' : 'global';
+  const where = config.guildId ? `server ${config.guildId}` : 'every server (global commands can take up to an hour to appear)';
+
+  if (dryRun) {
+    print(JSON.stringify(payload, null, 2));
+    print(`Dry run: would register ${payload.length} commands for ${where}. Nothing was sent.`);
+    return { target, sent: false, payload };
+  }
+
+  const rest = new REST({ api: config.apiUrl }).setToken(config.token);
+  const route = config.guildId
+    ? Routes.applicationGuildCommands(config.clientId, config.guildId)
+    : Routes.applicationCommands(config.clientId);
+
+  const current = (await rest.get(route)) as RESTGetAPIApplicationCommandsResult;
+  if (sameCommands(current, payload)) {
+    print(`Commands for ${where} are already up to date (${payload.length}): nothing sent.`);
+    return { target, sent: false, payload };
+  }
+  await rest.put(route, { body: payload });
+  print(`Registered ${payload.length} commands for ${where}:`);
+  for (const command of payload) print(`  /${command.name}${describeOptions(command)}`);
+  return { target, sent: true, payload };
+}
+
+function describeOptions(command: RESTPostAPIApplicationCommandsJSONBody): string {
+  const options = 'options' in command ? (command.options ?? []) : [];
+  return options.length ? ` (${options.map((o) => o.name).join(', ')})` : '';
+}
+
+// Discord echoes back extra fields (ids, versions, defaults); compare only what we send.
+function sameCommands(current: RESTGetAPIApplicationCommandsResult, wanted: RESTPostAPIApplicationCommandsJSONBody[]): boolean {
+  if (current.length !== wanted.length) return false;
+  return wanted.every((command) => {
+    const registered = current.find((c) => c.name === command.name && (c.type ?? 1) === (command.type ?? 1));
+    return registered !== undefined && covers(registered, command);
+  });
+}
+
+function covers(registered: unknown, wanted: unknown): boolean {
+  if (Array.isArray(wanted)) {
+    return Array.isArray(registered) && registered.length === wanted.length && wanted.every((w, i) => covers(registered[i], w));
+  }
+  if (wanted && typeof wanted === 'object') {
+    if (!registered || typeof registered !== 'object') return false;
+    return Object.entries(wanted).every(([key, value]) => value === undefined || covers((registered as Record<string, unknown>)[key], value));
+  }
+  return isDeepStrictEqual(registered, wanted);
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  if (existsSync('.env')) process.loadEnvFile('.env');
+  try {
+    await deployCommands({ config: loadConfig(process.env), dryRun: process.argv.includes('--dry-run') });
+  } catch (error) {
+    console.error(error instanceof Error ? error.message : String(error));
+    process.exit(1);
+  }
+}

@@ -1,0 +1,25 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TestHearth, isEphemeral, textOf } from '../support/harness';
+
+describe('/help', () => {
+  let hearth: TestHearth;
+  beforeAll(async () => {
+    hearth = await TestHearth.start();
+  });
+  afterAll(() => hearth.stop());
+
+  it('tells any member what Hearth does, what members and leaders can do, privately and at once', async () => {
+    const member = hearth.member('newcomer');
+    const { reply, ackMs } = await member.run('help');
+
+    expect(ackMs).toBeLessThan(3000);
+    expect(isEphemeral(reply)).toBe(true);
+    expect(reply.embeds).toHaveLength(1);
+    const text = textOf(reply);
+    expect(text).toContain('listen, recognise and show up');
+    expect(text).toContain('Everyone can');
+    expect(text).toContain('Leaders can');
+    expect(text).toContain('/settings timezone');
+    expect(text).toContain('Manage Server');
+  });
+});

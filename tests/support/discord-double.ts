@@ -1,0 +1,876 @@
+/**
+ * A loopback stand-in for Discord: enough of the REST API and the gateway for the real discord.js
+ * client to log in, receive interactions and answer them, post and edit messages. It keeps what
+ * the bot sent so tests can read it back the way a member would see it.
+ */
+import { EventEmitter } from 'node:events';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { randomBytes } from 'node:crypto';
+import { WebSocketServer, type WebSocket } from 'ws';
+import {
+  ChannelType,
+  GatewayDispatchEvents,
+  GatewayOpcodes,
+  InteractionResponseType,
+  MessageFlags,
+  MessageType,
+  PermissionFlagsBits,
+  type APIAttachment,
+  type APIChannel,
+  type APIEmbed,
+  type APIGuildMember,
+  type APIInteraction,
+  type APIMessage,
+  type APIMessageTopLevelComponent,
+  type APIRole,
+  type APIUser,
+  type RESTPostAPIApplicationCommandsJSONBody,
+} from 'discord-api-types/v10';
+
+export const ALL_PERMISSIONS = Object.values(PermissionFlagsBits).reduce((all, bit) => all | bit, 0n);
+
+export const DEFAULT_EVERYONE_PERMISSIONS =
+  PermissionFlagsBits.ViewChannel |
+  PermissionFlagsBits.SendMessages |
+  PermissionFlagsBits.ReadMessageHistory |
+  PermissionFlagsBits.EmbedLinks |
+  PermissionFlagsBits.AttachFiles |
+  PermissionFlagsBits.UseApplicationCommands |
+  PermissionFlagsBits.AddReactions;
+
+export const BOT_PERMISSIONS =
+  PermissionFlagsBits.ViewChannel |
+  PermissionFlagsBits.SendMessages |
+  PermissionFlagsBits.EmbedLinks |
+  PermissionFlagsBits.AttachFiles |
+  PermissionFlagsBits.ReadMessageHistory |
+  PermissionFlagsBits.ManageRoles;
+
+let snowflakeCounter = 0n;
+/** Real-looking, always increasing ids. */
+export function snowflake(): string {
+  snowflakeCounter = (snowflakeCounter + 1n) & 0xfffn;
+  return (((BigInt(Date.now()) - 1420070400000n) << 22n) | (1n << 17n) | snowflakeCounter).toString();
+}
+
+export interface RoleState {
+  id: string;
+  name: string;
+  permissions: bigint;
+  position: number;
+  managed: boolean;
+}
+
+export interface Overwrite {
+  id: string;
+  type: 0 | 1; // role | member
+  allow: bigint;
+  deny: bigint;
+}
+
+export interface ChannelState {
+  id: string;
+  name: string;
+  type: ChannelType;
+  overwrites: Overwrite[];
+}
+
+export interface UserState {
+  id: string;
+  username: string;
+  bot: boolean;
+}
+
+export interface MemberState {
+  user: UserState;
+  roles: string[];
+  joinedAt: string;
+}
+
+export interface GuildState {
+  id: string;
+  name: string;
+  ownerId: string;
+  roles: Map<string, RoleState>;
+  channels: Map<string, ChannelState>;
+  members: Map<string, MemberState>;
+}
+
+export interface StoredAttachment {
+  id: string;
+  filename: string;
+  contentType: string;
+  data: Buffer;
+}
+
+/** A message as a member would see it, with the bytes of its files. */
+export interface StoredMessage {
+  id: string;
+  channelId: string;
+  guildId: string | null;
+  authorId: string;
+  content: string;
+  embeds: APIEmbed[];
+  components: APIMessageTopLevelComponent[];
+  flags: number;
+  files: StoredAttachment[];
+  /** allowed_mentions as last sent, so tests can check who would have been pinged. */
+  allowedMentions: unknown;
+  createdAt: string;
+  editedAt: string | null;
+  edits: number;
+  interactionId: string | null;
+}
+
+export interface CallbackRecord {
+  type: InteractionResponseType;
+  data: Record<string, unknown> | undefined;
+  at: number;
+}
+
+export interface InteractionRecord {
+  id: string;
+  token: string;
+  payload: APIInteraction;
+  dispatchedAt: number;
+  callback: CallbackRecord | null;
+  /** The reply message (type 4/5), or the source message for component updates (type 6/7). */
+  originalId: string | null;
+  followupIds: string[];
+}
+
+export interface RequestRecord {
+  method: string;
+  path: string;
+  at: number;
+  status: number;
+  body: unknown;
+}
+
+class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+type Route = {
+  method: string;
+  pattern: RegExp;
+  auth: boolean;
+  handle: (match: RegExpMatchArray, body: ParsedBody, url: URL) => unknown;
+};
+
+type ParsedBody = { json: Record<string, unknown> | unknown[] | undefined; files: Map<number, StoredAttachment> };
+
+export class DiscordDouble {
+  readonly token = `${Buffer.from(randomBytes(9)).toString('base64url')}.${randomBytes(4).toString('base64url')}.${randomBytes(20).toString('base64url')}`;
+  readonly botUser: UserState = { id: snowflake(), username: 'Hearth', bot: true };
+  readonly applicationId = this.botUser.id;
+  readonly guilds = new Map<string, GuildState>();
+  readonly users = new Map<string, UserState>();
+  readonly messages = new Map<string, StoredMessage>();
+  readonly interactions = new Map<string, InteractionRecord>();
+  readonly requests: RequestRecord[] = [];
+  readonly registeredCommands = new Map<string, RESTPostAPIApplicationCommandsJSONBody[]>(); // 'global' or guild id
+  /** Requests the double has no route for: a test can assert this stays empty. */
+  readonly unhandled: string[] = [];
+  /** Answer the next requests matching a path with an error, to test failure paths. */
+  readonly failures: { method: string; path: RegExp; status: number; code: number; message: string; times: number }[] = [];
+
+  private readonly events = new EventEmitter();
+  private readonly sessions = new Set<GatewaySession>();
+  private server!: Server;
+  private wss!: WebSocketServer;
+  private port = 0;
+  private readonly routes: Route[] = [];
+
+  static async start(): Promise<DiscordDouble> {
+    const double = new DiscordDouble();
+    await double.listen();
+    return double;
+  }
+
+  private constructor() {
+    this.events.setMaxListeners(0);
+    this.users.set(this.botUser.id, this.botUser);
+    this.defineRoutes();
+  }
+
+  get url(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  /** What DISCORD_API_URL is set to for the bot. */
+  get apiUrl(): string {
+    return `${this.url}/api`;
+  }
+
+  get connectedSessions(): number {
+    return [...this.sessions].filter((s) => s.identified).length;
+  }
+
+  // ---------------------------------------------------------------- world building
+
+  addGuild(name = 'Test Server'): GuildState {
+    const id = snowflake();
+    const owner = this.addUser('owner');
+    const guild: GuildState = { id, name, ownerId: owner.id, roles: new Map(), channels: new Map(), members: new Map() };
+    guild.roles.set(id, { id, name: '@everyone', permissions: DEFAULT_EVERYONE_PERMISSIONS, position: 0, managed: false });
+    const botRole = { id: snowflake(), name: 'Hearth', permissions: BOT_PERMISSIONS, position: 10, managed: true };
+    guild.roles.set(botRole.id, botRole);
+    this.guilds.set(id, guild);
+    this.addMember(guild, owner, []);
+    this.addMember(guild, this.botUser, [botRole.id]);
+    this.addChannel(guild, 'general');
+    return guild;
+  }
+
+  addUser(username: string, bot = false): UserState {
+    const user = { id: snowflake(), username, bot };
+    this.users.set(user.id, user);
+    return user;
+  }
+
+  addMember(guild: GuildState, user: UserState, roles: string[]): MemberState {
+    const member = { user, roles, joinedAt: new Date().toISOString() };
+    guild.members.set(user.id, member);
+    return member;
+  }
+
+  addRole(guild: GuildState, name: string, permissions = 0n, position = 1): RoleState {
+    const role = { id: snowflake(), name, permissions, position, managed: false };
+    guild.roles.set(role.id, role);
+    if (this.connectedSessions > 0) this.dispatch(GatewayDispatchEvents.GuildRoleCreate, { guild_id: guild.id, role: this.rolePayload(role) });
+    return role;
+  }
+
+  addChannel(guild: GuildState, name: string, options: { type?: ChannelType; overwrites?: Overwrite[] } = {}): ChannelState {
+    const channel = { id: snowflake(), name, type: options.type ?? ChannelType.GuildText, overwrites: options.overwrites ?? [] };
+    guild.channels.set(channel.id, channel);
+    if (this.connectedSessions > 0) this.dispatch(GatewayDispatchEvents.ChannelCreate, this.channelPayload(guild, channel));
+    return channel;
+  }
+
+  botRole(guild: GuildState): RoleState {
+    return [...guild.roles.values()].find((r) => r.managed)!;
+  }
+
+  guildOfChannel(channelId: string): GuildState | undefined {
+    return [...this.guilds.values()].find((g) => g.channels.has(channelId));
+  }
+
+  // ---------------------------------------------------------------- permissions, as Discord computes them
+
+  permissionsIn(guild: GuildState, userId: string, channel?: ChannelState): bigint {
+    const member = guild.members.get(userId);
+    if (!member) return 0n;
+    if (userId === guild.ownerId) return ALL_PERMISSIONS;
+    let base = guild.roles.get(guild.id)!.permissions;
+    for (const roleId of member.roles) base |= guild.roles.get(roleId)?.permissions ?? 0n;
+    if (base & PermissionFlagsBits.Administrator) return ALL_PERMISSIONS;
+    if (!channel) return base;
+    let perms = base;
+    const everyone = channel.overwrites.find((o) => o.id === guild.id);
+    if (everyone) perms = (perms & ~everyone.deny) | everyone.allow;
+    let allow = 0n;
+    let deny = 0n;
+    for (const o of channel.overwrites) {
+      if (o.type === 0 && member.roles.includes(o.id)) {
+        allow |= o.allow;
+        deny |= o.deny;
+      }
+    }
+    perms = (perms & ~deny) | allow;
+    const own = channel.overwrites.find((o) => o.type === 1 && o.id === userId);
+    if (own) perms = (perms & ~own.deny) | own.allow;
+    return perms;
+  }
+
+  // ---------------------------------------------------------------- payloads
+
+  userPayload(user: UserState): APIUser {
+    return { id: user.id, username: user.username, discriminator: '0', global_name: user.username, avatar: null, bot: user.bot || undefined };
+  }
+
+  memberPayload(guild: GuildState, member: MemberState, channel?: ChannelState): APIGuildMember & { permissions?: string } {
+    return {
+      user: this.userPayload(member.user),
+      roles: member.roles,
+      joined_at: member.joinedAt,
+      deaf: false,
+      mute: false,
+      flags: 0,
+      nick: null,
+      avatar: null,
+      banner: null,
+      pending: false,
+      ...(channel ? { permissions: this.permissionsIn(guild, member.user.id, channel).toString() } : {}),
+    } as APIGuildMember;
+  }
+
+  rolePayload(role: RoleState): APIRole {
+    return {
+      id: role.id,
+      name: role.name,
+      color: 0,
+      colors: { primary_color: 0, secondary_color: null, tertiary_color: null },
+      hoist: false,
+      icon: null,
+      unicode_emoji: null,
+      position: role.position,
+      permissions: role.permissions.toString(),
+      managed: role.managed,
+      mentionable: false,
+      flags: 0,
+      ...(role.managed ? { tags: { bot_id: this.botUser.id } } : {}),
+    } as APIRole;
+  }
+
+  channelPayload(guild: GuildState, channel: ChannelState): APIChannel {
+    return {
+      id: channel.id,
+      type: channel.type,
+      guild_id: guild.id,
+      name: channel.name,
+      position: 0,
+      permission_overwrites: channel.overwrites.map((o) => ({ id: o.id, type: o.type, allow: o.allow.toString(), deny: o.deny.toString() })),
+      parent_id: null,
+      topic: null,
+      nsfw: false,
+      last_message_id: null,
+      rate_limit_per_user: 0,
+    } as APIChannel;
+  }
+
+  guildCreatePayload(guild: GuildState): Record<string, unknown> {
+    const bot = guild.members.get(this.botUser.id)!;
+    return {
+      id: guild.id,
+      name: guild.name,
+      icon: null,
+      splash: null,
+      discovery_splash: null,
+      owner_id: guild.ownerId,
+      afk_channel_id: null,
+      afk_timeout: 300,
+      verification_level: 0,
+      default_message_notifications: 0,
+      explicit_content_filter: 0,
+      roles: [...guild.roles.values()].map((r) => this.rolePayload(r)),
+      emojis: [],
+      stickers: [],
+      features: [],
+      mfa_level: 0,
+      application_id: null,
+      system_channel_id: null,
+      system_channel_flags: 0,
+      rules_channel_id: null,
+      vanity_url_code: null,
+      description: null,
+      banner: null,
+      premium_tier: 0,
+      preferred_locale: 'en-US',
+      public_updates_channel_id: null,
+      nsfw_level: 0,
+      premium_progress_bar_enabled: false,
+      safety_alerts_channel_id: null,
+      joined_at: bot.joinedAt,
+      large: false,
+      unavailable: false,
+      member_count: guild.members.size,
+      voice_states: [],
+      // Without the privileged members intent Discord sends only the bot's own member.
+      members: [this.memberPayload(guild, bot)],
+      channels: [...guild.channels.values()].map((c) => this.channelPayload(guild, c)),
+      threads: [],
+      presences: [],
+      stage_instances: [],
+      guild_scheduled_events: [],
+      soundboard_sounds: [],
+    };
+  }
+
+  messagePayload(message: StoredMessage): APIMessage {
+    const author = this.users.get(message.authorId) ?? this.botUser;
+    return {
+      id: message.id,
+      channel_id: message.channelId,
+      ...(message.guildId ? { guild_id: message.guildId } : {}),
+      author: this.userPayload(author),
+      content: message.content,
+      timestamp: message.createdAt,
+      edited_timestamp: message.editedAt,
+      tts: false,
+      mention_everyone: false,
+      mentions: [],
+      mention_roles: [],
+      attachments: message.files.map((f) => this.attachmentPayload(f)),
+      embeds: message.embeds,
+      pinned: false,
+      type: message.interactionId ? MessageType.ChatInputCommand : MessageType.Default,
+      flags: message.flags,
+      components: message.components,
+      ...(message.interactionId ? { application_id: this.applicationId, webhook_id: this.applicationId } : {}),
+    } as APIMessage;
+  }
+
+  private attachmentPayload(file: StoredAttachment): APIAttachment {
+    return {
+      id: file.id,
+      filename: file.filename,
+      size: file.data.length,
+      url: `${this.url}/attachments/${file.id}/${file.filename}`,
+      proxy_url: `${this.url}/attachments/${file.id}/${file.filename}`,
+      content_type: file.contentType,
+    };
+  }
+
+  // ---------------------------------------------------------------- reading what the bot did
+
+  channelMessages(channelId: string): StoredMessage[] {
+    return [...this.messages.values()].filter((m) => m.channelId === channelId && !(m.flags & MessageFlags.Ephemeral));
+  }
+
+  /** Resolves when `check` returns something other than undefined; re-checked on every request. */
+  waitFor<T>(check: () => T | undefined, what: string, timeoutMs = 5000): Promise<T> {
+    const first = check();
+    if (first !== undefined) return Promise.resolve(first);
+    return new Promise((resolve, reject) => {
+      const onChange = () => {
+        const value = check();
+        if (value !== undefined) {
+          cleanup();
+          resolve(value);
+        }
+      };
+      const timer = setTimeout(() => {
+        cleanup();
+        reject(new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`));
+      }, timeoutMs);
+      const cleanup = () => {
+        clearTimeout(timer);
+        this.events.off('change', onChange);
+      };
+      this.events.on('change', onChange);
+    });
+  }
+
+  // ---------------------------------------------------------------- driving the bot
+
+  /** Sends a gateway event to every connected bot. */
+  dispatch(event: string, data: unknown): void {
+    for (const session of this.sessions) session.dispatch(event, data);
+  }
+
+  sendInteraction(payload: APIInteraction): InteractionRecord {
+    const record: InteractionRecord = {
+      id: payload.id,
+      token: payload.token,
+      payload,
+      dispatchedAt: performance.now(),
+      callback: null,
+      originalId: null,
+      followupIds: [],
+    };
+    this.interactions.set(payload.id, record);
+    if (this.connectedSessions === 0) throw new Error('No bot is connected to the Discord double.');
+    this.dispatch(GatewayDispatchEvents.InteractionCreate, payload);
+    return record;
+  }
+
+  /** Make the next `times` requests to a path fail the way Discord would. */
+  failNext(method: string, path: RegExp, status: number, code: number, message: string, times = 1): void {
+    this.failures.push({ method, path, status, code, message, times });
+  }
+
+  async close(): Promise<void> {
+    for (const session of this.sessions) session.socket.terminate();
+    this.wss.close();
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  // ---------------------------------------------------------------- HTTP
+
+  private async listen(): Promise<void> {
+    this.server = createServer((req, res) => void this.onRequest(req, res));
+    this.wss = new WebSocketServer({ noServer: true });
+    this.server.on('upgrade', (req, socket, head) => {
+      this.wss.handleUpgrade(req, socket, head, (ws) => this.onSocket(ws));
+    });
+    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
+    this.port = (this.server.address() as AddressInfo).port;
+  }
+
+  private async onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', this.url);
+    const method = req.method ?? 'GET';
+    const path = decodeURIComponent(url.pathname.replace(/^\/api\/v10/, ''));
+    const raw = await readBody(req);
+    const record: RequestRecord = { method, path, at: performance.now(), status: 0, body: undefined };
+    this.requests.push(record);
+    try {
+      const body = await parseBody(req.headers['content-type'], raw);
+      record.body = body.json;
+      const failure = this.failures.find((f) => f.method === method && f.path.test(path) && f.times > 0);
+      if (failure) {
+        failure.times -= 1;
+        throw new HttpError(failure.status, failure.code, failure.message);
+      }
+      const route = this.routes.find((r) => r.method === method && r.pattern.test(path));
+      if (!route) {
+        this.unhandled.push(`${method} ${path}`);
+        throw new HttpError(404, 0, '404: Not Found');
+      }
+      if (route.auth && req.headers.authorization !== `Bot ${this.token}`) throw new HttpError(401, 0, '401: Unauthorized');
+      const result = route.handle(path.match(route.pattern)!, body, url);
+      if (result === undefined) {
+        record.status = 204;
+        res.writeHead(204).end();
+      } else {
+        record.status = 200;
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(result));
+      }
+    } catch (error) {
+      const e = error instanceof HttpError ? error : new HttpError(500, 0, String(error));
+      record.status = e.status;
+      res.writeHead(e.status, { 'content-type': 'application/json' }).end(JSON.stringify({ code: e.code, message: e.message }));
+    } finally {
+      this.events.emit('change');
+    }
+  }
+
+  private route(method: string, pattern: RegExp, handle: Route['handle'], auth = true): void {
+    this.routes.push({ method, pattern, handle, auth });
+  }
+
+  private defineRoutes(): void {
+    this.route('GET', /^\/gateway\/bot$/, () => ({
+      url: `ws://127.0.0.1:${this.port}`,
+      shards: 1,
+      session_start_limit: { total: 1000, remaining: 1000, reset_after: 86_400_000, max_concurrency: 1 },
+    }));
+    this.route('GET', /^\/users\/@me$/, () => this.userPayload(this.botUser));
+
+    // Command registration
+    const commandsRoute = /^\/applications\/(\d+)(?:\/guilds\/(\d+))?\/commands$/;
+    this.route('GET', commandsRoute, (m) => this.withCommandIds(this.registeredCommands.get(m[2] ?? 'global') ?? [], m[2]));
+    this.route('PUT', commandsRoute, (m, body) => {
+      if (m[1] !== this.applicationId) throw new HttpError(403, 50035, 'Invalid application id');
+      const list = body.json as RESTPostAPIApplicationCommandsJSONBody[];
+      this.registeredCommands.set(m[2] ?? 'global', list);
+      return this.withCommandIds(list, m[2]);
+    });
+
+    // Interaction responses (no Authorization header: the token in the path is the credential)
+    this.route('POST', /^\/interactions\/(\d+)\/([^/]+)\/callback$/, (m, body, url) => this.onCallback(m[1]!, m[2]!, body, url), false);
+    const original = /^\/webhooks\/(\d+)\/([^/]+)\/messages\/(@original|\d+)$/;
+    this.route('PATCH', original, (m, body) => this.messagePayload(this.editWebhookMessage(m[2]!, m[3]!, body)), false);
+    this.route('GET', original, (m) => this.messagePayload(this.webhookMessage(m[2]!, m[3]!)), false);
+    this.route('DELETE', original, (m) => {
+      this.messages.delete(this.webhookMessage(m[2]!, m[3]!).id);
+      return undefined;
+    }, false);
+    this.route('POST', /^\/webhooks\/(\d+)\/([^/]+)$/, (m, body) => this.messagePayload(this.followup(m[2]!, body)), false);
+
+    // Channel messages
+    this.route('POST', /^\/channels\/(\d+)\/messages$/, (m, body) => this.messagePayload(this.postMessage(m[1]!, body)));
+    this.route('PATCH', /^\/channels\/(\d+)\/messages\/(\d+)$/, (m, body) => {
+      const message = this.messageIn(m[1]!, m[2]!);
+      this.requirePermissions(m[1]!, PermissionFlagsBits.ViewChannel);
+      return this.messagePayload(this.applyEdit(message, body));
+    });
+    this.route('GET', /^\/channels\/(\d+)\/messages\/(\d+)$/, (m) => {
+      this.requirePermissions(m[1]!, PermissionFlagsBits.ViewChannel | PermissionFlagsBits.ReadMessageHistory);
+      return this.messagePayload(this.messageIn(m[1]!, m[2]!));
+    });
+    this.route('DELETE', /^\/channels\/(\d+)\/messages\/(\d+)$/, (m) => {
+      this.messages.delete(this.messageIn(m[1]!, m[2]!).id);
+      return undefined;
+    });
+
+    // Members and roles
+    this.route('GET', /^\/guilds\/(\d+)\/members\/(\d+)$/, (m) => {
+      const guild = this.guildById(m[1]!);
+      const member = guild.members.get(m[2]!);
+      if (!member) throw new HttpError(404, 10007, 'Unknown Member');
+      return this.memberPayload(guild, member);
+    });
+    this.route('PUT', /^\/guilds\/(\d+)\/members\/(\d+)\/roles\/(\d+)$/, (m) => {
+      const guild = this.guildById(m[1]!);
+      const member = guild.members.get(m[2]!);
+      const role = guild.roles.get(m[3]!);
+      if (!member) throw new HttpError(404, 10007, 'Unknown Member');
+      if (!role) throw new HttpError(404, 10011, 'Unknown Role');
+      const perms = this.permissionsIn(guild, this.botUser.id);
+      const top = Math.max(...guild.members.get(this.botUser.id)!.roles.map((r) => guild.roles.get(r)?.position ?? 0));
+      if (!(perms & PermissionFlagsBits.ManageRoles) || role.position >= top) throw new HttpError(403, 50013, 'Missing Permissions');
+      if (!member.roles.includes(role.id)) member.roles.push(role.id);
+      return undefined;
+    });
+  }
+
+  private withCommandIds(list: RESTPostAPIApplicationCommandsJSONBody[], guildId?: string) {
+    return list.map((c, i) => ({ id: `${this.applicationId.slice(0, -3)}${String(i).padStart(3, '0')}`, application_id: this.applicationId, version: '1', ...(guildId ? { guild_id: guildId } : {}), ...c }));
+  }
+
+  private guildById(id: string): GuildState {
+    const guild = this.guilds.get(id);
+    if (!guild) throw new HttpError(404, 10004, 'Unknown Guild');
+    return guild;
+  }
+
+  private requirePermissions(channelId: string, needed: bigint): void {
+    const guild = this.guildOfChannel(channelId);
+    if (!guild) throw new HttpError(404, 10003, 'Unknown Channel');
+    const perms = this.permissionsIn(guild, this.botUser.id, guild.channels.get(channelId));
+    if (!(perms & PermissionFlagsBits.ViewChannel)) throw new HttpError(403, 50001, 'Missing Access');
+    if ((perms & needed) !== needed) throw new HttpError(403, 50013, 'Missing Permissions');
+  }
+
+  private messageIn(channelId: string, messageId: string): StoredMessage {
+    const message = this.messages.get(messageId);
+    if (!message || message.channelId !== channelId) throw new HttpError(404, 10008, 'Unknown Message');
+    return message;
+  }
+
+  private newMessage(channelId: string, body: ParsedBody, extra: Partial<StoredMessage> = {}): StoredMessage {
+    const json = (body.json ?? {}) as Record<string, unknown>;
+    const guild = this.guildOfChannel(channelId);
+    const message: StoredMessage = {
+      id: snowflake(),
+      channelId,
+      guildId: guild?.id ?? null,
+      authorId: this.botUser.id,
+      content: '',
+      embeds: [],
+      components: [],
+      flags: Number(json.flags ?? 0),
+      files: [],
+      allowedMentions: null,
+      createdAt: new Date().toISOString(),
+      editedAt: null,
+      edits: 0,
+      interactionId: null,
+      ...extra,
+    };
+    this.applyFields(message, body);
+    this.messages.set(message.id, message);
+    return message;
+  }
+
+  private applyFields(message: StoredMessage, body: ParsedBody): void {
+    const json = (body.json ?? {}) as Record<string, unknown>;
+    if ('content' in json) message.content = (json.content as string | null) ?? '';
+    if ('embeds' in json) message.embeds = (json.embeds as APIEmbed[] | null) ?? [];
+    if ('components' in json) message.components = (json.components as APIMessageTopLevelComponent[] | null) ?? [];
+    if ('allowed_mentions' in json) message.allowedMentions = json.allowed_mentions;
+    if ('flags' in json && json.flags !== undefined) {
+      // Ephemeral-ness is fixed at creation; other flags (components v2) may be set.
+      message.flags = (message.flags & MessageFlags.Ephemeral) | (Number(json.flags) & ~MessageFlags.Ephemeral);
+    }
+    if ('attachments' in json || body.files.size > 0) {
+      const keep = ((json.attachments as { id: string | number }[] | undefined) ?? []).map((a) => String(a.id));
+      const kept = 'attachments' in json ? message.files.filter((f) => keep.includes(f.id)) : message.files;
+      const added = [...body.files.entries()].map(([index, file]) => {
+        const described = ((json.attachments as { id: string | number; filename?: string }[] | undefined) ?? []).find((a) => String(a.id) === String(index));
+        return { ...file, filename: described?.filename ?? file.filename };
+      });
+      message.files = [...kept, ...added];
+    }
+  }
+
+  private applyEdit(message: StoredMessage, body: ParsedBody): StoredMessage {
+    this.applyFields(message, body);
+    message.edits += 1;
+    message.editedAt = new Date().toISOString();
+    return message;
+  }
+
+  private postMessage(channelId: string, body: ParsedBody): StoredMessage {
+    const json = (body.json ?? {}) as Record<string, unknown>;
+    let needed = PermissionFlagsBits.ViewChannel | PermissionFlagsBits.SendMessages;
+    if (Array.isArray(json.embeds) && json.embeds.length > 0) needed |= PermissionFlagsBits.EmbedLinks;
+    if (body.files.size > 0) needed |= PermissionFlagsBits.AttachFiles;
+    this.requirePermissions(channelId, needed);
+    if (!json.content && !(json.embeds as unknown[] | undefined)?.length && !(json.components as unknown[] | undefined)?.length && body.files.size === 0) {
+      throw new HttpError(400, 50006, 'Cannot send an empty message');
+    }
+    return this.newMessage(channelId, body);
+  }
+
+  private interactionByToken(token: string): InteractionRecord {
+    const record = [...this.interactions.values()].find((r) => r.token === token);
+    if (!record) throw new HttpError(404, 10015, 'Unknown Webhook');
+    return record;
+  }
+
+  private onCallback(id: string, token: string, body: ParsedBody, url: URL): unknown {
+    const record = this.interactions.get(id);
+    if (!record || record.token !== token) throw new HttpError(404, 10062, 'Unknown interaction');
+    if (record.callback) throw new HttpError(400, 40060, 'Interaction has already been acknowledged.');
+    if (performance.now() - record.dispatchedAt > 3000) throw new HttpError(404, 10062, 'Unknown interaction');
+    const json = body.json as { type: InteractionResponseType; data?: Record<string, unknown> };
+    record.callback = { type: json.type, data: json.data, at: performance.now() };
+    const channelId = record.payload.channel?.id ?? '';
+    const dataBody: ParsedBody = { json: json.data, files: body.files };
+
+    switch (json.type) {
+      case InteractionResponseType.ChannelMessageWithSource:
+        record.originalId = this.newMessage(channelId, dataBody, { interactionId: id }).id;
+        break;
+      case InteractionResponseType.DeferredChannelMessageWithSource:
+        record.originalId = this.newMessage(channelId, { json: { flags: (Number(json.data?.flags ?? 0) | MessageFlags.Loading) }, files: new Map() }, { interactionId: id }).id;
+        break;
+      case InteractionResponseType.UpdateMessage:
+      case InteractionResponseType.DeferredMessageUpdate: {
+        const source = 'message' in record.payload && record.payload.message ? this.messages.get(record.payload.message.id) : undefined;
+        if (!source) throw new HttpError(400, 50035, 'This interaction has no message to update');
+        record.originalId = source.id;
+        if (json.type === InteractionResponseType.UpdateMessage) this.applyEdit(source, dataBody);
+        break;
+      }
+      default:
+        break; // modal (9), autocomplete result (8), pong: nothing to store beyond the callback
+    }
+    if (url.searchParams.get('with_response') === 'true') {
+      const message = record.originalId ? this.messages.get(record.originalId) : undefined;
+      return {
+        interaction: { id, type: record.payload.type, activity_instance_id: null, response_message_id: message?.id ?? null, response_message_loading: false, response_message_ephemeral: Boolean((message?.flags ?? 0) & MessageFlags.Ephemeral) },
+        resource: message ? { type: json.type, message: this.messagePayload(message) } : { type: json.type },
+      };
+    }
+    return undefined;
+  }
+
+  private webhookMessage(token: string, which: string): StoredMessage {
+    const record = this.interactionByToken(token);
+    const id = which === '@original' ? record.originalId : which;
+    const message = id ? this.messages.get(id) : undefined;
+    if (!message) throw new HttpError(404, 10008, 'Unknown Message');
+    return message;
+  }
+
+  private editWebhookMessage(token: string, which: string, body: ParsedBody): StoredMessage {
+    const message = this.webhookMessage(token, which);
+    message.flags &= ~MessageFlags.Loading;
+    return this.applyEdit(message, body);
+  }
+
+  private followup(token: string, body: ParsedBody): StoredMessage {
+    const record = this.interactionByToken(token);
+    if (!record.callback) throw new HttpError(400, 10015, 'Unknown Webhook');
+    const message = this.newMessage(record.payload.channel?.id ?? '', body, { interactionId: record.id });
+    record.followupIds.push(message.id);
+    return message;
+  }
+
+  // ---------------------------------------------------------------- gateway
+
+  private onSocket(socket: WebSocket): void {
+    const session = new GatewaySession(this, socket);
+    this.sessions.add(session);
+    socket.on('close', () => {
+      this.sessions.delete(session);
+      this.events.emit('change');
+    });
+  }
+
+  /** Called by a session once the bot has identified with the right token. */
+  onIdentified(): void {
+    this.events.emit('change');
+  }
+}
+
+class GatewaySession {
+  identified = false;
+  private sequence = 0;
+  private readonly sessionId = randomBytes(16).toString('hex');
+
+  constructor(
+    private readonly double: DiscordDouble,
+    readonly socket: WebSocket,
+  ) {
+    this.send({ op: GatewayOpcodes.Hello, d: { heartbeat_interval: 41_250 } });
+    socket.on('message', (raw) => this.onMessage(JSON.parse(raw.toString()) as { op: number; d: Record<string, unknown> }));
+  }
+
+  private send(payload: Record<string, unknown>): void {
+    this.socket.send(JSON.stringify({ s: null, t: null, ...payload }));
+  }
+
+  dispatch(event: string, data: unknown): void {
+    if (!this.identified) return;
+    this.sequence += 1;
+    this.send({ op: GatewayOpcodes.Dispatch, t: event, s: this.sequence, d: data });
+  }
+
+  private onMessage(message: { op: number; d: Record<string, unknown> }): void {
+    switch (message.op) {
+      case GatewayOpcodes.Heartbeat:
+        this.send({ op: GatewayOpcodes.HeartbeatAck });
+        break;
+      case GatewayOpcodes.Identify: {
+        if (message.d.token !== this.double.token) {
+          this.socket.close(4004, 'Authentication failed.');
+          return;
+        }
+        this.identified = true;
+        const guilds = [...this.double.guilds.values()];
+        this.dispatch(GatewayDispatchEvents.Ready, {
+          v: 10,
+          user: { ...this.double.userPayload(this.double.botUser), verified: true, mfa_enabled: false, flags: 0 },
+          guilds: guilds.map((g) => ({ id: g.id, unavailable: true })),
+          session_id: this.sessionId,
+          resume_gateway_url: `ws://127.0.0.1:${new URL(this.double.url).port}`,
+          application: { id: this.double.applicationId, flags: 0 },
+        });
+        for (const guild of guilds) this.dispatch(GatewayDispatchEvents.GuildCreate, this.double.guildCreatePayload(guild));
+        this.double.onIdentified();
+        break;
+      }
+      case GatewayOpcodes.Resume:
+        this.send({ op: GatewayOpcodes.InvalidSession, d: false });
+        break;
+      default:
+        break; // presence and voice updates: nothing to do
+    }
+  }
+}
+
+function readBody(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+async function parseBody(contentType: string | undefined, raw: Buffer): Promise<ParsedBody> {
+  const files = new Map<number, StoredAttachment>();
+  if (raw.length === 0) return { json: undefined, files };
+  if (contentType?.startsWith('multipart/form-data')) {
+    const form = await new Response(raw, { headers: { 'content-type': contentType } }).formData();
+    let json: ParsedBody['json'];
+    for (const [key, value] of form.entries()) {
+      if (key === 'payload_json') json = JSON.parse(String(value));
+      const match = /^files\[(\d+)\]$/.exec(key);
+      if (match && typeof value !== 'string') {
+        files.set(Number(match[1]), {
+          id: snowflake(),
+          filename: value.name,
+          contentType: value.type || 'application/octet-stream',
+          data: Buffer.from(await value.arrayBuffer()),
+        });
+      }
+    }
+    return { json, files };
+  }
+  return { json: JSON.parse(raw.toString('utf8')), files };
+}
