@@ -310,7 +310,7 @@ export class DiscordDouble {
       banner: null,
       pending: false,
       ...(channel ? { permissions: this.permissionsIn(guild, member.user.id, channel).toString() } : {}),
-    } as APIGuildMember;
+    } as unknown as APIGuildMember;
   }
 
   rolePayload(role: RoleState): APIRole {
@@ -328,7 +328,7 @@ export class DiscordDouble {
       mentionable: false,
       flags: 0,
       ...(role.managed ? { tags: { bot_id: this.botUser.id } } : {}),
-    } as APIRole;
+    } as unknown as APIRole;
   }
 
   channelPayload(guild: GuildState, channel: ChannelState): APIChannel {
@@ -428,6 +428,11 @@ export class DiscordDouble {
       proxy_url: `${this.url}/attachments/${file.id}/${file.filename}`,
       content_type: file.contentType,
     };
+  }
+
+  /** A message that is already in a channel (posted by the bot earlier, say by an older version). */
+  seedMessage(channelId: string, fields: { content?: string; components?: APIMessageTopLevelComponent[] }): StoredMessage {
+    return this.newMessage(channelId, { json: fields, files: new Map() });
   }
 
   // ---------------------------------------------------------------- reading what the bot did

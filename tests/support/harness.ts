@@ -330,6 +330,25 @@ export class TestHearth {
     return this.answer(this.double.sendInteraction(payload as unknown as APIInteraction));
   }
 
+  /** Sends a command Discord knows but Hearth's definitions may not (a stale or removed command). */
+  async rawCommand(member: TestMember, name: string): Promise<Seen> {
+    const payload = {
+      ...this.base(member, InteractionType.ApplicationCommand),
+      data: { id: snowflake(), name, type: ApplicationCommandType.ChatInput, guild_id: member.guild.id, options: [] },
+    };
+    return this.answer(this.double.sendInteraction(payload as unknown as APIInteraction));
+  }
+
+  /** Clicks a button by its raw custom id (e.g. one from an old version of the bot). */
+  async clickCustomId(member: TestMember, message: StoredMessage, customId: string): Promise<Seen> {
+    const payload = {
+      ...this.base(member, InteractionType.MessageComponent, this.channelOf(message)),
+      data: { custom_id: customId, component_type: ComponentType.Button },
+      message: this.double.messagePayload(message),
+    };
+    return this.answer(this.double.sendInteraction(payload as unknown as APIInteraction));
+  }
+
   async autocomplete(member: TestMember, commandLine: string, values: OptionValues, focused: string) {
     const payload = { ...this.base(member, InteractionType.ApplicationCommandAutocomplete), data: this.buildOptions(member, commandLine, values, focused) };
     const record = this.double.sendInteraction(payload as unknown as APIInteraction);

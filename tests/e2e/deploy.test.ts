@@ -1,0 +1,58 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ApplicationCommandOptionType } from 'discord-api-types/v10';
+import { DiscordDouble } from '../support/discord-double';
+import { deployCommands } from '../../src/deploy';
+import { commands } from '../../commands';
+
+describe('npm run deploy-commands', () => {
+  let double: DiscordDouble;
+  beforeAll(async () => {
+    double = await DiscordDouble.start();
+  });
+  afterAll(() => double.close());
+
+  const config = () => ({ token: double.token, clientId: double.applicationId, guildId: undefined as string | undefined, apiUrl: double.apiUrl });
+
+  it('registers every command with its options to one server when DISCORD_GUILD_ID is set', async () => {
+    const guild = double.addGuild('Dev Server');
+    const lines: string[] = [];
+    const result = await deployCommands({ config: { ...config(), guildId: guild.id }, print: (l) => lines.push(l) });
+
+    expect(result).toMatchObject({ target: 'guild', sent: true });
+    const put = double.requests.find((r) => r.method === 'PUT');
+    expect(put?.path).toBe(`/applications/${double.applicationId}/guilds/${guild.id}/commands`);
+    const body = put?.body as { name: string; options?: { name: string; type: number; options?: { name: string }[] }[] }[];
+    expect(body.map((c) => c.name).sort()).toEqual(commands.map((c) => c.data.name).sort());
+    const settings = body.find((c) => c.name === 'settings')!;
+    expect(settings.options?.map((o) => o.name)).toEqual(['show', 'leader-role', 'timezone', 'recognition-channel']);
+    expect(settings.options?.find((o) => o.name === 'timezone')?.options?.[0]).toMatchObject({ name: 'zone', type: ApplicationCommandOptionType.String, autocomplete: true });
+    expect(lines.join('\n')).toContain(`Registered ${commands.length} commands for server ${guild.id}`);
+    expect(lines.join('\n')).toContain('/settings (show, leader-role, timezone, recognition-channel)');
+  });
+
+  it('registers globally without DISCORD_GUILD_ID, and sends nothing when Discord already has the same commands', async () => {
+    const first = await deployCommands({ config: config(), print: () => {} });
+    expect(first).toMatchObject({ target: 'global', sent: true });
+    const puts = double.requests.filter((r) => r.method === 'PUT' && r.path === `/applications/${double.applicationId}/commands`).length;
+
+    const lines: string[] = [];
+    const second = await deployCommands({ config: config(), print: (l) => lines.push(l) });
+    expect(second.sent).toBe(false);
+    expect(lines.join('\n')).toContain('already up to date');
+    expect(double.requests.filter((r) => r.method === 'PUT' && r.path === `/applications/${double.applicationId}/commands`)).toHaveLength(puts);
+  });
+
+  it('prints the payload and sends nothing with --dry-run', async () => {
+    const before = double.requests.length;
+    const lines: string[] = [];
+    const result = await deployCommands({ config: config(), dryRun: true, print: (l) => lines.push(l) });
+    expect(result.sent).toBe(false);
+    expect(JSON.parse(lines[0]!)).toEqual(result.payload);
+    expect(lines[1]).toContain('Dry run');
+    expect(double.requests.length).toBe(before);
+  });
+
+  it('says where to find the application id when DISCORD_CLIENT_ID is missing', async () => {
+    await expect(deployCommands({ config: { ...config(), clientId: undefined }, print: () => {} })).rejects.toThrow(/DISCORD_CLIENT_ID is missing.*Application ID/s);
+  });
+});

@@ -1,0 +1,75 @@
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DiscordDouble } from '../support/discord-double';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+const MAIN = join(ROOT, 'src/main.ts');
+// What `npm start` runs (tsx src/main.ts), but from a folder of the test's own for .env and data.
+const TSX = pathToFileURL(join(ROOT, 'node_modules/tsx/dist/loader.mjs')).href;
+
+/** Runs `npm start`'s entry point as a real process in an empty folder with the given settings. */
+function startProcess(env: Record<string, string>, cwd = mkdtempSync(join(tmpdir(), 'hearth-start-'))) {
+  const child = spawn(process.execPath, ['--import', TSX, MAIN], {
+    cwd,
+    env: { PATH: process.env.PATH ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  const exited = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
+  return { child, exited, output: () => ({ stdout, stderr }), cwd };
+}
+
+async function eventually(check: () => boolean, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`Condition not met within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+describe('starting Hearth', () => {
+  let double: DiscordDouble;
+  beforeAll(async () => {
+    double = await DiscordDouble.start();
+    double.addGuild();
+  });
+  afterAll(() => double.close());
+
+  it('with no DISCORD_TOKEN: says what is missing and where to get it, exits 1, no stack trace', async () => {
+    const run = startProcess({});
+    expect(await run.exited).toBe(1);
+    const { stderr } = run.output();
+    expect(stderr).toContain('DISCORD_TOKEN is missing');
+    expect(stderr).toContain('https://discord.com/developers/applications');
+    expect(stderr).toContain('.env.example');
+    expect(stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('with a malformed setting in .env: names it', async () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'hearth-start-'));
+    writeFileSync(join(cwd, '.env'), 'DISCORD_TOKEN=abc.def.ghi\nLOG_LEVEL=loud\n');
+    const run = startProcess({}, cwd);
+    expect(await run.exited).toBe(1);
+    expect(run.output().stderr).toContain('LOG_LEVEL must be one of');
+  });
+
+  it('with a filled .env: connects, creates the database folder, and shuts down cleanly on SIGTERM', async () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'hearth-start-'));
+    writeFileSync(join(cwd, '.env'), `DISCORD_TOKEN=${double.token}\nDISCORD_API_URL=${double.apiUrl}\nDATABASE_PATH=./nested/data/hearth.sqlite\n`);
+    const run = startProcess({}, cwd);
+    await eventually(() => run.output().stdout.includes('connected to Discord'), 15_000);
+    expect(existsSync(join(cwd, 'nested/data/hearth.sqlite'))).toBe(true);
+    run.child.kill('SIGTERM');
+    expect(await run.exited).toBe(0);
+    const { stdout } = run.output();
+    expect(stdout).toContain('stopped cleanly');
+    expect(stdout).not.toContain(double.token);
+  });
+});

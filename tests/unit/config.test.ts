@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../src/config';
+
+const token = 'MTIzNDU2Nzg5MDEyMzQ1Njc4.GaBcDe.abcdefghijklmnopqrstuvwxyz012345';
+
+function problems(env: Record<string, string>): string[] {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  return [];
+}
+
+describe('config', () => {
+  it('needs only a token and fills in the documented defaults', () => {
+    expect(loadConfig({ DISCORD_TOKEN: token })).toEqual({
+      token,
+      clientId: undefined,
+      guildId: undefined,
+      databasePath: './data/hearth.sqlite',
+      apiUrl: 'https://discord.com/api',
+      logLevel: 'info',
+      logFormat: 'json',
+    });
+  });
+
+  it('reads every setting, treats empty ones as unset and trims a trailing slash from the API URL', () => {
+    const config = loadConfig({
+      DISCORD_TOKEN: token,
+      DISCORD_CLIENT_ID: '123456789012345678',
+      DISCORD_GUILD_ID: '',
+      DATABASE_PATH: '/var/lib/hearth/db.sqlite',
+      DISCORD_API_URL: 'http://127.0.0.1:8080/api/',
+      LOG_LEVEL: 'debug',
+      LOG_FORMAT: 'pretty',
+    });
+    expect(config).toMatchObject({ clientId: '123456789012345678', guildId: undefined, apiUrl: 'http://127.0.0.1:8080/api', logLevel: 'debug', logFormat: 'pretty' });
+    expect(Object.isFrozen(config)).toBe(true);
+  });
+
+  it('names a missing token and says where to get it', () => {
+    const [problem] = problems({});
+    expect(problem).toContain('DISCORD_TOKEN is missing');
+    expect(problem).toContain('Reset Token');
+  });
+
+  it('rejects a token that is not a bot token, ids that are not ids, and unknown log levels, all at once', () => {
+    const found = problems({ DISCORD_TOKEN: 'not a token', DISCORD_CLIENT_ID: 'my-app', DISCORD_GUILD_ID: '12', LOG_LEVEL: 'loud', DISCORD_API_URL: 'discord' });
+    expect(found).toHaveLength(5);
+    expect(found.join('\n')).toMatch(/DISCORD_TOKEN does not look like a bot token/);
+    expect(found.join('\n')).toMatch(/DISCORD_CLIENT_ID must be a Discord id/);
+    expect(found.join('\n')).toMatch(/DISCORD_GUILD_ID must be a Discord id.*Copy Server ID/);
+    expect(found.join('\n')).toMatch(/LOG_LEVEL must be one of/);
+    expect(found.join('\n')).toMatch(/DISCORD_API_URL must be a full URL/);
+  });
+
+  it('puts every problem into one readable message that points at .env.example', () => {
+    try {
+      loadConfig({ LOG_LEVEL: 'loud' });
+      expect.unreachable();
+    } catch (error) {
+      expect((error as Error).message).toMatch(/^Hearth cannot start because of its settings:\n {2}- DISCORD_TOKEN is missing.*\n {2}- LOG_LEVEL/s);
+      expect((error as Error).message).toContain('.env.example');
+    }
+  });
+});

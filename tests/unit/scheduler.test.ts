@@ -1,0 +1,82 @@
+import { pino } from 'pino';
+import { describe, expect, it } from 'vitest';
+import { Scheduler, type DueTask } from '../../src/scheduler/scheduler';
+import { ManualClock } from '../support/harness';
+
+const quiet = pino({ level: 'silent' });
+
+/** A task over a list of stored due times, like a table of timed polls. */
+function storedTimes(times: number[]) {
+  const done: { due: number; ranAt: number }[] = [];
+  const task: DueTask = {
+    name: 'test',
+    nextDueAt: () => (times.length ? Math.min(...times) : null),
+    async runDue(now) {
+      for (const due of times.filter((t) => t <= now)) {
+        done.push({ due, ranAt: now });
+        times.splice(times.indexOf(due), 1);
+      }
+    },
+  };
+  return { task, done, times };
+}
+
+describe('scheduler', () => {
+  it('catches up on work that fell due while stopped, then runs each item at its time and never early', async () => {
+    const clock = new ManualClock(1_000_000);
+    const { task, done } = storedTimes([999_000, 1_005_000, 1_090_000]);
+    const scheduler = new Scheduler(clock, quiet);
+    scheduler.register(task);
+
+    await scheduler.start();
+    expect(done).toEqual([{ due: 999_000, ranAt: 1_000_000 }]);
+
+    await clock.advance(4_999);
+    expect(done).toHaveLength(1);
+    await clock.advance(1);
+    expect(done[1]).toEqual({ due: 1_005_000, ranAt: 1_005_000 });
+
+    await clock.advance(85_000);
+    expect(done[2]).toEqual({ due: 1_090_000, ranAt: 1_090_000 });
+    await scheduler.stop();
+  });
+
+  it('picks up work stored after start when woken, and does nothing after stop', async () => {
+    const clock = new ManualClock(0);
+    const { task, done, times } = storedTimes([]);
+    const scheduler = new Scheduler(clock, quiet);
+    scheduler.register(task);
+    await scheduler.start();
+
+    times.push(30_000);
+    scheduler.wake();
+    await clock.advance(30_000);
+    expect(done).toEqual([{ due: 30_000, ranAt: 30_000 }]);
+
+    await scheduler.stop();
+    times.push(40_000);
+    await clock.advance(60_000);
+    expect(done).toHaveLength(1);
+  });
+
+  it('keeps going when a task fails, and retries it a little later rather than in a tight loop', async () => {
+    const clock = new ManualClock(0);
+    let attempts = 0;
+    const scheduler = new Scheduler(clock, quiet);
+    scheduler.register({
+      name: 'flaky',
+      nextDueAt: () => (attempts < 2 ? 0 : null),
+      async runDue() {
+        attempts += 1;
+        if (attempts === 1) throw new Error('database busy');
+      },
+    });
+    await scheduler.start();
+    expect(attempts).toBe(1);
+    await clock.advance(4_999);
+    expect(attempts).toBe(1);
+    await clock.advance(1);
+    expect(attempts).toBe(2);
+    await scheduler.stop();
+  });
+});
