@@ -22,15 +22,23 @@ export const help = {
       .addFields(
         {
           name: 'Everyone can',
-          value: ['`/help`: this overview'].join('\n'),
+          value: [
+            '`/help`: this overview',
+            'Vote on polls with their buttons; **My vote** shows your choice, **Retract** withdraws it',
+            '`/poll results`, `/poll list`: see polls and their results (hidden results stay hidden until close)',
+            '`/poll close`: close a poll you created',
+          ].join('\n'),
         },
         {
           name: 'Leaders can',
           value: [
+            '`/poll create`: a poll with up to 20 choices, optionally anonymous, hidden until close, timed or limited to a role',
+            '`/poll export`: download a poll as CSV',
             '`/settings show`: see how Hearth is set up here',
             '`/settings leader-role`: choose the role whose members count as leaders',
             '`/settings timezone`: the time zone for schedules and daily limits',
             '`/settings recognition-channel`: where kudos shout-outs are posted',
+            '`/settings polls-by-members`: let every member create polls',
           ].join('\n'),
         },
         {

@@ -2,7 +2,7 @@ import { ChannelType, InteractionContextType, PermissionFlagsBits, SlashCommandB
 import type { SlashCommand } from '../src/bot/command';
 import { assertCanPost } from '../src/bot/permissions';
 import { replyPrivately } from '../src/bot/replies';
-import { getSettings, setLeaderRole, setRecognitionChannel, setTimezone } from '../src/settings/service';
+import { getSettings, setLeaderRole, setPollsByMembers, setRecognitionChannel, setTimezone } from '../src/settings/service';
 import { searchTimeZones } from '../src/settings/timezones';
 import { renderSaved, renderSettings } from '../src/settings/view';
 
@@ -38,6 +38,12 @@ export const settings = {
         .addChannelOption((o) =>
           o.setName('channel').setDescription('A text channel').addChannelTypes(ChannelType.GuildText, ChannelType.GuildAnnouncement),
         ),
+    )
+    .addSubcommand((s) =>
+      s
+        .setName('polls-by-members')
+        .setDescription('Let every member create polls, not only leaders')
+        .addBooleanOption((o) => o.setName('enabled').setDescription('On: anyone may create polls. Off: leaders only.').setRequired(true)),
     ),
 
   subcommands: {
@@ -64,6 +70,12 @@ export const settings = {
         interaction,
         renderSaved(channel ? `recognition channel is now ${channel}` : 'recognition channel cleared', saved, clock.now()),
       );
+    },
+
+    async 'polls-by-members'(interaction, { db, clock }) {
+      const enabled = interaction.options.getBoolean('enabled', true);
+      const saved = setPollsByMembers(db, interaction.guildId, enabled, clock.now());
+      await replyPrivately(interaction, renderSaved(enabled ? 'every member can now create polls' : 'only leaders can create polls now', saved, clock.now()));
     },
   },
 

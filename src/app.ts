@@ -8,6 +8,8 @@ import { closeDatabase, openDatabase, type Db } from './db/open';
 import type { Logger } from './logger';
 import { createRouter } from './bot/router';
 import { Scheduler } from './scheduler/scheduler';
+import { MessageRefresher } from './bot/message-refresher';
+import { pollClosingTask } from './polls/messages';
 
 export interface HearthOptions {
   config: Config;
@@ -41,7 +43,9 @@ export async function startHearth(options: HearthOptions): Promise<Hearth> {
     rest: { api: config.apiUrl, ...options.clientOptions?.rest },
   });
   const scheduler = new Scheduler(clock, logger);
-  const context: AppContext = { config, db, clock, logger, client, scheduler };
+  const refresher = new MessageRefresher(client, clock, logger);
+  const context: AppContext = { config, db, clock, logger, client, scheduler, refresher };
+  scheduler.register(pollClosingTask(context));
 
   const handleInteraction = createRouter(commands, () => context);
   client.on(Events.InteractionCreate, (interaction) => void handleInteraction(interaction));
@@ -53,6 +57,7 @@ export async function startHearth(options: HearthOptions): Promise<Hearth> {
     if (stopped) return;
     stopped = true;
     await scheduler.stop();
+    await refresher.flush();
     await client.destroy();
     closeDatabase(db);
     logger.info('stopped cleanly');

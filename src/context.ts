@@ -4,6 +4,7 @@ import type { Config } from './config';
 import type { Db } from './db/open';
 import type { Logger } from './logger';
 import type { Scheduler } from './scheduler/scheduler';
+import type { MessageRefresher } from './bot/message-refresher';
 
 /** What every handler may use: passed explicitly, never imported as a global. */
 export interface AppContext {
@@ -13,4 +14,6 @@ export interface AppContext {
   readonly logger: Logger;
   readonly client: Client;
   readonly scheduler: Scheduler;
+  /** Coalesced edits of public messages (live poll results). */
+  readonly refresher: MessageRefresher;
 }

@@ -1,12 +1,12 @@
 import { existsSync } from 'node:fs';
-import { ConfigError, loadConfig } from './config';
+import { ConfigError, loadConfig, type Config } from './config';
 import { createLogger } from './logger';
-import { startHearth } from './app';
+import { startHearth, type Hearth } from './app';
 
 // Settings come from the environment, topped up from .env in the current folder if there is one.
 if (existsSync('.env')) process.loadEnvFile('.env');
 
-let config;
+let config: Config;
 try {
   config = loadConfig(process.env);
 } catch (error) {
@@ -17,43 +17,48 @@ try {
 
 const logger = createLogger(config);
 const FORCED_EXIT_MS = 10_000;
+let hearth: Hearth | null = null;
+let stopping = false;
 
-try {
-  const hearth = await startHearth({ config, logger });
-
-  let stopping = false;
-  const shutdown = (signal: NodeJS.Signals) => {
-    if (stopping) {
-      logger.warn({ signal }, 'second signal: exiting now');
-      process.exit(1);
-    }
-    stopping = true;
-    logger.info({ signal }, 'shutting down');
-    setTimeout(() => {
-      logger.error('shutdown took longer than 10 s: exiting anyway');
-      process.exit(1);
-    }, FORCED_EXIT_MS).unref();
-    hearth.stop().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        logger.error({ err: error }, 'shutdown failed');
-        process.exit(1);
-      },
-    );
-  };
-  process.on('SIGINT', shutdown);
-  process.on('SIGTERM', shutdown);
-} catch (error) {
-  logger.fatal({ err: error }, 'Hearth could not start');
-  console.error(`Hearth could not start: ${startupHint(error)}`);
-  process.exit(1);
+// Installed before connecting, so a signal during start-up is honoured too.
+function shutdown(signal: NodeJS.Signals): void {
+  if (stopping) {
+    logger.warn({ signal }, 'second signal: exiting now');
+    process.exit(1);
+  }
+  stopping = true;
+  logger.info({ signal }, 'shutting down');
+  setTimeout(() => {
+    logger.error('shutdown took longer than 10 s: exiting anyway');
+    process.exit(1);
+  }, FORCED_EXIT_MS).unref();
+  if (hearth) void stopAndExit(hearth);
 }
 
-function startupHint(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
-  if (/TokenInvalid|invalid token|401/i.test(message)) {
-    return 'Discord refused DISCORD_TOKEN. Copy a fresh token from https://discord.com/developers/applications -> your application -> Bot -> Reset Token.';
+async function stopAndExit(running: Hearth): Promise<never> {
+  try {
+    await running.stop();
+    process.exit(0);
+  } catch (error) {
+    logger.error({ err: error }, 'shutdown failed');
+    process.exit(1);
   }
-  if (/disallowed intents/i.test(message)) return message;
-  return message;
+}
+
+process.on('SIGINT', shutdown);
+process.on('SIGTERM', shutdown);
+process.on('unhandledRejection', (error) => logger.error({ err: error }, 'unhandled rejection'));
+
+try {
+  hearth = await startHearth({ config, logger });
+  if (stopping) await stopAndExit(hearth);
+} catch (error) {
+  logger.fatal({ err: error }, 'Hearth could not start');
+  const message = error instanceof Error ? error.message : String(error);
+  console.error(
+    /TokenInvalid|invalid token|401/i.test(message)
+      ? 'Hearth could not start: Discord refused DISCORD_TOKEN. Copy a fresh token from https://discord.com/developers/applications -> your application -> Bot -> Reset Token.'
+      : `Hearth could not start: ${message}`,
+  );
+  process.exit(1);
 }

@@ -1,3 +1,4 @@
 // Every table Hearth stores, gathered for drizzle-kit and the migrator.
 // Each feature owns its tables in its own folder.
 export * from '../settings/schema';
+export * from '../polls/schema';

@@ -6,5 +6,7 @@ export const guildSettings = sqliteTable('guild_settings', {
   leaderRoleId: text('leader_role_id'),
   timezone: text('timezone').notNull().default('UTC'),
   recognitionChannelId: text('recognition_channel_id'),
+  /** When on, any member may create polls, not only leaders. */
+  pollsByMembers: integer('polls_by_members', { mode: 'boolean' }).notNull().default(false),
   updatedAt: integer('updated_at').notNull(),
 });

@@ -27,3 +27,7 @@ export function setLeaderRole(db: Db, guildId: string, roleId: string | null, no
 export function setRecognitionChannel(db: Db, guildId: string, channelId: string | null, now: number): GuildSettings {
   return writeSettings(db, guildId, { recognitionChannelId: channelId }, now);
 }
+
+export function setPollsByMembers(db: Db, guildId: string, enabled: boolean, now: number): GuildSettings {
+  return writeSettings(db, guildId, { pollsByMembers: enabled }, now);
+}

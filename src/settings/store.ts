@@ -7,6 +7,7 @@ export type GuildSettings = {
   leaderRoleId: string | null;
   timezone: string;
   recognitionChannelId: string | null;
+  pollsByMembers: boolean;
 };
 
 type Changes = Partial<Omit<GuildSettings, 'guildId'>>;
@@ -18,6 +19,7 @@ export function readSettings(db: Db, guildId: string): GuildSettings {
     leaderRoleId: row?.leaderRoleId ?? null,
     timezone: row?.timezone ?? 'UTC',
     recognitionChannelId: row?.recognitionChannelId ?? null,
+    pollsByMembers: row?.pollsByMembers ?? false,
   };
 }
 

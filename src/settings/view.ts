@@ -21,6 +21,7 @@ export function renderSettings(settings: GuildSettings, now: number): { embeds: 
           ? `<#${settings.recognitionChannelId}>`
           : 'None: kudos shout-outs are posted where they are given',
       },
+      { name: 'Who can create polls', value: settings.pollsByMembers ? 'Every member' : 'Leaders only' },
     );
   return { embeds: [embed] };
 }

@@ -227,6 +227,7 @@ export class DiscordDouble {
     this.addMember(guild, owner, []);
     this.addMember(guild, this.botUser, [botRole.id]);
     this.addChannel(guild, 'general');
+    if (this.connectedSessions > 0) this.dispatch(GatewayDispatchEvents.GuildCreate, this.guildCreatePayload(guild));
     return guild;
   }
 

@@ -81,6 +81,15 @@ export async function settle(rounds = 5): Promise<void> {
   for (let i = 0; i < rounds; i++) await new Promise((resolve) => setImmediate(resolve));
 }
 
+/** Waits until `check` holds, looking every few milliseconds (for state outside the double). */
+export async function eventually(check: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
 export type OptionValues = Record<string, string | number | boolean | { id: string }>;
 
 export interface Seen {
@@ -224,6 +233,12 @@ export class TestHearth {
     return new TestMember(this, this.guild, this.double.addMember(this.guild, user, options.roles ?? []));
   }
 
+  /** A member of another server the bot is in. */
+  memberOf(guild: GuildState, name: string): TestMember {
+    const user = this.double.addUser(name);
+    return new TestMember(this, guild, this.double.addMember(guild, user, []));
+  }
+
   /** A member whose role grants Manage Server. */
   leader(name = 'leader'): TestMember {
     let role = [...this.guild.roles.values()].find((r) => r.name === 'Moderators');
@@ -238,8 +253,9 @@ export class TestHearth {
 
   // ------------------------------------------------------------ interactions
 
-  private base(member: TestMember, type: InteractionType, channel: ChannelState = this.general) {
+  private base(member: TestMember, type: InteractionType, where?: ChannelState) {
     const guild = member.guild;
+    const channel = where ?? (guild === this.guild ? this.general : [...guild.channels.values()][0]!);
     return {
       id: snowflake(),
       application_id: this.double.applicationId,

@@ -1,0 +1,199 @@
+import {
+  AttachmentBuilder,
+  ChannelType,
+  InteractionContextType,
+  MessageFlags,
+  PermissionFlagsBits,
+  SlashCommandBuilder,
+  type ChatInputCommandInteraction,
+  type GuildTextBasedChannel,
+} from 'discord.js';
+import { onButton, type SlashCommand } from '../src/bot/command';
+import { UserError } from '../src/bot/errors';
+import { assertLeader, isLeader } from '../src/bot/leaders';
+import { assertCanPost } from '../src/bot/permissions';
+import { replyPrivately } from '../src/bot/replies';
+import { toCsv } from '../src/csv';
+import { pollIds } from '../src/polls/custom-ids';
+import { postPollMessage, refreshPollMessage, showFinalResults } from '../src/polls/messages';
+import {
+  POLL_LIMITS,
+  attachPollMessage,
+  closePoll,
+  createPoll,
+  discardPoll,
+  exportPoll,
+  myVote,
+  namedVotes,
+  pollSuggestions,
+  pollsForList,
+  recordVote,
+  retractVote,
+  validatePoll,
+  visibleResults,
+  type Voter,
+} from '../src/polls/service';
+import { renderMyVote, renderPollList, renderResults, renderRetracted, renderVoteReceipt } from '../src/polls/view';
+import { getSettings } from '../src/settings/service';
+
+const messageUrl = (guildId: string, channelId: string, messageId: string | null) =>
+  messageId ? `https://discord.com/channels/${guildId}/${channelId}/${messageId}` : null;
+
+function voterOf(interaction: { guildId: string; user: { id: string }; member: { roles: { cache: Map<string, unknown> } } }): Voter {
+  return { guildId: interaction.guildId, memberId: interaction.user.id, roleIds: [...interaction.member.roles.cache.keys()] };
+}
+
+function pollOption(interaction: ChatInputCommandInteraction<'cached'>): number {
+  return interaction.options.getInteger('poll', true);
+}
+
+/** /poll: polls with real anonymity, hidden results, timers, role limits, charts and export. */
+export const poll = {
+  kind: 'slash',
+  data: new SlashCommandBuilder()
+    .setName('poll')
+    .setDescription('Ask the community a question')
+    .setContexts(InteractionContextType.Guild)
+    .addSubcommand((s) =>
+      s
+        .setName('create')
+        .setDescription('Post a new poll')
+        .addStringOption((o) => o.setName('question').setDescription('What are you asking?').setRequired(true).setMaxLength(POLL_LIMITS.questionLength))
+        .addStringOption((o) => o.setName('choices').setDescription('2 to 20 choices separated by |, e.g. Yes | No | Maybe').setRequired(true).setMaxLength(1700))
+        .addBooleanOption((o) => o.setName('multi').setDescription('Members may pick several choices'))
+        .addIntegerOption((o) => o.setName('max-choices').setDescription('With multi: the most choices one member may pick').setMinValue(1).setMaxValue(POLL_LIMITS.maxChoices))
+        .addBooleanOption((o) => o.setName('anonymous').setDescription('No one, leaders included, can ever see who voted what'))
+        .addBooleanOption((o) => o.setName('hide-results').setDescription('Hide the counts until the poll closes'))
+        .addStringOption((o) => o.setName('closes-in').setDescription('Close automatically after e.g. 30m, 2h, 3d, 1w, 1d12h (1 minute to 60 days)').setMaxLength(20))
+        .addRoleOption((o) => o.setName('role').setDescription('Only members with this role may vote'))
+        .addChannelOption((o) => o.setName('channel').setDescription('Where to post it (default: here)').addChannelTypes(ChannelType.GuildText, ChannelType.GuildAnnouncement)),
+    )
+    .addSubcommand((s) =>
+      s
+        .setName('close')
+        .setDescription('Close a poll now (its creator or a leader)')
+        .addIntegerOption((o) => o.setName('poll').setDescription('The poll').setRequired(true).setAutocomplete(true)),
+    )
+    .addSubcommand((s) =>
+      s
+        .setName('results')
+        .setDescription('See a poll\'s results, privately')
+        .addIntegerOption((o) => o.setName('poll').setDescription('The poll').setRequired(true).setAutocomplete(true)),
+    )
+    .addSubcommand((s) =>
+      s
+        .setName('list')
+        .setDescription('List this server\'s polls')
+        .addStringOption((o) =>
+          o.setName('status').setDescription('Which polls (default: open)').addChoices({ name: 'open', value: 'open' }, { name: 'closed', value: 'closed' }, { name: 'all', value: 'all' }),
+        ),
+    )
+    .addSubcommand((s) =>
+      s
+        .setName('export')
+        .setDescription('Download a poll as CSV (leaders)')
+        .addIntegerOption((o) => o.setName('poll').setDescription('The poll').setRequired(true).setAutocomplete(true)),
+    ),
+
+  subcommands: {
+    async create(interaction, ctx) {
+      const { db, clock } = ctx;
+      if (!getSettings(db, interaction.guildId).pollsByMembers) {
+        assertLeader(db, interaction, 'create polls here (a leader can let every member create them with `/settings polls-by-members`)');
+      }
+      const valid = validatePoll({
+        question: interaction.options.getString('question', true),
+        choices: interaction.options.getString('choices', true),
+        multi: interaction.options.getBoolean('multi') ?? false,
+        maxChoices: interaction.options.getInteger('max-choices'),
+        anonymous: interaction.options.getBoolean('anonymous') ?? false,
+        hideResults: interaction.options.getBoolean('hide-results') ?? false,
+        closesIn: interaction.options.getString('closes-in'),
+        roleId: interaction.options.getRole('role')?.id ?? null,
+      });
+      if (valid.roleId === interaction.guildId) valid.roleId = null; // @everyone: no limit at all
+      const chosen = interaction.options.getChannel('channel');
+      const channel = (chosen ? interaction.guild.channels.cache.get(chosen.id) : interaction.channel) as GuildTextBasedChannel | null;
+      if (!channel) throw new UserError('Hearth cannot find that channel. Pick a text channel from the list.');
+      assertCanPost(channel);
+      if (!channel.permissionsFor(interaction.member).has([PermissionFlagsBits.ViewChannel, PermissionFlagsBits.SendMessages])) {
+        throw new UserError(`You cannot post in <#${channel.id}> yourself, so Hearth will not post there for you. Pick a channel you can write in.`);
+      }
+
+      await interaction.deferReply({ flags: MessageFlags.Ephemeral });
+      const created = createPoll(db, { guildId: interaction.guildId, channelId: channel.id, creatorId: interaction.user.id }, valid, clock.now());
+      const pollId = created.id;
+      let messageId: string;
+      try {
+        messageId = (await postPollMessage(ctx, channel, created)).id;
+      } catch (error) {
+        discardPoll(db, pollId); // nobody saw it: leave no half-made poll behind
+        throw error;
+      }
+      attachPollMessage(db, pollId, messageId);
+      if (valid.durationMs !== null) ctx.scheduler.wake();
+      await interaction.editReply(`Poll #${pollId} is up in <#${channel.id}>: ${messageUrl(interaction.guildId, channel.id, messageId)}`);
+    },
+
+    async close(interaction, ctx) {
+      await interaction.deferReply({ flags: MessageFlags.Ephemeral });
+      const summary = closePoll(
+        ctx.db,
+        { guildId: interaction.guildId, memberId: interaction.user.id, isLeader: isLeader(ctx.db, interaction) },
+        pollOption(interaction),
+        ctx.clock.now(),
+      );
+      await showFinalResults(ctx, summary);
+      const url = messageUrl(interaction.guildId, summary.poll.channelId, summary.poll.messageId);
+      await interaction.editReply(`Poll #${summary.poll.id} is closed and its final results are on the poll${url ? `: ${url}` : '.'}`);
+    },
+
+    async results(interaction, { db, clock }) {
+      const summary = visibleResults(db, interaction.guildId, pollOption(interaction), clock.now());
+      const { poll: p } = summary;
+      await replyPrivately(interaction, renderResults(summary, namedVotes(db, p), clock.now(), messageUrl(p.guildId, p.channelId, p.messageId)));
+    },
+
+    async list(interaction, { db, clock }) {
+      const status = (interaction.options.getString('status') ?? 'open') as 'open' | 'closed' | 'all';
+      const list = pollsForList(db, interaction.guildId, status);
+      const withUrls = { ...list, polls: list.polls.map((p) => ({ ...p, url: messageUrl(p.guildId, p.channelId, p.messageId) })) };
+      await replyPrivately(interaction, renderPollList(withUrls, status, clock.now()));
+    },
+
+    async export(interaction, { db, clock }) {
+      assertLeader(db, interaction, 'export polls');
+      const { filename, rows } = exportPoll(db, interaction.guildId, pollOption(interaction), clock.now());
+      await replyPrivately(interaction, {
+        content: `Here is ${filename}.`,
+        files: [new AttachmentBuilder(Buffer.from(toCsv(rows), 'utf8'), { name: filename })],
+      });
+    },
+  },
+
+  async autocomplete(interaction, { db }) {
+    const focused = interaction.options.getFocused(true);
+    if (focused.name !== 'poll') return interaction.respond([]);
+    const which = interaction.options.getSubcommand() === 'close' ? 'open' : 'any';
+    await interaction.respond(pollSuggestions(db, interaction.guildId, String(focused.value), which));
+  },
+
+  components: [
+    onButton(pollIds.vote, async (interaction, { pollId, choice }, ctx) => {
+      const outcome = recordVote(ctx.db, voterOf(interaction), pollId, choice, ctx.clock.now());
+      await interaction.reply({ content: renderVoteReceipt(outcome), flags: MessageFlags.Ephemeral });
+      if (outcome.change !== 'unchanged') refreshPollMessage(ctx, outcome.poll);
+    }),
+
+    onButton(pollIds.retract, async (interaction, { pollId }, ctx) => {
+      const { poll: retracted, removed } = retractVote(ctx.db, voterOf(interaction), pollId, ctx.clock.now());
+      await interaction.reply({ content: renderRetracted(removed), flags: MessageFlags.Ephemeral });
+      if (removed > 0) refreshPollMessage(ctx, retracted);
+    }),
+
+    onButton(pollIds.mine, async (interaction, { pollId }, { db }) => {
+      const { poll: p, choices, mine } = myVote(db, voterOf(interaction), pollId);
+      await interaction.reply({ content: renderMyVote(p, choices, mine), flags: MessageFlags.Ephemeral });
+    }),
+  ],
+} satisfies SlashCommand;

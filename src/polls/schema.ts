@@ -1,0 +1,56 @@
+import { sql } from 'drizzle-orm';
+import { index, integer, primaryKey, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+
+export const polls = sqliteTable(
+  'polls',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    guildId: text('guild_id').notNull(),
+    channelId: text('channel_id').notNull(),
+    /** Null only for the moment between storing the poll and posting its message. */
+    messageId: text('message_id'),
+    creatorId: text('creator_id').notNull(),
+    question: text('question').notNull(),
+    multi: integer('multi', { mode: 'boolean' }).notNull(),
+    maxChoices: integer('max_choices'),
+    anonymous: integer('anonymous', { mode: 'boolean' }).notNull(),
+    hideResults: integer('hide_results', { mode: 'boolean' }).notNull(),
+    roleId: text('role_id'),
+    status: text('status', { enum: ['open', 'closed'] }).notNull().default('open'),
+    createdAt: integer('created_at').notNull(),
+    /** UTC epoch ms; null for a poll that stays open until someone closes it. */
+    closesAt: integer('closes_at'),
+    closedAt: integer('closed_at'),
+    /**
+     * Anonymous polls only: the key that turns a member id into their vote key. Deleted when the
+     * poll closes, after which no one, the database's owner included, can link a vote to a member.
+     */
+    voterSecret: text('voter_secret'),
+  },
+  (t) => [
+    index('polls_guild_status').on(t.guildId, t.status, t.id),
+    index('polls_open_closing').on(t.closesAt).where(sql`status = 'open' AND closes_at IS NOT NULL`),
+  ],
+);
+
+export const pollChoices = sqliteTable(
+  'poll_choices',
+  {
+    pollId: integer('poll_id').notNull().references(() => polls.id, { onDelete: 'cascade' }),
+    position: integer('position').notNull(),
+    label: text('label').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.pollId, t.position] })],
+);
+
+export const pollVotes = sqliteTable(
+  'poll_votes',
+  {
+    pollId: integer('poll_id').notNull().references(() => polls.id, { onDelete: 'cascade' }),
+    /** The member id, or for anonymous polls a keyed hash of it (see polls.voter_secret). */
+    voter: text('voter').notNull(),
+    choice: integer('choice').notNull(),
+    votedAt: integer('voted_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.pollId, t.voter, t.choice] }), index('poll_votes_by_choice').on(t.pollId, t.choice)],
+);

@@ -1,0 +1,144 @@
+import { and, asc, desc, eq, inArray, isNotNull, lte, sql } from 'drizzle-orm';
+import type { Db } from '../db/open';
+import { pollChoices, polls, pollVotes } from './schema';
+
+export type Poll = typeof polls.$inferSelect;
+export type NewPollRow = Omit<typeof polls.$inferInsert, 'id'>;
+type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
+type Reader = Db | Tx;
+
+/** Stores a poll and its choices in one transaction; returns its id. */
+export function insertPoll(db: Db, poll: NewPollRow, choices: string[]): number {
+  return db.transaction(
+    (tx) => {
+      const { id } = tx.insert(polls).values(poll).returning({ id: polls.id }).get();
+      tx.insert(pollChoices).values(choices.map((label, position) => ({ pollId: id, position, label }))).run();
+      return id;
+    },
+    { behavior: 'immediate' },
+  );
+}
+
+export function setPollMessage(db: Db, pollId: number, messageId: string): void {
+  db.update(polls).set({ messageId }).where(eq(polls.id, pollId)).run();
+}
+
+export function deletePoll(db: Db, pollId: number): void {
+  db.delete(polls).where(eq(polls.id, pollId)).run();
+}
+
+/** A poll of this server, or undefined: an id from another server behaves like a missing one. */
+export function findPoll(db: Reader, guildId: string, pollId: number): Poll | undefined {
+  return db.select().from(polls).where(and(eq(polls.id, pollId), eq(polls.guildId, guildId))).get();
+}
+
+export function pollById(db: Reader, pollId: number): Poll | undefined {
+  return db.select().from(polls).where(eq(polls.id, pollId)).get();
+}
+
+export function choicesOf(db: Reader, pollId: number): string[] {
+  return db
+    .select({ label: pollChoices.label })
+    .from(pollChoices)
+    .where(eq(pollChoices.pollId, pollId))
+    .orderBy(asc(pollChoices.position))
+    .all()
+    .map((c) => c.label);
+}
+
+export function votesOf(db: Reader, pollId: number, voter: string): number[] {
+  return db
+    .select({ choice: pollVotes.choice })
+    .from(pollVotes)
+    .where(and(eq(pollVotes.pollId, pollId), eq(pollVotes.voter, voter)))
+    .orderBy(asc(pollVotes.choice))
+    .all()
+    .map((v) => v.choice);
+}
+
+export function addVote(tx: Tx, pollId: number, voter: string, choice: number, now: number): void {
+  tx.insert(pollVotes).values({ pollId, voter, choice, votedAt: now }).run();
+}
+
+export function removeVotes(tx: Tx, pollId: number, voter: string, choices?: number[]): number {
+  const conditions = [eq(pollVotes.pollId, pollId), eq(pollVotes.voter, voter)];
+  if (choices) conditions.push(inArray(pollVotes.choice, choices));
+  return tx.delete(pollVotes).where(and(...conditions)).run().changes;
+}
+
+/** Votes per choice position, and how many members voted. */
+export function tally(db: Reader, pollId: number): { counts: Map<number, number>; voters: number } {
+  const rows = db
+    .select({ choice: pollVotes.choice, count: sql<number>`count(*)` })
+    .from(pollVotes)
+    .where(eq(pollVotes.pollId, pollId))
+    .groupBy(pollVotes.choice)
+    .all();
+  const { voters } = db
+    .select({ voters: sql<number>`count(DISTINCT ${pollVotes.voter})` })
+    .from(pollVotes)
+    .where(eq(pollVotes.pollId, pollId))
+    .get()!;
+  return { counts: new Map(rows.map((r) => [r.choice, r.count])), voters };
+}
+
+/** Every vote of a (non-anonymous) poll: who chose what, when. */
+export function allVotes(db: Reader, pollId: number): { voter: string; choice: number; votedAt: number }[] {
+  return db
+    .select({ voter: pollVotes.voter, choice: pollVotes.choice, votedAt: pollVotes.votedAt })
+    .from(pollVotes)
+    .where(eq(pollVotes.pollId, pollId))
+    .orderBy(asc(pollVotes.votedAt), asc(pollVotes.choice))
+    .all();
+}
+
+/** Closes an open poll; false if it was already closed (so two closers cannot both act). */
+export function markClosed(db: Reader, guildId: string, pollId: number, now: number): boolean {
+  return (
+    db
+      .update(polls)
+      .set({ status: 'closed', closedAt: now, voterSecret: null })
+      .where(and(eq(polls.id, pollId), eq(polls.guildId, guildId), eq(polls.status, 'open')))
+      .run().changes === 1
+  );
+}
+
+export function listPolls(db: Db, guildId: string, status: 'open' | 'closed' | 'all', limit: number): { polls: Poll[]; total: number } {
+  const where = status === 'all' ? eq(polls.guildId, guildId) : and(eq(polls.guildId, guildId), eq(polls.status, status));
+  const rows = db.select().from(polls).where(where).orderBy(desc(polls.id)).limit(limit).all();
+  const { total } = db.select({ total: sql<number>`count(*)` }).from(polls).where(where).get()!;
+  return { polls: rows, total };
+}
+
+/** For autocomplete: this server's polls whose question contains the typed text, newest first. */
+export function searchPolls(db: Db, guildId: string, typed: string, status: 'open' | 'any', limit = 25): Poll[] {
+  const conditions = [eq(polls.guildId, guildId), isNotNull(polls.messageId)];
+  if (status === 'open') conditions.push(eq(polls.status, 'open'));
+  const needle = typed.trim();
+  if (needle) conditions.push(sql`${polls.question} LIKE ${`%${needle.replace(/[\\%_]/g, (c) => `\\${c}`)}%`} ESCAPE '\\'`);
+  return db
+    .select()
+    .from(polls)
+    .where(and(...conditions))
+    .orderBy(desc(polls.status), desc(polls.id))
+    .limit(limit)
+    .all();
+}
+
+export function nextClosingTime(db: Db): number | null {
+  const row = db
+    .select({ at: sql<number | null>`min(${polls.closesAt})` })
+    .from(polls)
+    .where(and(eq(polls.status, 'open'), isNotNull(polls.closesAt)))
+    .get();
+  return row?.at ?? null;
+}
+
+export function pollsDueToClose(db: Db, now: number): Poll[] {
+  return db
+    .select()
+    .from(polls)
+    .where(and(eq(polls.status, 'open'), isNotNull(polls.closesAt), lte(polls.closesAt, now)))
+    .orderBy(asc(polls.closesAt))
+    .all();
+}

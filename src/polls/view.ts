@@ -1,0 +1,192 @@
+import {
+  ActionRowBuilder,
+  AttachmentBuilder,
+  ButtonBuilder,
+  ButtonStyle,
+  EmbedBuilder,
+} from 'discord.js';
+import { HEARTH_COLOUR } from '../bot/style';
+import { renderBarChart } from '../charts/bar-chart';
+import { pollIds } from './custom-ids';
+import { isOpen, type Poll, type PollResults, type VoteOutcome } from './service';
+
+const CLOSED_COLOUR = 0x6b7280;
+const BAR_WIDTH = 12;
+
+const ts = (ms: number, style: 'R' | 'f' = 'R') => `<t:${Math.floor(ms / 1000)}:${style}>`;
+const percent = (count: number, of: number) => (of === 0 ? 0 : Math.round((count / of) * 100));
+const bar = (count: number, of: number) => {
+  const filled = of === 0 ? 0 : Math.round((count / of) * BAR_WIDTH);
+  return `\`${'█'.repeat(filled)}${'░'.repeat(BAR_WIDTH - filled)}\``;
+};
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+export function pollRules(poll: Poll, now: number): string[] {
+  const rules: string[] = [];
+  rules.push(!poll.multi ? 'Pick one choice.' : poll.maxChoices ? `Pick up to ${poll.maxChoices} choices.` : 'Pick as many choices as you like.');
+  if (poll.anonymous) rules.push('🔒 **Anonymous**: no one, leaders included, can see who voted for what.');
+  if (poll.hideResults) rules.push('🙈 **Results are hidden** until the poll closes.');
+  if (poll.roleId) rules.push(`🎟️ Only members with <@&${poll.roleId}> can vote.`);
+  if (isOpen(poll, now) && poll.closesAt) rules.push(`⏰ Closes ${ts(poll.closesAt)} (${ts(poll.closesAt, 'f')}).`);
+  if (!isOpen(poll, now)) rules.push(`Closed ${ts(poll.closedAt ?? poll.closesAt ?? now)}.`);
+  return rules;
+}
+
+function choiceLines(summary: PollResults, showCounts: boolean): string {
+  return summary.choices
+    .map((c) => {
+      if (!showCounts) return `**${c.position + 1}.** ${c.label}`;
+      const win = summary.poll.status === 'closed' && summary.winners.includes(c.position) ? ' 🏆' : '';
+      return `**${c.position + 1}. ${c.label}**${win}\n${bar(c.count, summary.voters)} ${percent(c.count, summary.voters)}% · ${plural(c.count, 'vote')}`;
+    })
+    .join('\n');
+}
+
+function outcomeLine(summary: PollResults): string {
+  const { winners, choices, voters } = summary;
+  if (winners.length === 0) return 'No one voted.';
+  const names = winners.map((w) => `**${choices[w]!.label}**`);
+  const count = choices[winners[0]!]!.count;
+  if (winners.length === 1) return `🏆 Winner: ${names[0]} with ${plural(count, 'vote')} (${percent(count, voters)}% of voters).`;
+  return `🤝 Tie between ${names.slice(0, -1).join(', ')} and ${names.at(-1)}, with ${plural(count, 'vote')} each.`;
+}
+
+function turnoutLine(summary: PollResults, memberCount: number | null): string {
+  const voted = `${plural(summary.voters, 'member')} voted`;
+  const cast = summary.poll.multi ? ` (${plural(summary.votes, 'vote')} cast)` : '';
+  const turnout = memberCount && !summary.poll.roleId ? `, ${percent(summary.voters, memberCount)}% of the server's ${memberCount} members` : '';
+  return `${voted}${cast}${turnout}.`;
+}
+
+function voteButtons(poll: Poll, labels: string[], open: boolean) {
+  const rows: ActionRowBuilder<ButtonBuilder>[] = [];
+  labels.forEach((label, position) => {
+    if (position % 5 === 0) rows.push(new ActionRowBuilder<ButtonBuilder>());
+    rows.at(-1)!.addComponents(
+      new ButtonBuilder()
+        .setCustomId(pollIds.vote.build({ pollId: poll.id, choice: position }))
+        .setLabel(label)
+        .setStyle(ButtonStyle.Secondary)
+        .setDisabled(!open),
+    );
+  });
+  if (open) {
+    rows.push(
+      new ActionRowBuilder<ButtonBuilder>().addComponents(
+        new ButtonBuilder().setCustomId(pollIds.mine.build({ pollId: poll.id })).setLabel('My vote').setStyle(ButtonStyle.Primary),
+        new ButtonBuilder().setCustomId(pollIds.retract.build({ pollId: poll.id })).setLabel('Retract').setStyle(ButtonStyle.Danger),
+      ),
+    );
+  }
+  return rows;
+}
+
+/** The public poll message, live while open and final once closed (with a chart when `chart`). */
+export function renderPollMessage(
+  summary: PollResults,
+  now: number,
+  options: { memberCount?: number | null; chart?: boolean } = {},
+): { embeds: EmbedBuilder[]; components: ActionRowBuilder<ButtonBuilder>[]; files: AttachmentBuilder[] } {
+  const { poll } = summary;
+  const open = isOpen(poll, now) && poll.status === 'open';
+  const showCounts = !poll.hideResults || !open;
+  const description = [`### ${poll.question}`, choiceLines(summary, showCounts)];
+  if (!open) description.push('', outcomeLine(summary));
+  const embed = new EmbedBuilder()
+    .setColor(open ? HEARTH_COLOUR : CLOSED_COLOUR)
+    .setAuthor({ name: open ? `Poll #${poll.id}` : `Poll #${poll.id} · closed` })
+    .setDescription(description.join('\n'))
+    .addFields({ name: 'How it works', value: pollRules(poll, now).join('\n') })
+    .setFooter({
+      text: open
+        ? `${plural(summary.voters, 'member')} voted so far · click a choice to vote${poll.multi ? ' (again to unpick)' : ' (another to change)'}`
+        : turnoutLine(summary, options.memberCount ?? null),
+    });
+
+  const files: AttachmentBuilder[] = [];
+  if (!open && options.chart && summary.voters > 0) {
+    const name = `poll-${poll.id}-results.png`;
+    files.push(
+      new AttachmentBuilder(
+        renderBarChart({ title: poll.question, labels: summary.choices.map((c) => c.label), values: summary.choices.map((c) => c.count), highlight: summary.winners }),
+        { name },
+      ),
+    );
+    embed.setImage(`attachment://${name}`);
+  }
+  return { embeds: [embed], components: voteButtons(poll, summary.choices.map((c) => c.label), open), files };
+}
+
+export function renderVoteReceipt(outcome: VoteOutcome): string {
+  const { poll, choices, mine, change } = outcome;
+  const names = mine.map((c) => `**${choices[c]}**`).join(', ');
+  let line: string;
+  if (!poll.multi) {
+    line = change === 'moved' ? `You changed your vote to ${names}.` : change === 'unchanged' ? `You already voted for ${names}; it still counts.` : `You voted for ${names}.`;
+  } else if (mine.length === 0) {
+    line = 'You unpicked your last choice, so you have no vote in this poll now.';
+  } else {
+    const limit = poll.maxChoices ? ` (${mine.length} of at most ${poll.maxChoices})` : '';
+    line = `${change === 'removed' ? 'Unpicked. ' : ''}Your choices: ${names}${limit}.`;
+  }
+  return `${line}${anonymityNote(poll)}`;
+}
+
+function anonymityNote(poll: Poll): string {
+  return poll.anonymous ? '\n🔒 This poll is anonymous: no one can see your vote, and once it closes not even Hearth can tell which vote was yours.' : '';
+}
+
+export function renderMyVote(poll: Poll, choices: string[], mine: number[]): string {
+  if (mine.length === 0) return `You have not voted in this poll.${anonymityNote(poll)}`;
+  return `Your ${mine.length === 1 ? 'vote' : 'choices'}: ${mine.map((c) => `**${choices[c]}**`).join(', ')}.${anonymityNote(poll)}`;
+}
+
+export function renderRetracted(removed: number): string {
+  return removed > 0 ? 'Your vote is withdrawn. You can vote again while the poll is open.' : 'You had not voted in this poll, so there was nothing to withdraw.';
+}
+
+/** `/poll results`: counts for everyone; for non-anonymous polls, who chose what. */
+export function renderResults(
+  summary: PollResults,
+  votes: { memberId: string; choice: number }[],
+  now: number,
+  messageUrl: string | null,
+): { embeds: EmbedBuilder[] } {
+  const { poll } = summary;
+  const embed = new EmbedBuilder()
+    .setColor(HEARTH_COLOUR)
+    .setAuthor({ name: `Poll #${poll.id} · ${isOpen(poll, now) ? 'open' : 'closed'}` })
+    .setDescription(
+      [`### ${poll.question}`, choiceLines(summary, true), '', isOpen(poll, now) ? '' : outcomeLine(summary), turnoutLine(summary, null)]
+        .filter(Boolean)
+        .join('\n'),
+    );
+  if (!poll.anonymous && votes.length > 0) {
+    for (const choice of summary.choices.filter((c) => c.count > 0).slice(0, 25)) {
+      const who = votes.filter((v) => v.choice === choice.position).map((v) => `<@${v.memberId}>`);
+      const shown = who.slice(0, 40).join(' ');
+      embed.addFields({ name: choice.label.slice(0, 256), value: who.length > 40 ? `${shown} and ${who.length - 40} more` : shown });
+    }
+  } else if (poll.anonymous) {
+    embed.addFields({ name: 'Anonymous', value: 'No one, leaders included, can see who voted for what.' });
+  }
+  if (messageUrl) embed.setURL(messageUrl).setTitle('Open the poll');
+  return { embeds: [embed] };
+}
+
+export function renderPollList(
+  list: { polls: (Poll & { voters: number; url: string | null })[]; total: number },
+  status: string,
+  now: number,
+): { embeds: EmbedBuilder[] } | string {
+  if (list.total === 0) return status === 'all' ? 'This server has no polls yet. Create one with `/poll create`.' : `There are no ${status} polls in this server.`;
+  const lines = list.polls.map((p) => {
+    const state = isOpen(p, now) ? (p.closesAt ? `open, closes ${ts(p.closesAt)}` : 'open') : `closed ${ts(p.closedAt ?? p.closesAt ?? now)}`;
+    const question = p.question.length > 80 ? `${p.question.slice(0, 79)}…` : p.question;
+    return `\`#${p.id}\` ${p.url ? `[${question}](${p.url})` : question}\n${state} · ${plural(p.voters, 'voter')}`;
+  });
+  const more = list.total > list.polls.length ? `\n…and ${list.total - list.polls.length} older.` : '';
+  return {
+    embeds: [new EmbedBuilder().setColor(HEARTH_COLOUR).setTitle(`Polls (${status}): ${list.total}`).setDescription(lines.join('\n') + more)],
+  };
+}
