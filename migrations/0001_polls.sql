@@ -2,6 +2,7 @@ CREATE TABLE `poll_choices` (
 	`poll_id` integer NOT NULL,
 	`position` integer NOT NULL,
 	`label` text NOT NULL,
+	`votes` integer DEFAULT 0 NOT NULL,
 	PRIMARY KEY(`poll_id`, `position`),
 	FOREIGN KEY (`poll_id`) REFERENCES `polls`(`id`) ON UPDATE no action ON DELETE cascade
 );
@@ -15,7 +16,6 @@ CREATE TABLE `poll_votes` (
 	FOREIGN KEY (`poll_id`) REFERENCES `polls`(`id`) ON UPDATE no action ON DELETE cascade
 );
 --> statement-breakpoint
-CREATE INDEX `poll_votes_by_choice` ON `poll_votes` (`poll_id`,`choice`);--> statement-breakpoint
 CREATE TABLE `polls` (
 	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
 	`guild_id` text NOT NULL,
@@ -32,7 +32,8 @@ CREATE TABLE `polls` (
 	`created_at` integer NOT NULL,
 	`closes_at` integer,
 	`closed_at` integer,
-	`voter_secret` text
+	`voter_secret` text,
+	`voters` integer DEFAULT 0 NOT NULL
 );
 --> statement-breakpoint
 CREATE INDEX `polls_guild_status` ON `polls` (`guild_id`,`status`,`id`);--> statement-breakpoint

@@ -92,11 +92,12 @@ export class MessageRefresher {
     if (!entry.pending || entry.inFlight) return entry.inFlight ?? Promise.resolve();
     entry.pending = false;
     entry.cancel = null;
-    entry.lastEditAt = this.clock.now();
     entry.inFlight = (async () => {
       const payload = entry.render();
       if (payload) await this.edit(entry.target, payload);
     })().finally(() => {
+      // Counted from when the edit finished, so Discord sees edits at least an interval apart.
+      entry.lastEditAt = this.clock.now();
       entry.inFlight = null;
       if (entry.pending) this.schedule(entry);
     });

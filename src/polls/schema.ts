@@ -26,6 +26,8 @@ export const polls = sqliteTable(
      * poll closes, after which no one, the database's owner included, can link a vote to a member.
      */
     voterSecret: text('voter_secret'),
+    /** Members with at least one vote; kept in step with poll_votes inside each vote's transaction. */
+    voters: integer('voters').notNull().default(0),
   },
   (t) => [
     index('polls_guild_status').on(t.guildId, t.status, t.id),
@@ -39,6 +41,8 @@ export const pollChoices = sqliteTable(
     pollId: integer('poll_id').notNull().references(() => polls.id, { onDelete: 'cascade' }),
     position: integer('position').notNull(),
     label: text('label').notNull(),
+    /** Votes for this choice; kept in step with poll_votes, so results cost the same at any size. */
+    votes: integer('votes').notNull().default(0),
   },
   (t) => [primaryKey({ columns: [t.pollId, t.position] })],
 );
@@ -52,5 +56,6 @@ export const pollVotes = sqliteTable(
     choice: integer('choice').notNull(),
     votedAt: integer('voted_at').notNull(),
   },
-  (t) => [primaryKey({ columns: [t.pollId, t.voter, t.choice] }), index('poll_votes_by_choice').on(t.pollId, t.choice)],
+  // Counts live on poll_choices and polls, so votes need only the key that finds a member's votes.
+  (t) => [primaryKey({ columns: [t.pollId, t.voter, t.choice] })],
 );

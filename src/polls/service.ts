@@ -6,6 +6,7 @@ import {
   addVote,
   allVotes,
   choicesOf,
+  countVoter,
   deletePoll,
   findPoll,
   insertPoll,
@@ -227,7 +228,10 @@ export function recordVote(db: Db, voter: Voter, pollId: number, choice: number,
         addVote(tx, pollId, key, choice, now);
         change = 'added';
       }
-      return { poll, choices, mine: votesOf(tx, pollId, key), change };
+      const mine = votesOf(tx, pollId, key);
+      if (before.length === 0 && mine.length > 0) countVoter(tx, pollId, 1);
+      if (before.length > 0 && mine.length === 0) countVoter(tx, pollId, -1);
+      return { poll, choices, mine, change };
     },
     { behavior: 'immediate' },
   );
@@ -239,7 +243,9 @@ export function retractVote(db: Db, voter: Voter, pollId: number, now: number): 
       const poll = findPoll(tx, voter.guildId, pollId);
       if (!poll) throw new UserError('This poll no longer exists.');
       assertOpen(poll, now);
-      return { poll, removed: removeVotes(tx, pollId, voterKey(poll, voter.memberId)) };
+      const removed = removeVotes(tx, pollId, voterKey(poll, voter.memberId));
+      if (removed > 0) countVoter(tx, pollId, -1);
+      return { poll, removed };
     },
     { behavior: 'immediate' },
   );
@@ -282,14 +288,14 @@ export function closePoll(db: Db, actor: { guildId: string; memberId: string; is
     throw new UserError(`Only the poll's creator (<@${poll.creatorId}>) or a leader can close poll #${poll.id}.`);
   }
   if (!markClosed(db, actor.guildId, poll.id, now)) throw new UserError(`Poll #${poll.id} is already closed.`);
-  return results(db, requirePoll(db, actor.guildId, poll.id));
+  return results(db, findPoll(db, actor.guildId, poll.id)!);
 }
 
 /** Closes every poll whose stored closing time has passed; returns what it closed. */
 export function closeDuePolls(db: Db, now: number): PollResults[] {
   const closed: PollResults[] = [];
   for (const poll of pollsDueToClose(db, now)) {
-    if (markClosed(db, poll.guildId, poll.id, now)) closed.push(results(db, requirePoll(db, poll.guildId, poll.id)));
+    if (markClosed(db, poll.guildId, poll.id, now)) closed.push(results(db, findPoll(db, poll.guildId, poll.id)!));
   }
   return closed;
 }

@@ -56,30 +56,39 @@ export function votesOf(db: Reader, pollId: number, voter: string): number[] {
     .map((v) => v.choice);
 }
 
+/** Adds one vote and counts it on its choice. */
 export function addVote(tx: Tx, pollId: number, voter: string, choice: number, now: number): void {
   tx.insert(pollVotes).values({ pollId, voter, choice, votedAt: now }).run();
+  tx.update(pollChoices)
+    .set({ votes: sql`${pollChoices.votes} + 1` })
+    .where(and(eq(pollChoices.pollId, pollId), eq(pollChoices.position, choice)))
+    .run();
 }
 
+/** Removes a member's votes (all, or the given choices) and uncounts them; returns how many. */
 export function removeVotes(tx: Tx, pollId: number, voter: string, choices?: number[]): number {
   const conditions = [eq(pollVotes.pollId, pollId), eq(pollVotes.voter, voter)];
   if (choices) conditions.push(inArray(pollVotes.choice, choices));
-  return tx.delete(pollVotes).where(and(...conditions)).run().changes;
+  const removed = tx.delete(pollVotes).where(and(...conditions)).returning({ choice: pollVotes.choice }).all();
+  for (const { choice } of removed) {
+    tx.update(pollChoices)
+      .set({ votes: sql`${pollChoices.votes} - 1` })
+      .where(and(eq(pollChoices.pollId, pollId), eq(pollChoices.position, choice)))
+      .run();
+  }
+  return removed.length;
 }
 
-/** Votes per choice position, and how many members voted. */
+/** A member went from no votes to some (+1) or from some to none (-1). */
+export function countVoter(tx: Tx, pollId: number, delta: 1 | -1): void {
+  tx.update(polls).set({ voters: sql`${polls.voters} + ${delta}` }).where(eq(polls.id, pollId)).run();
+}
+
+/** Votes per choice position, and how many members voted: read from the kept counts. */
 export function tally(db: Reader, pollId: number): { counts: Map<number, number>; voters: number } {
-  const rows = db
-    .select({ choice: pollVotes.choice, count: sql<number>`count(*)` })
-    .from(pollVotes)
-    .where(eq(pollVotes.pollId, pollId))
-    .groupBy(pollVotes.choice)
-    .all();
-  const { voters } = db
-    .select({ voters: sql<number>`count(DISTINCT ${pollVotes.voter})` })
-    .from(pollVotes)
-    .where(eq(pollVotes.pollId, pollId))
-    .get()!;
-  return { counts: new Map(rows.map((r) => [r.choice, r.count])), voters };
+  const rows = db.select({ position: pollChoices.position, votes: pollChoices.votes }).from(pollChoices).where(eq(pollChoices.pollId, pollId)).all();
+  const poll = db.select({ voters: polls.voters }).from(polls).where(eq(polls.id, pollId)).get();
+  return { counts: new Map(rows.map((r) => [r.position, r.votes])), voters: poll?.voters ?? 0 };
 }
 
 /** Every vote of a (non-anonymous) poll: who chose what, when. */

@@ -149,6 +149,8 @@ export interface StartOptions {
   databasePath?: string;
   clock?: ManualClock;
   double?: DiscordDouble;
+  /** False to drive a bot running elsewhere (another process) through the same double. */
+  startBot?: boolean;
 }
 
 export class TestHearth {
@@ -175,7 +177,7 @@ export class TestHearth {
     const dir = options.databasePath ? null : mkdtempSync(join(tmpdir(), 'hearth-test-'));
     const databasePath = options.databasePath ?? join(dir!, 'hearth.sqlite');
     const harness = new TestHearth(double, options.clock ?? new ManualClock(), databasePath, dir);
-    await harness.startBot();
+    if (options.startBot !== false) await harness.startBot();
     return harness;
   }
 
@@ -396,6 +398,11 @@ export class TestHearth {
   }
 
   async click(member: TestMember, message: StoredMessage, label: string): Promise<Seen> {
+    return this.answer(this.double.sendInteraction(this.clickPayload(member, message, label)));
+  }
+
+  /** The interaction Discord would send when `member` clicks the button labelled `label`. */
+  clickPayload(member: TestMember, message: StoredMessage, label: string): APIInteraction {
     const current = this.double.messages.get(message.id) ?? message;
     const buttons = allComponents(current.components).filter((c) => c.type === ComponentType.Button);
     const button = buttons.find((b) => b.label === label);
@@ -406,7 +413,7 @@ export class TestHearth {
       data: { custom_id: button.custom_id, component_type: ComponentType.Button },
       message: this.double.messagePayload(current),
     };
-    return this.answer(this.double.sendInteraction(payload as unknown as APIInteraction));
+    return payload as unknown as APIInteraction;
   }
 
   async select(member: TestMember, message: StoredMessage, values: string[], placeholder?: string): Promise<Seen> {

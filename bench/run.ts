@@ -1,0 +1,14 @@
+// `npm run bench`: every benchmark scenario, printed as Markdown. Times depend on the machine and
+// its load; compare ratios (Hearth against the baseline) more than absolute numbers.
+import { benchPolls } from './polls';
+
+const scenarios: [string, () => Promise<string[]>][] = [['polls', benchPolls]];
+const only = process.argv.slice(2);
+
+console.log(`# Hearth benchmarks (${new Date().toISOString()}, Node ${process.version})\n`);
+for (const [name, run] of scenarios) {
+  if (only.length && !only.includes(name)) continue;
+  const started = performance.now();
+  console.log((await run()).join('\n'));
+  console.log(`\n(${name}: ${((performance.now() - started) / 1000).toFixed(1)} s)\n`);
+}
