@@ -24,7 +24,7 @@ import {
   discardPoll,
   exportPoll,
   myVote,
-  namedVotes,
+  sampleVoters,
   pollSuggestions,
   pollsForList,
   recordVote,
@@ -151,7 +151,7 @@ export const poll = {
     async results(interaction, { db, clock }) {
       const summary = visibleResults(db, interaction.guildId, pollOption(interaction), clock.now());
       const { poll: p } = summary;
-      await replyPrivately(interaction, renderResults(summary, namedVotes(db, p), clock.now(), messageUrl(p.guildId, p.channelId, p.messageId)));
+      await replyPrivately(interaction, renderResults(summary, sampleVoters(db, p, 40), clock.now(), messageUrl(p.guildId, p.channelId, p.messageId)));
     },
 
     async list(interaction, { db, clock }) {
@@ -164,6 +164,7 @@ export const poll = {
     async export(interaction, { db, clock }) {
       assertLeader(db, interaction, 'export polls');
       const { filename, rows } = exportPoll(db, interaction.guildId, pollOption(interaction), clock.now());
+      await interaction.deferReply({ flags: MessageFlags.Ephemeral }); // a large poll's upload can take a moment
       await replyPrivately(interaction, {
         content: `Here is ${filename}.`,
         files: [new AttachmentBuilder(Buffer.from(toCsv(rows), 'utf8'), { name: filename })],

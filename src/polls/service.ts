@@ -19,6 +19,7 @@ import {
   pollsDueToClose,
   removeVotes,
   tally,
+  votersByChoice,
   votesOf,
   type Poll,
 } from './store';
@@ -312,6 +313,12 @@ export function visibleResults(db: Db, guildId: string, pollId: number, now: num
     throw new UserError(`The results of poll #${poll.id} are hidden until it closes, for everyone, leaders included.${closing}`);
   }
   return results(db, poll);
+}
+
+/** Some of the members behind each choice, for non-anonymous polls only (none for anonymous ones). */
+export function sampleVoters(db: Db, poll: Poll, perChoice: number): { memberId: string; choice: number }[] {
+  if (poll.anonymous) return [];
+  return votersByChoice(db, poll.id, perChoice).map((v) => ({ memberId: v.voter, choice: v.choice }));
 }
 
 /** Who voted what, for non-anonymous polls only. */

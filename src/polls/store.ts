@@ -91,6 +91,15 @@ export function tally(db: Reader, pollId: number): { counts: Map<number, number>
   return { counts: new Map(rows.map((r) => [r.position, r.votes])), voters: poll?.voters ?? 0 };
 }
 
+/** The first `limit` members who chose each choice (non-anonymous polls), for showing names. */
+export function votersByChoice(db: Reader, pollId: number, limit: number): { voter: string; choice: number }[] {
+  return db.all<{ voter: string; choice: number }>(sql`
+    SELECT voter, choice FROM (
+      SELECT voter, choice, row_number() OVER (PARTITION BY choice ORDER BY voted_at) AS n
+      FROM poll_votes WHERE poll_id = ${pollId}
+    ) WHERE n <= ${limit}`);
+}
+
 /** Every vote of a (non-anonymous) poll: who chose what, when. */
 export function allVotes(db: Reader, pollId: number): { voter: string; choice: number; votedAt: number }[] {
   return db

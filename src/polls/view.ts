@@ -145,7 +145,7 @@ export function renderRetracted(removed: number): string {
   return removed > 0 ? 'Your vote is withdrawn. You can vote again while the poll is open.' : 'You had not voted in this poll, so there was nothing to withdraw.';
 }
 
-/** `/poll results`: counts for everyone; for non-anonymous polls, who chose what. */
+/** `/poll results`: counts for everyone; for non-anonymous polls, who chose what (the first 40 per choice). */
 export function renderResults(
   summary: PollResults,
   votes: { memberId: string; choice: number }[],
@@ -164,8 +164,8 @@ export function renderResults(
   if (!poll.anonymous && votes.length > 0) {
     for (const choice of summary.choices.filter((c) => c.count > 0).slice(0, 25)) {
       const who = votes.filter((v) => v.choice === choice.position).map((v) => `<@${v.memberId}>`);
-      const shown = who.slice(0, 40).join(' ');
-      embed.addFields({ name: choice.label.slice(0, 256), value: who.length > 40 ? `${shown} and ${who.length - 40} more` : shown });
+      const more = choice.count - who.length;
+      embed.addFields({ name: choice.label.slice(0, 256), value: more > 0 ? `${who.join(' ')} and ${more} more` : who.join(' ') });
     }
   } else if (poll.anonymous) {
     embed.addFields({ name: 'Anonymous', value: 'No one, leaders included, can see who voted for what.' });

@@ -210,6 +210,8 @@ describe('polls', () => {
     const mo = hearth.member('mo');
     await mo.click(message, '=cmd()');
     const pollId = pollRows().find((p) => p.question === 'Export me')!.id;
+    const shown = await hearth.member('reader').run('poll results', { poll: pollId });
+    expect(shown.reply.embeds[0]!.fields).toEqual([{ name: '=cmd()', value: `<@${mo.id}>` }]);
     const refused = await mo.run('poll export', { poll: pollId });
     expect(refused.reply.content).toContain('Only leaders can export polls');
     const { reply } = await leader.run('poll export', { poll: pollId });
@@ -251,6 +253,15 @@ describe('polls', () => {
     const before = pollRows().length;
     const { reply } = await leader.run('poll create', { question: 'Here?', choices: 'a | b', channel: { id: locked.id } });
     expect(reply.content).toContain(`Hearth cannot post in <#${locked.id}>: it is missing the Embed Links permission there`);
+    expect(pollRows()).toHaveLength(before);
+  });
+
+  it('leaves no half-made poll behind when Discord refuses the post, and says what to fix', async () => {
+    const before = pollRows().length;
+    hearth.double.failNext('POST', /^\/channels\/\d+\/messages$/, 403, 50013, 'Missing Permissions');
+    const { reply } = await leader.run('poll create', { question: 'Refused?', choices: 'a | b' });
+    expect(isEphemeral(reply)).toBe(true);
+    expect(reply.content).toContain('Hearth is missing a permission for that');
     expect(pollRows()).toHaveLength(before);
   });
 
