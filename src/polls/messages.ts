@@ -29,7 +29,12 @@ export async function showFinalResults(ctx: AppContext, summary: PollResults): P
   const guild = ctx.client.guilds.cache.get(poll.guildId);
   const channel = guild?.channels.cache.get(poll.channelId);
   const canAttach = channel ? missingPermissions(channel, [PermissionFlagsBits.AttachFiles]).length === 0 : false;
-  const payload = renderPollMessage(summary, ctx.clock.now(), { memberCount: guild?.memberCount ?? null, chart: canAttach });
+  // Without the privileged members intent the cached member count is from start-up; ask Discord.
+  const memberCount = await ctx.client.guilds
+    .fetch({ guild: poll.guildId, force: true, withCounts: true })
+    .then((fresh) => fresh.approximateMemberCount ?? fresh.memberCount)
+    .catch(() => null);
+  const payload = renderPollMessage(summary, ctx.clock.now(), { memberCount, chart: canAttach });
   await ctx.refresher.editNow({ channelId: poll.channelId, messageId: poll.messageId }, { ...payload, attachments: [] });
 }
 

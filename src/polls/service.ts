@@ -26,6 +26,15 @@ import {
 
 export type { Poll };
 
+/** An anonymous poll shows counts only from this many voters on: fewer would give voters away. */
+export const ANONYMOUS_MIN_VOTERS = 3;
+
+/** Whether counts may be shown at all: hidden results wait for the close; anonymous ones for enough voters. */
+export function countsVisible(summary: { poll: Poll; voters: number }, now: number): boolean {
+  if (summary.poll.hideResults && isOpen(summary.poll, now)) return false;
+  return !summary.poll.anonymous || summary.voters >= ANONYMOUS_MIN_VOTERS;
+}
+
 export const POLL_LIMITS = {
   questionLength: 300,
   choiceLength: 80,
@@ -312,7 +321,14 @@ export function visibleResults(db: Db, guildId: string, pollId: number, now: num
     const closing = poll.closesAt ? ` It closes <t:${Math.floor(poll.closesAt / 1000)}:R>.` : '';
     throw new UserError(`The results of poll #${poll.id} are hidden until it closes, for everyone, leaders included.${closing}`);
   }
-  return results(db, poll);
+  const summary = results(db, poll);
+  if (!countsVisible(summary, now)) {
+    throw new UserError(
+      `Poll #${poll.id} is anonymous and ${summary.voters === 1 ? 'only 1 member has' : `only ${summary.voters} members have`} voted: ` +
+        `its results show once at least ${ANONYMOUS_MIN_VOTERS} have, so that no one's vote can be worked out.`,
+    );
+  }
+  return summary;
 }
 
 /** Some of the members behind each choice, for non-anonymous polls only (none for anonymous ones). */

@@ -8,7 +8,7 @@ import {
 import { HEARTH_COLOUR } from '../bot/style';
 import { renderBarChart } from '../charts/bar-chart';
 import { pollIds } from './custom-ids';
-import { isOpen, type Poll, type PollResults, type VoteOutcome } from './service';
+import { ANONYMOUS_MIN_VOTERS, countsVisible, isOpen, type Poll, type PollResults, type VoteOutcome } from './service';
 
 const CLOSED_COLOUR = 0x6b7280;
 const BAR_WIDTH = 12;
@@ -24,7 +24,7 @@ const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 export function pollRules(poll: Poll, now: number): string[] {
   const rules: string[] = [];
   rules.push(!poll.multi ? 'Pick one choice.' : poll.maxChoices ? `Pick up to ${poll.maxChoices} choices.` : 'Pick as many choices as you like.');
-  if (poll.anonymous) rules.push('🔒 **Anonymous**: no one, leaders included, can see who voted for what.');
+  if (poll.anonymous) rules.push(`🔒 **Anonymous**: no one, leaders included, can see who voted for what. Counts show once ${ANONYMOUS_MIN_VOTERS} members have voted.`);
   if (poll.hideResults) rules.push('🙈 **Results are hidden** until the poll closes.');
   if (poll.roleId) rules.push(`🎟️ Only members with <@&${poll.roleId}> can vote.`);
   if (isOpen(poll, now) && poll.closesAt) rules.push(`⏰ Closes ${ts(poll.closesAt)} (${ts(poll.closesAt, 'f')}).`);
@@ -45,6 +45,9 @@ function choiceLines(summary: PollResults, showCounts: boolean): string {
 function outcomeLine(summary: PollResults): string {
   const { winners, choices, voters } = summary;
   if (winners.length === 0) return 'No one voted.';
+  if (summary.poll.anonymous && voters < ANONYMOUS_MIN_VOTERS) {
+    return `Fewer than ${ANONYMOUS_MIN_VOTERS} members voted, so the results of this anonymous poll stay hidden.`;
+  }
   const names = winners.map((w) => `**${choices[w]!.label}**`);
   const count = choices[winners[0]!]!.count;
   if (winners.length === 1) return `🏆 Winner: ${names[0]} with ${plural(count, 'vote')} (${percent(count, voters)}% of voters).`;
@@ -54,7 +57,7 @@ function outcomeLine(summary: PollResults): string {
 function turnoutLine(summary: PollResults, memberCount: number | null): string {
   const voted = `${plural(summary.voters, 'member')} voted`;
   const cast = summary.poll.multi ? ` (${plural(summary.votes, 'vote')} cast)` : '';
-  const turnout = memberCount && !summary.poll.roleId ? `, ${percent(summary.voters, memberCount)}% of the server's ${memberCount} members` : '';
+  const turnout = memberCount && !summary.poll.roleId && memberCount >= summary.voters ? `, ${percent(summary.voters, memberCount)}% of the server's ${memberCount} members` : '';
   return `${voted}${cast}${turnout}.`;
 }
 
@@ -89,7 +92,7 @@ export function renderPollMessage(
 ): { embeds: EmbedBuilder[]; components: ActionRowBuilder<ButtonBuilder>[]; files: AttachmentBuilder[] } {
   const { poll } = summary;
   const open = isOpen(poll, now) && poll.status === 'open';
-  const showCounts = !poll.hideResults || !open;
+  const showCounts = countsVisible(summary, now);
   const description = [`### ${poll.question}`, choiceLines(summary, showCounts)];
   if (!open) description.push('', outcomeLine(summary));
   const embed = new EmbedBuilder()
@@ -104,7 +107,7 @@ export function renderPollMessage(
     });
 
   const files: AttachmentBuilder[] = [];
-  if (!open && options.chart && summary.voters > 0) {
+  if (!open && options.chart && summary.voters > 0 && showCounts) {
     const name = `poll-${poll.id}-results.png`;
     files.push(
       new AttachmentBuilder(

@@ -109,6 +109,22 @@ describe('polls', () => {
     }
   });
 
+  it('an anonymous poll shows no counts until 3 members have voted, not even after it closes', async () => {
+    const message = await createPoll({ question: 'Two-person vote?', choices: 'Yes | No', anonymous: true });
+    await hearth.member('pat').click(message, 'Yes');
+    await hearth.member('quinn').click(message, 'No');
+    await waitForEdits(message, 1);
+    expect(textOf(current(message))).not.toMatch(/% · \d+ vote/);
+    const poll = pollRows().find((p) => p.question === 'Two-person vote?')!;
+    const refused = await leader.run('poll results', { poll: poll.id });
+    expect(refused.reply.content).toContain('only 2 members have voted: its results show once at least 3 have');
+    expect((await leader.run('poll export', { poll: poll.id })).reply.content).toContain('only 2 members have voted');
+    await leader.run('poll close', { poll: poll.id });
+    expect(textOf(current(message))).toContain('Fewer than 3 members voted, so the results of this anonymous poll stay hidden.');
+    expect(textOf(current(message))).not.toMatch(/% · \d+ vote/);
+    expect(current(message).files).toEqual([]);
+  });
+
   it('hidden results stay hidden from everyone until the poll closes', async () => {
     const message = await createPoll({ question: 'Best snack?', choices: 'Crisps | Fruit', 'hide-results': true });
     expect(textOf(message)).toContain('Results are hidden');
@@ -158,7 +174,8 @@ describe('polls', () => {
     const final = current(message);
     expect(pollRows().find((p) => p.id === poll.id)).toMatchObject({ status: 'closed', closedAt: poll.closesAt });
     expect(textOf(final)).toContain('Winner: **Up** with 2 votes (67% of voters)');
-    expect(textOf(final)).toContain('3 members voted');
+    const members = hearth.guild.members.size;
+    expect(textOf(final)).toContain(`3 members voted, ${Math.round((3 / members) * 100)}% of the server's ${members} members.`);
     expect(final.files[0]!.filename).toBe(`poll-${poll.id}-results.png`);
     expect(final.files[0]!.data.subarray(1, 4).toString()).toBe('PNG');
     expect(final.embeds[0]!.image?.url).toBe(`attachment://poll-${poll.id}-results.png`);

@@ -600,7 +600,14 @@ export class DiscordDouble {
       return undefined;
     });
 
-    // Members and roles
+    // Guilds, members and roles
+    this.route('GET', /^\/guilds\/(\d+)$/, (m, _body, url) => {
+      const guild = this.guildById(m[1]!);
+      const { members: _m, channels: _c, threads: _t, presences: _p, voice_states: _v, ...rest } = this.guildCreatePayload(guild);
+      return url.searchParams.get('with_counts') === 'true'
+        ? { ...rest, approximate_member_count: guild.members.size, approximate_presence_count: 0 }
+        : rest;
+    });
     this.route('GET', /^\/guilds\/(\d+)\/members\/(\d+)$/, (m) => {
       const guild = this.guildById(m[1]!);
       const member = guild.members.get(m[2]!);
