@@ -24,11 +24,6 @@ export function commandPayload(): RESTPostAPIApplicationCommandsJSONBody[] {
  * they already match.
  */
 export async function deployCommands({ config, dryRun = false, print = console.log }: DeployOptions): Promise<DeployResult> {
-  if (!config.clientId) {
-    throw new ConfigError([
-      'DISCORD_CLIENT_ID is missing: deploying commands needs the application id. It is the Application ID on the General Information page of https://discord.com/developers/applications.',
-    ]);
-  }
   const payload = commandPayload();
   const target = config.guildId ? 'guild' : 'global';
   const where = config.guildId ? `server ${config.guildId}` : 'every server (global commands can take up to an hour to appear)';
@@ -37,6 +32,11 @@ export async function deployCommands({ config, dryRun = false, print = console.l
     print(JSON.stringify(payload, null, 2));
     print(`Dry run: would register ${payload.length} commands for ${where}. Nothing was sent.`);
     return { target, sent: false, payload };
+  }
+  if (!config.clientId) {
+    throw new ConfigError([
+      'DISCORD_CLIENT_ID is missing: deploying commands needs the application id. It is the Application ID on the General Information page of https://discord.com/developers/applications.',
+    ]);
   }
 
   const rest = new REST({ api: config.apiUrl }).setToken(config.token);
@@ -82,8 +82,13 @@ function covers(registered: unknown, wanted: unknown): boolean {
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   if (existsSync('.env')) process.loadEnvFile('.env');
+  const dryRun = process.argv.includes('--dry-run');
   try {
-    await deployCommands({ config: loadConfig(process.env), dryRun: process.argv.includes('--dry-run') });
+    // A dry run sends nothing, so it needs no credentials.
+    const config = dryRun
+      ? { token: '', clientId: process.env.DISCORD_CLIENT_ID, guildId: process.env.DISCORD_GUILD_ID || undefined, apiUrl: '' }
+      : loadConfig(process.env);
+    await deployCommands({ config, dryRun });
   } catch (error) {
     console.error(error instanceof Error ? error.message : String(error));
     process.exit(1);

@@ -63,6 +63,16 @@ describe('/settings', () => {
     expect(plain.reply.content).toContain(`<@&${role.id}>`);
   });
 
+  it('clears the leader role when none is given', async () => {
+    const role = hearth.double.addRole(hearth.guild, 'Temporary');
+    await hearth.owner().run('settings leader-role', { role: { id: role.id } });
+    const { reply } = await hearth.owner().run('settings leader-role');
+    expect(textOf(reply)).toContain('leader role cleared');
+    expect(stored()[0]!.leaderRoleId).toBeNull();
+    const temp = hearth.member('temp', { roles: [role.id] });
+    expect((await temp.run('settings show')).reply.content).toContain('Only leaders');
+  });
+
   it('will not make @everyone the leader role', async () => {
     const before = stored();
     const { reply } = await hearth.owner().run('settings leader-role', { role: { id: hearth.guild.id } });
@@ -87,6 +97,8 @@ describe('/settings', () => {
   });
 
   it('still has every setting after the bot is stopped and started again on the same database', async () => {
+    const stewards = [...hearth.guild.roles.values()].find((r) => r.name === 'Stewards')!;
+    await hearth.owner().run('settings leader-role', { role: { id: stewards.id } });
     const before = await hearth.owner().run('settings show');
     await hearth.restart();
     const after = await hearth.owner().run('settings show');
