@@ -143,9 +143,15 @@ export const poll = {
         pollOption(interaction),
         ctx.clock.now(),
       );
-      await showFinalResults(ctx, summary);
+      const shown = await showFinalResults(ctx, summary);
       const url = messageUrl(interaction.guildId, summary.poll.channelId, summary.poll.messageId);
-      await interaction.editReply(`Poll #${summary.poll.id} is closed and its final results are on the poll${url ? `: ${url}` : '.'}`);
+      await interaction.editReply(
+        shown === 'shown'
+          ? `Poll #${summary.poll.id} is closed and its final results are on the poll: ${url}`
+          : shown === 'message gone'
+            ? `Poll #${summary.poll.id} is closed. Its message was deleted, so see the final results with \`/poll results\`.`
+            : `Poll #${summary.poll.id} is closed, but Hearth could not update the poll message just now. It will try again within a minute; \`/poll results\` shows the final results already.`,
+      );
     },
 
     async results(interaction, { db, clock }) {
@@ -163,8 +169,8 @@ export const poll = {
 
     async export(interaction, { db, clock }) {
       assertLeader(db, interaction, 'export polls');
+      await interaction.deferReply({ flags: MessageFlags.Ephemeral }); // a large poll takes a moment to read and upload
       const { filename, rows } = exportPoll(db, interaction.guildId, pollOption(interaction), clock.now());
-      await interaction.deferReply({ flags: MessageFlags.Ephemeral }); // a large poll's upload can take a moment
       await replyPrivately(interaction, {
         content: `Here is ${filename}.`,
         files: [new AttachmentBuilder(Buffer.from(toCsv(rows), 'utf8'), { name: filename })],
@@ -182,19 +188,20 @@ export const poll = {
   components: [
     onButton(pollIds.vote, async (interaction, { pollId, choice }, ctx) => {
       const outcome = recordVote(ctx.db, voterOf(interaction), pollId, choice, ctx.clock.now());
-      await interaction.reply({ content: renderVoteReceipt(outcome), flags: MessageFlags.Ephemeral });
+      // Queued before answering: the stored vote shows on the poll even if the answer fails.
       if (outcome.change !== 'unchanged') refreshPollMessage(ctx, outcome.poll);
+      await replyPrivately(interaction, renderVoteReceipt(outcome));
     }),
 
     onButton(pollIds.retract, async (interaction, { pollId }, ctx) => {
       const { poll: retracted, removed } = retractVote(ctx.db, voterOf(interaction), pollId, ctx.clock.now());
-      await interaction.reply({ content: renderRetracted(removed), flags: MessageFlags.Ephemeral });
       if (removed > 0) refreshPollMessage(ctx, retracted);
+      await replyPrivately(interaction, renderRetracted(removed));
     }),
 
     onButton(pollIds.mine, async (interaction, { pollId }, { db }) => {
       const { poll: p, choices, mine } = myVote(db, voterOf(interaction), pollId);
-      await interaction.reply({ content: renderMyVote(p, choices, mine), flags: MessageFlags.Ephemeral });
+      await replyPrivately(interaction, renderMyVote(p, choices, mine));
     }),
   ],
 } satisfies SlashCommand;

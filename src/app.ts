@@ -1,4 +1,4 @@
-import { Client, Events, GatewayIntentBits, type ClientOptions } from 'discord.js';
+import { Client, Events, GatewayIntentBits, type ClientOptions, type Interaction } from 'discord.js';
 import { commands } from '../commands';
 import type { Clock } from './clock';
 import { systemClock } from './clock';
@@ -47,8 +47,9 @@ export async function startHearth(options: HearthOptions): Promise<Hearth> {
   const context: AppContext = { config, db, clock, logger, client, scheduler, refresher };
   scheduler.register(pollClosingTask(context));
 
-  const handleInteraction = createRouter(commands, () => context);
-  client.on(Events.InteractionCreate, (interaction) => void handleInteraction(interaction));
+  const router = createRouter(commands, () => context);
+  const onInteraction = (interaction: Interaction) => void router.handle(interaction);
+  client.on(Events.InteractionCreate, onInteraction);
   client.on(Events.Error, (error) => logger.error({ err: error }, 'discord client error'));
   client.on(Events.ShardDisconnect, (event, shard) => logger.warn({ code: event.code, shard }, 'gateway disconnected'));
 
@@ -56,6 +57,9 @@ export async function startHearth(options: HearthOptions): Promise<Hearth> {
   const stop = async () => {
     if (stopped) return;
     stopped = true;
+    // Order matters: no new clicks, finish the ones under way, then due work, then the last edits.
+    client.off(Events.InteractionCreate, onInteraction);
+    await router.drain();
     await scheduler.stop();
     await refresher.flush();
     await client.destroy();

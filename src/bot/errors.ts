@@ -57,7 +57,9 @@ export async function reportInteractionError(interaction: Interaction, error: un
       await interaction.editReply({ content: message, embeds: [], components: [], files: [] });
     } else if (interaction.deferred || interaction.replied) {
       await interaction.followUp({ content: message, flags: MessageFlags.Ephemeral });
-      if (interaction.deferred && !interaction.replied) await interaction.deleteReply().catch(() => undefined);
+      // A public "thinking…" from a command is removed; after a button's deferUpdate the original
+      // is the message the button sits on, which must stay.
+      if (interaction.isCommand() && interaction.deferred && !interaction.replied) await interaction.deleteReply().catch(() => undefined);
     } else {
       await interaction.reply({ content: message, flags: MessageFlags.Ephemeral });
     }

@@ -21,6 +21,7 @@ interface Entry {
  */
 export class MessageRefresher {
   private readonly entries = new Map<string, Entry>();
+  private stopped = false;
 
   constructor(
     private readonly client: Client,
@@ -57,6 +58,7 @@ export class MessageRefresher {
 
   /** Sends every queued edit now (at shutdown), so the last votes show on the messages. */
   async flush(): Promise<void> {
+    this.stopped = true;
     const waiting = [...this.entries.values()];
     for (const entry of waiting) {
       entry.cancel?.();
@@ -66,11 +68,12 @@ export class MessageRefresher {
       waiting.map(async (entry) => {
         await entry.inFlight;
         if (entry.pending) await this.run(entry);
+        entry.cancel?.(); // run() may have scheduled another; nothing more is sent after a flush
       }),
     );
   }
 
-  // An idle entry is kept for one interval after its edit (it remembers when that edit was).
+  // Idle entries remember when their last edit was; once there are many, old ones are dropped.
   private forgetIdle(): void {
     if (this.entries.size < 256) return;
     const now = this.clock.now();
@@ -80,6 +83,7 @@ export class MessageRefresher {
   }
 
   private schedule(entry: Entry): void {
+    if (this.stopped) return;
     const wait = entry.lastEditAt + this.intervalMs - this.clock.now();
     if (wait <= 0) {
       queueMicrotask(() => void this.run(entry));
@@ -93,8 +97,13 @@ export class MessageRefresher {
     entry.pending = false;
     entry.cancel = null;
     entry.inFlight = (async () => {
-      const payload = entry.render();
-      if (payload) await this.edit(entry.target, payload);
+      try {
+        const payload = entry.render();
+        if (payload) await this.edit(entry.target, payload);
+      } catch (error) {
+        // A live refresh that fails is only a stale view: the next vote or the close repaints it.
+        this.logger.warn({ err: error, channel: entry.target.channelId, message: entry.target.messageId }, 'could not update a message');
+      }
     })().finally(() => {
       // Counted from when the edit finished, so Discord sees edits at least an interval apart.
       entry.lastEditAt = this.clock.now();
@@ -104,13 +113,10 @@ export class MessageRefresher {
     return entry.inFlight;
   }
 
+  /** Throws what Discord answered, so a caller that must know (a poll closing) can retry. */
   private async edit(target: Target, payload: MessageEditOptions): Promise<void> {
-    try {
-      const channel = this.client.channels.cache.get(target.channelId);
-      if (!channel?.isTextBased() || !('messages' in channel)) throw new Error(`channel ${target.channelId} is not available`);
-      await channel.messages.edit(target.messageId, payload);
-    } catch (error) {
-      this.logger.warn({ err: error, channel: target.channelId, message: target.messageId }, 'could not update a message');
-    }
+    const channel = this.client.channels.cache.get(target.channelId);
+    if (!channel?.isTextBased() || !('messages' in channel)) throw new Error(`channel ${target.channelId} is not available`);
+    await channel.messages.edit(target.messageId, payload);
   }
 }

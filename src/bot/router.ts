@@ -72,7 +72,9 @@ export function createRouter(commands: readonly Command[], ctx: () => AppContext
     }
   }
 
-  return async function handleInteraction(interaction: Interaction): Promise<void> {
+  const inFlight = new Set<Promise<void>>();
+
+  async function handleInteraction(interaction: Interaction): Promise<void> {
     const app = ctx();
     const started = performance.now();
     try {
@@ -82,6 +84,19 @@ export function createRouter(commands: readonly Command[], ctx: () => AppContext
     } finally {
       app.logger.debug({ ...describe(interaction), ms: Math.round(performance.now() - started) }, 'interaction handled');
     }
+  }
+
+  return {
+    handle(interaction: Interaction): Promise<void> {
+      const running = handleInteraction(interaction);
+      inFlight.add(running);
+      void running.finally(() => inFlight.delete(running));
+      return running;
+    },
+    /** Resolves once every interaction being handled now has finished (for a clean shutdown). */
+    async drain(): Promise<void> {
+      await Promise.allSettled([...inFlight]);
+    },
   };
 }
 

@@ -2,3 +2,6 @@
 // Each feature owns its tables in its own folder.
 export * from '../settings/schema';
 export * from '../polls/schema';
+export * from '../checkins/schema';
+export * from '../kudos/schema';
+export * from '../surveys/schema';

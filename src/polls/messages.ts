@@ -1,14 +1,28 @@
-import { PermissionFlagsBits, type GuildTextBasedChannel, type Message } from 'discord.js';
+import { DiscordAPIError, PermissionFlagsBits, type GuildTextBasedChannel, type Message } from 'discord.js';
 import { missingPermissions } from '../bot/permissions';
 import type { AppContext } from '../context';
 import type { DueTask } from '../scheduler/scheduler';
-import { closeDuePolls, findPollById, nextPollClosing, results, type Poll, type PollResults } from './service';
+import {
+  closeDuePolls,
+  finalResultsDue,
+  finalResultsShown,
+  findPollById,
+  nextPollWork,
+  results,
+  retryFinalResultsAt,
+  type Poll,
+  type PollResults,
+} from './service';
 import { renderPollMessage } from './view';
+
+const RETRY_FINAL_EDIT_MS = 60_000;
+// The message or its channel is gone: the final results can never be shown there.
+const GONE = new Set([10003, 10008]);
 
 /** Posts a stored poll's message in its channel. */
 export async function postPollMessage(ctx: AppContext, channel: GuildTextBasedChannel, poll: Poll): Promise<Message> {
-  const { files: _none, ...payload } = renderPollMessage(results(ctx.db, poll), ctx.clock.now());
-  return channel.send(payload);
+  const { embeds, components } = renderPollMessage(results(ctx.db, poll), ctx.clock.now());
+  return channel.send({ embeds, components });
 }
 
 /** Queues a refresh of the live results (coalesced: at most one edit per message every 3 s). */
@@ -17,37 +31,56 @@ export function refreshPollMessage(ctx: AppContext, poll: Poll): void {
   ctx.refresher.request({ channelId: poll.channelId, messageId: poll.messageId }, () => {
     const current = findPollById(ctx.db, poll.id);
     if (!current || current.status !== 'open') return null; // the closing edit takes over
-    const { files: _none, ...payload } = renderPollMessage(results(ctx.db, current), ctx.clock.now());
-    return payload;
+    const { embeds, components } = renderPollMessage(results(ctx.db, current), ctx.clock.now());
+    return { embeds, components };
   });
 }
 
-/** The final edit: results, winner, turnout, a chart when Hearth may attach files, buttons disabled. */
-export async function showFinalResults(ctx: AppContext, summary: PollResults): Promise<void> {
+export type FinalEdit = 'shown' | 'message gone' | 'will retry';
+
+/**
+ * Shows the final results on a closed poll's message: winner, turnout, a chart when Hearth may
+ * attach files, buttons disabled. A failed edit is stored to be retried; it is never forgotten.
+ */
+export async function showFinalResults(ctx: AppContext, summary: PollResults): Promise<FinalEdit> {
   const { poll } = summary;
-  if (!poll.messageId) return;
-  const guild = ctx.client.guilds.cache.get(poll.guildId);
-  const channel = guild?.channels.cache.get(poll.channelId);
-  const canAttach = channel ? missingPermissions(channel, [PermissionFlagsBits.AttachFiles]).length === 0 : false;
-  // Without the privileged members intent the cached member count is from start-up; ask Discord.
-  const memberCount = await ctx.client.guilds
-    .fetch({ guild: poll.guildId, force: true, withCounts: true })
-    .then((fresh) => fresh.approximateMemberCount ?? fresh.memberCount)
-    .catch(() => null);
-  const payload = renderPollMessage(summary, ctx.clock.now(), { memberCount, chart: canAttach });
-  await ctx.refresher.editNow({ channelId: poll.channelId, messageId: poll.messageId }, { ...payload, attachments: [] });
+  try {
+    if (poll.messageId) {
+      const guild = ctx.client.guilds.cache.get(poll.guildId);
+      const channel = guild?.channels.cache.get(poll.channelId);
+      const canAttach = channel ? missingPermissions(channel, [PermissionFlagsBits.AttachFiles]).length === 0 : false;
+      // Without the privileged members intent the cached member count is from start-up; ask Discord.
+      const memberCount = await ctx.client.guilds
+        .fetch({ guild: poll.guildId, force: true, withCounts: true })
+        .then((fresh) => fresh.approximateMemberCount ?? fresh.memberCount)
+        .catch(() => null);
+      const payload = renderPollMessage(summary, ctx.clock.now(), { memberCount, chart: canAttach });
+      await ctx.refresher.editNow({ channelId: poll.channelId, messageId: poll.messageId }, { ...payload, attachments: [] });
+    }
+    finalResultsShown(ctx.db, poll.id);
+    return 'shown';
+  } catch (error) {
+    if (error instanceof DiscordAPIError && typeof error.code === 'number' && GONE.has(error.code)) {
+      ctx.logger.warn({ poll: poll.id, code: error.code }, 'poll message is gone; final results not shown on it');
+      finalResultsShown(ctx.db, poll.id);
+      return 'message gone';
+    }
+    ctx.logger.warn({ err: error, poll: poll.id }, 'could not show final poll results; will retry');
+    retryFinalResultsAt(ctx.db, poll.id, ctx.clock.now() + RETRY_FINAL_EDIT_MS);
+    ctx.scheduler.wake();
+    return 'will retry';
+  }
 }
 
-/** Closes timed polls when their stored closing time comes (and at start, those overdue). */
+/** Closes timed polls at their stored time (at start, those overdue) and (re)tries final edits. */
 export function pollClosingTask(ctx: AppContext): DueTask {
   return {
     name: 'close timed polls',
-    nextDueAt: () => nextPollClosing(ctx.db),
+    nextDueAt: () => nextPollWork(ctx.db),
     async runDue(now) {
-      for (const summary of closeDuePolls(ctx.db, now)) {
-        ctx.logger.info({ poll: summary.poll.id, guild: summary.poll.guildId }, 'poll closed on time');
-        await showFinalResults(ctx, summary);
-      }
+      const closed = closeDuePolls(ctx.db, now);
+      if (closed) ctx.logger.info({ closed }, 'timed polls closed');
+      for (const summary of finalResultsDue(ctx.db, now)) await showFinalResults(ctx, summary);
     },
   };
 }

@@ -8,6 +8,9 @@ import {
   choicesOf,
   countVoter,
   deletePoll,
+  finalEditsDue,
+  nextFinalEdit,
+  setFinalEditDue,
   findPoll,
   insertPoll,
   listPolls,
@@ -184,6 +187,10 @@ function voterKey(poll: Poll, memberId: string): string {
   return createHmac('sha256', poll.voterSecret).update(memberId).digest('hex').slice(0, 32);
 }
 
+// An anonymous vote keeps only its day: exact times could be matched against who clicked when.
+const DAY_MS = 86_400_000;
+const voteTime = (poll: Poll, now: number) => (poll.anonymous ? Math.floor(now / DAY_MS) * DAY_MS : now);
+
 export interface Voter {
   guildId: string;
   memberId: string;
@@ -222,7 +229,7 @@ export function recordVote(db: Db, voter: Voter, pollId: number, choice: number,
           change = 'unchanged';
         } else {
           removeVotes(tx, pollId, key);
-          addVote(tx, pollId, key, choice, now);
+          addVote(tx, pollId, key, choice, voteTime(poll, now));
           change = before.length ? 'moved' : 'added';
         }
       } else if (before.includes(choice)) {
@@ -235,7 +242,7 @@ export function recordVote(db: Db, voter: Voter, pollId: number, choice: number,
             `You can pick at most ${max} choice${max === 1 ? '' : 's'} in this poll, and you have: ${before.map((c) => `**${choices[c]}**`).join(', ')}. Click one of them to remove it first.`,
           );
         }
-        addVote(tx, pollId, key, choice, now);
+        addVote(tx, pollId, key, choice, voteTime(poll, now));
         change = 'added';
       }
       const mine = votesOf(tx, pollId, key);
@@ -298,20 +305,45 @@ export function closePoll(db: Db, actor: { guildId: string; memberId: string; is
     throw new UserError(`Only the poll's creator (<@${poll.creatorId}>) or a leader can close poll #${poll.id}.`);
   }
   if (!markClosed(db, actor.guildId, poll.id, now)) throw new UserError(`Poll #${poll.id} is already closed.`);
+  if (poll.anonymous) forgetDeletedSecrets(db);
   return results(db, findPoll(db, actor.guildId, poll.id)!);
 }
 
-/** Closes every poll whose stored closing time has passed; returns what it closed. */
-export function closeDuePolls(db: Db, now: number): PollResults[] {
-  const closed: PollResults[] = [];
+/** Closes every poll whose stored closing time has passed; returns how many it closed. */
+export function closeDuePolls(db: Db, now: number): number {
+  let closed = 0;
   for (const poll of pollsDueToClose(db, now)) {
-    if (markClosed(db, poll.guildId, poll.id, now)) closed.push(results(db, findPoll(db, poll.guildId, poll.id)!));
+    if (markClosed(db, poll.guildId, poll.id, now)) closed += 1;
   }
+  if (closed > 0) forgetDeletedSecrets(db);
   return closed;
 }
 
-export function nextPollClosing(db: Db): number | null {
-  return nextClosingTime(db);
+/** Closed polls whose message should now show the final results (first try, or a retry). */
+export function finalResultsDue(db: Db, now: number): PollResults[] {
+  return finalEditsDue(db, now).map((poll) => results(db, poll));
+}
+
+export function finalResultsShown(db: Db, pollId: number): void {
+  setFinalEditDue(db, pollId, null);
+}
+
+export function retryFinalResultsAt(db: Db, pollId: number, at: number): void {
+  setFinalEditDue(db, pollId, at);
+}
+
+/** The next moment poll work is due: a timed close or a final edit to retry. */
+export function nextPollWork(db: Db): number | null {
+  const times = [nextClosingTime(db), nextFinalEdit(db)].filter((t): t is number => t !== null);
+  return times.length ? Math.min(...times) : null;
+}
+
+/**
+ * With secure_delete on, a closed anonymous poll's key is overwritten in the database pages;
+ * a checkpoint also moves it out of the write-ahead log, so no copy of the key lingers there.
+ */
+function forgetDeletedSecrets(db: Db): void {
+  db.$client.pragma('wal_checkpoint(PASSIVE)');
 }
 
 /** What `/poll results` may show now: hidden results stay hidden until the poll closes, for everyone. */

@@ -110,15 +110,32 @@ export function allVotes(db: Reader, pollId: number): { voter: string; choice: n
     .all();
 }
 
-/** Closes an open poll; false if it was already closed (so two closers cannot both act). */
+/**
+ * Closes an open poll; false if it was already closed (so two closers cannot both act). A poll
+ * closed late (Hearth was down) is recorded as closed at its stored closing time.
+ */
 export function markClosed(db: Reader, guildId: string, pollId: number, now: number): boolean {
   return (
     db
       .update(polls)
-      .set({ status: 'closed', closedAt: now, voterSecret: null })
+      .set({ status: 'closed', closedAt: sql`min(${now}, coalesce(${polls.closesAt}, ${now}))`, voterSecret: null, finalEditDueAt: now })
       .where(and(eq(polls.id, pollId), eq(polls.guildId, guildId), eq(polls.status, 'open')))
       .run().changes === 1
   );
+}
+
+/** Closed polls whose message does not show the final results yet, due for a (re)try. */
+export function finalEditsDue(db: Db, now: number): Poll[] {
+  return db.select().from(polls).where(and(isNotNull(polls.finalEditDueAt), lte(polls.finalEditDueAt, now))).orderBy(asc(polls.finalEditDueAt)).all();
+}
+
+export function nextFinalEdit(db: Db): number | null {
+  return db.select({ at: sql<number | null>`min(${polls.finalEditDueAt})` }).from(polls).where(isNotNull(polls.finalEditDueAt)).get()?.at ?? null;
+}
+
+/** `at` = when to try the final edit again, or null once it is done (or can never be done). */
+export function setFinalEditDue(db: Db, pollId: number, at: number | null): void {
+  db.update(polls).set({ finalEditDueAt: at }).where(eq(polls.id, pollId)).run();
 }
 
 export function listPolls(db: Db, guildId: string, status: 'open' | 'closed' | 'all', limit: number): { polls: Poll[]; total: number } {

@@ -90,8 +90,12 @@ export class Scheduler {
     this.failed = false;
     let next = now + SAFETY_SWEEP_MS;
     for (const task of this.tasks) {
-      const due = task.nextDueAt();
-      if (due !== null && due < next) next = due;
+      try {
+        const due = task.nextDueAt();
+        if (due !== null && due < next) next = due;
+      } catch (error) {
+        this.logger.error({ err: error, task: task.name }, 'could not read the next due time; looking again within a minute');
+      }
     }
     this.cancelTimer = this.clock.at(Math.max(next, earliest), () => void this.tick());
   }

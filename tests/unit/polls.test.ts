@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { UserError } from '../../src/bot/errors';
 import { openDatabase } from '../../src/db/open';
 import { parseDuration } from '../../src/durations';
-import { attachPollMessage, closeDuePolls, closePoll, createPoll, recordVote, results, retractVote, validatePoll, type PollRequest } from '../../src/polls/service';
+import { attachPollMessage, closeDuePolls, finalResultsDue, closePoll, createPoll, recordVote, results, retractVote, validatePoll, type PollRequest } from '../../src/polls/service';
 
 const base: PollRequest = { question: 'Lunch?', choices: 'Pizza | Tacos | Soup', multi: false, maxChoices: null, anonymous: false, hideResults: false, closesIn: null, roleId: null };
 const place = { guildId: 'g1', channelId: 'c1', creatorId: 'creator' };
@@ -64,9 +64,10 @@ describe('poll rules', () => {
   it('closes each timed poll once, never before its time, and only in its own server', () => {
     const db = openDatabase(':memory:');
     const timed = createPoll(db, place, validatePoll({ ...base, closesIn: '1h' }), 1_000);
-    expect(closeDuePolls(db, 1_000 + 3_600_000 - 1)).toEqual([]);
-    expect(closeDuePolls(db, 1_000 + 3_600_000).map((r) => r.poll.id)).toEqual([timed.id]);
-    expect(closeDuePolls(db, 1_000 + 7_200_000)).toEqual([]);
+    expect(closeDuePolls(db, 1_000 + 3_600_000 - 1)).toBe(0);
+    expect(closeDuePolls(db, 1_000 + 3_600_000)).toBe(1);
+    expect(finalResultsDue(db, 1_000 + 3_600_000).map((r) => r.poll.id)).toEqual([timed.id]);
+    expect(closeDuePolls(db, 1_000 + 7_200_000)).toBe(0);
     expect(() => recordVote(db, voter('late'), timed.id, 0, 1_000 + 3_600_000)).toThrow(/closed/);
 
     const other = createPoll(db, place, validatePoll(base), 0);

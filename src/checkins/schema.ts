@@ -1,0 +1,86 @@
+import { sql } from 'drizzle-orm';
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+
+export const checkinSchedules = sqliteTable(
+  'checkin_schedules',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    guildId: text('guild_id').notNull(),
+    channelId: text('channel_id').notNull(),
+    name: text('name').notNull(),
+    prompt: text('prompt').notNull(),
+    /** As the leader typed it, for showing back. */
+    whenText: text('when_text').notNull(),
+    /** 5-field cron, read in `timezone`. */
+    cron: text('cron').notNull(),
+    everyWeeks: integer('every_weeks').notNull().default(1),
+    /** Every-N-weeks only: the Monday-based week number (since 1970) of the first run. */
+    anchorWeek: integer('anchor_week'),
+    timezone: text('timezone').notNull(),
+    anonymous: integer('anonymous', { mode: 'boolean' }).notNull(),
+    status: text('status', { enum: ['active', 'paused'] }).notNull().default('active'),
+    createdBy: text('created_by').notNull(),
+    createdAt: integer('created_at').notNull(),
+    /** UTC epoch ms of the next scheduled run; null while paused. */
+    nextRunAt: integer('next_run_at'),
+  },
+  (t) => [
+    index('checkin_schedules_guild').on(t.guildId, t.id),
+    index('checkin_schedules_due').on(t.nextRunAt).where(sql`status = 'active' AND next_run_at IS NOT NULL`),
+  ],
+);
+
+export const checkinRuns = sqliteTable(
+  'checkin_runs',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    scheduleId: integer('schedule_id').notNull().references(() => checkinSchedules.id, { onDelete: 'cascade' }),
+    guildId: text('guild_id').notNull(),
+    /** The run's moment (UTC epoch ms): the scheduled time, or when a leader ran it by hand. */
+    scheduledFor: integer('scheduled_for').notNull(),
+    manual: integer('manual', { mode: 'boolean' }).notNull().default(false),
+    /** posting: claimed, message on its way; missed: Hearth was down; skipped: a leader skipped the date. */
+    status: text('status', { enum: ['posting', 'posted', 'failed', 'missed', 'skipped'] }).notNull(),
+    messageId: text('message_id'),
+    /** Why a run failed or was not posted, in words a leader can act on. */
+    reason: text('reason'),
+    recordedAt: integer('recorded_at').notNull(),
+  },
+  (t) => [
+    // One row per firing: a second timer or a restart cannot post the same run twice.
+    uniqueIndex('checkin_runs_once').on(t.scheduleId, t.scheduledFor),
+    index('checkin_runs_guild').on(t.guildId, t.id),
+  ],
+);
+
+export const checkinAnswers = sqliteTable(
+  'checkin_answers',
+  {
+    runId: integer('run_id').notNull().references(() => checkinRuns.id, { onDelete: 'cascade' }),
+    memberId: text('member_id').notNull(),
+    scheduleId: integer('schedule_id').notNull(),
+    guildId: text('guild_id').notNull(),
+    /** 1 (rough) to 5 (great); null while a member has only left a note. */
+    mood: integer('mood'),
+    note: text('note'),
+    answeredAt: integer('answered_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.runId, t.memberId] }),
+    index('checkin_answers_by_member').on(t.scheduleId, t.memberId, t.runId),
+    index('checkin_answers_by_mood').on(t.runId, t.mood),
+  ],
+);
+
+/** Dates a leader skipped (e.g. a holiday), as YYYY-MM-DD in the schedule's time zone. */
+export const checkinSkips = sqliteTable(
+  'checkin_skips',
+  {
+    scheduleId: integer('schedule_id').notNull().references(() => checkinSchedules.id, { onDelete: 'cascade' }),
+    guildId: text('guild_id').notNull(),
+    date: text('date').notNull(),
+    createdBy: text('created_by').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.scheduleId, t.date] })],
+);
