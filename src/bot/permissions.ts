@@ -1,4 +1,4 @@
-import { PermissionFlagsBits, PermissionsBitField, type GuildBasedChannel } from 'discord.js';
+import { ChannelType, PermissionFlagsBits, PermissionsBitField, type GuildBasedChannel } from 'discord.js';
 import { UserError } from './errors';
 
 const NAMES: [bigint, string][] = [
@@ -25,7 +25,7 @@ export function missingPermissions(channel: GuildBasedChannel, needed: readonly 
 
 /** Refuses early, with the fix, instead of failing halfway through posting. */
 export function assertCanPost(channel: GuildBasedChannel, needed: readonly bigint[] = POSTING): void {
-  if (!channel.isTextBased() || channel.isVoiceBased() || channel.isThread()) {
+  if (channel.type !== ChannelType.GuildText && channel.type !== ChannelType.GuildAnnouncement) {
     throw new UserError(`<#${channel.id}> is not a text channel. Pick a text or announcement channel.`);
   }
   const missing = missingPermissions(channel, needed);

@@ -11,6 +11,9 @@ import { pollIds } from './custom-ids';
 import { ANONYMOUS_MIN_VOTERS, countsVisible, isOpen, type Poll, type PollResults, type VoteOutcome } from './service';
 
 const CLOSED_COLOUR = 0x6b7280;
+const EMBED_BUDGET = 5600; // of Discord's 6,000 characters an embed, leaving room for titles
+const FIELD_BUDGET = 1000; // of 1,024 a field
+const DESCRIPTION_BUDGET = 3900; // of 4,096 a description
 const BAR_WIDTH = 12;
 
 const ts = (ms: number, style: 'R' | 'f' = 'R') => `<t:${Math.floor(ms / 1000)}:${style}>`;
@@ -165,10 +168,21 @@ export function renderResults(
         .join('\n'),
     );
   if (!poll.anonymous && votes.length > 0) {
-    for (const choice of summary.choices.filter((c) => c.count > 0).slice(0, 25)) {
-      const who = votes.filter((v) => v.choice === choice.position).map((v) => `<@${v.memberId}>`);
+    // Discord allows 6,000 characters an embed and 1,024 a field: names stop before either.
+    let budget = EMBED_BUDGET - (embed.data.description?.length ?? 0);
+    for (const choice of summary.choices.filter((c) => c.count > 0).slice(0, 20)) {
+      const name = choice.label;
+      const who: string[] = [];
+      for (const vote of votes.filter((v) => v.choice === choice.position)) {
+        const mention = `<@${vote.memberId}>`;
+        if (who.join(' ').length + mention.length + 20 > Math.min(FIELD_BUDGET, budget - name.length)) break;
+        who.push(mention);
+      }
       const more = choice.count - who.length;
-      embed.addFields({ name: choice.label.slice(0, 256), value: more > 0 ? `${who.join(' ')} and ${more} more` : who.join(' ') });
+      const value = who.length === 0 ? `${plural(choice.count, 'member')}` : more > 0 ? `${who.join(' ')} and ${more} more` : who.join(' ');
+      budget -= name.length + value.length;
+      if (budget < 0) break;
+      embed.addFields({ name, value });
     }
   } else if (poll.anonymous) {
     embed.addFields({ name: 'Anonymous', value: 'No one, leaders included, can see who voted for what.' });
@@ -183,12 +197,17 @@ export function renderPollList(
   now: number,
 ): { embeds: EmbedBuilder[] } | string {
   if (list.total === 0) return status === 'all' ? 'This server has no polls yet. Create one with `/poll create`.' : `There are no ${status} polls in this server.`;
-  const lines = list.polls.map((p) => {
+  const lines: string[] = [];
+  let length = 0;
+  for (const p of list.polls) {
     const state = isOpen(p, now) ? (p.closesAt ? `open, closes ${ts(p.closesAt)}` : 'open') : `closed ${ts(p.closedAt ?? p.closesAt ?? now)}`;
     const question = p.question.length > 80 ? `${p.question.slice(0, 79)}…` : p.question;
-    return `\`#${p.id}\` ${p.url ? `[${question}](${p.url})` : question}\n${state} · ${plural(p.voters, 'voter')}`;
-  });
-  const more = list.total > list.polls.length ? `\n…and ${list.total - list.polls.length} older.` : '';
+    const line = `\`#${p.id}\` ${p.url ? `[${question}](${p.url})` : question}\n${state} · ${plural(p.voters, 'voter')}`;
+    if (length + line.length + 1 > DESCRIPTION_BUDGET) break;
+    lines.push(line);
+    length += line.length + 1;
+  }
+  const more = list.total > lines.length ? `\n…and ${list.total - lines.length} more: narrow the list with \`status\`.` : '';
   return {
     embeds: [new EmbedBuilder().setColor(HEARTH_COLOUR).setTitle(`Polls (${status}): ${list.total}`).setDescription(lines.join('\n') + more)],
   };

@@ -99,8 +99,10 @@ describe('polls', () => {
 
     await leader.run('poll close', { poll: poll.id });
     expect(pollRows().find((p) => p.id === poll.id)!.voterSecret).toBeNull();
-    const afterClose = await voters[0]!.click(message, 'My vote').catch((e: Error) => e);
-    expect(afterClose).toBeInstanceOf(Error); // buttons are disabled after close
+    await expect(voters[0]!.click(message, 'My vote')).rejects.toThrow(/No button labelled "My vote"/);
+    // A client still showing the old buttons: Hearth cannot tell which vote was theirs any more.
+    const stale = await hearth.clickCustomId(voters[0]!, message, `poll:mine:${poll.id}`);
+    expect(stale.reply.content).toContain('Hearth no longer knows which vote was yours');
 
     const everything = [...hearth.double.messages.values()].map((m) => JSON.stringify(m)).join('\n') + hearth.logs.join('\n') + csv;
     for (const voter of voters) {
@@ -189,7 +191,6 @@ describe('polls', () => {
   });
 
   it('only the creator or a leader can close a poll, and only once', async () => {
-    hearth.context.db.$client.prepare('UPDATE guild_settings SET polls_by_members = 1').run();
     await leader.run('settings polls-by-members', { enabled: true });
     const maker = hearth.member('maker');
     const message = await createPoll({ question: 'Pizza or tacos?', choices: 'Pizza | Tacos' }, maker);
@@ -252,14 +253,20 @@ describe('polls', () => {
     const other = hearth.double.addGuild('Elsewhere');
     await eventually(() => hearth.context.client.guilds.cache.has(other.id), 'the bot to see the other server');
     const outsider = hearth.memberOf(other, 'outsider');
-    hearth.double.addRole(other, 'Mods', PermissionFlagsBits.ManageGuild);
+    outsider.state.roles.push(hearth.double.addRole(other, 'Mods', PermissionFlagsBits.ManageGuild).id); // a leader there
     const ourPoll = pollRows()[0]!.id;
-    for (const sub of ['results', 'close']) {
+    for (const sub of ['results', 'close', 'export']) {
       const { reply } = await outsider.run(`poll ${sub}`, { poll: ourPoll });
       expect(reply.content).toContain(`There is no poll #${ourPoll} in this server`);
     }
     expect((await outsider.run('poll results', { poll: 999_999 })).reply.content).toContain('There is no poll #999999 in this server');
     expect(await outsider.autocomplete('poll results', { poll: '' }, 'poll')).toEqual([]);
+    // A button that names our poll, clicked in the other server, finds nothing either.
+    const foreign = hearth.double.seedMessage([...other.channels.values()][0]!.id, {
+      components: [{ type: 1, components: [{ type: 2, style: 2, label: 'Yes', custom_id: `poll:vote:${ourPoll}:0` }] }],
+    });
+    expect((await outsider.click(foreign, 'Yes')).reply.content).toBe('This poll no longer exists.');
+    expect(voteRows().some((v) => v.voter === outsider.id)).toBe(false);
   });
 
   it('refuses a channel Hearth cannot post in, naming the missing permission, and stores nothing', async () => {
@@ -271,6 +278,43 @@ describe('polls', () => {
     const { reply } = await leader.run('poll create', { question: 'Here?', choices: 'a | b', channel: { id: locked.id } });
     expect(reply.content).toContain(`Hearth cannot post in <#${locked.id}>: it is missing the Embed Links permission there`);
     expect(pollRows()).toHaveLength(before);
+  });
+
+  it('refuses a button for a choice the poll does not have', async () => {
+    const message = await createPoll({ question: 'Two only?', choices: 'One | Two' });
+    const pollId = pollRows().find((p) => p.question === 'Two only?')!.id;
+    const { reply } = await hearth.clickCustomId(hearth.member('prober'), message, `poll:vote:${pollId}:7`);
+    expect(reply.content).toBe('That choice is not part of this poll.');
+    expect(voteRows().filter((v) => v.pollId === pollId)).toEqual([]);
+  });
+
+  it('refuses a channel that is not a text channel, or one the creator cannot post in', async () => {
+    const voice = hearth.double.addChannel(hearth.guild, 'Lounge', { type: ChannelType.GuildVoice });
+    const before = pollRows().length;
+    const notText = await leader.run('poll create', { question: 'Voice?', choices: 'a | b', channel: { id: voice.id } });
+    expect(notText.reply.content).toContain(`<#${voice.id}> is not a text channel`);
+    const staff = hearth.double.addChannel(hearth.guild, 'staff-only', {
+      overwrites: [{ id: leader.id, type: 1, allow: 0n, deny: PermissionFlagsBits.SendMessages }],
+    });
+    const notYours = await leader.run('poll create', { question: 'Staff?', choices: 'a | b', channel: { id: staff.id } });
+    expect(notYours.reply.content).toContain(`You cannot post in <#${staff.id}> yourself`);
+    expect(pollRows()).toHaveLength(before);
+  });
+
+  it('keeps long results and long lists within what Discord accepts', async () => {
+    const labels = Array.from({ length: 8 }, (_, i) => `A fairly long choice label number ${i + 1}`);
+    const message = await createPoll({ question: 'Crowded?', choices: labels.join(' | ') });
+    const crowd = Array.from({ length: 8 * 45 }, (_, i) => hearth.member(`crowd${i}`));
+    await Promise.all(crowd.map((m, i) => m.click(message, labels[i % 8]!)));
+    const pollId = pollRows().find((p) => p.question === 'Crowded?')!.id;
+    const { reply } = await leader.run('poll results', { poll: pollId });
+    const fields = reply.embeds[0]!.fields!;
+    expect(fields.length).toBeGreaterThan(0);
+    expect(fields[0]!.value).toMatch(/and \d+ more$/);
+
+    for (let i = 0; i < 22; i++) await createPoll({ question: `${'A long question that fills the list '.repeat(2)}${i}`, choices: 'x | y' });
+    const list = await leader.run('poll list', { status: 'all' });
+    expect(textOf(list.reply)).toMatch(/…and \d+ more: narrow the list/);
   });
 
   it('leaves no half-made poll behind when Discord refuses the post, and says what to fix', async () => {

@@ -257,6 +257,12 @@ export class DiscordDouble {
     return channel;
   }
 
+  /** Replaces a channel's permission overwrites, as a leader would in Edit Channel (the bot gets CHANNEL_UPDATE). */
+  setOverwrites(guild: GuildState, channel: ChannelState, overwrites: Overwrite[]): void {
+    channel.overwrites = overwrites;
+    if (this.connectedSessions > 0) this.dispatch(GatewayDispatchEvents.ChannelUpdate, this.channelPayload(guild, channel));
+  }
+
   botRole(guild: GuildState): RoleState {
     return [...guild.roles.values()].find((r) => r.managed)!;
   }
@@ -345,6 +351,7 @@ export class DiscordDouble {
       nsfw: false,
       last_message_id: null,
       rate_limit_per_user: 0,
+      ...(channel.type === ChannelType.GuildVoice || channel.type === ChannelType.GuildStageVoice ? { bitrate: 64_000, user_limit: 0, rtc_region: null } : {}),
     } as APIChannel;
   }
 
@@ -679,6 +686,8 @@ export class DiscordDouble {
 
   private applyFields(message: StoredMessage, body: ParsedBody): void {
     const json = (body.json ?? {}) as Record<string, unknown>;
+    const problems = messageProblems(json);
+    if (problems.length) throw new HttpError(400, 50035, `Invalid Form Body: ${problems.join('; ')}`);
     if ('content' in json) message.content = (json.content as string | null) ?? '';
     if ('embeds' in json) message.embeds = (json.embeds as APIEmbed[] | null) ?? [];
     if ('components' in json) message.components = (json.components as APIMessageTopLevelComponent[] | null) ?? [];
@@ -729,6 +738,8 @@ export class DiscordDouble {
     if (record.callback) throw new HttpError(400, 40060, 'Interaction has already been acknowledged.');
     if (performance.now() - record.dispatchedAt > 3000) throw new HttpError(404, 10062, 'Unknown interaction');
     const json = body.json as { type: InteractionResponseType; data?: Record<string, unknown> };
+    const problems = callbackProblems(json.type, json.data ?? {});
+    if (problems.length) throw new HttpError(400, 50035, `Invalid Form Body: ${problems.join('; ')}`);
     record.callback = { type: json.type, data: json.data, at: performance.now() };
     const channelId = record.payload.channel?.id ?? '';
     const dataBody: ParsedBody = { json: json.data, files: body.files };
@@ -854,6 +865,84 @@ class GatewaySession {
         break; // presence and voice updates: nothing to do
     }
   }
+}
+
+// Discord's size limits, so a view that would be refused by Discord is refused here too.
+function messageProblems(json: Record<string, unknown>): string[] {
+  const problems: string[] = [];
+  const over = (what: string, text: unknown, max: number) => {
+    if (typeof text === 'string' && text.length > max) problems.push(`${what} is ${text.length} characters (max ${max})`);
+  };
+  over('content', json.content, 2000);
+  const embeds = (json.embeds as APIEmbed[] | null | undefined) ?? [];
+  if (embeds.length > 10) problems.push(`${embeds.length} embeds (max 10)`);
+  let total = 0;
+  for (const embed of embeds) {
+    over('embed title', embed.title, 256);
+    over('embed description', embed.description, 4096);
+    over('embed footer', embed.footer?.text, 2048);
+    over('embed author', embed.author?.name, 256);
+    if ((embed.fields?.length ?? 0) > 25) problems.push(`${embed.fields!.length} embed fields (max 25)`);
+    for (const field of embed.fields ?? []) {
+      over('field name', field.name, 256);
+      over('field value', field.value, 1024);
+      if (!field.name || !field.value) problems.push('an embed field is empty');
+    }
+    total += [embed.title, embed.description, embed.footer?.text, embed.author?.name, ...(embed.fields ?? []).flatMap((f) => [f.name, f.value])]
+      .reduce((sum, text) => sum + (text?.length ?? 0), 0);
+  }
+  if (total > 6000) problems.push(`embeds hold ${total} characters (max 6000)`);
+  const flags = Number(json.flags ?? 0);
+  const components = (json.components as Record<string, unknown>[] | null | undefined) ?? [];
+  if (!(flags & MessageFlags.IsComponentsV2)) {
+    if (components.length > 5) problems.push(`${components.length} component rows (max 5)`);
+    for (const row of components) {
+      const inner = (row.components as Record<string, unknown>[] | undefined) ?? [];
+      if (inner.length > 5) problems.push(`a row with ${inner.length} components (max 5)`);
+      for (const c of inner) componentProblems(c, problems, over);
+    }
+  }
+  return problems;
+}
+
+function componentProblems(c: Record<string, unknown>, problems: string[], over: (what: string, text: unknown, max: number) => void): void {
+  over('custom_id', c.custom_id, 100);
+  over('button label', c.label, 80);
+  over('placeholder', c.placeholder, 150);
+  const options = (c.options as { label: string; value: string; description?: string }[] | undefined) ?? [];
+  if (options.length > 25) problems.push(`a select with ${options.length} options (max 25)`);
+  for (const o of options) {
+    over('option label', o.label, 100);
+    over('option value', o.value, 100);
+    over('option description', o.description, 100);
+  }
+}
+
+function callbackProblems(type: InteractionResponseType, data: Record<string, unknown>): string[] {
+  const problems: string[] = [];
+  const over = (what: string, text: unknown, max: number) => {
+    if (typeof text === 'string' && text.length > max) problems.push(`${what} is ${text.length} characters (max ${max})`);
+  };
+  if (type === InteractionResponseType.Modal) {
+    over('modal title', data.title, 45);
+    over('custom_id', data.custom_id, 100);
+    const top = (data.components as Record<string, unknown>[] | undefined) ?? [];
+    if (top.length > 5) problems.push(`${top.length} modal components (max 5)`);
+    for (const item of top) {
+      over('label', item.label, 45);
+      const inner = [...((item.components as Record<string, unknown>[] | undefined) ?? []), ...(item.component ? [item.component as Record<string, unknown>] : [])];
+      for (const c of inner) {
+        componentProblems(c, problems, over);
+        over('text input label', c.label, 45);
+      }
+    }
+  }
+  if (type === InteractionResponseType.ApplicationCommandAutocompleteResult) {
+    const choices = (data.choices as { name: string }[] | undefined) ?? [];
+    if (choices.length > 25) problems.push(`${choices.length} autocomplete choices (max 25)`);
+    for (const choice of choices) over('choice name', choice.name, 100);
+  }
+  return problems;
 }
 
 function readBody(req: IncomingMessage): Promise<Buffer> {
