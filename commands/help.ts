@@ -27,6 +27,7 @@ export const help = {
             'Vote on polls with their buttons; **My vote** shows your choice, **Retract** withdraws it',
             '`/poll results`, `/poll list`: see polls and their results (hidden results stay hidden until close)',
             '`/poll close`: close a poll you created',
+            'Answer check-ins with a mood button and **Add a note**; `/checkin streak`: your check-in streaks',
           ].join('\n'),
         },
         {
@@ -34,6 +35,8 @@ export const help = {
           value: [
             '`/poll create`: a poll with up to 20 choices, optionally anonymous, hidden until close, timed or limited to a role',
             '`/poll export`: download a poll as CSV',
+            '`/checkin schedule`: post a prompt on a schedule (e.g. `weekdays 17:30`), answered with a mood and a note',
+            '`/checkin list`, `pause`, `resume`, `delete`, `run`, `skip`, `report`: manage check-ins and read how people are doing',
             '`/settings show`: see how Hearth is set up here',
             '`/settings leader-role`: choose the role whose members count as leaders',
             '`/settings timezone`: the time zone for schedules and daily limits',

@@ -1,7 +1,8 @@
 import type { Command } from '../src/bot/command';
+import { checkin } from './checkin';
 import { help } from './help';
 import { poll } from './poll';
 import { settings } from './settings';
 
 /** Every command Hearth offers, in the order `/help` and the deploy script list them. */
-export const commands: readonly Command[] = [help, settings, poll];
+export const commands: readonly Command[] = [help, settings, poll, checkin];

@@ -10,6 +10,7 @@ import { createRouter } from './bot/router';
 import { Scheduler } from './scheduler/scheduler';
 import { MessageRefresher } from './bot/message-refresher';
 import { pollClosingTask } from './polls/messages';
+import { checkinRunTask } from './checkins/messages';
 
 export interface HearthOptions {
   config: Config;
@@ -46,6 +47,7 @@ export async function startHearth(options: HearthOptions): Promise<Hearth> {
   const refresher = new MessageRefresher(client, clock, logger);
   const context: AppContext = { config, db, clock, logger, client, scheduler, refresher };
   scheduler.register(pollClosingTask(context));
+  scheduler.register(checkinRunTask(context));
 
   const router = createRouter(commands, () => context);
   const onInteraction = (interaction: Interaction) => void router.handle(interaction);

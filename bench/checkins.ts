@@ -1,0 +1,117 @@
+/**
+ * Check-in benchmarks, on a temporary SQLite file through the feature's own store and service:
+ * 1. Start-up with 10,000 stored schedules across 1,000 servers: database open, scheduler armed
+ *    (in a fresh process, so its resident memory is reported alone).
+ * 2. `/checkin report` over two years of weekly runs with 500 answers each.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { closeDatabase, openDatabase } from '../src/db/open';
+import { checkinReport, claimDueRuns, createSchedule, markRunPosted, validateSchedule } from '../src/checkins/service';
+import { findRun, saveAnswer } from '../src/checkins/store';
+import { renderReport } from '../src/checkins/view';
+
+const ROOT = resolve(import.meta.dirname, '..');
+const TSX = pathToFileURL(join(ROOT, 'node_modules/tsx/dist/loader.mjs')).href;
+const SERVERS = 1000;
+const PER_SERVER = 10;
+const WEEKS = 104;
+const ANSWERS = 500;
+const WHEN = ['daily 09:00', 'weekdays 17:30', 'mon 09:00', 'mon,thu 18:00', 'every 2 weeks fri 16:00', '0 9 * * 1', '30 7 * * *', 'sun 20:00', '0 * * * *', 'wed 12:15'];
+const ZONES = ['UTC', 'Europe/Berlin', 'America/New_York', 'Asia/Tokyo', 'Australia/Sydney'];
+
+const ms = (n: number) => `${n.toFixed(1)} ms`;
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+
+function seedSchedules(path: string): number {
+  const db = openDatabase(path);
+  // Every first run at least two hours ahead, so nothing falls due while the benchmark runs.
+  const now = Date.now() + 2 * 3_600_000;
+  const started = performance.now();
+  for (let g = 0; g < SERVERS; g++) {
+    const guildId = `guild-${g}`;
+    for (let s = 0; s < PER_SERVER; s++) {
+      const valid = validateSchedule(db, guildId, { when: WHEN[s]!, prompt: 'How was your week?', name: null, timezone: ZONES[(g + s) % ZONES.length]!, anonymous: s % 2 === 0 }, now);
+      createSchedule(db, { guildId, channelId: `channel-${g}`, createdBy: 'leader' }, valid, now);
+    }
+  }
+  closeDatabase(db);
+  return performance.now() - started;
+}
+
+function startup(path: string): { readyMs: number; armed: number; rssMb: number } {
+  const out = execFileSync(process.execPath, ['--import', TSX, join(ROOT, 'bench/checkins-startup.ts'), path], { cwd: ROOT, encoding: 'utf8' });
+  return JSON.parse(out.trim().split('\n').at(-1)!);
+}
+
+function seedReport(path: string): { guildId: string; id: number; now: number; answers: number } {
+  const db = openDatabase(path);
+  const guildId = 'report-guild';
+  const start = Date.UTC(2024, 10, 25, 12);
+  const { schedule } = createSchedule(db, { guildId, channelId: 'c', createdBy: 'leader' }, validateSchedule(db, guildId, { when: 'mon 09:00', prompt: 'How was your week?', name: 'Weekly', timezone: 'Europe/Berlin', anonymous: false }, start), start);
+  let at = schedule.nextRunAt!;
+  let answers = 0;
+  for (let week = 0; week < WEEKS; week++) {
+    const [claimed] = claimDueRuns(db, at).toPost;
+    markRunPosted(db, claimed!.runId, `message-${week}`);
+    const run = findRun(db, guildId, claimed!.runId)!;
+    db.transaction(
+      (tx) => {
+        for (let m = 0; m < ANSWERS; m++) {
+          const note = m % 5 === 0 ? `Week ${week}: a note from member ${m} about how things went.` : null;
+          saveAnswer(tx, run, `member-${m}`, { mood: 1 + ((m + week) % 5), note }, at + m * 1000);
+          answers++;
+        }
+      },
+      { behavior: 'immediate' },
+    );
+    at = db.$client.prepare('SELECT next_run_at AS at FROM checkin_schedules WHERE id = ?').pluck().get(schedule.id) as number;
+  }
+  closeDatabase(db);
+  return { guildId, id: schedule.id, now: at - 1, answers };
+}
+
+export async function benchCheckins(): Promise<string[]> {
+  const dir = mkdtempSync(join(tmpdir(), 'hearth-bench-checkins-'));
+  try {
+    const schedulesPath = join(dir, 'schedules.sqlite');
+    const seedMs = seedSchedules(schedulesPath);
+    const boot = startup(schedulesPath);
+
+    const reportPath = join(dir, 'report.sqlite');
+    const seeded = seedReport(reportPath);
+    const db = openDatabase(reportPath);
+    const queryTimes: number[] = [];
+    const fullTimes: number[] = [];
+    let runs = 0;
+    for (let i = 0; i < 10; i++) {
+      const t0 = performance.now();
+      const report = checkinReport(db, seeded.guildId, seeded.id, 104, seeded.now);
+      const t1 = performance.now();
+      renderReport(report);
+      const t2 = performance.now();
+      queryTimes.push(t1 - t0);
+      fullTimes.push(t2 - t0);
+      runs = report.runs.length;
+    }
+    closeDatabase(db);
+
+    return [
+      '## Check-ins',
+      '',
+      '| scenario | result | target |',
+      '|---|---|---|',
+      `| start-up with ${(SERVERS * PER_SERVER).toLocaleString('en')} schedules across ${SERVERS.toLocaleString('en')} servers: database open, catch-up, timer armed | ${ms(boot.readyMs)} (${boot.armed.toLocaleString('en')} schedules armed) | < 1 s |`,
+      `| resident memory of that process after start-up | ${boot.rssMb.toFixed(0)} MB | report |`,
+      `| \`/checkin report\` over ${runs} weekly runs, ${seeded.answers.toLocaleString('en')} answers: data (median of 10) | ${ms(median(queryTimes))} | < 100 ms |`,
+      `| the same with the summary, file and chart rendered (median of 10) | ${ms(median(fullTimes))} | |`,
+      '',
+      `(seeding ${(SERVERS * PER_SERVER).toLocaleString('en')} schedules through the service took ${(seedMs / 1000).toFixed(1)} s)`,
+    ];
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,184 @@
+import { ChannelType, InteractionContextType, MessageFlags, PermissionFlagsBits, SlashCommandBuilder, type ChatInputCommandInteraction, type SlashCommandIntegerOption } from 'discord.js';
+import { onButton, onModal, type SlashCommand } from '../src/bot/command';
+import { UserError } from '../src/bot/errors';
+import { assertLeader } from '../src/bot/leaders';
+import { assertCanPost, POSTING } from '../src/bot/permissions';
+import { replyPrivately } from '../src/bot/replies';
+import { checkinIds } from '../src/checkins/custom-ids';
+import { postingProblem, postRun } from '../src/checkins/messages';
+import {
+  CHECKIN_LIMITS,
+  checkinReport,
+  createSchedule,
+  noteFor,
+  pauseSchedule,
+  recordMood,
+  recordNote,
+  removeSchedule,
+  resumeSchedule,
+  scheduleSuggestions,
+  schedulesForList,
+  skipRunOn,
+  startManualRun,
+  streaksOf,
+  validateSchedule,
+  type Member,
+} from '../src/checkins/service';
+import { renderAnswerReceipt, renderList, renderNoteModal, renderReport, renderScheduled, renderStreaks, renderUpcoming } from '../src/checkins/view';
+import { searchTimeZones } from '../src/settings/timezones';
+
+const scheduleId = (interaction: ChatInputCommandInteraction<'cached'>) => interaction.options.getInteger('id', true);
+const memberOf = (interaction: { guildId: string; user: { id: string } }): Member => ({ guildId: interaction.guildId, memberId: interaction.user.id });
+const idOption = (description: string) => (o: SlashCommandIntegerOption) => o.setName('id').setDescription(description).setRequired(true).setAutocomplete(true);
+const messageUrl = (guildId: string, channelId: string, messageId: string) => `https://discord.com/channels/${guildId}/${channelId}/${messageId}`;
+
+/** /checkin: prompts on a schedule; members answer with a mood and a note; streaks and reports. */
+export const checkin = {
+  kind: 'slash',
+  data: new SlashCommandBuilder()
+    .setName('checkin')
+    .setDescription('Regular check-ins: a prompt on a schedule, answered with a mood and a note')
+    .setContexts(InteractionContextType.Guild)
+    .addSubcommand((s) =>
+      s
+        .setName('schedule')
+        .setDescription('Schedule a check-in (leaders)')
+        .addChannelOption((o) => o.setName('channel').setDescription('Where to post it').setRequired(true).addChannelTypes(ChannelType.GuildText, ChannelType.GuildAnnouncement))
+        .addStringOption((o) => o.setName('when').setDescription('e.g. daily 09:00, weekdays 17:30, mon,thu 18:00, every 2 weeks fri 16:00, or cron 0 9 * * 1').setRequired(true).setMaxLength(100))
+        .addStringOption((o) => o.setName('prompt').setDescription('The question, e.g. How was your week?').setRequired(true).setMaxLength(CHECKIN_LIMITS.promptLength + 100))
+        .addStringOption((o) => o.setName('name').setDescription('A short name for lists and reports (default: the start of the prompt)').setMaxLength(CHECKIN_LIMITS.nameLength + 40))
+        .addStringOption((o) => o.setName('timezone').setDescription('IANA time zone (default: the server\'s)').setAutocomplete(true).setMaxLength(64))
+        .addBooleanOption((o) => o.setName('anonymous').setDescription('Reports never show who answered what')),
+    )
+    .addSubcommand((s) => s.setName('list').setDescription('This server\'s check-ins with next and last run and any problem (leaders)'))
+    .addSubcommand((s) => s.setName('pause').setDescription('Pause a check-in (leaders)').addIntegerOption(idOption('The check-in')))
+    .addSubcommand((s) => s.setName('resume').setDescription('Resume a paused check-in (leaders)').addIntegerOption(idOption('The check-in')))
+    .addSubcommand((s) => s.setName('delete').setDescription('Delete a check-in with all its answers (leaders)').addIntegerOption(idOption('The check-in')))
+    .addSubcommand((s) => s.setName('run').setDescription('Post a check-in now (leaders)').addIntegerOption(idOption('The check-in')))
+    .addSubcommand((s) =>
+      s
+        .setName('skip')
+        .setDescription('Skip the run on one date, e.g. a holiday (leaders)')
+        .addIntegerOption(idOption('The check-in'))
+        .addStringOption((o) => o.setName('date').setDescription('YYYY-MM-DD in the check-in\'s time zone').setRequired(true).setMaxLength(20)),
+    )
+    .addSubcommand((s) =>
+      s
+        .setName('report')
+        .setDescription('Answers, moods and notes over time, with a chart (leaders)')
+        .addIntegerOption(idOption('The check-in'))
+        .addIntegerOption((o) => o.setName('weeks').setDescription(`How many weeks back (default ${CHECKIN_LIMITS.reportWeeks})`).setMinValue(1).setMaxValue(CHECKIN_LIMITS.maxReportWeeks)),
+    )
+    .addSubcommand((s) =>
+      s
+        .setName('streak')
+        .setDescription('Check-in streaks: runs answered in a row, and the longest')
+        .addUserOption((o) => o.setName('member').setDescription('Whose streaks (default: yours)')),
+    ),
+
+  subcommands: {
+    async schedule(interaction, ctx) {
+      const { db, clock } = ctx;
+      assertLeader(db, interaction, 'schedule check-ins');
+      const valid = validateSchedule(
+        db,
+        interaction.guildId,
+        {
+          when: interaction.options.getString('when', true),
+          prompt: interaction.options.getString('prompt', true),
+          name: interaction.options.getString('name'),
+          timezone: interaction.options.getString('timezone'),
+          anonymous: interaction.options.getBoolean('anonymous') ?? false,
+        },
+        clock.now(),
+      );
+      const chosen = interaction.options.getChannel('channel', true);
+      const channel = interaction.guild.channels.cache.get(chosen.id);
+      if (!channel) throw new UserError('Hearth cannot find that channel. Pick a text channel from the list.');
+      if (channel.type !== ChannelType.GuildText && channel.type !== ChannelType.GuildAnnouncement) {
+        throw new UserError(`<#${channel.id}> is not a text channel. Pick a text or announcement channel for check-ins.`);
+      }
+      assertCanPost(channel, [...POSTING, PermissionFlagsBits.AttachFiles]);
+      const { schedule, upcoming } = createSchedule(db, { guildId: interaction.guildId, channelId: channel.id, createdBy: interaction.user.id }, valid, clock.now());
+      ctx.scheduler.wake();
+      await replyPrivately(interaction, renderScheduled(schedule, upcoming));
+    },
+
+    async list(interaction, ctx) {
+      assertLeader(ctx.db, interaction, 'see the check-in list');
+      const items = schedulesForList(ctx.db, interaction.guildId, ctx.clock.now()).map((item) => ({ ...item, problem: postingProblem(ctx, item.schedule) }));
+      await replyPrivately(interaction, renderList(items, interaction.guild.memberCount ?? null, ctx.clock.now()));
+    },
+
+    async pause(interaction, { db }) {
+      assertLeader(db, interaction, 'pause check-ins');
+      const schedule = pauseSchedule(db, interaction.guildId, scheduleId(interaction));
+      await replyPrivately(interaction, `Check-in #${schedule.id} **${schedule.name}** is paused. Nothing is posted until a leader runs \`/checkin resume\`.`);
+    },
+
+    async resume(interaction, ctx) {
+      assertLeader(ctx.db, interaction, 'resume check-ins');
+      const { schedule, upcoming } = resumeSchedule(ctx.db, interaction.guildId, scheduleId(interaction), ctx.clock.now());
+      ctx.scheduler.wake();
+      await replyPrivately(interaction, `Check-in #${schedule.id} **${schedule.name}** is running again (runs that fell while it was paused are not made up). Next runs:\n${renderUpcoming(upcoming)}`);
+    },
+
+    async delete(interaction, ctx) {
+      assertLeader(ctx.db, interaction, 'delete check-ins');
+      const schedule = removeSchedule(ctx.db, interaction.guildId, scheduleId(interaction));
+      ctx.scheduler.wake();
+      await replyPrivately(interaction, `Check-in #${schedule.id} **${schedule.name}** is deleted, with all its runs and answers. Its old posts no longer take answers.`);
+    },
+
+    async run(interaction, ctx) {
+      assertLeader(ctx.db, interaction, 'post check-ins');
+      await interaction.deferReply({ flags: MessageFlags.Ephemeral });
+      const claim = startManualRun(ctx.db, interaction.guildId, scheduleId(interaction), ctx.clock.now());
+      const outcome = await postRun(ctx, claim);
+      const { schedule } = claim;
+      if (!outcome.ok) throw new UserError(`Check-in #${schedule.id} could not be posted: ${outcome.reason}`);
+      await interaction.editReply(`Check-in #${schedule.id} **${schedule.name}** is posted: ${messageUrl(schedule.guildId, schedule.channelId, outcome.messageId)}. Earlier posts of it no longer take answers.`);
+    },
+
+    async skip(interaction, { db, clock }) {
+      assertLeader(db, interaction, 'skip check-ins');
+      const { schedule, date, skippedRun } = skipRunOn(db, interaction.guildId, scheduleId(interaction), interaction.options.getString('date', true), interaction.user.id, clock.now());
+      await replyPrivately(interaction, `Check-in #${schedule.id} **${schedule.name}** will not be posted on ${date} (the run at <t:${Math.floor(skippedRun / 1000)}:f>). Streaks are not broken by a skipped run.`);
+    },
+
+    async report(interaction, { db, clock }) {
+      assertLeader(db, interaction, 'read check-in reports');
+      const report = checkinReport(db, interaction.guildId, scheduleId(interaction), interaction.options.getInteger('weeks'), clock.now());
+      await interaction.deferReply({ flags: MessageFlags.Ephemeral }); // the chart takes a moment
+      await replyPrivately(interaction, renderReport(report));
+    },
+
+    async streak(interaction, { db }) {
+      const target = interaction.options.getUser('member') ?? interaction.user;
+      await replyPrivately(interaction, renderStreaks(target.id, target.id === interaction.user.id, streaksOf(db, interaction.guildId, target.id)));
+    },
+  },
+
+  async autocomplete(interaction, { db }) {
+    const focused = interaction.options.getFocused(true);
+    if (focused.name === 'timezone') return interaction.respond(searchTimeZones(String(focused.value)).map((zone) => ({ name: zone, value: zone })));
+    if (focused.name === 'id') return interaction.respond(scheduleSuggestions(db, interaction.guildId, String(focused.value)));
+    await interaction.respond([]);
+  },
+
+  components: [
+    onButton(checkinIds.mood, async (interaction, { runId, mood }, { db, clock }) => {
+      const outcome = recordMood(db, memberOf(interaction), runId, mood, clock.now());
+      await interaction.reply({ content: renderAnswerReceipt(outcome, 'mood'), flags: MessageFlags.Ephemeral });
+    }),
+
+    onButton(checkinIds.note, async (interaction, { runId }, { db }) => {
+      await interaction.showModal(renderNoteModal(runId, noteFor(db, memberOf(interaction), runId)));
+    }),
+
+    onModal(checkinIds.saveNote, async (interaction, { runId }, { db, clock }) => {
+      const outcome = recordNote(db, memberOf(interaction), runId, interaction.fields.getTextInputValue('note'), clock.now());
+      await interaction.reply({ content: renderAnswerReceipt(outcome, 'note'), flags: MessageFlags.Ephemeral });
+    }),
+  ],
+} satisfies SlashCommand;

@@ -1,0 +1,216 @@
+/**
+ * When check-ins run: reading what a leader types (`weekdays 17:30`, `every 2 weeks fri 16:00`,
+ * or a 5-field cron expression) and computing the next runs in a time zone. Pure functions of
+ * their inputs, so they are tested with any "now" and any zone, DST changes included.
+ */
+import { parse as parseCron } from 'node-cron';
+
+export interface Recurrence {
+  /** A 5-field cron expression (minute hour day-of-month month day-of-week). */
+  cron: string;
+  /** 1 for every matching day; 2 for every other week, and so on. */
+  everyWeeks: number;
+}
+
+/** A recurrence made ready to compute with; `anchorWeek` fixes which weeks count when everyWeeks > 1. */
+export interface Rule {
+  minutes: number[];
+  hours: number[];
+  days: Set<number>;
+  months: Set<number>;
+  weekdays: Set<number>;
+  everyWeeks: number;
+  anchorWeek: number | null;
+}
+
+export type WhenCheck = { ok: true; recurrence: Recurrence } | { ok: false; problem: string };
+
+const DAY_NAMES = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'];
+const DAY_MS = 86_400_000;
+const EXAMPLES = 'Write it like `daily 09:00`, `weekdays 17:30`, `mon 09:00`, `mon,thu 18:00`, `every 2 weeks fri 16:00`, or a 5-field cron expression such as `0 9 * * 1`.';
+
+const DAY_WORDS = /^(sun|sunday|mon|monday|tue|tues|tuesday|wed|wednesday|thu|thur|thurs|thursday|fri|friday|sat|saturday)$/;
+
+/** 0 (Sunday) to 6 for "mon", "monday", "Thu"...; null for anything else. */
+function dayNumber(name: string): number | null {
+  return DAY_WORDS.test(name) ? DAY_NAMES.indexOf(name.slice(0, 3)) : null;
+}
+
+function parseTime(text: string): { hour: number; minute: number } | null {
+  const match = /^(\d{1,2}):(\d{2})$/.exec(text);
+  if (!match) return null;
+  const hour = Number(match[1]);
+  const minute = Number(match[2]);
+  return hour < 24 && minute < 60 ? { hour, minute } : null;
+}
+
+/** Reads the `when` a leader typed; refuses anything that would run more often than once an hour. */
+export function parseWhen(input: string): WhenCheck {
+  const text = input.trim().toLowerCase().replace(/\s+/g, ' ');
+  if (!text) return { ok: false, problem: `\`when\` is empty. ${EXAMPLES}` };
+  const shown = `"${input.trim().slice(0, 60)}"`;
+
+  const friendly = /^(?:every (\d{1,2}) weeks? )?([a-z,]+) (\d{1,2}:\d{2})$/.exec(text);
+  if (friendly) {
+    const [, weeks, days, clock] = friendly;
+    const time = parseTime(clock!);
+    if (!time) return { ok: false, problem: `${shown}: ${clock} is not a time of day. Use 24-hour HH:MM, from 00:00 to 23:59.` };
+    let weekdays: string;
+    if (days === 'daily' || days === 'everyday') weekdays = '*';
+    else if (days === 'weekdays') weekdays = '1-5';
+    else if (days === 'weekends') weekdays = '0,6';
+    else {
+      const numbers = days!.split(',').map((d) => dayNumber(d));
+      if (numbers.some((n) => n === null) || numbers.length === 0) {
+        return { ok: false, problem: `${shown}: "${days}" is not a day Hearth knows. Use daily, weekdays, weekends, or days like mon, tue, wed, thu, fri, sat, sun separated by commas. ${EXAMPLES}` };
+      }
+      weekdays = [...new Set(numbers as number[])].sort((a, b) => a - b).join(',');
+    }
+    const everyWeeks = weeks ? Number(weeks) : 1;
+    if (everyWeeks < 1 || everyWeeks > 12) return { ok: false, problem: `${shown}: "every N weeks" takes N from 1 to 12.` };
+    if (everyWeeks > 1 && weekdays === '*') return { ok: false, problem: `${shown}: with "every ${everyWeeks} weeks", name the day(s), e.g. \`every ${everyWeeks} weeks fri 16:00\`.` };
+    return { ok: true, recurrence: { cron: `${time.minute} ${time.hour} * * ${weekdays}`, everyWeeks } };
+  }
+
+  const fields = text.split(' ');
+  if (fields.length === 6) return { ok: false, problem: `${shown} has 6 fields; Hearth takes 5-field cron (minute hour day month weekday), without seconds.` };
+  if (fields.length !== 5) return { ok: false, problem: `Hearth does not understand ${shown}. ${EXAMPLES}` };
+  let parsed: ReturnType<typeof parseCron>;
+  try {
+    parsed = parseCron(text);
+  } catch (error) {
+    return { ok: false, problem: `${shown} is not a valid cron expression (${(error as Error).message}). ${EXAMPLES}` };
+  }
+  if ([...parsed.dayOfMonth, ...parsed.dayOfWeek].some((v) => typeof v !== 'number')) {
+    return { ok: false, problem: `${shown}: Hearth takes standard cron fields (numbers, names, ranges, steps and lists); L, W and # are not supported.` };
+  }
+  if (parsed.minute.length > 1) {
+    return { ok: false, problem: `${shown} would run ${parsed.minute.length} times an hour. Check-ins can run at most once an hour: put a single minute first, e.g. \`0 * * * *\` for hourly.` };
+  }
+  return { ok: true, recurrence: { cron: text, everyWeeks: 1 } };
+}
+
+/** Expands a stored recurrence; `anchorWeek` is the week of the first run (for every-N-weeks). */
+export function compileRule(recurrence: Recurrence, anchorWeek: number | null): Rule {
+  const parsed = parseCron(recurrence.cron);
+  return {
+    minutes: [...parsed.minute].sort((a, b) => a - b),
+    hours: [...parsed.hour].sort((a, b) => a - b),
+    days: new Set(parsed.dayOfMonth as number[]),
+    months: new Set(parsed.month),
+    weekdays: new Set(parsed.dayOfWeek as number[]),
+    everyWeeks: recurrence.everyWeeks,
+    anchorWeek,
+  };
+}
+
+// ---------------------------------------------------------------- wall clock in a zone
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+function formatter(zone: string): Intl.DateTimeFormat {
+  let f = formatters.get(zone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', { timeZone: zone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' });
+    formatters.set(zone, f);
+  }
+  return f;
+}
+
+export interface WallTime {
+  year: number;
+  month: number;
+  day: number;
+  hour: number;
+  minute: number;
+}
+
+export function wallTime(zone: string, at: number): WallTime {
+  const parts: Record<string, number> = {};
+  for (const p of formatter(zone).formatToParts(at)) if (p.type !== 'literal') parts[p.type] = Number(p.value);
+  return { year: parts.year!, month: parts.month!, day: parts.day!, hour: parts.hour! % 24, minute: parts.minute! };
+}
+
+/** How far the zone's wall clock is ahead of UTC at `at`, in ms. */
+function offsetAt(zone: string, at: number): number {
+  const w = wallTime(zone, at);
+  return Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute) - Math.floor(at / 60_000) * 60_000;
+}
+
+/**
+ * The instant a wall-clock time happens in a zone. A time that happens twice (clocks go back)
+ * takes the first; a time that never happens (clocks go forward) moves forward by the gap,
+ * so a 02:30 run on spring-forward day runs at 03:30: neither skipped nor doubled.
+ */
+export function instantOf(zone: string, year: number, month: number, day: number, hour: number, minute: number): number {
+  const wall = Date.UTC(year, month - 1, day, hour, minute);
+  const before = offsetAt(zone, wall - DAY_MS);
+  const after = offsetAt(zone, wall + DAY_MS);
+  const valid = [wall - before, wall - after].filter((t) => offsetAt(zone, t) === wall - t);
+  return valid.length ? Math.min(...valid) : wall - before;
+}
+
+/** Days since 1970-01-01 of a calendar date; weeks are counted from Mondays. */
+const epochDay = (year: number, month: number, day: number) => Date.UTC(year, month - 1, day) / DAY_MS;
+const weekOf = (epochDayNumber: number) => Math.floor((epochDayNumber + 3) / 7);
+
+/** The calendar date (YYYY-MM-DD) of an instant in a zone. */
+export function localDate(zone: string, at: number): string {
+  const w = wallTime(zone, at);
+  return `${w.year}-${String(w.month).padStart(2, '0')}-${String(w.day).padStart(2, '0')}`;
+}
+
+// Far enough for "29 February" rules; a rule with no run in 8 years never runs.
+const SEARCH_DAYS = 366 * 8;
+
+/** The first run strictly after `after`, or null if the rule never runs again. */
+export function nextRun(rule: Rule, zone: string, after: number): number | null {
+  const start = wallTime(zone, after - DAY_MS);
+  let dayNumber = epochDay(start.year, start.month, start.day);
+  for (let i = 0; i < SEARCH_DAYS; i++, dayNumber++) {
+    const date = new Date(dayNumber * DAY_MS);
+    const year = date.getUTCFullYear();
+    const month = date.getUTCMonth() + 1;
+    const day = date.getUTCDate();
+    if (!rule.months.has(month) || !rule.days.has(day) || !rule.weekdays.has(date.getUTCDay())) continue;
+    if (rule.everyWeeks > 1 && rule.anchorWeek !== null && (((weekOf(dayNumber) - rule.anchorWeek) % rule.everyWeeks) + rule.everyWeeks) % rule.everyWeeks !== 0) continue;
+    for (const hour of rule.hours) {
+      for (const minute of rule.minutes) {
+        const at = instantOf(zone, year, month, day, hour, minute);
+        if (at > after) return at;
+      }
+    }
+  }
+  return null;
+}
+
+/** The next `count` runs after `after`, leaving out runs on `skipDates` (YYYY-MM-DD in the zone). */
+export function nextRuns(rule: Rule, zone: string, after: number, count: number, skipDates: ReadonlySet<string> = new Set()): number[] {
+  const runs: number[] = [];
+  let cursor = after;
+  for (let guard = 0; runs.length < count && guard < count + 400; guard++) {
+    const at = nextRun(rule, zone, cursor);
+    if (at === null) break;
+    if (!skipDates.has(localDate(zone, at))) runs.push(at);
+    cursor = at;
+  }
+  return runs;
+}
+
+/** For every-N-weeks rules: the week of the first run after `now`, which later runs count from. */
+export function anchorWeekFor(recurrence: Recurrence, zone: string, now: number): number | null {
+  if (recurrence.everyWeeks <= 1) return null;
+  const first = nextRun(compileRule(recurrence, null), zone, now);
+  if (first === null) return null;
+  const w = wallTime(zone, first);
+  return weekOf(epochDay(w.year, w.month, w.day));
+}
+
+/** Reads a YYYY-MM-DD date; null if malformed or not a real date. */
+export function parseDate(text: string): { year: number; month: number; day: number } | null {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text.trim());
+  if (!match) return null;
+  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  const date = new Date(Date.UTC(year, month - 1, day));
+  if (date.getUTCFullYear() !== year || date.getUTCMonth() + 1 !== month || date.getUTCDate() !== day) return null;
+  return { year, month, day };
+}

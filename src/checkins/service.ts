@@ -1,0 +1,482 @@
+import { UserError } from '../bot/errors';
+import type { Db } from '../db/open';
+import { getSettings } from '../settings/service';
+import { canonicalTimeZone } from '../settings/timezones';
+import { anchorWeekFor, compileRule, localDate, nextRun, nextRuns, parseDate, parseWhen, instantOf, type Recurrence, type Rule } from './schedule';
+import {
+  addSkip,
+  advanceSchedule,
+  answeredRunIds,
+  deleteSchedule,
+  dueSchedules,
+  earliestNextRun,
+  findAnswer,
+  findRun,
+  findSchedule,
+  insertRunOnce,
+  insertSchedule,
+  laterPostedRun,
+  latestRun,
+  listSchedules,
+  moodCounts,
+  notesBetween,
+  postedRunIds,
+  postedRunsBetween,
+  recentTurnout,
+  saveAnswer,
+  setRunOutcome,
+  setScheduleState,
+  skipDates,
+  type Reader,
+  type Run,
+  type Schedule,
+} from './store';
+
+export type { Run, Schedule };
+
+export const CHECKIN_LIMITS = {
+  promptLength: 500,
+  nameLength: 60,
+  noteLength: 1000,
+  perServer: 25,
+  reportWeeks: 8,
+  maxReportWeeks: 104,
+  /** Anonymous check-ins show nothing for a run with fewer answers than this. */
+  anonymousMinimum: 3,
+  /** A run missed by less than this (Hearth was down) is still posted at start; older ones are recorded as missed. */
+  catchUpMs: 3_600_000,
+  notesPerRun: 50,
+} as const;
+
+export const MOODS = [
+  { value: 1, label: 'rough', emoji: '😣' },
+  { value: 2, label: 'low', emoji: '😕' },
+  { value: 3, label: 'okay', emoji: '😐' },
+  { value: 4, label: 'good', emoji: '🙂' },
+  { value: 5, label: 'great', emoji: '😄' },
+] as const;
+
+const WEEK_MS = 7 * 86_400_000;
+
+export function ruleOf(schedule: Pick<Schedule, 'cron' | 'everyWeeks' | 'anchorWeek'>): Rule {
+  return compileRule({ cron: schedule.cron, everyWeeks: schedule.everyWeeks }, schedule.anchorWeek);
+}
+
+// ---------------------------------------------------------------- scheduling
+
+export interface ScheduleRequest {
+  when: string;
+  prompt: string;
+  name: string | null;
+  /** As typed; null for the server's time zone. */
+  timezone: string | null;
+  anonymous: boolean;
+}
+
+export interface ValidSchedule {
+  whenText: string;
+  recurrence: Recurrence;
+  prompt: string;
+  name: string;
+  timezone: string;
+  anonymous: boolean;
+}
+
+/** Checks everything a leader typed; every problem is reported at once, with how to fix it. */
+export function validateSchedule(db: Db, guildId: string, request: ScheduleRequest, now: number): ValidSchedule {
+  const problems: string[] = [];
+  const when = parseWhen(request.when);
+  if (!when.ok) problems.push(`\`when\`: ${when.problem}`);
+
+  let timezone = getSettings(db, guildId).timezone;
+  if (request.timezone !== null) {
+    const zone = canonicalTimeZone(request.timezone);
+    if (zone) timezone = zone;
+    else problems.push(`\`timezone\`: "${request.timezone.slice(0, 64)}" is not a time zone Hearth knows. Use an IANA name such as Europe/Berlin or America/New_York: start typing a city and pick one from the list.`);
+  }
+
+  const prompt = request.prompt.trim();
+  if (!prompt) problems.push('The prompt is empty. Write the question members will answer, e.g. "How was your week?".');
+  if (prompt.length > CHECKIN_LIMITS.promptLength) problems.push(`The prompt is ${prompt.length} characters; the most is ${CHECKIN_LIMITS.promptLength}. Shorten it.`);
+  const name = (request.name?.trim() || prompt.split('\n')[0]!.slice(0, 40)).trim();
+  if (name.length > CHECKIN_LIMITS.nameLength) problems.push(`The name is ${name.length} characters; the most is ${CHECKIN_LIMITS.nameLength}.`);
+
+  if (when.ok && problems.length === 0 && nextRun(compileRule(when.recurrence, null), timezone, now) === null) {
+    problems.push(`\`when\`: "${request.when.trim()}" never happens (no such date in the next 8 years). Check the day and month fields.`);
+  }
+  if (problems.length || !when.ok) throw new UserError(`The check-in was not scheduled:\n- ${problems.join('\n- ')}`);
+  return { whenText: request.when.trim().replace(/\s+/g, ' '), recurrence: when.recurrence, prompt, name, timezone, anonymous: request.anonymous };
+}
+
+/** Stores a validated schedule, armed for its first run; returns it with its next three runs. */
+export function createSchedule(db: Db, place: { guildId: string; channelId: string; createdBy: string }, valid: ValidSchedule, now: number): { schedule: Schedule; upcoming: number[] } {
+  const anchorWeek = anchorWeekFor(valid.recurrence, valid.timezone, now);
+  const rule = compileRule(valid.recurrence, anchorWeek);
+  const upcoming = nextRuns(rule, valid.timezone, now, 3);
+  const id = insertSchedule(
+    db,
+    {
+      ...place,
+      name: valid.name,
+      prompt: valid.prompt,
+      whenText: valid.whenText,
+      cron: valid.recurrence.cron,
+      everyWeeks: valid.recurrence.everyWeeks,
+      anchorWeek,
+      timezone: valid.timezone,
+      anonymous: valid.anonymous,
+      status: 'active',
+      createdAt: now,
+      nextRunAt: upcoming[0] ?? null,
+    },
+    CHECKIN_LIMITS.perServer,
+  );
+  if (id === null) {
+    throw new UserError(`This server already has ${CHECKIN_LIMITS.perServer} check-ins, the most Hearth keeps per server. Delete one you no longer need with \`/checkin delete\` first.`);
+  }
+  return { schedule: findSchedule(db, place.guildId, id)!, upcoming };
+}
+
+export function requireSchedule(db: Db, guildId: string, id: number): Schedule {
+  const schedule = findSchedule(db, guildId, id);
+  if (!schedule) throw new UserError(`There is no check-in #${id} in this server. Pick one from the list as you type, or see \`/checkin list\`.`);
+  return schedule;
+}
+
+export function pauseSchedule(db: Db, guildId: string, id: number): Schedule {
+  const schedule = requireSchedule(db, guildId, id);
+  if (schedule.status === 'paused') throw new UserError(`Check-in #${id} is already paused. Resume it with \`/checkin resume\`.`);
+  setScheduleState(db, guildId, id, 'paused', null);
+  return requireSchedule(db, guildId, id);
+}
+
+/** Resumes from now on: runs that fell while paused are not made up. */
+export function resumeSchedule(db: Db, guildId: string, id: number, now: number): { schedule: Schedule; upcoming: number[] } {
+  const schedule = requireSchedule(db, guildId, id);
+  if (schedule.status === 'active') throw new UserError(`Check-in #${id} is not paused; it is already running.`);
+  const upcoming = nextRuns(ruleOf(schedule), schedule.timezone, now, 3, skipDates(db, id));
+  setScheduleState(db, guildId, id, 'active', nextRun(ruleOf(schedule), schedule.timezone, now));
+  return { schedule: requireSchedule(db, guildId, id), upcoming };
+}
+
+export function removeSchedule(db: Db, guildId: string, id: number): Schedule {
+  const schedule = requireSchedule(db, guildId, id);
+  deleteSchedule(db, guildId, id);
+  return schedule;
+}
+
+/** Skips the run(s) on one date in the schedule's time zone, e.g. a holiday. */
+export function skipRunOn(db: Db, guildId: string, id: number, typed: string, who: string, now: number): { schedule: Schedule; date: string; skippedRun: number } {
+  const schedule = requireSchedule(db, guildId, id);
+  const parsed = parseDate(typed);
+  if (!parsed) throw new UserError(`"${typed.slice(0, 40)}" is not a date Hearth understands. Write it as YYYY-MM-DD, e.g. 2026-12-24.`);
+  const date = typed.trim();
+  const today = localDate(schedule.timezone, now);
+  if (date < today) throw new UserError(`${date} is in the past (today is ${today} in ${schedule.timezone}). Pick a date from today on.`);
+  const dayStart = instantOf(schedule.timezone, parsed.year, parsed.month, parsed.day, 0, 0);
+  const run = nextRun(ruleOf(schedule), schedule.timezone, Math.max(now, dayStart - 1));
+  if (run === null || localDate(schedule.timezone, run) !== date) {
+    throw new UserError(`Check-in #${id} has no run left on ${date}, so there is nothing to skip. \`/checkin list\` shows when it runs next.`);
+  }
+  if (!addSkip(db, { scheduleId: id, guildId, date, createdBy: who })) throw new UserError(`The run on ${date} is already skipped.`);
+  return { schedule, date, skippedRun: run };
+}
+
+// ---------------------------------------------------------------- running
+
+export function nextCheckinDue(db: Db): number | null {
+  return earliestNextRun(db);
+}
+
+export interface RunToPost {
+  schedule: Schedule;
+  runId: number;
+}
+
+export interface DueOutcome {
+  toPost: RunToPost[];
+  missed: { scheduleId: number; scheduledFor: number }[];
+  skipped: { scheduleId: number; scheduledFor: number }[];
+}
+
+/**
+ * Claims every run due at `now`. Each run is recorded once (unique per schedule and moment) and
+ * the schedule moves on with a compare-and-set, so a second timer or a restart cannot post twice.
+ * Runs missed by an hour or more (Hearth was down) are recorded as missed and not posted.
+ */
+export function claimDueRuns(db: Db, now: number): DueOutcome {
+  const outcome: DueOutcome = { toPost: [], missed: [], skipped: [] };
+  for (const schedule of dueSchedules(db, now)) {
+    const rule = ruleOf(schedule);
+    const skips = skipDates(db, schedule.id);
+    db.transaction(
+      (tx) => {
+        let at = schedule.nextRunAt!;
+        while (at <= now) {
+          const next = nextRun(rule, schedule.timezone, at);
+          if (!advanceSchedule(tx, schedule.id, at, next)) return; // someone else moved it on
+          const base = { scheduleId: schedule.id, guildId: schedule.guildId, scheduledFor: at, recordedAt: now };
+          if (skips.has(localDate(schedule.timezone, at))) {
+            if (insertRunOnce(tx, { ...base, status: 'skipped', reason: 'Skipped by a leader.' }) !== null) outcome.skipped.push({ scheduleId: schedule.id, scheduledFor: at });
+          } else if (now - at >= CHECKIN_LIMITS.catchUpMs) {
+            if (insertRunOnce(tx, { ...base, status: 'missed', reason: 'Hearth was offline at the time.' }) !== null) outcome.missed.push({ scheduleId: schedule.id, scheduledFor: at });
+          } else {
+            const runId = insertRunOnce(tx, { ...base, status: 'posting' });
+            if (runId !== null) outcome.toPost.push({ schedule, runId });
+          }
+          if (next === null) return;
+          at = next;
+        }
+      },
+      { behavior: 'immediate' },
+    );
+  }
+  return outcome;
+}
+
+/** A leader's "post now": a run of its own, which does not move the regular schedule. */
+export function startManualRun(db: Db, guildId: string, id: number, now: number): RunToPost {
+  const schedule = requireSchedule(db, guildId, id);
+  const runId = db.transaction((tx) => insertRunOnce(tx, { scheduleId: id, guildId, scheduledFor: now, status: 'posting', manual: true, recordedAt: now }), { behavior: 'immediate' });
+  if (runId === null) throw new UserError(`Check-in #${id} already has a run at this very moment. Try again in a few seconds.`);
+  return { schedule, runId };
+}
+
+export function markRunPosted(db: Db, runId: number, messageId: string): void {
+  setRunOutcome(db, runId, { status: 'posted', messageId });
+}
+
+export function markRunFailed(db: Db, runId: number, reason: string): void {
+  setRunOutcome(db, runId, { status: 'failed', reason });
+}
+
+// ---------------------------------------------------------------- answering
+
+export interface Streak {
+  current: number;
+  longest: number;
+  answered: number;
+}
+
+/**
+ * Consecutive posted runs answered. Skipped, missed and failed runs are not counted either way,
+ * so a holiday does not break anyone's streak; the newest run does not break it while still open.
+ */
+export function streakOf(postedRuns: number[], answered: ReadonlySet<number>): Streak {
+  let longest = 0;
+  let run = 0;
+  for (const id of postedRuns) {
+    run = answered.has(id) ? run + 1 : 0;
+    longest = Math.max(longest, run);
+  }
+  let current = 0;
+  for (let i = postedRuns.length - 1; i >= 0; i--) {
+    if (answered.has(postedRuns[i]!)) current++;
+    else if (i === postedRuns.length - 1) continue;
+    else break;
+  }
+  return { current, longest, answered: postedRuns.filter((id) => answered.has(id)).length };
+}
+
+function memberStreak(db: Db, scheduleId: number, memberId: string): Streak {
+  return streakOf(postedRunIds(db, scheduleId), answeredRunIds(db, scheduleId, memberId));
+}
+
+export interface Member {
+  guildId: string;
+  memberId: string;
+}
+
+/** The run a member is answering, refused if it is gone or a newer run has taken its place. */
+function answerableRun(db: Reader, member: Member, runId: number): { run: Run; schedule: Schedule } {
+  const run = findRun(db, member.guildId, runId);
+  const schedule = run && findSchedule(db, member.guildId, run.scheduleId);
+  if (!run || !schedule || (run.status !== 'posted' && run.status !== 'posting')) {
+    throw new UserError('This check-in no longer exists, so answers to it are not kept.');
+  }
+  const later = laterPostedRun(db, run);
+  if (later) {
+    throw new UserError(`This check-in has been superseded by a newer one (<t:${Math.floor(later.scheduledFor / 1000)}:f>), so it no longer takes answers. Answer the latest post of "${schedule.name}" instead.`);
+  }
+  return { run, schedule };
+}
+
+export interface AnswerOutcome {
+  schedule: Schedule;
+  mood: number | null;
+  note: string | null;
+  change: 'added' | 'changed' | 'unchanged';
+  streak: Streak;
+}
+
+export function recordMood(db: Db, member: Member, runId: number, mood: number, now: number): AnswerOutcome {
+  if (!MOODS.some((m) => m.value === mood)) throw new UserError('That mood is not one of the five on the check-in.');
+  const { schedule, before } = db.transaction(
+    (tx) => {
+      const { run, schedule } = answerableRun(tx, member, runId);
+      const before = findAnswer(tx, runId, member.memberId);
+      if (before?.mood !== mood) saveAnswer(tx, run, member.memberId, { mood }, now);
+      return { schedule, before };
+    },
+    { behavior: 'immediate' },
+  );
+  const change = before?.mood === mood ? 'unchanged' : before?.mood ? 'changed' : 'added';
+  return { schedule, mood, note: before?.note ?? null, change, streak: memberStreak(db, schedule.id, member.memberId) };
+}
+
+/** The note a member left on a run (to prefill the note form), checking the run still takes answers. */
+export function noteFor(db: Db, member: Member, runId: number): string | null {
+  answerableRun(db, member, runId);
+  return findAnswer(db, runId, member.memberId)?.note ?? null;
+}
+
+export function recordNote(db: Db, member: Member, runId: number, typed: string, now: number): AnswerOutcome {
+  const note = typed.trim();
+  if (note.length > CHECKIN_LIMITS.noteLength) throw new UserError(`Your note is ${note.length} characters; the most is ${CHECKIN_LIMITS.noteLength}. Shorten it and try again.`);
+  const { schedule, before } = db.transaction(
+    (tx) => {
+      const { run, schedule } = answerableRun(tx, member, runId);
+      const before = findAnswer(tx, runId, member.memberId);
+      saveAnswer(tx, run, member.memberId, { note: note || null }, now);
+      return { schedule, before };
+    },
+    { behavior: 'immediate' },
+  );
+  const change = (before?.note ?? null) === (note || null) ? 'unchanged' : before?.note ? 'changed' : 'added';
+  return { schedule, mood: before?.mood ?? null, note: note || null, change, streak: memberStreak(db, schedule.id, member.memberId) };
+}
+
+export function streaksOf(db: Db, guildId: string, memberId: string): { schedule: Schedule; streak: Streak }[] {
+  return listSchedules(db, guildId)
+    .map((schedule) => ({ schedule, streak: memberStreak(db, schedule.id, memberId) }))
+    .filter((s) => s.streak.answered > 0);
+}
+
+// ---------------------------------------------------------------- list
+
+export interface ScheduleSummary {
+  schedule: Schedule;
+  /** The next run that will actually post (skipped dates left out); null while paused. */
+  nextRunAt: number | null;
+  lastRun: Run | null;
+  /** Answers per run over the last few posted runs. */
+  recentAnswers: number[];
+  skippedDates: string[];
+}
+
+export function schedulesForList(db: Db, guildId: string, now: number): ScheduleSummary[] {
+  return listSchedules(db, guildId).map((schedule) => {
+    const skips = skipDates(db, schedule.id);
+    const nextRunAt = schedule.status === 'active' && schedule.nextRunAt !== null ? (nextRuns(ruleOf(schedule), schedule.timezone, schedule.nextRunAt - 1, 1, skips)[0] ?? null) : null;
+    const today = localDate(schedule.timezone, now);
+    return {
+      schedule,
+      nextRunAt,
+      lastRun: latestRun(db, schedule.id) ?? null,
+      recentAnswers: recentTurnout(db, schedule.id, 4),
+      skippedDates: [...skips].filter((d) => d >= today).sort(),
+    };
+  });
+}
+
+export function scheduleSuggestions(db: Db, guildId: string, typed: string): { name: string; value: number }[] {
+  const needle = typed.trim().toLowerCase();
+  return listSchedules(db, guildId)
+    .filter((s) => !needle || `${s.id} ${s.name}`.toLowerCase().includes(needle))
+    .slice(0, 25)
+    .map((s) => ({ name: `#${s.id} · ${s.name}${s.status === 'paused' ? ' (paused)' : ''}`.slice(0, 100), value: s.id }));
+}
+
+// ---------------------------------------------------------------- report
+
+export interface MoodStats {
+  answered: number;
+  average: number | null;
+  /** Count per mood, index 0 = mood 1. */
+  distribution: number[];
+}
+
+export interface RunReport extends MoodStats {
+  run: Run;
+  /** Anonymous check-in with too few answers: nothing about this run is shown. */
+  hidden: boolean;
+  /** Average mood compared with the previous shown run. */
+  change: number | null;
+  notes: { memberId: string | null; note: string }[];
+  moreNotes: number;
+}
+
+export interface PeriodStats extends MoodStats {
+  runs: number;
+  answersPerRun: number | null;
+}
+
+export interface CheckinReport {
+  schedule: Schedule;
+  weeks: number;
+  from: number;
+  to: number;
+  runs: RunReport[];
+  period: PeriodStats;
+  previous: PeriodStats;
+}
+
+function statsOf(distribution: number[]): MoodStats {
+  const answered = distribution.reduce((a, b) => a + b, 0);
+  const sum = distribution.reduce((a, count, i) => a + count * (i + 1), 0);
+  return { answered, average: answered ? sum / answered : null, distribution };
+}
+
+function periodOf(runs: { hidden: boolean; distribution: number[] }[]): PeriodStats {
+  const shown = runs.filter((r) => !r.hidden);
+  const total = [0, 0, 0, 0, 0];
+  for (const r of shown) r.distribution.forEach((c, i) => (total[i]! += c));
+  const stats = statsOf(total);
+  return { ...stats, runs: shown.length, answersPerRun: shown.length ? stats.answered / shown.length : null };
+}
+
+/** Per run and per period: answers, average mood, distribution, change, notes (authors unless anonymous). */
+export function checkinReport(db: Db, guildId: string, id: number, weeks: number | null, now: number): CheckinReport {
+  const span = weeks ?? CHECKIN_LIMITS.reportWeeks;
+  if (!Number.isInteger(span) || span < 1 || span > CHECKIN_LIMITS.maxReportWeeks) {
+    throw new UserError(`\`weeks\` must be from 1 to ${CHECKIN_LIMITS.maxReportWeeks}.`);
+  }
+  const schedule = requireSchedule(db, guildId, id);
+  const to = now + 1;
+  const from = to - span * WEEK_MS;
+  const previousFrom = from - span * WEEK_MS;
+
+  const byRun = new Map<number, number[]>();
+  for (const row of moodCounts(db, id, previousFrom, to)) {
+    let d = byRun.get(row.runId);
+    if (!d) byRun.set(row.runId, (d = [0, 0, 0, 0, 0]));
+    d[row.mood - 1] = row.count;
+  }
+  const hide = (answered: number) => schedule.anonymous && answered < CHECKIN_LIMITS.anonymousMinimum;
+  const withStats = (run: Run) => {
+    const stats = statsOf(byRun.get(run.id) ?? [0, 0, 0, 0, 0]);
+    return { run, ...stats, hidden: hide(stats.answered) };
+  };
+  const previousRuns = postedRunsBetween(db, id, previousFrom, from).map(withStats);
+  const currentRuns = postedRunsBetween(db, id, from, to).map(withStats);
+
+  const { notes, totals } = notesBetween(db, id, from, to, CHECKIN_LIMITS.notesPerRun);
+  const notesByRun = new Map<number, { memberId: string | null; note: string }[]>();
+  for (const n of notes) {
+    const list = notesByRun.get(n.runId) ?? [];
+    list.push({ memberId: schedule.anonymous ? null : n.memberId, note: n.note });
+    notesByRun.set(n.runId, list);
+  }
+
+  let lastShown = [...previousRuns].reverse().find((r) => !r.hidden && r.average !== null)?.average ?? null;
+  const runs: RunReport[] = currentRuns.map((r) => {
+    if (r.hidden) return { ...r, answered: 0, average: null, distribution: [0, 0, 0, 0, 0], change: null, notes: [], moreNotes: 0 };
+    const change = r.average !== null && lastShown !== null ? r.average - lastShown : null;
+    if (r.average !== null) lastShown = r.average;
+    let runNotes = notesByRun.get(r.run.id) ?? [];
+    // Anonymous notes are listed in text order, so their order says nothing about who answered when.
+    if (schedule.anonymous) runNotes = [...runNotes].sort((a, b) => a.note.localeCompare(b.note));
+    return { ...r, change, notes: runNotes, moreNotes: (totals.get(r.run.id) ?? 0) - runNotes.length };
+  });
+  return { schedule, weeks: span, from, to, runs, period: periodOf(currentRuns), previous: periodOf(previousRuns) };
+}

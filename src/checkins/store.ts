@@ -1,0 +1,219 @@
+import { and, asc, desc, eq, gt, isNotNull, lte, ne, sql } from 'drizzle-orm';
+import type { Db } from '../db/open';
+import { checkinAnswers, checkinRuns, checkinSchedules, checkinSkips } from './schema';
+
+export type Schedule = typeof checkinSchedules.$inferSelect;
+export type NewScheduleRow = Omit<typeof checkinSchedules.$inferInsert, 'id'>;
+export type Run = typeof checkinRuns.$inferSelect;
+export type RunStatus = Run['status'];
+export type Answer = typeof checkinAnswers.$inferSelect;
+type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
+export type Reader = Db | Tx;
+
+// ---------------------------------------------------------------- schedules
+
+/** Stores a schedule unless the server already has `limit`; returns its id, or null when full. */
+export function insertSchedule(db: Db, row: NewScheduleRow, limit: number): number | null {
+  return db.transaction(
+    (tx) => {
+      const { count } = tx.select({ count: sql<number>`count(*)` }).from(checkinSchedules).where(eq(checkinSchedules.guildId, row.guildId)).get()!;
+      if (count >= limit) return null;
+      return tx.insert(checkinSchedules).values(row).returning({ id: checkinSchedules.id }).get().id;
+    },
+    { behavior: 'immediate' },
+  );
+}
+
+export function countSchedules(db: Reader, guildId: string): number {
+  return db.select({ count: sql<number>`count(*)` }).from(checkinSchedules).where(eq(checkinSchedules.guildId, guildId)).get()!.count;
+}
+
+/** A schedule of this server, or undefined: an id from another server behaves like a missing one. */
+export function findSchedule(db: Reader, guildId: string, id: number): Schedule | undefined {
+  return db.select().from(checkinSchedules).where(and(eq(checkinSchedules.id, id), eq(checkinSchedules.guildId, guildId))).get();
+}
+
+export function listSchedules(db: Reader, guildId: string): Schedule[] {
+  return db.select().from(checkinSchedules).where(eq(checkinSchedules.guildId, guildId)).orderBy(asc(checkinSchedules.id)).all();
+}
+
+export function setScheduleState(db: Reader, guildId: string, id: number, status: 'active' | 'paused', nextRunAt: number | null): boolean {
+  return (
+    db
+      .update(checkinSchedules)
+      .set({ status, nextRunAt })
+      .where(and(eq(checkinSchedules.id, id), eq(checkinSchedules.guildId, guildId)))
+      .run().changes === 1
+  );
+}
+
+export function deleteSchedule(db: Db, guildId: string, id: number): boolean {
+  return db.delete(checkinSchedules).where(and(eq(checkinSchedules.id, id), eq(checkinSchedules.guildId, guildId))).run().changes === 1;
+}
+
+/** Moves a schedule on from the run at `from`, only if no one else already did (compare and set). */
+export function advanceSchedule(tx: Reader, id: number, from: number, to: number | null): boolean {
+  return (
+    tx
+      .update(checkinSchedules)
+      .set({ nextRunAt: to })
+      .where(and(eq(checkinSchedules.id, id), eq(checkinSchedules.nextRunAt, from), eq(checkinSchedules.status, 'active')))
+      .run().changes === 1
+  );
+}
+
+export function earliestNextRun(db: Db): number | null {
+  const row = db
+    .select({ at: sql<number | null>`min(${checkinSchedules.nextRunAt})` })
+    .from(checkinSchedules)
+    .where(and(eq(checkinSchedules.status, 'active'), isNotNull(checkinSchedules.nextRunAt)))
+    .get();
+  return row?.at ?? null;
+}
+
+export function dueSchedules(db: Db, now: number): Schedule[] {
+  return db
+    .select()
+    .from(checkinSchedules)
+    .where(and(eq(checkinSchedules.status, 'active'), isNotNull(checkinSchedules.nextRunAt), lte(checkinSchedules.nextRunAt, now)))
+    .orderBy(asc(checkinSchedules.nextRunAt))
+    .all();
+}
+
+// ---------------------------------------------------------------- runs
+
+/** Records a run once per (schedule, moment); returns its id, or null if that run is already recorded. */
+export function insertRunOnce(
+  tx: Reader,
+  row: { scheduleId: number; guildId: string; scheduledFor: number; status: RunStatus; manual?: boolean; reason?: string | null; recordedAt: number },
+): number | null {
+  const inserted = tx.insert(checkinRuns).values(row).onConflictDoNothing().returning({ id: checkinRuns.id }).get();
+  return inserted?.id ?? null;
+}
+
+export function setRunOutcome(db: Db, runId: number, outcome: { status: 'posted'; messageId: string } | { status: 'failed'; reason: string }): void {
+  db.update(checkinRuns)
+    .set(outcome.status === 'posted' ? { status: 'posted', messageId: outcome.messageId, reason: null } : { status: 'failed', reason: outcome.reason })
+    .where(eq(checkinRuns.id, runId))
+    .run();
+}
+
+export function findRun(db: Reader, guildId: string, runId: number): Run | undefined {
+  return db.select().from(checkinRuns).where(and(eq(checkinRuns.id, runId), eq(checkinRuns.guildId, guildId))).get();
+}
+
+/** The run of the same schedule that came after this one and reached its channel, if any. */
+export function laterPostedRun(db: Reader, run: Run): Run | undefined {
+  return db
+    .select()
+    .from(checkinRuns)
+    .where(and(eq(checkinRuns.scheduleId, run.scheduleId), gt(checkinRuns.scheduledFor, run.scheduledFor), eq(checkinRuns.status, 'posted')))
+    .orderBy(asc(checkinRuns.scheduledFor))
+    .limit(1)
+    .get();
+}
+
+/** The most recent run of a schedule that was due (skipped dates left out). */
+export function latestRun(db: Reader, scheduleId: number): Run | undefined {
+  return db
+    .select()
+    .from(checkinRuns)
+    .where(and(eq(checkinRuns.scheduleId, scheduleId), ne(checkinRuns.status, 'skipped')))
+    .orderBy(desc(checkinRuns.scheduledFor))
+    .limit(1)
+    .get();
+}
+
+/** Ids of a schedule's posted runs, oldest first. */
+export function postedRunIds(db: Reader, scheduleId: number): number[] {
+  return db
+    .select({ id: checkinRuns.id })
+    .from(checkinRuns)
+    .where(and(eq(checkinRuns.scheduleId, scheduleId), eq(checkinRuns.status, 'posted')))
+    .orderBy(asc(checkinRuns.scheduledFor))
+    .all()
+    .map((r) => r.id);
+}
+
+/** Answer counts (with a mood) of a schedule's last `limit` posted runs, newest first. */
+export function recentTurnout(db: Reader, scheduleId: number, limit: number): number[] {
+  const rows = db.all<{ answered: number }>(sql`
+    SELECT (SELECT count(*) FROM checkin_answers a WHERE a.run_id = r.id AND a.mood IS NOT NULL) AS answered
+    FROM checkin_runs r
+    WHERE r.schedule_id = ${scheduleId} AND r.status = 'posted'
+    ORDER BY r.scheduled_for DESC
+    LIMIT ${limit}`);
+  return rows.map((r) => r.answered);
+}
+
+export function postedRunsBetween(db: Reader, scheduleId: number, from: number, to: number): Run[] {
+  return db
+    .select()
+    .from(checkinRuns)
+    .where(and(eq(checkinRuns.scheduleId, scheduleId), eq(checkinRuns.status, 'posted'), sql`${checkinRuns.scheduledFor} >= ${from}`, sql`${checkinRuns.scheduledFor} < ${to}`))
+    .orderBy(asc(checkinRuns.scheduledFor))
+    .all();
+}
+
+/** How many members picked each mood, per run, for a schedule's posted runs in [from, to). */
+export function moodCounts(db: Reader, scheduleId: number, from: number, to: number): { runId: number; mood: number; count: number }[] {
+  return db.all(sql`
+    SELECT a.run_id AS runId, a.mood AS mood, count(*) AS count
+    FROM checkin_runs r JOIN checkin_answers a ON a.run_id = r.id
+    WHERE r.schedule_id = ${scheduleId} AND r.status = 'posted' AND r.scheduled_for >= ${from} AND r.scheduled_for < ${to} AND a.mood IS NOT NULL
+    GROUP BY a.run_id, a.mood`);
+}
+
+/** Notes of the runs in [from, to), at most `perRun` per run (oldest answers first), and how many in all. */
+export function notesBetween(
+  db: Reader,
+  scheduleId: number,
+  from: number,
+  to: number,
+  perRun: number,
+): { notes: { runId: number; memberId: string; note: string }[]; totals: Map<number, number> } {
+  const notes = db.all<{ runId: number; memberId: string; note: string; total: number }>(sql`
+    SELECT runId, memberId, note, total FROM (
+      SELECT a.run_id AS runId, a.member_id AS memberId, a.note AS note,
+             row_number() OVER (PARTITION BY a.run_id ORDER BY a.answered_at, a.member_id) AS position,
+             count(*) OVER (PARTITION BY a.run_id) AS total
+      FROM checkin_runs r JOIN checkin_answers a ON a.run_id = r.id
+      WHERE r.schedule_id = ${scheduleId} AND r.status = 'posted' AND r.scheduled_for >= ${from} AND r.scheduled_for < ${to} AND a.note IS NOT NULL
+    ) WHERE position <= ${perRun}`);
+  const totals = new Map<number, number>();
+  for (const n of notes) totals.set(n.runId, n.total);
+  return { notes: notes.map(({ runId, memberId, note }) => ({ runId, memberId, note })), totals };
+}
+
+// ---------------------------------------------------------------- answers
+
+export function findAnswer(db: Reader, runId: number, memberId: string): Answer | undefined {
+  return db.select().from(checkinAnswers).where(and(eq(checkinAnswers.runId, runId), eq(checkinAnswers.memberId, memberId))).get();
+}
+
+export function saveAnswer(tx: Reader, run: Run, memberId: string, change: { mood?: number; note?: string | null }, now: number): void {
+  tx.insert(checkinAnswers)
+    .values({ runId: run.id, memberId, scheduleId: run.scheduleId, guildId: run.guildId, mood: change.mood ?? null, note: change.note ?? null, answeredAt: now, updatedAt: now })
+    .onConflictDoUpdate({ target: [checkinAnswers.runId, checkinAnswers.memberId], set: { ...change, updatedAt: now } })
+    .run();
+}
+
+/** Of the given runs, those the member answered with a mood. */
+export function answeredRunIds(db: Reader, scheduleId: number, memberId: string): Set<number> {
+  const rows = db
+    .select({ runId: checkinAnswers.runId })
+    .from(checkinAnswers)
+    .where(and(eq(checkinAnswers.scheduleId, scheduleId), eq(checkinAnswers.memberId, memberId), isNotNull(checkinAnswers.mood)))
+    .all();
+  return new Set(rows.map((r) => r.runId));
+}
+
+// ---------------------------------------------------------------- skipped dates
+
+export function addSkip(db: Db, row: { scheduleId: number; guildId: string; date: string; createdBy: string }): boolean {
+  return db.insert(checkinSkips).values(row).onConflictDoNothing().run().changes === 1;
+}
+
+export function skipDates(db: Reader, scheduleId: number): Set<string> {
+  return new Set(db.select({ date: checkinSkips.date }).from(checkinSkips).where(eq(checkinSkips.scheduleId, scheduleId)).all().map((r) => r.date));
+}

@@ -1,0 +1,320 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ChannelType, PermissionFlagsBits } from 'discord-api-types/v10';
+import type { TextChannel } from 'discord.js';
+import { TestHearth, TestMember, allComponents, eventually, isEphemeral, textOf, type StoredMessage } from '../support/harness';
+import { checkinAnswers, checkinRuns, checkinSchedules, checkinSkips } from '../../src/checkins/schema';
+import { claimDueRuns } from '../../src/checkins/service';
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+const unix = (ms: number) => Math.floor(ms / 1000);
+
+describe('check-ins', () => {
+  let hearth: TestHearth;
+  let leader: TestMember;
+  beforeAll(async () => {
+    hearth = await TestHearth.start(); // 2026-11-25 12:00 UTC, a Wednesday; the server's zone is UTC
+    leader = hearth.leader('host');
+  });
+  afterAll(() => hearth.stop());
+
+  const db = () => hearth.context.db;
+  const schedules = () => db().select().from(checkinSchedules).all();
+  const runs = () => db().select().from(checkinRuns).all();
+  const answers = () => db().select().from(checkinAnswers).all();
+  const snapshot = () => JSON.stringify([schedules(), runs(), answers(), db().select().from(checkinSkips).all()]);
+  const posts = (channelId: string, prompt: string) => hearth.double.channelMessages(channelId).filter((m) => textOf(m).includes(prompt));
+
+  async function schedule(options: Record<string, string | boolean | { id: string }>, who: TestMember = leader): Promise<number> {
+    const { reply } = await who.run('checkin schedule', { channel: { id: hearth.general.id }, ...options });
+    expect(isEphemeral(reply)).toBe(true);
+    const match = /Check-in #(\d+)/.exec(reply.content);
+    expect(match, reply.content).not.toBeNull();
+    return Number(match![1]);
+  }
+
+  it('schedules a check-in, shows the next three runs, and posts it exactly on time with mood buttons', async () => {
+    const { reply } = await leader.run('checkin schedule', { channel: { id: hearth.general.id }, when: 'daily 13:00', prompt: 'How was your day?', name: 'Daily' });
+    const first = Date.UTC(2026, 10, 25, 13);
+    expect(reply.content).toContain('The next three runs:');
+    for (const at of [first, first + DAY, first + 2 * DAY]) expect(reply.content).toContain(`<t:${unix(at)}:F>`);
+    expect(schedules().at(-1)).toMatchObject({ cron: '0 13 * * *', timezone: 'UTC', nextRunAt: first, status: 'active' });
+
+    await hearth.clock.set(first - 1);
+    expect(posts(hearth.general.id, 'How was your day?')).toHaveLength(0);
+    await hearth.clock.advance(1);
+    const [post] = await hearth.double.waitFor(() => (posts(hearth.general.id, 'How was your day?').length ? posts(hearth.general.id, 'How was your day?') : undefined), 'the check-in post');
+    const labels = allComponents(post!.components).filter((c) => c.type === 2).map((c) => c.label);
+    expect(labels).toEqual(['rough', 'low', 'okay', 'good', 'great', 'Add a note']);
+    expect(runs().filter((r) => r.scheduledFor === first)).toMatchObject([{ status: 'posted', messageId: post!.id }]);
+  });
+
+  it('a member answers, changes their answer and adds a note; confirmations are private and show the streak', async () => {
+    const post = posts(hearth.general.id, 'How was your day?')[0]!;
+    const ana = hearth.member('ana');
+    const answered = await ana.click(post, 'good');
+    expect(answered.ackMs).toBeLessThan(3000);
+    expect(isEphemeral(answered.reply)).toBe(true);
+    expect(answered.reply.content).toContain('Thanks! You answered 🙂 **good** (4/5).');
+    expect(answered.reply.content).toContain('Your streak: **1 check-in** in a row (longest 1).');
+    const changed = await ana.click(post, 'great');
+    expect(changed.reply.content).toContain('You changed your answer to 😄 **great** (5/5).');
+
+    const opened = await ana.click(post, 'Add a note');
+    const saved = await ana.submitModal(opened, { 'Your note': 'Busy, but a good kind of busy.' });
+    expect(isEphemeral(saved.reply)).toBe(true);
+    expect(saved.reply.content).toContain('Thanks, your note is saved.');
+    const mine = answers().filter((a) => a.memberId === ana.id);
+    expect(mine).toMatchObject([{ mood: 5, note: 'Busy, but a good kind of busy.' }]);
+
+    const before = snapshot();
+    const tooLong = await ana.submitModal(await ana.click(post, 'Add a note'), { 'Your note': 'x'.repeat(1001) });
+    expect(tooLong.reply.content).toContain('the most is 1000');
+    expect(snapshot()).toBe(before);
+  });
+
+  it('a skipped date posts nothing and does not break a streak; answering a superseded run is refused', async () => {
+    const id = schedules().find((s) => s.name === 'Daily')!.id;
+    const skip = await leader.run('checkin skip', { id, date: '2026-11-26' });
+    expect(skip.reply.content).toContain('will not be posted on 2026-11-26');
+    const list = await leader.run('checkin list');
+    expect(textOf(list.reply)).toContain('Skipping: 2026-11-26');
+    expect(textOf(list.reply)).toContain(`Next run: <t:${unix(Date.UTC(2026, 10, 27, 13))}:f>`);
+
+    await hearth.clock.set(Date.UTC(2026, 10, 26, 14));
+    expect(posts(hearth.general.id, 'How was your day?')).toHaveLength(1);
+    expect(runs().find((r) => r.scheduledFor === Date.UTC(2026, 10, 26, 13))).toMatchObject({ status: 'skipped' });
+
+    await hearth.clock.set(Date.UTC(2026, 10, 27, 13));
+    await hearth.double.waitFor(() => (posts(hearth.general.id, 'How was your day?').length === 2 ? true : undefined), 'the next post');
+    const [old, latest] = posts(hearth.general.id, 'How was your day?');
+    const ana = new TestMember(hearth, hearth.guild, hearth.guild.members.get([...hearth.guild.members.values()].find((m) => m.user.username === 'ana')!.user.id)!);
+    const { reply } = await ana.click(latest!, 'okay');
+    expect(reply.content).toContain('Your streak: **2 check-ins** in a row (longest 2).');
+
+    const before = snapshot();
+    const refused = await ana.click(old!, 'rough');
+    expect(isEphemeral(refused.reply)).toBe(true);
+    expect(refused.reply.content).toContain('This check-in has been superseded by a newer one');
+    expect(snapshot()).toBe(before);
+
+    const streak = await hearth.member('bystander').run('checkin streak', { member: { id: ana.id } });
+    expect(streak.reply.content).toContain('**Daily**');
+    expect(streak.reply.content).toContain('2 runs in a row, longest 2');
+  });
+
+  it('pause, resume, run now and delete do what they say', async () => {
+    const id = await schedule({ when: 'mon,thu 18:00', prompt: 'Evening check?' });
+    expect((await leader.run('checkin pause', { id })).reply.content).toContain('is paused');
+    expect(schedules().find((s) => s.id === id)).toMatchObject({ status: 'paused', nextRunAt: null });
+    await hearth.clock.set(Date.UTC(2026, 10, 30, 19)); // past Monday 18:00
+    expect(posts(hearth.general.id, 'Evening check?')).toHaveLength(0);
+
+    const resumed = await leader.run('checkin resume', { id });
+    expect(resumed.reply.content).toContain('is running again');
+    expect(resumed.reply.content).toContain(`<t:${unix(Date.UTC(2026, 11, 3, 18))}:F>`);
+
+    const ran = await leader.run('checkin run', { id });
+    expect(ran.reply.content).toContain(`Check-in #${id} **Evening check?** is posted`);
+    const [post] = posts(hearth.general.id, 'Evening check?');
+    expect(post).toBeDefined();
+    expect(schedules().find((s) => s.id === id)!.nextRunAt).toBe(Date.UTC(2026, 11, 3, 18)); // the regular schedule is unchanged
+
+    const deleted = await leader.run('checkin delete', { id });
+    expect(deleted.reply.content).toContain('is deleted');
+    expect(schedules().some((s) => s.id === id)).toBe(false);
+    const late = await hearth.member('late').click(post!, 'good');
+    expect(late.reply.content).toContain('This check-in no longer exists');
+  });
+
+  it('records a run it cannot post as failed with the reason, shows it in the list, and posts the next run once allowed', async () => {
+    const quiet = hearth.double.addChannel(hearth.guild, 'quiet');
+    await eventually(() => hearth.context.client.channels.cache.has(quiet.id), 'the bot to see the new channel');
+    const { reply } = await leader.run('checkin schedule', { channel: { id: quiet.id }, when: 'daily 09:00', prompt: 'Quiet corner?' });
+    const id = Number(/#(\d+)/.exec(reply.content)![1]);
+    hearth.double.setOverwrites(hearth.guild, quiet, [{ id: hearth.double.botRole(hearth.guild).id, type: 0, allow: 0n, deny: PermissionFlagsBits.SendMessages }]);
+    await eventually(() => !(hearth.context.client.channels.cache.get(quiet.id) as TextChannel).permissionsFor(hearth.context.client.user!)!.has(PermissionFlagsBits.SendMessages), 'the bot to see the new permissions');
+
+    const due = schedules().find((s) => s.id === id)!.nextRunAt!;
+    await hearth.clock.set(due);
+    await eventually(() => runs().some((r) => r.scheduleId === id && r.status === 'failed'), 'the failed run');
+    expect(runs().find((r) => r.scheduleId === id)!.reason).toContain('missing the Send Messages permission');
+    const list = await leader.run('checkin list');
+    expect(textOf(list.reply)).toMatch(/Last run: .*⚠️ failed: Hearth is missing the Send Messages permission/);
+    expect(textOf(list.reply)).toContain('a run missed by less than 1 hour is posted as soon as it is back');
+    expect(schedules().find((s) => s.id === id)!.nextRunAt).toBe(due + DAY);
+    await hearth.clock.advance(60_000);
+    const now = await leader.run('checkin run', { id });
+    expect(isEphemeral(now.reply)).toBe(true);
+    expect(now.reply.content).toContain(`Check-in #${id} could not be posted: Hearth is missing the Send Messages permission in <#${quiet.id}>`);
+    expect(runs().filter((r) => r.scheduleId === id).map((r) => r.status)).toEqual(['failed', 'failed']);
+
+    hearth.double.setOverwrites(hearth.guild, quiet, []);
+    await eventually(() => (hearth.context.client.channels.cache.get(quiet.id) as TextChannel).permissionsFor(hearth.context.client.user!)!.has(PermissionFlagsBits.SendMessages), 'the restored permission');
+    await hearth.clock.set(due + DAY);
+    await hearth.double.waitFor(() => (posts(quiet.id, 'Quiet corner?').length === 1 ? true : undefined), 'the next run to post');
+    await leader.run('checkin delete', { id });
+  });
+
+  it('reports answers, moods, changes and notes with a chart; anonymous runs with fewer than 3 answers show nothing', async () => {
+    const id = await schedule({ when: 'fri 16:00', prompt: 'Anonymous pulse?', anonymous: true });
+    const members = ['p1', 'p2', 'p3', 'p4'].map((n) => hearth.member(n));
+    await leader.run('checkin run', { id });
+    const first = posts(hearth.general.id, 'Anonymous pulse?')[0]!;
+    await members[0]!.click(first, 'rough');
+    await members[1]!.click(first, 'low');
+    await hearth.clock.advance(60_000);
+    await leader.run('checkin run', { id });
+    const second = posts(hearth.general.id, 'Anonymous pulse?')[1]!;
+    for (const [i, m] of members.slice(0, 3).entries()) await m.click(second, ['good', 'great', 'good'][i]!);
+    await members[0]!.submitModal(await members[0]!.click(second, 'Add a note'), { 'Your note': 'Feeling better this time' });
+
+    const { reply } = await leader.run('checkin report', { id });
+    const text = textOf(reply);
+    expect(text).toContain('fewer than 3 answers, not shown');
+    expect(text).toMatch(/3 answers, average \*\*4\.3\*\*/);
+    expect(text).not.toContain('rough 1');
+    expect(text).toContain('> Feeling better this time');
+    expect(text).not.toContain(members[0]!.id);
+    const report = reply.files.find((f) => f.filename === `checkin-${id}-report.md`)!.data.toString('utf8');
+    expect(report).toContain('Fewer than 3 answers: not shown.');
+    expect(report).toContain('- Feeling better this time');
+    expect(report).not.toContain(members[0]!.id);
+    const chart = reply.files.find((f) => f.filename === `checkin-${id}-mood.png`)!;
+    expect(chart.data.subarray(1, 4).toString()).toBe('PNG');
+
+    const named = schedules().find((s) => s.name === 'Daily')!.id;
+    const open = textOf((await leader.run('checkin report', { id: named, weeks: 2 })).reply);
+    expect(open).toContain('Busy, but a good kind of busy.');
+    expect(open).toMatch(/average \*\*3\.0\*\* \(-2\.0\)/);
+    const ana = [...hearth.guild.members.values()].find((m) => m.user.username === 'ana')!.user.id;
+    expect(open).toContain(`<@${ana}>`);
+    expect((await hearth.member('curious').run('checkin report', { id: named })).reply.content).toContain('Only leaders can read check-in reports');
+  });
+
+  it('refuses every kind of bad input with a clear private answer and changes nothing', async () => {
+    const voice = hearth.double.addChannel(hearth.guild, 'Lounge', { type: ChannelType.GuildVoice });
+    const deny = (name: string, bit: bigint) => hearth.double.addChannel(hearth.guild, name, { overwrites: [{ id: hearth.double.botRole(hearth.guild).id, type: 0, allow: 0n, deny: bit }] });
+    const noEmbeds = deny('no-embeds', PermissionFlagsBits.EmbedLinks);
+    const noFiles = deny('no-files', PermissionFlagsBits.AttachFiles);
+    const noSend = deny('no-send', PermissionFlagsBits.SendMessages);
+    await eventually(() => hearth.context.client.channels.cache.has(noSend.id), 'the bot to see the new channels');
+    const good = { when: 'daily 09:00', prompt: 'Fine?' };
+    const cases: [Record<string, string | boolean | { id: string }>, string][] = [
+      [{ ...good, when: 'sometimes' }, 'Hearth does not understand "sometimes"'],
+      [{ ...good, when: 'funday 09:00' }, '"funday" is not a day Hearth knows'],
+      [{ ...good, when: 'daily 25:00' }, '25:00 is not a time of day'],
+      [{ ...good, when: '0 9 * *' }, 'Hearth does not understand'],
+      [{ ...good, when: '61 9 * * *' }, 'is not a valid cron expression'],
+      [{ ...good, when: '*/15 * * * *' }, 'would run 4 times an hour. Check-ins can run at most once an hour'],
+      [{ ...good, when: '0,30 9 * * *' }, 'would run 2 times an hour'],
+      [{ ...good, timezone: 'Mars/Olympus' }, '"Mars/Olympus" is not a time zone Hearth knows'],
+      [{ ...good, prompt: '   ' }, 'The prompt is empty'],
+      [{ ...good, prompt: 'x'.repeat(501) }, 'The prompt is 501 characters; the most is 500'],
+      [{ ...good, channel: { id: voice.id } }, 'is not a text channel'],
+      [{ ...good, channel: { id: noEmbeds.id } }, 'missing the Embed Links permission'],
+      [{ ...good, channel: { id: noFiles.id } }, 'missing the Attach Files permission'],
+      [{ ...good, channel: { id: noSend.id } }, 'missing the Send Messages permission'],
+    ];
+    const before = snapshot();
+    for (const [options, expected] of cases) {
+      const { reply } = await leader.run('checkin schedule', { channel: { id: hearth.general.id }, ...options });
+      expect(isEphemeral(reply), JSON.stringify(options)).toBe(true);
+      expect(reply.content, JSON.stringify(options)).toContain(expected);
+    }
+    expect((await hearth.member('member').run('checkin schedule', { channel: { id: hearth.general.id }, ...good })).reply.content).toContain('Only leaders can schedule check-ins');
+
+    const id = schedules().find((s) => s.name === 'Daily')!.id;
+    const now = hearth.clock.now();
+    const today = new Date(now).toISOString().slice(0, 10);
+    const yesterday = new Date(now - DAY).toISOString().slice(0, 10);
+    expect((await leader.run('checkin skip', { id, date: yesterday })).reply.content).toContain(`${yesterday} is in the past`);
+    expect((await leader.run('checkin skip', { id, date: '26/12/2026' })).reply.content).toContain('Write it as YYYY-MM-DD');
+    expect((await leader.run('checkin skip', { id, date: '2026-02-30' })).reply.content).toContain('Write it as YYYY-MM-DD');
+    expect(today > yesterday).toBe(true);
+
+    // Ids from another server behave like ids that do not exist.
+    const other = hearth.double.addGuild('Elsewhere');
+    await eventually(() => hearth.context.client.guilds.cache.has(other.id), 'the bot to see the other server');
+    const owner = new TestMember(hearth, other, other.members.get(other.ownerId)!);
+    for (const sub of ['pause', 'resume', 'delete', 'run', 'report']) {
+      const { reply } = await owner.run(`checkin ${sub}`, { id });
+      expect(reply.content, sub).toContain(`There is no check-in #${id} in this server`);
+    }
+    expect((await owner.run('checkin skip', { id, date: '2027-01-05' })).reply.content).toContain(`There is no check-in #${id} in this server`);
+    expect(await owner.autocomplete('checkin report', { id: '' }, 'id')).toEqual([]);
+    expect(snapshot()).toBe(before);
+
+    // At most 25 schedules per server.
+    const otherChannel = [...other.channels.values()][0]!;
+    for (let i = 0; i < 25; i++) {
+      const { reply } = await owner.run('checkin schedule', { channel: { id: otherChannel.id }, when: 'daily 09:00', prompt: `Check ${i}` });
+      expect(reply.content, reply.content).toContain('is scheduled');
+    }
+    const full = snapshot();
+    const refused = await owner.run('checkin schedule', { channel: { id: otherChannel.id }, when: 'daily 09:00', prompt: 'One too many' });
+    expect(refused.reply.content).toContain('This server already has 25 check-ins');
+    expect(snapshot()).toBe(full);
+    // The list of all 25 stays within Discord's 6,000 characters of embeds per message.
+    const listed = (await owner.run('checkin list')).reply.embeds[0]!;
+    const size = [listed.title, listed.description, listed.footer?.text, ...(listed.fields ?? []).flatMap((f) => [f.name, f.value])].join('').length;
+    expect(listed.fields).toHaveLength(25);
+    expect(size).toBeLessThanOrEqual(6000);
+  });
+
+  it('suggests time zones and this server\'s check-ins while typing', async () => {
+    const zones = await leader.autocomplete('checkin schedule', { timezone: 'berl' }, 'timezone');
+    expect(zones.map((z) => z.value)).toContain('Europe/Berlin');
+    const ids = await leader.autocomplete('checkin pause', { id: 'dai' }, 'id');
+    expect(ids.map((c) => c.name)).toEqual([expect.stringMatching(/^#\d+ · Daily$/)]);
+  });
+});
+
+describe('check-ins across restarts', () => {
+  let hearth: TestHearth;
+  beforeAll(async () => {
+    hearth = await TestHearth.start();
+  });
+  afterAll(() => hearth.stop());
+
+  it('posts a run missed by 10 minutes at start, records one missed by 3 hours without posting it, never posts twice, and keeps buttons working', async () => {
+    const leader = hearth.leader();
+    await leader.run('settings timezone', { zone: 'Europe/Berlin' });
+    const { reply } = await leader.run('checkin schedule', { channel: { id: hearth.general.id }, when: 'weekdays 14:00', prompt: 'Afternoon pulse?' });
+    expect(reply.content).toContain('(Europe/Berlin)');
+    const id = Number(/#(\d+)/.exec(reply.content)![1]);
+    const first = Date.UTC(2026, 10, 25, 13); // 14:00 in Berlin (UTC+1)
+    const postsOf = () => hearth.double.channelMessages(hearth.general.id).filter((m) => textOf(m).includes('Afternoon pulse?'));
+    const runRows = () => hearth.context.db.select().from(checkinRuns).all();
+
+    await hearth.stopBot();
+    await hearth.clock.set(first + 10 * 60_000);
+    await hearth.startBot();
+    await hearth.double.waitFor(() => (postsOf().length === 1 ? true : undefined), 'the run missed by 10 minutes');
+    const posted: StoredMessage = postsOf()[0]!;
+    // A second look (another timer, or a second process) finds nothing left to do.
+    await hearth.context.scheduler.tick();
+    expect(claimDueRuns(hearth.context.db, hearth.clock.now()).toPost).toEqual([]);
+    expect(postsOf()).toHaveLength(1);
+    expect(runRows().filter((r) => r.scheduleId === id)).toMatchObject([{ scheduledFor: first, status: 'posted' }]);
+
+    await hearth.restart();
+    const answer = await hearth.member('after-restart').click(posted, 'great');
+    expect(answer.reply.content).toContain('Thanks! You answered 😄 **great**');
+
+    await hearth.stopBot();
+    await hearth.clock.set(first + DAY + 3 * HOUR);
+    await hearth.startBot();
+    await hearth.context.scheduler.tick();
+    expect(postsOf()).toHaveLength(1);
+    expect(runRows().find((r) => r.scheduledFor === first + DAY)).toMatchObject({ status: 'missed' });
+    const list = await leader.run('checkin list');
+    expect(textOf(list.reply)).toContain('missed (Hearth was offline)');
+    // The missed run did not supersede the last posted one: its buttons still take answers.
+    expect((await hearth.member('still').click(posted, 'okay')).reply.content).toContain('Thanks!');
+
+    await hearth.clock.set(first + 2 * DAY);
+    await hearth.double.waitFor(() => (postsOf().length === 2 ? true : undefined), 'the next run on time');
+    expect(runRows().filter((r) => r.scheduleId === id).map((r) => r.status)).toEqual(['posted', 'missed', 'posted']);
+  });
+});
