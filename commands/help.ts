@@ -27,6 +27,8 @@ export const help = {
             'Vote on polls with their buttons; **My vote** shows your choice, **Retract** withdraws it',
             '`/poll results`, `/poll list`: see polls and their results (hidden results stay hidden until close)',
             '`/poll close`: close a poll you created',
+            '`/kudos give` or right-click a member → **Give kudos**: thank them for a community value',
+            '`/kudos leaderboard`, `received`, `given`, `values`: who is thanked, and for what',
             'Answer check-ins with a mood button and **Add a note**; `/checkin streak`: your check-in streaks',
           ].join('\n'),
         },
@@ -42,6 +44,8 @@ export const help = {
             '`/settings timezone`: the time zone for schedules and daily limits',
             '`/settings recognition-channel`: where kudos shout-outs are posted',
             '`/settings polls-by-members`: let every member create polls',
+            '`/settings kudos-…`: kudos values, daily limit, milestone roles, weekly roundup',
+            '`/kudos remove`: take down an abusive kudos',
           ].join('\n'),
         },
         {

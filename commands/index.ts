@@ -1,8 +1,10 @@
 import type { Command } from '../src/bot/command';
 import { checkin } from './checkin';
+import { giveKudos } from './give-kudos';
 import { help } from './help';
+import { kudos } from './kudos';
 import { poll } from './poll';
 import { settings } from './settings';
 
 /** Every command Hearth offers, in the order `/help` and the deploy script list them. */
-export const commands: readonly Command[] = [help, settings, poll, checkin];
+export const commands: readonly Command[] = [help, settings, poll, kudos, giveKudos, checkin];

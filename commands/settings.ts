@@ -4,6 +4,7 @@ import { assertCanPost } from '../src/bot/permissions';
 import { replyPrivately } from '../src/bot/replies';
 import { getSettings, setLeaderRole, setPollsByMembers, setRecognitionChannel, setTimezone } from '../src/settings/service';
 import { searchTimeZones } from '../src/settings/timezones';
+import { kudosDailyLimitSubcommand, kudosMilestoneSubcommand, kudosRoundupSubcommand, kudosSettingsAutocomplete, kudosSettingsSubcommands, kudosValuesGroup } from './kudos-settings';
 import { renderSaved, renderSettings } from '../src/settings/view';
 
 /** /settings: how Hearth behaves in this server. Leaders only (checked by the router). */
@@ -44,7 +45,11 @@ export const settings = {
         .setName('polls-by-members')
         .setDescription('Let every member create polls, not only leaders')
         .addBooleanOption((o) => o.setName('enabled').setDescription('On: anyone may create polls. Off: leaders only.').setRequired(true)),
-    ),
+    )
+    .addSubcommandGroup(kudosValuesGroup)
+    .addSubcommand(kudosDailyLimitSubcommand)
+    .addSubcommand(kudosMilestoneSubcommand)
+    .addSubcommand(kudosRoundupSubcommand),
 
   subcommands: {
     async show(interaction, { db, clock }) {
@@ -77,9 +82,12 @@ export const settings = {
       const saved = setPollsByMembers(db, interaction.guildId, enabled, clock.now());
       await replyPrivately(interaction, renderSaved(enabled ? 'every member can now create polls' : 'only leaders can create polls now', saved, clock.now()));
     },
+
+    ...kudosSettingsSubcommands,
   },
 
-  async autocomplete(interaction) {
+  async autocomplete(interaction, ctx) {
+    if (await kudosSettingsAutocomplete(interaction, ctx)) return;
     const focused = interaction.options.getFocused(true);
     if (focused.name !== 'zone') return interaction.respond([]);
     await interaction.respond(searchTimeZones(focused.value).map((zone) => ({ name: zone, value: zone })));

@@ -11,6 +11,7 @@ import { Scheduler } from './scheduler/scheduler';
 import { MessageRefresher } from './bot/message-refresher';
 import { pollClosingTask } from './polls/messages';
 import { checkinRunTask } from './checkins/messages';
+import { kudosRoundupTask } from './kudos/messages';
 
 export interface HearthOptions {
   config: Config;
@@ -48,6 +49,7 @@ export async function startHearth(options: HearthOptions): Promise<Hearth> {
   const context: AppContext = { config, db, clock, logger, client, scheduler, refresher };
   scheduler.register(pollClosingTask(context));
   scheduler.register(checkinRunTask(context));
+  scheduler.register(kudosRoundupTask(context));
 
   const router = createRouter(commands, () => context);
   const onInteraction = (interaction: Interaction) => void router.handle(interaction);

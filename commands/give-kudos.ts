@@ -1,0 +1,36 @@
+import { ApplicationCommandType, ContextMenuCommandBuilder, DiscordAPIError, InteractionContextType } from 'discord.js';
+import { onModal, type UserMenuCommand } from '../src/bot/command';
+import { KUDOS_MODAL_FIELDS, kudosIds } from '../src/kudos/custom-ids';
+import { giveAndAnnounce } from '../src/kudos/messages';
+import { checkRecipient, listValues } from '../src/kudos/service';
+import { renderGiveModal } from '../src/kudos/view';
+
+/** Right-click a member -> Apps -> Give kudos: a modal asks for the value and the message. */
+export const giveKudos = {
+  kind: 'user-menu',
+  data: new ContextMenuCommandBuilder().setName('Give kudos').setType(ApplicationCommandType.User).setContexts(InteractionContextType.Guild),
+
+  async execute(interaction, { db }) {
+    const target = interaction.targetUser;
+    // Refuse yourself, bots and members who left before asking for a message they cannot send.
+    const recipient = interaction.targetMember ? { id: target.id, bot: target.bot } : null;
+    checkRecipient(interaction.user.id, recipient);
+    const name = interaction.targetMember?.displayName ?? target.displayName;
+    await interaction.showModal(renderGiveModal({ id: target.id, name }, listValues(db, interaction.guildId)));
+  },
+
+  components: [
+    onModal(kudosIds.give, async (interaction, { recipientId }, ctx) => {
+      // The modal may be submitted minutes later: check the member is still in the server now.
+      const member = await interaction.guild.members.fetch({ user: recipientId, force: true }).catch((error: unknown) => {
+        if (error instanceof DiscordAPIError && error.code === 10007) return null;
+        throw error;
+      });
+      await giveAndAnnounce(ctx, interaction, {
+        recipient: member ? { id: member.id, bot: member.user.bot } : null,
+        value: interaction.fields.getStringSelectValues(KUDOS_MODAL_FIELDS.value)[0] ?? '',
+        message: interaction.fields.getTextInputValue(KUDOS_MODAL_FIELDS.message),
+      });
+    }),
+  ],
+} satisfies UserMenuCommand;

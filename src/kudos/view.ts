@@ -1,0 +1,176 @@
+import {
+  EmbedBuilder,
+  LabelBuilder,
+  ModalBuilder,
+  StringSelectMenuBuilder,
+  StringSelectMenuOptionBuilder,
+  TextInputBuilder,
+  TextInputStyle,
+} from 'discord.js';
+import { HEARTH_COLOUR } from '../bot/style';
+import { KUDOS_MODAL_FIELDS, kudosIds } from './custom-ids';
+import { KUDOS_LIMITS, type KudosHistory, type KudosOutcome, type KudosSettings, type KudosValue, type Leaderboard, type Roundup } from './service';
+
+const ts = (ms: number, style: 'R' | 'f' | 'D' | 'd' = 'R') => `<t:${Math.floor(ms / 1000)}:${style}>`;
+// "Kudos" is the same word in the singular and the plural.
+const count = (n: number) => `${n} kudos`;
+const PERIOD_TITLES = { week: 'this week', month: 'this month', all: 'all time' } as const;
+
+function quote(text: string): string {
+  return text.split('\n').map((line) => `> ${line}`).join('\n');
+}
+
+/** The public shout-out: pings the recipient only (the caller sends it with allowedMentions). */
+export function renderShoutOut(outcome: KudosOutcome, milestoneRoles: string[]) {
+  const { kudos } = outcome;
+  const lines = [quote(kudos.message), '', `— from <@${kudos.giverId}>`];
+  const embed = new EmbedBuilder()
+    .setColor(HEARTH_COLOUR)
+    .setAuthor({ name: `Kudos for ${kudos.value}` })
+    .setDescription(lines.join('\n'))
+    .setFooter({ text: `${count(outcome.valueCount)} for ${kudos.value} so far · #${kudos.id}` });
+  if (milestoneRoles.length) {
+    embed.addFields({ name: 'Milestone', value: `${count(outcome.totalReceived)} received in all: ${milestoneRoles.map((r) => `<@&${r}>`).join(', ')}` });
+  }
+  return {
+    content: `🎉 <@${kudos.recipientId}>, <@${kudos.giverId}> thanked you for **${kudos.value}**! That is ${count(outcome.valueCount)} for ${kudos.value}.`,
+    embeds: [embed],
+  };
+}
+
+/** The giver's private confirmation, with what is left of today's limit and any milestone trouble. */
+export function renderGiverConfirmation(outcome: KudosOutcome, url: string, problems: string[]): string {
+  const left = outcome.dailyLimit - outcome.givenToday;
+  const lines = [
+    `Your kudos for <@${outcome.kudos.recipientId}> (**${outcome.kudos.value}**) is up: ${url}`,
+    left > 0
+      ? `You can give ${`${left} more kudos`} today (the limit of ${outcome.dailyLimit} resets ${ts(outcome.resetsAt)}).`
+      : `That was your last kudos for today; the limit of ${outcome.dailyLimit} resets ${ts(outcome.resetsAt)}.`,
+  ];
+  return [...lines, ...problems.map((p) => `⚠️ ${p}`)].join('\n');
+}
+
+export function renderGiveModal(recipient: { id: string; name: string }, values: readonly KudosValue[]): ModalBuilder {
+  const name = recipient.name.length > 30 ? `${recipient.name.slice(0, 29)}…` : recipient.name;
+  return new ModalBuilder()
+    .setCustomId(kudosIds.give.build({ recipientId: recipient.id }))
+    .setTitle(`Give kudos to ${name}`)
+    .addLabelComponents(
+      new LabelBuilder()
+        .setLabel('Value')
+        .setDescription('Which of the community\'s values did they show?')
+        .setStringSelectMenuComponent(
+          new StringSelectMenuBuilder()
+            .setCustomId(KUDOS_MODAL_FIELDS.value)
+            .setPlaceholder('Pick a value')
+            .setRequired(true)
+            .addOptions(values.slice(0, 25).map((v) => new StringSelectMenuOptionBuilder().setLabel(v.name).setValue(v.name).setDescription(v.description.slice(0, 100)))),
+        ),
+      new LabelBuilder()
+        .setLabel('Message')
+        .setDescription('Why are you thanking them?')
+        .setTextInputComponent(
+          new TextInputBuilder().setCustomId(KUDOS_MODAL_FIELDS.message).setStyle(TextInputStyle.Paragraph).setRequired(true).setMaxLength(KUDOS_LIMITS.messageLength),
+        ),
+    );
+}
+
+function rankLine(rows: { memberId: string; count: number; rank: number }[]): string {
+  if (!rows.length) return 'Nobody yet.';
+  const medals = ['🥇', '🥈', '🥉'];
+  return rows.map((r) => `${medals[r.rank - 1] ?? `**${r.rank}.**`} <@${r.memberId}> · ${r.count}`).join('\n');
+}
+
+function standingLine(label: string, standing: Leaderboard['me']['received']): string {
+  if (standing.rank === null) return `${label}: none yet.`;
+  return `${label}: ${standing.count}, rank **#${standing.rank}** of ${standing.members}.`;
+}
+
+export function renderLeaderboard(board: Leaderboard) {
+  const scope = board.value ? ` · ${board.value}` : '';
+  const since = board.since === null ? 'since Hearth started counting' : `since ${ts(board.since, 'D')}`;
+  const embed = new EmbedBuilder()
+    .setColor(HEARTH_COLOUR)
+    .setTitle(`Kudos leaderboard: ${PERIOD_TITLES[board.period]}${scope}`)
+    .setDescription(`Counting kudos ${since}.`)
+    .addFields(
+      { name: 'Most thanked', value: rankLine(board.recipients), inline: true },
+      { name: 'Most thankful', value: rankLine(board.givers), inline: true },
+      { name: 'You', value: [standingLine('Received', board.me.received), standingLine('Given', board.me.given)].join('\n') },
+    );
+  return { embeds: [embed] };
+}
+
+export function renderHistory(history: KudosHistory, isSelf: boolean) {
+  const who = isSelf ? 'You' : `<@${history.memberId}>`;
+  const verb = history.side === 'received' ? 'received' : 'given';
+  const embed = new EmbedBuilder().setColor(HEARTH_COLOUR).setTitle(`Kudos ${verb}`);
+  if (history.total === 0) {
+    embed.setDescription(`${who} ${isSelf ? 'have' : 'has'} not ${verb} any kudos yet.`);
+    return { embeds: [embed] };
+  }
+  embed.setDescription(`${who} ${isSelf ? 'have' : 'has'} ${verb} ${count(history.total)}.`);
+  embed.addFields({ name: 'By value', value: history.byValue.map((v) => `**${v.value}**: ${v.count}`).join('\n') });
+  const recent = history.recent.map((k) => {
+    const other = history.side === 'received' ? `from <@${k.giverId}>` : `to <@${k.recipientId}>`;
+    const text = k.message.length > 180 ? `${k.message.slice(0, 179)}…` : k.message;
+    return `\`#${k.id}\` **${k.value}** ${other} ${ts(k.createdAt)}\n${quote(text)}`;
+  });
+  embed.addFields({ name: 'Most recent', value: recent.join('\n').slice(0, 1024) });
+  return { embeds: [embed] };
+}
+
+export function renderValues(values: readonly KudosValue[], settings: KudosSettings) {
+  const rules = [
+    `Each member can give ${count(settings.dailyLimit)} a day, and thank the same member once an hour.`,
+    settings.milestones.length
+      ? `Milestones: ${settings.milestones.map((m) => `${m.count} kudos → <@&${m.roleId}>`).join(', ')}.`
+      : 'No milestone roles are set.',
+    `Weekly roundup: ${settings.roundupEnabled ? 'on' : 'off'}.`,
+  ];
+  const embed = new EmbedBuilder()
+    .setColor(HEARTH_COLOUR)
+    .setTitle('What this community values')
+    .setDescription(values.map((v) => `**${v.name}**: ${v.description}`).join('\n'))
+    .addFields({ name: 'How kudos work here', value: rules.join('\n') });
+  return { embeds: [embed] };
+}
+
+export function renderValuesSaved(what: string, values: readonly KudosValue[]): string {
+  return `Saved: ${what}. This server's values (${values.length}): ${values.map((v) => `**${v.name}**`).join(', ')}.`;
+}
+
+/** Posted where the shout-out was: tells giver and recipient, and no one else, without repeating it. */
+export function renderRemovalNotice(kudos: { id: number; giverId: string; recipientId: string; createdAt: number }) {
+  return {
+    content:
+      `<@${kudos.giverId}> <@${kudos.recipientId}>: a leader has removed kudos #${kudos.id} (given ${ts(kudos.createdAt, 'd')}). ` +
+      'It no longer counts toward totals, leaderboards or milestones. If you have questions, ask a leader.',
+    allowedMentions: { parse: [] as [], users: [kudos.giverId, kudos.recipientId] },
+  };
+}
+
+export function renderRoundup(roundup: Roundup) {
+  const embed = new EmbedBuilder()
+    .setColor(HEARTH_COLOUR)
+    .setTitle('Weekly kudos roundup')
+    .setDescription(
+      roundup.total === 0
+        ? `No kudos were given in the week of ${ts(roundup.from, 'D')}. Who helped you lately? Thank them with \`/kudos give\`.`
+        : `${count(roundup.total)} ${roundup.total === 1 ? 'was' : 'were'} given in the week of ${ts(roundup.from, 'D')}. Thank you all!`,
+    );
+  if (roundup.top.length) embed.addFields({ name: 'Most thanked', value: roundup.top.map((t, i) => `**${i + 1}.** <@${t.memberId}> · ${t.count}`).join('\n') });
+  if (roundup.firstTime.length) embed.addFields({ name: 'First kudos ever', value: memberList(roundup.firstTime) });
+  if (roundup.unthanked.length) {
+    embed.addFields({
+      name: 'Active this month, not thanked in 30 days',
+      value: `${memberList(roundup.unthanked)}\nThey have been taking part: maybe someone has a reason to thank them?`,
+    });
+  }
+  return { embeds: [embed] };
+}
+
+function memberList(ids: string[], max = 20): string {
+  const shown = ids.slice(0, max).map((id) => `<@${id}>`).join(' ');
+  return ids.length > max ? `${shown} and ${ids.length - max} more` : shown;
+}
