@@ -30,6 +30,7 @@ export const help = {
             '`/kudos give` or right-click a member → **Give kudos**: thank them for a community value',
             '`/kudos leaderboard`, `received`, `given`, `values`: who is thanked, and for what',
             'Answer check-ins with a mood button and **Add a note**; `/checkin streak`: your check-in streaks',
+            'Press **Take survey** on a survey to answer it privately; your answers are saved as you go',
           ].join('\n'),
         },
         {
@@ -46,6 +47,7 @@ export const help = {
             '`/settings polls-by-members`: let every member create polls',
             '`/settings kudos-…`: kudos values, daily limit, milestone roles, weekly roundup',
             '`/kudos remove`: take down an abusive kudos',
+            '`/survey`: build a survey (or use a template), preview, publish it, then read results or export them',
           ].join('\n'),
         },
         {

@@ -5,6 +5,7 @@ import { help } from './help';
 import { kudos } from './kudos';
 import { poll } from './poll';
 import { settings } from './settings';
+import { survey } from './survey';
 
 /** Every command Hearth offers, in the order `/help` and the deploy script list them. */
-export const commands: readonly Command[] = [help, settings, poll, kudos, giveKudos, checkin];
+export const commands: readonly Command[] = [help, settings, poll, kudos, giveKudos, checkin, survey];

@@ -12,6 +12,7 @@ import { MessageRefresher } from './bot/message-refresher';
 import { pollClosingTask } from './polls/messages';
 import { checkinRunTask } from './checkins/messages';
 import { kudosRoundupTask } from './kudos/messages';
+import { surveyClosingTask } from './surveys/messages';
 
 export interface HearthOptions {
   config: Config;
@@ -50,6 +51,7 @@ export async function startHearth(options: HearthOptions): Promise<Hearth> {
   scheduler.register(pollClosingTask(context));
   scheduler.register(checkinRunTask(context));
   scheduler.register(kudosRoundupTask(context));
+  scheduler.register(surveyClosingTask(context));
 
   const router = createRouter(commands, () => context);
   const onInteraction = (interaction: Interaction) => void router.handle(interaction);

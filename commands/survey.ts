@@ -1,0 +1,322 @@
+import {
+  AttachmentBuilder,
+  ChannelType,
+  InteractionContextType,
+  MessageFlags,
+  PermissionFlagsBits,
+  SlashCommandBuilder,
+  type ChatInputCommandInteraction,
+  type GuildTextBasedChannel,
+} from 'discord.js';
+import { onButton, onModal, onSelect, type SlashCommand } from '../src/bot/command';
+import { UserError } from '../src/bot/errors';
+import { assertLeader, isLeader } from '../src/bot/leaders';
+import { assertCanPost, missingPermissions } from '../src/bot/permissions';
+import { replyPrivately, updateSourceMessage } from '../src/bot/replies';
+import { toCsv } from '../src/csv';
+import { surveyIds } from '../src/surveys/custom-ids';
+import { postSurveyCard, refreshSurveyCard, showClosedCard } from '../src/surveys/messages';
+import {
+  SURVEY_LIMITS,
+  SURVEY_QUESTION_KINDS,
+  SURVEY_TEMPLATES,
+  addQuestion,
+  answerQuestion,
+  answerTexts,
+  attachSurveyMessage,
+  closeSurvey,
+  createSurvey,
+  exportSurvey,
+  goToStep,
+  leaveStep,
+  minResponses,
+  moveQuestion,
+  previewFlow,
+  publishSurvey,
+  removeQuestion,
+  setMinResponses,
+  startOrResume,
+  submitResponse,
+  surveyResults,
+  surveySuggestions,
+  surveysForList,
+  textAnswerPage,
+  unpublishSurvey,
+  type Respondent,
+} from '../src/surveys/service';
+import { renderDraft, renderResults, renderStep, renderSurveyList, renderTextModal, renderTextPage } from '../src/surveys/view';
+
+const messageUrl = (guildId: string, channelId: string, messageId: string) => `https://discord.com/channels/${guildId}/${channelId}/${messageId}`;
+const surveyOption = (interaction: ChatInputCommandInteraction<'cached'>) => interaction.options.getInteger('survey', true);
+const respondent = (interaction: { guildId: string; user: { id: string } }): Respondent => ({ guildId: interaction.guildId, memberId: interaction.user.id });
+
+// Which surveys autocomplete offers for each subcommand.
+const SUGGEST = {
+  'add-question': 'draft',
+  'remove-question': 'draft',
+  'move-question': 'draft',
+  publish: 'draft',
+  close: 'open',
+  results: 'published',
+  export: 'published',
+  preview: 'any',
+} as const;
+
+const surveyArg = (o: import('discord.js').SlashCommandIntegerOption) => o.setName('survey').setDescription('The survey').setRequired(true).setAutocomplete(true);
+
+/** /survey: multi-question surveys that members answer privately, with summaries leaders can trust. Leaders only. */
+export const survey = {
+  kind: 'slash',
+  leadersOnly: true,
+  data: new SlashCommandBuilder()
+    .setName('survey')
+    .setDescription('Ask the community several questions at once (leaders)')
+    .setContexts(InteractionContextType.Guild)
+    .addSubcommand((s) =>
+      s
+        .setName('create')
+        .setDescription('Start a draft survey')
+        .addStringOption((o) => o.setName('title').setDescription('A short title members will recognise').setRequired(true).setMaxLength(SURVEY_LIMITS.titleLength))
+        .addStringOption((o) => o.setName('description').setDescription('What the survey is for (shown on its card)').setMaxLength(SURVEY_LIMITS.descriptionLength))
+        .addBooleanOption((o) => o.setName('anonymous').setDescription('No one, leaders included, can ever see who answered what'))
+        .addStringOption((o) =>
+          o.setName('template').setDescription('Start from ready-made questions').addChoices(...SURVEY_TEMPLATES.map((t) => ({ name: t, value: t }))),
+        ),
+    )
+    .addSubcommand((s) =>
+      s
+        .setName('add-question')
+        .setDescription('Add a question to a draft survey')
+        .addIntegerOption(surveyArg)
+        .addStringOption((o) => o.setName('kind').setDescription('How members answer').setRequired(true).addChoices(...SURVEY_QUESTION_KINDS.map((k) => ({ name: k, value: k }))))
+        .addStringOption((o) => o.setName('prompt').setDescription('The question').setRequired(true).setMaxLength(SURVEY_LIMITS.promptLength))
+        .addStringOption((o) => o.setName('choices').setDescription('For choice questions: 2 to 25 answers separated by |').setMaxLength(2500))
+        .addBooleanOption((o) => o.setName('required').setDescription('Members must answer it (default: no)')),
+    )
+    .addSubcommand((s) =>
+      s
+        .setName('remove-question')
+        .setDescription('Remove a question from a draft survey')
+        .addIntegerOption(surveyArg)
+        .addIntegerOption((o) => o.setName('number').setDescription('The question\'s number').setRequired(true).setMinValue(1).setMaxValue(SURVEY_LIMITS.maxQuestions)),
+    )
+    .addSubcommand((s) =>
+      s
+        .setName('move-question')
+        .setDescription('Move a question of a draft survey to another place')
+        .addIntegerOption(surveyArg)
+        .addIntegerOption((o) => o.setName('from').setDescription('The question\'s number now').setRequired(true).setMinValue(1).setMaxValue(SURVEY_LIMITS.maxQuestions))
+        .addIntegerOption((o) => o.setName('to').setDescription('Its new number').setRequired(true).setMinValue(1).setMaxValue(SURVEY_LIMITS.maxQuestions)),
+    )
+    .addSubcommand((s) => s.setName('preview').setDescription('Walk through a survey privately, as members will (nothing is saved)').addIntegerOption(surveyArg))
+    .addSubcommand((s) =>
+      s
+        .setName('publish')
+        .setDescription('Post a draft survey so members can answer it')
+        .addIntegerOption(surveyArg)
+        .addChannelOption((o) => o.setName('channel').setDescription('Where to post it (default: here)').addChannelTypes(ChannelType.GuildText, ChannelType.GuildAnnouncement))
+        .addStringOption((o) => o.setName('closes-in').setDescription('Close automatically after e.g. 12h, 3d, 2w (1 hour to 60 days)').setMaxLength(20)),
+    )
+    .addSubcommand((s) => s.setName('close').setDescription('Close a survey now').addIntegerOption(surveyArg))
+    .addSubcommand((s) => s.setName('list').setDescription('List this server\'s surveys'))
+    .addSubcommand((s) => s.setName('results').setDescription('See a survey\'s summary, privately').addIntegerOption(surveyArg))
+    .addSubcommand((s) => s.setName('export').setDescription('Download a survey\'s responses as CSV').addIntegerOption(surveyArg))
+    .addSubcommand((s) =>
+      s
+        .setName('min-responses')
+        .setDescription('How many members must answer an anonymous survey before anything shows (at least 3)')
+        .addIntegerOption((o) => o.setName('count').setDescription(`${SURVEY_LIMITS.minAnonymousResponses} to ${SURVEY_LIMITS.maxAnonymousResponses}`).setMinValue(SURVEY_LIMITS.minAnonymousResponses).setMaxValue(SURVEY_LIMITS.maxAnonymousResponses)),
+    ),
+
+  subcommands: {
+    async create(interaction, { db, clock }) {
+      const { survey: created, questions } = createSurvey(
+        db,
+        { guildId: interaction.guildId, creatorId: interaction.user.id },
+        {
+          title: interaction.options.getString('title', true),
+          description: interaction.options.getString('description'),
+          anonymous: interaction.options.getBoolean('anonymous') ?? false,
+          template: interaction.options.getString('template'),
+        },
+        clock.now(),
+      );
+      const next = questions.length
+        ? `Draft survey #${created.id} is ready with the ${interaction.options.getString('template')} questions. Change them with \`/survey add-question\`, \`remove-question\` and \`move-question\`, try it with \`/survey preview\`, then \`/survey publish\`.`
+        : `Draft survey #${created.id} is ready. Add questions with \`/survey add-question\`, try it with \`/survey preview\`, then \`/survey publish\`.`;
+      await replyPrivately(interaction, renderDraft(created, questions, next));
+    },
+
+    async 'add-question'(interaction, { db }) {
+      const { survey: draft, questions } = addQuestion(db, interaction.guildId, surveyOption(interaction), {
+        kind: interaction.options.getString('kind', true),
+        prompt: interaction.options.getString('prompt', true),
+        choices: interaction.options.getString('choices'),
+        required: interaction.options.getBoolean('required') ?? false,
+      });
+      await replyPrivately(interaction, renderDraft(draft, questions, `Added question ${questions.length}.`));
+    },
+
+    async 'remove-question'(interaction, { db }) {
+      const { survey: draft, removed, questions } = removeQuestion(db, interaction.guildId, surveyOption(interaction), interaction.options.getInteger('number', true));
+      await replyPrivately(interaction, renderDraft(draft, questions, `Removed "${removed.prompt}".`));
+    },
+
+    async 'move-question'(interaction, { db }) {
+      const from = interaction.options.getInteger('from', true);
+      const to = interaction.options.getInteger('to', true);
+      const { survey: draft, questions } = moveQuestion(db, interaction.guildId, surveyOption(interaction), from, to);
+      await replyPrivately(interaction, renderDraft(draft, questions, `Moved question ${from} to place ${to}.`));
+    },
+
+    async preview(interaction, { db }) {
+      await replyPrivately(interaction, renderStep(previewFlow(db, interaction.guildId, surveyOption(interaction), 0), 'preview'));
+    },
+
+    async publish(interaction, ctx) {
+      const { db, clock } = ctx;
+      const chosen = interaction.options.getChannel('channel');
+      const channel = (chosen ? interaction.guild.channels.cache.get(chosen.id) : interaction.channel) as GuildTextBasedChannel | null;
+      if (!channel) throw new UserError('Hearth cannot find that channel. Pick a text channel from the list.');
+      assertCanPost(channel);
+      if (!channel.permissionsFor(interaction.member).has([PermissionFlagsBits.ViewChannel, PermissionFlagsBits.SendMessages])) {
+        throw new UserError(`You cannot post in <#${channel.id}> yourself, so Hearth will not post there for you. Pick a channel you can write in.`);
+      }
+      const published = publishSurvey(db, interaction.guildId, surveyOption(interaction), channel.id, interaction.options.getString('closes-in'), clock.now());
+      await interaction.deferReply({ flags: MessageFlags.Ephemeral });
+      let messageId: string;
+      try {
+        messageId = (await postSurveyCard(ctx, channel, published)).id;
+      } catch (error) {
+        unpublishSurvey(db, published.id); // nobody saw it: it is still a draft
+        throw error;
+      }
+      attachSurveyMessage(db, published.id, messageId);
+      if (published.closesAt !== null) ctx.scheduler.wake();
+      await interaction.editReply(`Survey #${published.id} is up in <#${channel.id}>: ${messageUrl(interaction.guildId, channel.id, messageId)}`);
+    },
+
+    async close(interaction, ctx) {
+      const closed = closeSurvey(ctx.db, interaction.guildId, surveyOption(interaction), ctx.clock.now());
+      await interaction.deferReply({ flags: MessageFlags.Ephemeral });
+      await showClosedCard(ctx, closed);
+      await interaction.editReply(`Survey #${closed.id} is closed: ${closed.responses} members answered. See the summary with \`/survey results\`.`);
+    },
+
+    async list(interaction, { db, clock }) {
+      await replyPrivately(interaction, renderSurveyList(surveysForList(db, interaction.guildId), clock.now()));
+    },
+
+    async results(interaction, { db, clock }) {
+      const results = surveyResults(db, interaction.guildId, surveyOption(interaction));
+      await interaction.deferReply({ flags: MessageFlags.Ephemeral }); // charts take a moment
+      const canAttach = interaction.channel ? missingPermissions(interaction.channel as GuildTextBasedChannel, [PermissionFlagsBits.AttachFiles]).length === 0 : false;
+      await replyPrivately(interaction, renderResults(results, clock.now(), { charts: canAttach }));
+    },
+
+    async export(interaction, { db }) {
+      const { filename, rows } = exportSurvey(db, interaction.guildId, surveyOption(interaction));
+      await interaction.deferReply({ flags: MessageFlags.Ephemeral }); // a large upload can take a moment
+      await replyPrivately(interaction, {
+        content: `Here is ${filename} (${rows.length - 1} responses).`,
+        files: [new AttachmentBuilder(Buffer.from(toCsv(rows), 'utf8'), { name: filename })],
+      });
+    },
+
+    async 'min-responses'(interaction, { db }) {
+      const count = interaction.options.getInteger('count');
+      if (count === null) {
+        await replyPrivately(interaction, `Anonymous surveys here show results once at least **${minResponses(db, interaction.guildId)}** members have answered.`);
+        return;
+      }
+      const set = setMinResponses(db, interaction.guildId, count);
+      await replyPrivately(interaction, `Anonymous surveys here now show results once at least **${set}** members have answered.`);
+    },
+  },
+
+  async autocomplete(interaction, { db }) {
+    const focused = interaction.options.getFocused(true);
+    // Survey titles are for leaders; members get nothing to pick from.
+    if (focused.name !== 'survey' || !isLeader(db, interaction)) return interaction.respond([]);
+    const which = SUGGEST[interaction.options.getSubcommand() as keyof typeof SUGGEST] ?? 'any';
+    await interaction.respond(surveySuggestions(db, interaction.guildId, String(focused.value), which));
+  },
+
+  components: [
+    // Members answering: every step is one short transaction, then the private message changes in place.
+    onButton(surveyIds.take, async (interaction, { surveyId }, { db, clock }) => {
+      const flow = startOrResume(db, respondent(interaction), surveyId, clock.now());
+      const resumed = flow.step > 0 && !flow.submitted ? 'Welcome back: you are where you stopped.' : undefined;
+      await interaction.reply({ ...renderStep(flow, 'answer', resumed), flags: MessageFlags.Ephemeral });
+    }),
+
+    onButton(surveyIds.go, async (interaction, { surveyId, step }, { db, clock }) => {
+      await interaction.update(renderStep(goToStep(db, respondent(interaction), surveyId, step, clock.now()), 'answer'));
+    }),
+
+    onButton(surveyIds.next, async (interaction, { surveyId, step }, { db, clock }) => {
+      await interaction.update(renderStep(leaveStep(db, respondent(interaction), surveyId, step, clock.now()), 'answer'));
+    }),
+
+    onButton(surveyIds.pick, async (interaction, { surveyId, step, value }, { db, clock }) => {
+      await interaction.update(renderStep(answerQuestion(db, respondent(interaction), surveyId, step, [value], clock.now()), 'answer'));
+    }),
+
+    onSelect(surveyIds.choose, async (interaction, { surveyId, step }, { db, clock }) => {
+      const picked = interaction.values.map(Number);
+      await interaction.update(renderStep(answerQuestion(db, respondent(interaction), surveyId, step, picked, clock.now()), 'answer'));
+    }),
+
+    onButton(surveyIds.form, async (interaction, { surveyId, step }, { db, clock }) => {
+      const flow = goToStep(db, respondent(interaction), surveyId, step, clock.now());
+      if (flow.step !== step || !flow.steps[step]?.text) throw new UserError('That form does not belong to this survey any more. Press "Take survey" again.');
+      await interaction.showModal(renderTextModal(flow, 'answer'));
+    }),
+
+    onModal(surveyIds.modal, async (interaction, { surveyId, step }, { db, clock }) => {
+      const typed = new Map<number, string>();
+      for (const id of interaction.fields.fields.keys()) {
+        const number = /^q(\d+)$/.exec(id)?.[1];
+        if (number) typed.set(Number(number), interaction.fields.getTextInputValue(id));
+      }
+      const flow = answerTexts(db, respondent(interaction), surveyId, step, typed, clock.now());
+      await updateSourceMessage(interaction, renderStep(flow, 'answer', 'Saved.'));
+    }),
+
+    onButton(surveyIds.submit, async (interaction, { surveyId }, ctx) => {
+      const flow = submitResponse(ctx.db, respondent(interaction), surveyId, ctx.clock.now());
+      const note = flow.first ? '✅ Thank you! Your answers are in. You can change them until the survey closes.' : '✅ Your changes are saved.';
+      await interaction.update(renderStep(flow, 'answer', note));
+      if (flow.first) refreshSurveyCard(ctx, flow.survey);
+    }),
+
+    // A leader's preview: the same screens, nothing saved.
+    onButton(surveyIds.previewGo, async (interaction, { surveyId, step }, { db }) => {
+      assertLeader(db, interaction, 'preview surveys');
+      await interaction.update(renderStep(previewFlow(db, interaction.guildId, surveyId, step), 'preview'));
+    }),
+
+    onButton(surveyIds.previewForm, async (interaction, { surveyId, step }, { db }) => {
+      assertLeader(db, interaction, 'preview surveys');
+      const flow = previewFlow(db, interaction.guildId, surveyId, step);
+      if (!flow.steps[flow.step]?.text) throw new UserError('The survey changed since this preview began. Run `/survey preview` again.');
+      await interaction.showModal(renderTextModal(flow, 'preview'));
+    }),
+
+    onModal(surveyIds.previewModal, async (interaction, { surveyId, step }, { db }) => {
+      assertLeader(db, interaction, 'preview surveys');
+      await updateSourceMessage(interaction, renderStep(previewFlow(db, interaction.guildId, surveyId, step + 1), 'preview', 'Preview: that was not saved.'));
+    }),
+
+    // Leaders reading every written answer, a page at a time.
+    onButton(surveyIds.textPage, async (interaction, { surveyId, position, page }, { db }) => {
+      assertLeader(db, interaction, 'read survey answers');
+      await interaction.reply({ ...renderTextPage(textAnswerPage(db, interaction.guildId, surveyId, position, page)), flags: MessageFlags.Ephemeral });
+    }),
+
+    onButton(surveyIds.textTurn, async (interaction, { surveyId, position, page }, { db }) => {
+      assertLeader(db, interaction, 'read survey answers');
+      await interaction.update(renderTextPage(textAnswerPage(db, interaction.guildId, surveyId, position, page)));
+    }),
+  ],
+} satisfies SlashCommand;

@@ -1,0 +1,215 @@
+import { and, asc, desc, eq, isNotNull, lte, sql } from 'drizzle-orm';
+import type { Db } from '../db/open';
+import { surveyAnswers, surveyQuestions, surveyResponses, surveys, surveySettings } from './schema';
+
+export type Survey = typeof surveys.$inferSelect;
+export type SurveyQuestion = typeof surveyQuestions.$inferSelect;
+export type SurveyResponse = typeof surveyResponses.$inferSelect;
+export type NewSurveyRow = Omit<typeof surveys.$inferInsert, 'id'>;
+export type NewQuestion = Pick<SurveyQuestion, 'kind' | 'prompt' | 'choices' | 'required'>;
+type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
+export type Reader = Db | Tx;
+
+export function insertSurvey(db: Db, survey: NewSurveyRow, questions: NewQuestion[]): number {
+  return db.transaction(
+    (tx) => {
+      const { id } = tx.insert(surveys).values(survey).returning({ id: surveys.id }).get();
+      if (questions.length) {
+        tx.insert(surveyQuestions).values(questions.map((q, position) => ({ ...q, surveyId: id, guildId: survey.guildId, position }))).run();
+      }
+      return id;
+    },
+    { behavior: 'immediate' },
+  );
+}
+
+/** A survey of this server, or undefined: an id from another server behaves like a missing one. */
+export function findSurvey(db: Reader, guildId: string, surveyId: number): Survey | undefined {
+  return db.select().from(surveys).where(and(eq(surveys.id, surveyId), eq(surveys.guildId, guildId))).get();
+}
+
+export function questionsOf(db: Reader, guildId: string, surveyId: number): SurveyQuestion[] {
+  return db
+    .select()
+    .from(surveyQuestions)
+    .where(and(eq(surveyQuestions.surveyId, surveyId), eq(surveyQuestions.guildId, guildId)))
+    .orderBy(asc(surveyQuestions.position))
+    .all();
+}
+
+export function insertQuestion(tx: Tx, guildId: string, surveyId: number, position: number, question: NewQuestion): void {
+  tx.insert(surveyQuestions).values({ ...question, surveyId, guildId, position }).run();
+}
+
+export function deleteQuestion(tx: Tx, questionId: number): void {
+  tx.delete(surveyQuestions).where(eq(surveyQuestions.id, questionId)).run();
+}
+
+export function setQuestionPosition(tx: Tx, questionId: number, position: number): void {
+  tx.update(surveyQuestions).set({ position }).where(eq(surveyQuestions.id, questionId)).run();
+}
+
+/** Opens a draft; false if it is no longer a draft (so two publishers cannot both act). */
+export function markPublished(db: Reader, guildId: string, surveyId: number, fields: { channelId: string; closesAt: number | null; respondentSecret: string | null; now: number }): boolean {
+  return (
+    db
+      .update(surveys)
+      .set({ status: 'open', channelId: fields.channelId, closesAt: fields.closesAt, respondentSecret: fields.respondentSecret, publishedAt: fields.now })
+      .where(and(eq(surveys.id, surveyId), eq(surveys.guildId, guildId), eq(surveys.status, 'draft')))
+      .run().changes === 1
+  );
+}
+
+export function setSurveyMessage(db: Db, surveyId: number, messageId: string): void {
+  db.update(surveys).set({ messageId }).where(eq(surveys.id, surveyId)).run();
+}
+
+export function markDraft(db: Db, surveyId: number): void {
+  db.update(surveys).set({ status: 'draft', channelId: null, closesAt: null, publishedAt: null, respondentSecret: null }).where(eq(surveys.id, surveyId)).run();
+}
+
+/** Closes an open survey; false if it was not open (so two closers cannot both act). */
+export function markClosed(db: Reader, guildId: string, surveyId: number, now: number): boolean {
+  return (
+    db
+      .update(surveys)
+      .set({ status: 'closed', closedAt: now, respondentSecret: null })
+      .where(and(eq(surveys.id, surveyId), eq(surveys.guildId, guildId), eq(surveys.status, 'open')))
+      .run().changes === 1
+  );
+}
+
+export function findResponse(db: Reader, surveyId: number, respondent: string): SurveyResponse | undefined {
+  return db.select().from(surveyResponses).where(and(eq(surveyResponses.surveyId, surveyId), eq(surveyResponses.respondent, respondent))).get();
+}
+
+export function insertResponse(tx: Tx, guildId: string, surveyId: number, respondent: string, now: number): SurveyResponse {
+  return tx.insert(surveyResponses).values({ guildId, surveyId, respondent, startedAt: now, step: 0 }).returning().get();
+}
+
+export function setResponseStep(tx: Reader, responseId: number, step: number): void {
+  tx.update(surveyResponses).set({ step }).where(eq(surveyResponses.id, responseId)).run();
+}
+
+export function saveAnswer(tx: Tx, responseId: number, surveyId: number, questionId: number, answer: { num: number | null; text: string | null }): void {
+  tx.insert(surveyAnswers)
+    .values({ responseId, surveyId, questionId, ...answer })
+    .onConflictDoUpdate({ target: [surveyAnswers.responseId, surveyAnswers.questionId], set: answer })
+    .run();
+}
+
+export function deleteAnswer(tx: Tx, responseId: number, questionId: number): void {
+  tx.delete(surveyAnswers).where(and(eq(surveyAnswers.responseId, responseId), eq(surveyAnswers.questionId, questionId))).run();
+}
+
+export function answersOf(db: Reader, responseId: number): Map<number, { num: number | null; text: string | null }> {
+  const rows = db.select().from(surveyAnswers).where(eq(surveyAnswers.responseId, responseId)).all();
+  return new Map(rows.map((r) => [r.questionId, { num: r.num, text: r.text }]));
+}
+
+/** Marks a response submitted the first time and counts it; false if it already was. */
+export function markSubmitted(tx: Tx, response: SurveyResponse, now: number): boolean {
+  const first = tx
+    .update(surveyResponses)
+    .set({ submittedAt: now })
+    .where(and(eq(surveyResponses.id, response.id), sql`${surveyResponses.submittedAt} IS NULL`))
+    .run().changes === 1;
+  if (first) tx.update(surveys).set({ responses: sql`${surveys.responses} + 1` }).where(eq(surveys.id, response.surveyId)).run();
+  return first;
+}
+
+export function countResponses(db: Reader, surveyId: number): { started: number; submitted: number } {
+  const row = db.get<{ started: number; submitted: number | null }>(sql`
+    SELECT count(*) AS started, sum(submitted_at IS NOT NULL) AS submitted FROM survey_responses WHERE survey_id = ${surveyId}`);
+  return { started: row?.started ?? 0, submitted: row?.submitted ?? 0 };
+}
+
+/**
+ * How many submitted responses gave each value, per question (scales, choices, yes-no). Counted
+ * from the answers index alone, minus the answers of responses still in progress (usually few),
+ * so a survey with 100,000 answers is summed without touching the responses table per answer.
+ */
+export function valueCounts(db: Reader, surveyId: number): { questionId: number; num: number; n: number }[] {
+  const all = db.all<{ questionId: number; num: number; n: number }>(sql`
+    SELECT question_id AS questionId, num, count(*) AS n FROM survey_answers
+    WHERE survey_id = ${surveyId} AND num IS NOT NULL
+    GROUP BY question_id, num`);
+  const unsubmitted = db.all<{ questionId: number; num: number; n: number }>(sql`
+    SELECT a.question_id AS questionId, a.num AS num, count(*) AS n
+    FROM survey_responses r JOIN survey_answers a ON a.response_id = r.id
+    WHERE r.survey_id = ${surveyId} AND r.submitted_at IS NULL AND a.num IS NOT NULL
+    GROUP BY a.question_id, a.num`);
+  if (unsubmitted.length === 0) return all;
+  const minus = new Map(unsubmitted.map((u) => [`${u.questionId}:${u.num}`, u.n]));
+  return all.map((row) => ({ ...row, n: row.n - (minus.get(`${row.questionId}:${row.num}`) ?? 0) })).filter((row) => row.n > 0);
+}
+
+/**
+ * Every answer to the given text questions from submitted responses, in the order they were first
+ * written (index order: no sort). Naming the questions lets SQLite seek straight to them.
+ */
+export function textAnswers(db: Reader, surveyId: number, questionIds: readonly number[]): { questionId: number; text: string }[] {
+  if (questionIds.length === 0) return [];
+  const unsubmitted = new Set(
+    db.all<{ id: number }>(sql`SELECT id FROM survey_responses WHERE survey_id = ${surveyId} AND submitted_at IS NULL`).map((r) => r.id),
+  );
+  const rows = db.all<{ questionId: number; responseId: number; text: string }>(sql`
+    SELECT question_id AS questionId, response_id AS responseId, text FROM survey_answers
+    WHERE survey_id = ${surveyId} AND question_id IN (${sql.join(questionIds.map((id) => sql`${id}`), sql`, `)}) AND num IS NULL AND text IS NOT NULL`);
+  return unsubmitted.size === 0 ? rows : rows.filter((row) => !unsubmitted.has(row.responseId));
+}
+
+/** Submitted responses with every answer, for the export. */
+export function submittedResponses(db: Reader, surveyId: number): { id: number; respondent: string; submittedAt: number }[] {
+  return db
+    .select({ id: surveyResponses.id, respondent: surveyResponses.respondent, submittedAt: surveyResponses.submittedAt })
+    .from(surveyResponses)
+    .where(and(eq(surveyResponses.surveyId, surveyId), isNotNull(surveyResponses.submittedAt)))
+    .orderBy(asc(surveyResponses.submittedAt), asc(surveyResponses.id))
+    .all() as { id: number; respondent: string; submittedAt: number }[];
+}
+
+export function allAnswers(db: Reader, surveyId: number): { responseId: number; questionId: number; num: number | null; text: string | null }[] {
+  return db
+    .select({ responseId: surveyAnswers.responseId, questionId: surveyAnswers.questionId, num: surveyAnswers.num, text: surveyAnswers.text })
+    .from(surveyAnswers)
+    .where(eq(surveyAnswers.surveyId, surveyId))
+    .all();
+}
+
+export function listSurveys(db: Db, guildId: string, limit: number): { surveys: Survey[]; total: number } {
+  const where = eq(surveys.guildId, guildId);
+  const rows = db.select().from(surveys).where(where).orderBy(desc(surveys.id)).limit(limit).all();
+  const { total } = db.select({ total: sql<number>`count(*)` }).from(surveys).where(where).get()!;
+  return { surveys: rows, total };
+}
+
+/** For autocomplete: this server's surveys whose title contains the typed text, newest first. */
+export function searchSurveys(db: Db, guildId: string, typed: string, statuses: readonly Survey['status'][], limit = 25): Survey[] {
+  const needle = typed.trim();
+  const conditions = [eq(surveys.guildId, guildId), sql`${surveys.status} IN (${sql.join(statuses.map((s) => sql`${s}`), sql`, `)})`];
+  if (needle) conditions.push(sql`${surveys.title} LIKE ${`%${needle.replace(/[\\%_]/g, (c) => `\\${c}`)}%`} ESCAPE '\\'`);
+  return db.select().from(surveys).where(and(...conditions)).orderBy(desc(surveys.id)).limit(limit).all();
+}
+
+export function nextClosingTime(db: Db): number | null {
+  const row = db.select({ at: sql<number | null>`min(${surveys.closesAt})` }).from(surveys).where(and(eq(surveys.status, 'open'), isNotNull(surveys.closesAt))).get();
+  return row?.at ?? null;
+}
+
+export function surveysDueToClose(db: Db, now: number): Survey[] {
+  return db
+    .select()
+    .from(surveys)
+    .where(and(eq(surveys.status, 'open'), isNotNull(surveys.closesAt), lte(surveys.closesAt, now)))
+    .orderBy(asc(surveys.closesAt))
+    .all();
+}
+
+export function readMinResponses(db: Reader, guildId: string): number | undefined {
+  return db.select({ n: surveySettings.minResponses }).from(surveySettings).where(eq(surveySettings.guildId, guildId)).get()?.n;
+}
+
+export function writeMinResponses(db: Db, guildId: string, minResponses: number): void {
+  db.insert(surveySettings).values({ guildId, minResponses }).onConflictDoUpdate({ target: surveySettings.guildId, set: { minResponses } }).run();
+}

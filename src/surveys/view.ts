@@ -1,0 +1,374 @@
+import {
+  ActionRowBuilder,
+  AttachmentBuilder,
+  ButtonBuilder,
+  ButtonStyle,
+  EmbedBuilder,
+  LabelBuilder,
+  ModalBuilder,
+  StringSelectMenuBuilder,
+  TextInputBuilder,
+  TextInputStyle,
+} from 'discord.js';
+import { HEARTH_COLOUR } from '../bot/style';
+import { renderBarChart } from '../charts/bar-chart';
+import { surveyIds } from './custom-ids';
+import {
+  SURVEY_LIMITS,
+  isOpen,
+  isTextKind,
+  type Answer,
+  type QuestionSummary,
+  type Step,
+  type Survey,
+  type SurveyQuestion,
+  type SurveyResults,
+  type textAnswerPage,
+} from './service';
+
+const CLOSED_COLOUR = 0x6b7280;
+const ts = (ms: number, style: 'R' | 'f' = 'R') => `<t:${Math.floor(ms / 1000)}:${style}>`;
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+const cut = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
+const BAR_WIDTH = 10;
+const bar = (count: number, of: number) => {
+  const filled = of === 0 ? 0 : Math.round((count / of) * BAR_WIDTH);
+  return `\`${'█'.repeat(filled)}${'░'.repeat(BAR_WIDTH - filled)}\``;
+};
+
+export const ANONYMOUS_NOTE = 'This survey is anonymous: no one, leaders included, can see who answered what.';
+const KIND_NAMES: Record<SurveyQuestion['kind'], string> = {
+  'short-text': 'short answer',
+  'long-text': 'long answer',
+  'scale-5': 'scale 1-5',
+  'scale-10': 'scale 0-10',
+  'single-choice': 'one choice',
+  'multi-choice': 'several choices',
+  'yes-no': 'yes or no',
+};
+
+// ------------------------------------------------------------------ drafts and lists
+
+/** A draft as its leader sees it after each change: every question with its number. */
+export function renderDraft(survey: Survey, questions: SurveyQuestion[], headline: string): { embeds: EmbedBuilder[] } {
+  const lines = questions.map(
+    (q, i) => `**${i + 1}.** ${q.prompt} · *${KIND_NAMES[q.kind]}${q.required ? ', required' : ''}*${q.choices ? `\n   ${cut(q.choices.join(' · '), 300)}` : ''}`,
+  );
+  const embed = new EmbedBuilder()
+    .setColor(HEARTH_COLOUR)
+    .setAuthor({ name: `Survey #${survey.id} · ${survey.status}` })
+    .setTitle(cut(survey.title, 256))
+    .setDescription(cut([headline, '', ...(lines.length ? lines : ['No questions yet: add some with `/survey add-question`.'])].join('\n'), 4096))
+    .setFooter({
+      text: `${plural(questions.length, 'question')} of at most ${SURVEY_LIMITS.maxQuestions}${survey.anonymous ? ' · anonymous' : ''}${survey.status === 'draft' ? ' · publish with /survey publish' : ''}`,
+    });
+  return { embeds: [embed] };
+}
+
+export function renderSurveyList(list: { surveys: Survey[]; total: number }, now: number): { embeds: EmbedBuilder[] } | string {
+  if (list.total === 0) return 'This server has no surveys yet. Create one with `/survey create`.';
+  const lines = list.surveys.map((s) => {
+    const state = s.status === 'draft' ? 'draft' : isOpen(s, now) ? (s.closesAt ? `open, closes ${ts(s.closesAt)}` : 'open') : `closed ${ts(s.closedAt ?? s.closesAt ?? now)}`;
+    return `\`#${s.id}\` ${cut(s.title, 80)}${s.anonymous ? ' 🔒' : ''}\n${state} · ${plural(s.responses, 'response')}`;
+  });
+  const more = list.total > list.surveys.length ? `\n…and ${list.total - list.surveys.length} older.` : '';
+  return { embeds: [new EmbedBuilder().setColor(HEARTH_COLOUR).setTitle(`Surveys: ${list.total}`).setDescription(lines.join('\n') + more)] };
+}
+
+// ------------------------------------------------------------------ the public card
+
+/** The card in the channel: what the survey is, how many answered, when it closes, and whether it is anonymous. */
+export function renderSurveyCard(survey: Survey, questionCount: number, now: number): { embeds: EmbedBuilder[]; components: ActionRowBuilder<ButtonBuilder>[] } {
+  const open = isOpen(survey, now);
+  const rules = [`${plural(questionCount, 'question')}; your answers are saved as you go, and you can change them until the survey closes.`];
+  rules.push(survey.anonymous ? `🔒 **Anonymous**: ${ANONYMOUS_NOTE.replace('This survey is anonymous: n', 'N')}` : 'Leaders can see who answered what.');
+  if (open && survey.closesAt) rules.push(`⏰ Closes ${ts(survey.closesAt)} (${ts(survey.closesAt, 'f')}).`);
+  if (!open) rules.push(`Closed ${ts(survey.closedAt ?? survey.closesAt ?? now)}.`);
+  const embed = new EmbedBuilder()
+    .setColor(open ? HEARTH_COLOUR : CLOSED_COLOUR)
+    .setAuthor({ name: open ? `Survey #${survey.id}` : `Survey #${survey.id} · closed` })
+    .setTitle(cut(survey.title, 256))
+    .addFields({ name: 'How it works', value: rules.join('\n') })
+    .setFooter({ text: `${plural(survey.responses, 'member')} answered${open ? ' so far' : ''}` });
+  if (survey.description) embed.setDescription(survey.description);
+  const button = new ButtonBuilder()
+    .setCustomId(surveyIds.take.build({ surveyId: survey.id }))
+    .setLabel('Take survey')
+    .setStyle(ButtonStyle.Primary)
+    .setDisabled(!open);
+  return { embeds: [embed], components: [new ActionRowBuilder<ButtonBuilder>().addComponents(button)] };
+}
+
+// ------------------------------------------------------------------ answering (and previewing)
+
+export interface StepView {
+  survey: Survey;
+  questions: SurveyQuestion[];
+  steps: Step[];
+  step: number;
+  answers: Map<number, Answer>;
+  submitted: boolean;
+}
+
+type Mode = 'answer' | 'preview';
+
+function answerText(question: SurveyQuestion, answer: Answer | undefined): string | null {
+  if (!answer) return null;
+  if (answer.text !== null) return answer.text;
+  const num = answer.num!;
+  if (question.kind === 'yes-no') return num === 1 ? 'Yes' : 'No';
+  if (question.kind === 'single-choice') return question.choices?.[num] ?? null;
+  if (question.kind === 'multi-choice') return (question.choices ?? []).filter((_, i) => num & (1 << i)).join(', ');
+  return String(num);
+}
+
+function stepHeading(view: StepView, step: Step): string {
+  const first = view.questions.indexOf(step.questions[0]!) + 1;
+  const last = first + step.questions.length - 1;
+  return first === last ? `Question ${first} of ${view.questions.length}` : `Questions ${first}–${last} of ${view.questions.length}`;
+}
+
+function navRow(view: StepView, mode: Mode, extra: ButtonBuilder[] = []): ActionRowBuilder<ButtonBuilder> {
+  const row = new ActionRowBuilder<ButtonBuilder>();
+  const { surveyId, step } = { surveyId: view.survey.id, step: view.step };
+  const goId = (to: number) => (mode === 'preview' ? surveyIds.previewGo : surveyIds.go).build({ surveyId, step: to });
+  if (step > 0) row.addComponents(new ButtonBuilder().setCustomId(goId(step - 1)).setLabel('Back').setStyle(ButtonStyle.Secondary));
+  if (step < view.steps.length) {
+    const nextId = mode === 'preview' ? goId(step + 1) : surveyIds.next.build({ surveyId, step });
+    row.addComponents(new ButtonBuilder().setCustomId(nextId).setLabel(step === view.steps.length - 1 ? 'Review' : 'Next').setStyle(ButtonStyle.Secondary));
+  }
+  row.addComponents(...extra);
+  return row;
+}
+
+function answerComponents(view: StepView, question: SurveyQuestion, mode: Mode) {
+  const disabled = mode === 'preview';
+  const answer = view.answers.get(question.id);
+  const ids = { surveyId: view.survey.id, step: view.step };
+  const rows: ActionRowBuilder<ButtonBuilder | StringSelectMenuBuilder>[] = [];
+  const buttons = (values: { value: number; label: string }[]) => {
+    values.forEach(({ value, label }, i) => {
+      if (i % 5 === 0) rows.push(new ActionRowBuilder<ButtonBuilder>());
+      rows.at(-1)!.addComponents(
+        new ButtonBuilder()
+          .setCustomId(surveyIds.pick.build({ ...ids, value }))
+          .setLabel(label)
+          .setStyle(answer?.num === value ? ButtonStyle.Primary : ButtonStyle.Secondary)
+          .setDisabled(disabled),
+      );
+    });
+  };
+  if (question.kind === 'scale-5') buttons([1, 2, 3, 4, 5].map((v) => ({ value: v, label: String(v) })));
+  if (question.kind === 'scale-10') buttons(Array.from({ length: 11 }, (_, v) => ({ value: v, label: String(v) })));
+  if (question.kind === 'yes-no') buttons([{ value: 1, label: 'Yes' }, { value: 0, label: 'No' }]);
+  if (question.kind === 'single-choice' || question.kind === 'multi-choice') {
+    const multi = question.kind === 'multi-choice';
+    const choices = question.choices ?? [];
+    const chosen = (i: number) => answer?.num !== undefined && answer.num !== null && (multi ? (answer.num & (1 << i)) !== 0 : answer.num === i);
+    const menu = new StringSelectMenuBuilder()
+      .setCustomId(surveyIds.choose.build(ids))
+      .setPlaceholder(multi ? 'Pick any that apply' : 'Pick one')
+      .setMinValues(multi ? 0 : 1)
+      .setMaxValues(multi ? choices.length : 1)
+      .setDisabled(disabled)
+      .addOptions(choices.map((label, i) => ({ label: cut(label, 100), value: String(i), default: chosen(i) })));
+    rows.push(new ActionRowBuilder<StringSelectMenuBuilder>().addComponents(menu));
+  }
+  return rows;
+}
+
+function reviewLines(view: StepView): string[] {
+  return view.questions.map((q, i) => {
+    const text = answerText(q, view.answers.get(q.id));
+    const shown = text === null ? (q.required ? '⚠️ *not answered yet (required)*' : '*skipped*') : cut(text, 200);
+    return `**${i + 1}. ${cut(q.prompt, 120)}**\n${shown}`;
+  });
+}
+
+/** One screen of the private answering flow (or of a leader's preview, where nothing is saved). */
+export function renderStep(view: StepView, mode: Mode, note?: string): { content: string; embeds: EmbedBuilder[]; components: ActionRowBuilder<ButtonBuilder | StringSelectMenuBuilder>[] } {
+  const { survey } = view;
+  const embed = new EmbedBuilder().setColor(HEARTH_COLOUR).setAuthor({ name: cut(`${mode === 'preview' ? 'Preview · ' : ''}${survey.title}`, 256) });
+  const footer = [survey.anonymous ? '🔒 Anonymous: no one, leaders included, can see who answered what.' : 'Leaders can see who answered what.'];
+  if (mode === 'preview') footer.unshift('Preview: nothing you do here is saved.');
+  else footer.unshift('Your answers are saved as you go.');
+  embed.setFooter({ text: footer.join(' ') });
+
+  if (view.step >= view.steps.length) {
+    const headline =
+      mode === 'preview'
+        ? 'End of the survey: members would now see their answers and a **Submit** button.'
+        : view.submitted
+          ? 'Your answers are in. You can still change them with **Back** until the survey closes; press **Submit changes** when done.'
+          : 'Check your answers, then press **Submit**. Use **Back** to change any of them.';
+    embed.setTitle('Review').setDescription(cut([headline, '', ...reviewLines(view)].join('\n'), 4096));
+    const submit = new ButtonBuilder()
+      .setCustomId(surveyIds.submit.build({ surveyId: survey.id }))
+      .setLabel(view.submitted ? 'Submit changes' : 'Submit')
+      .setStyle(ButtonStyle.Success)
+      .setDisabled(mode === 'preview');
+    return { content: note ?? '', embeds: [embed], components: [navRow(view, mode, [submit])] };
+  }
+
+  const step = view.steps[view.step]!;
+  embed.setTitle(stepHeading(view, step));
+  if (step.text) {
+    const lines = step.questions.map((q) => {
+      const number = view.questions.indexOf(q) + 1;
+      const text = answerText(q, view.answers.get(q.id));
+      return `**${number}. ${q.prompt}**${q.required ? ' *(required)*' : ''}\n${text === null ? '*no answer yet*' : `> ${cut(text, 300).replace(/\n/g, '\n> ')}`}`;
+    });
+    embed.setDescription(cut([...lines, '', 'Press **Answer** to write your answers.'].join('\n'), 4096));
+    const answered = step.questions.some((q) => view.answers.has(q.id));
+    const form = new ButtonBuilder()
+      .setCustomId((mode === 'preview' ? surveyIds.previewForm : surveyIds.form).build({ surveyId: survey.id, step: view.step }))
+      .setLabel(answered ? 'Edit answers' : 'Answer')
+      .setStyle(ButtonStyle.Primary);
+    return { content: note ?? '', embeds: [embed], components: [navRow(view, mode, [form])] };
+  }
+
+  const question = step.questions[0]!;
+  const current = answerText(question, view.answers.get(question.id));
+  const hint: Record<string, string> = {
+    'scale-5': 'Pick a number from 1 to 5.',
+    'scale-10': 'Pick a number from 0 to 10.',
+    'yes-no': 'Pick Yes or No.',
+    'single-choice': 'Pick one answer.',
+    'multi-choice': 'Pick any answers that apply.',
+  };
+  embed.setDescription(
+    [`**${question.prompt}**${question.required ? ' *(required)*' : ''}`, hint[question.kind] ?? '', current === null ? '' : `Your answer: **${cut(current, 500)}**`].filter(Boolean).join('\n'),
+  );
+  return { content: note ?? '', embeds: [embed], components: [...answerComponents(view, question, mode), navRow(view, mode)] };
+}
+
+/** The modal for a page of up to five text questions, filled with what the member already wrote. */
+export function renderTextModal(view: StepView, mode: Mode): ModalBuilder {
+  const step = view.steps[view.step]!;
+  const modal = new ModalBuilder()
+    .setCustomId((mode === 'preview' ? surveyIds.previewModal : surveyIds.modal).build({ surveyId: view.survey.id, step: view.step }))
+    .setTitle(cut(view.survey.title, 45));
+  for (const question of step.questions) {
+    const number = view.questions.indexOf(question) + 1;
+    const long = question.kind === 'long-text';
+    const max = long ? SURVEY_LIMITS.longTextLength : SURVEY_LIMITS.shortTextLength;
+    const input = new TextInputBuilder()
+      .setCustomId(`q${number}`)
+      .setStyle(long ? TextInputStyle.Paragraph : TextInputStyle.Short)
+      .setRequired(question.required && mode === 'answer')
+      .setMaxLength(max);
+    const saved = view.answers.get(question.id)?.text;
+    if (saved && mode === 'answer') input.setValue(cut(saved, max));
+    const label = new LabelBuilder().setLabel(cut(`${number}. ${question.prompt}`, 45)).setTextInputComponent(input);
+    // Labels hold 45 characters; a longer prompt is shown in full (up to 100) underneath.
+    if (question.prompt.length + `${number}. `.length > 45) label.setDescription(cut(question.prompt, 100));
+    modal.addLabelComponents(label);
+  }
+  return modal;
+}
+
+/** Which question a modal field belongs to: fields are named `q<number>`. */
+export function modalFieldId(number: number): string {
+  return `q${number}`;
+}
+
+// ------------------------------------------------------------------ results
+
+const round1 = (n: number) => (Math.round(n * 10) / 10).toLocaleString('en-US');
+const percent = (count: number, of: number) => (of === 0 ? 0 : Math.round((count / of) * 100));
+
+function summaryLines(summary: QuestionSummary): string[] {
+  const lines: string[] = [];
+  if (summary.distribution) {
+    lines.push(`${plural(summary.answered, 'answer')} · mean **${summary.mean === null || summary.mean === undefined ? '–' : round1(summary.mean)}** · median **${summary.median ?? '–'}**`);
+    if (summary.nps) {
+      const { score, promoters, passives, detractors } = summary.nps;
+      lines.push(`NPS **${score > 0 ? '+' : ''}${score}** (${promoters} promoters, ${passives} passives, ${detractors} detractors)`);
+    }
+    if (summary.distribution.length <= 5) {
+      for (const d of summary.distribution) lines.push(`\`${d.value}\` ${bar(d.count, summary.answered)} ${percent(d.count, summary.answered)}% · ${d.count}`);
+    } else {
+      lines.push(summary.distribution.map((d) => `${d.value}: ${d.count}`).join(' · '));
+    }
+  } else if (summary.choices) {
+    lines.push(plural(summary.answered, 'answer'));
+    for (const c of summary.choices) lines.push(`${bar(c.count, summary.answered)} ${c.percent}% · ${c.count} · ${cut(c.label, 60)}`);
+  } else if (summary.texts) {
+    const t = summary.texts;
+    lines.push(plural(t.total, 'answer'));
+    if (t.words.length) lines.push(`Words: ${t.words.map((w) => `${w.term} (${w.count})`).join(', ')}`);
+    if (t.phrases.length) lines.push(`Phrases: ${t.phrases.map((p) => `${p.term} (${p.count})`).join(', ')}`);
+    for (const text of t.first) lines.push(`> ${cut(text.replace(/\s+/g, ' '), 120)}`);
+  }
+  return lines;
+}
+
+/** `/survey results`: per-question statistics, buttons to read every written answer, and charts. */
+export function renderResults(results: SurveyResults, now: number, options: { charts: boolean }) {
+  const { survey } = results;
+  const state = survey.status === 'closed' || !isOpen(survey, now) ? 'closed' : 'open';
+  // Every embed of one message shares 6,000 characters: share them out between the questions.
+  const budget = Math.min(1024, Math.floor(4800 / Math.max(1, results.questions.length)));
+  const embed = new EmbedBuilder()
+    .setColor(HEARTH_COLOUR)
+    .setAuthor({ name: `Survey #${survey.id} · ${state} · results` })
+    .setTitle(cut(survey.title, 200))
+    .setDescription(
+      [
+        `**${plural(results.submitted, 'response')}** · completion rate **${results.completionRate}%** (${results.submitted} of ${plural(results.started, 'member')} who started)`,
+        survey.anonymous ? `🔒 ${ANONYMOUS_NOTE}` : '',
+      ]
+        .filter(Boolean)
+        .join('\n'),
+    );
+  for (const [i, summary] of results.questions.entries()) {
+    embed.addFields({ name: cut(`${i + 1}. ${summary.question.prompt}`, 100), value: cut(summaryLines(summary).join('\n') || '–', budget) });
+  }
+
+  const readers = results.questions
+    .map((summary, position) => ({ summary, position }))
+    .filter(({ summary }) => summary.texts && summary.texts.total > 0)
+    .map(({ position }) =>
+      new ButtonBuilder()
+        .setCustomId(surveyIds.textPage.build({ surveyId: survey.id, position, page: 0 }))
+        .setLabel(`Read answers to ${position + 1}`)
+        .setStyle(ButtonStyle.Secondary),
+    );
+  const components: ActionRowBuilder<ButtonBuilder>[] = [];
+  readers.slice(0, 25).forEach((button, i) => {
+    if (i % 5 === 0) components.push(new ActionRowBuilder<ButtonBuilder>());
+    components.at(-1)!.addComponents(button);
+  });
+
+  const files: AttachmentBuilder[] = [];
+  if (options.charts && results.submitted > 0) {
+    // Discord allows ten files per message: a chart for each of the first ten non-text questions.
+    for (const [i, summary] of results.questions.entries()) {
+      if (files.length >= 10 || isTextKind(summary.question.kind)) continue;
+      const labels = summary.distribution ? summary.distribution.map((d) => String(d.value)) : summary.choices!.map((c) => c.label);
+      const values = summary.distribution ? summary.distribution.map((d) => d.count) : summary.choices!.map((c) => c.count);
+      const png = renderBarChart({ title: `${i + 1}. ${summary.question.prompt}`, labels, values, horizontal: !summary.distribution });
+      files.push(new AttachmentBuilder(png, { name: `survey-${survey.id}-q${i + 1}.png` }));
+    }
+  }
+  return { embeds: [embed], components, files };
+}
+
+export function renderTextPage(page: ReturnType<typeof textAnswerPage>): { embeds: EmbedBuilder[]; components: ActionRowBuilder<ButtonBuilder>[] } {
+  const start = page.page * 10;
+  const lines = page.answers.map((text, i) => `**${start + i + 1}.** ${cut(text, 380)}`);
+  const embed = new EmbedBuilder()
+    .setColor(HEARTH_COLOUR)
+    .setAuthor({ name: `Survey #${page.survey.id} · answers to question ${page.position + 1}` })
+    .setTitle(cut(page.question.prompt, 256))
+    .setDescription(cut(lines.join('\n') || 'No answers yet.', 4096))
+    .setFooter({ text: `Page ${page.page + 1} of ${page.pages} · ${plural(page.total, 'answer')}${page.survey.anonymous ? ' · anonymous' : ''}` });
+  const turn = (to: number, label: string, disabled: boolean) =>
+    new ButtonBuilder()
+      .setCustomId(surveyIds.textTurn.build({ surveyId: page.survey.id, position: page.position, page: to }))
+      .setLabel(label)
+      .setStyle(ButtonStyle.Secondary)
+      .setDisabled(disabled);
+  const components = page.pages > 1 ? [new ActionRowBuilder<ButtonBuilder>().addComponents(turn(page.page - 1, 'Previous', page.page === 0), turn(page.page + 1, 'Next page', page.page >= page.pages - 1))] : [];
+  return { embeds: [embed], components };
+}
