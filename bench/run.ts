@@ -1,8 +1,17 @@
 // `npm run bench`: every benchmark scenario, printed as Markdown. Times depend on the machine and
 // its load; compare ratios (Hearth against the baseline) more than absolute numbers.
+// `npm run bench -- polls kudos` runs only the named scenarios.
+import { benchCheckins } from './checkins';
+import { benchKudos } from './kudos';
 import { benchPolls } from './polls';
+import { benchSurveys } from './surveys';
 
-const scenarios: [string, () => Promise<string[]>][] = [['polls', benchPolls]];
+const scenarios: [string, () => Promise<string[]>][] = [
+  ['polls', benchPolls],
+  ['kudos', benchKudos],
+  ['checkins', benchCheckins],
+  ['surveys', benchSurveys],
+];
 const only = process.argv.slice(2);
 
 console.log(`# Hearth benchmarks (${new Date().toISOString()}, Node ${process.version})\n`);

@@ -3,6 +3,44 @@ import type { SlashCommand } from '../src/bot/command';
 import { replyPrivately } from '../src/bot/replies';
 import { HEARTH_COLOUR } from '../src/bot/style';
 
+// One field per part of Hearth: each stays well inside Discord's 1,024 characters a field.
+const SECTIONS: { name: string; everyone: string[]; leaders: string[] }[] = [
+  {
+    name: '📊 Polls',
+    everyone: [
+      'Vote with the buttons on a poll; **My vote** shows your choice, **Retract** withdraws it',
+      '`/poll results`, `/poll list`; `/poll close` for a poll you created',
+    ],
+    leaders: ['`/poll create`: up to 20 choices, anonymous, hidden until close, timed or limited to a role', '`/poll export`: CSV'],
+  },
+  {
+    name: '🙌 Kudos',
+    everyone: [
+      '`/kudos give`, or right-click a member → Apps → **Give kudos**: thank them for a community value',
+      '`/kudos leaderboard`, `received`, `given`, `values`',
+    ],
+    leaders: ['`/settings kudos-…`: values, daily limit, milestone roles, weekly roundup', '`/kudos remove`: take down an abusive kudos'],
+  },
+  {
+    name: '🗓️ Check-ins',
+    everyone: ['Answer with a mood button and **Add a note**', '`/checkin streak`: your streaks'],
+    leaders: ['`/checkin schedule`: a prompt on a schedule (e.g. `weekdays 17:30`)', '`/checkin list`, `pause`, `resume`, `delete`, `run`, `skip`, `report`'],
+  },
+  {
+    name: '📝 Surveys',
+    everyone: ['Press **Take survey** to answer privately; your answers are saved as you go'],
+    leaders: ['`/survey`: build one (or start from a template), preview, publish, then read the results or export them'],
+  },
+  {
+    name: '⚙️ Settings',
+    everyone: [],
+    leaders: [
+      '`/settings show`, `leader-role`, `timezone` (for schedules and daily limits)',
+      '`/settings recognition-channel` (kudos shout-outs), `polls-by-members`',
+    ],
+  },
+];
+
 /** /help: what Hearth does and who can do what, for anyone. */
 export const help = {
   kind: 'slash',
@@ -20,41 +58,18 @@ export const help = {
           'and keeps every answer so leaders can see how the community is doing over weeks and months.',
       )
       .addFields(
-        {
-          name: 'Everyone can',
+        SECTIONS.map((section) => ({
+          name: section.name,
           value: [
-            '`/help`: this overview',
-            'Vote on polls with their buttons; **My vote** shows your choice, **Retract** withdraws it',
-            '`/poll results`, `/poll list`: see polls and their results (hidden results stay hidden until close)',
-            '`/poll close`: close a poll you created',
-            '`/kudos give` or right-click a member → **Give kudos**: thank them for a community value',
-            '`/kudos leaderboard`, `received`, `given`, `values`: who is thanked, and for what',
-            'Answer check-ins with a mood button and **Add a note**; `/checkin streak`: your check-in streaks',
-            'Press **Take survey** on a survey to answer it privately; your answers are saved as you go',
+            ...section.everyone.map((line) => `• ${line}`),
+            ...section.leaders.map((line) => `• *Leaders:* ${line}`),
           ].join('\n'),
-        },
-        {
-          name: 'Leaders can',
-          value: [
-            '`/poll create`: a poll with up to 20 choices, optionally anonymous, hidden until close, timed or limited to a role',
-            '`/poll export`: download a poll as CSV',
-            '`/checkin schedule`: post a prompt on a schedule (e.g. `weekdays 17:30`), answered with a mood and a note',
-            '`/checkin list`, `pause`, `resume`, `delete`, `run`, `skip`, `report`: manage check-ins and read how people are doing',
-            '`/settings show`: see how Hearth is set up here',
-            '`/settings leader-role`: choose the role whose members count as leaders',
-            '`/settings timezone`: the time zone for schedules and daily limits',
-            '`/settings recognition-channel`: where kudos shout-outs are posted',
-            '`/settings polls-by-members`: let every member create polls',
-            '`/settings kudos-…`: kudos values, daily limit, milestone roles, weekly roundup',
-            '`/kudos remove`: take down an abusive kudos',
-            '`/survey`: build a survey (or use a template), preview, publish it, then read results or export them',
-          ].join('\n'),
-        },
-        {
-          name: 'Who is a leader?',
-          value: 'Members with the Manage Server permission, and members with the leader role if one is set.',
-        },
+        })),
       )
+      .addFields({
+        name: 'Who is a leader?',
+        value: 'Members with the Manage Server permission, and members with the leader role if one is set (`/settings leader-role`).',
+      })
       .setFooter({ text: 'Hearth is self-hosted: your server\'s answers stay in its own database.' });
     await replyPrivately(interaction, { embeds: [embed] });
   },

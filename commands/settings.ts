@@ -1,5 +1,6 @@
 import { ChannelType, InteractionContextType, PermissionFlagsBits, SlashCommandBuilder } from 'discord.js';
 import type { SlashCommand } from '../src/bot/command';
+import { UserError } from '../src/bot/errors';
 import { assertCanPost } from '../src/bot/permissions';
 import { replyPrivately } from '../src/bot/replies';
 import { getSettings, setLeaderRole, setPollsByMembers, setRecognitionChannel, setTimezone } from '../src/settings/service';
@@ -69,7 +70,11 @@ export const settings = {
 
     async 'recognition-channel'(interaction, { db, clock }) {
       const channel = interaction.options.getChannel('channel');
-      if (channel) assertCanPost(interaction.guild.channels.cache.get(channel.id) ?? channel as never);
+      if (channel) {
+        const cached = interaction.guild.channels.cache.get(channel.id);
+        if (!cached) throw new UserError('Hearth cannot see that channel. Give its role View Channel there, or pick another channel.');
+        assertCanPost(cached);
+      }
       const saved = setRecognitionChannel(db, interaction.guildId, channel?.id ?? null, clock.now());
       await replyPrivately(
         interaction,

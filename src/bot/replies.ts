@@ -15,9 +15,10 @@ function toOptions(payload: Payload): Omit<InteractionReplyOptions, 'flags'> {
 /** Answer only the member who acted, whatever state the interaction is in. */
 export async function replyPrivately(interaction: RepliableInteraction, payload: Payload): Promise<void> {
   const options = toOptions(payload);
-  if (interaction.deferred && !interaction.replied) {
+  // Only a private "thinking…" may be replaced; after a public one the answer must be a private follow-up.
+  if (interaction.deferred && !interaction.replied && interaction.ephemeral) {
     await interaction.editReply(options);
-  } else if (interaction.replied) {
+  } else if (interaction.replied || interaction.deferred) {
     await interaction.followUp({ ...options, flags: MessageFlags.Ephemeral });
   } else {
     await interaction.reply({ ...options, flags: MessageFlags.Ephemeral });

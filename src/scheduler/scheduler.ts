@@ -15,7 +15,7 @@ export interface DueTask {
 }
 
 // Even with nothing due, look again now and then: cheap, and it heals a timer lost to clock jumps.
-const SAFETY_SWEEP_MS = 60_000;
+const SAFETY_SWEEP_MS = 5 * 60_000;
 const RETRY_AFTER_FAILURE_MS = 5_000;
 
 export class Scheduler {
@@ -94,7 +94,7 @@ export class Scheduler {
         const due = task.nextDueAt();
         if (due !== null && due < next) next = due;
       } catch (error) {
-        this.logger.error({ err: error, task: task.name }, 'could not read the next due time; looking again within a minute');
+        this.logger.error({ err: error, task: task.name }, 'could not read the next due time; looking again within five minutes');
       }
     }
     this.cancelTimer = this.clock.at(Math.max(next, earliest), () => void this.tick());

@@ -26,7 +26,7 @@ describe('the error boundary', () => {
       expect(isEphemeral(reply)).toBe(true);
       expect(reply.content).toContain('not one Hearth recognises');
     }
-    expect(textOf((await hearth.member('after').run('help')).reply)).toContain('Everyone can');
+    expect(textOf((await hearth.member('after').run('help')).reply)).toContain('Who is a leader?');
   });
 
   it('turns a failure inside a command into a private message with a reference that is also in the log', async () => {

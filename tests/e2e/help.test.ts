@@ -17,9 +17,9 @@ describe('/help', () => {
     expect(reply.embeds).toHaveLength(1);
     const text = textOf(reply);
     expect(text).toContain('listen, recognise and show up');
-    expect(text).toContain('Everyone can');
-    expect(text).toContain('Leaders can');
-    expect(text).toContain('/settings timezone');
+    for (const part of ['Polls', 'Kudos', 'Check-ins', 'Surveys', 'Settings']) expect(text).toContain(part);
+    expect(text).toContain('*Leaders:* `/poll create`');
+    expect(text).toContain('`/kudos give`');
     expect(text).toContain('Manage Server');
   });
 });
