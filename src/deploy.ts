@@ -9,6 +9,8 @@ import { ConfigError, loadConfig, type Config } from './config';
 export interface DeployOptions {
   config: Pick<Config, 'token' | 'clientId' | 'guildId' | 'apiUrl'>;
   dryRun?: boolean;
+  /** Remove every Hearth command from the target instead (e.g. a development server's copies). */
+  clear?: boolean;
   print?: (line: string) => void;
 }
 
@@ -23,8 +25,8 @@ export function commandPayload(): RESTPostAPIApplicationCommandsJSONBody[] {
  * development), else globally. Compares with what is registered first and sends nothing when
  * they already match.
  */
-export async function deployCommands({ config, dryRun = false, print = console.log }: DeployOptions): Promise<DeployResult> {
-  const payload = commandPayload();
+export async function deployCommands({ config, dryRun = false, clear = false, print = console.log }: DeployOptions): Promise<DeployResult> {
+  const payload = clear ? [] : commandPayload();
   const target = config.guildId ? 'guild' : 'global';
   const where = config.guildId ? `server ${config.guildId}` : 'every server (global commands can take up to an hour to appear)';
 
@@ -50,6 +52,10 @@ export async function deployCommands({ config, dryRun = false, print = console.l
     return { target, sent: false, payload };
   }
   await rest.put(route, { body: payload });
+  if (clear) {
+    print(`Removed every Hearth command from ${where}.`);
+    return { target, sent: true, payload };
+  }
   print(`Registered ${payload.length} commands for ${where}:`);
   for (const command of payload) print(`  /${command.name}${describeOptions(command)}`);
   return { target, sent: true, payload };
@@ -83,12 +89,13 @@ function covers(registered: unknown, wanted: unknown): boolean {
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   if (existsSync('.env')) process.loadEnvFile('.env');
   const dryRun = process.argv.includes('--dry-run');
+  const clear = process.argv.includes('--clear');
   try {
     // A dry run sends nothing, so it needs no credentials.
     const config = dryRun
       ? { token: '', clientId: process.env.DISCORD_CLIENT_ID, guildId: process.env.DISCORD_GUILD_ID || undefined, apiUrl: '' }
       : loadConfig(process.env);
-    await deployCommands({ config, dryRun });
+    await deployCommands({ config, dryRun, clear });
   } catch (error) {
     console.error(error instanceof Error ? error.message : String(error));
     process.exit(1);

@@ -54,6 +54,16 @@ describe('npm run deploy-commands', () => {
     expect(double.requests.length).toBe(before);
   });
 
+  it('removes every command from a server with --clear', async () => {
+    const guild = double.addGuild('Dev Copy');
+    await deployCommands({ config: { ...config(), guildId: guild.id }, print: () => {} });
+    expect(double.registeredCommands.get(guild.id)?.length).toBe(commands.length);
+    const lines: string[] = [];
+    await deployCommands({ config: { ...config(), guildId: guild.id }, clear: true, print: (l) => lines.push(l) });
+    expect(double.registeredCommands.get(guild.id)).toEqual([]);
+    expect(lines).toEqual([`Removed every Hearth command from server ${guild.id}.`]);
+  });
+
   it('says where to find the application id when DISCORD_CLIENT_ID is missing', async () => {
     await expect(deployCommands({ config: { ...config(), clientId: undefined }, print: () => {} })).rejects.toThrow(/DISCORD_CLIENT_ID is missing.*Application ID/s);
   });
