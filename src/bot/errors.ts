@@ -1,6 +1,7 @@
 import { DiscordAPIError, MessageFlags, type Interaction } from 'discord.js';
 import { randomBytes } from 'node:crypto';
 import type { Logger } from '../logger';
+import { customIdKey } from './custom-id';
 
 /**
  * Something the member can fix (bad input, missing role, closed poll). Its message is shown to
@@ -68,10 +69,13 @@ export async function reportInteractionError(interaction: Interaction, error: un
   }
 }
 
-/** What an interaction was, for logs: never option values, which may be private answers. */
+/**
+ * What an interaction was, for logs: never option values or custom id values (a custom id can
+ * hold the choice a member picked), and never who did it.
+ */
 export function describe(interaction: Interaction): Record<string, unknown> {
   const base = { id: interaction.id, guild: interaction.guildId, channel: interaction.channelId };
   if (interaction.isCommand() || interaction.isAutocomplete()) return { ...base, command: interaction.commandName };
-  if (interaction.isMessageComponent() || interaction.isModalSubmit()) return { ...base, customId: interaction.customId };
+  if (interaction.isMessageComponent() || interaction.isModalSubmit()) return { ...base, control: customIdKey(interaction.customId) };
   return base;
 }
