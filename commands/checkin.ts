@@ -1,7 +1,7 @@
 import { ChannelType, InteractionContextType, MessageFlags, PermissionFlagsBits, SlashCommandBuilder, type ChatInputCommandInteraction, type SlashCommandIntegerOption } from 'discord.js';
 import { onButton, onModal, type SlashCommand } from '../src/bot/command';
 import { UserError } from '../src/bot/errors';
-import { assertLeader } from '../src/bot/leaders';
+import { assertLeader, isLeader } from '../src/bot/leaders';
 import { assertCanPost, POSTING } from '../src/bot/permissions';
 import { replyPrivately } from '../src/bot/replies';
 import { checkinIds } from '../src/checkins/custom-ids';
@@ -9,6 +9,7 @@ import { postingProblem, postRun } from '../src/checkins/messages';
 import {
   CHECKIN_LIMITS,
   checkinReport,
+  reportRequest,
   createSchedule,
   noteFor,
   pauseSchedule,
@@ -21,16 +22,27 @@ import {
   skipRunOn,
   startManualRun,
   streaksOf,
+  SupersededRunError,
   validateSchedule,
   type Member,
 } from '../src/checkins/service';
-import { renderAnswerReceipt, renderList, renderNoteModal, renderReport, renderScheduled, renderStreaks, renderUpcoming } from '../src/checkins/view';
+import { renderAnswerReceipt, renderList, renderNoteModal, renderReport, renderScheduled, renderSkipped, renderStreaks, renderSuperseded, renderUpcoming } from '../src/checkins/view';
 import { searchTimeZones } from '../src/settings/timezones';
 
 const scheduleId = (interaction: ChatInputCommandInteraction<'cached'>) => interaction.options.getInteger('id', true);
 const memberOf = (interaction: { guildId: string; user: { id: string } }): Member => ({ guildId: interaction.guildId, memberId: interaction.user.id });
 const idOption = (description: string) => (o: SlashCommandIntegerOption) => o.setName('id').setDescription(description).setRequired(true).setAutocomplete(true);
 const messageUrl = (guildId: string, channelId: string, messageId: string) => `https://discord.com/channels/${guildId}/${channelId}/${messageId}`;
+
+/** Runs an answer; a click on a replaced post is refused with when the newer one came, in the member's own time. */
+function answering<T>(work: () => T): T {
+  try {
+    return work();
+  } catch (error) {
+    if (error instanceof SupersededRunError) throw new UserError(renderSuperseded(error));
+    throw error;
+  }
+}
 
 /** /checkin: prompts on a schedule; members answer with a mood and a note; streaks and reports. */
 export const checkin = {
@@ -95,9 +107,6 @@ export const checkin = {
       const chosen = interaction.options.getChannel('channel', true);
       const channel = interaction.guild.channels.cache.get(chosen.id);
       if (!channel) throw new UserError('Hearth cannot find that channel. Pick a text channel from the list.');
-      if (channel.type !== ChannelType.GuildText && channel.type !== ChannelType.GuildAnnouncement) {
-        throw new UserError(`<#${channel.id}> is not a text channel. Pick a text or announcement channel for check-ins.`);
-      }
       assertCanPost(channel, [...POSTING, PermissionFlagsBits.AttachFiles]);
       const { schedule, upcoming } = createSchedule(db, { guildId: interaction.guildId, channelId: channel.id, createdBy: interaction.user.id }, valid, clock.now());
       ctx.scheduler.wake();
@@ -143,41 +152,45 @@ export const checkin = {
     async skip(interaction, { db, clock }) {
       assertLeader(db, interaction, 'skip check-ins');
       const { schedule, date, skippedRun } = skipRunOn(db, interaction.guildId, scheduleId(interaction), interaction.options.getString('date', true), interaction.user.id, clock.now());
-      await replyPrivately(interaction, `Check-in #${schedule.id} **${schedule.name}** will not be posted on ${date} (the run at <t:${Math.floor(skippedRun / 1000)}:f>). Streaks are not broken by a skipped run.`);
+      await replyPrivately(interaction, renderSkipped(schedule, date, skippedRun));
     },
 
     async report(interaction, { db, clock }) {
       assertLeader(db, interaction, 'read check-in reports');
-      const report = checkinReport(db, interaction.guildId, scheduleId(interaction), interaction.options.getInteger('weeks'), clock.now());
-      await interaction.deferReply({ flags: MessageFlags.Ephemeral }); // the chart takes a moment
+      const weeks = interaction.options.getInteger('weeks');
+      reportRequest(db, interaction.guildId, scheduleId(interaction), weeks); // a wrong id is refused before "thinking…"
+      await interaction.deferReply({ flags: MessageFlags.Ephemeral }); // months of answers and a chart take a moment
+      const report = checkinReport(db, interaction.guildId, scheduleId(interaction), weeks, clock.now());
       await replyPrivately(interaction, renderReport(report));
     },
 
     async streak(interaction, { db }) {
       const target = interaction.options.getUser('member') ?? interaction.user;
-      await replyPrivately(interaction, renderStreaks(target.id, target.id === interaction.user.id, streaksOf(db, interaction.guildId, target.id)));
+      const self = target.id === interaction.user.id;
+      await replyPrivately(interaction, renderStreaks(target.id, self, streaksOf(db, interaction.guildId, target.id, { self })));
     },
   },
 
   async autocomplete(interaction, { db }) {
     const focused = interaction.options.getFocused(true);
     if (focused.name === 'timezone') return interaction.respond(searchTimeZones(String(focused.value)).map((zone) => ({ name: zone, value: zone })));
-    if (focused.name === 'id') return interaction.respond(scheduleSuggestions(db, interaction.guildId, String(focused.value)));
+    // Only leaders use the id options; check-in names are not for everyone's eyes.
+    if (focused.name === 'id') return interaction.respond(isLeader(db, interaction) ? scheduleSuggestions(db, interaction.guildId, String(focused.value)) : []);
     await interaction.respond([]);
   },
 
   components: [
     onButton(checkinIds.mood, async (interaction, { runId, mood }, { db, clock }) => {
-      const outcome = recordMood(db, memberOf(interaction), runId, mood, clock.now());
+      const outcome = answering(() => recordMood(db, memberOf(interaction), runId, mood, clock.now()));
       await interaction.reply({ content: renderAnswerReceipt(outcome, 'mood'), flags: MessageFlags.Ephemeral });
     }),
 
     onButton(checkinIds.note, async (interaction, { runId }, { db }) => {
-      await interaction.showModal(renderNoteModal(runId, noteFor(db, memberOf(interaction), runId)));
+      await interaction.showModal(renderNoteModal(runId, answering(() => noteFor(db, memberOf(interaction), runId))));
     }),
 
     onModal(checkinIds.saveNote, async (interaction, { runId }, { db, clock }) => {
-      const outcome = recordNote(db, memberOf(interaction), runId, interaction.fields.getTextInputValue('note'), clock.now());
+      const outcome = answering(() => recordNote(db, memberOf(interaction), runId, interaction.fields.getTextInputValue('note'), clock.now()));
       await interaction.reply({ content: renderAnswerReceipt(outcome, 'note'), flags: MessageFlags.Ephemeral });
     }),
   ],

@@ -1,4 +1,4 @@
-import { ApplicationCommandType, ContextMenuCommandBuilder, DiscordAPIError, InteractionContextType } from 'discord.js';
+import { ApplicationCommandType, ContextMenuCommandBuilder, DiscordAPIError, InteractionContextType, MessageFlags } from 'discord.js';
 import { onModal, type UserMenuCommand } from '../src/bot/command';
 import { KUDOS_MODAL_FIELDS, kudosIds } from '../src/kudos/custom-ids';
 import { giveAndAnnounce } from '../src/kudos/messages';
@@ -21,6 +21,9 @@ export const giveKudos = {
 
   components: [
     onModal(kudosIds.give, async (interaction, { recipientId }, ctx) => {
+      // Asking Discord about the member can take a while: acknowledge first (privately, so that a
+      // refusal stays private too); giveAndAnnounce then does not defer again.
+      await interaction.deferReply({ flags: MessageFlags.Ephemeral });
       // The modal may be submitted minutes later: check the member is still in the server now.
       const member = await interaction.guild.members.fetch({ user: recipientId, force: true }).catch((error: unknown) => {
         if (error instanceof DiscordAPIError && error.code === 10007) return null;

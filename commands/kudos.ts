@@ -1,4 +1,5 @@
-import { InteractionContextType, MessageFlags, SlashCommandBuilder } from 'discord.js';
+import { InteractionContextType, MessageFlags, SlashCommandBuilder, type ChatInputCommandInteraction } from 'discord.js';
+import type { AppContext } from '../src/context';
 import type { SlashCommand } from '../src/bot/command';
 import { isLeader } from '../src/bot/leaders';
 import { replyPrivately } from '../src/bot/replies';
@@ -15,6 +16,14 @@ import {
 } from '../src/kudos/service';
 import { renderHistory, renderLeaderboard, renderValues } from '../src/kudos/view';
 import { getSettings } from '../src/settings/service';
+
+const removedAt = (ms: number | null) => (ms === null ? 'earlier' : `<t:${Math.floor(ms / 1000)}:R>`);
+
+/** `/kudos received` and `/kudos given`: yours, or another member's. */
+async function showHistory(interaction: ChatInputCommandInteraction<'cached'>, { db }: AppContext, side: 'received' | 'given'): Promise<void> {
+  const who = interaction.options.getUser('member') ?? interaction.user;
+  await replyPrivately(interaction, renderHistory(kudosHistory(db, interaction.guildId, who.id, side), who.id === interaction.user.id));
+}
 
 /** /kudos: members thank each other for the community's values; leaders can take one down. */
 export const kudos = {
@@ -89,15 +98,8 @@ export const kudos = {
       await replyPrivately(interaction, renderLeaderboard(board));
     },
 
-    async received(interaction, { db }) {
-      const who = interaction.options.getUser('member') ?? interaction.user;
-      await replyPrivately(interaction, renderHistory(kudosHistory(db, interaction.guildId, who.id, 'received'), who.id === interaction.user.id));
-    },
-
-    async given(interaction, { db }) {
-      const who = interaction.options.getUser('member') ?? interaction.user;
-      await replyPrivately(interaction, renderHistory(kudosHistory(db, interaction.guildId, who.id, 'given'), who.id === interaction.user.id));
-    },
+    received: (interaction, ctx) => showHistory(interaction, ctx, 'received'),
+    given: (interaction, ctx) => showHistory(interaction, ctx, 'given'),
 
     async values(interaction, { db }) {
       await replyPrivately(interaction, renderValues(listValues(db, interaction.guildId), getKudosSettings(db, interaction.guildId)));
@@ -105,10 +107,14 @@ export const kudos = {
 
     async remove(interaction, ctx) {
       const actor = { guildId: interaction.guildId, memberId: interaction.user.id, isLeader: isLeader(ctx.db, interaction) };
-      const removed = removeKudos(ctx.db, actor, interaction.options.getInteger('id', true), ctx.clock.now());
+      const { kudos: removed, alreadyRemoved } = removeKudos(ctx.db, actor, interaction.options.getInteger('id', true), ctx.clock.now());
       await interaction.deferReply({ flags: MessageFlags.Ephemeral });
-      const told = await takeDownShoutOut(ctx, interaction.guild, removed);
-      await interaction.editReply(`Kudos #${removed.id} is removed: it no longer counts anywhere. ${told}`);
+      // Giver and recipient are told once; asking again only retries taking the shout-out down.
+      const done = await takeDownShoutOut(ctx, interaction.guild, removed, !alreadyRemoved);
+      const head = alreadyRemoved
+        ? `Kudos #${removed.id} (**${removed.value}**) was already removed ${removedAt(removed.removedAt)}; Hearth checked its shout-out again.`
+        : `Kudos #${removed.id} (**${removed.value}**) is removed: it no longer counts toward totals or leaderboards.`;
+      await interaction.editReply(`${head}\n${done}`);
     },
   },
 

@@ -44,7 +44,7 @@ import {
   unpublishSurvey,
   type Respondent,
 } from '../src/surveys/service';
-import { renderDraft, renderResults, renderStep, renderSurveyList, renderTextModal, renderTextPage } from '../src/surveys/view';
+import { modalFieldNumber, renderDraft, renderResults, renderStep, renderSurveyList, renderTextModal, renderTextPage } from '../src/surveys/view';
 
 const messageUrl = (guildId: string, channelId: string, messageId: string) => `https://discord.com/channels/${guildId}/${channelId}/${messageId}`;
 const surveyOption = (interaction: ChatInputCommandInteraction<'cached'>) => interaction.options.getInteger('survey', true);
@@ -188,7 +188,7 @@ export const survey = {
       try {
         messageId = (await postSurveyCard(ctx, channel, published)).id;
       } catch (error) {
-        unpublishSurvey(db, published.id); // nobody saw it: it is still a draft
+        unpublishSurvey(db, interaction.guildId, published.id); // nobody saw it: it is still a draft
         throw error;
       }
       attachSurveyMessage(db, published.id, messageId);
@@ -199,8 +199,14 @@ export const survey = {
     async close(interaction, ctx) {
       const closed = closeSurvey(ctx.db, interaction.guildId, surveyOption(interaction), ctx.clock.now());
       await interaction.deferReply({ flags: MessageFlags.Ephemeral });
-      await showClosedCard(ctx, closed);
-      await interaction.editReply(`Survey #${closed.id} is closed: ${closed.responses} members answered. See the summary with \`/survey results\`.`);
+      // The survey is closed whatever happens to its card; a failed edit is retried by the scheduler.
+      const card = await showClosedCard(ctx, closed);
+      const cardNote = {
+        shown: '',
+        'message gone': ' Its card was deleted, so there was no card to mark closed.',
+        'will retry': ' Its card could not be updated just now; Hearth will retry marking it closed.',
+      }[card];
+      await interaction.editReply(`Survey #${closed.id} is closed: ${closed.responses} members answered.${cardNote} See the summary with \`/survey results\`.`);
     },
 
     async list(interaction, { db, clock }) {
@@ -276,16 +282,22 @@ export const survey = {
     onModal(surveyIds.modal, async (interaction, { surveyId, step }, { db, clock }) => {
       const typed = new Map<number, string>();
       for (const id of interaction.fields.fields.keys()) {
-        const number = /^q(\d+)$/.exec(id)?.[1];
-        if (number) typed.set(Number(number), interaction.fields.getTextInputValue(id));
+        const number = modalFieldNumber(id);
+        if (number !== null) typed.set(number, interaction.fields.getTextInputValue(id));
       }
       const flow = answerTexts(db, respondent(interaction), surveyId, step, typed, clock.now());
-      await updateSourceMessage(interaction, renderStep(flow, 'answer', 'Saved.'));
+      // Refused answers keep the member on the page, with everything else they wrote saved.
+      const note = flow.problems.length
+        ? `⚠️ Your other answers on this page are saved, but:\n- ${flow.problems.join('\n- ')}\nOpen the form again to fix ${flow.problems.length === 1 ? 'it' : 'them'}: what you wrote is filled in.`
+        : 'Saved.';
+      await updateSourceMessage(interaction, renderStep(flow, 'answer', note));
     }),
 
     onButton(surveyIds.submit, async (interaction, { surveyId }, ctx) => {
       const flow = submitResponse(ctx.db, respondent(interaction), surveyId, ctx.clock.now());
-      const note = flow.first ? '✅ Thank you! Your answers are in. You can change them until the survey closes.' : '✅ Your changes are saved.';
+      const note = flow.first
+        ? '✅ Thank you! Your answers are in. You can change them until the survey closes; each change is saved as you make it.'
+        : '✅ All your answers are saved, changes included. Nothing more to do.';
       await interaction.update(renderStep(flow, 'answer', note));
       if (flow.first) refreshSurveyCard(ctx, flow.survey);
     }),

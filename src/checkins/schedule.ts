@@ -46,7 +46,8 @@ function parseTime(text: string): { hour: number; minute: number } | null {
 
 /** Reads the `when` a leader typed; refuses anything that would run more often than once an hour. */
 export function parseWhen(input: string): WhenCheck {
-  const text = input.trim().toLowerCase().replace(/\s+/g, ' ');
+  // `mon, thu 18:00` reads like `mon,thu 18:00`: spaces after commas are only typing.
+  const text = input.trim().toLowerCase().replace(/\s+/g, ' ').replace(/ ?, ?/g, ',');
   if (!text) return { ok: false, problem: `\`when\` is empty. ${EXAMPLES}` };
   const shown = `"${input.trim().slice(0, 60)}"`;
 
@@ -83,6 +84,16 @@ export function parseWhen(input: string): WhenCheck {
   }
   if ([...parsed.dayOfMonth, ...parsed.dayOfWeek].some((v) => typeof v !== 'number')) {
     return { ok: false, problem: `${shown}: Hearth takes standard cron fields (numbers, names, ranges, steps and lists); L, W and # are not supported.` };
+  }
+  const everyDayOfMonth = new Set(parsed.dayOfMonth).size >= 31;
+  const everyWeekday = new Set((parsed.dayOfWeek as number[]).map((d) => d % 7)).size >= 7;
+  if (!everyDayOfMonth && !everyWeekday) {
+    // Standard cron runs when EITHER matches; many people expect both. Refusing is clearer than guessing.
+    const [minute, hour, dayOfMonth, month, dayOfWeek] = fields as [string, string, string, string, string];
+    return {
+      ok: false,
+      problem: `${shown} restricts both the day of the month (${dayOfMonth}) and the weekday (${dayOfWeek}); cron tools disagree on whether that means either or both, so Hearth does not guess. Restrict one: \`${minute} ${hour} ${dayOfMonth} ${month} *\` for those days of the month, or \`${minute} ${hour} * ${month} ${dayOfWeek}\` for those weekdays.`,
+    };
   }
   if (parsed.minute.length > 1) {
     return { ok: false, problem: `${shown} would run ${parsed.minute.length} times an hour. Check-ins can run at most once an hour: put a single minute first, e.g. \`0 * * * *\` for hourly.` };
@@ -159,12 +170,17 @@ export function localDate(zone: string, at: number): string {
   return `${w.year}-${String(w.month).padStart(2, '0')}-${String(w.day).padStart(2, '0')}`;
 }
 
+const SKIP_MARGIN_MS = 3 * 3_600_000;
+
 // Far enough for "29 February" rules; a rule with no run in 8 years never runs.
 const SEARCH_DAYS = 366 * 8;
 
 /** The first run strictly after `after`, or null if the rule never runs again. */
 export function nextRun(rule: Rule, zone: string, after: number): number | null {
   const start = wallTime(zone, after - DAY_MS);
+  // Wall times near `after` are at most a daylight-saving change (3 h covers every zone) off its
+  // offset: those that cannot be after `after` are skipped without the costly zone look-up.
+  const skipUpTo = after + offsetAt(zone, after) - SKIP_MARGIN_MS;
   let dayNumber = epochDay(start.year, start.month, start.day);
   for (let i = 0; i < SEARCH_DAYS; i++, dayNumber++) {
     const date = new Date(dayNumber * DAY_MS);
@@ -175,12 +191,42 @@ export function nextRun(rule: Rule, zone: string, after: number): number | null 
     if (rule.everyWeeks > 1 && rule.anchorWeek !== null && (((weekOf(dayNumber) - rule.anchorWeek) % rule.everyWeeks) + rule.everyWeeks) % rule.everyWeeks !== 0) continue;
     for (const hour of rule.hours) {
       for (const minute of rule.minutes) {
+        if (Date.UTC(year, month - 1, day, hour, minute) <= skipUpTo) continue;
         const at = instantOf(zone, year, month, day, hour, minute);
         if (at > after) return at;
       }
     }
   }
   return null;
+}
+
+/**
+ * The last run strictly before `before` and at or after `notBefore`, or null. Walks the calendar
+ * backwards, so finding the end of a long gap (catch-up after downtime) costs a day or two of
+ * look-ups, not one per run in the gap.
+ */
+export function previousRun(rule: Rule, zone: string, before: number, notBefore: number): number | null {
+  const start = wallTime(zone, before + DAY_MS);
+  const skipFrom = before + offsetAt(zone, before) + SKIP_MARGIN_MS; // as in nextRun
+  const hours = [...rule.hours].reverse();
+  const minutes = [...rule.minutes].reverse();
+  for (let dayNumber = epochDay(start.year, start.month, start.day); ; dayNumber--) {
+    // A wall time is at most 12 hours (IANA's extreme offset) before its instant: 15 is safe.
+    if ((dayNumber + 1) * DAY_MS + 15 * 3_600_000 < notBefore) return null;
+    const date = new Date(dayNumber * DAY_MS);
+    const year = date.getUTCFullYear();
+    const month = date.getUTCMonth() + 1;
+    const day = date.getUTCDate();
+    if (!rule.months.has(month) || !rule.days.has(day) || !rule.weekdays.has(date.getUTCDay())) continue;
+    if (rule.everyWeeks > 1 && rule.anchorWeek !== null && (((weekOf(dayNumber) - rule.anchorWeek) % rule.everyWeeks) + rule.everyWeeks) % rule.everyWeeks !== 0) continue;
+    for (const hour of hours) {
+      for (const minute of minutes) {
+        if (Date.UTC(year, month - 1, day, hour, minute) >= skipFrom) continue;
+        const at = instantOf(zone, year, month, day, hour, minute);
+        if (at < before) return at >= notBefore ? at : null;
+      }
+    }
+  }
 }
 
 /** The next `count` runs after `after`, leaving out runs on `skipDates` (YYYY-MM-DD in the zone). */

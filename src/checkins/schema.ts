@@ -39,7 +39,10 @@ export const checkinRuns = sqliteTable(
     /** The run's moment (UTC epoch ms): the scheduled time, or when a leader ran it by hand. */
     scheduledFor: integer('scheduled_for').notNull(),
     manual: integer('manual', { mode: 'boolean' }).notNull().default(false),
-    /** posting: claimed, message on its way; missed: Hearth was down; skipped: a leader skipped the date. */
+    /**
+     * posting: claimed, message on its way; missed: due more than an hour before Hearth got to it
+     * (one row stands for every firing missed in a row, see `reason`); skipped: a leader skipped the date.
+     */
     status: text('status', { enum: ['posting', 'posted', 'failed', 'missed', 'skipped'] }).notNull(),
     messageId: text('message_id'),
     /** Why a run failed or was not posted, in words a leader can act on. */
@@ -47,9 +50,12 @@ export const checkinRuns = sqliteTable(
     recordedAt: integer('recorded_at').notNull(),
   },
   (t) => [
-    // One row per firing: a second timer or a restart cannot post the same run twice.
-    uniqueIndex('checkin_runs_once').on(t.scheduleId, t.scheduledFor),
+    // One row per firing: a second timer or a restart cannot post the same run twice. `manual` is
+    // part of the key so that a leader's "post now" never collides with a scheduled run.
+    uniqueIndex('checkin_runs_once').on(t.scheduleId, t.scheduledFor, t.manual),
     index('checkin_runs_guild').on(t.guildId, t.id),
+    // Runs left half-posted by a crash are found at start without scanning every run.
+    index('checkin_runs_posting').on(t.recordedAt).where(sql`status = 'posting'`),
   ],
 );
 

@@ -2,14 +2,16 @@ import { UserError } from '../bot/errors';
 import type { Db } from '../db/open';
 import { getSettings } from '../settings/service';
 import { canonicalTimeZone } from '../settings/timezones';
-import { anchorWeekFor, compileRule, localDate, nextRun, nextRuns, parseDate, parseWhen, instantOf, type Recurrence, type Rule } from './schedule';
+import { anchorWeekFor, compileRule, localDate, nextRun, nextRuns, parseDate, parseWhen, previousRun, instantOf, wallTime, type Recurrence, type Rule } from './schedule';
 import {
   addSkip,
   advanceSchedule,
   answeredRunIds,
+  answersTo,
   deleteSchedule,
   dueSchedules,
   earliestNextRun,
+  failStuckRuns,
   findAnswer,
   findRun,
   findSchedule,
@@ -19,14 +21,16 @@ import {
   latestRun,
   listSchedules,
   moodCounts,
+  membersAnswering,
   notesBetween,
-  postedRunIds,
+  postedRuns,
   postedRunsBetween,
-  recentTurnout,
   saveAnswer,
   setRunOutcome,
   setScheduleState,
   skipDates,
+  skipDatesOf,
+  type PostedRun,
   type Reader,
   type Run,
   type Schedule,
@@ -195,43 +199,94 @@ export interface RunToPost {
 
 export interface DueOutcome {
   toPost: RunToPost[];
-  missed: { scheduleId: number; scheduledFor: number }[];
+  /** One entry per schedule that missed runs: the first and the last run of the gap (the same run if only one was missed). */
+  missed: { scheduleId: number; scheduledFor: number; firstMissed: number }[];
   skipped: { scheduleId: number; scheduledFor: number }[];
 }
 
-/**
- * Claims every run due at `now`. Each run is recorded once (unique per schedule and moment) and
- * the schedule moves on with a compare-and-set, so a second timer or a restart cannot post twice.
- * Runs missed by an hour or more (Hearth was down) are recorded as missed and not posted.
- */
-export function claimDueRuns(db: Db, now: number): DueOutcome {
-  const outcome: DueOutcome = { toPost: [], missed: [], skipped: [] };
-  for (const schedule of dueSchedules(db, now)) {
-    const rule = ruleOf(schedule);
-    const skips = skipDates(db, schedule.id);
-    db.transaction(
-      (tx) => {
-        let at = schedule.nextRunAt!;
-        while (at <= now) {
-          const next = nextRun(rule, schedule.timezone, at);
-          if (!advanceSchedule(tx, schedule.id, at, next)) return; // someone else moved it on
-          const base = { scheduleId: schedule.id, guildId: schedule.guildId, scheduledFor: at, recordedAt: now };
-          if (skips.has(localDate(schedule.timezone, at))) {
-            if (insertRunOnce(tx, { ...base, status: 'skipped', reason: 'Skipped by a leader.' }) !== null) outcome.skipped.push({ scheduleId: schedule.id, scheduledFor: at });
-          } else if (now - at >= CHECKIN_LIMITS.catchUpMs) {
-            if (insertRunOnce(tx, { ...base, status: 'missed', reason: 'Hearth was offline at the time.' }) !== null) outcome.missed.push({ scheduleId: schedule.id, scheduledFor: at });
-          } else {
-            const runId = insertRunOnce(tx, { ...base, status: 'posting' });
-            if (runId !== null) outcome.toPost.push({ schedule, runId });
-          }
-          if (next === null) return;
-          at = next;
-        }
-      },
-      { behavior: 'immediate' },
-    );
+const hhmm = (zone: string, at: number) => {
+  const w = wallTime(zone, at);
+  return `${localDate(zone, at)} ${String(w.hour).padStart(2, '0')}:${String(w.minute).padStart(2, '0')}`;
+};
+
+/** How many schedules one call of `claimDueRuns` handles: the caller yields between batches. */
+export const CLAIM_BATCH = 200;
+
+/** What to record for one due schedule, worked out before the write transaction. */
+interface Plan {
+  schedule: Schedule;
+  from: number;
+  to: number | null;
+  runs: { scheduledFor: number; status: 'posting' | 'missed' | 'skipped'; reason: string | null; firstMissed?: number }[];
+}
+
+function planFor(schedule: Schedule, skips: ReadonlySet<string>, now: number): Plan {
+  const rule = ruleOf(schedule);
+  const zone = schedule.timezone;
+  const plan: Plan = { schedule, from: schedule.nextRunAt!, to: schedule.nextRunAt, runs: [] };
+  let at: number | null = schedule.nextRunAt!;
+  if (now - at >= CHECKIN_LIMITS.catchUpMs) {
+    // Jump to the first run still inside the catch-up window (or in the future): every run before
+    // it is at least an hour late, and the last of them stands for the whole gap.
+    const resume = nextRun(rule, zone, now - CHECKIN_LIMITS.catchUpMs);
+    const last = previousRun(rule, zone, now - CHECKIN_LIMITS.catchUpMs + 1, at) ?? at;
+    const reason =
+      last === at
+        ? `due at ${hhmm(zone, at)} (${zone}), it was more than 1 hour late when Hearth got to it, so it was not posted.`
+        : `every run due from ${hhmm(zone, at)} to ${hhmm(zone, last)} (${zone}) was more than 1 hour late when Hearth got to it, so none was posted.`;
+    plan.runs.push({ scheduledFor: last, status: 'missed', reason, firstMissed: at });
+    at = resume;
   }
-  return outcome;
+  while (at !== null && at <= now) {
+    const skipped = skips.has(localDate(zone, at));
+    plan.runs.push({ scheduledFor: at, status: skipped ? 'skipped' : 'posting', reason: skipped ? 'Skipped by a leader.' : null });
+    at = nextRun(rule, zone, at);
+  }
+  plan.to = at;
+  return plan;
+}
+
+/**
+ * Claims the runs due at `now` of up to `limit` schedules (earliest first; `more` says whether
+ * others are still due). Each run is recorded once (unique per schedule and moment) and the
+ * schedule moves on with a compare-and-set, so a second timer or a restart cannot post twice.
+ * Runs an hour or more late (Hearth was down, or busy) are not posted: the schedule jumps straight
+ * to its first run inside the last hour, and the gap is recorded as ONE missed row (the last run
+ * missed, the range in `reason`), so catching up after weeks costs the same as after minutes.
+ * The maths happens before the write transaction, which then only compares, sets and inserts.
+ */
+export function claimDueRuns(db: Db, now: number, limit = CLAIM_BATCH): DueOutcome & { more: boolean } {
+  const outcome: DueOutcome = { toPost: [], missed: [], skipped: [] };
+  const due = dueSchedules(db, now, limit + 1);
+  const batch = due.slice(0, limit);
+  const skips = skipDatesOf(db, batch.map((s) => s.id));
+  const plans = batch.map((schedule) => planFor(schedule, skips.get(schedule.id) ?? new Set(), now));
+  db.transaction(
+    (tx) => {
+      for (const { schedule, from, to, runs } of plans) {
+        if (!advanceSchedule(tx, schedule.id, from, to)) continue; // someone else moved it on
+        for (const run of runs) {
+          const runId = insertRunOnce(tx, { scheduleId: schedule.id, guildId: schedule.guildId, scheduledFor: run.scheduledFor, status: run.status, reason: run.reason, recordedAt: now });
+          if (runId === null) continue;
+          if (run.status === 'posting') outcome.toPost.push({ schedule, runId });
+          else if (run.status === 'missed') outcome.missed.push({ scheduleId: schedule.id, scheduledFor: run.scheduledFor, firstMissed: run.firstMissed! });
+          else outcome.skipped.push({ scheduleId: schedule.id, scheduledFor: run.scheduledFor });
+        }
+      }
+    },
+    { behavior: 'immediate' },
+  );
+  return { ...outcome, more: due.length > batch.length };
+}
+
+export const INTERRUPTED_REASON = 'Interrupted while posting (Hearth stopped before Discord confirmed the post). It is not posted again; the next run goes ahead.';
+
+/**
+ * At start: runs a previous process left in "posting" (it stopped between claiming and posting)
+ * are marked failed, so `/checkin list` shows them and nothing waits on them.
+ */
+export function failInterruptedRuns(db: Db, startedAt: number): number {
+  return failStuckRuns(db, startedAt, INTERRUPTED_REASON);
 }
 
 /** A leader's "post now": a run of its own, which does not move the regular schedule. */
@@ -259,32 +314,68 @@ export interface Streak {
 }
 
 /**
- * Consecutive posted runs answered. Skipped, missed and failed runs are not counted either way,
- * so a holiday does not break anyone's streak; the newest run does not break it while still open.
+ * Groups a schedule's posted runs (oldest first) into slots: one scheduled run plus any "post now"
+ * re-posts that came before the schedule's next run. A re-post replaces the run before it (whose
+ * buttons then stop taking answers), so answering either counts once, for streaks and reports.
+ * A hand-posted run with no scheduled run before it in the same period starts a slot of its own.
  */
-export function streakOf(postedRuns: number[], answered: ReadonlySet<number>): Streak {
+export function slotsOf<R extends PostedRun>(schedule: Pick<Schedule, 'cron' | 'everyWeeks' | 'anchorWeek' | 'timezone'>, runs: readonly R[]): R[][] {
+  // Hand-posted runs are rare: without one, every run is a slot and the rule is not needed (clicks stay cheap).
+  if (!runs.some((r) => r.manual)) return runs.map((r) => [r]);
+  const rule = ruleOf(schedule);
+  const slots: R[][] = [];
+  let slotEnds = -Infinity; // the schedule's next run after the current slot began
+  for (const run of runs) {
+    if (run.manual && slots.length && run.scheduledFor < slotEnds) {
+      slots.at(-1)!.push(run);
+      continue;
+    }
+    slots.push([run]);
+    slotEnds = nextRun(rule, schedule.timezone, run.scheduledFor) ?? Infinity;
+  }
+  return slots;
+}
+
+/**
+ * Consecutive slots answered (see `slotsOf`; answering any run of a slot counts). Skipped, missed
+ * and failed runs are not counted either way, so a holiday does not break anyone's streak; the
+ * newest slot does not break it while still open.
+ */
+export function streakOf(slots: readonly (readonly number[])[], answered: ReadonlySet<number>): Streak {
+  const done = slots.map((slot) => slot.some((id) => answered.has(id)));
   let longest = 0;
   let run = 0;
-  for (const id of postedRuns) {
-    run = answered.has(id) ? run + 1 : 0;
+  for (const yes of done) {
+    run = yes ? run + 1 : 0;
     longest = Math.max(longest, run);
   }
   let current = 0;
-  for (let i = postedRuns.length - 1; i >= 0; i--) {
-    if (answered.has(postedRuns[i]!)) current++;
-    else if (i === postedRuns.length - 1) continue;
+  for (let i = done.length - 1; i >= 0; i--) {
+    if (done[i]) current++;
+    else if (i === done.length - 1) continue;
     else break;
   }
-  return { current, longest, answered: postedRuns.filter((id) => answered.has(id)).length };
+  return { current, longest, answered: done.filter(Boolean).length };
 }
 
-function memberStreak(db: Db, scheduleId: number, memberId: string): Streak {
-  return streakOf(postedRunIds(db, scheduleId), answeredRunIds(db, scheduleId, memberId));
+function memberStreak(db: Db, schedule: Schedule, memberId: string): Streak {
+  const slots = slotsOf(schedule, postedRuns(db, schedule.id)).map((slot) => slot.map((r) => r.id));
+  return streakOf(slots, answeredRunIds(db, schedule.id, memberId));
 }
 
 export interface Member {
   guildId: string;
   memberId: string;
+}
+
+/** A click on a post a newer one replaced. It carries when the newer one came, for the view to show in the member's own time. */
+export class SupersededRunError extends UserError {
+  constructor(
+    readonly scheduleName: string,
+    readonly newerAt: number,
+  ) {
+    super(`This check-in has been superseded by a newer one, so it no longer takes answers. Answer the latest post of "${scheduleName}" instead.`);
+  }
 }
 
 /** The run a member is answering, refused if it is gone or a newer run has taken its place. */
@@ -295,9 +386,7 @@ function answerableRun(db: Reader, member: Member, runId: number): { run: Run; s
     throw new UserError('This check-in no longer exists, so answers to it are not kept.');
   }
   const later = laterPostedRun(db, run);
-  if (later) {
-    throw new UserError(`This check-in has been superseded by a newer one (<t:${Math.floor(later.scheduledFor / 1000)}:f>), so it no longer takes answers. Answer the latest post of "${schedule.name}" instead.`);
-  }
+  if (later) throw new SupersededRunError(schedule.name, later.scheduledFor);
   return { run, schedule };
 }
 
@@ -321,7 +410,7 @@ export function recordMood(db: Db, member: Member, runId: number, mood: number, 
     { behavior: 'immediate' },
   );
   const change = before?.mood === mood ? 'unchanged' : before?.mood ? 'changed' : 'added';
-  return { schedule, mood, note: before?.note ?? null, change, streak: memberStreak(db, schedule.id, member.memberId) };
+  return { schedule, mood, note: before?.note ?? null, change, streak: memberStreak(db, schedule, member.memberId) };
 }
 
 /** The note a member left on a run (to prefill the note form), checking the run still takes answers. */
@@ -337,19 +426,33 @@ export function recordNote(db: Db, member: Member, runId: number, typed: string,
     (tx) => {
       const { run, schedule } = answerableRun(tx, member, runId);
       const before = findAnswer(tx, runId, member.memberId);
-      saveAnswer(tx, run, member.memberId, { note: note || null }, now);
+      // An empty note with no answer yet would store an empty answer: nothing to keep.
+      if (before || note) saveAnswer(tx, run, member.memberId, { note: note || null }, now);
       return { schedule, before };
     },
     { behavior: 'immediate' },
   );
   const change = (before?.note ?? null) === (note || null) ? 'unchanged' : before?.note ? 'changed' : 'added';
-  return { schedule, mood: before?.mood ?? null, note: note || null, change, streak: memberStreak(db, schedule.id, member.memberId) };
+  return { schedule, mood: before?.mood ?? null, note: note || null, change, streak: memberStreak(db, schedule, member.memberId) };
 }
 
-export function streaksOf(db: Db, guildId: string, memberId: string): { schedule: Schedule; streak: Streak }[] {
-  return listSchedules(db, guildId)
-    .map((schedule) => ({ schedule, streak: memberStreak(db, schedule.id, memberId) }))
-    .filter((s) => s.streak.answered > 0);
+export interface MemberStreaks {
+  streaks: { schedule: Schedule; streak: Streak }[];
+  /** Anonymous check-ins were left out (asking about someone else), and this server has some. */
+  anonymousLeftOut: boolean;
+}
+
+/**
+ * A member's streaks. Asked about someone else, anonymous check-ins are left out: a streak there
+ * would tell who answered them.
+ */
+export function streaksOf(db: Db, guildId: string, memberId: string, options: { self: boolean }): MemberStreaks {
+  const all = listSchedules(db, guildId);
+  const shown = options.self ? all : all.filter((s) => !s.anonymous);
+  return {
+    streaks: shown.map((schedule) => ({ schedule, streak: memberStreak(db, schedule, memberId) })).filter((s) => s.streak.answered > 0),
+    anonymousLeftOut: shown.length < all.length,
+  };
 }
 
 // ---------------------------------------------------------------- list
@@ -359,7 +462,7 @@ export interface ScheduleSummary {
   /** The next run that will actually post (skipped dates left out); null while paused. */
   nextRunAt: number | null;
   lastRun: Run | null;
-  /** Answers per run over the last few posted runs. */
+  /** Members answering each of the last few posted runs, newest first (a run and its re-posts count once). */
   recentAnswers: number[];
   skippedDates: string[];
 }
@@ -373,7 +476,10 @@ export function schedulesForList(db: Db, guildId: string, now: number): Schedule
       schedule,
       nextRunAt,
       lastRun: latestRun(db, schedule.id) ?? null,
-      recentAnswers: recentTurnout(db, schedule.id, 4),
+      recentAnswers: slotsOf(schedule, postedRuns(db, schedule.id))
+        .slice(-4)
+        .reverse()
+        .map((slot) => membersAnswering(db, slot.map((r) => r.id))),
       skippedDates: [...skips].filter((d) => d >= today).sort(),
     };
   });
@@ -397,7 +503,10 @@ export interface MoodStats {
 }
 
 export interface RunReport extends MoodStats {
+  /** The slot's first run (its date is the report's); see `slotsOf`. */
   run: Run;
+  /** How many times a leader re-posted it by hand ("post now"); their answers are counted here, once per member. */
+  reposts: number;
   /** Anonymous check-in with too few answers: nothing about this run is shown. */
   hidden: boolean;
   /** Average mood compared with the previous shown run. */
@@ -421,6 +530,15 @@ export interface CheckinReport {
   previous: PeriodStats;
 }
 
+/** Checks a report request (quickly, before the command defers); returns the schedule and the span in weeks. */
+export function reportRequest(db: Db, guildId: string, id: number, weeks: number | null): { schedule: Schedule; weeks: number } {
+  const span = weeks ?? CHECKIN_LIMITS.reportWeeks;
+  if (!Number.isInteger(span) || span < 1 || span > CHECKIN_LIMITS.maxReportWeeks) {
+    throw new UserError(`\`weeks\` must be from 1 to ${CHECKIN_LIMITS.maxReportWeeks}.`);
+  }
+  return { schedule: requireSchedule(db, guildId, id), weeks: span };
+}
+
 function statsOf(distribution: number[]): MoodStats {
   const answered = distribution.reduce((a, b) => a + b, 0);
   const sum = distribution.reduce((a, count, i) => a + count * (i + 1), 0);
@@ -435,13 +553,13 @@ function periodOf(runs: { hidden: boolean; distribution: number[] }[]): PeriodSt
   return { ...stats, runs: shown.length, answersPerRun: shown.length ? stats.answered / shown.length : null };
 }
 
-/** Per run and per period: answers, average mood, distribution, change, notes (authors unless anonymous). */
+/**
+ * Per run and per period: answers, average mood, distribution, change, notes (authors unless
+ * anonymous). A run and its hand re-posts are one row (see `slotsOf`): each member counts once,
+ * with their latest answer, and a replaced post does not show up as a run nobody answered.
+ */
 export function checkinReport(db: Db, guildId: string, id: number, weeks: number | null, now: number): CheckinReport {
-  const span = weeks ?? CHECKIN_LIMITS.reportWeeks;
-  if (!Number.isInteger(span) || span < 1 || span > CHECKIN_LIMITS.maxReportWeeks) {
-    throw new UserError(`\`weeks\` must be from 1 to ${CHECKIN_LIMITS.maxReportWeeks}.`);
-  }
-  const schedule = requireSchedule(db, guildId, id);
+  const { schedule, weeks: span } = reportRequest(db, guildId, id, weeks);
   const to = now + 1;
   const from = to - span * WEEK_MS;
   const previousFrom = from - span * WEEK_MS;
@@ -452,31 +570,58 @@ export function checkinReport(db: Db, guildId: string, id: number, weeks: number
     if (!d) byRun.set(row.runId, (d = [0, 0, 0, 0, 0]));
     d[row.mood - 1] = row.count;
   }
-  const hide = (answered: number) => schedule.anonymous && answered < CHECKIN_LIMITS.anonymousMinimum;
-  const withStats = (run: Run) => {
-    const stats = statsOf(byRun.get(run.id) ?? [0, 0, 0, 0, 0]);
-    return { run, ...stats, hidden: hide(stats.answered) };
-  };
-  const previousRuns = postedRunsBetween(db, id, previousFrom, from).map(withStats);
-  const currentRuns = postedRunsBetween(db, id, from, to).map(withStats);
-
   const { notes, totals } = notesBetween(db, id, from, to, CHECKIN_LIMITS.notesPerRun);
-  const notesByRun = new Map<number, { memberId: string | null; note: string }[]>();
+  const notesByRun = new Map<number, { memberId: string; note: string }[]>();
   for (const n of notes) {
     const list = notesByRun.get(n.runId) ?? [];
-    list.push({ memberId: schedule.anonymous ? null : n.memberId, note: n.note });
+    list.push({ memberId: n.memberId, note: n.note });
     notesByRun.set(n.runId, list);
   }
 
+  const hide = (answered: number) => schedule.anonymous && answered < CHECKIN_LIMITS.anonymousMinimum;
+  const slotStats = (slot: Run[]) => {
+    let distribution: number[];
+    let slotNotes: { memberId: string; note: string }[];
+    let totalNotes: number;
+    if (slot.length === 1) {
+      distribution = byRun.get(slot[0]!.id) ?? [0, 0, 0, 0, 0];
+      slotNotes = notesByRun.get(slot[0]!.id) ?? [];
+      totalNotes = totals.get(slot[0]!.id) ?? 0;
+    } else {
+      // Re-posted (rare): each member's latest mood and latest note across the slot's runs.
+      const latest = new Map<string, { mood: number | null; note: string | null; moodAt: number; noteAt: number }>();
+      for (const a of answersTo(db, slot.map((r) => r.id))) {
+        const seen = latest.get(a.memberId) ?? { mood: null, note: null, moodAt: -1, noteAt: -1 };
+        if (a.mood !== null && a.updatedAt >= seen.moodAt) Object.assign(seen, { mood: a.mood, moodAt: a.updatedAt });
+        if (a.note !== null && a.updatedAt >= seen.noteAt) Object.assign(seen, { note: a.note, noteAt: a.updatedAt });
+        latest.set(a.memberId, seen);
+      }
+      distribution = [0, 0, 0, 0, 0];
+      const withNotes: { memberId: string; note: string; at: number }[] = [];
+      for (const [memberId, a] of latest) {
+        if (a.mood !== null) distribution[a.mood - 1]!++;
+        if (a.note !== null) withNotes.push({ memberId, note: a.note, at: a.noteAt });
+      }
+      withNotes.sort((a, b) => a.at - b.at || a.memberId.localeCompare(b.memberId));
+      slotNotes = withNotes.slice(0, CHECKIN_LIMITS.notesPerRun);
+      totalNotes = withNotes.length;
+    }
+    const stats = statsOf(distribution);
+    return { run: slot[0]!, reposts: slot.length - 1, ...stats, hidden: hide(stats.answered), slotNotes, totalNotes };
+  };
+  const slots = slotsOf(schedule, postedRunsBetween(db, id, previousFrom, to)).map(slotStats);
+  const previousRuns = slots.filter((s) => s.run.scheduledFor < from);
+  const currentRuns = slots.filter((s) => s.run.scheduledFor >= from);
+
   let lastShown = [...previousRuns].reverse().find((r) => !r.hidden && r.average !== null)?.average ?? null;
-  const runs: RunReport[] = currentRuns.map((r) => {
+  const runs: RunReport[] = currentRuns.map(({ slotNotes, totalNotes, ...r }) => {
     if (r.hidden) return { ...r, answered: 0, average: null, distribution: [0, 0, 0, 0, 0], change: null, notes: [], moreNotes: 0 };
     const change = r.average !== null && lastShown !== null ? r.average - lastShown : null;
     if (r.average !== null) lastShown = r.average;
-    let runNotes = notesByRun.get(r.run.id) ?? [];
+    let runNotes: { memberId: string | null; note: string }[] = slotNotes.map((n) => ({ memberId: schedule.anonymous ? null : n.memberId, note: n.note }));
     // Anonymous notes are listed in text order, so their order says nothing about who answered when.
     if (schedule.anonymous) runNotes = [...runNotes].sort((a, b) => a.note.localeCompare(b.note));
-    return { ...r, change, notes: runNotes, moreNotes: (totals.get(r.run.id) ?? 0) - runNotes.length };
+    return { ...r, change, notes: runNotes, moreNotes: totalNotes - runNotes.length };
   });
   return { schedule, weeks: span, from, to, runs, period: periodOf(currentRuns), previous: periodOf(previousRuns) };
 }

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gt, isNotNull, lte, ne, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, inArray, isNotNull, lt, lte, ne, or, sql } from 'drizzle-orm';
 import type { Db } from '../db/open';
 import { checkinAnswers, checkinRuns, checkinSchedules, checkinSkips } from './schema';
 
@@ -22,10 +22,6 @@ export function insertSchedule(db: Db, row: NewScheduleRow, limit: number): numb
     },
     { behavior: 'immediate' },
   );
-}
-
-export function countSchedules(db: Reader, guildId: string): number {
-  return db.select({ count: sql<number>`count(*)` }).from(checkinSchedules).where(eq(checkinSchedules.guildId, guildId)).get()!.count;
 }
 
 /** A schedule of this server, or undefined: an id from another server behaves like a missing one. */
@@ -71,12 +67,14 @@ export function earliestNextRun(db: Db): number | null {
   return row?.at ?? null;
 }
 
-export function dueSchedules(db: Db, now: number): Schedule[] {
+/** Active schedules whose next run is at or before `now`, earliest first, at most `limit`. */
+export function dueSchedules(db: Db, now: number, limit: number): Schedule[] {
   return db
     .select()
     .from(checkinSchedules)
     .where(and(eq(checkinSchedules.status, 'active'), isNotNull(checkinSchedules.nextRunAt), lte(checkinSchedules.nextRunAt, now)))
     .orderBy(asc(checkinSchedules.nextRunAt))
+    .limit(limit)
     .all();
 }
 
@@ -107,8 +105,15 @@ export function laterPostedRun(db: Reader, run: Run): Run | undefined {
   return db
     .select()
     .from(checkinRuns)
-    .where(and(eq(checkinRuns.scheduleId, run.scheduleId), gt(checkinRuns.scheduledFor, run.scheduledFor), eq(checkinRuns.status, 'posted')))
-    .orderBy(asc(checkinRuns.scheduledFor))
+    .where(
+      and(
+        eq(checkinRuns.scheduleId, run.scheduleId),
+        // A "post now" in the same millisecond as a scheduled run still counts as later.
+        or(gt(checkinRuns.scheduledFor, run.scheduledFor), and(eq(checkinRuns.scheduledFor, run.scheduledFor), gt(checkinRuns.id, run.id))),
+        eq(checkinRuns.status, 'posted'),
+      ),
+    )
+    .orderBy(asc(checkinRuns.scheduledFor), asc(checkinRuns.id))
     .limit(1)
     .get();
 }
@@ -124,26 +129,41 @@ export function latestRun(db: Reader, scheduleId: number): Run | undefined {
     .get();
 }
 
-/** Ids of a schedule's posted runs, oldest first. */
-export function postedRunIds(db: Reader, scheduleId: number): number[] {
+export type PostedRun = Pick<Run, 'id' | 'scheduledFor' | 'manual'>;
+
+/** A schedule's posted runs, oldest first (id, moment and whether a leader posted it by hand). */
+export function postedRuns(db: Reader, scheduleId: number): PostedRun[] {
   return db
-    .select({ id: checkinRuns.id })
+    .select({ id: checkinRuns.id, scheduledFor: checkinRuns.scheduledFor, manual: checkinRuns.manual })
     .from(checkinRuns)
     .where(and(eq(checkinRuns.scheduleId, scheduleId), eq(checkinRuns.status, 'posted')))
-    .orderBy(asc(checkinRuns.scheduledFor))
-    .all()
-    .map((r) => r.id);
+    .orderBy(asc(checkinRuns.scheduledFor), asc(checkinRuns.id))
+    .all();
 }
 
-/** Answer counts (with a mood) of a schedule's last `limit` posted runs, newest first. */
-export function recentTurnout(db: Reader, scheduleId: number, limit: number): number[] {
-  const rows = db.all<{ answered: number }>(sql`
-    SELECT (SELECT count(*) FROM checkin_answers a WHERE a.run_id = r.id AND a.mood IS NOT NULL) AS answered
-    FROM checkin_runs r
-    WHERE r.schedule_id = ${scheduleId} AND r.status = 'posted'
-    ORDER BY r.scheduled_for DESC
-    LIMIT ${limit}`);
-  return rows.map((r) => r.answered);
+/** How many different members answered (with a mood) any of these runs. */
+export function membersAnswering(db: Reader, runIds: number[]): number {
+  if (runIds.length === 0) return 0;
+  return db
+    .select({ count: sql<number>`count(DISTINCT ${checkinAnswers.memberId})` })
+    .from(checkinAnswers)
+    .where(and(inArray(checkinAnswers.runId, runIds), isNotNull(checkinAnswers.mood)))
+    .get()!.count;
+}
+
+/** Every answer to these runs (used for a run and its re-posts, which count as one). */
+export function answersTo(db: Reader, runIds: number[]): Answer[] {
+  if (runIds.length === 0) return [];
+  return db.select().from(checkinAnswers).where(inArray(checkinAnswers.runId, runIds)).all();
+}
+
+/** Runs a crash left in "posting" (recorded before `before`): they never reached Discord, or it is not known. */
+export function failStuckRuns(db: Db, before: number, reason: string): number {
+  return db
+    .update(checkinRuns)
+    .set({ status: 'failed', reason })
+    .where(and(eq(checkinRuns.status, 'posting'), lt(checkinRuns.recordedAt, before)))
+    .run().changes;
 }
 
 export function postedRunsBetween(db: Reader, scheduleId: number, from: number, to: number): Run[] {
@@ -212,6 +232,19 @@ export function answeredRunIds(db: Reader, scheduleId: number, memberId: string)
 
 export function addSkip(db: Db, row: { scheduleId: number; guildId: string; date: string; createdBy: string }): boolean {
   return db.insert(checkinSkips).values(row).onConflictDoNothing().run().changes === 1;
+}
+
+/** Skipped dates of several schedules at once (catch-up reads them for a whole batch). */
+export function skipDatesOf(db: Reader, scheduleIds: number[]): Map<number, Set<string>> {
+  const byId = new Map<number, Set<string>>();
+  if (scheduleIds.length === 0) return byId;
+  const rows = db.select({ scheduleId: checkinSkips.scheduleId, date: checkinSkips.date }).from(checkinSkips).where(inArray(checkinSkips.scheduleId, scheduleIds)).all();
+  for (const r of rows) {
+    let dates = byId.get(r.scheduleId);
+    if (!dates) byId.set(r.scheduleId, (dates = new Set()));
+    dates.add(r.date);
+  }
+  return byId;
 }
 
 export function skipDates(db: Reader, scheduleId: number): Set<string> {

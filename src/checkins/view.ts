@@ -3,7 +3,7 @@ import { HEARTH_COLOUR } from '../bot/style';
 import { renderLineChart } from '../charts/line-chart';
 import { checkinIds } from './custom-ids';
 import { localDate, wallTime } from './schedule';
-import { CHECKIN_LIMITS, MOODS, type AnswerOutcome, type CheckinReport, type PeriodStats, type Schedule, type ScheduleSummary, type Streak } from './service';
+import { CHECKIN_LIMITS, MOODS, type AnswerOutcome, type CheckinReport, type MemberStreaks, type PeriodStats, type Schedule, type ScheduleSummary, type Streak, type SupersededRunError } from './service';
 
 const ts = (ms: number, style: 'R' | 'f' | 'F' | 'd' = 'f') => `<t:${Math.floor(ms / 1000)}:${style}>`;
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
@@ -89,8 +89,56 @@ const RUN_STATUS: Record<string, string> = {
   posted: 'posted',
   posting: 'posting',
   failed: '⚠️ failed',
-  missed: 'missed (Hearth was offline)',
+  missed: 'missed (more than 1 hour late, not posted)',
 };
+
+// Discord allows 6,000 characters in a message's embeds and 1,024 per field value.
+const EMBED_TOTAL = 6000;
+const FIELD_VALUE = 1024;
+const clip = (text: string, max: number) => (text.length > max ? `${text.slice(0, Math.max(0, max - 1))}…` : text);
+
+/**
+ * One line of a check-in in the list. Priority 0 is never dropped (what it is, a problem, a
+ * failed run: what a leader must act on); higher numbers go first when space runs out.
+ */
+interface ListLine {
+  priority: number;
+  text: string;
+  /** A shorter wording, used before dropping lines of priority 1 or less. */
+  short?: string;
+}
+
+function listLines(item: ScheduleSummary & { problem: string | null }, memberCount: number | null, now: number): ListLine[] {
+  const { schedule: s, lastRun } = item;
+  const lines: ListLine[] = [];
+  const flags = `${s.anonymous ? ' · anonymous' : ''}${s.status === 'paused' ? ' · ⏸️ **paused**' : ''}`;
+  lines.push({ priority: 0, text: `<#${s.channelId}> · \`${s.whenText}\` (${s.timezone})${flags}`, short: `<#${s.channelId}> · \`${clip(s.whenText, 30)}\`${flags}` });
+  const next = item.nextRunAt !== null ? `${ts(item.nextRunAt)} (${ts(item.nextRunAt, 'R')})` : s.status === 'paused' ? 'none while paused' : 'none';
+  lines.push({ priority: 1, text: `Next run: ${next}`, short: `Next: ${item.nextRunAt !== null ? ts(item.nextRunAt, 'R') : 'none'}` });
+  if (item.skippedDates.length) lines.push({ priority: 4, text: `Skipping: ${item.skippedDates.join(', ')}` });
+
+  const interrupted = lastRun?.status === 'posting' && now - lastRun.recordedAt > INTERRUPTED_AFTER_MS;
+  let problem = item.problem;
+  if (interrupted) {
+    lines.push({ priority: 0, text: `Last run: ${ts(lastRun.scheduledFor)}: ⚠️ interrupted (Hearth stopped while posting it; it is not posted again, and the next run goes ahead)`, short: '⚠️ Last run: interrupted while posting' });
+  } else if (lastRun?.status === 'failed') {
+    const reason = lastRun.reason ?? 'no reason recorded';
+    if (reason === problem) problem = null; // the same words twice say nothing more
+    lines.push({ priority: 0, text: `Last run: ${ts(lastRun.scheduledFor)}: ⚠️ failed: ${clip(reason, 300)}`, short: `⚠️ Last run failed: ${clip(reason, 160)}` });
+  } else if (lastRun) {
+    const status = lastRun.status === 'missed' && lastRun.reason ? `missed: ${clip(lastRun.reason, 200)}` : (RUN_STATUS[lastRun.status] ?? lastRun.status);
+    lines.push({ priority: 2, text: `Last run: ${ts(lastRun.scheduledFor)}: ${status}` });
+  } else {
+    lines.push({ priority: 2, text: 'Last run: none yet' });
+  }
+  if (problem) lines.push({ priority: 0, text: `⚠️ ${clip(problem, 300)}`, short: `⚠️ ${clip(problem, 160)}` });
+  if (item.recentAnswers.length) {
+    const average = item.recentAnswers.reduce((a, b) => a + b, 0) / item.recentAnswers.length;
+    const rate = memberCount ? `, ${Math.round((average / memberCount) * 100)}% of ${memberCount} members` : '';
+    lines.push({ priority: 3, text: `Response rate: ${average.toFixed(1)} answers per run over the last ${plural(item.recentAnswers.length, 'run')}${rate}` });
+  }
+  return lines;
+}
 
 /** `/checkin list`: every schedule with its next and last run, turnout and any problem. */
 export function renderList(items: (ScheduleSummary & { problem: string | null })[], memberCount: number | null, now: number): { embeds: EmbedBuilder[] } {
@@ -98,45 +146,44 @@ export function renderList(items: (ScheduleSummary & { problem: string | null })
   if (items.length === 0) {
     embed.setDescription('No check-ins yet. A leader can schedule one with `/checkin schedule`.');
   }
-  // Discord allows 6,000 characters per message's embeds: with many check-ins, each gets a share,
-  // and the least important lines go first.
-  const budget = Math.min(1024, Math.floor(4800 / Math.max(items.length, 1)) - 70);
-  for (const item of items.slice(0, 25)) {
-    const { schedule: s, lastRun } = item;
-    const lines: [priority: number, text: string][] = [];
-    lines.push([0, `<#${s.channelId}> · \`${s.whenText}\` (${s.timezone})${s.anonymous ? ' · anonymous' : ''}${s.status === 'paused' ? ' · ⏸️ **paused**' : ''}`]);
-    lines.push([0, `Next run: ${item.nextRunAt !== null ? `${ts(item.nextRunAt)} (${ts(item.nextRunAt, 'R')})` : s.status === 'paused' ? 'none while paused' : 'none'}`]);
-    if (item.skippedDates.length) lines.push([3, `Skipping: ${item.skippedDates.join(', ')}`]);
-    if (lastRun?.status === 'posting' && now - lastRun.recordedAt > INTERRUPTED_AFTER_MS) {
-      lines.push([1, `Last run: ${ts(lastRun.scheduledFor)}: ⚠️ interrupted (Hearth stopped while posting it; it is not posted again, and the next run goes ahead)`]);
-    } else if (lastRun) {
-      lines.push([1, `Last run: ${ts(lastRun.scheduledFor)}: ${RUN_STATUS[lastRun.status] ?? lastRun.status}${lastRun.status === 'failed' && lastRun.reason ? `: ${lastRun.reason}` : ''}`]);
-    } else {
-      lines.push([1, 'Last run: none yet']);
-    }
-    if (item.recentAnswers.length) {
-      const average = item.recentAnswers.reduce((a, b) => a + b, 0) / item.recentAnswers.length;
-      const rate = memberCount ? `, ${Math.round((average / memberCount) * 100)}% of ${memberCount} members` : '';
-      lines.push([2, `Response rate: ${average.toFixed(1)} answers per run over the last ${plural(item.recentAnswers.length, 'run')}${rate}`]);
-    }
-    if (item.problem) lines.push([1, `⚠️ ${item.problem}`]);
-    let kept = lines;
-    for (let drop = 3; drop > 0 && kept.reduce((n, [, text]) => n + text.length + 1, 0) > budget; drop--) kept = kept.filter(([p]) => p < drop);
-    const value = kept.map(([, text]) => text).join('\n');
-    embed.addFields({ name: `#${s.id} · ${s.name}`.slice(0, 60), value: value.length > budget ? `${value.slice(0, budget - 1)}…` : value });
+  const shown = items.slice(0, 25).map((item) => ({ name: `#${item.schedule.id} · ${item.schedule.name}`.slice(0, 60), lines: listLines(item, memberCount, now) }));
+  // With many check-ins, space runs out: drop the least important lines everywhere first, then use
+  // shorter wordings; problems and failed runs stay.
+  const budget = EMBED_TOTAL - 40 - MISSED_RUN_POLICY.length - shown.reduce((n, f) => n + f.name.length, 0) - 100;
+  const valueOf = (lines: ListLine[], useShort: boolean) => lines.map((l) => (useShort && l.short ? l.short : l.text)).join('\n');
+  const total = (useShort: boolean) => shown.reduce((n, f) => n + Math.min(FIELD_VALUE, valueOf(f.lines, useShort).length), 0);
+  let useShort = false;
+  for (const step of [4, 3, 2, 'short', 1] as const) {
+    if (total(useShort) <= budget) break;
+    if (step === 'short') useShort = true;
+    else for (const f of shown) f.lines = f.lines.filter((l) => l.priority < step);
   }
+  // Still too long (every check-in failing with long reasons): each gets an even share.
+  const share = total(useShort) > budget ? Math.floor(budget / Math.max(shown.length, 1)) : FIELD_VALUE;
+  for (const f of shown) embed.addFields({ name: f.name, value: clip(valueOf(f.lines, useShort), Math.min(FIELD_VALUE, share)) || '…' });
   embed.setFooter({ text: MISSED_RUN_POLICY });
   return { embeds: [embed] };
 }
 
-export function renderStreaks(memberId: string, self: boolean, streaks: { schedule: Schedule; streak: Streak }[]): string {
+export function renderStreaks(memberId: string, self: boolean, { streaks, anonymousLeftOut }: MemberStreaks): string {
   const who = self ? 'You have' : `<@${memberId}> has`;
-  if (streaks.length === 0) return `${who} not answered a check-in here yet.`;
-  return [
-    `${self ? 'Your' : `<@${memberId}>'s`} check-in streaks:`,
-    ...streaks.map(({ schedule, streak }) => `• **${schedule.name}** (#${schedule.id}): ${plural(streak.current, 'run')} in a row, longest ${streak.longest}, ${streak.answered} answered in all`),
-    'Skipped and missed runs do not break a streak.',
-  ].join('\n');
+  const lines = streaks.length
+    ? [
+        `${self ? 'Your' : `<@${memberId}>'s`} check-in streaks:`,
+        ...streaks.map(({ schedule, streak }) => `• **${schedule.name}** (#${schedule.id}): ${plural(streak.current, 'run')} in a row, longest ${streak.longest}, ${streak.answered} answered in all`),
+        'Skipped and missed runs do not break a streak; a run and its re-post ("post now") count as one.',
+      ]
+    : [`${who} not answered a check-in here yet.`];
+  if (anonymousLeftOut) lines.push('🔒 Anonymous check-ins are left out: only each member sees their own streaks there.');
+  return lines.join('\n');
+}
+
+export function renderSuperseded(error: SupersededRunError): string {
+  return `This check-in has been superseded by a newer one (${ts(error.newerAt)}), so it no longer takes answers. Answer the latest post of "${error.scheduleName}" instead.`;
+}
+
+export function renderSkipped(schedule: Schedule, date: string, skippedRun: number): string {
+  return `Check-in #${schedule.id} **${schedule.name}** will not be posted on ${date} (the run at ${ts(skippedRun)}). Streaks are not broken by a skipped run.`;
 }
 
 function distributionText(distribution: number[]): string {
@@ -163,7 +210,7 @@ export function renderReport(report: CheckinReport): { embeds: EmbedBuilder[]; f
   const runLine = (r: CheckinReport['runs'][number]) =>
     r.hidden
       ? `${ts(r.run.scheduledFor, 'd')}: fewer than ${CHECKIN_LIMITS.anonymousMinimum} answers, not shown`
-      : `${ts(r.run.scheduledFor, 'd')}: ${plural(r.answered, 'answer')}, average **${fixed(r.average)}**${signed(r.change)} · ${distributionText(r.distribution)}${r.notes.length ? ` · ${plural(r.notes.length + r.moreNotes, 'note')}` : ''}`;
+      : `${ts(r.run.scheduledFor, 'd')}${r.reposts ? ' (re-posted)' : ''}: ${plural(r.answered, 'answer')}, average **${fixed(r.average)}**${signed(r.change)} · ${distributionText(r.distribution)}${r.notes.length ? ` · ${plural(r.notes.length + r.moreNotes, 'note')}` : ''}`;
   const recent = [...runs].reverse();
   const lines: string[] = [];
   let length = 0;
@@ -188,14 +235,14 @@ export function renderReport(report: CheckinReport): { embeds: EmbedBuilder[]; f
       if (value.length + line.length + 1 > 1000) break;
       value += `${line}\n`;
     }
-    embed.addFields({ name: `Notes from ${localDate(schedule.timezone, latestNotes.run.scheduledFor)} (all notes are in the file)`, value: value || '…' });
+    embed.addFields({ name: `Notes from ${localDate(schedule.timezone, latestNotes.run.scheduledFor)} (the file has up to ${CHECKIN_LIMITS.notesPerRun} per run)`, value: value || '…' });
   }
 
   const files: AttachmentBuilder[] = [];
   const fileText = [`# Check-in #${schedule.id}: ${schedule.name}`, `Prompt: ${schedule.prompt}`, '', ...summary, ''];
   for (const r of runs) {
     const w = wallTime(schedule.timezone, r.run.scheduledFor);
-    fileText.push(`## ${localDate(schedule.timezone, r.run.scheduledFor)} ${String(w.hour).padStart(2, '0')}:${String(w.minute).padStart(2, '0')} (${schedule.timezone})`);
+    fileText.push(`## ${localDate(schedule.timezone, r.run.scheduledFor)} ${String(w.hour).padStart(2, '0')}:${String(w.minute).padStart(2, '0')} (${schedule.timezone})${r.reposts ? `, re-posted ${r.reposts === 1 ? 'once' : `${r.reposts} times`} (answers to every post counted once per member)` : ''}`);
     if (r.hidden) {
       fileText.push(`Fewer than ${CHECKIN_LIMITS.anonymousMinimum} answers: not shown.`, '');
       continue;

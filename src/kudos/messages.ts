@@ -1,4 +1,5 @@
 import {
+  ChannelType,
   DiscordAPIError,
   MessageFlags,
   PermissionFlagsBits,
@@ -7,7 +8,7 @@ import {
   type RepliableInteraction,
 } from 'discord.js';
 import { UserError } from '../bot/errors';
-import { assertCanPost, missingPermissions, POSTING } from '../bot/permissions';
+import { missingPermissions, POSTING } from '../bot/permissions';
 import type { AppContext } from '../context';
 import type { DueTask } from '../scheduler/scheduler';
 import { getSettings } from '../settings/service';
@@ -17,7 +18,7 @@ import {
   checkKudosRequest,
   claimRoundupWeek,
   discardKudos,
-  giveKudos,
+  giveCheckedKudos,
   recordRoundup,
   releaseRoundupWeek,
   roundupSchedule,
@@ -25,7 +26,7 @@ import {
   type KudosOutcome,
   type RoundupSlot,
 } from './service';
-import { renderGiverConfirmation, renderRemovalNotice, renderRoundup, renderShoutOut } from './view';
+import { renderGiverConfirmation, renderMilestoneTrouble, renderRemovalDm, renderRemovalNotice, renderRoundup, renderShoutOut, shoutOutMentions } from './view';
 
 export const messageUrl = (guildId: string, channelId: string, messageId: string) => `https://discord.com/channels/${guildId}/${channelId}/${messageId}`;
 
@@ -36,31 +37,37 @@ export interface GiveInput {
   message: string;
 }
 
+const apiError = (error: unknown) => (error instanceof DiscordAPIError ? error.message : 'an unexpected error');
+
 /**
  * Gives kudos from a slash command or the context-menu modal: refusals are private and change
  * nothing; on success the shout-out is public (pinging only the recipient), the giver gets a
- * private confirmation, and milestone roles are granted.
+ * private confirmation, and milestone roles are granted. A caller that had to do slow work first
+ * (the modal fetches the member) defers before calling; then this does not defer again.
  */
 export async function giveAndAnnounce(ctx: AppContext, interaction: RepliableInteraction<'cached'>, input: GiveInput): Promise<void> {
   const { db, clock } = ctx;
   const settings = getSettings(db, interaction.guildId);
   const channel = shoutOutChannel(interaction.guild, settings.recognitionChannelId, interaction.channelId ?? '');
-  const request = { guildId: interaction.guildId, giverId: interaction.user.id, channelId: channel?.id ?? '', ...input };
-  checkKudosRequest(db, request); // plain input mistakes first, before anything about channels
-  if (!channel) throw new UserError('Hearth cannot find a channel to post the shout-out in. A leader can set one with `/settings recognition-channel`.');
-  assertCanPost(channel);
+  const request = { guildId: interaction.guildId, giverId: interaction.user.id, channelId: channel.id, timezone: settings.timezone, ...input };
+  const checked = checkKudosRequest(db, request); // plain input mistakes first, before anything about channels
+  assertShoutOutPossible(channel);
 
-  await interaction.deferReply({ flags: MessageFlags.Ephemeral });
-  const outcome = giveKudos(db, { ...request, timezone: settings.timezone }, clock.now());
-  const allowedMentions = { parse: [] as [], users: [outcome.kudos.recipientId] };
+  if (!interaction.deferred) await interaction.deferReply({ flags: MessageFlags.Ephemeral });
+  const outcome = giveCheckedKudos(db, request, checked, clock.now());
+  const allowedMentions = shoutOutMentions(outcome.kudos.recipientId);
   let posted;
   try {
-    posted = await channel.send({ ...renderShoutOut(outcome, []), allowedMentions });
+    posted = await channel.channel!.send({ ...renderShoutOut(outcome, []), allowedMentions });
   } catch (error) {
-    discardKudos(db, outcome.kudos.id); // nobody saw it: it does not count against anyone
-    throw error;
+    discardKudos(db, interaction.guildId, outcome.kudos.id); // nobody saw it: it does not count against anyone
+    ctx.logger.warn({ err: error, guild: interaction.guildId, channel: channel.id }, 'could not post a kudos shout-out');
+    throw new UserError(
+      `Hearth could not post the shout-out in <#${channel.id}> (Discord answered: ${apiError(error)}), so your kudos was not given and does not count against today's limit. ` +
+        'Please try again in a moment; if it keeps failing, ask a leader to check Hearth\'s permissions there.',
+    );
   }
-  attachShoutOut(db, outcome.kudos.id, posted.id);
+  attachShoutOut(db, interaction.guildId, outcome.kudos.id, posted.id);
   // Roles only once the kudos is public for good, so a failed post never leaves a role behind.
   const { granted, problems } = await grantMilestones(ctx, interaction.guild, outcome);
   if (granted.length) {
@@ -68,43 +75,107 @@ export async function giveAndAnnounce(ctx: AppContext, interaction: RepliableInt
       ctx.logger.warn({ err: error, guild: interaction.guildId, kudos: outcome.kudos.id }, 'could not add the milestone to a shout-out');
     });
   }
-  await interaction.editReply(renderGiverConfirmation(outcome, messageUrl(interaction.guildId, channel.id, posted.id), problems));
+  if (problems.length) await tellLeadersAboutMilestones(ctx, interaction.guild, channel.channel!, problems);
+  await interaction.editReply(renderGiverConfirmation(outcome, messageUrl(interaction.guildId, channel.id, posted.id), problems.map((p) => p.forGiver)));
 }
 
-function shoutOutChannel(guild: Guild, recognitionChannelId: string | null, hereId: string): GuildTextBasedChannel | null {
+interface ShoutOutTarget {
+  id: string;
+  channel: GuildTextBasedChannel | null;
+  isRecognitionChannel: boolean;
+}
+
+/** The recognition channel, or where the kudos is given when none is set (or it was deleted). */
+function shoutOutChannel(guild: Guild, recognitionChannelId: string | null, hereId: string): ShoutOutTarget {
   const chosen = recognitionChannelId ? guild.channels.cache.get(recognitionChannelId) : undefined;
   const channel = chosen ?? guild.channels.cache.get(hereId);
-  return channel?.isTextBased() ? (channel as GuildTextBasedChannel) : null;
+  const text = channel?.isTextBased() && (channel.type === ChannelType.GuildText || channel.type === ChannelType.GuildAnnouncement);
+  return { id: channel?.id ?? hereId, channel: text ? (channel as GuildTextBasedChannel) : null, isRecognitionChannel: chosen !== undefined };
+}
+
+/** Refuses before anything is stored, in words for the member giving kudos (not a leader). */
+function assertShoutOutPossible(target: ShoutOutTarget): asserts target is ShoutOutTarget & { channel: GuildTextBasedChannel } {
+  const { channel, isRecognitionChannel } = target;
+  if (!channel) {
+    throw new UserError(
+      isRecognitionChannel
+        ? `The recognition channel <#${target.id}> is not a text channel, so Hearth cannot post shout-outs there. Please ask a leader to pick another one with \`/settings recognition-channel\`.`
+        : 'Shout-outs cannot be posted here (threads, voice and forum channels are not supported). Give kudos from a text channel, or ask a leader to set one for shout-outs with `/settings recognition-channel`.',
+    );
+  }
+  const missing = missingPermissions(channel, POSTING);
+  if (missing.length) {
+    throw new UserError(
+      `Hearth cannot post the shout-out in <#${channel.id}>: it is missing ${missing.join(', ')} there, so your kudos was not given. ` +
+        (isRecognitionChannel ? 'Please ask a leader to give Hearth those permissions in the recognition channel.' : 'Give kudos from another channel, or ask a leader to fix Hearth\'s permissions here.'),
+    );
+  }
+}
+
+interface MilestoneProblem {
+  roleId: string;
+  count: number;
+  why: string;
+  forGiver: string;
 }
 
 /**
- * Grants the roles of milestones this kudos crossed. A role Hearth cannot grant never stops the
- * kudos: it becomes a clear note for the giver to pass on, and a warning in the log.
+ * Grants every milestone role the recipient should hold but does not (so a failed grant is
+ * retried on their next kudos). A role Hearth cannot grant never stops the kudos: it becomes a
+ * note for the giver, a note for the leaders, and a warning in the log.
  */
-async function grantMilestones(ctx: AppContext, guild: Guild, outcome: KudosOutcome): Promise<{ granted: string[]; problems: string[] }> {
+async function grantMilestones(ctx: AppContext, guild: Guild, outcome: KudosOutcome): Promise<{ granted: string[]; problems: MilestoneProblem[] }> {
   const granted: string[] = [];
-  const problems: string[] = [];
+  const problems: MilestoneProblem[] = [];
   const recipientId = outcome.kudos.recipientId;
+  if (!outcome.milestones.length) return { granted, problems };
+  let held: ReadonlySet<string>;
+  try {
+    held = await heldRoles(guild, recipientId, outcome.milestones.map((m) => m.roleId));
+  } catch (error) {
+    ctx.logger.warn({ err: error, guild: guild.id }, 'could not read a kudos recipient\'s roles');
+    return { granted, problems }; // their next kudos tries again
+  }
   for (const milestone of outcome.milestones) {
+    if (held.has(milestone.roleId) || granted.includes(milestone.roleId)) continue;
     let failure = whyCannotGrant(guild, milestone.roleId);
     if (!failure) {
       try {
         await guild.members.addRole({ user: recipientId, role: milestone.roleId, reason: `Kudos milestone: ${milestone.count} received` });
         granted.push(milestone.roleId);
       } catch (error) {
-        if (!(error instanceof DiscordAPIError)) throw error;
-        failure = error.code === 50013 ? 'Discord refused: Hearth is missing a permission' : `Discord answered: ${error.message}`;
+        failure =
+          error instanceof DiscordAPIError
+            ? error.code === 50013
+              ? 'Discord refused: Hearth is missing a permission'
+              : `Discord answered: ${error.message}`
+            : 'an unexpected error, logged for the bot\'s host';
+        if (!(error instanceof DiscordAPIError)) ctx.logger.error({ err: error, guild: guild.id }, 'granting a kudos milestone role failed');
       }
     }
     if (failure) {
       ctx.logger.warn({ guild: guild.id, role: milestone.roleId, reason: failure }, 'could not grant a kudos milestone role');
-      problems.push(
-        `<@${recipientId}> reached ${milestone.count} kudos, but Hearth could not give them the <@&${milestone.roleId}> milestone role (${failure}). ` +
-          'Please tell a leader: Hearth\'s role needs Manage Roles and must sit above that role in Server Settings → Roles.',
-      );
+      problems.push({
+        roleId: milestone.roleId,
+        count: milestone.count,
+        why: failure,
+        forGiver:
+          `<@${recipientId}> has reached ${milestone.count} kudos, but Hearth could not give them the <@&${milestone.roleId}> milestone role (${failure}). ` +
+          'The leaders have been told; Hearth tries again with their next kudos.',
+      });
     }
   }
   return { granted, problems };
+}
+
+/**
+ * Which of `roleIds` the member holds. The cache is trusted when it says they have a role;
+ * when it says they lack one, Discord is asked (the cache may predate a grant).
+ */
+async function heldRoles(guild: Guild, memberId: string, roleIds: string[]): Promise<ReadonlySet<string>> {
+  let member = guild.members.cache.get(memberId);
+  if (!member || roleIds.some((id) => !member!.roles.cache.has(id))) member = await guild.members.fetch({ user: memberId, force: true });
+  return new Set(roleIds.filter((id) => member!.roles.cache.has(id)));
 }
 
 function whyCannotGrant(guild: Guild, roleId: string): string | null {
@@ -116,6 +187,29 @@ function whyCannotGrant(guild: Guild, roleId: string): string | null {
   return null;
 }
 
+// At most one note per role and server a day, so a broken role does not turn every kudos into a
+// notice; kept in memory, so a restart may repeat it once, which is harmless.
+const MILESTONE_NOTE_EVERY_MS = 24 * 3_600_000;
+const lastMilestoneNote = new Map<string, number>();
+
+/**
+ * Leaders must hear about a role Hearth cannot grant when it happens: a short note goes to the
+ * channel the shout-out is in (Hearth could just post there), pinging only the leader role when
+ * one is set.
+ */
+async function tellLeadersAboutMilestones(ctx: AppContext, guild: Guild, channel: GuildTextBasedChannel, problems: MilestoneProblem[]): Promise<void> {
+  const now = ctx.clock.now();
+  const fresh = problems.filter((p) => now - (lastMilestoneNote.get(`${guild.id}:${p.roleId}`) ?? -Infinity) >= MILESTONE_NOTE_EVERY_MS);
+  if (!fresh.length) return;
+  const { leaderRoleId } = getSettings(ctx.db, guild.id);
+  try {
+    await channel.send(renderMilestoneTrouble(fresh, leaderRoleId));
+    for (const p of fresh) lastMilestoneNote.set(`${guild.id}:${p.roleId}`, now);
+  } catch (error) {
+    ctx.logger.warn({ err: error, guild: guild.id }, 'could not tell leaders about a milestone role');
+  }
+}
+
 /** For a leader setting a milestone: why Hearth would not be able to grant that role, with the fix. */
 export function kudosMilestoneWarning(guild: Guild, roleId: string): string | null {
   const why = whyCannotGrant(guild, roleId);
@@ -125,35 +219,91 @@ export function kudosMilestoneWarning(guild: Guild, roleId: string): string | nu
 }
 
 /**
- * After a leader removes a kudos: the public shout-out comes down, and giver and recipient (only
- * they are pinged) are told in the same channel, without the message being repeated.
+ * After a leader removes a kudos (or asks again for one already removed): the public shout-out
+ * comes down, and, the first time, giver and recipient are told privately by direct message; only
+ * those whose direct messages are closed get a short note in the channel instead. Never throws:
+ * the kudos is already out of the counts, so every failure becomes a plain line for the leader.
  */
-export async function takeDownShoutOut(ctx: AppContext, guild: Guild, removed: Kudos): Promise<string> {
+export async function takeDownShoutOut(ctx: AppContext, guild: Guild, removed: Kudos, notify: boolean): Promise<string> {
+  const lines = [await deleteShoutOut(ctx, guild, removed)];
+  if (notify) lines.push(await tellGiverAndRecipient(ctx, guild, removed));
+  ctx.logger.info({ guild: guild.id, kudos: removed.id }, 'kudos removed by a leader');
+  return lines.join('\n');
+}
+
+async function deleteShoutOut(ctx: AppContext, guild: Guild, removed: Kudos): Promise<string> {
   const channel = guild.channels.cache.get(removed.channelId);
   if (!channel?.isTextBased()) return 'Its shout-out channel no longer exists, so there was nothing to take down.';
-  if (removed.messageId) {
+  if (!removed.messageId) return 'It had no shout-out to take down.';
+  const link = messageUrl(guild.id, channel.id, removed.messageId);
+  try {
+    await channel.messages.delete(removed.messageId);
+    return 'Its shout-out is deleted.';
+  } catch (error) {
+    if (error instanceof DiscordAPIError && error.code === 10008) return 'Its shout-out was already deleted.';
+    ctx.logger.warn({ err: error, guild: guild.id, kudos: removed.id }, 'could not delete a kudos shout-out');
+    return (
+      `⚠️ It is removed from the counts, but Hearth could not delete the shout-out (${link}; Discord answered: ${apiError(error)}): please delete it. ` +
+      `Running \`/kudos remove id:${removed.id}\` again retries.`
+    );
+  }
+}
+
+async function tellGiverAndRecipient(ctx: AppContext, guild: Guild, removed: Kudos): Promise<string> {
+  const byDm: string[] = [];
+  const closed: string[] = [];
+  const failed: string[] = [];
+  for (const [userId, role] of [[removed.giverId, 'giver'], [removed.recipientId, 'recipient']] as const) {
     try {
-      await channel.messages.delete(removed.messageId);
+      await ctx.client.users.send(userId, renderRemovalDm(removed, role, guild.name));
+      byDm.push(userId);
     } catch (error) {
-      if (!(error instanceof DiscordAPIError && error.code === 10008)) throw error; // already deleted by someone: fine
+      if (error instanceof DiscordAPIError && error.code === 50007) closed.push(userId);
+      else {
+        ctx.logger.warn({ err: error, guild: guild.id, kudos: removed.id }, 'could not send a kudos removal notice');
+        failed.push(userId);
+      }
     }
   }
-  const missing = missingPermissions(channel, POSTING.slice(0, 2));
-  if (missing.length) return `Hearth could not tell them in <#${channel.id}> (missing ${missing.join(', ')}); please let them know yourself.`;
-  await channel.send(renderRemovalNotice(removed));
-  ctx.logger.info({ guild: guild.id, kudos: removed.id }, 'kudos removed by a leader');
-  return `The shout-out is taken down and <@${removed.giverId}> and <@${removed.recipientId}> were told in <#${channel.id}> (without the message).`;
+  const mention = (ids: string[]) => ids.map((id) => `<@${id}>`).join(' and ');
+  const lines: string[] = [];
+  if (byDm.length) lines.push(`Told by direct message: ${mention(byDm)}.`);
+  if (closed.length) {
+    const channel = guild.channels.cache.get(removed.channelId);
+    const postable = channel?.isTextBased() && !missingPermissions(channel, POSTING.slice(0, 2)).length;
+    let noted = false;
+    if (postable) {
+      try {
+        await (channel as GuildTextBasedChannel).send(renderRemovalNotice(removed, closed));
+        noted = true;
+      } catch (error) {
+        ctx.logger.warn({ err: error, guild: guild.id, kudos: removed.id }, 'could not post a kudos removal note');
+      }
+    }
+    if (noted) lines.push(`${mention(closed)} ${closed.length === 1 ? 'has' : 'have'} direct messages closed, so a short note in <#${removed.channelId}> told them (without the message).`);
+    else failed.push(...closed);
+  }
+  if (failed.length) lines.push(`⚠️ Hearth could not tell ${mention(failed)}; please let them know yourself.`);
+  return lines.join('\n');
 }
 
 // Codes that will not fix themselves by retrying: record the week as failed instead of looping.
 const PERMANENT = new Set([10003, 50001, 50013]);
 
+// A week that failed for a passing reason is retried with growing pauses (1, 2, 4 ... 60 minutes)
+// within the catch-up window, not every few seconds. In memory: a restart simply tries again.
+const ROUNDUP_RETRY_FIRST_MS = 60_000;
+const ROUNDUP_RETRY_MAX_MS = 3_600_000;
+const roundupRetries = new Map<string, { failures: number; notBefore: number }>();
+const slotKey = (slot: RoundupSlot) => `${slot.guildId}:${slot.week}`;
+
 async function postRoundup(ctx: AppContext, slot: RoundupSlot): Promise<void> {
   const guild = ctx.client.guilds.cache.get(slot.guildId);
   const channel = guild?.channels.cache.get(slot.channelId);
-  if (!guild || !channel?.isTextBased() || missingPermissions(channel, POSTING).length) {
+  const missing = channel?.isTextBased() ? missingPermissions(channel, POSTING) : ['the channel'];
+  if (!guild || !channel?.isTextBased() || missing.length) {
     recordRoundup(ctx.db, slot, 'failed');
-    ctx.logger.warn({ guild: slot.guildId, week: slot.week }, 'kudos roundup skipped: Hearth cannot post in the recognition channel');
+    ctx.logger.warn({ guild: slot.guildId, week: slot.week, missing }, 'kudos roundup skipped: Hearth cannot post in the recognition channel');
     return;
   }
   const roundup = buildRoundup(ctx.db, slot);
@@ -178,15 +328,31 @@ async function postRoundup(ctx: AppContext, slot: RoundupSlot): Promise<void> {
 /**
  * Every Monday morning (server time) the recognition channel gets last week's roundup. Each
  * week is claimed in the database before posting, so it is posted at most once, across restarts.
+ * One server's failure never holds up another's.
  */
 export function kudosRoundupTask(ctx: AppContext): DueTask {
   return {
     name: 'weekly kudos roundup',
-    nextDueAt: () => roundupSchedule(ctx.db, ctx.clock.now()).nextAt,
+    nextDueAt: () => {
+      const { due, laterAt } = roundupSchedule(ctx.db, ctx.clock.now());
+      const times = due.map((slot) => Math.max(slot.dueAt, roundupRetries.get(slotKey(slot))?.notBefore ?? 0));
+      if (laterAt !== null) times.push(laterAt);
+      return times.length ? Math.min(...times) : null;
+    },
     async runDue(now) {
       for (const slot of roundupSchedule(ctx.db, now).due) {
+        const retry = roundupRetries.get(slotKey(slot));
+        if (retry && retry.notBefore > now) continue;
         if (!claimRoundupWeek(ctx.db, slot, now)) continue;
-        await postRoundup(ctx, slot);
+        try {
+          await postRoundup(ctx, slot);
+          roundupRetries.delete(slotKey(slot));
+        } catch (error) {
+          const failures = (retry?.failures ?? 0) + 1;
+          const wait = Math.min(ROUNDUP_RETRY_FIRST_MS * 2 ** (failures - 1), ROUNDUP_RETRY_MAX_MS);
+          roundupRetries.set(slotKey(slot), { failures, notBefore: now + wait });
+          ctx.logger.error({ err: error, guild: slot.guildId, week: slot.week, retryInMs: wait }, 'kudos roundup failed; it will be retried');
+        }
       }
     },
   };

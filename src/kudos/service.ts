@@ -45,6 +45,8 @@ export const KUDOS_LIMITS = {
   minDailyLimit: 1,
   maxDailyLimit: 100,
   maxMilestone: 100_000,
+  /** Enough for any real ladder, and keeps `/kudos values` within Discord's field size. */
+  maxMilestones: 15,
   pairCooldownMs: 3_600_000,
   leaderboardSize: 10,
 } as const;
@@ -79,7 +81,7 @@ export function listValues(db: Db, guildId: string): KudosValue[] {
 
 /** The server's value matching what a member typed or picked (any case), or a refusal listing them. */
 export function resolveValue(values: readonly KudosValue[], typed: string): KudosValue {
-  const wanted = typed.trim().toLocaleLowerCase();
+  const wanted = typed.trim().replace(/\s+/g, ' ').toLocaleLowerCase();
   const found = values.find((v) => v.name.toLocaleLowerCase() === wanted);
   if (!found) {
     throw new UserError(
@@ -210,6 +212,12 @@ export function setMilestone(db: Db, guildId: string, milestoneCount: number, ro
   } else {
     if (role.id === guildId) throw new UserError('@everyone cannot be a milestone role: every member already has it. Pick another role.');
     if (role.managed) throw new UserError('That role is managed by an integration (a bot or a subscription), so nobody can grant it. Pick a role you created.');
+    const existing = milestonesOf(db, guildId);
+    if (existing.length >= KUDOS_LIMITS.maxMilestones && !existing.some((m) => m.count === milestoneCount)) {
+      throw new UserError(
+        `A server can have at most ${KUDOS_LIMITS.maxMilestones} milestones, and this one has ${existing.length}. Remove one first with \`/settings kudos-milestone count\` (no role), or change the role of an existing count.`,
+      );
+    }
     putMilestone(db, guildId, milestoneCount, role.id);
   }
   return getKudosSettings(db, guildId);
@@ -237,7 +245,11 @@ export interface KudosOutcome {
   givenToday: number;
   dailyLimit: number;
   resetsAt: number;
-  /** Milestones this kudos crossed. */
+  /**
+   * Every milestone at or below the recipient's total: the roles they should hold. Granting the
+   * missing ones each time means a failed grant is retried, and a milestone added later still
+   * reaches members already past it.
+   */
   milestones: { count: number; roleId: string }[];
 }
 
@@ -270,7 +282,12 @@ export function checkRecipient(giverId: string, recipient: { id: string; bot: bo
  * time zone) and the once-an-hour rule per pair are checked against what is stored.
  */
 export function giveKudos(db: Db, request: KudosRequest, now: number): KudosOutcome {
-  const { value, message, recipientId } = checkKudosRequest(db, request);
+  return giveCheckedKudos(db, request, checkKudosRequest(db, request), now);
+}
+
+/** As giveKudos, for a request already through checkKudosRequest (no need to check it twice). */
+export function giveCheckedKudos(db: Db, request: KudosRequest, checked: ReturnType<typeof checkKudosRequest>, now: number): KudosOutcome {
+  const { value, message, recipientId } = checked;
   const { dailyLimit, milestones } = getKudosSettings(db, request.guildId);
   const dayStart = startOfDay(request.timezone, now);
   const resetsAt = nextMidnight(request.timezone, now);
@@ -305,7 +322,7 @@ export function giveKudos(db: Db, request: KudosRequest, now: number): KudosOutc
         givenToday: givenToday + 1,
         dailyLimit,
         resetsAt,
-        milestones: milestones.filter((m) => m.count === totalReceived),
+        milestones: milestones.filter((m) => m.count <= totalReceived),
       };
     },
     { behavior: 'immediate' },
@@ -313,24 +330,28 @@ export function giveKudos(db: Db, request: KudosRequest, now: number): KudosOutc
 }
 
 /** The shout-out is posted: remember where, so a leader's removal can take it down. */
-export function attachShoutOut(db: Db, kudosId: number, messageId: string): void {
-  setShoutOut(db, kudosId, messageId);
+export function attachShoutOut(db: Db, guildId: string, kudosId: number, messageId: string): void {
+  setShoutOut(db, guildId, kudosId, messageId);
 }
 
 /** Posting the shout-out failed: the kudos never happened for anyone. */
-export function discardKudos(db: Db, kudosId: number): void {
-  deleteKudos(db, kudosId);
+export function discardKudos(db: Db, guildId: string, kudosId: number): void {
+  deleteKudos(db, guildId, kudosId);
 }
 
 // ------------------------------------------------------------ removal
 
-/** Takes down a kudos (leaders only). Another server's id is refused exactly like a missing one. */
-export function removeKudos(db: Db, actor: { guildId: string; memberId: string; isLeader: boolean }, kudosId: number, now: number): Kudos {
+/**
+ * Takes down a kudos (leaders only). Another server's id is refused exactly like a missing one.
+ * An already removed kudos is returned as such (not refused), so that a leader can retry taking
+ * its shout-out down when that failed the first time.
+ */
+export function removeKudos(db: Db, actor: { guildId: string; memberId: string; isLeader: boolean }, kudosId: number, now: number): { kudos: Kudos; alreadyRemoved: boolean } {
   if (!actor.isLeader) throw new UserError('Only leaders can remove kudos. If a kudos looks abusive, tell a leader its number (shown in `/kudos received`).');
   const found = findKudos(db, actor.guildId, kudosId);
   if (!found) throw new UserError(`There is no kudos #${kudosId} in this server. Find the number in \`/kudos received\` or \`/kudos given\`.`);
-  if (!markRemoved(db, actor.guildId, kudosId, actor.memberId, now)) throw new UserError(`Kudos #${kudosId} was already removed ${ts(found.removedAt ?? now)}.`);
-  return findKudos(db, actor.guildId, kudosId)!;
+  const alreadyRemoved = !markRemoved(db, actor.guildId, kudosId, actor.memberId, now);
+  return { kudos: findKudos(db, actor.guildId, kudosId)!, alreadyRemoved };
 }
 
 // ------------------------------------------------------------ reading
@@ -440,10 +461,14 @@ function roundupMoments(timezone: string, now: number): { latest: { week: string
   return { latest: { week: isoDate(previous), at: localToUtc(timezone, previous, ROUNDUP_HOUR) }, next: { week: isoDate(monday), at: thisWeek } };
 }
 
-/** Roundups due now (unclaimed, within the catch-up window) and the earliest moment one will be due. */
-export function roundupSchedule(db: Db, now: number): { due: RoundupSlot[]; nextAt: number | null } {
+/**
+ * Roundups due now (unclaimed, within the catch-up window), the earliest moment one is or will be
+ * due, and the earliest moment one will be due that is not due yet (`laterAt`).
+ */
+export function roundupSchedule(db: Db, now: number): { due: RoundupSlot[]; nextAt: number | null; laterAt: number | null } {
   const due: RoundupSlot[] = [];
   let nextAt: number | null = null;
+  let laterAt: number | null = null;
   for (const guild of roundupGuilds(db)) {
     const { latest, next } = roundupMoments(guild.timezone, now);
     if (now - latest.at < ROUNDUP_CATCH_UP_MS && !roundupClaimed(db, guild.guildId, latest.week)) {
@@ -451,9 +476,10 @@ export function roundupSchedule(db: Db, now: number): { due: RoundupSlot[]; next
       nextAt = Math.min(nextAt ?? latest.at, latest.at);
     } else {
       nextAt = Math.min(nextAt ?? next.at, next.at);
+      laterAt = Math.min(laterAt ?? next.at, next.at);
     }
   }
-  return { due, nextAt };
+  return { due, nextAt, laterAt };
 }
 
 /** Claims a week for a server: true for exactly one caller, however many timers or processes try. */
@@ -477,7 +503,7 @@ export interface Roundup {
   total: number;
   top: { memberId: string; count: number }[];
   firstTime: string[];
-  /** Active in the last 30 days (gave kudos or voted in a non-anonymous poll) but not thanked in them. */
+  /** Active in the last 30 days (gave kudos, voted in a poll or checked in, never anonymously) but not thanked in them. */
   unthanked: string[];
 }
 

@@ -1,5 +1,6 @@
 import { and, asc, count, desc, eq, gt, gte, isNotNull, isNull, lt, sql } from 'drizzle-orm';
 import type { Db } from '../db/open';
+import { checkinAnswers, checkinSchedules } from '../checkins/schema';
 import { polls, pollVotes } from '../polls/schema';
 import { guildSettings } from '../settings/schema';
 import { kudos, kudosMilestones, kudosRoundups, kudosSettings, kudosValues } from './schema';
@@ -70,12 +71,12 @@ export function insertKudos(tx: Tx, row: NewKudosRow): Kudos {
   return tx.insert(kudos).values(row).returning().get();
 }
 
-export function setShoutOut(db: Db, kudosId: number, messageId: string): void {
-  db.update(kudos).set({ messageId }).where(eq(kudos.id, kudosId)).run();
+export function setShoutOut(db: Db, guildId: string, kudosId: number, messageId: string): void {
+  db.update(kudos).set({ messageId }).where(and(eq(kudos.id, kudosId), eq(kudos.guildId, guildId))).run();
 }
 
-export function deleteKudos(db: Db, kudosId: number): void {
-  db.delete(kudos).where(eq(kudos.id, kudosId)).run();
+export function deleteKudos(db: Db, guildId: string, kudosId: number): void {
+  db.delete(kudos).where(and(eq(kudos.id, kudosId), eq(kudos.guildId, guildId))).run();
 }
 
 /** A kudos of this server, or undefined: an id from another server behaves like a missing one. */
@@ -228,8 +229,9 @@ export function firstTimeRecipients(db: Reader, guildId: string, from: number, t
 }
 
 /**
- * Members active since `since` (gave kudos, or voted in a poll that records voters: anonymous
- * polls store no member ids, so they cannot and must not count) who received no kudos since then.
+ * Members active since `since` (gave kudos, voted in a poll or checked in) who received no kudos
+ * since then. Anonymous polls and anonymous check-ins never count: naming someone as active
+ * there would reveal that they answered.
  */
 export function activeButUnthanked(db: Reader, guildId: string, since: number, to: number): string[] {
   const rows = db.all<{ memberId: string }>(sql`
@@ -242,6 +244,12 @@ export function activeButUnthanked(db: Reader, guildId: string, since: number, t
       JOIN ${polls} ON ${polls.id} = ${pollVotes.pollId}
       WHERE ${polls.guildId} = ${guildId} AND ${polls.anonymous} = 0 AND ${pollVotes.votedAt} >= ${since} AND ${pollVotes.votedAt} < ${to}
       GROUP BY ${pollVotes.voter}
+      UNION ALL
+      SELECT ${checkinAnswers.memberId} AS member_id, max(${checkinAnswers.answeredAt}) AS last_active FROM ${checkinAnswers}
+      JOIN ${checkinSchedules} ON ${checkinSchedules.id} = ${checkinAnswers.scheduleId} AND ${checkinSchedules.guildId} = ${guildId}
+      WHERE ${checkinAnswers.guildId} = ${guildId} AND ${checkinSchedules.anonymous} = 0
+        AND ${checkinAnswers.answeredAt} >= ${since} AND ${checkinAnswers.answeredAt} < ${to}
+      GROUP BY ${checkinAnswers.memberId}
     ) AS active
     WHERE NOT EXISTS (
       SELECT 1 FROM ${kudos} AS thanked

@@ -16,6 +16,34 @@ const ts = (ms: number, style: 'R' | 'f' | 'D' | 'd' = 'R') => `<t:${Math.floor(
 const count = (n: number) => `${n} kudos`;
 const PERIOD_TITLES = { week: 'this week', month: 'this month', all: 'all time' } as const;
 
+// Discord refuses an embed field value over this many characters.
+const FIELD_MAX = 1024;
+
+/**
+ * Joins whole entries while they fit in `max` characters, then says how many were left out, so
+ * nothing is cut mid-mention or mid-word.
+ */
+export function fitEntries(entries: readonly string[], max = FIELD_MAX, separator = '\n'): string {
+  let out = '';
+  for (const [index, entry] of entries.entries()) {
+    const next = out ? `${out}${separator}${entry}` : entry;
+    const last = index === entries.length - 1;
+    // Leave room for the "…and N more" note unless this is the last entry.
+    if (next.length <= (last ? max : max - 20)) {
+      out = next;
+      continue;
+    }
+    const note = `…and ${entries.length - index} more`;
+    return out ? `${out}${separator}${note}` : note;
+  }
+  return out;
+}
+
+/** Shout-outs ping the recipient and nobody else (no @everyone, no roles, not the giver). */
+export function shoutOutMentions(recipientId: string) {
+  return { parse: [] as [], users: [recipientId] };
+}
+
 function quote(text: string): string {
   return text.split('\n').map((line) => `> ${line}`).join('\n');
 }
@@ -110,24 +138,25 @@ export function renderHistory(history: KudosHistory, isSelf: boolean) {
     return { embeds: [embed] };
   }
   embed.setDescription(`${who} ${isSelf ? 'have' : 'has'} ${verb} ${count(history.total)}.`);
-  embed.addFields({ name: 'By value', value: history.byValue.map((v) => `**${v.value}**: ${v.count}`).join('\n') });
+  embed.addFields({ name: 'By value', value: fitEntries(history.byValue.map((v) => `**${v.value}**: ${v.count}`)) });
   const recent = history.recent.map((k) => {
     const other = history.side === 'received' ? `from <@${k.giverId}>` : `to <@${k.recipientId}>`;
     const text = k.message.length > 180 ? `${k.message.slice(0, 179)}…` : k.message;
     return `\`#${k.id}\` **${k.value}** ${other} ${ts(k.createdAt)}\n${quote(text)}`;
   });
-  embed.addFields({ name: 'Most recent', value: recent.join('\n').slice(0, 1024) });
+  embed.addFields({ name: 'Most recent', value: fitEntries(recent) });
   return { embeds: [embed] };
 }
 
 export function renderValues(values: readonly KudosValue[], settings: KudosSettings) {
-  const rules = [
-    `Each member can give ${count(settings.dailyLimit)} a day, and thank the same member once an hour.`,
-    settings.milestones.length
-      ? `Milestones: ${settings.milestones.map((m) => `${m.count} kudos → <@&${m.roleId}>`).join(', ')}.`
-      : 'No milestone roles are set.',
-    `Weekly roundup: ${settings.roundupEnabled ? 'on' : 'off'}.`,
-  ];
+  const limits = `Each member can give ${count(settings.dailyLimit)} a day, and thank the same member once an hour.`;
+  const roundup = `Weekly roundup: ${settings.roundupEnabled ? 'on' : 'off'}.`;
+  // The milestone line gets whatever room the other two lines leave in the field.
+  const room = FIELD_MAX - limits.length - roundup.length - 2 - 'Milestones: .'.length;
+  const milestones = settings.milestones.length
+    ? `Milestones: ${fitEntries(settings.milestones.map((m) => `${m.count} kudos → <@&${m.roleId}>`), room, ', ')}.`
+    : 'No milestone roles are set.';
+  const rules = [limits, milestones, roundup];
   const embed = new EmbedBuilder()
     .setColor(HEARTH_COLOUR)
     .setTitle('What this community values')
@@ -140,13 +169,41 @@ export function renderValuesSaved(what: string, values: readonly KudosValue[]): 
   return `Saved: ${what}. This server's values (${values.length}): ${values.map((v) => `**${v.name}**`).join(', ')}.`;
 }
 
-/** Posted where the shout-out was: tells giver and recipient, and no one else, without repeating it. */
-export function renderRemovalNotice(kudos: { id: number; giverId: string; recipientId: string; createdAt: number }) {
+const REMOVAL_EFFECT = 'It no longer counts toward totals or leaderboards (a milestone role already granted stays). If you have questions, ask a leader.';
+
+/** The private notice to the giver or the recipient of a removed kudos, without repeating it. */
+export function renderRemovalDm(kudos: { id: number; giverId: string; recipientId: string; createdAt: number }, role: 'giver' | 'recipient', guildName: string) {
+  const which = role === 'giver' ? `the kudos you gave <@${kudos.recipientId}>` : `the kudos <@${kudos.giverId}> gave you`;
   return {
-    content:
-      `<@${kudos.giverId}> <@${kudos.recipientId}>: a leader has removed kudos #${kudos.id} (given ${ts(kudos.createdAt, 'd')}). ` +
-      'It no longer counts toward totals, leaderboards or milestones. If you have questions, ask a leader.',
-    allowedMentions: { parse: [] as [], users: [kudos.giverId, kudos.recipientId] },
+    content: `A leader of **${guildName}** has removed ${which} (#${kudos.id}, given ${ts(kudos.createdAt, 'd')}). ${REMOVAL_EFFECT}`,
+    allowedMentions: { parse: [] as [] }, // names the other member without pinging them
+  };
+}
+
+/**
+ * Posted where the shout-out was, only for those whose direct messages are closed: mentions and
+ * pings only them, without repeating the kudos.
+ */
+export function renderRemovalNotice(kudos: { id: number; createdAt: number }, memberIds: string[]) {
+  return {
+    content: `${memberIds.map((id) => `<@${id}>`).join(' ')}: a leader has removed kudos #${kudos.id} (given ${ts(kudos.createdAt, 'd')}). ${REMOVAL_EFFECT}`,
+    allowedMentions: { parse: [] as [], users: memberIds },
+  };
+}
+
+/** For leaders, when Hearth could not grant a milestone role: pings the leader role only, if set. */
+export function renderMilestoneTrouble(problems: { roleId: string; count: number; why: string }[], leaderRoleId: string | null) {
+  const who = leaderRoleId ? `<@&${leaderRoleId}>` : 'Leaders';
+  const lines = problems.map((p) => `• <@&${p.roleId}> (${p.count} kudos): ${p.why}.`);
+  return {
+    content: fitEntries(
+      [
+        `${who}: Hearth could not grant a kudos milestone role. Give Hearth's role Manage Roles and drag it above these roles in Server Settings → Roles; members get them with their next kudos.`,
+        ...lines,
+      ],
+      2000,
+    ),
+    allowedMentions: { parse: [] as [], roles: leaderRoleId ? [leaderRoleId] : [] },
   };
 }
 

@@ -1,12 +1,26 @@
-import type { GuildTextBasedChannel, Message } from 'discord.js';
+import { DiscordAPIError, type GuildTextBasedChannel, type Message } from 'discord.js';
 import type { AppContext } from '../context';
 import type { DueTask } from '../scheduler/scheduler';
-import { closeDueSurveys, findSurveyById, nextSurveyClosing, surveyWithQuestions, type Survey } from './service';
+import {
+  closeDueSurveys,
+  closedCardDone,
+  closedCardsDue,
+  findSurveyById,
+  minResponses,
+  nextSurveyWork,
+  retryClosedCardAt,
+  surveyWithQuestions,
+  type Survey,
+} from './service';
 import { renderSurveyCard } from './view';
+
+const RETRY_CARD_EDIT_MS = 60_000;
+// The card or its channel is gone: the closing edit can never be shown there.
+const GONE = new Set([10003, 10008]);
 
 function cardPayload(ctx: AppContext, survey: Survey) {
   const { questions } = surveyWithQuestions(ctx.db, survey.guildId, survey.id);
-  return renderSurveyCard(survey, questions.length, ctx.clock.now());
+  return renderSurveyCard(survey, questions.length, ctx.clock.now(), minResponses(ctx.db, survey.guildId));
 }
 
 /** Posts a just-published survey's card in its channel. */
@@ -24,22 +38,40 @@ export function refreshSurveyCard(ctx: AppContext, survey: Survey): void {
   });
 }
 
-/** The closing edit: final count, "closed", and the button disabled. */
-export async function showClosedCard(ctx: AppContext, survey: Survey): Promise<void> {
-  if (!survey.messageId || !survey.channelId) return;
-  await ctx.refresher.editNow({ channelId: survey.channelId, messageId: survey.messageId }, cardPayload(ctx, survey));
+export type ClosedCardEdit = 'shown' | 'message gone' | 'will retry';
+
+/**
+ * The closing edit: final count, "closed", and the button disabled. It never throws: a failed
+ * edit is stored to be retried by the closing task, so no card is left looking open for good.
+ */
+export async function showClosedCard(ctx: AppContext, survey: Survey): Promise<ClosedCardEdit> {
+  try {
+    if (survey.messageId && survey.channelId) {
+      await ctx.refresher.editNow({ channelId: survey.channelId, messageId: survey.messageId }, cardPayload(ctx, survey));
+    }
+    closedCardDone(ctx.db, survey);
+    return 'shown';
+  } catch (error) {
+    if (error instanceof DiscordAPIError && typeof error.code === 'number' && GONE.has(error.code)) {
+      ctx.logger.warn({ survey: survey.id, code: error.code }, 'survey card is gone; closing edit not shown');
+      closedCardDone(ctx.db, survey);
+      return 'message gone';
+    }
+    ctx.logger.warn({ err: error, survey: survey.id }, 'could not show the closed survey card; will retry');
+    retryClosedCardAt(ctx.db, survey, ctx.clock.now() + RETRY_CARD_EDIT_MS);
+    ctx.scheduler.wake();
+    return 'will retry';
+  }
 }
 
-/** Closes timed surveys when their stored closing time comes (and at start, those overdue). */
+/** Closes timed surveys at their stored closing time (at start, those overdue) and (re)tries closing edits. */
 export function surveyClosingTask(ctx: AppContext): DueTask {
   return {
     name: 'close timed surveys',
-    nextDueAt: () => nextSurveyClosing(ctx.db),
+    nextDueAt: () => nextSurveyWork(ctx.db),
     async runDue(now) {
-      for (const survey of closeDueSurveys(ctx.db, now)) {
-        ctx.logger.info({ survey: survey.id, guild: survey.guildId }, 'survey closed on time');
-        await showClosedCard(ctx, survey);
-      }
+      for (const survey of closeDueSurveys(ctx.db, now)) ctx.logger.info({ survey: survey.id, guild: survey.guildId }, 'survey closed on time');
+      for (const survey of closedCardsDue(ctx.db, now)) await showClosedCard(ctx, survey);
     },
   };
 }

@@ -30,6 +30,8 @@ export const surveys = sqliteTable(
     respondentSecret: text('respondent_secret'),
     /** Submitted responses; kept in step with survey_responses inside each submit's transaction. */
     responses: integer('responses').notNull().default(0),
+    /** When the closed card still needs its closing edit (UTC ms); null once shown or gone for good. */
+    cardEditDueAt: integer('card_edit_due_at'),
   },
   (t) => [
     index('surveys_guild_status').on(t.guildId, t.status, t.id),

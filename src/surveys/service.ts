@@ -7,6 +7,7 @@ import { countOf, frequentTerms, mean, median, netPromoterScore, type Distributi
 import {
   allAnswers,
   answersOf,
+  cardEditsDue,
   countResponses,
   deleteAnswer,
   deleteQuestion,
@@ -20,11 +21,13 @@ import {
   markDraft,
   markPublished,
   markSubmitted,
+  nextCardEdit,
   nextClosingTime,
   questionsOf,
   readMinResponses,
   saveAnswer,
   searchSurveys,
+  setCardEditDue,
   setQuestionPosition,
   setResponseStep,
   setSurveyMessage,
@@ -34,6 +37,7 @@ import {
   valueCounts,
   writeMinResponses,
   type NewQuestion,
+  type Reader,
   type Survey,
   type SurveyQuestion,
   type SurveyResponse,
@@ -64,7 +68,8 @@ export const SURVEY_LIMITS = {
 
 export const isTextKind = (kind: SurveyQuestionKind) => kind === 'short-text' || kind === 'long-text';
 const isChoiceKind = (kind: SurveyQuestionKind) => kind === 'single-choice' || kind === 'multi-choice';
-const ts = (ms: number) => `<t:${Math.floor(ms / 1000)}:R>`;
+/** A Discord timestamp: relative ("in 2 hours") or full date and time, shown in each reader's own time zone. */
+export const discordTime = (ms: number, style: 'R' | 'f' = 'R') => `<t:${Math.floor(ms / 1000)}:${style}>`;
 
 // ------------------------------------------------------------------ drafting
 
@@ -93,7 +98,8 @@ export function createSurvey(db: Db, place: { guildId: string; creatorId: string
   return { survey: findSurvey(db, place.guildId, id)!, questions: questionsOf(db, place.guildId, id) };
 }
 
-export function requireSurvey(db: Db, guildId: string, surveyId: number): Survey {
+/** A survey of this server (inside a transaction too), or the one answer for an id that is not. */
+export function requireSurvey(db: Reader, guildId: string, surveyId: number): Survey {
   const survey = findSurvey(db, guildId, surveyId);
   if (!survey) throw new UserError(`There is no survey #${surveyId} in this server. Pick one from the list as you type, or see \`/survey list\`.`);
   return survey;
@@ -152,8 +158,7 @@ export function addQuestion(db: Db, guildId: string, surveyId: number, request: 
   const question = validateQuestion(request);
   return db.transaction(
     (tx) => {
-      const survey = findSurvey(tx, guildId, surveyId);
-      if (!survey) throw new UserError(`There is no survey #${surveyId} in this server. Pick one from the list as you type, or see \`/survey list\`.`);
+      const survey = requireSurvey(tx, guildId, surveyId);
       assertDraft(survey);
       const questions = questionsOf(tx, guildId, surveyId);
       if (questions.length >= SURVEY_LIMITS.maxQuestions) {
@@ -182,8 +187,7 @@ function questionAt(questions: SurveyQuestion[], number: number, surveyId: numbe
 export function removeQuestion(db: Db, guildId: string, surveyId: number, number: number): { survey: Survey; removed: SurveyQuestion; questions: SurveyQuestion[] } {
   return db.transaction(
     (tx) => {
-      const survey = findSurvey(tx, guildId, surveyId);
-      if (!survey) throw new UserError(`There is no survey #${surveyId} in this server. Pick one from the list as you type, or see \`/survey list\`.`);
+      const survey = requireSurvey(tx, guildId, surveyId);
       assertDraft(survey);
       const questions = questionsOf(tx, guildId, surveyId);
       const removed = questionAt(questions, number, surveyId);
@@ -199,8 +203,7 @@ export function removeQuestion(db: Db, guildId: string, surveyId: number, number
 export function moveQuestion(db: Db, guildId: string, surveyId: number, from: number, to: number): { survey: Survey; questions: SurveyQuestion[] } {
   return db.transaction(
     (tx) => {
-      const survey = findSurvey(tx, guildId, surveyId);
-      if (!survey) throw new UserError(`There is no survey #${surveyId} in this server. Pick one from the list as you type, or see \`/survey list\`.`);
+      const survey = requireSurvey(tx, guildId, surveyId);
       assertDraft(survey);
       const questions = questionsOf(tx, guildId, surveyId);
       const moving = questionAt(questions, from, surveyId);
@@ -223,20 +226,26 @@ export function surveyWithQuestions(db: Db, guildId: string, surveyId: number): 
 
 /** Checks a publish request and opens the draft; the caller then posts the card. */
 export function publishSurvey(db: Db, guildId: string, surveyId: number, channelId: string, closesIn: string | null, now: number): Survey {
-  const survey = requireSurvey(db, guildId, surveyId);
-  assertDraft(survey);
-  if (questionsOf(db, guildId, surveyId).length === 0) {
-    throw new UserError(`Survey #${surveyId} has no questions yet, so there is nothing to answer. Add some with \`/survey add-question\` first.`);
-  }
-  let closesAt: number | null = null;
-  if (closesIn !== null) {
-    const parsed = parseDuration(closesIn, { minMs: SURVEY_LIMITS.minDurationMs, maxMs: SURVEY_LIMITS.maxDurationMs });
-    if (!parsed.ok) throw new UserError(`\`closes-in\`: ${parsed.problem} A survey can stay open from 1 hour to 60 days.`);
-    closesAt = now + parsed.ms;
-  }
-  const secret = survey.anonymous ? randomBytes(32).toString('hex') : null;
-  if (!markPublished(db, guildId, surveyId, { channelId, closesAt, respondentSecret: secret, now })) assertDraft(requireSurvey(db, guildId, surveyId));
-  return findSurvey(db, guildId, surveyId)!;
+  const secret = randomBytes(32).toString('hex');
+  // One immediate transaction: no question can be removed between the check and the opening.
+  return db.transaction(
+    (tx) => {
+      const survey = requireSurvey(tx, guildId, surveyId);
+      assertDraft(survey);
+      if (questionsOf(tx, guildId, surveyId).length === 0) {
+        throw new UserError(`Survey #${surveyId} has no questions yet, so there is nothing to answer. Add some with \`/survey add-question\` first.`);
+      }
+      let closesAt: number | null = null;
+      if (closesIn !== null) {
+        const parsed = parseDuration(closesIn, { minMs: SURVEY_LIMITS.minDurationMs, maxMs: SURVEY_LIMITS.maxDurationMs });
+        if (!parsed.ok) throw new UserError(`\`closes-in\`: ${parsed.problem} A survey can stay open from 1 hour to 60 days.`);
+        closesAt = now + parsed.ms;
+      }
+      if (!markPublished(tx, guildId, surveyId, { channelId, closesAt, respondentSecret: survey.anonymous ? secret : null, now })) assertDraft(requireSurvey(tx, guildId, surveyId));
+      return findSurvey(tx, guildId, surveyId)!;
+    },
+    { behavior: 'immediate' },
+  );
 }
 
 /** The card is posted: the survey is live. */
@@ -245,8 +254,8 @@ export function attachSurveyMessage(db: Db, surveyId: number, messageId: string)
 }
 
 /** Posting the card failed: nobody saw it, so it is a draft again. */
-export function unpublishSurvey(db: Db, surveyId: number): void {
-  markDraft(db, surveyId);
+export function unpublishSurvey(db: Db, guildId: string, surveyId: number): void {
+  markDraft(db, guildId, surveyId);
 }
 
 /** Open means published, not closed *and* not past its closing time, even if the closing run is still to come. */
@@ -255,11 +264,14 @@ export function isOpen(survey: Survey, now: number): boolean {
 }
 
 /**
- * With secure_delete on, a closed anonymous survey's key is overwritten in the database pages; a
- * checkpoint also moves it out of the write-ahead log, so no copy of the key lingers there.
+ * While an anonymous survey is open its key sits in the database, so whoever holds the file could
+ * link responses to members. At close the key is deleted: secure_delete zeroes it in the database
+ * pages, and a TRUNCATE checkpoint copies the log into the file and empties the log, where older
+ * copies of the page would otherwise remain. (If another connection is reading at that moment the
+ * log is emptied by a later checkpoint instead, at the latest when Hearth shuts down.)
  */
 function forgetDeletedSecret(db: Db, survey: Survey): void {
-  if (survey.anonymous) db.$client.pragma('wal_checkpoint(PASSIVE)');
+  if (survey.anonymous) db.$client.pragma('wal_checkpoint(TRUNCATE)');
 }
 
 export function closeSurvey(db: Db, guildId: string, surveyId: number, now: number): Survey {
@@ -282,8 +294,25 @@ export function closeDueSurveys(db: Db, now: number): Survey[] {
   return closed;
 }
 
-export function nextSurveyClosing(db: Db): number | null {
-  return nextClosingTime(db);
+/** The next moment the closing task has work: a survey to close or a closed card to (re)edit. */
+export function nextSurveyWork(db: Db): number | null {
+  const times = [nextClosingTime(db), nextCardEdit(db)].filter((t): t is number => t !== null);
+  return times.length ? Math.min(...times) : null;
+}
+
+/** Closed surveys whose card still shows them open: the closing edit is due (or due again). */
+export function closedCardsDue(db: Db, now: number): Survey[] {
+  return cardEditsDue(db, now);
+}
+
+/** The closing edit is on the card, or the card is gone: nothing more to do. */
+export function closedCardDone(db: Db, survey: Survey): void {
+  setCardEditDue(db, survey.guildId, survey.id, null);
+}
+
+/** The closing edit failed for now: try again at `at`. */
+export function retryClosedCardAt(db: Db, survey: Survey, at: number): void {
+  setCardEditDue(db, survey.guildId, survey.id, at);
 }
 
 export function findSurveyById(db: Db, guildId: string, surveyId: number): Survey | undefined {
@@ -329,7 +358,7 @@ function assertOpen(survey: Survey, now: number): void {
   if (survey.status === 'draft') throw new UserError('This survey is not published yet.');
   if (!isOpen(survey, now)) {
     const when = survey.closedAt ?? survey.closesAt ?? now;
-    throw new UserError(`This survey closed ${ts(when)}, so it no longer takes answers. Thank you for your interest!`);
+    throw new UserError(`This survey closed ${discordTime(when)}, so it no longer takes answers. Thank you for your interest!`);
   }
 }
 
@@ -387,6 +416,7 @@ function missingRequired(questions: SurveyQuestion[], answers: Map<number, Answe
   return questions.filter((q) => q.required && !answers.has(q.id));
 }
 
+const capitalised = (text: string) => `${text[0]!.toUpperCase()}${text.slice(1)}`;
 const numbered = (all: SurveyQuestion[], q: SurveyQuestion) => `question ${all.indexOf(q) + 1} ("${q.prompt.length > 60 ? `${q.prompt.slice(0, 59)}…` : q.prompt}")`;
 
 /** "Next": only once the step's required questions are answered. */
@@ -416,7 +446,7 @@ export function answerQuestion(db: Db, who: Respondent, surveyId: number, step: 
       throw new UserError('That answer is not one of the choices of this question.');
     }
     if (picked.length === 0) {
-      if (question.required) throw new UserError(`${numbered(questions, question)[0]!.toUpperCase()}${numbered(questions, question).slice(1)} is required: pick at least one choice.`);
+      if (question.required) throw new UserError(`${capitalised(numbered(questions, question))} is required: pick at least one choice.`);
       deleteAnswer(tx, response.id, question.id);
       return step + 1;
     }
@@ -427,37 +457,41 @@ export function answerQuestion(db: Db, who: Respondent, surveyId: number, step: 
 }
 
 /**
- * A submitted page of text answers, keyed by question number (1-based): all saved, or (if any is
- * over-long or a required one empty) none.
+ * A submitted page of text answers, keyed by question number (1-based). Every valid answer on the
+ * page is saved, so nothing a member typed is lost when one answer is refused; the refused ones
+ * (a required one left empty, one over the length limit) come back as `problems`, and the member
+ * stays on the page to fix them.
  */
-export function answerTexts(db: Db, who: Respondent, surveyId: number, step: number, typed: Map<number, string>, now: number): Flow {
-  return withResponse(db, who, surveyId, now, (tx, { steps, response, questions }) => {
+export function answerTexts(db: Db, who: Respondent, surveyId: number, step: number, typed: Map<number, string>, now: number): Flow & { problems: string[] } {
+  const problems: string[] = [];
+  const flow = withResponse(db, who, surveyId, now, (tx, { steps, response, questions }) => {
     const page = stepOf(steps, step);
     if (!page.text) throw new UserError('That form does not belong to this question any more. Press "Take survey" again.');
-    const problems: string[] = [];
     for (const question of page.questions) {
       const text = (typed.get(questions.indexOf(question) + 1) ?? '').trim();
       const max = question.kind === 'short-text' ? SURVEY_LIMITS.shortTextLength : SURVEY_LIMITS.longTextLength;
-      if (!text && question.required) problems.push(`${numbered(questions, question)} is required: write an answer.`);
       if (text.length > max) problems.push(`Your answer to ${numbered(questions, question)} is ${text.length} characters; the most is ${max}. Shorten it.`);
-    }
-    if (problems.length) throw new UserError(`Nothing on this page was saved:\n- ${problems.join('\n- ')}\nPress "Answer" to try again.`);
-    for (const question of page.questions) {
-      const text = (typed.get(questions.indexOf(question) + 1) ?? '').trim();
-      if (text) saveAnswer(tx, response.id, surveyId, question.id, { num: null, text });
+      else if (!text && question.required) problems.push(`${capitalised(numbered(questions, question))} is required: write an answer.`);
+      else if (text) saveAnswer(tx, response.id, surveyId, question.id, { num: null, text });
       else deleteAnswer(tx, response.id, question.id);
     }
-    return step + 1;
+    return problems.length ? step : step + 1;
   });
+  return { ...flow, problems };
 }
 
-/** "Submit": checks every required question; the first submit counts the response, later ones keep the changes. */
+/**
+ * "Submit" the first time counts the response. Every answer is saved as it is made, so later
+ * presses ("Done") change nothing: they only check that the required questions are still answered.
+ */
 export function submitResponse(db: Db, who: Respondent, surveyId: number, now: number): Flow & { first: boolean } {
   let first = false;
   const flow = withResponse(db, who, surveyId, now, (tx, { survey, steps, questions, answers, response }) => {
     const missing = missingRequired(questions, answers);
     if (missing.length) {
-      throw new UserError(`Your answers are saved, but not submitted yet: please answer ${missing.map((q) => numbered(questions, q)).join(', ')}. Use Back to get there.`);
+      throw new UserError(
+        `${response.submittedAt === null ? 'Your answers are saved, but not submitted yet' : 'Your answers are saved'}: please answer ${missing.map((q) => numbered(questions, q)).join(', ')}. It is required; use Back to get there.`,
+      );
     }
     first = markSubmitted(tx, response, responseTime(survey, now));
     return steps.length;
@@ -507,13 +541,24 @@ export interface SurveyResults {
 
 export const TEXT_PAGE_SIZE = 10;
 
+/**
+ * Anonymous results show only once the survey is closed and enough members answered: results that
+ * change while it is open would let a leader compare them before and after one member answers.
+ */
 function assertResultsVisible(db: Db, survey: Survey, submitted: number): void {
   if (survey.status === 'draft') throw new UserError(`Survey #${survey.id} is a draft: publish it with \`/survey publish\` before there can be results.`);
+  if (!survey.anonymous) return;
   const needed = minResponses(db, survey.guildId);
-  if (survey.anonymous && submitted < needed) {
+  if (survey.status !== 'closed') {
+    throw new UserError(
+      `Survey #${survey.id} is anonymous, so its results show only once it is closed (and at least ${needed} members have answered): ` +
+        'results that change while it is open could show what one member answered. Close it with `/survey close`.',
+    );
+  }
+  if (submitted < needed) {
     throw new UserError(
       `Survey #${survey.id} is anonymous and ${submitted === 1 ? 'only 1 member has' : `only ${submitted} members have`} answered: ` +
-        `its results show once at least ${needed} have, so that no one's answers can be worked out.`,
+        `its results show only if at least ${needed} have, so that no one's answers can be worked out.`,
     );
   }
 }
@@ -585,13 +630,14 @@ export function textAnswerPage(db: Db, guildId: string, surveyId: number, positi
   return { survey, question, position, page: current, pages, total: all.length, answers: all.slice(current * TEXT_PAGE_SIZE, (current + 1) * TEXT_PAGE_SIZE) };
 }
 
-function formatAnswer(question: SurveyQuestion, answer: Answer | undefined): string | number | null {
+/** An answer as a person reads it; several choices are joined with `separator`. */
+export function formatAnswer(question: SurveyQuestion, answer: Answer | undefined, separator = ', '): string | number | null {
   if (!answer) return null;
   if (answer.text !== null) return answer.text;
   const num = answer.num!;
   if (question.kind === 'yes-no') return num === 1 ? 'Yes' : 'No';
   if (question.kind === 'single-choice') return question.choices?.[num] ?? null;
-  if (question.kind === 'multi-choice') return (question.choices ?? []).filter((_, i) => num & (1 << i)).join('; ');
+  if (question.kind === 'multi-choice') return (question.choices ?? []).filter((_, i) => num & (1 << i)).join(separator);
   return num;
 }
 
@@ -612,7 +658,7 @@ export function exportSurvey(db: Db, guildId: string, surveyId: number): { filen
   }
   const header = questions.map((q, i) => `Q${i + 1} ${q.prompt}`);
   const rows = responses.map((r) => {
-    const answers = questions.map((q) => formatAnswer(q, byResponse.get(r.id)?.get(q.id)));
+    const answers = questions.map((q) => formatAnswer(q, byResponse.get(r.id)?.get(q.id), '; '));
     return survey.anonymous ? answers : [r.respondent, new Date(r.submittedAt).toISOString(), ...answers];
   });
   if (survey.anonymous) {

@@ -43,12 +43,14 @@ export function netPromoterScore(distribution: Distribution): { score: number; p
     if (value >= 9) promoters += count;
     else if (value <= 6) detractors += count;
   }
-  return { score: Math.round(((promoters - detractors) / n) * 100), promoters, passives: n - promoters - detractors, detractors };
+  // Half away from zero, so +12.5 and -12.5 round to +13 and -13 (Math.round alone gives -12).
+  const raw = ((promoters - detractors) / n) * 100;
+  return { score: Math.sign(raw) * Math.round(Math.abs(raw)) || 0, promoters, passives: n - promoters - detractors, detractors };
 }
 
 // Common English words that say nothing about what people want.
 const STOP_WORDS = new Set(
-  `a about above after again against all also am an and any are as at be because been before being below between both but by can could did do does doing done down during each even few for from further get got had has have having he her here hers herself him himself his how i if in into is it its itself just let lot lots me more most much my myself no nor not now of off on once only or other our ours ourselves out over own really same she should so some such than that the their theirs them themselves then there these they thing things this those through to too under until up us very was we were what when where which while who whom why will with would you your yours yourself yourselves im ive dont its thats theres isnt wasnt cant wont didnt doesnt id youre theyre were weve`.split(/\s+/),
+  `a about above after again against all also am an and any are as at be because been before being below between both but by can could did do does doing done down during each even few for from further get got had has have having he her here hers herself him himself his how i if in into is it its itself just let lot lots me more most much my myself no nor not now of off on once only or other our ours ourselves out over own really same she should so some such than that the their theirs them themselves then there these they thing things this those through to too under until up us very was we were what when where which while who whom why will with would you your yours yourself yourselves im ive dont thats theres isnt wasnt cant wont didnt doesnt id youre theyre weve please like think maybe`.split(/\s+/),
 );
 
 const APOSTROPHES = /['’]/g;

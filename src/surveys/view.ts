@@ -15,6 +15,9 @@ import { renderBarChart } from '../charts/bar-chart';
 import { surveyIds } from './custom-ids';
 import {
   SURVEY_LIMITS,
+  TEXT_PAGE_SIZE,
+  discordTime as ts,
+  formatAnswer,
   isOpen,
   isTextKind,
   type Answer,
@@ -27,7 +30,8 @@ import {
 } from './service';
 
 const CLOSED_COLOUR = 0x6b7280;
-const ts = (ms: number, style: 'R' | 'f' = 'R') => `<t:${Math.floor(ms / 1000)}:${style}>`;
+const EMBED_TOTAL = 6000;
+const EMBED_MARGIN = 200;
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 const cut = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
 const BAR_WIDTH = 10;
@@ -78,10 +82,11 @@ export function renderSurveyList(list: { surveys: Survey[]; total: number }, now
 // ------------------------------------------------------------------ the public card
 
 /** The card in the channel: what the survey is, how many answered, when it closes, and whether it is anonymous. */
-export function renderSurveyCard(survey: Survey, questionCount: number, now: number): { embeds: EmbedBuilder[]; components: ActionRowBuilder<ButtonBuilder>[] } {
+export function renderSurveyCard(survey: Survey, questionCount: number, now: number, minResponses: number): { embeds: EmbedBuilder[]; components: ActionRowBuilder<ButtonBuilder>[] } {
   const open = isOpen(survey, now);
   const rules = [`${plural(questionCount, 'question')}; your answers are saved as you go, and you can change them until the survey closes.`];
   rules.push(survey.anonymous ? `🔒 **Anonymous**: ${ANONYMOUS_NOTE.replace('This survey is anonymous: n', 'N')}` : 'Leaders can see who answered what.');
+  if (survey.anonymous) rules.push(`Results show only after the survey closes, and only if at least ${minResponses} members answered.`);
   if (open && survey.closesAt) rules.push(`⏰ Closes ${ts(survey.closesAt)} (${ts(survey.closesAt, 'f')}).`);
   if (!open) rules.push(`Closed ${ts(survey.closedAt ?? survey.closesAt ?? now)}.`);
   const embed = new EmbedBuilder()
@@ -113,13 +118,8 @@ export interface StepView {
 type Mode = 'answer' | 'preview';
 
 function answerText(question: SurveyQuestion, answer: Answer | undefined): string | null {
-  if (!answer) return null;
-  if (answer.text !== null) return answer.text;
-  const num = answer.num!;
-  if (question.kind === 'yes-no') return num === 1 ? 'Yes' : 'No';
-  if (question.kind === 'single-choice') return question.choices?.[num] ?? null;
-  if (question.kind === 'multi-choice') return (question.choices ?? []).filter((_, i) => num & (1 << i)).join(', ');
-  return String(num);
+  const formatted = formatAnswer(question, answer);
+  return formatted === null ? null : String(formatted);
 }
 
 function stepHeading(view: StepView, step: Step): string {
@@ -177,11 +177,15 @@ function answerComponents(view: StepView, question: SurveyQuestion, mode: Mode) 
   return rows;
 }
 
+/** One line per question; each gets an equal share of the description, so all of them show even with 20 long ones. */
 function reviewLines(view: StepView): string[] {
+  const budget = Math.floor(3800 / Math.max(1, view.questions.length));
+  const promptRoom = Math.min(120, Math.floor(budget * 0.4));
   return view.questions.map((q, i) => {
+    const prompt = `**${i + 1}. ${cut(q.prompt, promptRoom)}**\n`;
     const text = answerText(q, view.answers.get(q.id));
-    const shown = text === null ? (q.required ? '⚠️ *not answered yet (required)*' : '*skipped*') : cut(text, 200);
-    return `**${i + 1}. ${cut(q.prompt, 120)}**\n${shown}`;
+    const shown = text === null ? (q.required ? '⚠️ *not answered yet (required)*' : '*skipped*') : cut(text.replace(/\s+/g, ' '), Math.max(20, Math.min(200, budget - prompt.length - 1)));
+    return prompt + shown;
   });
 }
 
@@ -199,12 +203,12 @@ export function renderStep(view: StepView, mode: Mode, note?: string): { content
       mode === 'preview'
         ? 'End of the survey: members would now see their answers and a **Submit** button.'
         : view.submitted
-          ? 'Your answers are in. You can still change them with **Back** until the survey closes; press **Submit changes** when done.'
+          ? 'Your answers are in. Until the survey closes you can change them with **Back**: each change is saved the moment you make it. Press **Done** when you have finished.'
           : 'Check your answers, then press **Submit**. Use **Back** to change any of them.';
     embed.setTitle('Review').setDescription(cut([headline, '', ...reviewLines(view)].join('\n'), 4096));
     const submit = new ButtonBuilder()
       .setCustomId(surveyIds.submit.build({ surveyId: survey.id }))
-      .setLabel(view.submitted ? 'Submit changes' : 'Submit')
+      .setLabel(view.submitted ? 'Done' : 'Submit')
       .setStyle(ButtonStyle.Success)
       .setDisabled(mode === 'preview');
     return { content: note ?? '', embeds: [embed], components: [navRow(view, mode, [submit])] };
@@ -253,23 +257,29 @@ export function renderTextModal(view: StepView, mode: Mode): ModalBuilder {
     const long = question.kind === 'long-text';
     const max = long ? SURVEY_LIMITS.longTextLength : SURVEY_LIMITS.shortTextLength;
     const input = new TextInputBuilder()
-      .setCustomId(`q${number}`)
+      .setCustomId(modalFieldId(number))
       .setStyle(long ? TextInputStyle.Paragraph : TextInputStyle.Short)
       .setRequired(question.required && mode === 'answer')
       .setMaxLength(max);
     const saved = view.answers.get(question.id)?.text;
     if (saved && mode === 'answer') input.setValue(cut(saved, max));
     const label = new LabelBuilder().setLabel(cut(`${number}. ${question.prompt}`, 45)).setTextInputComponent(input);
-    // Labels hold 45 characters; a longer prompt is shown in full (up to 100) underneath.
+    // Labels hold 45 characters and descriptions 100; the step message shows the prompt in full.
     if (question.prompt.length + `${number}. `.length > 45) label.setDescription(cut(question.prompt, 100));
     modal.addLabelComponents(label);
   }
   return modal;
 }
 
-/** Which question a modal field belongs to: fields are named `q<number>`. */
+/** Which question a modal field belongs to: fields are named `q<number>` (1-based). */
 export function modalFieldId(number: number): string {
   return `q${number}`;
+}
+
+/** The question number of a modal field, or null for a field that is not one of ours. */
+export function modalFieldNumber(fieldId: string): number | null {
+  const number = /^q(\d+)$/.exec(fieldId)?.[1];
+  return number ? Number(number) : null;
 }
 
 // ------------------------------------------------------------------ results
@@ -307,8 +317,6 @@ function summaryLines(summary: QuestionSummary): string[] {
 export function renderResults(results: SurveyResults, now: number, options: { charts: boolean }) {
   const { survey } = results;
   const state = survey.status === 'closed' || !isOpen(survey, now) ? 'closed' : 'open';
-  // Every embed of one message shares 6,000 characters: share them out between the questions.
-  const budget = Math.min(1024, Math.floor(4800 / Math.max(1, results.questions.length)));
   const embed = new EmbedBuilder()
     .setColor(HEARTH_COLOUR)
     .setAuthor({ name: `Survey #${survey.id} · ${state} · results` })
@@ -321,8 +329,14 @@ export function renderResults(results: SurveyResults, now: number, options: { ch
         .filter(Boolean)
         .join('\n'),
     );
+  // An embed holds 6,000 characters in all (title, author, description, field names and values):
+  // share what the rest leaves, with a margin, equally between the questions' values.
+  const count = Math.max(1, results.questions.length);
+  const names = results.questions.map((summary, i) => cut(`${i + 1}. ${summary.question.prompt}`, count > 8 ? 60 : 100));
+  const used = [embed.data.title, embed.data.author?.name, embed.data.description, ...names].reduce((sum, text) => sum + (text?.length ?? 0), 0);
+  const budget = Math.max(40, Math.min(1024, Math.floor((EMBED_TOTAL - EMBED_MARGIN - used) / count)));
   for (const [i, summary] of results.questions.entries()) {
-    embed.addFields({ name: cut(`${i + 1}. ${summary.question.prompt}`, 100), value: cut(summaryLines(summary).join('\n') || '–', budget) });
+    embed.addFields({ name: names[i]!, value: cut(summaryLines(summary).join('\n') || '–', budget) });
   }
 
   const readers = results.questions
@@ -355,7 +369,7 @@ export function renderResults(results: SurveyResults, now: number, options: { ch
 }
 
 export function renderTextPage(page: ReturnType<typeof textAnswerPage>): { embeds: EmbedBuilder[]; components: ActionRowBuilder<ButtonBuilder>[] } {
-  const start = page.page * 10;
+  const start = page.page * TEXT_PAGE_SIZE;
   const lines = page.answers.map((text, i) => `**${start + i + 1}.** ${cut(text, 380)}`);
   const embed = new EmbedBuilder()
     .setColor(HEARTH_COLOUR)

@@ -41,6 +41,9 @@ describe('check-ins', () => {
     expect(schedules().at(-1)).toMatchObject({ cron: '0 13 * * *', timezone: 'UTC', nextRunAt: first, status: 'active' });
 
     await hearth.clock.set(first - 1);
+    // Claiming is synchronous: a run that is not recorded by now was not started.
+    expect(runs().filter((r) => r.scheduledFor === first)).toEqual([]);
+    expect(schedules().at(-1)!.nextRunAt).toBe(first);
     expect(posts(hearth.general.id, 'How was your day?')).toHaveLength(0);
     await hearth.clock.advance(1);
     const [post] = await hearth.double.waitFor(() => (posts(hearth.general.id, 'How was your day?').length ? posts(hearth.general.id, 'How was your day?') : undefined), 'the check-in post');
@@ -76,12 +79,17 @@ describe('check-ins', () => {
   it('a skipped date posts nothing and does not break a streak; answering a superseded run is refused', async () => {
     const id = schedules().find((s) => s.name === 'Daily')!.id;
     const skip = await leader.run('checkin skip', { id, date: '2026-11-26' });
-    expect(skip.reply.content).toContain('will not be posted on 2026-11-26');
+    expect(skip.reply.content).toContain(`will not be posted on 2026-11-26 (the run at <t:${unix(Date.UTC(2026, 10, 26, 13))}:f>)`);
+    const twice = await leader.run('checkin skip', { id, date: '2026-11-26' });
+    expect(isEphemeral(twice.reply)).toBe(true);
+    expect(twice.reply.content).toContain('The run on 2026-11-26 is already skipped.');
+    expect(db().select().from(checkinSkips).all().filter((k) => k.scheduleId === id)).toHaveLength(1);
     const list = await leader.run('checkin list');
     expect(textOf(list.reply)).toContain('Skipping: 2026-11-26');
     expect(textOf(list.reply)).toContain(`Next run: <t:${unix(Date.UTC(2026, 10, 27, 13))}:f>`);
 
     await hearth.clock.set(Date.UTC(2026, 10, 26, 14));
+    expect(runs().filter((r) => r.scheduleId === id).map((r) => r.status)).toEqual(['posted', 'skipped']);
     expect(posts(hearth.general.id, 'How was your day?')).toHaveLength(1);
     expect(runs().find((r) => r.scheduledFor === Date.UTC(2026, 10, 26, 13))).toMatchObject({ status: 'skipped' });
 
@@ -95,7 +103,12 @@ describe('check-ins', () => {
     const before = snapshot();
     const refused = await ana.click(old!, 'rough');
     expect(isEphemeral(refused.reply)).toBe(true);
-    expect(refused.reply.content).toContain('This check-in has been superseded by a newer one');
+    expect(refused.reply.content).toContain(`This check-in has been superseded by a newer one (<t:${unix(Date.UTC(2026, 10, 27, 13))}:f>)`);
+    // "Add a note" on the old post is refused too, before any form opens.
+    const noForm = await ana.click(old!, 'Add a note');
+    expect(noForm.record.callback?.type).not.toBe(9); // 9: a modal
+    expect(isEphemeral(noForm.reply)).toBe(true);
+    expect(noForm.reply.content).toContain('This check-in has been superseded by a newer one');
     expect(snapshot()).toBe(before);
 
     const streak = await hearth.member('bystander').run('checkin streak', { member: { id: ana.id } });
@@ -103,16 +116,53 @@ describe('check-ins', () => {
     expect(streak.reply.content).toContain('2 runs in a row, longest 2');
   });
 
+  it('"post now" re-posts the current run: answering the re-post keeps a streak going, and the report counts the day once', async () => {
+    const id = schedules().find((s) => s.name === 'Daily')!.id;
+    const dev = hearth.member('dev');
+    const [, day1] = posts(hearth.general.id, 'How was your day?');
+    expect((await dev.click(day1!, 'good')).reply.content).toContain('Your streak: **1 check-in** in a row');
+
+    await hearth.clock.set(Date.UTC(2026, 10, 28, 13));
+    await hearth.double.waitFor(() => (posts(hearth.general.id, 'How was your day?').length === 3 ? true : undefined), 'the post of the 28th');
+    const ran = await leader.run('checkin run', { id });
+    expect(ran.reply.content).toContain('is posted');
+    const [, , day2, repost] = posts(hearth.general.id, 'How was your day?');
+    expect(repost).toBeDefined();
+    expect((await dev.click(day2!, 'good')).reply.content).toContain('superseded');
+    const answered = await dev.click(repost!, 'great');
+    expect(answered.reply.content).toContain('Your streak: **2 check-ins** in a row (longest 2).');
+    expect(runs().filter((r) => r.scheduleId === id && r.scheduledFor >= Date.UTC(2026, 10, 28))).toMatchObject([
+      { manual: false, status: 'posted' },
+      { manual: true, status: 'posted' },
+    ]);
+
+    const report = textOf((await leader.run('checkin report', { id, weeks: 1 })).reply);
+    expect(report).toContain(`<t:${unix(Date.UTC(2026, 10, 28, 13))}:d> (re-posted): 1 answer, average **5.0**`);
+    expect(report).toMatch(/Last 1 week: 3 runs,/); // the 25th, 27th and 28th; the replaced post is not a run of its own
+  });
+
   it('pause, resume, run now and delete do what they say', async () => {
     const id = await schedule({ when: 'mon,thu 18:00', prompt: 'Evening check?' });
     expect((await leader.run('checkin pause', { id })).reply.content).toContain('is paused');
     expect(schedules().find((s) => s.id === id)).toMatchObject({ status: 'paused', nextRunAt: null });
     await hearth.clock.set(Date.UTC(2026, 10, 30, 19)); // past Monday 18:00
+    expect(runs().filter((r) => r.scheduleId === id)).toEqual([]);
     expect(posts(hearth.general.id, 'Evening check?')).toHaveLength(0);
+    const again = await leader.run('checkin pause', { id });
+    expect(isEphemeral(again.reply)).toBe(true);
+    expect(again.reply.content).toContain(`Check-in #${id} is already paused. Resume it with \`/checkin resume\``);
 
     const resumed = await leader.run('checkin resume', { id });
     expect(resumed.reply.content).toContain('is running again');
     expect(resumed.reply.content).toContain(`<t:${unix(Date.UTC(2026, 11, 3, 18))}:F>`);
+    const running = await leader.run('checkin resume', { id });
+    expect(isEphemeral(running.reply)).toBe(true);
+    expect(running.reply.content).toContain(`Check-in #${id} is not paused; it is already running.`);
+    const before = snapshot();
+    const tuesday = await leader.run('checkin skip', { id, date: '2026-12-01' }); // it runs on Mondays and Thursdays
+    expect(isEphemeral(tuesday.reply)).toBe(true);
+    expect(tuesday.reply.content).toContain(`Check-in #${id} has no run left on 2026-12-01, so there is nothing to skip.`);
+    expect(snapshot()).toBe(before);
 
     const ran = await leader.run('checkin run', { id });
     expect(ran.reply.content).toContain(`Check-in #${id} **Evening check?** is posted`);
@@ -159,34 +209,51 @@ describe('check-ins', () => {
   it('reports answers, moods, changes and notes with a chart; anonymous runs with fewer than 3 answers show nothing', async () => {
     const id = await schedule({ when: 'fri 16:00', prompt: 'Anonymous pulse?', anonymous: true });
     const members = ['p1', 'p2', 'p3', 'p4'].map((n) => hearth.member(n));
+    // Posted by hand before the first Friday: a run of its own, then the scheduled one.
     await leader.run('checkin run', { id });
     const first = posts(hearth.general.id, 'Anonymous pulse?')[0]!;
     await members[0]!.click(first, 'rough');
     await members[1]!.click(first, 'low');
-    await hearth.clock.advance(60_000);
-    await leader.run('checkin run', { id });
+    await hearth.clock.set(schedules().find((s) => s.id === id)!.nextRunAt!);
+    await hearth.double.waitFor(() => (posts(hearth.general.id, 'Anonymous pulse?').length === 2 ? true : undefined), 'the scheduled run');
     const second = posts(hearth.general.id, 'Anonymous pulse?')[1]!;
     for (const [i, m] of members.slice(0, 3).entries()) await m.click(second, ['good', 'great', 'good'][i]!);
-    await members[0]!.submitModal(await members[0]!.click(second, 'Add a note'), { 'Your note': 'Feeling better this time' });
+    // Notes written in this order; the report lists them in text order, which says nothing about who wrote when.
+    for (const [i, note] of ['Feeling better this time', 'Zebra crossings everywhere', 'Apples from the garden'].entries()) {
+      await members[i]!.submitModal(await members[i]!.click(second, 'Add a note'), { 'Your note': note });
+    }
 
-    const { reply } = await leader.run('checkin report', { id });
+    const { reply, record } = await leader.run('checkin report', { id });
+    expect(record.callback?.type).toBe(5); // deferred ("thinking…") before the report is worked out
+    expect(isEphemeral(reply)).toBe(true);
     const text = textOf(reply);
     expect(text).toContain('fewer than 3 answers, not shown');
     expect(text).toMatch(/3 answers, average \*\*4\.3\*\*/);
-    expect(text).not.toContain('rough 1');
+    expect(text).not.toContain('😣 1'); // the hidden run's "rough" answer is in no total
+    expect(text).toContain('😣 0 😕 0 😐 0 🙂 2 😄 1');
     expect(text).toContain('> Feeling better this time');
-    expect(text).not.toContain(members[0]!.id);
+    for (const m of members) expect(text).not.toContain(m.id);
     const report = reply.files.find((f) => f.filename === `checkin-${id}-report.md`)!.data.toString('utf8');
     expect(report).toContain('Fewer than 3 answers: not shown.');
-    expect(report).toContain('- Feeling better this time');
-    expect(report).not.toContain(members[0]!.id);
+    expect(report).not.toContain('rough 1');
+    expect(report).toContain('rough 0, low 0, okay 0, good 2, great 1');
+    expect(report).toMatch(/- Apples from the garden\n- Feeling better this time\n- Zebra crossings everywhere/);
+    for (const m of members) expect(report).not.toContain(m.id);
+
+    // Someone else's streaks leave anonymous check-ins out (they would tell who answered); your own do not.
+    const theirs = await hearth.member('nosy').run('checkin streak', { member: { id: members[0]!.id } });
+    expect(theirs.reply.content).not.toContain('Anonymous pulse?');
+    expect(theirs.reply.content).toContain('Anonymous check-ins are left out');
+    const own = await members[0]!.run('checkin streak');
+    expect(own.reply.content).toContain('**Anonymous pulse?**');
+    expect(own.reply.content).toContain('2 runs in a row');
     const chart = reply.files.find((f) => f.filename === `checkin-${id}-mood.png`)!;
     expect(chart.data.subarray(1, 4).toString()).toBe('PNG');
 
     const named = schedules().find((s) => s.name === 'Daily')!.id;
     const open = textOf((await leader.run('checkin report', { id: named, weeks: 2 })).reply);
     expect(open).toContain('Busy, but a good kind of busy.');
-    expect(open).toMatch(/average \*\*3\.0\*\* \(-2\.0\)/);
+    expect(open).toMatch(/2 answers, average \*\*3\.5\*\* \(-1\.5\)/); // ana's okay and dev's good on the 27th
     const ana = [...hearth.guild.members.values()].find((m) => m.user.username === 'ana')!.user.id;
     expect(open).toContain(`<@${ana}>`);
     expect((await hearth.member('curious').run('checkin report', { id: named })).reply.content).toContain('Only leaders can read check-in reports');
@@ -223,6 +290,10 @@ describe('check-ins', () => {
       expect(reply.content, JSON.stringify(options)).toContain(expected);
     }
     expect((await hearth.member('member').run('checkin schedule', { channel: { id: hearth.general.id }, ...good })).reply.content).toContain('Only leaders can schedule check-ins');
+    const long = await leader.run('checkin schedule', { channel: { id: hearth.general.id }, ...good, name: 'n'.repeat(61) });
+    expect(long.reply.content).toContain('The name is 61 characters; the most is 60.');
+    const both = await leader.run('checkin schedule', { channel: { id: hearth.general.id }, ...good, when: '0 9 1 * 1' });
+    expect(both.reply.content).toContain('restricts both the day of the month (1) and the weekday (1)');
 
     const id = schedules().find((s) => s.name === 'Daily')!.id;
     const now = hearth.clock.now();
@@ -232,6 +303,22 @@ describe('check-ins', () => {
     expect((await leader.run('checkin skip', { id, date: '26/12/2026' })).reply.content).toContain('Write it as YYYY-MM-DD');
     expect((await leader.run('checkin skip', { id, date: '2026-02-30' })).reply.content).toContain('Write it as YYYY-MM-DD');
     expect(today > yesterday).toBe(true);
+    // Members who are not leaders are refused every leader action, and see no check-in names while typing.
+    const member = hearth.member('not-a-leader');
+    const refusals: [string, Record<string, string | number>, string][] = [
+      ['list', {}, 'Only leaders can see the check-in list'],
+      ['pause', { id }, 'Only leaders can pause check-ins'],
+      ['resume', { id }, 'Only leaders can resume check-ins'],
+      ['delete', { id }, 'Only leaders can delete check-ins'],
+      ['run', { id }, 'Only leaders can post check-ins'],
+      ['skip', { id, date: '2027-01-05' }, 'Only leaders can skip check-ins'],
+    ];
+    for (const [sub, options, expected] of refusals) {
+      const { reply } = await member.run(`checkin ${sub}`, options);
+      expect(isEphemeral(reply), sub).toBe(true);
+      expect(reply.content, sub).toContain(expected);
+    }
+    expect(await member.autocomplete('checkin report', { id: '' }, 'id')).toEqual([]);
 
     // Ids from another server behave like ids that do not exist.
     const other = hearth.double.addGuild('Elsewhere');
@@ -245,21 +332,43 @@ describe('check-ins', () => {
     expect(await owner.autocomplete('checkin report', { id: '' }, 'id')).toEqual([]);
     expect(snapshot()).toBe(before);
 
-    // At most 25 schedules per server.
+    // At most 25 schedules per server (long names and long `when`s, to fill the list).
     const otherChannel = [...other.channels.values()][0]!;
+    const lockedA = hearth.double.addChannel(other, 'locked-a');
+    const lockedB = hearth.double.addChannel(other, 'locked-b');
+    await eventually(() => hearth.context.client.channels.cache.has(lockedB.id), 'the bot to see the new channels');
     for (let i = 0; i < 25; i++) {
-      const { reply } = await owner.run('checkin schedule', { channel: { id: otherChannel.id }, when: 'daily 09:00', prompt: `Check ${i}` });
+      const channel = i === 23 ? lockedA : i === 24 ? lockedB : otherChannel;
+      const { reply } = await owner.run('checkin schedule', { channel: { id: channel.id }, when: 'every 2 weeks mon,tue,wed,thu,fri 16:00', prompt: `Check ${i}`, name: `Check-in number ${i} with a name as long as Hearth allows`.padEnd(60, '.'), timezone: 'America/Argentina/Buenos_Aires' });
       expect(reply.content, reply.content).toContain('is scheduled');
     }
     const full = snapshot();
     const refused = await owner.run('checkin schedule', { channel: { id: otherChannel.id }, when: 'daily 09:00', prompt: 'One too many' });
     expect(refused.reply.content).toContain('This server already has 25 check-ins');
     expect(snapshot()).toBe(full);
-    // The list of all 25 stays within Discord's 6,000 characters of embeds per message.
+
+    // One check-in's last run failed (its channel was locked then), another's channel is locked now.
+    const [a, b] = schedules().filter((s) => s.guildId === other.id).slice(-2).map((s) => s.id) as [number, number];
+    const botRole = hearth.double.botRole(other).id;
+    const canSend = (channel: { id: string }) => (hearth.context.client.channels.cache.get(channel.id) as TextChannel).permissionsFor(hearth.context.client.user!)!.has(PermissionFlagsBits.SendMessages);
+    hearth.double.setOverwrites(other, lockedB, [{ id: botRole, type: 0, allow: 0n, deny: PermissionFlagsBits.SendMessages }]);
+    await eventually(() => !canSend(lockedB), 'the lock on locked-b');
+    expect((await owner.run('checkin run', { id: b })).reply.content).toContain('could not be posted');
+    hearth.double.setOverwrites(other, lockedB, []);
+    hearth.double.setOverwrites(other, lockedA, [{ id: botRole, type: 0, allow: 0n, deny: PermissionFlagsBits.SendMessages }]);
+    await eventually(() => canSend(lockedB) && !canSend(lockedA), 'the new permissions');
+
+    // The list of all 25 stays within Discord's 6,000 characters of embeds per message, and what
+    // needs a leader's attention is never the part left out.
     const listed = (await owner.run('checkin list')).reply.embeds[0]!;
     const size = [listed.title, listed.description, listed.footer?.text, ...(listed.fields ?? []).flatMap((f) => [f.name, f.value])].join('').length;
     expect(listed.fields).toHaveLength(25);
     expect(size).toBeLessThanOrEqual(6000);
+    const field = (id: number) => listed.fields!.find((f) => f.name.startsWith(`#${id} ·`))!.value;
+    expect(field(b)).toMatch(/⚠️ (Last run )?failed: Hearth is missing the Send Messages permission in <#\d+>/);
+    expect(field(b)).toContain(`<#${lockedB.id}>`);
+    expect(field(a)).toContain(`⚠️ Hearth is missing the Send Messages permission in <#${lockedA.id}>. Give Hearth's role Send Messages there.`);
+    expect(field(a)).toContain(`<#${lockedA.id}>`);
   });
 
   it('suggests time zones and this server\'s check-ins while typing', async () => {
@@ -309,12 +418,25 @@ describe('check-ins across restarts', () => {
     expect(postsOf()).toHaveLength(1);
     expect(runRows().find((r) => r.scheduledFor === first + DAY)).toMatchObject({ status: 'missed' });
     const list = await leader.run('checkin list');
-    expect(textOf(list.reply)).toContain('missed (Hearth was offline)');
+    expect(textOf(list.reply)).toContain(`Last run: <t:${unix(first + DAY)}:f>: missed: due at 2026-11-26 14:00 (Europe/Berlin), it was more than 1 hour late when Hearth got to it, so it was not posted.`);
     // The missed run did not supersede the last posted one: its buttons still take answers.
     expect((await hearth.member('still').click(posted, 'okay')).reply.content).toContain('Thanks!');
 
     await hearth.clock.set(first + 2 * DAY);
     await hearth.double.waitFor(() => (postsOf().length === 2 ? true : undefined), 'the next run on time');
     expect(runRows().filter((r) => r.scheduleId === id).map((r) => r.status)).toEqual(['posted', 'missed', 'posted']);
+
+    // A crash between claiming a run and posting it leaves it "posting": the next start records it
+    // as failed, so the list shows it and nothing waits on it.
+    const stuckAt = first + 3 * DAY;
+    hearth.context.db.insert(checkinRuns).values({ scheduleId: id, guildId: hearth.guild.id, scheduledFor: stuckAt, status: 'posting', recordedAt: stuckAt }).run();
+    hearth.context.db.update(checkinSchedules).set({ nextRunAt: first + 6 * DAY }).run();
+    await hearth.stopBot();
+    await hearth.clock.set(stuckAt + 60_000);
+    await hearth.startBot();
+    expect(runRows().find((r) => r.scheduledFor === stuckAt)).toMatchObject({ status: 'failed', reason: expect.stringContaining('Interrupted while posting') });
+    const after = textOf((await leader.run('checkin list')).reply);
+    expect(after).toContain('⚠️ failed: Interrupted while posting');
+    expect(postsOf()).toHaveLength(2);
   });
 });

@@ -1,7 +1,11 @@
+import { ChannelType, PermissionFlagsBits } from 'discord.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock, TestHearth, eventually, isEphemeral, textOf, type Seen, type StoredMessage, type TestMember } from '../support/harness';
 import { kudos, kudosMilestones, kudosRoundups, kudosSettings, kudosValues } from '../../src/kudos/schema';
 import { giveKudos } from '../../src/kudos/service';
+import type { RoleState } from '../support/discord-double';
+import { checkinAnswers, checkinRuns, checkinSchedules } from '../../src/checkins/schema';
+import { setRecognitionChannel } from '../../src/settings/service';
 
 type Hearth = TestHearth;
 
@@ -299,8 +303,12 @@ describe('giving kudos', () => {
     );
     expect(seen.reply.content).toContain('is up');
     expect(seen.reply.content).toContain(`could not give them the <@&${high.id}> milestone role`);
-    expect(seen.reply.content).toContain('Please tell a leader');
-    expect(posted).toHaveLength(1);
+    expect(seen.reply.content).toContain('The leaders have been told');
+    // The shout-out, then a note for the leaders (no leader role is set: nobody is pinged).
+    expect(posted).toHaveLength(2);
+    expect(posted[1]!.content).toContain(`Leaders: Hearth could not grant a kudos milestone role`);
+    expect(posted[1]!.content).toContain(`<@&${high.id}> (1 kudos): the role is not below Hearth's own role`);
+    expect(posted[1]!.allowedMentions).toEqual({ parse: [], roles: [] });
     expect(rowsOf(hearth).kudos).toHaveLength(before + 1);
     expect(newbie.state.roles).not.toContain(high.id);
 
@@ -321,7 +329,7 @@ describe('giving kudos', () => {
     expect(removed.reply.content).toContain('milestone at 1 kudos is removed');
   });
 
-  it('a leader removes an abusive kudos: the shout-out comes down, giver and recipient are told without repeating it', async () => {
+  it('a leader removes an abusive kudos: the shout-out comes down, giver and recipient are told privately without repeating it', async () => {
     const troll = hearth.member('troll');
     const target = hearth.member('target');
     const { posted } = await postedDuring(hearth, hearth.general.id, () =>
@@ -335,17 +343,30 @@ describe('giving kudos', () => {
 
     const { seen, posted: notices } = await postedDuring(hearth, hearth.general.id, () => leader.run('kudos remove', { id }));
     expect(isEphemeral(seen.reply)).toBe(true);
-    expect(seen.reply.content).toContain(`Kudos #${id} is removed`);
+    expect(seen.reply.content).toContain(`Kudos #${id} (**Wisdom**) is removed`);
+    expect(seen.reply.content).toContain('Its shout-out is deleted.');
+    expect(seen.reply.content).toContain(`Told by direct message: <@${troll.id}> and <@${target.id}>.`);
     expect(hearth.double.messages.has(shout.id)).toBe(false);
-    expect(notices).toHaveLength(1);
-    expect(notices[0]!.content).toContain(`<@${troll.id}> <@${target.id}>: a leader has removed kudos #${id}`);
-    expect(notices[0]!.content).not.toContain('nasty');
-    expect(notices[0]!.allowedMentions).toEqual({ parse: [], users: [troll.id, target.id] });
+    expect(notices).toHaveLength(0); // nothing public
+    const [toGiver] = hearth.double.directMessages(troll.id);
+    const [toRecipient] = hearth.double.directMessages(target.id);
+    expect(toGiver!.content).toContain(`A leader of **${hearth.guild.name}** has removed the kudos you gave <@${target.id}> (#${id}`);
+    expect(toRecipient!.content).toContain(`has removed the kudos <@${troll.id}> gave you (#${id}`);
+    for (const dm of [toGiver!, toRecipient!]) {
+      expect(dm.content).not.toContain('nasty');
+      expect(dm.content).toContain('a milestone role already granted stays');
+    }
     expect(rowsOf(hearth).kudos.find((k) => k.id === id)).toMatchObject({ removedBy: leader.id, removedAt: hearth.clock.now() });
 
     const received = await target.run('kudos received');
     expect(textOf(received.reply)).toContain('You have not received any kudos yet.');
-    await expectRefusal(hearth, () => leader.run('kudos remove', { id }), `Kudos #${id} was already removed`);
+    // Asking again only checks the shout-out again: nobody is told twice, nothing changes.
+    const before = rowsOf(hearth);
+    const again = await leader.run('kudos remove', { id });
+    expect(again.reply.content).toContain(`Kudos #${id} (**Wisdom**) was already removed`);
+    expect(again.reply.content).toContain('Its shout-out was already deleted.');
+    expect(hearth.double.directMessages(troll.id)).toHaveLength(1);
+    expect(rowsOf(hearth)).toEqual(before);
   });
 
   it('a kudos from another server behaves exactly like one that does not exist', async () => {
@@ -496,6 +517,16 @@ describe('the weekly roundup', () => {
     const secret = await postedDuring(hearth, hearth.general.id, () => leader.run('poll create', { question: 'Secret?', choices: 'Yes | No', anonymous: true }));
     await secretVoter.click(secret.posted[0]!, 'No');
 
+    // Check-ins, as stored: answering a named check-in counts, an anonymous one never does.
+    const { db } = hearth.context;
+    const checkedIn = hearth.member('checked-in');
+    const secretCheckIn = hearth.member('secret-check-in');
+    for (const [anonymous, memberId] of [[false, checkedIn.id], [true, secretCheckIn.id]] as const) {
+      const schedule = db.insert(checkinSchedules).values({ guildId: hearth.guild.id, channelId: hearth.general.id, name: 'Weekly', prompt: 'How was your week?', whenText: 'mondays', cron: '0 9 * * 1', timezone: 'Asia/Tokyo', anonymous, createdBy: leader.id, createdAt: hearth.clock.now() }).returning().get();
+      const run = db.insert(checkinRuns).values({ scheduleId: schedule.id, guildId: hearth.guild.id, scheduledFor: hearth.clock.now(), status: 'posted', recordedAt: hearth.clock.now() }).returning().get();
+      db.insert(checkinAnswers).values({ runId: run.id, scheduleId: schedule.id, guildId: hearth.guild.id, memberId, mood: 4, answeredAt: hearth.clock.now(), updatedAt: hearth.clock.now() }).run();
+    }
+
     const roundups = () => hearth.double.channelMessages(wall.id).filter((m) => textOf(m).includes('Weekly kudos roundup'));
     const monday9Tokyo = Date.UTC(2026, 10, 30, 0, 0);
     await hearth.clock.set(monday9Tokyo - 60_000);
@@ -516,6 +547,8 @@ describe('the weekly roundup', () => {
     expect(unthanked).toContain(`<@${quietGiver.id}>`);
     expect(unthanked).toContain(`<@${voter.id}>`);
     expect(unthanked).not.toContain(secretVoter.id);
+    expect(unthanked).toContain(`<@${checkedIn.id}>`);
+    expect(unthanked).not.toContain(secretCheckIn.id);
     expect(unthanked).not.toContain(veteran.id);
     expect(roundup!.allowedMentions).toEqual({ parse: [] }); // nobody is pinged by a roundup
     expect(hearth.context.db.select().from(kudosRoundups).all()).toMatchObject([{ guildId: hearth.guild.id, week: '2026-11-30', status: 'posted', messageId: roundup!.id }]);
@@ -541,5 +574,243 @@ describe('the weekly roundup', () => {
     await hearth.clock.advance(7 * 86_400_000);
     await hearth.context.scheduler.tick();
     expect(hearth.double.channelMessages([...hearth.guild.channels.values()].find((c) => c.name === 'kudos-wall')!.id)).toHaveLength(before);
+  });
+});
+
+describe('kudos when Discord says no', () => {
+  let hearth: Hearth;
+  let leader: TestMember;
+  beforeAll(async () => {
+    hearth = await TestHearth.start();
+    leader = hearth.leader('host');
+    await leader.run('settings kudos-daily-limit', { n: 100 });
+  });
+  afterAll(() => hearth.stop());
+
+  const give = (from: TestMember, to: TestMember, message = 'Thank you!', value = 'Kindness') => from.run('kudos give', { member: { id: to.id }, value, message });
+  const newRole = async (name: string, position: number) => {
+    const role = hearth.double.addRole(hearth.guild, name, 0n, position);
+    await eventually(() => hearth.context.client.guilds.cache.get(hearth.guild.id)!.roles.cache.has(role.id), 'the new role to reach the bot');
+    return role;
+  };
+
+  it('a shout-out that cannot be posted means no kudos: the giver is told, nothing is stored, the limit is untouched', async () => {
+    const ana = hearth.member('ana');
+    const ben = hearth.member('ben');
+    hearth.double.failNext('POST', /^\/channels\/\d+\/messages$/, 403, 50013, 'Missing Permissions');
+    const refused = await expectRefusal(hearth, () => give(ana, ben), `Hearth could not post the shout-out in <#${hearth.general.id}> (Discord answered: Missing Permissions)`);
+    expect(refused.reply.content).toContain('your kudos was not given and does not count against today\'s limit');
+    expect((await give(ana, ben)).reply.content).toContain('You can give 99 more kudos today');
+  });
+
+  it('a recognition channel Hearth cannot post in is refused up front, in words for the member', async () => {
+    const wall = hearth.double.addChannel(hearth.guild, 'kudos-wall');
+    await eventually(() => hearth.context.client.channels.cache.has(wall.id), 'the new channel to reach the bot');
+    await leader.run('settings recognition-channel', { channel: { id: wall.id } });
+    hearth.double.setOverwrites(hearth.guild, wall, [{ id: hearth.double.botRole(hearth.guild).id, type: 0, allow: 0n, deny: PermissionFlagsBits.SendMessages }]);
+    await eventually(() => !hearth.context.client.guilds.cache.get(hearth.guild.id)!.channels.cache.get(wall.id)!.permissionsFor(hearth.context.client.user!.id)!.has(PermissionFlagsBits.SendMessages), 'the change to reach the bot');
+    const refused = await expectRefusal(hearth, () => give(hearth.member('cai'), hearth.member('dee')), `Hearth cannot post the shout-out in <#${wall.id}>: it is missing Send Messages there`);
+    expect(refused.reply.content).toContain('Please ask a leader to give Hearth those permissions in the recognition channel.');
+    await leader.run('settings recognition-channel');
+  });
+
+  it('from a channel shout-outs cannot go to (voice chat, threads), the refusal tells the member what to do', async () => {
+    const lounge = hearth.double.addChannel(hearth.guild, 'Lounge', { type: ChannelType.GuildVoice });
+    await eventually(() => hearth.context.client.channels.cache.has(lounge.id), 'the new channel to reach the bot');
+    const refused = await expectRefusal(
+      hearth,
+      () => hearth.member('mo').run('kudos give', { member: { id: hearth.member('nia').id }, value: 'Kindness', message: 'Thanks!' }, { channel: lounge }),
+      'Shout-outs cannot be posted here',
+    );
+    expect(refused.reply.content).toContain('Give kudos from a text channel, or ask a leader to set one for shout-outs with `/settings recognition-channel`.');
+  });
+
+  it('the form defers before asking Discord about the member, and refuses a value removed or renamed after it opened', async () => {
+    const eve = hearth.member('eve');
+    const fin = hearth.member('fin');
+    const opened = await eve.userMenu('Give kudos', fin);
+    await leader.run('settings kudos-values rename', { name: 'Welcoming', 'new-name': 'Hospitality' });
+    const refused = await expectRefusal(hearth, () => eve.submitModal(opened, { Value: 'Welcoming', Message: 'Thanks for the tour.' }), '"Welcoming" is not one of this server\'s values');
+    expect(refused.record.callback!.type).toBe(5); // deferred, privately
+    expect(refused.reply.content).toContain('Hospitality');
+
+    const reopened = await eve.userMenu('Give kudos', fin);
+    const given = await eve.submitModal(reopened, { Value: 'Hospitality', Message: 'Thanks for the tour.' });
+    expect(given.record.callback!.type).toBe(5);
+    expect(given.reply.content).toContain(`Your kudos for <@${fin.id}> (**Hospitality**) is up`);
+  });
+
+  it('a shout-out Hearth cannot delete: the leader is told plainly with the link, and asking again retries', async () => {
+    const gus = hearth.member('gus');
+    const hal = hearth.member('hal');
+    const { posted } = await postedDuring(hearth, hearth.general.id, () => give(gus, hal, 'rude words'));
+    const shout = posted[0]!;
+    const id = rowsOf(hearth).kudos.at(-1)!.id;
+
+    hearth.double.failNext('DELETE', /^\/channels\/\d+\/messages\/\d+$/, 403, 50013, 'Missing Permissions');
+    const first = await leader.run('kudos remove', { id });
+    const link = `https://discord.com/channels/${hearth.guild.id}/${hearth.general.id}/${shout.id}`;
+    expect(first.reply.content).toContain(`It is removed from the counts, but Hearth could not delete the shout-out (${link}; Discord answered: Missing Permissions): please delete it.`);
+    expect(first.reply.content).toContain(`Told by direct message: <@${gus.id}> and <@${hal.id}>.`);
+    expect(hearth.double.messages.has(shout.id)).toBe(true);
+    expect(rowsOf(hearth).kudos.find((k) => k.id === id)!.removedAt).not.toBeNull();
+    expect(textOf((await hal.run('kudos received')).reply)).toContain('You have not received any kudos yet.');
+
+    const second = await leader.run('kudos remove', { id });
+    expect(second.reply.content).toContain('was already removed');
+    expect(second.reply.content).toContain('Its shout-out is deleted.');
+    expect(hearth.double.messages.has(shout.id)).toBe(false);
+    expect(hearth.double.directMessages(gus.id)).toHaveLength(1); // told once
+  });
+
+  it('members with direct messages closed get a short note in the channel instead; anyone Hearth cannot reach is named to the leader', async () => {
+    const ida = hearth.member('ida');
+    const jo = hearth.member('jo');
+    await give(ida, jo, 'spam');
+    const id = rowsOf(hearth).kudos.at(-1)!.id;
+    hearth.double.closeDirectMessages(jo.id);
+    const { seen, posted } = await postedDuring(hearth, hearth.general.id, () => leader.run('kudos remove', { id }));
+    expect(seen.reply.content).toContain(`Told by direct message: <@${ida.id}>.`);
+    expect(seen.reply.content).toContain(`<@${jo.id}> has direct messages closed, so a short note in <#${hearth.general.id}> told them (without the message).`);
+    expect(hearth.double.directMessages(ida.id)).toHaveLength(1);
+    expect(posted).toHaveLength(1);
+    expect(posted[0]!.content).toContain(`<@${jo.id}>: a leader has removed kudos #${id}`);
+    expect(posted[0]!.content).not.toContain(ida.id);
+    expect(posted[0]!.content).not.toContain('spam');
+    expect(posted[0]!.allowedMentions).toEqual({ parse: [], users: [jo.id] });
+
+    // DMs closed and no way to post in the channel either: the leader is asked to tell them.
+    const kim = hearth.member('kim');
+    const lou = hearth.member('lou');
+    await give(kim, lou, 'more spam');
+    const next = rowsOf(hearth).kudos.at(-1)!.id;
+    hearth.double.closeDirectMessages(kim.id);
+    hearth.double.closeDirectMessages(lou.id);
+    hearth.double.failNext('POST', new RegExp(`^/channels/${hearth.general.id}/messages$`), 403, 50013, 'Missing Permissions'); // the note
+    const blocked = await leader.run('kudos remove', { id: next });
+    expect(blocked.reply.content).toContain(`Hearth could not tell <@${kim.id}> and <@${lou.id}>; please let them know yourself.`);
+    expect(blocked.reply.content).toContain('Its shout-out is deleted.');
+  });
+
+  it('milestone roles: every reached milestone a member lacks is granted, a failed grant is retried, leaders are pinged by their role', async () => {
+    const leaders = await newRole('Leaders', 1);
+    await leader.run('settings leader-role', { role: { id: leaders.id } });
+    const early = await newRole('Early', 2);
+    const star2 = await newRole('Star', 3);
+    await leader.run('settings kudos-milestone', { count: 1, role: { id: early.id } });
+    await leader.run('settings kudos-milestone', { count: 2, role: { id: star2.id } });
+
+    const star = hearth.member('star');
+    await give(hearth.member('f1'), star);
+    expect(star.state.roles).toContain(early.id);
+    // Discord refuses the next two grants (say a leader moved Hearth's role down meanwhile).
+    hearth.double.failNext('PUT', /\/roles\//, 403, 50013, 'Missing Permissions', 2);
+    const { seen, posted } = await postedDuring(hearth, hearth.general.id, () => give(hearth.member('f2'), star));
+    expect(seen.reply.content).toContain(`could not give them the <@&${star2.id}> milestone role (Discord refused: Hearth is missing a permission)`);
+    expect(star.state.roles).not.toContain(star2.id);
+    expect(posted).toHaveLength(2);
+    expect(textOf(posted[0]!)).not.toContain('Milestone'); // nothing new was granted: nothing announced
+    expect(posted[1]!.content).toContain(`<@&${leaders.id}>: Hearth could not grant a kudos milestone role`);
+    expect(posted[1]!.allowedMentions).toEqual({ parse: [], roles: [leaders.id] });
+
+    // The same trouble again within a day: the giver hears it, the channel is not spammed.
+    const quiet = await postedDuring(hearth, hearth.general.id, () => give(hearth.member('f3'), star));
+    expect(quiet.seen.reply.content).toContain(`could not give them the <@&${star2.id}> milestone role`);
+    expect(quiet.posted).toHaveLength(1);
+
+    // Fixed: the next kudos grants the missing role, and the shout-out says so.
+    const granted = await postedDuring(hearth, hearth.general.id, () => give(hearth.member('f4'), star));
+    expect(star.state.roles).toContain(star2.id);
+    expect(textOf(granted.posted[0]!)).toContain(`<@&${star2.id}>`);
+    expect(textOf(granted.posted[0]!)).not.toContain(`<@&${early.id}>`); // already held: not announced again
+    expect(granted.seen.reply.content).not.toContain('could not');
+
+    // A milestone added later reaches members already past it, with their next kudos.
+    const veteran = await newRole('Veteran', 3);
+    await leader.run('settings kudos-milestone', { count: 3, role: { id: veteran.id } });
+    const later = await postedDuring(hearth, hearth.general.id, () => give(hearth.member('f5'), star));
+    expect(star.state.roles).toContain(veteran.id);
+    expect(textOf(later.posted[0]!)).toContain(`<@&${veteran.id}>`);
+    for (const count of [1, 2, 3]) await leader.run('settings kudos-milestone', { count });
+  });
+
+  it('/kudos values and /kudos received stay within Discord\'s limits with many milestones and long values', async () => {
+    const roles: RoleState[] = [];
+    for (let n = 1; n <= 15; n++) roles.push(hearth.double.addRole(hearth.guild, `M${n}`, 0n, 2));
+    await eventually(() => hearth.context.client.guilds.cache.get(hearth.guild.id)!.roles.cache.has(roles.at(-1)!.id), 'the new roles to reach the bot');
+    for (const [i, role] of roles.entries()) await leader.run('settings kudos-milestone', { count: 10_000 + i, role: { id: role.id } });
+    await expectRefusal(hearth, () => leader.run('settings kudos-milestone', { count: 99_999, role: { id: roles[0]!.id } }), 'at most 15 milestones');
+    const values = await hearth.member('reader').run('kudos values');
+    const how = values.reply.embeds[0]!.fields!.find((f) => f.name === 'How kudos work here')!.value;
+    expect(how).toContain(`10014 kudos → <@&${roles[14]!.id}>`);
+    expect(how.match(/kudos → /g)).toHaveLength(15);
+
+    // 25 long values, each with 100+ kudos, and long messages.
+    const fan = hearth.member('superfan');
+    const rows = Array.from({ length: 25 }, (_, v) =>
+      Array.from({ length: 100 + v }, (_, i) => ({
+        guildId: hearth.guild.id,
+        giverId: `giver-${i}`,
+        recipientId: fan.id,
+        value: `A rather long value name, no. ${String(v).padStart(2, '0')}`,
+        message: `${'m'.repeat(170)} ${v}-${i}`,
+        channelId: hearth.general.id,
+        messageId: null,
+        createdAt: Date.UTC(2026, 0, 1) + v * 1000 + i,
+      })),
+    ).flat();
+    for (let i = 0; i < rows.length; i += 500) hearth.context.db.insert(kudos).values(rows.slice(i, i + 500)).run();
+    const received = await fan.run('kudos received');
+    expect(isEphemeral(received.reply)).toBe(true);
+    const fields = received.reply.embeds[0]!.fields!;
+    const byValue = fields.find((f) => f.name === 'By value')!.value;
+    expect(byValue.length).toBeLessThanOrEqual(1024);
+    expect(byValue).toContain('**A rather long value name, no. 24**: 124');
+    expect(byValue).toMatch(/\n…and \d+ more$/);
+    const recent = fields.find((f) => f.name === 'Most recent')!.value;
+    expect(recent.length).toBeLessThanOrEqual(1024);
+    expect(recent).toMatch(/\n…and \d+ more$/);
+    expect(recent.split('\n').filter((line) => line.startsWith('`#'))).toHaveLength(recent.split('\n').filter((line) => line.startsWith('> ')).length); // whole entries only
+  });
+});
+
+describe('the weekly roundup across servers', () => {
+  let hearth: Hearth;
+  beforeAll(async () => {
+    // Sunday 29 November 2026, 12:00 UTC; both servers use UTC, so roundups are due Monday 09:00 UTC.
+    hearth = await TestHearth.start({ clock: new ManualClock(Date.UTC(2026, 10, 29, 12, 0)) });
+  });
+  afterAll(() => hearth.stop());
+
+  it('one server\'s failed post does not stop another\'s, and a passing failure is retried after a pause, not every few seconds', async () => {
+    const { db } = hearth.context;
+    const other = hearth.double.addGuild('Other Server');
+    await eventually(() => hearth.context.client.guilds.cache.has(other.id), 'the second server to reach the bot');
+    const otherChannel = [...other.channels.values()][0]!;
+    const now = hearth.clock.now();
+    for (const [guildId, channelId] of [[hearth.guild.id, hearth.general.id], [other.id, otherChannel.id]] as const) {
+      setRecognitionChannel(db, guildId, channelId, now);
+      giveKudos(db, { guildId, giverId: '11', recipient: { id: '22', bot: false }, channelId, value: 'Kindness', message: 'Thanks', timezone: 'UTC' }, now - 86_400_000);
+    }
+    const roundupsIn = (channelId: string) => hearth.double.channelMessages(channelId).filter((m) => textOf(m).includes('Weekly kudos roundup'));
+    const attemptsIn = (channelId: string) => hearth.double.requests.filter((r) => r.method === 'POST' && r.path === `/channels/${channelId}/messages`).length;
+
+    // Discord has a hiccup for the first server only.
+    hearth.double.failNext('POST', new RegExp(`^/channels/${hearth.general.id}/messages$`), 500, 0, 'Internal Server Error');
+    await hearth.clock.set(Date.UTC(2026, 10, 30, 9, 0));
+    await hearth.double.waitFor(() => (roundupsIn(otherChannel.id).length ? true : undefined), 'the other server\'s roundup');
+    await eventually(() => hearth.logs.some((l) => l.includes('kudos roundup failed')), 'the failure to be logged');
+    expect(roundupsIn(hearth.general.id)).toHaveLength(0);
+    expect(attemptsIn(hearth.general.id)).toBe(1);
+
+    // Not retried a few seconds later...
+    await hearth.clock.advance(10_000);
+    await hearth.context.scheduler.tick();
+    expect(attemptsIn(hearth.general.id)).toBe(1);
+    // ...but after a pause of a minute, once, and it goes out.
+    await hearth.clock.advance(60_000);
+    await hearth.double.waitFor(() => (roundupsIn(hearth.general.id).length ? true : undefined), 'the retried roundup');
+    expect(attemptsIn(hearth.general.id)).toBe(2);
+    expect(roundupsIn(otherChannel.id)).toHaveLength(1);
   });
 });

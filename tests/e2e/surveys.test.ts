@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InteractionResponseType, PermissionFlagsBits } from 'discord-api-types/v10';
 import { TestHearth, TestMember, allComponents, eventually, isEphemeral, textOf, type Seen, type StoredMessage } from '../support/harness';
+import { surveyIds } from '../../src/surveys/custom-ids';
 import { surveyAnswers, surveyQuestions, surveyResponses, surveys, surveySettings } from '../../src/surveys/schema';
 
 type Options = Record<string, string | number | boolean | { id: string }>;
@@ -148,15 +149,17 @@ describe('surveys', () => {
     await cai.click(resumed.reply, 'Submit');
 
     const back = await cai.click(card, 'Take survey');
-    expect(textOf(back.reply)).toContain('Your answers are in. You can still change them');
-    expect(labels(back.reply)).toEqual(['Back', 'Submit changes']);
+    expect(textOf(back.reply)).toContain('each change is saved the moment you make it');
+    expect(labels(back.reply)).toEqual(['Back', 'Done']);
     await cai.click(back.reply, 'Back');
     await cai.click(back.reply, 'Back');
     expect(textOf(current(back.reply))).toContain('Your answer: **2**');
     await cai.click(back.reply, '5');
+    // The change counts at once, before (and without) pressing Done: that is what the screen promises.
+    expect(textOf((await leader.run('survey results', { survey: id })).reply)).toContain('mean **5**');
     await cai.click(back.reply, 'Review');
-    const changed = await cai.click(back.reply, 'Submit changes');
-    expect(textOf(changed.reply)).toContain('Your changes are saved.');
+    const done = await cai.click(back.reply, 'Done');
+    expect(textOf(done.reply)).toContain('All your answers are saved, changes included.');
     const responses = db().select().from(surveyResponses).all().filter((r) => r.surveyId === id);
     expect(responses).toHaveLength(1);
     expect(db().select().from(surveys).all().find((s) => s.id === id)!.responses).toBe(1);
@@ -164,7 +167,7 @@ describe('surveys', () => {
     expect(textOf(results.reply)).toContain('mean **5**');
   });
 
-  it('enforces required questions with a clear answer, saving nothing from a refused page', async () => {
+  it('enforces required questions with a clear answer, keeping everything else typed on a refused page', async () => {
     const id = await create({ title: 'Required things' });
     await add(id, 'scale-5', 'Must answer', { required: true });
     await add(id, 'short-text', 'Must write', { required: true });
@@ -182,12 +185,16 @@ describe('surveys', () => {
     const opened = await dee.click(screen, 'Answer');
     const modal = opened.record.callback!.data as { components: { component: { required?: boolean } }[] };
     expect(modal.components.map((c) => c.component.required)).toEqual([true, false]);
-    before = snapshot();
     const empty = await dee.submitModal(opened, { q2: '  ', q3: 'optional words' });
     expect(isEphemeral(empty.reply)).toBe(true);
-    expect(empty.reply.content).toContain('Nothing on this page was saved');
-    expect(empty.reply.content).toContain('question 2 ("Must write") is required');
-    expect(snapshot()).toBe(before);
+    expect(empty.reply.id).toBe(screen.id);
+    expect(empty.reply.content).toContain('Your other answers on this page are saved');
+    expect(empty.reply.content).toContain('Question 2 ("Must write") is required: write an answer.');
+    expect(textOf(empty.reply)).toContain('Questions 2–3 of 3');
+    // Reopening the form brings back what was typed, so nothing has to be written twice.
+    const reopened = await dee.click(screen, 'Edit answers');
+    const values = (reopened.record.callback!.data as { components: { component: { value?: string } }[] }).components.map((c) => c.component.value ?? null);
+    expect(values).toEqual([null, 'optional words']);
 
     before = snapshot();
     const early = await dee.click(screen, 'Review');
@@ -218,6 +225,7 @@ describe('surveys', () => {
     const id = await create({ title: 'Honest pulse', anonymous: true, template: 'pulse' });
     const card = await publish(id);
     expect(textOf(card)).toContain('No one, leaders included, can see who answered what.');
+    expect(textOf(card)).toContain('Results show only after the survey closes, and only if at least 3 members answered.');
     const members = ['fay', 'gus', 'hal'].map((name) => hearth.member(name));
     const answerAll = async (member: TestMember, mood: string, text: string) => {
       const screen = (await member.click(card, 'Take survey')).reply;
@@ -233,10 +241,14 @@ describe('surveys', () => {
     await answerAll(members[1]!, '3', 'Game night and friendly people');
 
     const refused = await leader.run('survey results', { survey: id });
-    expect(refused.reply.content).toContain('only 2 members have answered: its results show once at least 3 have');
-    expect((await leader.run('survey export', { survey: id })).reply.content).toContain('at least 3');
+    expect(refused.reply.content).toContain('is anonymous, so its results show only once it is closed (and at least 3 members have answered)');
+    expect((await leader.run('survey export', { survey: id })).reply.content).toContain('show only once it is closed');
 
     await answerAll(members[2]!, '4', 'Friendly people');
+    // Enough answers, but still open: comparing live results before and after one answer would give it away.
+    expect((await leader.run('survey results', { survey: id })).reply.content).toContain('show only once it is closed');
+    expect((await leader.run('survey export', { survey: id })).reply.content).toContain('show only once it is closed');
+    await leader.run('survey close', { survey: id });
     const results = await leader.run('survey results', { survey: id });
     const text = textOf(results.reply);
     expect(text).toContain('3 responses');
@@ -418,5 +430,167 @@ describe('surveys across a restart and over time', () => {
     expect(db().select().from(surveys).all().find((s) => s.id === id)!.status).toBe('closed');
     const late = await kim.click(resumed.reply, 'Back');
     expect(late.reply.content).toContain('This survey closed');
+  });
+});
+
+describe('surveys: long surveys, cards that fail to close, and stray clicks', () => {
+  let hearth: TestHearth;
+  let leader: TestMember;
+  beforeAll(async () => {
+    hearth = await TestHearth.start();
+    leader = hearth.leader('host');
+  });
+  afterAll(() => hearth.stop());
+  const { db, current, labels, create, add, publish } = surveyKit(() => hearth, () => leader);
+  const stored = (id: number) => db().select().from(surveys).all().find((s) => s.id === id)!;
+
+  it('a 20-question survey with long prompts shows every answer on review and its results fit one embed', async () => {
+    const id = await create({ title: 'The long one' });
+    const prompt = (n: number) => `Question ${n}: ${'please tell us in as much detail as you like how the community events felt to you this season '.repeat(3)}`.slice(0, 190 + (n % 10));
+    for (let n = 1; n <= 20; n++) await add(id, n % 2 ? 'short-text' : 'long-text', prompt(n));
+    const card = await publish(id);
+    const answer = (n: number) => `Answer ${n} marker: ${'friendly game nights with quiet voice channels and good music and snacks '.repeat(4)}`.slice(0, 290);
+    const members = ['long1', 'long2'].map((name) => hearth.member(name));
+    for (const member of members) {
+      const screen = (await member.click(card, 'Take survey')).reply;
+      for (let page = 0; page < 4; page++) {
+        const fields = Object.fromEntries(Array.from({ length: 5 }, (_, i) => [`q${page * 5 + i + 1}`, answer(page * 5 + i + 1)]));
+        await member.submitModal(await member.click(screen, 'Answer'), fields);
+      }
+      const review = textOf(current(screen));
+      expect(review).toContain('Review');
+      for (let n = 1; n <= 20; n++) expect(review).toContain(`Answer ${n} marker`);
+      await member.click(screen, 'Submit');
+    }
+    const results = await leader.run('survey results', { survey: id });
+    expect(isEphemeral(results.reply)).toBe(true);
+    expect(results.reply.embeds).toHaveLength(1);
+    const text = textOf(results.reply);
+    expect(text).toContain('**2 responses**');
+    for (let n = 1; n <= 20; n++) expect(text).toContain(`${n}. Question ${n}:`);
+    expect(text).toContain('Words:');
+  });
+
+  it('a timed close carries on past a deleted card, and retries a card that failed to update', async () => {
+    const gone = await create({ title: 'Card will vanish' });
+    await add(gone, 'yes-no', 'Here?');
+    const flaky = await create({ title: 'Card will stall' });
+    await add(flaky, 'yes-no', 'There?');
+    const goneCard = await publish(gone, { 'closes-in': '1h' });
+    const flakyCard = await publish(flaky, { 'closes-in': '1h' });
+    hearth.double.messages.delete(goneCard.id);
+    hearth.double.failNext('PATCH', new RegExp(`^/channels/\\d+/messages/${flakyCard.id}$`), 500, 0, 'Internal Server Error');
+
+    await hearth.clock.advance(3_600_000);
+    await eventually(() => stored(gone).status === 'closed' && stored(gone).cardEditDueAt === null, 'the survey with the deleted card to close and give up on its card');
+    await eventually(() => stored(flaky).status === 'closed' && stored(flaky).cardEditDueAt !== null, 'the other survey to close with its card edit due again');
+    expect(hearth.logs.join('\n')).toContain('survey card is gone');
+    expect(textOf(current(flakyCard))).not.toContain('· closed');
+    expect(allComponents(current(flakyCard).components)[1]).toMatchObject({ label: 'Take survey', disabled: false });
+
+    await hearth.clock.advance(60_000);
+    await hearth.double.waitFor(() => (textOf(current(flakyCard)).includes('· closed') ? true : undefined), 'the card edit to be retried');
+    expect(allComponents(current(flakyCard).components)[1]).toMatchObject({ label: 'Take survey', disabled: true });
+    await eventually(() => stored(flaky).cardEditDueAt === null, 'the retry to be marked done');
+  });
+
+  it('/survey close says the survey is closed even when its card cannot be updated', async () => {
+    const stalled = await create({ title: 'Close me, stalled' });
+    await add(stalled, 'yes-no', 'Ok?');
+    const card = await publish(stalled);
+    hearth.double.failNext('PATCH', new RegExp(`^/channels/\\d+/messages/${card.id}$`), 500, 0, 'Internal Server Error');
+    const closing = await leader.run('survey close', { survey: stalled });
+    expect(isEphemeral(closing.reply)).toBe(true);
+    expect(closing.reply.content).toContain(`Survey #${stalled} is closed`);
+    expect(closing.reply.content).toContain('Hearth will retry marking it closed');
+    expect(stored(stalled).status).toBe('closed');
+    await hearth.clock.advance(60_000);
+    await hearth.double.waitFor(() => (textOf(current(card)).includes('· closed') ? true : undefined), 'the card edit to be retried');
+
+    const deleted = await create({ title: 'Close me, deleted' });
+    await add(deleted, 'yes-no', 'Ok?');
+    const deletedCard = await publish(deleted);
+    hearth.double.failNext('PATCH', new RegExp(`^/channels/\\d+/messages/${deletedCard.id}$`), 404, 10008, 'Unknown Message');
+    const closed = await leader.run('survey close', { survey: deleted });
+    expect(closed.reply.content).toContain(`Survey #${deleted} is closed`);
+    expect(closed.reply.content).toContain('Its card was deleted');
+    expect(stored(deleted).status).toBe('closed');
+    expect(stored(deleted).cardEditDueAt).toBeNull();
+  });
+
+  it('refuses stray, late and foreign clicks with a clear private answer', async () => {
+    const id = await create({ title: 'Stray clicks' });
+    await add(id, 'multi-choice', 'Which days?', { choices: 'Mon | Tue | Wed', required: true });
+    await add(id, 'short-text', 'Anything?');
+    const card = await publish(id);
+    const liv = hearth.member('liv');
+    const screen = (await liv.click(card, 'Take survey')).reply;
+
+    // A required multi-choice question with nothing picked.
+    const none = await liv.select(screen, []);
+    expect(isEphemeral(none.reply)).toBe(true);
+    expect(none.reply.content).toContain('Question 1 ("Which days?") is required: pick at least one choice.');
+    // Submit (or Done) pressed while a required question is unanswered, e.g. from an old screen.
+    const early = await hearth.clickCustomId(liv, screen, surveyIds.submit.build({ surveyId: id }));
+    expect(isEphemeral(early.reply)).toBe(true);
+    expect(early.reply.content).toContain('please answer question 1 ("Which days?")');
+    expect(stored(id).responses).toBe(0);
+
+    await liv.select(screen, ['0', '2']);
+    const opened = await liv.click(screen, 'Answer');
+    await leader.run('survey close', { survey: id });
+    const late = await liv.submitModal(opened, { q2: 'too late' });
+    expect(isEphemeral(late.reply)).toBe(true);
+    expect(late.reply.content).toContain('This survey closed');
+    expect(db().select().from(surveyAnswers).all().some((a) => a.text === 'too late')).toBe(false);
+
+    // Another server's survey id behaves like one that does not exist, on buttons and on modals.
+    const other = hearth.double.addGuild('Faraway');
+    await eventually(() => hearth.context.client.guilds.cache.has(other.id), 'the bot to see the other server');
+    const mods = hearth.double.addRole(other, 'Mods', PermissionFlagsBits.ManageGuild, 5);
+    const outsider = new TestMember(hearth, other, hearth.double.addMember(other, hearth.double.addUser('faraway'), [mods.id]));
+    const open = await create({ title: 'Still open' });
+    await add(open, 'short-text', 'Say something');
+    await publish(open);
+    const own = (await outsider.run('survey list')).reply;
+    const foreign = await hearth.clickCustomId(outsider, own, surveyIds.take.build({ surveyId: open }));
+    expect(foreign.reply.content).toContain('This survey no longer exists.');
+    const foreignModal = { ...opened, record: { ...opened.record, payload: { ...opened.record.payload, message: undefined, channel: own.channelId ? { id: own.channelId } : undefined } } } as unknown as Seen;
+    (foreignModal.record as unknown as { callback: unknown }).callback = {
+      ...opened.record.callback!,
+      data: { ...(opened.record.callback!.data as object), custom_id: surveyIds.modal.build({ surveyId: open, step: 0 }) },
+    } as never;
+    const sneaky = await outsider.submitModal(foreignModal, { q1: 'from afar' });
+    expect(sneaky.reply.content).toContain('This survey no longer exists.');
+    expect(db().select().from(surveyResponses).all().some((r) => r.surveyId === open)).toBe(false);
+  });
+
+  it('keeps leader-only paging to leaders, and refuses closing times outside 1 hour to 60 days', async () => {
+    const id = await create({ title: 'Paging' });
+    await add(id, 'short-text', 'An idea?');
+    const card = await publish(id);
+    for (let i = 0; i < 11; i++) {
+      const member = hearth.member(`pager${i}`);
+      const screen = (await member.click(card, 'Take survey')).reply;
+      await member.submitModal(await member.click(screen, 'Answer'), { q1: `Idea ${i + 1}` });
+      await member.click(screen, 'Submit');
+    }
+    const results = await leader.run('survey results', { survey: id });
+    const page = await leader.click(results.reply, 'Read answers to 1');
+    expect(labels(page.reply)).toEqual(['Previous', 'Next page']);
+    const nosy = await hearth.member('nosy2').click(page.reply, 'Next page');
+    expect(isEphemeral(nosy.reply)).toBe(true);
+    expect(nosy.reply.content).toContain('Only leaders can read survey answers');
+    expect(textOf(current(page.reply))).toContain('Page 1 of 2');
+
+    const draft = await create({ title: 'Bad timing' });
+    await add(draft, 'yes-no', 'When?');
+    for (const [closesIn, expected] of [['61d', 'The duration can be at most'], ['soonish', '"soonish" is not a duration Hearth understands']] as const) {
+      const { reply } = await leader.run('survey publish', { survey: draft, 'closes-in': closesIn });
+      expect(isEphemeral(reply)).toBe(true);
+      expect(reply.content).toContain('`closes-in`');
+      expect(reply.content).toContain(expected);
+      expect(stored(draft).status).toBe('draft');
+    }
   });
 });

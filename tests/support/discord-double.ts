@@ -179,6 +179,10 @@ export class DiscordDouble {
   readonly registeredCommands = new Map<string, RESTPostAPIApplicationCommandsJSONBody[]>(); // 'global' or guild id
   /** Requests the double has no route for: a test can assert this stays empty. */
   readonly unhandled: string[] = [];
+  /** Direct message channels: user id -> channel id, created once per user and remembered. */
+  readonly dmChannels = new Map<string, string>();
+  /** Users who do not accept direct messages (Discord answers 50007). */
+  readonly closedDms = new Set<string>();
   /** Answer the next requests matching a path with an error, to test failure paths. */
   readonly failures: { method: string; path: RegExp; status: number; code: number; message: string; times: number }[] = [];
 
@@ -496,6 +500,22 @@ export class DiscordDouble {
     return record;
   }
 
+  /** The user turns off direct messages from server members: sending them one fails with 50007. */
+  closeDirectMessages(userId: string): void {
+    this.closedDms.add(userId);
+  }
+
+  /** Direct messages the bot sent a user, oldest first. */
+  directMessages(userId: string): StoredMessage[] {
+    const channelId = this.dmChannels.get(userId);
+    return channelId ? [...this.messages.values()].filter((m) => m.channelId === channelId) : [];
+  }
+
+  private dmRecipient(channelId: string): string | undefined {
+    for (const [userId, id] of this.dmChannels) if (id === channelId) return userId;
+    return undefined;
+  }
+
   /** Make the next `times` requests to a path fail the way Discord would. */
   failNext(method: string, path: RegExp, status: number, code: number, message: string, times = 1): void {
     this.failures.push({ method, path, status, code, message, times });
@@ -569,6 +589,18 @@ export class DiscordDouble {
       session_start_limit: { total: 1000, remaining: 1000, reset_after: 86_400_000, max_concurrency: 1 },
     }));
     this.route('GET', /^\/users\/@me$/, () => this.userPayload(this.botUser));
+    // Direct messages: opening a DM channel always works; sending fails if the user closed DMs.
+    this.route('POST', /^\/users\/@me\/channels$/, (_m, body) => {
+      const recipientId = String((body.json as { recipient_id?: unknown } | undefined)?.recipient_id ?? '');
+      const user = this.users.get(recipientId);
+      if (!user) throw new HttpError(400, 50035, 'Invalid Form Body: unknown recipient_id');
+      let channelId = this.dmChannels.get(recipientId);
+      if (!channelId) {
+        channelId = snowflake();
+        this.dmChannels.set(recipientId, channelId);
+      }
+      return { id: channelId, type: ChannelType.DM, last_message_id: null, recipients: [this.userPayload(user)] };
+    });
 
     // Command registration
     const commandsRoute = /^\/applications\/(\d+)(?:\/guilds\/(\d+))?\/commands$/;
@@ -716,6 +748,12 @@ export class DiscordDouble {
 
   private postMessage(channelId: string, body: ParsedBody): StoredMessage {
     const json = (body.json ?? {}) as Record<string, unknown>;
+    const dmTo = this.dmRecipient(channelId);
+    if (dmTo !== undefined) {
+      // A DM channel has no guild permissions; only the user's own setting matters.
+      if (this.closedDms.has(dmTo)) throw new HttpError(403, 50007, 'Cannot send messages to this user');
+      return this.newMessage(channelId, body);
+    }
     let needed = PermissionFlagsBits.ViewChannel | PermissionFlagsBits.SendMessages;
     if (Array.isArray(json.embeds) && json.embeds.length > 0) needed |= PermissionFlagsBits.EmbedLinks;
     if (body.files.size > 0) needed |= PermissionFlagsBits.AttachFiles;

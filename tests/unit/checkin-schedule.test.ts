@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { anchorWeekFor, compileRule, instantOf, nextRuns, parseDate, parseWhen, type Recurrence } from '../../src/checkins/schedule';
+import { anchorWeekFor, compileRule, instantOf, nextRun, nextRuns, parseDate, parseWhen, previousRun, type Recurrence } from '../../src/checkins/schedule';
 
 const iso = (times: number[]) => times.map((t) => new Date(t).toISOString().slice(0, 16));
 
@@ -48,6 +48,15 @@ describe('reading `when`', () => {
     expect(problem('0 0 9 * * *')).toContain('6 fields');
     expect(problem('0 9 32 * *')).toContain('not a valid cron expression');
     expect(problem('0 9 L * *')).toContain('not supported');
+    // Day of month AND weekday: cron tools disagree on what it means, so Hearth asks for one.
+    expect(problem('0 9 1 * 1')).toContain('restricts both the day of the month (1) and the weekday (1)');
+    expect(problem('0 9 1 * 1')).toContain('`0 9 1 * *` for those days of the month, or `0 9 * * 1` for those weekdays');
+  });
+
+  it('reads spaces after commas as typing, not as a new field', () => {
+    expect(recurrence('mon, thu 18:00')).toEqual({ cron: '0 18 * * 1,4', everyWeeks: 1 });
+    expect(recurrence('Mon , Thu 18:00')).toEqual({ cron: '0 18 * * 1,4', everyWeeks: 1 });
+    expect(recurrence('0 9 * * 1, 4')).toEqual({ cron: '0 9 * * 1,4', everyWeeks: 1 });
   });
 });
 
@@ -94,3 +103,23 @@ describe('next runs', () => {
     expect(parseDate('24.12.2026')).toBeNull();
   });
 });
+
+describe('the run before a moment (catch-up after downtime)', () => {
+  it('finds the same runs walking back as nextRun finds walking forward, across DST changes and extreme zones', () => {
+    const from = Date.parse('2026-03-20T00:00Z'); // spans Europe's and New York's spring-forward, Sydney's fall-back
+    for (const when of ['0 * * * *', '30 2 * * *', 'weekdays 17:30', 'every 2 weeks fri 16:00', '0 9 29 2 *']) {
+      for (const zone of ['Europe/Berlin', 'America/New_York', 'Australia/Lord_Howe', 'Pacific/Kiritimati', 'Pacific/Pago_Pago']) {
+        const r = recurrence(when);
+        const rule = compileRule(r, anchorWeekFor(r, zone, from));
+        const runs = nextRuns(rule, zone, from, when.startsWith('0 *') ? 400 : 12);
+        for (let i = 1; i < runs.length; i++) {
+          expect(previousRun(rule, zone, runs[i]!, from), `${when} ${zone} before ${new Date(runs[i]!).toISOString()}`).toBe(runs[i - 1]);
+          expect(previousRun(rule, zone, runs[i]! - 1, from)).toBe(runs[i - 1]);
+          expect(nextRun(rule, zone, runs[i - 1]!)).toBe(runs[i]);
+        }
+        expect(previousRun(rule, zone, runs[0]!, from + 1)).toBeNull(); // nothing after `from` and before the first run
+      }
+    }
+  });
+});
+

@@ -1,15 +1,18 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase, type Db } from '../../src/db/open';
-import { checkinRuns } from '../../src/checkins/schema';
+import { checkinAnswers, checkinRuns } from '../../src/checkins/schema';
 import {
   CHECKIN_LIMITS,
   checkinReport,
   claimDueRuns,
   createSchedule,
+  failInterruptedRuns,
+  INTERRUPTED_REASON,
   markRunPosted,
   recordMood,
   recordNote,
   skipRunOn,
+  startManualRun,
   streakOf,
   streaksOf,
   validateSchedule,
@@ -51,9 +54,92 @@ describe('check-in service', () => {
 
     const outcome = tick(first + 3 * DAY + 2 * HOUR); // down for three days
     expect(outcome.toPost).toEqual([]);
-    expect(outcome.missed.map((m) => m.scheduledFor)).toEqual([first + DAY, first + 2 * DAY, first + 3 * DAY]);
-    expect(runRows().map((r) => r.status)).toEqual(['posted', 'missed', 'missed', 'missed']);
+    // One row for the whole gap: the last run missed, with the range in words.
+    expect(outcome.missed).toEqual([{ scheduleId: schedule.id, scheduledFor: first + 3 * DAY, firstMissed: first + DAY }]);
+    expect(runRows().map((r) => r.status)).toEqual(['posted', 'missed']);
+    expect(runRows()[1]!.reason).toBe('every run due from 2026-11-26 13:00 to 2026-11-28 13:00 (UTC) was more than 1 hour late when Hearth got to it, so none was posted.');
     expect(tick(first + 4 * DAY).toPost).toHaveLength(1);
+  });
+
+  it('catches up an hourly check-in down for 60 days with one missed row, and posts the run inside the last hour', () => {
+    const schedule = create('0 * * * *');
+    const first = Date.UTC(2026, 10, 25, 13);
+    expect(schedule.nextRunAt).toBe(first);
+    const now = first + 60 * DAY + 20 * 60_000; // 60 days later, 20 minutes after the hour
+    const outcome = tick(now);
+    expect(outcome.missed).toEqual([{ scheduleId: schedule.id, scheduledFor: first + 60 * DAY - HOUR, firstMissed: first }]);
+    expect(outcome.toPost.map((r) => r.schedule.id)).toEqual([schedule.id]);
+    expect(runRows().map((r) => [r.status, r.scheduledFor])).toEqual([
+      ['missed', first + 60 * DAY - HOUR],
+      ['posted', first + 60 * DAY],
+    ]);
+    expect(runRows()[0]!.reason).toContain('every run due from 2026-11-25 13:00 to 2027-01-24 12:00 (UTC)');
+    expect(tick(now).toPost).toEqual([]); // a second timer finds nothing
+    expect(tick(first + 60 * DAY + HOUR).toPost).toHaveLength(1); // and the schedule goes on, hourly
+  });
+
+  it('records a single missed run with its own time', () => {
+    const schedule = create('mon 09:00');
+    const monday = Date.UTC(2026, 10, 30, 9);
+    const outcome = tick(monday + 5 * HOUR);
+    expect(outcome.missed).toEqual([{ scheduleId: schedule.id, scheduledFor: monday, firstMissed: monday }]);
+    expect(runRows()[0]!.reason).toBe('due at 2026-11-30 09:00 (UTC), it was more than 1 hour late when Hearth got to it, so it was not posted.');
+  });
+
+  it('marks runs a crash left in "posting" as failed at start, and leaves finished ones alone', () => {
+    create('daily 13:00');
+    const first = Date.UTC(2026, 10, 25, 13);
+    const [stuck] = claimDueRuns(db, first).toPost; // claimed, then the process died before posting
+    expect(failInterruptedRuns(db, first + HOUR)).toBe(1);
+    expect(runRows()).toMatchObject([{ id: stuck!.runId, status: 'failed', reason: INTERRUPTED_REASON }]);
+    expect(failInterruptedRuns(db, first + 2 * HOUR)).toBe(0);
+  });
+
+  it('counts a run and its "post now" re-post as one slot, for streaks and reports', () => {
+    const schedule = create('daily 13:00');
+    const ana = { guildId: GUILD, memberId: 'ana' };
+    const bo = { guildId: GUILD, memberId: 'bo' };
+    const day = (n: number) => Date.UTC(2026, 10, 25 + n, 13);
+    const day1 = tick(day(0)).toPost[0]!;
+    recordMood(db, ana, day1.runId, 4, day(0) + 1000);
+    const day2 = tick(day(1)).toPost[0]!;
+    recordMood(db, bo, day2.runId, 2, day(1) + 1000); // bo answers the first post of day 2
+    // A leader re-posts day 2 in the very millisecond of a scheduled run: no clash on the unique key.
+    const repost = startManualRun(db, GUILD, schedule.id, day(1));
+    markRunPosted(db, repost.runId, 'm-repost');
+    expect(() => recordMood(db, bo, day2.runId, 3, day(1) + 2000)).toThrow('superseded');
+    expect(recordMood(db, ana, repost.runId, 5, day(1) + 3000).streak).toEqual({ current: 2, longest: 2, answered: 2 });
+    expect(recordMood(db, bo, repost.runId, 4, day(1) + 4000).streak).toEqual({ current: 1, longest: 1, answered: 1 });
+
+    const report = checkinReport(db, GUILD, schedule.id, 1, day(1) + HOUR);
+    // Two days, not three runs: bo counts once, with the latest answer.
+    expect(report.runs.map((r) => [r.run.id, r.reposts, r.answered, r.distribution])).toEqual([
+      [day1.runId, 0, 1, [0, 0, 0, 1, 0]],
+      [day2.runId, 1, 2, [0, 0, 0, 1, 1]],
+    ]);
+    expect(report.period).toMatchObject({ runs: 2, answered: 3, answersPerRun: 1.5 });
+
+    // A run posted by hand after the next scheduled time (here, with that run not yet posted) is a slot of its own.
+    const later = startManualRun(db, GUILD, schedule.id, day(2) + HOUR);
+    markRunPosted(db, later.runId, 'm-later');
+    expect(recordMood(db, ana, later.runId, 3, day(2) + HOUR + 1000).streak).toEqual({ current: 3, longest: 3, answered: 3 });
+  });
+
+  it('stores nothing for an empty note from a member who has not answered', () => {
+    create('daily 13:00');
+    const run = tick(Date.UTC(2026, 10, 25, 13)).toPost[0]!;
+    const outcome = recordNote(db, { guildId: GUILD, memberId: 'ana' }, run.runId, '   ', START + 2 * HOUR);
+    expect(outcome.note).toBeNull();
+    expect(db.select().from(checkinAnswers).all()).toEqual([]);
+  });
+
+  it('leaves anonymous check-ins out of someone else\'s streaks', () => {
+    const open = create('daily 13:00');
+    const hidden = create('daily 14:00', { anonymous: true });
+    const posted = [...tick(Date.UTC(2026, 10, 25, 13)).toPost, ...tick(Date.UTC(2026, 10, 25, 14)).toPost];
+    for (const run of posted) recordMood(db, { guildId: GUILD, memberId: 'ana' }, run.runId, 4, START + 3 * HOUR);
+    expect(streaksOf(db, GUILD, 'ana', { self: true }).streaks.map((s) => s.schedule.id)).toEqual([open.id, hidden.id]);
+    expect(streaksOf(db, GUILD, 'ana', { self: false })).toMatchObject({ streaks: [{ schedule: { id: open.id } }], anonymousLeftOut: true });
   });
 
   it('keeps a streak across a skipped run and restarts it after an unanswered one', () => {
@@ -70,12 +156,15 @@ describe('check-in service', () => {
     expect(answer(2).streak).toEqual({ current: 2, longest: 2, answered: 2 });
     tick(at(3)); // not answered
     expect(answer(4).streak).toEqual({ current: 1, longest: 2, answered: 3 });
-    expect(streaksOf(db, GUILD, 'ana')[0]!.streak.current).toBe(1);
+    expect(streaksOf(db, GUILD, 'ana', { self: true }).streaks[0]!.streak.current).toBe(1);
   });
 
   it('counts the newest run as still open, not as a break', () => {
-    expect(streakOf([1, 2, 3], new Set([1, 2]))).toEqual({ current: 2, longest: 2, answered: 2 });
-    expect(streakOf([1, 2, 3, 4], new Set([1, 2]))).toEqual({ current: 0, longest: 2, answered: 2 });
+    expect(streakOf([[1], [2], [3]], new Set([1, 2]))).toEqual({ current: 2, longest: 2, answered: 2 });
+    expect(streakOf([[1], [2], [3], [4]], new Set([1, 2]))).toEqual({ current: 0, longest: 2, answered: 2 });
+    // Answering any run of a slot (a run and its re-post) counts once.
+    expect(streakOf([[1], [2, 3], [4]], new Set([1, 3]))).toEqual({ current: 2, longest: 2, answered: 2 });
+    expect(streakOf([[1], [2, 3]], new Set([1, 2, 3]))).toEqual({ current: 2, longest: 2, answered: 2 });
     expect(streakOf([], new Set())).toEqual({ current: 0, longest: 0, answered: 0 });
   });
 

@@ -24,6 +24,7 @@ import {
 } from '../../src/kudos/service';
 import { setRecognitionChannel, setTimezone } from '../../src/settings/service';
 import { polls, pollVotes } from '../../src/polls/schema';
+import { checkinAnswers, checkinRuns, checkinSchedules } from '../../src/checkins/schema';
 
 const G = 'guild-1';
 const NOON = Date.UTC(2026, 10, 25, 12); // Wednesday
@@ -93,17 +94,43 @@ describe('kudos rules', () => {
     expect(giveKudos(db, request('ana', 'ben', { value: 'Wisdom' }), NOON + HOUR).valueCount).toBe(1);
   });
 
-  it('reports the milestones a kudos crosses, once', () => {
+  it('reports every milestone the recipient has reached, so a missing role can be granted (again)', () => {
     setMilestone(db, G, 2, { id: 'role-2', managed: false });
     setMilestone(db, G, 3, { id: 'role-3', managed: false });
     expect(giveKudos(db, request('a', 'ben'), NOON).milestones).toEqual([]);
     expect(giveKudos(db, request('b', 'ben'), NOON).milestones).toEqual([{ count: 2, roleId: 'role-2' }]);
-    expect(giveKudos(db, request('c', 'ben'), NOON).milestones).toEqual([{ count: 3, roleId: 'role-3' }]);
-    expect(giveKudos(db, request('d', 'ben'), NOON).milestones).toEqual([]);
+    expect(giveKudos(db, request('c', 'ben'), NOON).milestones).toEqual([{ count: 2, roleId: 'role-2' }, { count: 3, roleId: 'role-3' }]);
+    // A milestone added later still reaches members already past it.
+    setMilestone(db, G, 1, { id: 'role-1', managed: false });
+    expect(giveKudos(db, request('d', 'ben'), NOON).milestones.map((m) => m.roleId)).toEqual(['role-1', 'role-2', 'role-3']);
     expect(refusal(() => setMilestone(db, G, 4, { id: G, managed: false }))).toContain('@everyone');
     expect(refusal(() => setMilestone(db, G, 4, { id: 'bot-role', managed: true }))).toContain('managed by an integration');
     expect(refusal(() => setMilestone(db, G, 0, { id: 'r', managed: false }))).toContain('from 1 to 100000');
-    expect(getKudosSettings(db, G).milestones).toHaveLength(2);
+    expect(getKudosSettings(db, G).milestones).toHaveLength(3);
+  });
+
+  it('allows at most 15 milestones, but an existing one can still change role', () => {
+    for (let n = 1; n <= 15; n++) setMilestone(db, G, n * 10, { id: `role-${n}`, managed: false });
+    expect(refusal(() => setMilestone(db, G, 7, { id: 'role-x', managed: false }))).toContain('at most 15 milestones');
+    expect(setMilestone(db, G, 10, { id: 'role-x', managed: false }).milestones[0]).toEqual({ count: 10, roleId: 'role-x' });
+    expect(getKudosSettings(db, G).milestones).toHaveLength(15);
+  });
+
+  it('matches a typed value in any case and with repeated spaces', () => {
+    addValue(db, G, 'Going  the   extra mile', 'Did more than asked.');
+    expect(giveKudos(db, request('ana', 'ben', { value: '  going the EXTRA    mile ' }), NOON).kudos.value).toBe('Going the extra mile');
+  });
+
+  it('the daily limit resets at local midnight also on a night the clocks go back (Sydney, 5 April 2026)', () => {
+    setDailyLimit(db, G, 1, NOON);
+    const sydney = { timezone: 'Australia/Sydney' };
+    // 23:50 on Saturday 4 April in Sydney, then 00:30 on Sunday: a new day, and the limit is spent
+    // again only once that day has started.
+    giveKudos(db, request('ana', 'b1', sydney), Date.UTC(2026, 3, 4, 12, 50));
+    const sunday = giveKudos(db, request('ana', 'b2', sydney), Date.UTC(2026, 3, 4, 13, 30));
+    expect(sunday.givenToday).toBe(1);
+    expect(sunday.resetsAt).toBe(Date.UTC(2026, 3, 5, 14)); // Monday 00:00, winter time (UTC+10)
+    expect(refusal(() => giveKudos(db, request('ana', 'b3', sydney), Date.UTC(2026, 3, 4, 14, 30)))).toContain('all 1 of today\'s kudos');
   });
 
   it('validates settings: daily limit 1 to 100; roundup on and off', () => {
@@ -156,8 +183,9 @@ describe('kudos rules', () => {
     expect(refusal(() => removeKudos(db, { ...leader, guildId: 'guild-2' }, given.id, NOON))).toBe(
       `There is no kudos #${given.id} in this server. Find the number in \`/kudos received\` or \`/kudos given\`.`,
     );
-    expect(removeKudos(db, leader, given.id, NOON + 5)).toMatchObject({ removedAt: NOON + 5, removedBy: 'lead' });
-    expect(refusal(() => removeKudos(db, leader, given.id, NOON))).toContain('already removed');
+    expect(removeKudos(db, leader, given.id, NOON + 5)).toMatchObject({ alreadyRemoved: false, kudos: { removedAt: NOON + 5, removedBy: 'lead' } });
+    // Asking again is not refused (the takedown can be retried) and changes nothing stored.
+    expect(removeKudos(db, { ...leader, memberId: 'other' }, given.id, NOON + 9)).toMatchObject({ alreadyRemoved: true, kudos: { removedAt: NOON + 5, removedBy: 'lead' } });
     expect(kudosHistory(db, G, 'ben', 'received').total).toBe(0);
     // A removed kudos still used up the giver's slot and the pair's hour.
     expect(refusal(() => giveKudos(db, request('ana', 'ben'), NOON + 10))).toContain('once an hour');
@@ -241,27 +269,27 @@ describe('weekly roundup', () => {
   });
 
   it('is due on Monday at 09:00 local time, within a day, and claimed exactly once', () => {
-    expect(roundupSchedule(db, MONDAY_9_TOKYO - 1)).toEqual({ due: [], nextAt: MONDAY_9_TOKYO });
+    expect(roundupSchedule(db, MONDAY_9_TOKYO - 1)).toEqual({ due: [], nextAt: MONDAY_9_TOKYO, laterAt: MONDAY_9_TOKYO });
     const { due } = roundupSchedule(db, MONDAY_9_TOKYO);
     expect(due).toEqual([{ guildId: G, channelId: 'wall', timezone: 'Asia/Tokyo', week: '2026-11-30', dueAt: MONDAY_9_TOKYO }]);
     expect(claimRoundupWeek(db, due[0]!, MONDAY_9_TOKYO)).toBe(true);
     expect(claimRoundupWeek(db, due[0]!, MONDAY_9_TOKYO + 1)).toBe(false);
     recordRoundup(db, due[0]!, 'posted', 'm1');
-    expect(roundupSchedule(db, MONDAY_9_TOKYO + HOUR)).toEqual({ due: [], nextAt: MONDAY_9_TOKYO + 7 * DAY });
+    expect(roundupSchedule(db, MONDAY_9_TOKYO + HOUR)).toEqual({ due: [], nextAt: MONDAY_9_TOKYO + 7 * DAY, laterAt: MONDAY_9_TOKYO + 7 * DAY });
     expect(db.select().from(kudosRoundups).all()).toHaveLength(1);
   });
 
   it('catches up within a day after the moment, and lets a missed week go after that', () => {
     expect(roundupSchedule(db, MONDAY_9_TOKYO + 23 * HOUR).due).toHaveLength(1);
-    expect(roundupSchedule(db, MONDAY_9_TOKYO + 24 * HOUR)).toEqual({ due: [], nextAt: MONDAY_9_TOKYO + 7 * DAY });
+    expect(roundupSchedule(db, MONDAY_9_TOKYO + 24 * HOUR)).toEqual({ due: [], nextAt: MONDAY_9_TOKYO + 7 * DAY, laterAt: MONDAY_9_TOKYO + 7 * DAY });
   });
 
   it('is not due where it is turned off or there is no recognition channel', () => {
     setRoundup(db, G, false, NOON);
-    expect(roundupSchedule(db, MONDAY_9_TOKYO)).toEqual({ due: [], nextAt: null });
+    expect(roundupSchedule(db, MONDAY_9_TOKYO)).toEqual({ due: [], nextAt: null, laterAt: null });
     setRoundup(db, G, true, NOON);
     setRecognitionChannel(db, G, null, NOON);
-    expect(roundupSchedule(db, MONDAY_9_TOKYO)).toEqual({ due: [], nextAt: null });
+    expect(roundupSchedule(db, MONDAY_9_TOKYO)).toEqual({ due: [], nextAt: null, laterAt: null });
   });
 
   it('sums up the local week: count, top recipients, first-timers, and active members nobody thanked', () => {
@@ -288,6 +316,25 @@ describe('weekly roundup', () => {
       { pollId: elsewhere.id, voter: 'stranger', choice: 0, votedAt: NOON },
     ]).run();
 
+    // Check-ins: named ones count as activity, anonymous ones and other servers' do not.
+    const schedule = (guildId: string, anonymous: boolean) =>
+      db.insert(checkinSchedules).values({ guildId, channelId: 'c', name: 'N', prompt: 'P', whenText: 'w', cron: '0 9 * * 1', timezone: 'UTC', anonymous, createdBy: 'lead', createdAt: NOON }).returning().get();
+    const run = (scheduleId: number, guildId: string) =>
+      db.insert(checkinRuns).values({ scheduleId, guildId, scheduledFor: NOON, status: 'posted', recordedAt: NOON }).returning().get();
+    const open = schedule(G, false);
+    const hidden = schedule(G, true);
+    const foreign = schedule('guild-2', false);
+    const answer = (runId: number, scheduleId: number, guildId: string, memberId: string, at: number) =>
+      ({ runId, scheduleId, guildId, memberId, mood: 4, answeredAt: at, updatedAt: at });
+    const [openRun, hiddenRun, foreignRun] = [run(open.id, G), run(hidden.id, G), run(foreign.id, 'guild-2')];
+    db.insert(checkinAnswers).values([
+      answer(openRun.id, open.id, G, 'checker', NOON),
+      answer(openRun.id, open.id, G, 'new', NOON), // thanked this week: not listed
+      answer(openRun.id, open.id, G, 'checker-long-ago', MONDAY_9_TOKYO - 40 * DAY),
+      answer(hiddenRun.id, hidden.id, G, 'anonymous-checker', NOON),
+      answer(foreignRun.id, foreign.id, 'guild-2', 'foreign-checker', NOON),
+    ]).run();
+
     const slot = roundupSchedule(db, MONDAY_9_TOKYO).due[0]!;
     const roundup = buildRoundup(db, slot);
     expect(roundup).toMatchObject({ week: '2026-11-30', from: weekStart, to: weekStart + 7 * DAY, total: 3 }); // the removed one does not count
@@ -296,6 +343,6 @@ describe('weekly roundup', () => {
       { memberId: 'new', count: 1 },
     ]);
     expect(roundup.firstTime).toEqual(['new']);
-    expect([...roundup.unthanked].sort()).toEqual(['ana', 'ben', 'quiet', 'voter']);
+    expect([...roundup.unthanked].sort()).toEqual(['ana', 'ben', 'checker', 'quiet', 'voter']);
   });
 });

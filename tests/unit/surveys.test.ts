@@ -8,6 +8,11 @@ import {
   buildSteps,
   closeDueSurveys,
   closeSurvey,
+  closedCardDone,
+  closedCardsDue,
+  nextSurveyWork,
+  retryClosedCardAt,
+  unpublishSurvey,
   createSurvey,
   exportSurvey,
   leaveStep,
@@ -107,6 +112,33 @@ describe('survey drafting', () => {
   });
 });
 
+describe('publishing and closing', () => {
+  it('puts a survey back to draft only for its own server and only while open', () => {
+    const db = openDatabase(':memory:');
+    const id = draft(db, [q('yes-no', 'Ok?')]);
+    publishSurvey(db, 'g1', id, 'c1', null, 0);
+    unpublishSurvey(db, 'other', id);
+    expect(db.select().from(surveys).get()!.status).toBe('open');
+    closeSurvey(db, 'g1', id, 1);
+    unpublishSurvey(db, 'g1', id);
+    expect(db.select().from(surveys).get()!.status).toBe('closed');
+  });
+
+  it('keeps a closed card due for its closing edit until it is done, and wakes the scheduler for it', () => {
+    const db = openDatabase(':memory:');
+    const id = draft(db, [q('yes-no', 'Ok?')]);
+    publishSurvey(db, 'g1', id, 'c1', '2h', 0);
+    expect(nextSurveyWork(db)).toBe(7_200_000);
+    closeSurvey(db, 'g1', id, 1_000);
+    expect(closedCardsDue(db, 1_000).map((s) => s.id)).toEqual([id]);
+    retryClosedCardAt(db, closedCardsDue(db, 1_000)[0]!, 61_000);
+    expect(closedCardsDue(db, 60_999)).toEqual([]);
+    expect(nextSurveyWork(db)).toBe(61_000);
+    closedCardDone(db, closedCardsDue(db, 61_000)[0]!);
+    expect(nextSurveyWork(db)).toBeNull();
+  });
+});
+
 describe('answering a survey', () => {
   it('enforces required questions, saves as it goes, and counts a response once however often it is submitted', () => {
     const db = openDatabase(':memory:');
@@ -114,15 +146,22 @@ describe('answering a survey', () => {
     publishSurvey(db, 'g1', id, 'c1', null, 0);
     rejects(() => leaveStep(db, who('m1'), id, 0, 1), 'Please answer question 1');
     expect(answerQuestion(db, who('m1'), id, 0, [4], 1).step).toBe(1);
-    rejects(() => answerTexts(db, who('m1'), id, 1, new Map([[2, '  ']]), 1), 'question 2 ("Why?") is required');
-    rejects(() => answerTexts(db, who('m1'), id, 1, new Map([[2, 'x'.repeat(301)]]), 1), 'the most is 300');
+    // A refused page answer is reported, not thrown: the member stays on the page, nothing else is lost.
+    const blank = answerTexts(db, who('m1'), id, 1, new Map([[2, '  ']]), 1);
+    expect(blank.problems).toEqual(['Question 2 ("Why?") is required: write an answer.']);
+    expect(blank.step).toBe(1);
+    expect(blank.answers.has(blank.questions[1]!.id)).toBe(false);
+    const long = answerTexts(db, who('m1'), id, 1, new Map([[2, 'x'.repeat(301)]]), 1);
+    expect(long.problems.join()).toContain('the most is 300');
+    expect(long.step).toBe(1);
     rejects(() => answerQuestion(db, who('m1'), id, 0, [6], 1), 'not one of the choices');
     expect(startOrResume(db, who('m1'), id, 2).step).toBe(1); // resumes where they stopped
     rejects(() => submitResponse(db, who('m1'), id, 2), 'please answer question 2');
     answerTexts(db, who('m1'), id, 1, new Map([[2, 'Good people']]), 2);
     expect(submitResponse(db, who('m1'), id, 3).first).toBe(true);
     expect(submitResponse(db, who('m1'), id, 4).first).toBe(false);
-    answerQuestion(db, who('m1'), id, 0, [2], 5); // a change after submitting counts, still one response
+    // After submitting, a change is saved the moment it is made: no further "submit" is needed.
+    answerQuestion(db, who('m1'), id, 0, [2], 5);
     expect(db.select().from(surveyResponses).all()).toHaveLength(1);
     expect(db.select().from(surveys).get()!.responses).toBe(1);
     expect(surveyResults(db, 'g1', id).questions[0]!.mean).toBe(2);
@@ -208,10 +247,14 @@ describe('survey summaries', () => {
       answerQuestion(db, who(`member-${i}`), id, 0, [mood], 1);
       submitResponse(db, who(`member-${i}`), id, 1);
     }
-    rejects(() => surveyResults(db, 'g1', id), 'only 2 members have answered');
-    rejects(() => exportSurvey(db, 'g1', id), 'at least 3');
+    rejects(() => surveyResults(db, 'g1', id), 'show only once it is closed');
+    rejects(() => exportSurvey(db, 'g1', id), 'show only once it is closed');
     answerQuestion(db, who('member-2'), id, 0, [5], 1);
     submitResponse(db, who('member-2'), id, 1);
+    // Enough answers, but still open: live results could be compared before and after one member answers.
+    rejects(() => surveyResults(db, 'g1', id), 'show only once it is closed');
+    closeSurvey(db, 'g1', id, 2);
+    expect(db.select().from(surveys).get()!.respondentSecret).toBeNull();
     expect(surveyResults(db, 'g1', id).questions[0]!.mean).toBeCloseTo(8 / 3);
     const stored = JSON.stringify(db.select().from(surveyResponses).all());
     expect(stored).not.toContain('member-');
@@ -231,10 +274,18 @@ describe('survey summaries', () => {
       orders.add(rows.slice(1).map((r) => r[0]).join(','));
     }
     expect(orders.size).toBeGreaterThan(1); // shuffled, not in answering order
-
-    closeSurvey(db, 'g1', id, 2);
-    expect(db.select().from(surveys).get()!.respondentSecret).toBeNull();
     expect(db.select().from(surveyAnswers).all()).toHaveLength(3);
+
+    // Closed with too few answers: still nothing.
+    const few = draft(db, [q('scale-5', 'Mood')], true);
+    publishSurvey(db, 'g1', few, 'c1', null, 0);
+    for (const i of [0, 1]) {
+      answerQuestion(db, who(`member-${i}`), few, 0, [3], 1);
+      submitResponse(db, who(`member-${i}`), few, 1);
+    }
+    closeSurvey(db, 'g1', few, 2);
+    rejects(() => surveyResults(db, 'g1', few), 'only 2 members have answered');
+    rejects(() => exportSurvey(db, 'g1', few), 'at least 3');
   });
 
   it('exports named surveys with member ids and readable answers', () => {

@@ -1,0 +1,1 @@
+ALTER TABLE `surveys` ADD `card_edit_due_at` integer;
