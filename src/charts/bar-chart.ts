@@ -27,14 +27,10 @@ export function renderBarChart(chart: BarChart): Buffer {
   const horizontal = chart.horizontal ?? true;
   const width = 640;
   const height = horizontal ? Math.max(200, 80 + chart.labels.length * 34) : 320;
-  const canvas = createCanvas(width, height);
-  const context = canvas.getContext('2d');
-  context.fillStyle = '#ffffff';
-  context.fillRect(0, 0, width, height);
   const config: ChartConfiguration<'bar'> = {
     type: 'bar',
     data: {
-      labels: chart.labels.map((l) => (l.length > 40 ? `${l.slice(0, 39)}…` : l)),
+      labels: chart.labels.map((l) => shorten(l, 40)),
       datasets: [
         {
           data: chart.values,
@@ -47,15 +43,28 @@ export function renderBarChart(chart: BarChart): Buffer {
       indexAxis: horizontal ? 'y' : 'x',
       responsive: false,
       animation: false,
-      plugins: { title: { display: true, text: chart.title.length > 80 ? `${chart.title.slice(0, 79)}…` : chart.title, font: { size: 16 } } },
+      plugins: { title: { display: true, text: shorten(chart.title, 80), font: { size: 16 } } },
       scales: {
         [horizontal ? 'x' : 'y']: { beginAtZero: true, ticks: { precision: 0 } },
       },
     },
   };
+  return renderToPng(width, height, config);
+}
+
+/** Draws any chart.js chart on a white canvas and returns the PNG. */
+export function renderToPng(width: number, height: number, config: ChartConfiguration): Buffer {
+  const canvas = createCanvas(width, height);
+  const context = canvas.getContext('2d');
+  context.fillStyle = '#ffffff';
+  context.fillRect(0, 0, width, height);
   // chart.js expects a DOM canvas; @napi-rs/canvas implements the part it uses.
   const instance = new Chart(context as unknown as ConstructorParameters<typeof Chart>[0], config);
   const png = canvas.toBuffer('image/png');
   instance.destroy();
   return png;
+}
+
+export function shorten(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }

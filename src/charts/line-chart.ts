@@ -1,7 +1,6 @@
-import { createCanvas } from '@napi-rs/canvas';
 import { CategoryScale, Chart, LinearScale, LineController, LineElement, PointElement, Title, type ChartConfiguration } from 'chart.js';
-// The bar chart module registers the project's font; importing it keeps text identical in both kinds.
-import './bar-chart';
+// The bar chart module registers the project's font and draws the PNG for both kinds.
+import { renderToPng, shorten } from './bar-chart';
 
 Chart.register(LineController, LineElement, PointElement, CategoryScale, LinearScale, Title);
 
@@ -18,12 +17,6 @@ const ACCENT = '#e8743b';
 
 /** Renders a line chart to a 640x320 PNG. */
 export function renderLineChart(chart: LineChart): Buffer {
-  const width = 640;
-  const height = 320;
-  const canvas = createCanvas(width, height);
-  const context = canvas.getContext('2d');
-  context.fillStyle = '#ffffff';
-  context.fillRect(0, 0, width, height);
   const config: ChartConfiguration<'line'> = {
     type: 'line',
     data: {
@@ -33,13 +26,9 @@ export function renderLineChart(chart: LineChart): Buffer {
     options: {
       responsive: false,
       animation: false,
-      plugins: { title: { display: true, text: chart.title.length > 80 ? `${chart.title.slice(0, 79)}…` : chart.title, font: { size: 16 } } },
+      plugins: { title: { display: true, text: shorten(chart.title, 80), font: { size: 16 } } },
       scales: { y: { min: chart.min, max: chart.max, ticks: { precision: 0 } }, x: { ticks: { maxTicksLimit: 12 } } },
     },
   };
-  // chart.js expects a DOM canvas; @napi-rs/canvas implements the part it uses.
-  const instance = new Chart(context as unknown as ConstructorParameters<typeof Chart>[0], config);
-  const png = canvas.toBuffer('image/png');
-  instance.destroy();
-  return png;
+  return renderToPng(640, 320, config as ChartConfiguration);
 }

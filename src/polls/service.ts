@@ -1,7 +1,7 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { UserError } from '../bot/errors';
 import type { Db } from '../db/open';
-import { formatDuration, parseDuration } from '../durations';
+import { parseDuration } from '../durations';
 import {
   addVote,
   allVotes,

@@ -21,6 +21,7 @@ import {
   isOpen,
   isTextKind,
   type Answer,
+  type Flow,
   type QuestionSummary,
   type Step,
   type Survey,
@@ -106,14 +107,8 @@ export function renderSurveyCard(survey: Survey, questionCount: number, now: num
 
 // ------------------------------------------------------------------ answering (and previewing)
 
-export interface StepView {
-  survey: Survey;
-  questions: SurveyQuestion[];
-  steps: Step[];
-  step: number;
-  answers: Map<number, Answer>;
-  submitted: boolean;
-}
+/** What a step screen shows: the member's flow as the service reads it. */
+export type StepView = Flow;
 
 type Mode = 'answer' | 'preview';
 

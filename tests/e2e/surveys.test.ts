@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { InteractionResponseType, PermissionFlagsBits } from 'discord-api-types/v10';
+import { PermissionFlagsBits } from 'discord-api-types/v10';
 import { TestHearth, TestMember, allComponents, eventually, isEphemeral, textOf, type Seen, type StoredMessage } from '../support/harness';
 import { surveyIds } from '../../src/surveys/custom-ids';
 import { surveyAnswers, surveyQuestions, surveyResponses, surveys, surveySettings } from '../../src/surveys/schema';
