@@ -51,7 +51,7 @@ export function localDate(zone: string, at: number): LocalDate {
 }
 
 /** How far the zone's wall clock is ahead of UTC at `at`, in ms (whole minutes). */
-function offsetAt(zone: string, at: number): number {
+export function offsetAt(zone: string, at: number): number {
   const w = wallTime(zone, at);
   return Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute) - Math.floor(at / 60_000) * 60_000;
 }

@@ -4,6 +4,9 @@
  * their inputs, so they are tested with any "now" and any zone, DST changes included.
  */
 import { parse as parseCron } from 'node-cron';
+import { instantOf, isoDate, localDate as calendarDate, offsetAt, wallTime } from '../zoned-time';
+
+export { wallTime };
 
 export interface Recurrence {
   /** A 5-field cron expression (minute hour day-of-month month day-of-week). */
@@ -117,57 +120,13 @@ export function compileRule(recurrence: Recurrence, anchorWeek: number | null): 
 
 // ---------------------------------------------------------------- wall clock in a zone
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
-function formatter(zone: string): Intl.DateTimeFormat {
-  let f = formatters.get(zone);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-US', { timeZone: zone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' });
-    formatters.set(zone, f);
-  }
-  return f;
-}
-
-export interface WallTime {
-  year: number;
-  month: number;
-  day: number;
-  hour: number;
-  minute: number;
-}
-
-export function wallTime(zone: string, at: number): WallTime {
-  const parts: Record<string, number> = {};
-  for (const p of formatter(zone).formatToParts(at)) if (p.type !== 'literal') parts[p.type] = Number(p.value);
-  return { year: parts.year!, month: parts.month!, day: parts.day!, hour: parts.hour! % 24, minute: parts.minute! };
-}
-
-/** How far the zone's wall clock is ahead of UTC at `at`, in ms. */
-function offsetAt(zone: string, at: number): number {
-  const w = wallTime(zone, at);
-  return Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute) - Math.floor(at / 60_000) * 60_000;
-}
-
-/**
- * The instant a wall-clock time happens in a zone. A time that happens twice (clocks go back)
- * takes the first; a time that never happens (clocks go forward) moves forward by the gap,
- * so a 02:30 run on spring-forward day runs at 03:30: neither skipped nor doubled.
- */
-export function instantOf(zone: string, year: number, month: number, day: number, hour: number, minute: number): number {
-  const wall = Date.UTC(year, month - 1, day, hour, minute);
-  const before = offsetAt(zone, wall - DAY_MS);
-  const after = offsetAt(zone, wall + DAY_MS);
-  const valid = [wall - before, wall - after].filter((t) => offsetAt(zone, t) === wall - t);
-  return valid.length ? Math.min(...valid) : wall - before;
-}
-
 /** Days since 1970-01-01 of a calendar date; weeks are counted from Mondays. */
 const epochDay = (year: number, month: number, day: number) => Date.UTC(year, month - 1, day) / DAY_MS;
 const weekOf = (epochDayNumber: number) => Math.floor((epochDayNumber + 3) / 7);
 
 /** The calendar date (YYYY-MM-DD) of an instant in a zone. */
 export function localDate(zone: string, at: number): string {
-  const w = wallTime(zone, at);
-  return `${w.year}-${String(w.month).padStart(2, '0')}-${String(w.day).padStart(2, '0')}`;
+  return isoDate(calendarDate(zone, at));
 }
 
 const SKIP_MARGIN_MS = 3 * 3_600_000;
@@ -192,7 +151,7 @@ export function nextRun(rule: Rule, zone: string, after: number): number | null 
     for (const hour of rule.hours) {
       for (const minute of rule.minutes) {
         if (Date.UTC(year, month - 1, day, hour, minute) <= skipUpTo) continue;
-        const at = instantOf(zone, year, month, day, hour, minute);
+        const at = instantOf(zone, { year, month, day }, hour, minute);
         if (at > after) return at;
       }
     }
@@ -222,7 +181,7 @@ export function previousRun(rule: Rule, zone: string, before: number, notBefore:
     for (const hour of hours) {
       for (const minute of minutes) {
         if (Date.UTC(year, month - 1, day, hour, minute) >= skipFrom) continue;
-        const at = instantOf(zone, year, month, day, hour, minute);
+        const at = instantOf(zone, { year, month, day }, hour, minute);
         if (at < before) return at >= notBefore ? at : null;
       }
     }

@@ -2,7 +2,8 @@ import { UserError } from '../bot/errors';
 import type { Db } from '../db/open';
 import { getSettings } from '../settings/service';
 import { canonicalTimeZone } from '../settings/timezones';
-import { anchorWeekFor, compileRule, localDate, nextRun, nextRuns, parseDate, parseWhen, previousRun, instantOf, wallTime, type Recurrence, type Rule } from './schedule';
+import { anchorWeekFor, compileRule, localDate, nextRun, nextRuns, parseDate, parseWhen, previousRun, wallTime, type Recurrence, type Rule } from './schedule';
+import { instantOf } from '../zoned-time';
 import {
   addSkip,
   advanceSchedule,
@@ -177,7 +178,7 @@ export function skipRunOn(db: Db, guildId: string, id: number, typed: string, wh
   const date = typed.trim();
   const today = localDate(schedule.timezone, now);
   if (date < today) throw new UserError(`${date} is in the past (today is ${today} in ${schedule.timezone}). Pick a date from today on.`);
-  const dayStart = instantOf(schedule.timezone, parsed.year, parsed.month, parsed.day, 0, 0);
+  const dayStart = instantOf(schedule.timezone, parsed, 0, 0);
   const run = nextRun(ruleOf(schedule), schedule.timezone, Math.max(now, dayStart - 1));
   if (run === null || localDate(schedule.timezone, run) !== date) {
     throw new UserError(`Check-in #${id} has no run left on ${date}, so there is nothing to skip. \`/checkin list\` shows when it runs next.`);

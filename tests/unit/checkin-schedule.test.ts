@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { anchorWeekFor, compileRule, instantOf, nextRun, nextRuns, parseDate, parseWhen, previousRun, type Recurrence } from '../../src/checkins/schedule';
+import { instantOf } from '../../src/zoned-time';
+import { anchorWeekFor, compileRule, nextRun, nextRuns, parseDate, parseWhen, previousRun, type Recurrence } from '../../src/checkins/schedule';
 
 const iso = (times: number[]) => times.map((t) => new Date(t).toISOString().slice(0, 16));
 
@@ -93,8 +94,8 @@ describe('next runs', () => {
   });
 
   it('resolves wall-clock times with the first of two and past a gap', () => {
-    expect(new Date(instantOf('Europe/Berlin', 2026, 10, 25, 2, 30)).toISOString()).toBe('2026-10-25T00:30:00.000Z');
-    expect(new Date(instantOf('Europe/Berlin', 2026, 3, 29, 2, 30)).toISOString()).toBe('2026-03-29T01:30:00.000Z');
+    expect(new Date(instantOf('Europe/Berlin', { year: 2026, month: 10, day: 25 }, 2, 30)).toISOString()).toBe('2026-10-25T00:30:00.000Z');
+    expect(new Date(instantOf('Europe/Berlin', { year: 2026, month: 3, day: 29 }, 2, 30)).toISOString()).toBe('2026-03-29T01:30:00.000Z');
   });
 
   it('reads dates as YYYY-MM-DD and refuses impossible ones', () => {
