@@ -4,12 +4,14 @@
 import { benchCheckins } from './checkins';
 import { benchKudos } from './kudos';
 import { benchPolls } from './polls';
+import { benchStartup } from './startup';
 import { benchSurveys } from './surveys';
 
 const scenarios: [string, () => Promise<string[]>][] = [
   ['polls', benchPolls],
   ['kudos', benchKudos],
   ['checkins', benchCheckins],
+  ['startup', benchStartup],
   ['surveys', benchSurveys],
 ];
 const only = process.argv.slice(2);

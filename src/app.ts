@@ -34,6 +34,7 @@ export interface Hearth {
  */
 export async function startHearth(options: HearthOptions): Promise<Hearth> {
   const { config, logger } = options;
+  const started = performance.now();
   const clock = options.clock ?? systemClock;
   const db: Db = openDatabase(config.databasePath);
   logger.info({ database: config.databasePath }, 'database ready');
@@ -79,6 +80,7 @@ export async function startHearth(options: HearthOptions): Promise<Hearth> {
     await ready;
     logger.info({ user: client.user?.tag, guilds: client.guilds.cache.size }, 'connected to Discord');
     await scheduler.start();
+    logger.info({ ms: Math.round(performance.now() - started) }, 'ready: due work caught up and timers armed');
   } catch (error) {
     await stop().catch(() => undefined);
     throw error;
