@@ -155,6 +155,7 @@ export const poll = {
     },
 
     async results(interaction, { db, clock }) {
+      await interaction.deferReply({ flags: MessageFlags.Ephemeral }); // naming voters reads every vote of a large poll
       const summary = visibleResults(db, interaction.guildId, pollOption(interaction), clock.now());
       const { poll: p } = summary;
       await replyPrivately(interaction, renderResults(summary, sampleVoters(db, p, 40), clock.now(), messageUrl(p.guildId, p.channelId, p.messageId)));

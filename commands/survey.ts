@@ -197,8 +197,9 @@ export const survey = {
     },
 
     async close(interaction, ctx) {
-      const closed = closeSurvey(ctx.db, interaction.guildId, surveyOption(interaction), ctx.clock.now());
+      // Deferred first: closing an anonymous survey also empties the database's log, which can wait on a lock.
       await interaction.deferReply({ flags: MessageFlags.Ephemeral });
+      const closed = closeSurvey(ctx.db, interaction.guildId, surveyOption(interaction), ctx.clock.now());
       // The survey is closed whatever happens to its card; a failed edit is retried by the scheduler.
       const card = await showClosedCard(ctx, closed);
       const cardNote = {
@@ -214,15 +215,15 @@ export const survey = {
     },
 
     async results(interaction, { db, clock }) {
+      await interaction.deferReply({ flags: MessageFlags.Ephemeral }); // counting answers and drawing charts take a moment
       const results = surveyResults(db, interaction.guildId, surveyOption(interaction));
-      await interaction.deferReply({ flags: MessageFlags.Ephemeral }); // charts take a moment
       const canAttach = interaction.channel ? missingPermissions(interaction.channel as GuildTextBasedChannel, [PermissionFlagsBits.AttachFiles]).length === 0 : false;
       await replyPrivately(interaction, renderResults(results, clock.now(), { charts: canAttach }));
     },
 
     async export(interaction, { db }) {
+      await interaction.deferReply({ flags: MessageFlags.Ephemeral }); // reading every response and uploading take a moment
       const { filename, rows } = exportSurvey(db, interaction.guildId, surveyOption(interaction));
-      await interaction.deferReply({ flags: MessageFlags.Ephemeral }); // a large upload can take a moment
       await replyPrivately(interaction, {
         content: `Here is ${filename} (${rows.length - 1} responses).`,
         files: [new AttachmentBuilder(Buffer.from(toCsv(rows), 'utf8'), { name: filename })],

@@ -67,10 +67,13 @@ export async function startHearth(options: HearthOptions): Promise<Hearth> {
     // Order matters: no new clicks, finish the ones under way, then due work, then the last edits.
     client.off(Events.InteractionCreate, onInteraction);
     await router.drain();
-    await scheduler.stop();
-    await refresher.flush();
-    await client.destroy();
-    closeDatabase(db);
+    try {
+      await scheduler.stop();
+      await refresher.flush();
+      await client.destroy();
+    } finally {
+      closeDatabase(db); // whatever failed above, the database is closed and its log folded back
+    }
     logger.info('stopped cleanly');
   };
 
@@ -82,7 +85,7 @@ export async function startHearth(options: HearthOptions): Promise<Hearth> {
     await scheduler.start();
     logger.info({ ms: Math.round(performance.now() - started) }, 'ready: due work caught up and timers armed');
   } catch (error) {
-    await stop().catch(() => undefined);
+    await stop().catch((stopError: unknown) => logger.warn({ err: stopError }, 'could not stop cleanly after a failed start'));
     throw error;
   }
 

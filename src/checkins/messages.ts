@@ -91,15 +91,15 @@ export function checkinRunTask(ctx: AppContext): DueTask {
   return {
     name: 'post check-ins',
     nextDueAt: () => nextCheckinDue(ctx.db),
-    async runDue(now) {
+    async runDue(now, stopping) {
       if (!started) {
-        started = true;
         // Runs an earlier process claimed but never finished posting: visible as failed, not stuck.
         const interrupted = failInterruptedRuns(ctx.db, now);
+        started = true;
         if (interrupted) ctx.logger.warn({ runs: interrupted }, 'check-in runs left half-posted by the last stop are recorded as failed');
       }
       // In batches, giving clicks and commands a turn in between (catch-up after a long stop can be thousands).
-      for (let more = true; more; ) {
+      for (let more = true; more && !stopping(); ) {
         const claimed = claimDueRuns(ctx.db, now);
         more = claimed.more;
         for (const m of claimed.missed) {
@@ -107,6 +107,8 @@ export function checkinRunTask(ctx: AppContext): DueTask {
         }
         for (const s of claimed.skipped) ctx.logger.info({ schedule: s.scheduleId }, 'check-in run skipped by a leader');
         for (const run of claimed.toPost) {
+          // Claimed but unposted runs are recorded as interrupted at the next start.
+          if (stopping()) return;
           const outcome = await postRun(ctx, run);
           if (outcome.ok) ctx.logger.info({ schedule: run.schedule.id, run: run.runId, guild: run.schedule.guildId }, 'check-in posted');
         }

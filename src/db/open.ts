@@ -47,6 +47,16 @@ export function runMigrations(db: Db): void {
   }
 }
 
+/**
+ * After a secret was deleted (a closed anonymous poll's or survey's key): secure_delete has zeroed
+ * it in the database pages, and a TRUNCATE checkpoint copies the log into the file and empties the
+ * log, where older copies of the page would otherwise remain. If another connection is reading at
+ * that moment the log is emptied by a later checkpoint instead, at the latest at shutdown.
+ */
+export function forgetDeletedData(db: Db): void {
+  db.$client.pragma('wal_checkpoint(TRUNCATE)');
+}
+
 /** Folds the WAL back into the main file and closes; safe to call twice. */
 export function closeDatabase(db: Db): void {
   const sqlite = db.$client;

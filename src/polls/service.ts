@@ -1,6 +1,6 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { UserError } from '../bot/errors';
-import type { Db } from '../db/open';
+import { forgetDeletedData, type Db } from '../db/open';
 import { parseDuration } from '../durations';
 import {
   addVote,
@@ -305,7 +305,7 @@ export function closePoll(db: Db, actor: { guildId: string; memberId: string; is
     throw new UserError(`Only the poll's creator (<@${poll.creatorId}>) or a leader can close poll #${poll.id}.`);
   }
   if (!markClosed(db, actor.guildId, poll.id, now)) throw new UserError(`Poll #${poll.id} is already closed.`);
-  if (poll.anonymous) forgetDeletedSecrets(db);
+  if (poll.anonymous) forgetDeletedData(db);
   return results(db, findPoll(db, actor.guildId, poll.id)!);
 }
 
@@ -315,7 +315,7 @@ export function closeDuePolls(db: Db, now: number): number {
   for (const poll of pollsDueToClose(db, now)) {
     if (markClosed(db, poll.guildId, poll.id, now)) closed += 1;
   }
-  if (closed > 0) forgetDeletedSecrets(db);
+  if (closed > 0) forgetDeletedData(db);
   return closed;
 }
 
@@ -338,13 +338,6 @@ export function nextPollWork(db: Db): number | null {
   return times.length ? Math.min(...times) : null;
 }
 
-/**
- * With secure_delete on, a closed anonymous poll's key is overwritten in the database pages;
- * a checkpoint also moves it out of the write-ahead log, so no copy of the key lingers there.
- */
-function forgetDeletedSecrets(db: Db): void {
-  db.$client.pragma('wal_checkpoint(PASSIVE)');
-}
 
 /** What `/poll results` may show now: hidden results stay hidden until the poll closes, for everyone. */
 export function visibleResults(db: Db, guildId: string, pollId: number, now: number): PollResults {

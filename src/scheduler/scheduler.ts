@@ -10,8 +10,11 @@ export interface DueTask {
   name: string;
   /** The earliest stored due moment (epoch ms), or null if nothing is waiting. */
   nextDueAt(): number | null;
-  /** Do everything due at or before `now`. */
-  runDue(now: number): Promise<void>;
+  /**
+   * Do everything due at or before `now`. Long work checks `stopping()` between steps and returns
+   * early when Hearth is shutting down (what it leaves is still stored, so the next start does it).
+   */
+  runDue(now: number, stopping: () => boolean): Promise<void>;
 }
 
 // Even with nothing due, look again now and then: cheap, and it heals a timer lost to clock jumps.
@@ -66,7 +69,7 @@ export class Scheduler {
         const now = this.clock.now();
         for (const task of this.tasks) {
           try {
-            await task.runDue(now);
+            await task.runDue(now, () => this.stopped);
           } catch (error) {
             this.failed = true;
             this.logger.error({ err: error, task: task.name }, 'scheduled work failed; it will be retried');

@@ -1,6 +1,6 @@
 import { createHmac, randomBytes, randomInt } from 'node:crypto';
 import { UserError } from '../bot/errors';
-import type { Db } from '../db/open';
+import { forgetDeletedData, type Db } from '../db/open';
 import { formatDuration, parseDuration } from '../durations';
 import { SURVEY_QUESTION_KINDS, type SurveyQuestionKind } from './schema';
 import { countOf, frequentTerms, mean, median, netPromoterScore, type Distribution } from './stats';
@@ -265,13 +265,10 @@ export function isOpen(survey: Survey, now: number): boolean {
 
 /**
  * While an anonymous survey is open its key sits in the database, so whoever holds the file could
- * link responses to members. At close the key is deleted: secure_delete zeroes it in the database
- * pages, and a TRUNCATE checkpoint copies the log into the file and empties the log, where older
- * copies of the page would otherwise remain. (If another connection is reading at that moment the
- * log is emptied by a later checkpoint instead, at the latest when Hearth shuts down.)
+ * link responses to members. At close the key is deleted, and no copy of it is left behind.
  */
 function forgetDeletedSecret(db: Db, survey: Survey): void {
-  if (survey.anonymous) db.$client.pragma('wal_checkpoint(TRUNCATE)');
+  if (survey.anonymous) forgetDeletedData(db);
 }
 
 export function closeSurvey(db: Db, guildId: string, surveyId: number, now: number): Survey {

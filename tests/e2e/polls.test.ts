@@ -1,3 +1,4 @@
+import { existsSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ChannelType, PermissionFlagsBits } from 'discord-api-types/v10';
 import { TestHearth, eventually, allComponents, isEphemeral, textOf, type StoredMessage, type TestMember } from '../support/harness';
@@ -99,6 +100,11 @@ describe('polls', () => {
 
     await leader.run('poll close', { poll: poll.id });
     expect(pollRows().find((p) => p.id === poll.id)!.voterSecret).toBeNull();
+    // No copy of the key is left in the database file or its write-ahead log.
+    for (const file of [hearth.databasePath, `${hearth.databasePath}-wal`]) {
+      const bytes = existsSync(file) ? readFileSync(file) : Buffer.alloc(0);
+      expect(bytes.includes(Buffer.from(poll.voterSecret!)), file).toBe(false);
+    }
     await expect(voters[0]!.click(message, 'My vote')).rejects.toThrow(/No button labelled "My vote"/);
     // A client still showing the old buttons: Hearth cannot tell which vote was theirs any more.
     const stale = await hearth.clickCustomId(voters[0]!, message, `poll:mine:${poll.id}`);

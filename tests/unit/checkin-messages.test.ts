@@ -27,7 +27,7 @@ describe('posting check-in runs', () => {
     };
     const ctx = { db, logger: pino({ level: 'silent' }), client: { guilds: { cache: new Map() }, channels: { cache: new Map(), fetch } } } as unknown as AppContext;
 
-    await checkinRunTask(ctx).runDue(DUE);
+    await checkinRunTask(ctx).runDue(DUE, () => false);
     const runs = db.select().from(checkinRuns).all();
     expect(runs.map((r) => r.status)).toEqual(['failed', 'failed', 'failed']);
     expect(runs.map((r) => r.reason)).toEqual([
@@ -35,5 +35,15 @@ describe('posting check-in runs', () => {
       "Hearth cannot see <#hidden>: it is missing View Channel there. Give Hearth's role View Channel in that channel.",
       'The post failed: socket hang up.',
     ]);
+  });
+
+  it('claims and posts nothing once Hearth is shutting down; the due run is still due at the next start', async () => {
+    const db = openDatabase(':memory:');
+    createSchedule(db, { guildId: 'g1', channelId: 'c1', createdBy: 'lead' }, validateSchedule(db, 'g1', { when: 'daily 13:00', prompt: 'Still due?', name: null, timezone: null, anonymous: false }, START), START);
+    const ctx = { db, logger: pino({ level: 'silent' }), client: { guilds: { cache: new Map() }, channels: { cache: new Map() } } } as unknown as AppContext;
+    const task = checkinRunTask(ctx);
+    await task.runDue(DUE, () => true);
+    expect(db.select().from(checkinRuns).all()).toEqual([]);
+    expect(task.nextDueAt()).toBe(DUE);
   });
 });
