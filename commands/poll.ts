@@ -35,9 +35,9 @@ import {
 } from '../src/polls/service';
 import { renderMyVote, renderPollList, renderResults, renderRetracted, renderVoteReceipt } from '../src/polls/view';
 import { getSettings } from '../src/settings/service';
+import { messageLink } from '../src/discord-markup';
 
-const messageUrl = (guildId: string, channelId: string, messageId: string | null) =>
-  messageId ? `https://discord.com/channels/${guildId}/${channelId}/${messageId}` : null;
+const messageUrl = (guildId: string, channelId: string, messageId: string | null) => (messageId ? messageLink(guildId, channelId, messageId) : null);
 
 function voterOf(interaction: { guildId: string; user: { id: string }; member: { roles: { cache: Map<string, unknown> } } }): Voter {
   return { guildId: interaction.guildId, memberId: interaction.user.id, roleIds: [...interaction.member.roles.cache.keys()] };
@@ -127,10 +127,10 @@ export const poll = {
       try {
         messageId = (await postPollMessage(ctx, channel, created)).id;
       } catch (error) {
-        discardPoll(db, pollId); // nobody saw it: leave no half-made poll behind
+        discardPoll(db, created); // nobody saw it: leave no half-made poll behind
         throw error;
       }
-      attachPollMessage(db, pollId, messageId);
+      attachPollMessage(db, created, messageId);
       if (valid.durationMs !== null) ctx.scheduler.wake();
       await interaction.editReply(`Poll #${pollId} is up in <#${channel.id}>: ${messageUrl(interaction.guildId, channel.id, messageId)}`);
     },

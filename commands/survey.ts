@@ -45,8 +45,8 @@ import {
   type Respondent,
 } from '../src/surveys/service';
 import { modalFieldNumber, renderDraft, renderResults, renderStep, renderSurveyList, renderTextModal, renderTextPage } from '../src/surveys/view';
+import { messageLink } from '../src/discord-markup';
 
-const messageUrl = (guildId: string, channelId: string, messageId: string) => `https://discord.com/channels/${guildId}/${channelId}/${messageId}`;
 const surveyOption = (interaction: ChatInputCommandInteraction<'cached'>) => interaction.options.getInteger('survey', true);
 const respondent = (interaction: { guildId: string; user: { id: string } }): Respondent => ({ guildId: interaction.guildId, memberId: interaction.user.id });
 
@@ -191,9 +191,9 @@ export const survey = {
         unpublishSurvey(db, interaction.guildId, published.id); // nobody saw it: it is still a draft
         throw error;
       }
-      attachSurveyMessage(db, published.id, messageId);
+      attachSurveyMessage(db, interaction.guildId, published.id, messageId);
       if (published.closesAt !== null) ctx.scheduler.wake();
-      await interaction.editReply(`Survey #${published.id} is up in <#${channel.id}>: ${messageUrl(interaction.guildId, channel.id, messageId)}`);
+      await interaction.editReply(`Survey #${published.id} is up in <#${channel.id}>: ${messageLink(interaction.guildId, channel.id, messageId)}`);
     },
 
     async close(interaction, ctx) {

@@ -60,7 +60,9 @@ export async function reportInteractionError(interaction: Interaction, error: un
       await interaction.followUp({ content: message, flags: MessageFlags.Ephemeral });
       // A public "thinking…" from a command is removed; after a button's deferUpdate the original
       // is the message the button sits on, which must stay.
-      if (interaction.isCommand() && interaction.deferred && !interaction.replied) await interaction.deleteReply().catch(() => undefined);
+      if (interaction.isCommand() && interaction.deferred && !interaction.replied) {
+        await interaction.deleteReply().catch((deleteError: unknown) => logger.warn({ err: deleteError }, 'could not remove a "thinking…" reply'));
+      }
     } else {
       await interaction.reply({ content: message, flags: MessageFlags.Ephemeral });
     }

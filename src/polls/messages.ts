@@ -4,6 +4,7 @@ import type { AppContext } from '../context';
 import type { DueTask } from '../scheduler/scheduler';
 import {
   closeDuePolls,
+  discardUnpostedPolls,
   finalResultsDue,
   finalResultsShown,
   findPollById,
@@ -53,20 +54,23 @@ export async function showFinalResults(ctx: AppContext, summary: PollResults): P
       const memberCount = await ctx.client.guilds
         .fetch({ guild: poll.guildId, force: true, withCounts: true })
         .then((fresh) => fresh.approximateMemberCount ?? fresh.memberCount)
-        .catch(() => null);
+        .catch((error: unknown) => {
+          ctx.logger.debug({ err: error, guild: poll.guildId }, 'no member count for the turnout line');
+          return null;
+        });
       const payload = renderPollMessage(summary, ctx.clock.now(), { memberCount, chart: canAttach });
       await ctx.refresher.editNow({ channelId: poll.channelId, messageId: poll.messageId }, { ...payload, attachments: [] });
     }
-    finalResultsShown(ctx.db, poll.id);
+    finalResultsShown(ctx.db, poll);
     return 'shown';
   } catch (error) {
     if (error instanceof DiscordAPIError && typeof error.code === 'number' && GONE.has(error.code)) {
       ctx.logger.warn({ poll: poll.id, code: error.code }, 'poll message is gone; final results not shown on it');
-      finalResultsShown(ctx.db, poll.id);
+      finalResultsShown(ctx.db, poll);
       return 'message gone';
     }
     ctx.logger.warn({ err: error, poll: poll.id }, 'could not show final poll results; will retry');
-    retryFinalResultsAt(ctx.db, poll.id, ctx.clock.now() + RETRY_FINAL_EDIT_MS);
+    retryFinalResultsAt(ctx.db, poll, ctx.clock.now() + RETRY_FINAL_EDIT_MS);
     ctx.scheduler.wake();
     return 'will retry';
   }
@@ -74,10 +78,17 @@ export async function showFinalResults(ctx: AppContext, summary: PollResults): P
 
 /** Closes timed polls at their stored time (at start, those overdue) and (re)tries final edits. */
 export function pollClosingTask(ctx: AppContext): DueTask {
+  const startedAt = ctx.clock.now();
+  let tidied = false;
   return {
     name: 'close timed polls',
     nextDueAt: () => nextPollWork(ctx.db),
     async runDue(now) {
+      if (!tidied) {
+        const discarded = discardUnpostedPolls(ctx.db, startedAt);
+        if (discarded) ctx.logger.warn({ polls: discarded }, 'removed polls whose creation the last stop interrupted');
+        tidied = true;
+      }
       const closed = closeDuePolls(ctx.db, now);
       if (closed) ctx.logger.info({ closed }, 'timed polls closed');
       for (const summary of finalResultsDue(ctx.db, now)) await showFinalResults(ctx, summary);

@@ -8,6 +8,7 @@ import {
   choicesOf,
   countVoter,
   deletePoll,
+  deleteUnpostedPolls,
   finalEditsDue,
   nextFinalEdit,
   setFinalEditDue,
@@ -26,6 +27,7 @@ import {
   votesOf,
   type Poll,
 } from './store';
+import { timestamp } from '../discord-markup';
 
 export type { Poll };
 
@@ -176,7 +178,7 @@ export function isOpen(poll: Poll, now: number): boolean {
 function assertOpen(poll: Poll, now: number): void {
   if (!isOpen(poll, now)) {
     const when = poll.closedAt ?? poll.closesAt ?? now;
-    throw new UserError(`This poll closed <t:${Math.floor(when / 1000)}:R>, so votes are no longer counted. See the results on the poll message.`);
+    throw new UserError(`This poll closed ${timestamp(when)}, so votes are no longer counted. See the results on the poll message.`);
   }
 }
 
@@ -324,12 +326,12 @@ export function finalResultsDue(db: Db, now: number): PollResults[] {
   return finalEditsDue(db, now).map((poll) => results(db, poll));
 }
 
-export function finalResultsShown(db: Db, pollId: number): void {
-  setFinalEditDue(db, pollId, null);
+export function finalResultsShown(db: Db, poll: Poll): void {
+  setFinalEditDue(db, poll.guildId, poll.id, null);
 }
 
-export function retryFinalResultsAt(db: Db, pollId: number, at: number): void {
-  setFinalEditDue(db, pollId, at);
+export function retryFinalResultsAt(db: Db, poll: Poll, at: number): void {
+  setFinalEditDue(db, poll.guildId, poll.id, at);
 }
 
 /** The next moment poll work is due: a timed close or a final edit to retry. */
@@ -343,7 +345,7 @@ export function nextPollWork(db: Db): number | null {
 export function visibleResults(db: Db, guildId: string, pollId: number, now: number): PollResults {
   const poll = requirePoll(db, guildId, pollId);
   if (poll.hideResults && isOpen(poll, now)) {
-    const closing = poll.closesAt ? ` It closes <t:${Math.floor(poll.closesAt / 1000)}:R>.` : '';
+    const closing = poll.closesAt ? ` It closes ${timestamp(poll.closesAt)}.` : '';
     throw new UserError(`The results of poll #${poll.id} are hidden until it closes, for everyone, leaders included.${closing}`);
   }
   const summary = results(db, poll);
@@ -394,13 +396,21 @@ const iso = (ms: number) => new Date(ms).toISOString();
 const round1 = (n: number) => Math.round(n * 10) / 10;
 
 /** The message is posted: the poll is live. */
-export function attachPollMessage(db: Db, pollId: number, messageId: string): void {
-  setPollMessage(db, pollId, messageId);
+export function attachPollMessage(db: Db, poll: Poll, messageId: string): void {
+  setPollMessage(db, poll.guildId, poll.id, messageId);
 }
 
 /** Posting failed: the poll never existed for anyone. */
-export function discardPoll(db: Db, pollId: number): void {
-  deletePoll(db, pollId);
+export function discardPoll(db: Db, poll: Poll): void {
+  deletePoll(db, poll.guildId, poll.id);
+}
+
+/**
+ * A poll is stored, then posted, then linked to its message. If Hearth stopped between the first
+ * and the last step, nobody can vote on it: at start such polls (older than the start) are removed.
+ */
+export function discardUnpostedPolls(db: Db, startedAt: number): number {
+  return deleteUnpostedPolls(db, startedAt);
 }
 
 export function pollsForList(db: Db, guildId: string, status: 'open' | 'closed' | 'all', limit = 20) {

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray, isNotNull, lte, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNotNull, isNull, lt, lte, sql } from 'drizzle-orm';
 import type { Db } from '../db/open';
 import { pollChoices, polls, pollVotes } from './schema';
 
@@ -19,12 +19,17 @@ export function insertPoll(db: Db, poll: NewPollRow, choices: string[]): number 
   );
 }
 
-export function setPollMessage(db: Db, pollId: number, messageId: string): void {
-  db.update(polls).set({ messageId }).where(eq(polls.id, pollId)).run();
+export function setPollMessage(db: Db, guildId: string, pollId: number, messageId: string): void {
+  db.update(polls).set({ messageId }).where(and(eq(polls.id, pollId), eq(polls.guildId, guildId))).run();
 }
 
-export function deletePoll(db: Db, pollId: number): void {
-  db.delete(polls).where(eq(polls.id, pollId)).run();
+export function deletePoll(db: Db, guildId: string, pollId: number): void {
+  db.delete(polls).where(and(eq(polls.id, pollId), eq(polls.guildId, guildId))).run();
+}
+
+/** Polls stored before `before` whose message was never attached (the process stopped mid-creation). */
+export function deleteUnpostedPolls(db: Db, before: number): number {
+  return db.delete(polls).where(and(isNull(polls.messageId), lt(polls.createdAt, before))).run().changes;
 }
 
 /** A poll of this server, or undefined: an id from another server behaves like a missing one. */
@@ -134,8 +139,8 @@ export function nextFinalEdit(db: Db): number | null {
 }
 
 /** `at` = when to try the final edit again, or null once it is done (or can never be done). */
-export function setFinalEditDue(db: Db, pollId: number, at: number | null): void {
-  db.update(polls).set({ finalEditDueAt: at }).where(eq(polls.id, pollId)).run();
+export function setFinalEditDue(db: Db, guildId: string, pollId: number, at: number | null): void {
+  db.update(polls).set({ finalEditDueAt: at }).where(and(eq(polls.id, pollId), eq(polls.guildId, guildId))).run();
 }
 
 export function listPolls(db: Db, guildId: string, status: 'open' | 'closed' | 'all', limit: number): { polls: Poll[]; total: number } {

@@ -9,6 +9,7 @@ import { HEARTH_COLOUR } from '../bot/style';
 import { renderBarChart } from '../charts/bar-chart';
 import { pollIds } from './custom-ids';
 import { ANONYMOUS_MIN_VOTERS, countsVisible, isOpen, type Poll, type PollResults, type VoteOutcome } from './service';
+import { timestamp as ts } from '../discord-markup';
 
 const CLOSED_COLOUR = 0x6b7280;
 const EMBED_BUDGET = 5600; // of Discord's 6,000 characters an embed, leaving room for titles
@@ -16,7 +17,6 @@ const FIELD_BUDGET = 1000; // of 1,024 a field
 const DESCRIPTION_BUDGET = 3900; // of 4,096 a description
 const BAR_WIDTH = 12;
 
-const ts = (ms: number, style: 'R' | 'f' = 'R') => `<t:${Math.floor(ms / 1000)}:${style}>`;
 const percent = (count: number, of: number) => (of === 0 ? 0 : Math.round((count / of) * 100));
 const bar = (count: number, of: number) => {
   const filled = of === 0 ? 0 : Math.round((count / of) * BAR_WIDTH);
@@ -27,7 +27,12 @@ const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 export function pollRules(poll: Poll, now: number): string[] {
   const rules: string[] = [];
   rules.push(!poll.multi ? 'Pick one choice.' : poll.maxChoices ? `Pick up to ${poll.maxChoices} choices.` : 'Pick as many choices as you like.');
-  if (poll.anonymous) rules.push(`🔒 **Anonymous**: no one, leaders included, can see who voted for what. Counts show once ${ANONYMOUS_MIN_VOTERS} members have voted.`);
+  if (poll.anonymous) {
+    rules.push(
+      `🔒 **Anonymous**: no one, leaders included, can see who voted for what. Counts show once ${ANONYMOUS_MIN_VOTERS} members have voted` +
+        (poll.hideResults ? '.' : ' and then update live, so in a quiet poll someone watching may guess a single vote.'),
+    );
+  }
   if (poll.hideResults) rules.push('🙈 **Results are hidden** until the poll closes.');
   if (poll.roleId) rules.push(`🎟️ Only members with <@&${poll.roleId}> can vote.`);
   if (isOpen(poll, now) && poll.closesAt) rules.push(`⏰ Closes ${ts(poll.closesAt)} (${ts(poll.closesAt, 'f')}).`);

@@ -36,6 +36,7 @@ export const surveys = sqliteTable(
   (t) => [
     index('surveys_guild_status').on(t.guildId, t.status, t.id),
     index('surveys_open_closing').on(t.closesAt).where(sql`status = 'open' AND closes_at IS NOT NULL`),
+    index('surveys_card_edit_due').on(t.cardEditDueAt).where(sql`card_edit_due_at IS NOT NULL`),
   ],
 );
 

@@ -1,6 +1,7 @@
 import { createHmac, randomBytes, randomInt } from 'node:crypto';
 import { UserError } from '../bot/errors';
 import { forgetDeletedData, type Db } from '../db/open';
+import { timestamp } from '../discord-markup';
 import { formatDuration, parseDuration } from '../durations';
 import { SURVEY_QUESTION_KINDS, type SurveyQuestionKind } from './schema';
 import { countOf, frequentTerms, mean, median, netPromoterScore, type Distribution } from './stats';
@@ -69,7 +70,6 @@ export const SURVEY_LIMITS = {
 export const isTextKind = (kind: SurveyQuestionKind) => kind === 'short-text' || kind === 'long-text';
 const isChoiceKind = (kind: SurveyQuestionKind) => kind === 'single-choice' || kind === 'multi-choice';
 /** A Discord timestamp: relative ("in 2 hours") or full date and time, shown in each reader's own time zone. */
-export const discordTime = (ms: number, style: 'R' | 'f' = 'R') => `<t:${Math.floor(ms / 1000)}:${style}>`;
 
 // ------------------------------------------------------------------ drafting
 
@@ -249,8 +249,8 @@ export function publishSurvey(db: Db, guildId: string, surveyId: number, channel
 }
 
 /** The card is posted: the survey is live. */
-export function attachSurveyMessage(db: Db, surveyId: number, messageId: string): void {
-  setSurveyMessage(db, surveyId, messageId);
+export function attachSurveyMessage(db: Db, guildId: string, surveyId: number, messageId: string): void {
+  setSurveyMessage(db, guildId, surveyId, messageId);
 }
 
 /** Posting the card failed: nobody saw it, so it is a draft again. */
@@ -355,7 +355,7 @@ function assertOpen(survey: Survey, now: number): void {
   if (survey.status === 'draft') throw new UserError('This survey is not published yet.');
   if (!isOpen(survey, now)) {
     const when = survey.closedAt ?? survey.closesAt ?? now;
-    throw new UserError(`This survey closed ${discordTime(when)}, so it no longer takes answers. Thank you for your interest!`);
+    throw new UserError(`This survey closed ${timestamp(when)}, so it no longer takes answers. Thank you for your interest!`);
   }
 }
 

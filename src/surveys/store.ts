@@ -60,8 +60,8 @@ export function markPublished(db: Reader, guildId: string, surveyId: number, fie
   );
 }
 
-export function setSurveyMessage(db: Db, surveyId: number, messageId: string): void {
-  db.update(surveys).set({ messageId }).where(eq(surveys.id, surveyId)).run();
+export function setSurveyMessage(db: Db, guildId: string, surveyId: number, messageId: string): void {
+  db.update(surveys).set({ messageId }).where(and(eq(surveys.id, surveyId), eq(surveys.guildId, guildId))).run();
 }
 
 /** Back to a draft after its card could not be posted; only a survey of this server that is still open. */

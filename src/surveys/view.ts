@@ -16,7 +16,6 @@ import { surveyIds } from './custom-ids';
 import {
   SURVEY_LIMITS,
   TEXT_PAGE_SIZE,
-  discordTime as ts,
   formatAnswer,
   isOpen,
   isTextKind,
@@ -29,6 +28,7 @@ import {
   type SurveyResults,
   type textAnswerPage,
 } from './service';
+import { timestamp as ts } from '../discord-markup';
 
 const CLOSED_COLOUR = 0x6b7280;
 const EMBED_TOTAL = 6000;

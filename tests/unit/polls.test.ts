@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { UserError } from '../../src/bot/errors';
 import { openDatabase } from '../../src/db/open';
 import { parseDuration } from '../../src/durations';
-import { attachPollMessage, closeDuePolls, finalResultsDue, closePoll, createPoll, recordVote, results, retractVote, validatePoll, type PollRequest } from '../../src/polls/service';
+import { attachPollMessage, closeDuePolls, discardUnpostedPolls, finalResultsDue, closePoll, createPoll, recordVote, results, retractVote, validatePoll, type PollRequest } from '../../src/polls/service';
 
 const base: PollRequest = { question: 'Lunch?', choices: 'Pizza | Tacos | Soup', multi: false, maxChoices: null, anonymous: false, hideResults: false, closesIn: null, roleId: null };
 const place = { guildId: 'g1', channelId: 'c1', creatorId: 'creator' };
@@ -71,7 +71,7 @@ describe('poll rules', () => {
     expect(() => recordVote(db, voter('late'), timed.id, 0, 1_000 + 3_600_000)).toThrow(/closed/);
 
     const other = createPoll(db, place, validatePoll(base), 0);
-    attachPollMessage(db, other.id, 'm1');
+    attachPollMessage(db, other, 'm1');
     expect(() => closePoll(db, { guildId: 'g2', memberId: 'creator', isLeader: true }, other.id, 5)).toThrow(`There is no poll #${other.id} in this server`);
     expect(() => recordVote(db, voter('m', 'g2'), other.id, 0, 5)).toThrow('no longer exists');
   });
@@ -81,5 +81,17 @@ describe('poll rules', () => {
     const poll = createPoll(db, place, validatePoll({ ...base, closesIn: '1m' }), 0);
     expect(recordVote(db, voter('early'), poll.id, 0, 59_999).change).toBe('added');
     expect(() => recordVote(db, voter('late'), poll.id, 0, 60_000)).toThrow(/closed/);
+  });
+
+  it('removes, at start, polls whose creation a stop interrupted (stored but never linked to a message)', () => {
+    const db = openDatabase(':memory:');
+    const orphan = createPoll(db, place, validatePoll(base), 1_000);
+    const posted = createPoll(db, place, validatePoll(base), 1_000);
+    attachPollMessage(db, posted, 'm2');
+    const justNow = createPoll(db, place, validatePoll(base), 5_000); // being created as Hearth starts
+    expect(discardUnpostedPolls(db, 5_000)).toBe(1);
+    const left = db.$client.prepare('SELECT id FROM polls ORDER BY id').all().map((r) => (r as { id: number }).id);
+    expect(left).toEqual([posted.id, justNow.id]);
+    expect(left).not.toContain(orphan.id);
   });
 });

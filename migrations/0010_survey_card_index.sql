@@ -1,0 +1,1 @@
+CREATE INDEX `surveys_card_edit_due` ON `surveys` (`card_edit_due_at`) WHERE card_edit_due_at IS NOT NULL;
