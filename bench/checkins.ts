@@ -99,7 +99,7 @@ function seedReport(path: string): { guildId: string; id: number; now: number; a
   let answers = 0;
   for (let week = 0; week < WEEKS; week++) {
     const [claimed] = claimDueRuns(db, at).toPost;
-    markRunPosted(db, claimed!.runId, `message-${week}`);
+    markRunPosted(db, guildId, claimed!.runId, `message-${week}`);
     const run = findRun(db, guildId, claimed!.runId)!;
     db.transaction(
       (tx) => {

@@ -108,6 +108,10 @@ export const checkin = {
       const channel = interaction.guild.channels.cache.get(chosen.id);
       if (!channel) throw new UserError('Hearth cannot find that channel. Pick a text channel from the list.');
       assertCanPost(channel, [...POSTING, PermissionFlagsBits.AttachFiles]);
+      // As for polls: Hearth must not become a way to post where the leader may not.
+      if (!channel.permissionsFor(interaction.member).has([PermissionFlagsBits.ViewChannel, PermissionFlagsBits.SendMessages])) {
+        throw new UserError(`You cannot post in <#${channel.id}> yourself, so Hearth will not post there for you. Pick a channel you can write in.`);
+      }
       const { schedule, upcoming } = createSchedule(db, { guildId: interaction.guildId, channelId: channel.id, createdBy: interaction.user.id }, valid, clock.now());
       ctx.scheduler.wake();
       await replyPrivately(interaction, renderScheduled(schedule, upcoming));

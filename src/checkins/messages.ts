@@ -76,8 +76,8 @@ export async function postRun(ctx: AppContext, { schedule, runId }: RunToPost): 
     outcome = { ok: false, reason };
   }
   try {
-    if (outcome.ok) markRunPosted(ctx.db, runId, outcome.messageId);
-    else markRunFailed(ctx.db, runId, outcome.reason);
+    if (outcome.ok) markRunPosted(ctx.db, schedule.guildId, runId, outcome.messageId);
+    else markRunFailed(ctx.db, schedule.guildId, runId, outcome.reason);
   } catch (error) {
     // The database is the problem (busy, closed at shutdown); the run stays "posting" and is marked interrupted at the next start.
     ctx.logger.error({ err: error, schedule: schedule.id, run: runId }, 'could not record how a check-in run went');
@@ -102,6 +102,7 @@ export function checkinRunTask(ctx: AppContext): DueTask {
       for (let more = true; more && !stopping(); ) {
         const claimed = claimDueRuns(ctx.db, now);
         more = claimed.more;
+        for (const b of claimed.broken) ctx.logger.warn({ schedule: b.scheduleId, guild: b.guildId, reason: b.reason }, 'check-in paused: its next run cannot be worked out');
         for (const m of claimed.missed) {
           ctx.logger.info({ schedule: m.scheduleId, from: new Date(m.firstMissed).toISOString(), to: new Date(m.scheduledFor).toISOString() }, 'check-in runs more than an hour late; recorded as missed, not posted');
         }

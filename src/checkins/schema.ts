@@ -76,6 +76,8 @@ export const checkinAnswers = sqliteTable(
     primaryKey({ columns: [t.runId, t.memberId] }),
     index('checkin_answers_by_member').on(t.scheduleId, t.memberId, t.runId),
     index('checkin_answers_by_mood').on(t.runId, t.mood),
+    // The kudos roundup asks who checked in during one window: a range per schedule, not every answer ever.
+    index('checkin_answers_by_time').on(t.scheduleId, t.answeredAt, t.memberId),
   ],
 );
 

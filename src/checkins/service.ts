@@ -3,7 +3,7 @@ import type { Db } from '../db/open';
 import { getSettings } from '../settings/service';
 import { canonicalTimeZone } from '../settings/timezones';
 import { anchorWeekFor, compileRule, localDate, nextRun, nextRuns, parseDate, parseWhen, previousRun, wallTime, type Recurrence, type Rule } from './schedule';
-import { instantOf } from '../zoned-time';
+import { instantOf, wallTime as zonedWallTime } from '../zoned-time';
 import {
   addSkip,
   advanceSchedule,
@@ -19,11 +19,13 @@ import {
   insertRunOnce,
   insertSchedule,
   laterPostedRun,
+  latestPostedRun,
   latestRun,
   listSchedules,
   moodCounts,
   membersAnswering,
   notesBetween,
+  pauseBrokenSchedule,
   postedRuns,
   postedRunsBetween,
   saveAnswer,
@@ -159,8 +161,15 @@ export function pauseSchedule(db: Db, guildId: string, id: number): Schedule {
 export function resumeSchedule(db: Db, guildId: string, id: number, now: number): { schedule: Schedule; upcoming: number[] } {
   const schedule = requireSchedule(db, guildId, id);
   if (schedule.status === 'active') throw new UserError(`Check-in #${id} is not paused; it is already running.`);
-  const upcoming = nextRuns(ruleOf(schedule), schedule.timezone, now, 3, skipDates(db, id));
-  setScheduleState(db, guildId, id, 'active', nextRun(ruleOf(schedule), schedule.timezone, now));
+  let upcoming: number[];
+  let next: number | null;
+  try {
+    upcoming = nextRuns(ruleOf(schedule), schedule.timezone, now, 3, skipDates(db, id));
+    next = nextRun(ruleOf(schedule), schedule.timezone, now);
+  } catch (error) {
+    throw new UserError(`Check-in #${id} cannot be resumed: ${brokenScheduleProblem(schedule, error)} Delete it and schedule it again with \`/checkin schedule\`.`);
+  }
+  setScheduleState(db, guildId, id, 'active', next);
   return { schedule: requireSchedule(db, guildId, id), upcoming };
 }
 
@@ -200,6 +209,8 @@ export interface RunToPost {
 
 export interface DueOutcome {
   toPost: RunToPost[];
+  /** Schedules whose next run could not be worked out: each got a failed run saying why, and was paused. */
+  broken: { scheduleId: number; guildId: string; reason: string }[];
   /** One entry per schedule that missed runs: the first and the last run of the gap (the same run if only one was missed). */
   missed: { scheduleId: number; scheduledFor: number; firstMissed: number }[];
   skipped: { scheduleId: number; scheduledFor: number }[];
@@ -219,6 +230,23 @@ interface Plan {
   from: number;
   to: number | null;
   runs: { scheduledFor: number; status: 'posting' | 'missed' | 'skipped'; reason: string | null; firstMissed?: number }[];
+}
+
+/**
+ * Why a stored schedule's runs cannot be computed any more, in words a leader can act on. Its
+ * time zone or cron was valid when stored; a Node/ICU update can drop a zone, for instance.
+ */
+function brokenScheduleProblem(schedule: Schedule, error: unknown): string {
+  try {
+    zonedWallTime(schedule.timezone, 0);
+  } catch {
+    return `its time zone "${schedule.timezone.slice(0, 64)}" is not known on this system any more (after an update of Node.js or its time zone data?).`;
+  }
+  return `its schedule \`${schedule.cron.slice(0, 100)}\` can no longer be worked out (${String((error as Error)?.message ?? error).slice(0, 200)}).`;
+}
+
+function brokenScheduleReason(schedule: Schedule, error: unknown): string {
+  return `Hearth paused this check-in: ${brokenScheduleProblem(schedule, error)} Delete it and schedule it again with \`/checkin schedule\`.`;
 }
 
 function planFor(schedule: Schedule, skips: ReadonlySet<string>, now: number): Plan {
@@ -257,15 +285,29 @@ function planFor(schedule: Schedule, skips: ReadonlySet<string>, now: number): P
  * The maths happens before the write transaction, which then only compares, sets and inserts.
  */
 export function claimDueRuns(db: Db, now: number, limit = CLAIM_BATCH): DueOutcome & { more: boolean } {
-  const outcome: DueOutcome = { toPost: [], missed: [], skipped: [] };
+  const outcome: DueOutcome = { toPost: [], broken: [], missed: [], skipped: [] };
   const due = dueSchedules(db, now, limit + 1);
   const batch = due.slice(0, limit);
   const skips = skipDatesOf(db, batch.map((s) => s.id));
-  const plans = batch.map((schedule) => planFor(schedule, skips.get(schedule.id) ?? new Set(), now));
+  const broken: { schedule: Schedule; reason: string }[] = [];
+  const plans: Plan[] = [];
+  for (const schedule of batch) {
+    // One schedule that can no longer be computed must not stop every other check-in from posting.
+    try {
+      plans.push(planFor(schedule, skips.get(schedule.id) ?? new Set(), now));
+    } catch (error) {
+      broken.push({ schedule, reason: brokenScheduleReason(schedule, error) });
+    }
+  }
   db.transaction(
     (tx) => {
+      for (const { schedule, reason } of broken) {
+        if (!pauseBrokenSchedule(tx, schedule.guildId, schedule.id, schedule.nextRunAt!)) continue; // someone else moved it on
+        insertRunOnce(tx, { scheduleId: schedule.id, guildId: schedule.guildId, scheduledFor: schedule.nextRunAt!, status: 'failed', reason, recordedAt: now });
+        outcome.broken.push({ scheduleId: schedule.id, guildId: schedule.guildId, reason });
+      }
       for (const { schedule, from, to, runs } of plans) {
-        if (!advanceSchedule(tx, schedule.id, from, to)) continue; // someone else moved it on
+        if (!advanceSchedule(tx, schedule.guildId, schedule.id, from, to)) continue; // someone else moved it on
         for (const run of runs) {
           const runId = insertRunOnce(tx, { scheduleId: schedule.id, guildId: schedule.guildId, scheduledFor: run.scheduledFor, status: run.status, reason: run.reason, recordedAt: now });
           if (runId === null) continue;
@@ -298,12 +340,12 @@ export function startManualRun(db: Db, guildId: string, id: number, now: number)
   return { schedule, runId };
 }
 
-export function markRunPosted(db: Db, runId: number, messageId: string): void {
-  setRunOutcome(db, runId, { status: 'posted', messageId });
+export function markRunPosted(db: Db, guildId: string, runId: number, messageId: string): void {
+  setRunOutcome(db, guildId, runId, { status: 'posted', messageId });
 }
 
-export function markRunFailed(db: Db, runId: number, reason: string): void {
-  setRunOutcome(db, runId, { status: 'failed', reason });
+export function markRunFailed(db: Db, guildId: string, runId: number, reason: string): void {
+  setRunOutcome(db, guildId, runId, { status: 'failed', reason });
 }
 
 // ---------------------------------------------------------------- answering
@@ -468,16 +510,40 @@ export interface ScheduleSummary {
   skippedDates: string[];
 }
 
+/** `work()`, or `fallback` if the schedule's stored zone or cron cannot be computed with any more. */
+function orIfBroken<T>(work: () => T, fallback: () => T): T {
+  try {
+    return work();
+  } catch {
+    return fallback();
+  }
+}
+
 export function schedulesForList(db: Db, guildId: string, now: number): ScheduleSummary[] {
   return listSchedules(db, guildId).map((schedule) => {
     const skips = skipDates(db, schedule.id);
-    const nextRunAt = schedule.status === 'active' && schedule.nextRunAt !== null ? (nextRuns(ruleOf(schedule), schedule.timezone, schedule.nextRunAt - 1, 1, skips)[0] ?? null) : null;
-    const today = localDate(schedule.timezone, now);
+    // A schedule that became uncomputable is paused with a failed run saying why: the list must still show it.
+    const nextRunAt = orIfBroken(
+      () => (schedule.status === 'active' && schedule.nextRunAt !== null ? (nextRuns(ruleOf(schedule), schedule.timezone, schedule.nextRunAt - 1, 1, skips)[0] ?? null) : null),
+      () => null,
+    );
+    const today = orIfBroken(
+      () => localDate(schedule.timezone, now),
+      () => new Date(now).toISOString().slice(0, 10),
+    );
+    const runs = postedRuns(db, schedule.id);
+    const slots = orIfBroken(
+      () => slotsOf(schedule, runs),
+      () => runs.map((r) => [r]),
+    );
+    // Anonymous: the newest slot still takes answers, so its count before and after a member
+    // answers would tell a leader who answered. It counts once the next run is posted.
+    const finished = schedule.anonymous ? slots.slice(0, -1) : slots;
     return {
       schedule,
       nextRunAt,
       lastRun: latestRun(db, schedule.id) ?? null,
-      recentAnswers: slotsOf(schedule, postedRuns(db, schedule.id))
+      recentAnswers: finished
         .slice(-4)
         .reverse()
         .map((slot) => membersAnswering(db, slot.map((r) => r.id))),
@@ -527,6 +593,11 @@ export interface CheckinReport {
   from: number;
   to: number;
   runs: RunReport[];
+  /**
+   * Anonymous only: the moment of the run still taking answers, left out of everything above
+   * (reporting it before and after someone answers would tell what they chose); null if none.
+   */
+  openRunAt: number | null;
   period: PeriodStats;
   previous: PeriodStats;
 }
@@ -537,7 +608,15 @@ export function reportRequest(db: Db, guildId: string, id: number, weeks: number
   if (!Number.isInteger(span) || span < 1 || span > CHECKIN_LIMITS.maxReportWeeks) {
     throw new UserError(`\`weeks\` must be from 1 to ${CHECKIN_LIMITS.maxReportWeeks}.`);
   }
-  return { schedule: requireSchedule(db, guildId, id), weeks: span };
+  const schedule = requireSchedule(db, guildId, id);
+  try {
+    ruleOf(schedule);
+    zonedWallTime(schedule.timezone, 0);
+  } catch (error) {
+    // Its dates cannot be shown without its zone and rule: say so instead of an error reference.
+    throw new UserError(`Check-in #${id} has no report: ${brokenScheduleProblem(schedule, error)} Delete it and schedule it again with \`/checkin schedule\`.`);
+  }
+  return { schedule, weeks: span };
 }
 
 function statsOf(distribution: number[]): MoodStats {
@@ -610,7 +689,18 @@ export function checkinReport(db: Db, guildId: string, id: number, weeks: number
     const stats = statsOf(distribution);
     return { run: slot[0]!, reposts: slot.length - 1, ...stats, hidden: hide(stats.answered), slotNotes, totalNotes };
   };
-  const slots = slotsOf(schedule, postedRunsBetween(db, id, previousFrom, to)).map(slotStats);
+  let slotRuns = slotsOf(schedule, postedRunsBetween(db, id, previousFrom, to));
+  let openRunAt: number | null = null;
+  if (schedule.anonymous) {
+    // The newest posted run (and any re-post of it) still takes answers: left out until the next run is posted.
+    const open = latestPostedRun(db, id);
+    const openSlot = open && slotRuns.find((slot) => slot.some((r) => r.id === open.id));
+    if (openSlot) {
+      slotRuns = slotRuns.filter((slot) => slot !== openSlot);
+      openRunAt = openSlot[0]!.scheduledFor;
+    }
+  }
+  const slots = slotRuns.map(slotStats);
   const previousRuns = slots.filter((s) => s.run.scheduledFor < from);
   const currentRuns = slots.filter((s) => s.run.scheduledFor >= from);
 
@@ -624,5 +714,5 @@ export function checkinReport(db: Db, guildId: string, id: number, weeks: number
     if (schedule.anonymous) runNotes = [...runNotes].sort((a, b) => a.note.localeCompare(b.note));
     return { ...r, change, notes: runNotes, moreNotes: totalNotes - runNotes.length };
   });
-  return { schedule, weeks: span, from, to, runs, period: periodOf(currentRuns), previous: periodOf(previousRuns) };
+  return { schedule, weeks: span, from, to, runs, openRunAt, period: periodOf(currentRuns), previous: periodOf(previousRuns) };
 }

@@ -47,13 +47,27 @@ export function deleteSchedule(db: Db, guildId: string, id: number): boolean {
   return db.delete(checkinSchedules).where(and(eq(checkinSchedules.id, id), eq(checkinSchedules.guildId, guildId))).run().changes === 1;
 }
 
+/**
+ * Pauses a schedule whose next run cannot be worked out any more (compare and set, like
+ * `advanceSchedule`): it stops being due, and a leader sees why in `/checkin list`.
+ */
+export function pauseBrokenSchedule(tx: Reader, guildId: string, id: number, from: number): boolean {
+  return (
+    tx
+      .update(checkinSchedules)
+      .set({ status: 'paused', nextRunAt: null })
+      .where(and(eq(checkinSchedules.id, id), eq(checkinSchedules.guildId, guildId), eq(checkinSchedules.nextRunAt, from), eq(checkinSchedules.status, 'active')))
+      .run().changes === 1
+  );
+}
+
 /** Moves a schedule on from the run at `from`, only if no one else already did (compare and set). */
-export function advanceSchedule(tx: Reader, id: number, from: number, to: number | null): boolean {
+export function advanceSchedule(tx: Reader, guildId: string, id: number, from: number, to: number | null): boolean {
   return (
     tx
       .update(checkinSchedules)
       .set({ nextRunAt: to })
-      .where(and(eq(checkinSchedules.id, id), eq(checkinSchedules.nextRunAt, from), eq(checkinSchedules.status, 'active')))
+      .where(and(eq(checkinSchedules.id, id), eq(checkinSchedules.guildId, guildId), eq(checkinSchedules.nextRunAt, from), eq(checkinSchedules.status, 'active')))
       .run().changes === 1
   );
 }
@@ -89,10 +103,10 @@ export function insertRunOnce(
   return inserted?.id ?? null;
 }
 
-export function setRunOutcome(db: Db, runId: number, outcome: { status: 'posted'; messageId: string } | { status: 'failed'; reason: string }): void {
+export function setRunOutcome(db: Db, guildId: string, runId: number, outcome: { status: 'posted'; messageId: string } | { status: 'failed'; reason: string }): void {
   db.update(checkinRuns)
     .set(outcome.status === 'posted' ? { status: 'posted', messageId: outcome.messageId, reason: null } : { status: 'failed', reason: outcome.reason })
-    .where(eq(checkinRuns.id, runId))
+    .where(and(eq(checkinRuns.id, runId), eq(checkinRuns.guildId, guildId)))
     .run();
 }
 
@@ -114,6 +128,17 @@ export function laterPostedRun(db: Reader, run: Run): Run | undefined {
       ),
     )
     .orderBy(asc(checkinRuns.scheduledFor), asc(checkinRuns.id))
+    .limit(1)
+    .get();
+}
+
+/** The newest run of a schedule that reached its channel: the one still taking answers. */
+export function latestPostedRun(db: Reader, scheduleId: number): Run | undefined {
+  return db
+    .select()
+    .from(checkinRuns)
+    .where(and(eq(checkinRuns.scheduleId, scheduleId), eq(checkinRuns.status, 'posted')))
+    .orderBy(desc(checkinRuns.scheduledFor), desc(checkinRuns.id))
     .limit(1)
     .get();
 }
@@ -171,7 +196,7 @@ export function postedRunsBetween(db: Reader, scheduleId: number, from: number, 
     .select()
     .from(checkinRuns)
     .where(and(eq(checkinRuns.scheduleId, scheduleId), eq(checkinRuns.status, 'posted'), sql`${checkinRuns.scheduledFor} >= ${from}`, sql`${checkinRuns.scheduledFor} < ${to}`))
-    .orderBy(asc(checkinRuns.scheduledFor))
+    .orderBy(asc(checkinRuns.scheduledFor), asc(checkinRuns.id))
     .all();
 }
 

@@ -206,6 +206,10 @@ export function renderReport(report: CheckinReport): { embeds: EmbedBuilder[]; f
     `Change: average mood${moodChange === null ? ' –' : signed(moodChange)}, answers per run${turnoutChange === null ? ' –' : signed(turnoutChange)}`,
   ];
   if (schedule.anonymous) summary.push(`🔒 Anonymous: no authors; runs with fewer than ${CHECKIN_LIMITS.anonymousMinimum} answers are not shown.`);
+  if (report.openRunAt !== null) {
+    // A plain date: the summary also goes into the file, where Discord's time markup is not rendered.
+    summary.push(`🔒 The current run (${localDate(schedule.timezone, report.openRunAt)}) is left out while members can still answer it; it appears once the next one is posted.`);
+  }
 
   const runLine = (r: CheckinReport['runs'][number]) =>
     r.hidden
@@ -220,7 +224,7 @@ export function renderReport(report: CheckinReport): { embeds: EmbedBuilder[]; f
     lines.push(line);
     length += line.length + 1;
   }
-  if (runs.length === 0) lines.push('No runs were posted in this period.');
+  if (runs.length === 0) lines.push(report.openRunAt !== null ? 'No finished runs in this period yet.' : 'No runs were posted in this period.');
   else if (lines.length < runs.length) lines.push(`…and ${runs.length - lines.length} earlier runs in the attached file.`);
 
   const latestNotes = recent.find((r) => !r.hidden && r.notes.length > 0);

@@ -232,6 +232,10 @@ export function firstTimeRecipients(db: Reader, guildId: string, from: number, t
  * Members active since `since` (gave kudos, voted in a poll or checked in) who received no kudos
  * since then. Anonymous polls and anonymous check-ins never count: naming someone as active
  * there would reveal that they answered.
+ *
+ * Every part reads the window only, so the cost does not grow with the server's history: polls
+ * that were open during it (then their votes by poll), and check-in answers by schedule and time
+ * (index checkin_answers_by_time).
  */
 export function activeButUnthanked(db: Reader, guildId: string, since: number, to: number): string[] {
   const rows = db.all<{ memberId: string }>(sql`
@@ -240,16 +244,19 @@ export function activeButUnthanked(db: Reader, guildId: string, since: number, t
       WHERE ${kudos.guildId} = ${guildId} AND ${kudos.createdAt} >= ${since} AND ${kudos.createdAt} < ${to}
       GROUP BY ${kudos.giverId}
       UNION ALL
-      SELECT ${pollVotes.voter} AS member_id, max(${pollVotes.votedAt}) AS last_active FROM ${pollVotes}
-      JOIN ${polls} ON ${polls.id} = ${pollVotes.pollId}
-      WHERE ${polls.guildId} = ${guildId} AND ${polls.anonymous} = 0 AND ${pollVotes.votedAt} >= ${since} AND ${pollVotes.votedAt} < ${to}
-      GROUP BY ${pollVotes.voter}
+      SELECT v.voter AS member_id, max(v.voted_at) AS last_active
+      FROM ${polls} AS p CROSS JOIN ${pollVotes} AS v ON v.poll_id = p.id
+      WHERE p.guild_id = ${guildId} AND p.anonymous = 0
+        AND p.created_at < ${to} AND (p.closed_at IS NULL OR p.closed_at >= ${since})
+        AND v.voted_at >= ${since} AND v.voted_at < ${to}
+      GROUP BY v.voter
       UNION ALL
-      SELECT ${checkinAnswers.memberId} AS member_id, max(${checkinAnswers.answeredAt}) AS last_active FROM ${checkinAnswers}
-      JOIN ${checkinSchedules} ON ${checkinSchedules.id} = ${checkinAnswers.scheduleId} AND ${checkinSchedules.guildId} = ${guildId}
-      WHERE ${checkinAnswers.guildId} = ${guildId} AND ${checkinSchedules.anonymous} = 0
-        AND ${checkinAnswers.answeredAt} >= ${since} AND ${checkinAnswers.answeredAt} < ${to}
-      GROUP BY ${checkinAnswers.memberId}
+      SELECT a.member_id AS member_id, max(a.answered_at) AS last_active
+      FROM ${checkinSchedules} AS s CROSS JOIN ${checkinAnswers} AS a ON a.schedule_id = s.id
+      -- An answer's schedule is this server's (checked on s), so the index alone answers this part.
+      WHERE s.guild_id = ${guildId} AND s.anonymous = 0
+        AND a.answered_at >= ${since} AND a.answered_at < ${to}
+      GROUP BY a.member_id
     ) AS active
     WHERE NOT EXISTS (
       SELECT 1 FROM ${kudos} AS thanked

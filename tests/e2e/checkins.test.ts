@@ -206,7 +206,7 @@ describe('check-ins', () => {
     await leader.run('checkin delete', { id });
   });
 
-  it('reports answers, moods, changes and notes with a chart; anonymous runs with fewer than 3 answers show nothing', async () => {
+  it('reports answers, moods, changes and notes with a chart; anonymous runs with fewer than 3 answers show nothing, and the current one only once the next is posted', async () => {
     const id = await schedule({ when: 'fri 16:00', prompt: 'Anonymous pulse?', anonymous: true });
     const members = ['p1', 'p2', 'p3', 'p4'].map((n) => hearth.member(n));
     // Posted by hand before the first Friday: a run of its own, then the scheduled one.
@@ -223,20 +223,47 @@ describe('check-ins', () => {
       await members[i]!.submitModal(await members[i]!.click(second, 'Add a note'), { 'Your note': note });
     }
 
+    // While the run still takes answers, it is in no report and no list count: otherwise a leader
+    // could report before and after someone answers and see what they chose.
+    const reportFiles = (reply: { files: { filename: string; data: Buffer }[] }) => reply.files.filter((f) => f.filename.endsWith('.md')).map((f) => f.data.toString('utf8'));
+    const early = await leader.run('checkin report', { id });
+    const earlyList = textOf((await leader.run('checkin list')).reply);
+    expect(textOf(early.reply)).toContain('fewer than 3 answers, not shown'); // the hand-posted run, finished
+    expect(textOf(early.reply)).toContain('is left out while members can still answer it; it appears once the next one is posted.');
+    expect(textOf(early.reply)).not.toMatch(/answers?, average/);
+    expect(textOf(early.reply)).not.toContain('Feeling better this time');
+    await members[3]!.click(second, 'great');
+    const unchanged = await leader.run('checkin report', { id });
+    expect(textOf(unchanged.reply)).toBe(textOf(early.reply));
+    expect(reportFiles(unchanged.reply)).toEqual(reportFiles(early.reply));
+    expect(textOf((await leader.run('checkin list')).reply)).toBe(earlyList);
+
+    // The report of a named check-in shows its current run as it goes (here the Daily one, before the clock moves on).
+    const named = schedules().find((s) => s.name === 'Daily')!.id;
+    const open = textOf((await leader.run('checkin report', { id: named, weeks: 2 })).reply);
+    expect(open).toContain('Busy, but a good kind of busy.');
+    expect(open).toMatch(/2 answers, average \*\*3\.5\*\* \(-1\.5\)/); // ana's okay and dev's good on the 27th
+    const ana = [...hearth.guild.members.values()].find((m) => m.user.username === 'ana')!.user.id;
+    expect(open).toContain(`<@${ana}>`);
+    expect((await hearth.member('curious').run('checkin report', { id: named })).reply.content).toContain('Only leaders can read check-in reports');
+
+    // Once the next run is posted, the finished run shows, with every answer.
+    await hearth.clock.set(schedules().find((s) => s.id === id)!.nextRunAt!);
+    await hearth.double.waitFor(() => (posts(hearth.general.id, 'Anonymous pulse?').length === 3 ? true : undefined), 'the next scheduled run');
     const { reply, record } = await leader.run('checkin report', { id });
     expect(record.callback?.type).toBe(5); // deferred ("thinking…") before the report is worked out
     expect(isEphemeral(reply)).toBe(true);
     const text = textOf(reply);
     expect(text).toContain('fewer than 3 answers, not shown');
-    expect(text).toMatch(/3 answers, average \*\*4\.3\*\*/);
+    expect(text).toMatch(/4 answers, average \*\*4\.5\*\*/);
     expect(text).not.toContain('😣 1'); // the hidden run's "rough" answer is in no total
-    expect(text).toContain('😣 0 😕 0 😐 0 🙂 2 😄 1');
+    expect(text).toContain('😣 0 😕 0 😐 0 🙂 2 😄 2');
     expect(text).toContain('> Feeling better this time');
     for (const m of members) expect(text).not.toContain(m.id);
     const report = reply.files.find((f) => f.filename === `checkin-${id}-report.md`)!.data.toString('utf8');
     expect(report).toContain('Fewer than 3 answers: not shown.');
     expect(report).not.toContain('rough 1');
-    expect(report).toContain('rough 0, low 0, okay 0, good 2, great 1');
+    expect(report).toContain('rough 0, low 0, okay 0, good 2, great 2');
     expect(report).toMatch(/- Apples from the garden\n- Feeling better this time\n- Zebra crossings everywhere/);
     for (const m of members) expect(report).not.toContain(m.id);
 
@@ -249,14 +276,6 @@ describe('check-ins', () => {
     expect(own.reply.content).toContain('2 runs in a row');
     const chart = reply.files.find((f) => f.filename === `checkin-${id}-mood.png`)!;
     expect(chart.data.subarray(1, 4).toString()).toBe('PNG');
-
-    const named = schedules().find((s) => s.name === 'Daily')!.id;
-    const open = textOf((await leader.run('checkin report', { id: named, weeks: 2 })).reply);
-    expect(open).toContain('Busy, but a good kind of busy.');
-    expect(open).toMatch(/2 answers, average \*\*3\.5\*\* \(-1\.5\)/); // ana's okay and dev's good on the 27th
-    const ana = [...hearth.guild.members.values()].find((m) => m.user.username === 'ana')!.user.id;
-    expect(open).toContain(`<@${ana}>`);
-    expect((await hearth.member('curious').run('checkin report', { id: named })).reply.content).toContain('Only leaders can read check-in reports');
   });
 
   it('refuses every kind of bad input with a clear private answer and changes nothing', async () => {
@@ -265,7 +284,9 @@ describe('check-ins', () => {
     const noEmbeds = deny('no-embeds', PermissionFlagsBits.EmbedLinks);
     const noFiles = deny('no-files', PermissionFlagsBits.AttachFiles);
     const noSend = deny('no-send', PermissionFlagsBits.SendMessages);
-    await eventually(() => hearth.context.client.channels.cache.has(noSend.id), 'the bot to see the new channels');
+    // Hearth may post here, but the leader may not: Hearth must not post for them where they cannot.
+    const staffOnly = hearth.double.addChannel(hearth.guild, 'staff-only', { overwrites: [{ id: leader.id, type: 1, allow: 0n, deny: PermissionFlagsBits.SendMessages }] });
+    await eventually(() => hearth.context.client.channels.cache.has(noSend.id) && hearth.context.client.channels.cache.has(staffOnly.id), 'the bot to see the new channels');
     const good = { when: 'daily 09:00', prompt: 'Fine?' };
     const cases: [Record<string, string | boolean | { id: string }>, string][] = [
       [{ ...good, when: 'sometimes' }, 'Hearth does not understand "sometimes"'],
@@ -282,6 +303,7 @@ describe('check-ins', () => {
       [{ ...good, channel: { id: noEmbeds.id } }, 'missing the Embed Links permission'],
       [{ ...good, channel: { id: noFiles.id } }, 'missing the Attach Files permission'],
       [{ ...good, channel: { id: noSend.id } }, 'missing the Send Messages permission'],
+      [{ ...good, channel: { id: staffOnly.id } }, `You cannot post in <#${staffOnly.id}> yourself, so Hearth will not post there for you. Pick a channel you can write in.`],
     ];
     const before = snapshot();
     for (const [options, expected] of cases) {

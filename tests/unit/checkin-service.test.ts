@@ -1,6 +1,8 @@
+import { eq } from 'drizzle-orm';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase, type Db } from '../../src/db/open';
-import { checkinAnswers, checkinRuns } from '../../src/checkins/schema';
+import { checkinAnswers, checkinRuns, checkinSchedules } from '../../src/checkins/schema';
+import { renderList, renderReport } from '../../src/checkins/view';
 import {
   CHECKIN_LIMITS,
   checkinReport,
@@ -11,6 +13,8 @@ import {
   markRunPosted,
   recordMood,
   recordNote,
+  resumeSchedule,
+  schedulesForList,
   skipRunOn,
   startManualRun,
   streakOf,
@@ -40,7 +44,7 @@ describe('check-in service', () => {
   /** Runs the scheduler's claim at `now` and pretends every claimed run reached its channel. */
   const tick = (now: number) => {
     const outcome = claimDueRuns(db, now);
-    for (const run of outcome.toPost) markRunPosted(db, run.runId, `m${run.runId}`);
+    for (const run of outcome.toPost) markRunPosted(db, GUILD, run.runId, `m${run.runId}`);
     return outcome;
   };
   const runRows = () => db.select().from(checkinRuns).all();
@@ -106,7 +110,7 @@ describe('check-in service', () => {
     recordMood(db, bo, day2.runId, 2, day(1) + 1000); // bo answers the first post of day 2
     // A leader re-posts day 2 in the very millisecond of a scheduled run: no clash on the unique key.
     const repost = startManualRun(db, GUILD, schedule.id, day(1));
-    markRunPosted(db, repost.runId, 'm-repost');
+    markRunPosted(db, GUILD, repost.runId, 'm-repost');
     expect(() => recordMood(db, bo, day2.runId, 3, day(1) + 2000)).toThrow('superseded');
     expect(recordMood(db, ana, repost.runId, 5, day(1) + 3000).streak).toEqual({ current: 2, longest: 2, answered: 2 });
     expect(recordMood(db, bo, repost.runId, 4, day(1) + 4000).streak).toEqual({ current: 1, longest: 1, answered: 1 });
@@ -121,7 +125,7 @@ describe('check-in service', () => {
 
     // A run posted by hand after the next scheduled time (here, with that run not yet posted) is a slot of its own.
     const later = startManualRun(db, GUILD, schedule.id, day(2) + HOUR);
-    markRunPosted(db, later.runId, 'm-later');
+    markRunPosted(db, GUILD, later.runId, 'm-later');
     expect(recordMood(db, ana, later.runId, 3, day(2) + HOUR + 1000).streak).toEqual({ current: 3, longest: 3, answered: 3 });
   });
 
@@ -191,7 +195,8 @@ describe('check-in service', () => {
       const run = tick(at).toPost[0]!;
       moods[w]!.forEach((mood, i) => recordMood(db, { guildId: GUILD, memberId: `m${i}` }, run.runId, mood, at + 1000));
     });
-    const report = checkinReport(db, GUILD, schedule.id, 4, mondays[2]! + DAY);
+    tick(mondays[2]! + 7 * DAY); // the next run: the third Monday's answers are final and can be shown
+    const report = checkinReport(db, GUILD, schedule.id, 4, mondays[2]! + 7 * DAY + HOUR);
     expect(report.runs.map((r) => [r.hidden, r.answered, r.average])).toEqual([
       [true, 0, null],
       [false, 3, 13 / 3],
@@ -199,5 +204,85 @@ describe('check-in service', () => {
     ]);
     expect(report.runs[2]!.change).toBeCloseTo(3 - 13 / 3);
     expect(report.period).toMatchObject({ runs: 2, answered: 7, distribution: [0, 0, 4, 2, 1] });
+  });
+
+  it('leaves an anonymous check-in\'s run out of reports and the list until the next run is posted', () => {
+    const schedule = create('mon 09:00', { anonymous: true });
+    const mondays = [0, 1].map((w) => Date.UTC(2026, 10, 30 + 7 * w, 9));
+    const member = (name: string) => ({ guildId: GUILD, memberId: name });
+    const first = tick(mondays[0]!).toPost[0]!;
+    [4, 4, 5].forEach((mood, i) => recordMood(db, member(`m${i}`), first.runId, mood, mondays[0]! + 1000));
+    recordNote(db, member('m0'), first.runId, 'Quiet week', mondays[0]! + 2000);
+
+    const now = mondays[0]! + DAY;
+    const seen = (at: number) => {
+      const report = checkinReport(db, GUILD, schedule.id, 4, at);
+      const rendered = renderReport(report);
+      return {
+        report,
+        text: rendered.embeds[0]!.toJSON().description,
+        file: String((rendered.files[0]!.attachment as Buffer).toString('utf8')),
+        list: schedulesForList(db, GUILD, at)[0]!.recentAnswers,
+      };
+    };
+    const before = seen(now);
+    expect(before.report.runs).toEqual([]);
+    expect(before.report.period).toMatchObject({ runs: 0, answered: 0, average: null });
+    expect(before.report.openRunAt).toBe(mondays[0]);
+    expect(before.text).toContain('The current run (2026-11-30) is left out while members can still answer it; it appears once the next one is posted.');
+    expect(before.text).not.toContain('Quiet week');
+    expect(before.list).toEqual([]);
+
+    // A member answers (and a leader re-posts the run, which belongs to the same run): nothing a leader sees changes.
+    recordMood(db, member('m3'), first.runId, 1, now + 1000);
+    const repost = startManualRun(db, GUILD, schedule.id, now + HOUR);
+    markRunPosted(db, GUILD, repost.runId, 'm-repost');
+    recordMood(db, member('m4'), repost.runId, 2, now + HOUR + 1000);
+    const after = seen(now + 2 * HOUR);
+    expect(after.text).toBe(before.text);
+    expect(after.file).toBe(before.file);
+    expect(after.list).toEqual(before.list);
+
+    // Once the next run is posted, the finished run shows with every answer.
+    tick(mondays[1]!);
+    const finished = seen(mondays[1]! + HOUR);
+    expect(finished.report.runs.map((r) => [r.run.id, r.reposts, r.answered, r.distribution])).toEqual([[first.runId, 1, 5, [1, 1, 0, 2, 1]]]);
+    expect(finished.report.runs[0]!.notes).toEqual([{ memberId: null, note: 'Quiet week' }]);
+    expect(finished.report.openRunAt).toBe(mondays[1]);
+    expect(finished.list).toEqual([5]);
+  });
+
+  it('pauses a schedule whose time zone or cron can no longer be worked out, says why, and posts the others', () => {
+    const good = create('daily 13:00');
+    const badZone = create('daily 13:00');
+    const badCron = create('daily 13:00');
+    // As after a Node/ICU update that drops a zone, or a hand-edited database.
+    db.update(checkinSchedules).set({ timezone: 'Mars/Olympus_Mons' }).where(eq(checkinSchedules.id, badZone.id)).run();
+    db.update(checkinSchedules).set({ cron: 'not a cron' }).where(eq(checkinSchedules.id, badCron.id)).run();
+    const at = Date.UTC(2026, 10, 25, 13);
+
+    const outcome = tick(at);
+    expect(outcome.toPost.map((r) => r.schedule.id)).toEqual([good.id]);
+    expect(outcome.broken.map((b) => b.scheduleId).sort()).toEqual([badZone.id, badCron.id].sort());
+    const runOf = (id: number) => runRows().filter((r) => r.scheduleId === id);
+    expect(runOf(good.id)).toMatchObject([{ status: 'posted' }]);
+    expect(runOf(badZone.id)).toMatchObject([{ status: 'failed', scheduledFor: at, reason: expect.stringContaining('Hearth paused this check-in: its time zone "Mars/Olympus_Mons" is not known on this system any more') }]);
+    expect(runOf(badCron.id)).toMatchObject([{ status: 'failed', scheduledFor: at, reason: expect.stringContaining('its schedule `not a cron` can no longer be worked out') }]);
+    const stored = db.select().from(checkinSchedules).all();
+    expect(stored.filter((s) => s.id !== good.id)).toMatchObject([{ status: 'paused', nextRunAt: null }, { status: 'paused', nextRunAt: null }]);
+
+    // The next day the good one posts again and the broken ones stay quiet.
+    const next = tick(at + DAY);
+    expect(next.toPost.map((r) => r.schedule.id)).toEqual([good.id]);
+    expect(next.broken).toEqual([]);
+
+    // `/checkin list` still works and shows why each one stopped; resuming says what is wrong.
+    const list = renderList(schedulesForList(db, GUILD, at + DAY).map((item) => ({ ...item, problem: null })), null, at + DAY).embeds[0]!.toJSON();
+    const field = (id: number) => list.fields!.find((f) => f.name.startsWith(`#${id} ·`))!.value;
+    expect(field(badZone.id)).toContain('⏸️ **paused**');
+    expect(field(badZone.id)).toContain('⚠️ failed: Hearth paused this check-in: its time zone "Mars/Olympus_Mons"');
+    expect(field(badCron.id)).toContain('⚠️ failed: Hearth paused this check-in: its schedule `not a cron`');
+    expect(() => resumeSchedule(db, GUILD, badZone.id, at + DAY)).toThrow(`Check-in #${badZone.id} cannot be resumed: its time zone "Mars/Olympus_Mons"`);
+    expect(() => checkinReport(db, GUILD, badCron.id, null, at + DAY)).toThrow(`Check-in #${badCron.id} has no report: its schedule \`not a cron\``);
   });
 });

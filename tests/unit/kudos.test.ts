@@ -345,4 +345,25 @@ describe('weekly roundup', () => {
     expect(roundup.firstTime).toEqual(['new']);
     expect([...roundup.unthanked].sort()).toEqual(['ana', 'ben', 'checker', 'quiet', 'voter']);
   });
+  it('names as active only what happened in the window: old votes and old check-ins do not count', () => {
+    const weekStart = Date.UTC(2026, 10, 22, 15); // Monday 23 November, 00:00 in Tokyo
+    const poll = (createdAt: number, closedAt: number | null) =>
+      db.insert(polls).values({ guildId: G, channelId: 'c', creatorId: 'lead', question: 'Q', multi: false, anonymous: false, hideResults: false, createdAt, status: closedAt === null ? 'open' : 'closed', closedAt }).returning().get();
+    const finished = poll(weekStart - 90 * DAY, weekStart - 60 * DAY); // closed long before the roundup's month
+    const longOpen = poll(weekStart - 90 * DAY, null); // still open: old and new votes on it
+    db.insert(pollVotes).values([
+      { pollId: finished.id, voter: 'old-voter', choice: 0, votedAt: weekStart - 80 * DAY },
+      { pollId: longOpen.id, voter: 'old-voter-2', choice: 0, votedAt: weekStart - 70 * DAY },
+      { pollId: longOpen.id, voter: 'recent-voter', choice: 0, votedAt: weekStart + DAY },
+    ]).run();
+
+    // A run posted before the window still takes answers in it (nothing newer was posted): those count.
+    const schedule = db.insert(checkinSchedules).values({ guildId: G, channelId: 'c', name: 'N', prompt: 'P', whenText: 'w', cron: '0 9 1 * *', timezone: 'UTC', anonymous: false, createdBy: 'lead', createdAt: weekStart - 90 * DAY }).returning().get();
+    const run = db.insert(checkinRuns).values({ scheduleId: schedule.id, guildId: G, scheduledFor: weekStart - 40 * DAY, status: 'posted', recordedAt: weekStart - 40 * DAY }).returning().get();
+    const answer = (memberId: string, at: number) => ({ runId: run.id, scheduleId: schedule.id, guildId: G, memberId, mood: 3, answeredAt: at, updatedAt: at });
+    db.insert(checkinAnswers).values([answer('old-checker', weekStart - 39 * DAY), answer('late-checker', weekStart + 2 * DAY)]).run();
+
+    const roundup = buildRoundup(db, roundupSchedule(db, MONDAY_9_TOKYO).due[0]!);
+    expect([...roundup.unthanked].sort()).toEqual(['late-checker', 'recent-voter']);
+  });
 });

@@ -1,0 +1,1 @@
+CREATE INDEX `checkin_answers_by_time` ON `checkin_answers` (`schedule_id`,`answered_at`,`member_id`);
