@@ -11,7 +11,7 @@ const SECTIONS: { name: string; everyone: string[]; leaders: string[] }[] = [
       'Vote with the buttons on a poll; **My vote** shows your choice, **Retract** withdraws it',
       '`/poll results`, `/poll list`; `/poll close` for a poll you created',
     ],
-    leaders: ['`/poll create`: up to 20 choices, anonymous, hidden until close, timed or limited to a role', '`/poll export`: CSV'],
+    leaders: ['`/poll create` (everyone, if `/settings polls-by-members` is on): up to 20 choices, anonymous, hidden until close, timed or limited to a role', '`/poll export`: CSV'],
   },
   {
     name: '🙌 Kudos',

@@ -61,6 +61,7 @@ export async function startHearth(options: HearthOptions): Promise<Hearth> {
   client.on(Events.ShardDisconnect, (event, shard) => logger.warn({ code: event.code, shard }, 'gateway disconnected'));
 
   let stopped = false;
+  let running = false;
   const stop = async () => {
     if (stopped) return;
     stopped = true;
@@ -74,7 +75,7 @@ export async function startHearth(options: HearthOptions): Promise<Hearth> {
     } finally {
       closeDatabase(db); // whatever failed above, the database is closed and its log folded back
     }
-    logger.info('stopped cleanly');
+    logger.info(running ? 'stopped cleanly' : 'start-up aborted; database closed');
   };
 
   try {
@@ -83,6 +84,7 @@ export async function startHearth(options: HearthOptions): Promise<Hearth> {
     await ready;
     logger.info({ user: client.user?.tag, guilds: client.guilds.cache.size }, 'connected to Discord');
     await scheduler.start();
+    running = true;
     logger.info({ ms: Math.round(performance.now() - started) }, 'ready: due work caught up and timers armed');
   } catch (error) {
     await stop().catch((stopError: unknown) => logger.warn({ err: stopError }, 'could not stop cleanly after a failed start'));

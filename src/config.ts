@@ -49,9 +49,12 @@ export type Config = Readonly<{
 
 /** A setting is missing or wrong; the message is meant for the person starting the bot. */
 export class ConfigError extends Error {
-  constructor(readonly problems: string[]) {
+  constructor(
+    readonly problems: string[],
+    doing = 'start',
+  ) {
     super(
-      `Hearth cannot start because of its settings:\n${problems.map((p) => `  - ${p}`).join('\n')}\n` +
+      `Hearth cannot ${doing} because of its settings:\n${problems.map((p) => `  - ${p}`).join('\n')}\n` +
         'Settings come from the environment or from a .env file in the folder you start Hearth from ' +
         '(copy .env.example to .env to begin). The README lists every setting.',
     );
@@ -59,10 +62,10 @@ export class ConfigError extends Error {
   }
 }
 
-export function loadConfig(env: NodeJS.ProcessEnv): Config {
+export function loadConfig(env: NodeJS.ProcessEnv, doing = 'start'): Config {
   const parsed = schema.safeParse(env);
   if (!parsed.success) {
-    throw new ConfigError(parsed.error.issues.map((issue) => issue.message));
+    throw new ConfigError(parsed.error.issues.map((issue) => issue.message), doing);
   }
   const v = parsed.data;
   return Object.freeze({

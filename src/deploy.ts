@@ -5,6 +5,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { pathToFileURL } from 'node:url';
 import { commands } from '../commands';
 import { ConfigError, loadConfig, type Config } from './config';
+import { explainConnectionError } from './connection-errors';
 
 export interface DeployOptions {
   config: Pick<Config, 'token' | 'clientId' | 'guildId' | 'apiUrl'>;
@@ -32,13 +33,14 @@ export async function deployCommands({ config, dryRun = false, clear = false, pr
 
   if (dryRun) {
     print(JSON.stringify(payload, null, 2));
-    print(`Dry run: would register ${payload.length} commands for ${where}. Nothing was sent.`);
+    print(clear ? `Dry run: would remove every Hearth command from ${where}. Nothing was sent.` : `Dry run: would register ${payload.length} commands for ${where}. Nothing was sent.`);
     return { target, sent: false, payload };
   }
   if (!config.clientId) {
-    throw new ConfigError([
-      'DISCORD_CLIENT_ID is missing: deploying commands needs the application id. It is the Application ID on the General Information page of https://discord.com/developers/applications.',
-    ]);
+    throw new ConfigError(
+      ['DISCORD_CLIENT_ID is missing: deploying commands needs the application id. It is the Application ID on the General Information page of https://discord.com/developers/applications.'],
+      'deploy its commands',
+    );
   }
 
   const rest = new REST({ api: config.apiUrl }).setToken(config.token);
@@ -94,10 +96,11 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
     // A dry run sends nothing, so it needs no credentials.
     const config = dryRun
       ? { token: '', clientId: process.env.DISCORD_CLIENT_ID, guildId: process.env.DISCORD_GUILD_ID || undefined, apiUrl: '' }
-      : loadConfig(process.env);
+      : loadConfig(process.env, 'deploy its commands');
     await deployCommands({ config, dryRun, clear });
   } catch (error) {
-    console.error(error instanceof Error ? error.message : String(error));
+    const known = error instanceof ConfigError ? null : explainConnectionError(error, process.env.DISCORD_API_URL || 'https://discord.com/api');
+    console.error(`${known ?? (error instanceof Error ? error.message : String(error))}${error instanceof ConfigError ? '' : ' Nothing was registered.'}`);
     process.exit(1);
   }
 }

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { ConfigError, loadConfig, type Config } from './config';
 import { createLogger } from './logger';
 import { startHearth, type Hearth } from './app';
+import { explainConnectionError } from './connection-errors';
 
 // Settings come from the environment, topped up from .env in the current folder if there is one.
 if (existsSync('.env')) process.loadEnvFile('.env');
@@ -53,12 +54,14 @@ try {
   hearth = await startHearth({ config, logger });
   if (stopping) await stopAndExit(hearth);
 } catch (error) {
-  logger.fatal({ err: error }, 'Hearth could not start');
-  const message = error instanceof Error ? error.message : String(error);
-  console.error(
-    /TokenInvalid|invalid token|401/i.test(message)
-      ? 'Hearth could not start: Discord refused DISCORD_TOKEN. Copy a fresh token from https://discord.com/developers/applications -> your application -> Bot -> Reset Token.'
-      : `Hearth could not start: ${message}`,
-  );
+  const known = explainConnectionError(error, config.apiUrl);
+  if (known) {
+    // An expected failure: the sentence says what to do; the stack is only for debugging.
+    logger.fatal({ reason: error instanceof Error ? error.message : String(error) }, 'Hearth could not start');
+    logger.debug({ err: error }, 'start-up failure in detail');
+  } else {
+    logger.fatal({ err: error }, 'Hearth could not start');
+  }
+  console.error(`Hearth could not start: ${known ?? (error instanceof Error ? error.message : String(error))}`);
   process.exit(1);
 }

@@ -60,6 +60,28 @@ describe('starting Hearth', () => {
     expect(run.output().stderr).toContain('LOG_LEVEL must be one of');
   });
 
+  it('with a token Discord refuses: says so and how to get a fresh one, exits 1, no stack trace', async () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'hearth-start-'));
+    writeFileSync(join(cwd, '.env'), `DISCORD_TOKEN=MTIz.wrong.token\nDISCORD_API_URL=${double.apiUrl}\n`);
+    const run = startProcess({}, cwd);
+    expect(await run.exited).toBe(1);
+    const { stdout, stderr } = run.output();
+    expect(stderr).toContain('Hearth could not start: Discord refused DISCORD_TOKEN');
+    expect(stderr).toContain('Reset Token');
+    expect(stdout + stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('when Discord cannot be reached: names the address and what to check, exits 1, no stack trace', async () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'hearth-start-'));
+    writeFileSync(join(cwd, '.env'), 'DISCORD_TOKEN=MTIz.some.token\nDISCORD_API_URL=http://127.0.0.1:9/api\n');
+    const run = startProcess({}, cwd);
+    expect(await run.exited).toBe(1);
+    const { stdout, stderr } = run.output();
+    expect(stderr).toContain('Hearth could not reach Discord at http://127.0.0.1:9/api');
+    expect(stderr).toContain('internet connection, DNS and firewall, or DISCORD_API_URL');
+    expect(stdout + stderr).not.toMatch(/\n\s+at /);
+  });
+
   it('with a filled .env: connects, creates the database folder, and shuts down cleanly on SIGTERM', async () => {
     const cwd = mkdtempSync(join(tmpdir(), 'hearth-start-'));
     writeFileSync(join(cwd, '.env'), `DISCORD_TOKEN=${double.token}\nDISCORD_API_URL=${double.apiUrl}\nDATABASE_PATH=./nested/data/hearth.sqlite\n`);
