@@ -20,6 +20,8 @@ export interface HearthOptions {
   clock?: Clock;
   /** Extra discord.js client options (tests use a login that does not wait between identifies). */
   clientOptions?: Partial<ClientOptions>;
+  /** Aborted when a stop is asked for while Hearth is still starting (a long catch-up then ends early). */
+  signal?: AbortSignal;
 }
 
 export interface Hearth {
@@ -83,7 +85,8 @@ export async function startHearth(options: HearthOptions): Promise<Hearth> {
     await client.login(config.token);
     await ready;
     logger.info({ user: client.user?.tag, guilds: client.guilds.cache.size }, 'connected to Discord');
-    await scheduler.start();
+    options.signal?.addEventListener('abort', () => void scheduler.stop(), { once: true });
+    if (!options.signal?.aborted) await scheduler.start();
     running = true;
     logger.info({ ms: Math.round(performance.now() - started) }, 'ready: due work caught up and timers armed');
   } catch (error) {

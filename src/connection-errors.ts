@@ -1,22 +1,21 @@
 const PORTAL = 'https://discord.com/developers/applications';
-const NETWORK = /ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|fetch failed/i;
+const NETWORK_CODES = new Set(['ENOTFOUND', 'EAI_AGAIN', 'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
+
+type Described = { name?: unknown; message?: unknown; code?: unknown; status?: unknown; cause?: unknown };
 
 /**
- * A plain sentence for the failures a self-hoster meets when talking to Discord (a refused token,
- * no way to reach Discord), or null for anything else. Shared by `npm start` and the deploy script.
+ * A plain sentence for the failures a self-hoster meets when talking to Discord (no way to reach
+ * it, a refused token), or null for anything else. Judged by the error's status and code, never
+ * by words in its text. Shared by `npm start` and the deploy script.
  */
 export function explainConnectionError(error: unknown, apiUrl: string): string | null {
-  const text = [error instanceof Error ? `${error.name} ${error.message}` : String(error), errorCode(error)].join(' ');
-  if (/TokenInvalid|invalid token|401|Unauthorized/i.test(text)) {
+  const e = (error ?? {}) as Described;
+  const cause = (e.cause ?? {}) as Described;
+  if ([e.code, cause.code].some((code) => typeof code === 'string' && NETWORK_CODES.has(code))) {
+    return `Hearth could not reach Discord at ${apiUrl} (${String(e.message ?? error)}). Check this machine's internet connection, DNS and firewall, or DISCORD_API_URL.`;
+  }
+  if (e.status === 401 || e.code === 'TokenInvalid') {
     return `Discord refused DISCORD_TOKEN. Copy a fresh token from ${PORTAL} -> your application -> Bot -> Reset Token, and put it in .env.`;
   }
-  if (NETWORK.test(text)) {
-    return `Hearth could not reach Discord at ${apiUrl} (${error instanceof Error ? error.message : String(error)}). Check this machine's internet connection, DNS and firewall, or DISCORD_API_URL.`;
-  }
   return null;
-}
-
-function errorCode(error: unknown): string {
-  const cause = error instanceof Error ? (error.cause as { code?: string } | undefined) : undefined;
-  return [(error as { code?: unknown } | null)?.code, cause?.code].filter(Boolean).join(' ');
 }

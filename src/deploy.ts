@@ -100,7 +100,8 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
     await deployCommands({ config, dryRun, clear });
   } catch (error) {
     const known = error instanceof ConfigError ? null : explainConnectionError(error, process.env.DISCORD_API_URL || 'https://discord.com/api');
-    console.error(`${known ?? (error instanceof Error ? error.message : String(error))}${error instanceof ConfigError ? '' : ' Nothing was registered.'}`);
+    const detail = known ?? (error instanceof Error ? error.message : String(error));
+    console.error(error instanceof ConfigError ? detail : `${detail}\nNothing was changed on Discord.`);
     process.exit(1);
   }
 }

@@ -20,6 +20,7 @@ const logger = createLogger(config);
 const FORCED_EXIT_MS = 10_000;
 let hearth: Hearth | null = null;
 let stopping = false;
+const startup = new AbortController();
 
 // Installed before connecting, so a signal during start-up is honoured too.
 function shutdown(signal: NodeJS.Signals): void {
@@ -34,6 +35,7 @@ function shutdown(signal: NodeJS.Signals): void {
     process.exit(1);
   }, FORCED_EXIT_MS).unref();
   if (hearth) void stopAndExit(hearth);
+  else startup.abort(); // still starting: end the catch-up early; the stop follows when start returns
 }
 
 async function stopAndExit(running: Hearth): Promise<never> {
@@ -51,13 +53,13 @@ process.on('SIGTERM', shutdown);
 process.on('unhandledRejection', (error) => logger.error({ err: error }, 'unhandled rejection'));
 
 try {
-  hearth = await startHearth({ config, logger });
+  hearth = await startHearth({ config, logger, signal: startup.signal });
   if (stopping) await stopAndExit(hearth);
 } catch (error) {
   const known = explainConnectionError(error, config.apiUrl);
   if (known) {
     // An expected failure: the sentence says what to do; the stack is only for debugging.
-    logger.fatal({ reason: error instanceof Error ? error.message : String(error) }, 'Hearth could not start');
+    logger.fatal({ reason: known, error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) }, 'Hearth could not start');
     logger.debug({ err: error }, 'start-up failure in detail');
   } else {
     logger.fatal({ err: error }, 'Hearth could not start');

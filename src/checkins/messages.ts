@@ -107,9 +107,9 @@ export function checkinRunTask(ctx: AppContext): DueTask {
           ctx.logger.info({ schedule: m.scheduleId, from: new Date(m.firstMissed).toISOString(), to: new Date(m.scheduledFor).toISOString() }, 'check-in runs more than an hour late; recorded as missed, not posted');
         }
         for (const s of claimed.skipped) ctx.logger.info({ schedule: s.scheduleId }, 'check-in run skipped by a leader');
+        // A claimed batch is always posted to the end: its schedules have already moved on, so a run
+        // left unposted here would never be posted. Stopping waits for it, between batches.
         for (const run of claimed.toPost) {
-          // Claimed but unposted runs are recorded as interrupted at the next start.
-          if (stopping()) return;
           const outcome = await postRun(ctx, run);
           if (outcome.ok) ctx.logger.info({ schedule: run.schedule.id, run: run.runId, guild: run.schedule.guildId }, 'check-in posted');
         }

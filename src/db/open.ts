@@ -51,7 +51,8 @@ export function runMigrations(db: Db): void {
  * After a secret was deleted (a closed anonymous poll's or survey's key): secure_delete has zeroed
  * it in the database pages, and a TRUNCATE checkpoint copies the log into the file and empties the
  * log, where older copies of the page would otherwise remain. If another connection is reading at
- * that moment the log is emptied by a later checkpoint instead, at the latest at shutdown.
+ * that moment (a backup, say) this waits up to busy_timeout, then the log is emptied by a later
+ * checkpoint instead, at the latest at shutdown. Closing anonymous polls is rare enough to afford it.
  */
 export function forgetDeletedData(db: Db): void {
   db.$client.pragma('wal_checkpoint(TRUNCATE)');

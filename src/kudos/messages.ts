@@ -339,8 +339,9 @@ export function kudosRoundupTask(ctx: AppContext): DueTask {
       if (laterAt !== null) times.push(laterAt);
       return times.length ? Math.min(...times) : null;
     },
-    async runDue(now) {
+    async runDue(now, stopping) {
       for (const slot of roundupSchedule(ctx.db, now).due) {
+        if (stopping()) return; // nothing is lost: the week is claimed only just before it is posted
         const retry = roundupRetries.get(slotKey(slot));
         if (retry && retry.notBefore > now) continue;
         if (!claimRoundupWeek(ctx.db, slot, now)) continue;

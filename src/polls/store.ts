@@ -20,16 +20,20 @@ export function insertPoll(db: Db, poll: NewPollRow, choices: string[]): number 
 }
 
 export function setPollMessage(db: Db, guildId: string, pollId: number, messageId: string): void {
-  db.update(polls).set({ messageId }).where(and(eq(polls.id, pollId), eq(polls.guildId, guildId))).run();
+  const { changes } = db.update(polls).set({ messageId }).where(and(eq(polls.id, pollId), eq(polls.guildId, guildId))).run();
+  if (changes !== 1) throw new Error(`poll ${pollId} of guild ${guildId} was not found to link message ${messageId}`);
 }
 
 export function deletePoll(db: Db, guildId: string, pollId: number): void {
   db.delete(polls).where(and(eq(polls.id, pollId), eq(polls.guildId, guildId))).run();
 }
 
-/** Polls stored before `before` whose message was never attached (the process stopped mid-creation). */
+/**
+ * Polls stored before `before` whose message was never attached (the process stopped mid-creation)
+ * and that nobody voted on: a posted message whose link was lost still keeps its votes.
+ */
 export function deleteUnpostedPolls(db: Db, before: number): number {
-  return db.delete(polls).where(and(isNull(polls.messageId), lt(polls.createdAt, before))).run().changes;
+  return db.delete(polls).where(and(isNull(polls.messageId), lt(polls.createdAt, before), eq(polls.voters, 0))).run().changes;
 }
 
 /** A poll of this server, or undefined: an id from another server behaves like a missing one. */

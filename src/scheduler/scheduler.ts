@@ -68,6 +68,7 @@ export class Scheduler {
         this.again = false;
         const now = this.clock.now();
         for (const task of this.tasks) {
+          if (this.stopped) break;
           try {
             await task.runDue(now, () => this.stopped);
           } catch (error) {

@@ -19,8 +19,11 @@ describe('start-up and deploy failures in plain words', () => {
     expect(explainConnectionError(refused, 'http://127.0.0.1:9/api')).toContain('could not reach Discord at http://127.0.0.1:9/api');
   });
 
-  it('leaves other failures to be reported as they are', () => {
+  it('leaves other failures to be reported as they are, whatever words they contain', () => {
     expect(explainConnectionError(new Error('disk full'), 'x')).toBeNull();
+    expect(explainConnectionError(new Error('no such table: polls_4011'), 'x')).toBeNull();
+    expect(explainConnectionError(new Error('cannot open /data/2401/hearth.sqlite'), 'x')).toBeNull();
+    expect(explainConnectionError(new Error('Unauthorized ECONNREFUSED'), 'x')).toBeNull();
   });
 
   it('says which task the settings stop', () => {

@@ -89,9 +89,11 @@ describe('poll rules', () => {
     const posted = createPoll(db, place, validatePoll(base), 1_000);
     attachPollMessage(db, posted, 'm2');
     const justNow = createPoll(db, place, validatePoll(base), 5_000); // being created as Hearth starts
+    const votedOn = createPoll(db, place, validatePoll(base), 1_000); // posted, but its link was lost
+    recordVote(db, voter('early'), votedOn.id, 0, 2_000);
     expect(discardUnpostedPolls(db, 5_000)).toBe(1);
     const left = db.$client.prepare('SELECT id FROM polls ORDER BY id').all().map((r) => (r as { id: number }).id);
-    expect(left).toEqual([posted.id, justNow.id]);
+    expect(left).toEqual([posted.id, justNow.id, votedOn.id]);
     expect(left).not.toContain(orphan.id);
   });
 });
