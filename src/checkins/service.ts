@@ -185,10 +185,15 @@ export function skipRunOn(db: Db, guildId: string, id: number, typed: string, wh
   const parsed = parseDate(typed);
   if (!parsed) throw new UserError(`"${typed.slice(0, 40)}" is not a date Hearth understands. Write it as YYYY-MM-DD, e.g. 2026-12-24.`);
   const date = typed.trim();
-  const today = localDate(schedule.timezone, now);
+  let today: string;
+  let run: number | null;
+  try {
+    today = localDate(schedule.timezone, now);
+    run = nextRun(ruleOf(schedule), schedule.timezone, Math.max(now, instantOf(schedule.timezone, parsed, 0, 0) - 1));
+  } catch (error) {
+    throw new UserError(`Check-in #${id} has no runs to skip: ${brokenScheduleProblem(schedule, error)} Delete it and schedule it again with \`/checkin schedule\`.`);
+  }
   if (date < today) throw new UserError(`${date} is in the past (today is ${today} in ${schedule.timezone}). Pick a date from today on.`);
-  const dayStart = instantOf(schedule.timezone, parsed, 0, 0);
-  const run = nextRun(ruleOf(schedule), schedule.timezone, Math.max(now, dayStart - 1));
   if (run === null || localDate(schedule.timezone, run) !== date) {
     throw new UserError(`Check-in #${id} has no run left on ${date}, so there is nothing to skip. \`/checkin list\` shows when it runs next.`);
   }

@@ -284,5 +284,6 @@ describe('check-in service', () => {
     expect(field(badCron.id)).toContain('⚠️ failed: Hearth paused this check-in: its schedule `not a cron`');
     expect(() => resumeSchedule(db, GUILD, badZone.id, at + DAY)).toThrow(`Check-in #${badZone.id} cannot be resumed: its time zone "Mars/Olympus_Mons"`);
     expect(() => checkinReport(db, GUILD, badCron.id, null, at + DAY)).toThrow(`Check-in #${badCron.id} has no report: its schedule \`not a cron\``);
+    expect(() => skipRunOn(db, GUILD, badZone.id, '2026-12-24', 'lead', at + DAY)).toThrow(`Check-in #${badZone.id} has no runs to skip: its time zone "Mars/Olympus_Mons"`);
   });
 });
