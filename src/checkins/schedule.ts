@@ -134,6 +134,17 @@ const SKIP_MARGIN_MS = 3 * 3_600_000;
 // Far enough for "29 February" rules; a rule with no run in 8 years never runs.
 const SEARCH_DAYS = 366 * 8;
 
+/** The calendar date of a day number (days since 1970-01-01) if the rule runs that day, else null. */
+function runDay(rule: Rule, dayNumber: number): { year: number; month: number; day: number } | null {
+  const date = new Date(dayNumber * DAY_MS);
+  const year = date.getUTCFullYear();
+  const month = date.getUTCMonth() + 1;
+  const day = date.getUTCDate();
+  if (!rule.months.has(month) || !rule.days.has(day) || !rule.weekdays.has(date.getUTCDay())) return null;
+  if (rule.everyWeeks > 1 && rule.anchorWeek !== null && (((weekOf(dayNumber) - rule.anchorWeek) % rule.everyWeeks) + rule.everyWeeks) % rule.everyWeeks !== 0) return null;
+  return { year, month, day };
+}
+
 /** The first run strictly after `after`, or null if the rule never runs again. */
 export function nextRun(rule: Rule, zone: string, after: number): number | null {
   const start = wallTime(zone, after - DAY_MS);
@@ -142,12 +153,9 @@ export function nextRun(rule: Rule, zone: string, after: number): number | null 
   const skipUpTo = after + offsetAt(zone, after) - SKIP_MARGIN_MS;
   let dayNumber = epochDay(start.year, start.month, start.day);
   for (let i = 0; i < SEARCH_DAYS; i++, dayNumber++) {
-    const date = new Date(dayNumber * DAY_MS);
-    const year = date.getUTCFullYear();
-    const month = date.getUTCMonth() + 1;
-    const day = date.getUTCDate();
-    if (!rule.months.has(month) || !rule.days.has(day) || !rule.weekdays.has(date.getUTCDay())) continue;
-    if (rule.everyWeeks > 1 && rule.anchorWeek !== null && (((weekOf(dayNumber) - rule.anchorWeek) % rule.everyWeeks) + rule.everyWeeks) % rule.everyWeeks !== 0) continue;
+    const date = runDay(rule, dayNumber);
+    if (!date) continue;
+    const { year, month, day } = date;
     for (const hour of rule.hours) {
       for (const minute of rule.minutes) {
         if (Date.UTC(year, month - 1, day, hour, minute) <= skipUpTo) continue;
@@ -172,12 +180,9 @@ export function previousRun(rule: Rule, zone: string, before: number, notBefore:
   for (let dayNumber = epochDay(start.year, start.month, start.day); ; dayNumber--) {
     // A wall time is at most 12 hours (IANA's extreme offset) before its instant: 15 is safe.
     if ((dayNumber + 1) * DAY_MS + 15 * 3_600_000 < notBefore) return null;
-    const date = new Date(dayNumber * DAY_MS);
-    const year = date.getUTCFullYear();
-    const month = date.getUTCMonth() + 1;
-    const day = date.getUTCDate();
-    if (!rule.months.has(month) || !rule.days.has(day) || !rule.weekdays.has(date.getUTCDay())) continue;
-    if (rule.everyWeeks > 1 && rule.anchorWeek !== null && (((weekOf(dayNumber) - rule.anchorWeek) % rule.everyWeeks) + rule.everyWeeks) % rule.everyWeeks !== 0) continue;
+    const date = runDay(rule, dayNumber);
+    if (!date) continue;
+    const { year, month, day } = date;
     for (const hour of hours) {
       for (const minute of minutes) {
         if (Date.UTC(year, month - 1, day, hour, minute) >= skipFrom) continue;
