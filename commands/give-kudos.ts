@@ -1,4 +1,5 @@
-import { ApplicationCommandType, ContextMenuCommandBuilder, DiscordAPIError, InteractionContextType, MessageFlags } from 'discord.js';
+import { ApplicationCommandType, ContextMenuCommandBuilder, InteractionContextType, MessageFlags } from 'discord.js';
+import { DiscordErrorCode, isDiscordError } from '../src/bot/discord-errors';
 import { onModal, type UserMenuCommand } from '../src/bot/command';
 import { KUDOS_MODAL_FIELDS, kudosIds } from '../src/kudos/custom-ids';
 import { giveAndAnnounce } from '../src/kudos/messages';
@@ -26,7 +27,7 @@ export const giveKudos = {
       await interaction.deferReply({ flags: MessageFlags.Ephemeral });
       // The modal may be submitted minutes later: check the member is still in the server now.
       const member = await interaction.guild.members.fetch({ user: recipientId, force: true }).catch((error: unknown) => {
-        if (error instanceof DiscordAPIError && error.code === 10007) return null;
+        if (isDiscordError(error, DiscordErrorCode.UnknownMember)) return null;
         throw error;
       });
       await giveAndAnnounce(ctx, interaction, {

@@ -9,7 +9,7 @@ import {
   type GuildTextBasedChannel,
 } from 'discord.js';
 import { onButton, type SlashCommand } from '../src/bot/command';
-import { UserError } from '../src/bot/errors';
+import { UserError } from '../src/user-error';
 import { assertLeader, isLeader } from '../src/bot/leaders';
 import { assertCanPost } from '../src/bot/permissions';
 import { replyPrivately } from '../src/bot/replies';

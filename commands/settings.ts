@@ -1,6 +1,6 @@
 import { ChannelType, InteractionContextType, PermissionFlagsBits, SlashCommandBuilder } from 'discord.js';
 import type { SlashCommand } from '../src/bot/command';
-import { UserError } from '../src/bot/errors';
+import { UserError } from '../src/user-error';
 import { assertCanPost } from '../src/bot/permissions';
 import { replyPrivately } from '../src/bot/replies';
 import { getSettings, setLeaderRole, setPollsByMembers, setRecognitionChannel, setTimezone } from '../src/settings/service';

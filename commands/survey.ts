@@ -9,7 +9,7 @@ import {
   type GuildTextBasedChannel,
 } from 'discord.js';
 import { onButton, onModal, onSelect, type SlashCommand } from '../src/bot/command';
-import { UserError } from '../src/bot/errors';
+import { UserError } from '../src/user-error';
 import { assertLeader, isLeader } from '../src/bot/leaders';
 import { assertCanPost, missingPermissions } from '../src/bot/permissions';
 import { replyPrivately, updateSourceMessage } from '../src/bot/replies';

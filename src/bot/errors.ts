@@ -1,31 +1,22 @@
-import { DiscordAPIError, MessageFlags, type Interaction } from 'discord.js';
+import { MessageFlags, type Interaction } from 'discord.js';
 import { randomBytes } from 'node:crypto';
 import type { Logger } from '../logger';
+import { UserError } from '../user-error';
 import { customIdKey } from './custom-id';
-
-/**
- * Something the member can fix (bad input, missing role, closed poll). Its message is shown to
- * them as it is, privately, so it should say what was wrong and how to put it right.
- */
-export class UserError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'UserError';
-  }
-}
+import { DiscordErrorCode, isDiscordError } from './discord-errors';
 
 // Discord API errors a member or leader can do something about.
 const KNOWN_API_ERRORS: Record<number, string> = {
-  10003: 'That channel no longer exists.',
-  10007: 'That member is no longer in this server.',
-  10008: 'That message has been deleted, so Hearth could not update it.',
-  10011: 'That role no longer exists.',
-  50001: 'Hearth cannot see that channel. Give Hearth\'s role the View Channel permission there.',
-  50013: 'Hearth is missing a permission for that. Check Hearth\'s role in Server Settings -> Roles and the channel\'s permission overrides.',
+  [DiscordErrorCode.UnknownChannel]: 'That channel no longer exists.',
+  [DiscordErrorCode.UnknownMember]: 'That member is no longer in this server.',
+  [DiscordErrorCode.UnknownMessage]: 'That message has been deleted, so Hearth could not update it.',
+  [DiscordErrorCode.UnknownRole]: 'That role no longer exists.',
+  [DiscordErrorCode.MissingAccess]: 'Hearth cannot see that channel. Give Hearth\'s role the View Channel permission there.',
+  [DiscordErrorCode.MissingPermissions]: 'Hearth is missing a permission for that. Check Hearth\'s role in Server Settings -> Roles and the channel\'s permission overrides.',
 };
 
 // The interaction is gone (expired or answered elsewhere): nobody is left to tell.
-const UNANSWERABLE = new Set([10062, 40060]);
+const UNANSWERABLE: number[] = [DiscordErrorCode.UnknownInteraction, DiscordErrorCode.InteractionAlreadyAcknowledged];
 
 export function newReference(): string {
   return randomBytes(4).toString('hex').toUpperCase();
@@ -36,12 +27,12 @@ export async function reportInteractionError(interaction: Interaction, error: un
   let message: string;
   if (error instanceof UserError) {
     message = error.message;
-  } else if (error instanceof DiscordAPIError && typeof error.code === 'number' && UNANSWERABLE.has(error.code)) {
+  } else if (isDiscordError(error, ...UNANSWERABLE)) {
     logger.warn({ code: error.code, interaction: describe(interaction) }, 'interaction could not be answered');
     return;
-  } else if (error instanceof DiscordAPIError && typeof error.code === 'number' && KNOWN_API_ERRORS[error.code]) {
+  } else if (isDiscordError(error, ...Object.keys(KNOWN_API_ERRORS).map(Number))) {
     logger.warn({ code: error.code, path: error.url, interaction: describe(interaction) }, 'discord refused a request');
-    message = KNOWN_API_ERRORS[error.code]!;
+    message = KNOWN_API_ERRORS[error.code as number]!;
   } else {
     const reference = newReference();
     logger.error({ err: error, reference, interaction: describe(interaction) }, 'interaction failed');

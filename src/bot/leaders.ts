@@ -1,5 +1,5 @@
 import { PermissionFlagsBits, type GuildMember, type PermissionsBitField } from 'discord.js';
-import { UserError } from './errors';
+import { UserError } from '../user-error';
 import { getSettings } from '../settings/service';
 import type { Db } from '../db/open';
 

@@ -1,5 +1,5 @@
 import { ChannelType, PermissionFlagsBits, PermissionsBitField, type GuildBasedChannel } from 'discord.js';
-import { UserError } from './errors';
+import { UserError } from '../user-error';
 
 const NAMES: [bigint, string][] = [
   [PermissionFlagsBits.ViewChannel, 'View Channel'],

@@ -2,7 +2,8 @@ import { type Interaction, type RepliableInteraction } from 'discord.js';
 import type { AppContext } from '../context';
 import type { Command, ComponentHandler, SlashCommand } from './command';
 import { customIdKey } from './custom-id';
-import { UserError, describe, reportInteractionError } from './errors';
+import { UserError } from '../user-error';
+import { describe, reportInteractionError } from './errors';
 import { assertLeader } from './leaders';
 
 /**

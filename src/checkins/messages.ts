@@ -1,4 +1,5 @@
-import { DiscordAPIError, RESTJSONErrorCodes, type GuildBasedChannel } from 'discord.js';
+import { type GuildBasedChannel } from 'discord.js';
+import { DiscordErrorCode, isDiscordError } from '../bot/discord-errors';
 import { missingPermissions, permissionName, POSTING } from '../bot/permissions';
 import type { AppContext } from '../context';
 import type { DueTask } from '../scheduler/scheduler';
@@ -33,10 +34,10 @@ async function channelFor(ctx: AppContext, schedule: Schedule): Promise<GuildBas
     if (fetched && 'guild' in fetched && fetched.guild.id === schedule.guildId) return fetched;
     return notSeen(schedule.channelId);
   } catch (error) {
-    if (error instanceof DiscordAPIError && error.code === RESTJSONErrorCodes.UnknownChannel) {
+    if (isDiscordError(error, DiscordErrorCode.UnknownChannel)) {
       return `<#${schedule.channelId}> no longer exists. Delete this check-in and schedule it in another channel.`;
     }
-    if (error instanceof DiscordAPIError && error.code === RESTJSONErrorCodes.MissingAccess) {
+    if (isDiscordError(error, DiscordErrorCode.MissingAccess)) {
       return `Hearth cannot see <#${schedule.channelId}>: it is missing View Channel there. Give Hearth's role View Channel in that channel.`;
     }
     throw error;
@@ -63,11 +64,11 @@ export async function postRun(ctx: AppContext, { schedule, runId }: RunToPost): 
     }
   } catch (error) {
     let reason: string;
-    if (error instanceof DiscordAPIError && error.code === RESTJSONErrorCodes.MissingPermissions) {
+    if (isDiscordError(error, DiscordErrorCode.MissingPermissions)) {
       const channel = ctx.client.channels.cache.get(schedule.channelId);
       const named = channel && 'guild' in channel ? permissionProblem(channel) : null;
       reason = `Discord refused the post: ${named ?? `Hearth is missing a permission in <#${schedule.channelId}> (it needs ${POSTING.map(permissionName).join(', ')}).`}`;
-    } else if (error instanceof DiscordAPIError) {
+    } else if (isDiscordError(error)) {
       reason = `Discord refused the post: ${error.message}.`;
     } else {
       reason = `The post failed: ${(error as Error).message}.`;

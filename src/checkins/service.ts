@@ -1,4 +1,4 @@
-import { UserError } from '../bot/errors';
+import { UserError } from '../user-error';
 import type { Db } from '../db/open';
 import { getSettings } from '../settings/service';
 import { canonicalTimeZone } from '../settings/timezones';

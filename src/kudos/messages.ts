@@ -1,13 +1,13 @@
 import {
   ChannelType,
-  DiscordAPIError,
   MessageFlags,
   PermissionFlagsBits,
   type Guild,
   type GuildTextBasedChannel,
   type RepliableInteraction,
 } from 'discord.js';
-import { UserError } from '../bot/errors';
+import { UserError } from '../user-error';
+import { DiscordErrorCode, discordMessage, isDiscordError } from '../bot/discord-errors';
 import { missingPermissions, POSTING } from '../bot/permissions';
 import type { AppContext } from '../context';
 import type { DueTask } from '../scheduler/scheduler';
@@ -37,7 +37,6 @@ export interface GiveInput {
   message: string;
 }
 
-const apiError = (error: unknown) => (error instanceof DiscordAPIError ? error.message : 'an unexpected error');
 
 /**
  * Gives kudos from a slash command or the context-menu modal: refusals are private and change
@@ -63,7 +62,7 @@ export async function giveAndAnnounce(ctx: AppContext, interaction: RepliableInt
     discardKudos(db, interaction.guildId, outcome.kudos.id); // nobody saw it: it does not count against anyone
     ctx.logger.warn({ err: error, guild: interaction.guildId, channel: channel.id }, 'could not post a kudos shout-out');
     throw new UserError(
-      `Hearth could not post the shout-out in <#${channel.id}> (Discord answered: ${apiError(error)}), so your kudos was not given and does not count against today's limit. ` +
+      `Hearth could not post the shout-out in <#${channel.id}> (Discord answered: ${discordMessage(error)}), so your kudos was not given and does not count against today's limit. ` +
         'Please try again in a moment; if it keeps failing, ask a leader to check Hearth\'s permissions there.',
     );
   }
@@ -145,12 +144,12 @@ async function grantMilestones(ctx: AppContext, guild: Guild, outcome: KudosOutc
         granted.push(milestone.roleId);
       } catch (error) {
         failure =
-          error instanceof DiscordAPIError
-            ? error.code === 50013
+          isDiscordError(error)
+            ? error.code === DiscordErrorCode.MissingPermissions
               ? 'Discord refused: Hearth is missing a permission'
               : `Discord answered: ${error.message}`
             : 'an unexpected error, logged for the bot\'s host';
-        if (!(error instanceof DiscordAPIError)) ctx.logger.error({ err: error, guild: guild.id }, 'granting a kudos milestone role failed');
+        if (!isDiscordError(error)) ctx.logger.error({ err: error, guild: guild.id }, 'granting a kudos milestone role failed');
       }
     }
     if (failure) {
@@ -240,10 +239,10 @@ async function deleteShoutOut(ctx: AppContext, guild: Guild, removed: Kudos): Pr
     await channel.messages.delete(removed.messageId);
     return 'Its shout-out is deleted.';
   } catch (error) {
-    if (error instanceof DiscordAPIError && error.code === 10008) return 'Its shout-out was already deleted.';
+    if (isDiscordError(error, DiscordErrorCode.UnknownMessage)) return 'Its shout-out was already deleted.';
     ctx.logger.warn({ err: error, guild: guild.id, kudos: removed.id }, 'could not delete a kudos shout-out');
     return (
-      `⚠️ It is removed from the counts, but Hearth could not delete the shout-out (${link}; Discord answered: ${apiError(error)}): please delete it. ` +
+      `⚠️ It is removed from the counts, but Hearth could not delete the shout-out (${link}; Discord answered: ${discordMessage(error)}): please delete it. ` +
       `Running \`/kudos remove id:${removed.id}\` again retries.`
     );
   }
@@ -258,7 +257,7 @@ async function tellGiverAndRecipient(ctx: AppContext, guild: Guild, removed: Kud
       await ctx.client.users.send(userId, renderRemovalDm(removed, role, guild.name));
       byDm.push(userId);
     } catch (error) {
-      if (error instanceof DiscordAPIError && error.code === 50007) closed.push(userId);
+      if (isDiscordError(error, DiscordErrorCode.CannotSendMessagesToThisUser)) closed.push(userId);
       else {
         ctx.logger.warn({ err: error, guild: guild.id, kudos: removed.id }, 'could not send a kudos removal notice');
         failed.push(userId);
@@ -288,7 +287,7 @@ async function tellGiverAndRecipient(ctx: AppContext, guild: Guild, removed: Kud
 }
 
 // Codes that will not fix themselves by retrying: record the week as failed instead of looping.
-const PERMANENT = new Set([10003, 50001, 50013]);
+const PERMANENT = [DiscordErrorCode.UnknownChannel, DiscordErrorCode.MissingAccess, DiscordErrorCode.MissingPermissions];
 
 // A week that failed for a passing reason is retried with growing pauses (1, 2, 4 ... 60 minutes)
 // within the catch-up window, not every few seconds. In memory: a restart simply tries again.
@@ -315,7 +314,7 @@ async function postRoundup(ctx: AppContext, slot: RoundupSlot): Promise<void> {
     const message = await channel.send(renderRoundup(roundup));
     recordRoundup(ctx.db, slot, 'posted', message.id);
   } catch (error) {
-    if (error instanceof DiscordAPIError && typeof error.code === 'number' && PERMANENT.has(error.code)) {
+    if (isDiscordError(error, ...PERMANENT)) {
       recordRoundup(ctx.db, slot, 'failed');
       ctx.logger.warn({ guild: slot.guildId, week: slot.week, code: error.code }, 'kudos roundup could not be posted');
       return;

@@ -1,4 +1,4 @@
-import { UserError } from '../bot/errors';
+import { UserError } from '../user-error';
 import type { Db } from '../db/open';
 import { mondayOf, addDays, isoDate, localToUtc, nextMidnight, startOfDay, startOfMonth, startOfWeek } from './calendar';
 import {

@@ -1,5 +1,6 @@
-import { DiscordAPIError, PermissionFlagsBits, type GuildTextBasedChannel, type Message } from 'discord.js';
+import { PermissionFlagsBits, type GuildTextBasedChannel, type Message } from 'discord.js';
 import { missingPermissions } from '../bot/permissions';
+import { DiscordErrorCode, isDiscordError } from '../bot/discord-errors';
 import type { AppContext } from '../context';
 import type { DueTask } from '../scheduler/scheduler';
 import {
@@ -18,7 +19,7 @@ import { renderPollMessage } from './view';
 
 const RETRY_FINAL_EDIT_MS = 60_000;
 // The message or its channel is gone: the final results can never be shown there.
-const GONE = new Set([10003, 10008]);
+const GONE = [DiscordErrorCode.UnknownChannel, DiscordErrorCode.UnknownMessage];
 
 /** Posts a stored poll's message in its channel. */
 export async function postPollMessage(ctx: AppContext, channel: GuildTextBasedChannel, poll: Poll): Promise<Message> {
@@ -64,7 +65,7 @@ export async function showFinalResults(ctx: AppContext, summary: PollResults): P
     finalResultsShown(ctx.db, poll);
     return 'shown';
   } catch (error) {
-    if (error instanceof DiscordAPIError && typeof error.code === 'number' && GONE.has(error.code)) {
+    if (isDiscordError(error, ...GONE)) {
       ctx.logger.warn({ poll: poll.id, code: error.code }, 'poll message is gone; final results not shown on it');
       finalResultsShown(ctx.db, poll);
       return 'message gone';

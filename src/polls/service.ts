@@ -1,5 +1,5 @@
 import { createHmac, randomBytes } from 'node:crypto';
-import { UserError } from '../bot/errors';
+import { UserError } from '../user-error';
 import { forgetDeletedData, type Db } from '../db/open';
 import { parseDuration } from '../durations';
 import {

@@ -1,5 +1,5 @@
 import type { Db } from '../db/open';
-import { UserError } from '../bot/errors';
+import { UserError } from '../user-error';
 import { readSettings, writeSettings, type GuildSettings } from './store';
 import { canonicalTimeZone } from './timezones';
 

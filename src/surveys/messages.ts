@@ -1,4 +1,5 @@
-import { DiscordAPIError, type GuildTextBasedChannel, type Message } from 'discord.js';
+import { type GuildTextBasedChannel, type Message } from 'discord.js';
+import { DiscordErrorCode, isDiscordError } from '../bot/discord-errors';
 import type { AppContext } from '../context';
 import type { DueTask } from '../scheduler/scheduler';
 import {
@@ -16,7 +17,7 @@ import { renderSurveyCard } from './view';
 
 const RETRY_CARD_EDIT_MS = 60_000;
 // The card or its channel is gone: the closing edit can never be shown there.
-const GONE = new Set([10003, 10008]);
+const GONE = [DiscordErrorCode.UnknownChannel, DiscordErrorCode.UnknownMessage];
 
 function cardPayload(ctx: AppContext, survey: Survey) {
   const { questions } = surveyWithQuestions(ctx.db, survey.guildId, survey.id);
@@ -52,7 +53,7 @@ export async function showClosedCard(ctx: AppContext, survey: Survey): Promise<C
     closedCardDone(ctx.db, survey);
     return 'shown';
   } catch (error) {
-    if (error instanceof DiscordAPIError && typeof error.code === 'number' && GONE.has(error.code)) {
+    if (isDiscordError(error, ...GONE)) {
       ctx.logger.warn({ survey: survey.id, code: error.code }, 'survey card is gone; closing edit not shown');
       closedCardDone(ctx.db, survey);
       return 'message gone';

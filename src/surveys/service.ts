@@ -1,5 +1,5 @@
 import { createHmac, randomBytes, randomInt } from 'node:crypto';
-import { UserError } from '../bot/errors';
+import { UserError } from '../user-error';
 import { forgetDeletedData, type Db } from '../db/open';
 import { timestamp } from '../discord-markup';
 import { formatDuration, parseDuration } from '../durations';

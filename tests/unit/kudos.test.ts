@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { UserError } from '../../src/bot/errors';
+import { UserError } from '../../src/user-error';
 import { openDatabase, type Db } from '../../src/db/open';
 import { kudos, kudosRoundups, kudosValues } from '../../src/kudos/schema';
 import {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { UserError } from '../../src/bot/errors';
+import { UserError } from '../../src/user-error';
 import { openDatabase } from '../../src/db/open';
 import { parseDuration } from '../../src/durations';
 import { attachPollMessage, closeDuePolls, discardUnpostedPolls, finalResultsDue, closePoll, createPoll, recordVote, results, retractVote, validatePoll, type PollRequest } from '../../src/polls/service';

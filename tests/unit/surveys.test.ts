@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { UserError } from '../../src/bot/errors';
+import { UserError } from '../../src/user-error';
 import { openDatabase, type Db } from '../../src/db/open';
 import {
   addQuestion,
