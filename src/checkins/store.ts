@@ -1,5 +1,6 @@
 import { and, asc, desc, eq, gt, inArray, isNotNull, lt, lte, ne, or, sql } from 'drizzle-orm';
 import type { Db } from '../db/open';
+import type { Reader } from '../db/tx';
 import { checkinAnswers, checkinRuns, checkinSchedules, checkinSkips } from './schema';
 
 export type Schedule = typeof checkinSchedules.$inferSelect;
@@ -7,8 +8,7 @@ export type NewScheduleRow = Omit<typeof checkinSchedules.$inferInsert, 'id'>;
 export type Run = typeof checkinRuns.$inferSelect;
 export type RunStatus = Run['status'];
 export type Answer = typeof checkinAnswers.$inferSelect;
-type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
-export type Reader = Db | Tx;
+export type { Reader };
 
 // ---------------------------------------------------------------- schedules
 

@@ -1,4 +1,5 @@
-import { createHmac, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
+import { anonymousKey } from '../anonymous-key';
 import { UserError } from '../user-error';
 import { forgetDeletedData, type Db } from '../db/open';
 import { parseDuration } from '../durations';
@@ -186,7 +187,7 @@ function assertOpen(poll: Poll, now: number): void {
 function voterKey(poll: Poll, memberId: string): string {
   if (!poll.anonymous) return memberId;
   if (!poll.voterSecret) throw new UserError('This anonymous poll is closed: Hearth no longer knows which vote was yours.');
-  return createHmac('sha256', poll.voterSecret).update(memberId).digest('hex').slice(0, 32);
+  return anonymousKey(poll.voterSecret, memberId);
 }
 
 // An anonymous vote keeps only its day: exact times could be matched against who clicked when.

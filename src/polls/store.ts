@@ -1,11 +1,10 @@
 import { and, asc, desc, eq, inArray, isNotNull, isNull, lt, lte, sql } from 'drizzle-orm';
 import type { Db } from '../db/open';
+import type { Reader, Tx } from '../db/tx';
 import { pollChoices, polls, pollVotes } from './schema';
 
 export type Poll = typeof polls.$inferSelect;
 export type NewPollRow = Omit<typeof polls.$inferInsert, 'id'>;
-type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
-type Reader = Db | Tx;
 
 /** Stores a poll and its choices in one transaction; returns its id. */
 export function insertPoll(db: Db, poll: NewPollRow, choices: string[]): number {

@@ -1,5 +1,6 @@
 import { and, asc, desc, eq, isNotNull, lte, sql } from 'drizzle-orm';
 import type { Db } from '../db/open';
+import type { Reader, Tx } from '../db/tx';
 import { surveyAnswers, surveyQuestions, surveyResponses, surveys, surveySettings } from './schema';
 
 export type Survey = typeof surveys.$inferSelect;
@@ -7,8 +8,7 @@ export type SurveyQuestion = typeof surveyQuestions.$inferSelect;
 export type SurveyResponse = typeof surveyResponses.$inferSelect;
 export type NewSurveyRow = Omit<typeof surveys.$inferInsert, 'id'>;
 export type NewQuestion = Pick<SurveyQuestion, 'kind' | 'prompt' | 'choices' | 'required'>;
-type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
-export type Reader = Db | Tx;
+export type { Reader };
 
 export function insertSurvey(db: Db, survey: NewSurveyRow, questions: NewQuestion[]): number {
   return db.transaction(
