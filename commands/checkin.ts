@@ -27,7 +27,7 @@ import {
   type Member,
 } from '../src/checkins/service';
 import { renderAnswerReceipt, renderList, renderNoteModal, renderReport, renderScheduled, renderSkipped, renderStreaks, renderSuperseded, renderUpcoming } from '../src/checkins/view';
-import { searchTimeZones } from '../src/settings/timezones';
+import { searchTimeZones } from '../src/settings';
 
 const scheduleId = (interaction: ChatInputCommandInteraction<'cached'>) => interaction.options.getInteger('id', true);
 const memberOf = (interaction: { guildId: string; user: { id: string } }): Member => ({ guildId: interaction.guildId, memberId: interaction.user.id });

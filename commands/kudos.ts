@@ -15,7 +15,7 @@ import {
   type Period,
 } from '../src/kudos/service';
 import { renderHistory, renderLeaderboard, renderValues } from '../src/kudos/view';
-import { getSettings } from '../src/settings/service';
+import { getSettings } from '../src/settings';
 
 const removedAt = (ms: number | null) => (ms === null ? 'earlier' : `<t:${Math.floor(ms / 1000)}:R>`);
 

@@ -34,7 +34,7 @@ import {
   type Voter,
 } from '../src/polls/service';
 import { renderMyVote, renderPollList, renderResults, renderRetracted, renderVoteReceipt } from '../src/polls/view';
-import { getSettings } from '../src/settings/service';
+import { getSettings } from '../src/settings';
 import { messageLink } from '../src/discord-markup';
 
 const messageUrl = (guildId: string, channelId: string, messageId: string | null) => (messageId ? messageLink(guildId, channelId, messageId) : null);

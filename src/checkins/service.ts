@@ -1,7 +1,6 @@
 import { UserError } from '../user-error';
 import type { Db } from '../db/open';
-import { getSettings } from '../settings/service';
-import { canonicalTimeZone } from '../settings/timezones';
+import { canonicalTimeZone, getSettings } from '../settings';
 import { anchorWeekFor, compileRule, localDate, nextRun, nextRuns, parseDate, parseWhen, previousRun, wallTime, type Recurrence, type Rule } from './schedule';
 import { instantOf, wallTime as zonedWallTime } from '../zoned-time';
 import {

@@ -11,7 +11,7 @@ import { DiscordErrorCode, discordMessage, isDiscordError } from '../bot/discord
 import { missingPermissions, POSTING } from '../bot/permissions';
 import type { AppContext } from '../context';
 import type { DueTask } from '../scheduler/scheduler';
-import { getSettings } from '../settings/service';
+import { getSettings } from '../settings';
 import {
   attachShoutOut,
   buildRoundup,
