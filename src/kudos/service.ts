@@ -1,8 +1,8 @@
 import { UserError } from '../user-error';
 import type { Db } from '../db/open';
 import { mondayOf, addDays, isoDate, localToUtc, nextMidnight, startOfDay, startOfMonth, startOfWeek } from './calendar';
+import { activeButUnthanked, roundupGuilds } from './roundup-reads';
 import {
-  activeButUnthanked,
   claimRoundup,
   deleteKudos,
   deleteMilestone,
@@ -23,7 +23,6 @@ import {
   renameValueInHistory,
   replaceValues,
   roundupClaimed,
-  roundupGuilds,
   setShoutOut,
   settingsRow,
   topRecipientsBetween,
