@@ -9,9 +9,6 @@ import {
   countVoter,
   deletePoll,
   deleteUnpostedPolls,
-  finalEditsDue,
-  nextFinalEdit,
-  setFinalEditDue,
   findPoll,
   insertPoll,
   listPolls,
@@ -28,6 +25,7 @@ import {
   type Poll,
 } from './store';
 import { timestamp } from '../discord-markup';
+import { queueEffect } from '../outbox/queue';
 
 export type { Poll };
 
@@ -306,7 +304,7 @@ export function closePoll(db: Db, actor: { guildId: string; memberId: string; is
   if (poll.creatorId !== actor.memberId && !actor.isLeader) {
     throw new UserError(`Only the poll's creator (<@${poll.creatorId}>) or a leader can close poll #${poll.id}.`);
   }
-  if (!markClosed(db, actor.guildId, poll.id, now)) throw new UserError(`Poll #${poll.id} is already closed.`);
+  if (!closeAndQueueFinalResults(db, poll, now)) throw new UserError(`Poll #${poll.id} is already closed.`);
   if (poll.anonymous) forgetDeletedData(db);
   return results(db, findPoll(db, actor.guildId, poll.id)!);
 }
@@ -315,29 +313,31 @@ export function closePoll(db: Db, actor: { guildId: string; memberId: string; is
 export function closeDuePolls(db: Db, now: number): number {
   let closed = 0;
   for (const poll of pollsDueToClose(db, now)) {
-    if (markClosed(db, poll.guildId, poll.id, now)) closed += 1;
+    if (closeAndQueueFinalResults(db, poll, now)) closed += 1;
   }
   if (closed > 0) forgetDeletedData(db);
   return closed;
 }
 
-/** Closed polls whose message should now show the final results (first try, or a retry). */
-export function finalResultsDue(db: Db, now: number): PollResults[] {
-  return finalEditsDue(db, now).map((poll) => results(db, poll));
+/** The outbox effect that shows a closed poll's final results on its message. */
+export const POLL_FINAL_RESULTS = 'poll.final-results';
+export const finalResultsKey = (pollId: number) => `${POLL_FINAL_RESULTS}:${pollId}`;
+
+/** Closing and queueing the final edit are one transaction: a closed poll always gets its final results. */
+function closeAndQueueFinalResults(db: Db, poll: Poll, now: number): boolean {
+  return db.transaction(
+    (tx) => {
+      if (!markClosed(tx, poll.guildId, poll.id, now)) return false;
+      queueEffect(tx, { key: finalResultsKey(poll.id), guildId: poll.guildId, kind: POLL_FINAL_RESULTS, payload: { pollId: poll.id } }, now);
+      return true;
+    },
+    { behavior: 'immediate' },
+  );
 }
 
-export function finalResultsShown(db: Db, poll: Poll): void {
-  setFinalEditDue(db, poll.guildId, poll.id, null);
-}
-
-export function retryFinalResultsAt(db: Db, poll: Poll, at: number): void {
-  setFinalEditDue(db, poll.guildId, poll.id, at);
-}
-
-/** The next moment poll work is due: a timed close or a final edit to retry. */
-export function nextPollWork(db: Db): number | null {
-  const times = [nextClosingTime(db), nextFinalEdit(db)].filter((t): t is number => t !== null);
-  return times.length ? Math.min(...times) : null;
+/** The next stored closing time of a timed poll. */
+export function nextPollClose(db: Db): number | null {
+  return nextClosingTime(db);
 }
 
 
