@@ -53,7 +53,7 @@ export async function startHearth(options: HearthOptions): Promise<Hearth> {
   });
   const scheduler = new Scheduler(clock, logger);
   const refresher = new MessageRefresher(client, clock, logger);
-  const outbox = new Outbox(db, clock, logger);
+  const outbox = new Outbox(db, clock, logger, () => scheduler.wake());
   const context: AppContext = { config, db, clock, logger, client, scheduler, refresher, outbox };
   for (const [kind, handler] of Object.entries({ ...pollEffects(context) })) outbox.handle(kind, handler);
   scheduler.register(pollClosingTask(context));

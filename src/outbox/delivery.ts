@@ -80,6 +80,8 @@ export class Outbox {
     private readonly db: Db,
     private readonly clock: Clock,
     private readonly logger: Logger,
+    /** Re-arms the scheduler after a retry is stored outside its own round (a command's delivery). */
+    private readonly wake: () => void,
   ) {}
 
   handle(kind: string, handler: EffectHandler): void {
@@ -138,6 +140,7 @@ export class Outbox {
       const verdict = this.judge(effect, error, now);
       if (verdict.kind === 'retry') {
         retryEffectAt(this.db, effect.id, verdict.at, verdict.reason);
+        this.wake();
         this.logger.warn({ effect: effect.kind, key: effect.key, guild: effect.guildId, attempts: effect.attempts, retryAt: verdict.at, reason: verdict.reason }, 'a Discord side effect failed; it will be retried');
         return 'will retry';
       }
