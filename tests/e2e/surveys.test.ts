@@ -33,12 +33,19 @@ function surveyKit(world: World) {
     return world.hearth.double.messages.get(url![1]!)!;
   }
 
-  return { db, current, snapshot, labels, create, add, publish };
+  /** A member takes the survey on `card`, fills in its one form (fields by custom id or label) and submits. */
+  async function respond(member: TestMember, card: StoredMessage, fields: Record<string, string>): Promise<void> {
+    const screen = (await member.click(card, 'Take survey')).reply;
+    await member.submitModal(await member.click(screen, 'Answer'), fields);
+    await member.click(screen, 'Submit');
+  }
+
+  return { db, current, snapshot, labels, create, add, publish, respond };
 }
 
 describe('surveys', () => {
   const world = useHearth();
-  const { db, current, snapshot, labels, create, add, publish } = surveyKit(world);
+  const { db, current, snapshot, labels, create, add, publish, respond } = surveyKit(world);
 
   it('a member answers every kind of question privately, submits, and the card counts them', async () => {
     const { hearth } = world;
@@ -280,12 +287,7 @@ describe('surveys', () => {
     const id = await create({ title: 'Paged answers' });
     await add(id, 'short-text', 'One idea?');
     const card = await publish(id);
-    for (let i = 0; i < 12; i++) {
-      const member = hearth.member(`writer${i}`);
-      const screen = (await member.click(card, 'Take survey')).reply;
-      await member.submitModal(await member.click(screen, 'Answer'), { q1: `Idea number ${i + 1}` });
-      await member.click(screen, 'Submit');
-    }
+    for (let i = 0; i < 12; i++) await respond(hearth.member(`writer${i}`), card, { q1: `Idea number ${i + 1}` });
     const results = await leader.run('survey results', { survey: id });
     expect(isEphemeral(results.reply)).toBe(true);
     expect(textOf(results.reply)).toContain('**12 responses** · completion rate **100%** (12 of 12 members who started)');
@@ -434,7 +436,7 @@ describe('surveys across a restart and over time', () => {
 
 describe('surveys: long surveys, cards that fail to close, and stray clicks', () => {
   const world = useHearth();
-  const { db, current, labels, create, add, publish } = surveyKit(world);
+  const { db, current, labels, create, add, publish, respond } = surveyKit(world);
   const stored = (id: number) => db().select().from(surveys).all().find((s) => s.id === id)!;
 
   it('a 20-question survey with long prompts shows every answer on review and its results fit one embed', async () => {
@@ -567,12 +569,7 @@ describe('surveys: long surveys, cards that fail to close, and stray clicks', ()
     const id = await create({ title: 'Paging' });
     await add(id, 'short-text', 'An idea?');
     const card = await publish(id);
-    for (let i = 0; i < 11; i++) {
-      const member = hearth.member(`pager${i}`);
-      const screen = (await member.click(card, 'Take survey')).reply;
-      await member.submitModal(await member.click(screen, 'Answer'), { q1: `Idea ${i + 1}` });
-      await member.click(screen, 'Submit');
-    }
+    for (let i = 0; i < 11; i++) await respond(hearth.member(`pager${i}`), card, { q1: `Idea ${i + 1}` });
     const results = await leader.run('survey results', { survey: id });
     const page = await leader.click(results.reply, 'Read answers to 1');
     expect(labels(page.reply)).toEqual(['Previous', 'Next page']);
