@@ -1,7 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { PermissionFlagsBits } from 'discord-api-types/v10';
 import { eq } from 'drizzle-orm';
-import { TestHearth, eventually, textOf, type StoredMessage, type TestMember } from '../support/harness';
+import { eventually, textOf, type StoredMessage, type TestHearth, type TestMember } from '../support/harness';
+import { useHearth } from '../support/setup';
 import { outbox } from '../../src/outbox/schema';
 import { polls } from '../../src/polls/schema';
 import { closeDatabase, openDatabase } from '../../src/db/open';
@@ -11,13 +12,10 @@ const HOUR = 3_600_000;
 const MINUTE = 60_000;
 
 describe('Discord side effects go through one durable outbox', () => {
+  const world = useHearth();
   let hearth: TestHearth;
   let leader: TestMember;
-  beforeAll(async () => {
-    hearth = await TestHearth.start();
-    leader = hearth.leader('host');
-  });
-  afterAll(() => hearth.stop());
+  beforeAll(() => ({ hearth, leader } = world));
 
   const current = (message: StoredMessage) => hearth.double.messages.get(message.id)!;
   const showsFinalResults = (message: StoredMessage) => textOf(current(message)).includes(' · closed');
@@ -132,13 +130,10 @@ describe('Discord side effects go through one durable outbox', () => {
 });
 
 describe('a stop in the middle of delivering', () => {
+  const world = useHearth();
   let hearth: TestHearth;
   let leader: TestMember;
-  beforeAll(async () => {
-    hearth = await TestHearth.start();
-    leader = hearth.leader('host');
-  });
-  afterAll(() => hearth.stop());
+  beforeAll(() => ({ hearth, leader } = world));
 
   /** The stored effects, read from the file (also while the bot is stopped). */
   const effects = () => {
