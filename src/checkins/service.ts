@@ -1,5 +1,6 @@
 import { UserError } from '../user-error';
 import type { Db } from '../db/open';
+import { writeTx } from '../db/write-tx';
 import { getSettings } from '../settings/service';
 import { canonicalTimeZone } from '../settings/timezones';
 import { anchorWeekFor, compileRule, localDate, nextRun, nextRuns, parseDate, parseWhen, previousRun, wallTime, type Recurrence, type Rule } from './schedule';
@@ -304,26 +305,23 @@ export function claimDueRuns(db: Db, now: number, limit = CLAIM_BATCH): DueOutco
       broken.push({ schedule, reason: brokenScheduleReason(schedule, error) });
     }
   }
-  db.transaction(
-    (tx) => {
-      for (const { schedule, reason } of broken) {
-        if (!pauseBrokenSchedule(tx, schedule.guildId, schedule.id, schedule.nextRunAt!)) continue; // someone else moved it on
-        insertRunOnce(tx, { scheduleId: schedule.id, guildId: schedule.guildId, scheduledFor: schedule.nextRunAt!, status: 'failed', reason, recordedAt: now });
-        outcome.broken.push({ scheduleId: schedule.id, guildId: schedule.guildId, reason });
+  writeTx(db, (tx) => {
+    for (const { schedule, reason } of broken) {
+      if (!pauseBrokenSchedule(tx, schedule.guildId, schedule.id, schedule.nextRunAt!)) continue; // someone else moved it on
+      insertRunOnce(tx, { scheduleId: schedule.id, guildId: schedule.guildId, scheduledFor: schedule.nextRunAt!, status: 'failed', reason, recordedAt: now });
+      outcome.broken.push({ scheduleId: schedule.id, guildId: schedule.guildId, reason });
+    }
+    for (const { schedule, from, to, runs } of plans) {
+      if (!advanceSchedule(tx, schedule.guildId, schedule.id, from, to)) continue; // someone else moved it on
+      for (const run of runs) {
+        const runId = insertRunOnce(tx, { scheduleId: schedule.id, guildId: schedule.guildId, scheduledFor: run.scheduledFor, status: run.status, reason: run.reason, recordedAt: now });
+        if (runId === null) continue;
+        if (run.status === 'posting') outcome.toPost.push({ schedule, runId });
+        else if (run.status === 'missed') outcome.missed.push({ scheduleId: schedule.id, scheduledFor: run.scheduledFor, firstMissed: run.firstMissed! });
+        else outcome.skipped.push({ scheduleId: schedule.id, scheduledFor: run.scheduledFor });
       }
-      for (const { schedule, from, to, runs } of plans) {
-        if (!advanceSchedule(tx, schedule.guildId, schedule.id, from, to)) continue; // someone else moved it on
-        for (const run of runs) {
-          const runId = insertRunOnce(tx, { scheduleId: schedule.id, guildId: schedule.guildId, scheduledFor: run.scheduledFor, status: run.status, reason: run.reason, recordedAt: now });
-          if (runId === null) continue;
-          if (run.status === 'posting') outcome.toPost.push({ schedule, runId });
-          else if (run.status === 'missed') outcome.missed.push({ scheduleId: schedule.id, scheduledFor: run.scheduledFor, firstMissed: run.firstMissed! });
-          else outcome.skipped.push({ scheduleId: schedule.id, scheduledFor: run.scheduledFor });
-        }
-      }
-    },
-    { behavior: 'immediate' },
-  );
+    }
+  });
   return { ...outcome, more: due.length > batch.length };
 }
 
@@ -340,7 +338,7 @@ export function failInterruptedRuns(db: Db, startedAt: number): number {
 /** A leader's "post now": a run of its own, which does not move the regular schedule. */
 export function startManualRun(db: Db, guildId: string, id: number, now: number): RunToPost {
   const schedule = requireSchedule(db, guildId, id);
-  const runId = db.transaction((tx) => insertRunOnce(tx, { scheduleId: id, guildId, scheduledFor: now, status: 'posting', manual: true, recordedAt: now }), { behavior: 'immediate' });
+  const runId = writeTx(db, (tx) => insertRunOnce(tx, { scheduleId: id, guildId, scheduledFor: now, status: 'posting', manual: true, recordedAt: now }));
   if (runId === null) throw new UserError(`Check-in #${id} already has a run at this very moment. Try again in a few seconds.`);
   return { schedule, runId };
 }
@@ -448,15 +446,12 @@ export interface AnswerOutcome {
 
 export function recordMood(db: Db, member: Member, runId: number, mood: number, now: number): AnswerOutcome {
   if (!MOODS.some((m) => m.value === mood)) throw new UserError('That mood is not one of the five on the check-in.');
-  const { schedule, before } = db.transaction(
-    (tx) => {
-      const { run, schedule } = answerableRun(tx, member, runId);
-      const before = findAnswer(tx, runId, member.memberId);
-      if (before?.mood !== mood) saveAnswer(tx, run, member.memberId, { mood }, now);
-      return { schedule, before };
-    },
-    { behavior: 'immediate' },
-  );
+  const { schedule, before } = writeTx(db, (tx) => {
+    const { run, schedule } = answerableRun(tx, member, runId);
+    const before = findAnswer(tx, runId, member.memberId);
+    if (before?.mood !== mood) saveAnswer(tx, run, member.memberId, { mood }, now);
+    return { schedule, before };
+  });
   const change = before?.mood === mood ? 'unchanged' : before?.mood ? 'changed' : 'added';
   return { schedule, mood, note: before?.note ?? null, change, streak: memberStreak(db, schedule, member.memberId) };
 }
@@ -470,16 +465,13 @@ export function noteFor(db: Db, member: Member, runId: number): string | null {
 export function recordNote(db: Db, member: Member, runId: number, typed: string, now: number): AnswerOutcome {
   const note = typed.trim();
   if (note.length > CHECKIN_LIMITS.noteLength) throw new UserError(`Your note is ${note.length} characters; the most is ${CHECKIN_LIMITS.noteLength}. Shorten it and try again.`);
-  const { schedule, before } = db.transaction(
-    (tx) => {
-      const { run, schedule } = answerableRun(tx, member, runId);
-      const before = findAnswer(tx, runId, member.memberId);
-      // An empty note with no answer yet would store an empty answer: nothing to keep.
-      if (before || note) saveAnswer(tx, run, member.memberId, { note: note || null }, now);
-      return { schedule, before };
-    },
-    { behavior: 'immediate' },
-  );
+  const { schedule, before } = writeTx(db, (tx) => {
+    const { run, schedule } = answerableRun(tx, member, runId);
+    const before = findAnswer(tx, runId, member.memberId);
+    // An empty note with no answer yet would store an empty answer: nothing to keep.
+    if (before || note) saveAnswer(tx, run, member.memberId, { note: note || null }, now);
+    return { schedule, before };
+  });
   const change = (before?.note ?? null) === (note || null) ? 'unchanged' : before?.note ? 'changed' : 'added';
   return { schedule, mood: before?.mood ?? null, note: note || null, change, streak: memberStreak(db, schedule, member.memberId) };
 }

@@ -1,5 +1,6 @@
 import { UserError } from '../user-error';
 import type { Db } from '../db/open';
+import { writeTx, type Tx } from '../db/write-tx';
 import { mondayOf, addDays, isoDate, localToUtc, nextMidnight, startOfDay, startOfMonth, startOfWeek } from './calendar';
 import {
   activeButUnthanked,
@@ -110,16 +111,13 @@ function cleanDescription(typed: string): string {
 }
 
 /** Changes the server's values in one transaction, starting from the defaults on the first change. */
-function changeValues(db: Db, guildId: string, change: (values: KudosValue[], tx: Parameters<Parameters<Db['transaction']>[0]>[0]) => KudosValue[]): KudosValue[] {
-  return db.transaction(
-    (tx) => {
-      const stored = valuesOf(tx, guildId);
-      const next = change(stored.length ? stored : [...DEFAULT_VALUES], tx);
-      replaceValues(tx, guildId, next);
-      return next;
-    },
-    { behavior: 'immediate' },
-  );
+function changeValues(db: Db, guildId: string, change: (values: KudosValue[], tx: Tx) => KudosValue[]): KudosValue[] {
+  return writeTx(db, (tx) => {
+    const stored = valuesOf(tx, guildId);
+    const next = change(stored.length ? stored : [...DEFAULT_VALUES], tx);
+    replaceValues(tx, guildId, next);
+    return next;
+  });
 }
 
 const sameName = (a: string, b: string) => a.toLocaleLowerCase() === b.toLocaleLowerCase();
@@ -292,41 +290,38 @@ export function giveCheckedKudos(db: Db, request: KudosRequest, checked: ReturnT
   const dayStart = startOfDay(request.timezone, now);
   const resetsAt = nextMidnight(request.timezone, now);
 
-  return db.transaction(
-    (tx) => {
-      const givenToday = givenSince(tx, request.guildId, request.giverId, dayStart);
-      if (givenToday >= dailyLimit) {
-        throw new UserError(
-          `You have given all ${dailyLimit} of today's kudos. The limit resets at midnight (${request.timezone}), ${ts(resetsAt)}: try again then.`,
-        );
-      }
-      const last = lastKudosBetween(tx, request.guildId, request.giverId, recipientId, now - KUDOS_LIMITS.pairCooldownMs);
-      if (last !== null) {
-        const again = last + KUDOS_LIMITS.pairCooldownMs;
-        throw new UserError(`You thanked <@${recipientId}> ${ts(last)}. You can thank the same member once an hour: try again ${ts(again)} (${ts(again, 't')}).`);
-      }
-      const stored = insertKudos(tx, {
-        guildId: request.guildId,
-        giverId: request.giverId,
-        recipientId,
-        value: value.name,
-        message,
-        channelId: request.channelId,
-        createdAt: now,
-      });
-      const totalReceived = receivedCount(tx, request.guildId, recipientId);
-      return {
-        kudos: stored,
-        valueCount: receivedCount(tx, request.guildId, recipientId, value.name),
-        totalReceived,
-        givenToday: givenToday + 1,
-        dailyLimit,
-        resetsAt,
-        milestones: milestones.filter((m) => m.count <= totalReceived),
-      };
-    },
-    { behavior: 'immediate' },
-  );
+  return writeTx(db, (tx) => {
+    const givenToday = givenSince(tx, request.guildId, request.giverId, dayStart);
+    if (givenToday >= dailyLimit) {
+      throw new UserError(
+        `You have given all ${dailyLimit} of today's kudos. The limit resets at midnight (${request.timezone}), ${ts(resetsAt)}: try again then.`,
+      );
+    }
+    const last = lastKudosBetween(tx, request.guildId, request.giverId, recipientId, now - KUDOS_LIMITS.pairCooldownMs);
+    if (last !== null) {
+      const again = last + KUDOS_LIMITS.pairCooldownMs;
+      throw new UserError(`You thanked <@${recipientId}> ${ts(last)}. You can thank the same member once an hour: try again ${ts(again)} (${ts(again, 't')}).`);
+    }
+    const stored = insertKudos(tx, {
+      guildId: request.guildId,
+      giverId: request.giverId,
+      recipientId,
+      value: value.name,
+      message,
+      channelId: request.channelId,
+      createdAt: now,
+    });
+    const totalReceived = receivedCount(tx, request.guildId, recipientId);
+    return {
+      kudos: stored,
+      valueCount: receivedCount(tx, request.guildId, recipientId, value.name),
+      totalReceived,
+      givenToday: givenToday + 1,
+      dailyLimit,
+      resetsAt,
+      milestones: milestones.filter((m) => m.count <= totalReceived),
+    };
+  });
 }
 
 /** The shout-out is posted: remember where, so a leader's removal can take it down. */

@@ -1,6 +1,7 @@
 import { createHmac, randomBytes, randomInt } from 'node:crypto';
 import { UserError } from '../user-error';
 import { forgetDeletedData, type Db } from '../db/open';
+import { writeTx, type Tx } from '../db/write-tx';
 import { timestamp } from '../discord-markup';
 import { formatDuration, parseDuration } from '../durations';
 import { SURVEY_QUESTION_KINDS, type SurveyQuestionKind } from './schema';
@@ -156,19 +157,16 @@ export function validateQuestion(request: QuestionRequest): NewQuestion {
 
 export function addQuestion(db: Db, guildId: string, surveyId: number, request: QuestionRequest): { survey: Survey; questions: SurveyQuestion[] } {
   const question = validateQuestion(request);
-  return db.transaction(
-    (tx) => {
-      const survey = requireSurvey(tx, guildId, surveyId);
-      assertDraft(survey);
-      const questions = questionsOf(tx, guildId, surveyId);
-      if (questions.length >= SURVEY_LIMITS.maxQuestions) {
-        throw new UserError(`Survey #${surveyId} already has ${SURVEY_LIMITS.maxQuestions} questions, the most a survey can have. Remove one first, or split it into two surveys.`);
-      }
-      insertQuestion(tx, guildId, surveyId, questions.length, question);
-      return { survey, questions: questionsOf(tx, guildId, surveyId) };
-    },
-    { behavior: 'immediate' },
-  );
+  return writeTx(db, (tx) => {
+    const survey = requireSurvey(tx, guildId, surveyId);
+    assertDraft(survey);
+    const questions = questionsOf(tx, guildId, surveyId);
+    if (questions.length >= SURVEY_LIMITS.maxQuestions) {
+      throw new UserError(`Survey #${surveyId} already has ${SURVEY_LIMITS.maxQuestions} questions, the most a survey can have. Remove one first, or split it into two surveys.`);
+    }
+    insertQuestion(tx, guildId, surveyId, questions.length, question);
+    return { survey, questions: questionsOf(tx, guildId, surveyId) };
+  });
 }
 
 function questionAt(questions: SurveyQuestion[], number: number, surveyId: number): SurveyQuestion {
@@ -185,36 +183,30 @@ function questionAt(questions: SurveyQuestion[], number: number, surveyId: numbe
 
 /** Removes question `number` (1-based) from a draft and closes the gap. */
 export function removeQuestion(db: Db, guildId: string, surveyId: number, number: number): { survey: Survey; removed: SurveyQuestion; questions: SurveyQuestion[] } {
-  return db.transaction(
-    (tx) => {
-      const survey = requireSurvey(tx, guildId, surveyId);
-      assertDraft(survey);
-      const questions = questionsOf(tx, guildId, surveyId);
-      const removed = questionAt(questions, number, surveyId);
-      deleteQuestion(tx, removed.id);
-      questions.filter((q) => q.id !== removed.id).forEach((q, position) => setQuestionPosition(tx, q.id, position));
-      return { survey, removed, questions: questionsOf(tx, guildId, surveyId) };
-    },
-    { behavior: 'immediate' },
-  );
+  return writeTx(db, (tx) => {
+    const survey = requireSurvey(tx, guildId, surveyId);
+    assertDraft(survey);
+    const questions = questionsOf(tx, guildId, surveyId);
+    const removed = questionAt(questions, number, surveyId);
+    deleteQuestion(tx, removed.id);
+    questions.filter((q) => q.id !== removed.id).forEach((q, position) => setQuestionPosition(tx, q.id, position));
+    return { survey, removed, questions: questionsOf(tx, guildId, surveyId) };
+  });
 }
 
 /** Moves question `from` to place `to` (both 1-based) in a draft. */
 export function moveQuestion(db: Db, guildId: string, surveyId: number, from: number, to: number): { survey: Survey; questions: SurveyQuestion[] } {
-  return db.transaction(
-    (tx) => {
-      const survey = requireSurvey(tx, guildId, surveyId);
-      assertDraft(survey);
-      const questions = questionsOf(tx, guildId, surveyId);
-      const moving = questionAt(questions, from, surveyId);
-      questionAt(questions, to, surveyId);
-      const order = questions.filter((q) => q.id !== moving.id);
-      order.splice(to - 1, 0, moving);
-      order.forEach((q, position) => setQuestionPosition(tx, q.id, position));
-      return { survey, questions: questionsOf(tx, guildId, surveyId) };
-    },
-    { behavior: 'immediate' },
-  );
+  return writeTx(db, (tx) => {
+    const survey = requireSurvey(tx, guildId, surveyId);
+    assertDraft(survey);
+    const questions = questionsOf(tx, guildId, surveyId);
+    const moving = questionAt(questions, from, surveyId);
+    questionAt(questions, to, surveyId);
+    const order = questions.filter((q) => q.id !== moving.id);
+    order.splice(to - 1, 0, moving);
+    order.forEach((q, position) => setQuestionPosition(tx, q.id, position));
+    return { survey, questions: questionsOf(tx, guildId, surveyId) };
+  });
 }
 
 export function surveyWithQuestions(db: Db, guildId: string, surveyId: number): { survey: Survey; questions: SurveyQuestion[] } {
@@ -228,24 +220,21 @@ export function surveyWithQuestions(db: Db, guildId: string, surveyId: number): 
 export function publishSurvey(db: Db, guildId: string, surveyId: number, channelId: string, closesIn: string | null, now: number): Survey {
   const secret = randomBytes(32).toString('hex');
   // One immediate transaction: no question can be removed between the check and the opening.
-  return db.transaction(
-    (tx) => {
-      const survey = requireSurvey(tx, guildId, surveyId);
-      assertDraft(survey);
-      if (questionsOf(tx, guildId, surveyId).length === 0) {
-        throw new UserError(`Survey #${surveyId} has no questions yet, so there is nothing to answer. Add some with \`/survey add-question\` first.`);
-      }
-      let closesAt: number | null = null;
-      if (closesIn !== null) {
-        const parsed = parseDuration(closesIn, { minMs: SURVEY_LIMITS.minDurationMs, maxMs: SURVEY_LIMITS.maxDurationMs });
-        if (!parsed.ok) throw new UserError(`\`closes-in\`: ${parsed.problem} A survey can stay open from 1 hour to 60 days.`);
-        closesAt = now + parsed.ms;
-      }
-      if (!markPublished(tx, guildId, surveyId, { channelId, closesAt, respondentSecret: survey.anonymous ? secret : null, now })) assertDraft(requireSurvey(tx, guildId, surveyId));
-      return findSurvey(tx, guildId, surveyId)!;
-    },
-    { behavior: 'immediate' },
-  );
+  return writeTx(db, (tx) => {
+    const survey = requireSurvey(tx, guildId, surveyId);
+    assertDraft(survey);
+    if (questionsOf(tx, guildId, surveyId).length === 0) {
+      throw new UserError(`Survey #${surveyId} has no questions yet, so there is nothing to answer. Add some with \`/survey add-question\` first.`);
+    }
+    let closesAt: number | null = null;
+    if (closesIn !== null) {
+      const parsed = parseDuration(closesIn, { minMs: SURVEY_LIMITS.minDurationMs, maxMs: SURVEY_LIMITS.maxDurationMs });
+      if (!parsed.ok) throw new UserError(`\`closes-in\`: ${parsed.problem} A survey can stay open from 1 hour to 60 days.`);
+      closesAt = now + parsed.ms;
+    }
+    if (!markPublished(tx, guildId, surveyId, { channelId, closesAt, respondentSecret: survey.anonymous ? secret : null, now })) assertDraft(requireSurvey(tx, guildId, surveyId));
+    return findSurvey(tx, guildId, surveyId)!;
+  });
 }
 
 /** The card is posted: the survey is live. */
@@ -366,7 +355,6 @@ function respondentKey(survey: Survey, memberId: string): string {
   return createHmac('sha256', survey.respondentSecret).update(memberId).digest('hex').slice(0, 32);
 }
 
-type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 
 const DAY_MS = 86_400_000;
 /** Anonymous responses keep only the day they were started and submitted: exact times could be matched to people. */
@@ -374,23 +362,20 @@ const responseTime = (survey: Survey, now: number) => (survey.anonymous ? Math.f
 
 /** Runs `change` on the member's response (made on first use) in one transaction, and returns the flow after it. */
 function withResponse(db: Db, who: Respondent, surveyId: number, now: number, change: (tx: Tx, context: Omit<Flow, 'step' | 'submitted'> & { response: SurveyResponse }) => number): Flow {
-  return db.transaction(
-    (tx) => {
-      const survey = findSurvey(tx, who.guildId, surveyId);
-      if (!survey) throw new UserError('This survey no longer exists.');
-      assertOpen(survey, now);
-      const key = respondentKey(survey, who.memberId);
-      const response = findResponse(tx, surveyId, key) ?? insertResponse(tx, who.guildId, surveyId, key, responseTime(survey, now));
-      const questions = questionsOf(tx, who.guildId, surveyId);
-      const steps = buildSteps(questions);
-      const step = change(tx, { survey, questions, steps, response, answers: answersOf(tx, response.id) });
-      const clamped = Math.max(0, Math.min(step, steps.length));
-      if (clamped !== response.step) setResponseStep(tx, response.id, clamped);
-      const after = findResponse(tx, surveyId, key)!;
-      return { survey: findSurvey(tx, who.guildId, surveyId)!, questions, steps, step: clamped, answers: answersOf(tx, response.id), submitted: after.submittedAt !== null };
-    },
-    { behavior: 'immediate' },
-  );
+  return writeTx(db, (tx) => {
+    const survey = findSurvey(tx, who.guildId, surveyId);
+    if (!survey) throw new UserError('This survey no longer exists.');
+    assertOpen(survey, now);
+    const key = respondentKey(survey, who.memberId);
+    const response = findResponse(tx, surveyId, key) ?? insertResponse(tx, who.guildId, surveyId, key, responseTime(survey, now));
+    const questions = questionsOf(tx, who.guildId, surveyId);
+    const steps = buildSteps(questions);
+    const step = change(tx, { survey, questions, steps, response, answers: answersOf(tx, response.id) });
+    const clamped = Math.max(0, Math.min(step, steps.length));
+    if (clamped !== response.step) setResponseStep(tx, response.id, clamped);
+    const after = findResponse(tx, surveyId, key)!;
+    return { survey: findSurvey(tx, who.guildId, surveyId)!, questions, steps, step: clamped, answers: answersOf(tx, response.id), submitted: after.submittedAt !== null };
+  });
 }
 
 function stepOf(steps: Step[], index: number): Step {
