@@ -3,7 +3,7 @@ import { ChannelType, PermissionFlagsBits } from 'discord-api-types/v10';
 import type { TextChannel } from 'discord.js';
 import { TestHearth, TestMember, allComponents, eventually, isEphemeral, textOf, type StoredMessage } from '../support/harness';
 import { checkinAnswers, checkinRuns, checkinSchedules, checkinSkips } from '../../src/checkins/schema';
-import { claimDueRuns } from '../../src/checkins/service';
+import { claimDueRuns } from '../../src/checkins/runs';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
