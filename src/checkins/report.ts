@@ -87,79 +87,140 @@ function periodOf(runs: { hidden: boolean; distribution: number[] }[]): PeriodSt
  */
 export function checkinReport(db: Db, guildId: string, id: number, weeks: number | null, now: number): CheckinReport {
   const { schedule, weeks: span } = reportRequest(db, guildId, id, weeks);
-  const to = now + 1;
-  const from = to - span * WEEK_MS;
-  const previousFrom = from - span * WEEK_MS;
+  const window = reportWindow(span, now);
+  const answers = answersPerRun(db, schedule, window);
+  const { slots, openRunAt } = reportedSlots(db, schedule, window);
+  const tallies = slots.map((slot) => tallySlot(db, schedule, slot, answers));
+  const previous = tallies.filter((t) => t.run.scheduledFor < window.from);
+  const current = tallies.filter((t) => t.run.scheduledFor >= window.from);
+  return {
+    schedule,
+    weeks: span,
+    from: window.from,
+    to: window.to,
+    runs: runRows(schedule, current, previous),
+    openRunAt,
+    period: periodOf(current),
+    previous: periodOf(previous),
+  };
+}
 
-  const byRun = new Map<number, number[]>();
-  for (const row of moodCounts(db, id, previousFrom, to)) {
-    let d = byRun.get(row.runId);
-    if (!d) byRun.set(row.runId, (d = [0, 0, 0, 0, 0]));
+/** The report's weeks, up to now, and as many weeks before them to compare with. */
+interface ReportWindow {
+  previousFrom: number;
+  from: number;
+  to: number;
+}
+
+function reportWindow(weeks: number, now: number): ReportWindow {
+  const to = now + 1;
+  const from = to - weeks * WEEK_MS;
+  return { previousFrom: from - weeks * WEEK_MS, from, to };
+}
+
+type Note = { memberId: string; note: string };
+
+/** What members answered to one run, or across a slot's runs. */
+interface SlotAnswers {
+  /** Count per mood, index 0 = mood 1. */
+  distribution: number[];
+  /** The first notes, at most `notesPerRun`. */
+  notes: Note[];
+  totalNotes: number;
+}
+
+/** Moods of every run in the window, and notes of the runs in the report's own weeks, each read once in a query. */
+interface RunAnswers {
+  moods: Map<number, number[]>;
+  notes: Map<number, Note[]>;
+  noteTotals: Map<number, number>;
+}
+
+function answersPerRun(db: Db, schedule: Schedule, window: ReportWindow): RunAnswers {
+  const moods = new Map<number, number[]>();
+  for (const row of moodCounts(db, schedule.id, window.previousFrom, window.to)) {
+    let d = moods.get(row.runId);
+    if (!d) moods.set(row.runId, (d = [0, 0, 0, 0, 0]));
     d[row.mood - 1] = row.count;
   }
-  const { notes, totals } = notesBetween(db, id, from, to, CHECKIN_LIMITS.notesPerRun);
-  const notesByRun = new Map<number, { memberId: string; note: string }[]>();
+  const { notes, totals } = notesBetween(db, schedule.id, window.from, window.to, CHECKIN_LIMITS.notesPerRun);
+  const notesByRun = new Map<number, Note[]>();
   for (const n of notes) {
     const list = notesByRun.get(n.runId) ?? [];
     list.push({ memberId: n.memberId, note: n.note });
     notesByRun.set(n.runId, list);
   }
+  return { moods, notes: notesByRun, noteTotals: totals };
+}
 
-  const hide = (answered: number) => schedule.anonymous && answered < CHECKIN_LIMITS.anonymousMinimum;
-  const slotStats = (slot: Run[]) => {
-    let distribution: number[];
-    let slotNotes: { memberId: string; note: string }[];
-    let totalNotes: number;
-    if (slot.length === 1) {
-      distribution = byRun.get(slot[0]!.id) ?? [0, 0, 0, 0, 0];
-      slotNotes = notesByRun.get(slot[0]!.id) ?? [];
-      totalNotes = totals.get(slot[0]!.id) ?? 0;
-    } else {
-      // Re-posted (rare): each member's latest mood and latest note across the slot's runs.
-      const latest = new Map<string, { mood: number | null; note: string | null; moodAt: number; noteAt: number }>();
-      for (const a of answersTo(db, slot.map((r) => r.id))) {
-        const seen = latest.get(a.memberId) ?? { mood: null, note: null, moodAt: -1, noteAt: -1 };
-        if (a.mood !== null && a.updatedAt >= seen.moodAt) Object.assign(seen, { mood: a.mood, moodAt: a.updatedAt });
-        if (a.note !== null && a.updatedAt >= seen.noteAt) Object.assign(seen, { note: a.note, noteAt: a.updatedAt });
-        latest.set(a.memberId, seen);
-      }
-      distribution = [0, 0, 0, 0, 0];
-      const withNotes: { memberId: string; note: string; at: number }[] = [];
-      for (const [memberId, a] of latest) {
-        if (a.mood !== null) distribution[a.mood - 1]!++;
-        if (a.note !== null) withNotes.push({ memberId, note: a.note, at: a.noteAt });
-      }
-      withNotes.sort((a, b) => a.at - b.at || a.memberId.localeCompare(b.memberId));
-      slotNotes = withNotes.slice(0, CHECKIN_LIMITS.notesPerRun);
-      totalNotes = withNotes.length;
-    }
-    const stats = statsOf(distribution);
-    return { run: slot[0]!, reposts: slot.length - 1, ...stats, hidden: hide(stats.answered), slotNotes, totalNotes };
-  };
-  let slotRuns = slotsOf(schedule, postedRunsBetween(db, id, previousFrom, to));
-  let openRunAt: number | null = null;
-  if (schedule.anonymous) {
-    // The newest posted run (and any re-post of it) still takes answers: left out until the next run is posted.
-    const open = latestPostedRun(db, id);
-    const openSlot = open && slotRuns.find((slot) => slot.some((r) => r.id === open.id));
-    if (openSlot) {
-      slotRuns = slotRuns.filter((slot) => slot !== openSlot);
-      openRunAt = openSlot[0]!.scheduledFor;
-    }
+/**
+ * The slots the report covers, oldest first. In an anonymous check-in the newest posted run (and
+ * any re-post of it) still takes answers: it is left out until the next run is posted.
+ */
+function reportedSlots(db: Db, schedule: Schedule, window: ReportWindow): { slots: Run[][]; openRunAt: number | null } {
+  const slots = slotsOf(schedule, postedRunsBetween(db, schedule.id, window.previousFrom, window.to));
+  if (!schedule.anonymous) return { slots, openRunAt: null };
+  const open = latestPostedRun(db, schedule.id);
+  const openSlot = open && slots.find((slot) => slot.some((r) => r.id === open.id));
+  if (!openSlot) return { slots, openRunAt: null };
+  return { slots: slots.filter((slot) => slot !== openSlot), openRunAt: openSlot[0]!.scheduledFor };
+}
+
+interface SlotTally extends MoodStats {
+  run: Run;
+  reposts: number;
+  hidden: boolean;
+  notes: Note[];
+  totalNotes: number;
+}
+
+function tallySlot(db: Db, schedule: Schedule, slot: Run[], answers: RunAnswers): SlotTally {
+  const { distribution, notes, totalNotes } = slot.length === 1 ? answersToRun(slot[0]!.id, answers) : latestAnswersAcross(db, slot);
+  const stats = statsOf(distribution);
+  const hidden = schedule.anonymous && stats.answered < CHECKIN_LIMITS.anonymousMinimum;
+  return { run: slot[0]!, reposts: slot.length - 1, ...stats, hidden, notes, totalNotes };
+}
+
+function answersToRun(runId: number, answers: RunAnswers): SlotAnswers {
+  return { distribution: answers.moods.get(runId) ?? [0, 0, 0, 0, 0], notes: answers.notes.get(runId) ?? [], totalNotes: answers.noteTotals.get(runId) ?? 0 };
+}
+
+/** A re-posted slot (rare): each member's latest mood and latest note across the slot's runs. */
+function latestAnswersAcross(db: Db, slot: Run[]): SlotAnswers {
+  const latest = new Map<string, { mood: number | null; note: string | null; moodAt: number; noteAt: number }>();
+  for (const a of answersTo(db, slot.map((r) => r.id))) {
+    const seen = latest.get(a.memberId) ?? { mood: null, note: null, moodAt: -1, noteAt: -1 };
+    if (a.mood !== null && a.updatedAt >= seen.moodAt) Object.assign(seen, { mood: a.mood, moodAt: a.updatedAt });
+    if (a.note !== null && a.updatedAt >= seen.noteAt) Object.assign(seen, { note: a.note, noteAt: a.updatedAt });
+    latest.set(a.memberId, seen);
   }
-  const slots = slotRuns.map(slotStats);
-  const previousRuns = slots.filter((s) => s.run.scheduledFor < from);
-  const currentRuns = slots.filter((s) => s.run.scheduledFor >= from);
+  const distribution = [0, 0, 0, 0, 0];
+  const withNotes: (Note & { at: number })[] = [];
+  for (const [memberId, a] of latest) {
+    if (a.mood !== null) distribution[a.mood - 1]!++;
+    if (a.note !== null) withNotes.push({ memberId, note: a.note, at: a.noteAt });
+  }
+  withNotes.sort((a, b) => a.at - b.at || a.memberId.localeCompare(b.memberId));
+  return { distribution, notes: withNotes.slice(0, CHECKIN_LIMITS.notesPerRun), totalNotes: withNotes.length };
+}
 
-  let lastShown = [...previousRuns].reverse().find((r) => !r.hidden && r.average !== null)?.average ?? null;
-  const runs: RunReport[] = currentRuns.map(({ slotNotes, totalNotes, ...r }) => {
-    if (r.hidden) return { ...r, answered: 0, average: null, distribution: [0, 0, 0, 0, 0], change: null, notes: [], moreNotes: 0 };
-    const change = r.average !== null && lastShown !== null ? r.average - lastShown : null;
-    if (r.average !== null) lastShown = r.average;
-    let runNotes: { memberId: string | null; note: string }[] = slotNotes.map((n) => ({ memberId: schedule.anonymous ? null : n.memberId, note: n.note }));
-    // Anonymous notes are listed in text order, so their order says nothing about who answered when.
-    if (schedule.anonymous) runNotes = [...runNotes].sort((a, b) => a.note.localeCompare(b.note));
-    return { ...r, change, notes: runNotes, moreNotes: totalNotes - runNotes.length };
+/**
+ * One row per slot of the report's weeks. A hidden run shows nothing; a shown run's change is
+ * against the shown run before it, looking back into the weeks before for the first one.
+ */
+function runRows(schedule: Schedule, current: SlotTally[], previous: SlotTally[]): RunReport[] {
+  let lastShown = [...previous].reverse().find((t) => !t.hidden && t.average !== null)?.average ?? null;
+  return current.map(({ notes, totalNotes, ...row }) => {
+    if (row.hidden) return { ...row, answered: 0, average: null, distribution: [0, 0, 0, 0, 0], change: null, notes: [], moreNotes: 0 };
+    const change = row.average !== null && lastShown !== null ? row.average - lastShown : null;
+    if (row.average !== null) lastShown = row.average;
+    const shown = shownNotes(schedule, notes);
+    return { ...row, change, notes: shown, moreNotes: totalNotes - shown.length };
   });
-  return { schedule, weeks: span, from, to, runs, openRunAt, period: periodOf(currentRuns), previous: periodOf(previousRuns) };
+}
+
+/** Notes with their authors; anonymous ones without, in text order, so their order says nothing about who answered when. */
+function shownNotes(schedule: Schedule, notes: Note[]): RunReport['notes'] {
+  if (!schedule.anonymous) return notes.map((n) => ({ memberId: n.memberId, note: n.note }));
+  return notes.map((n) => ({ memberId: null, note: n.note })).sort((a, b) => a.note.localeCompare(b.note));
 }
