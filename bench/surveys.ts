@@ -7,7 +7,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { closeDatabase, openDatabase } from '../src/db/open';
-import { addQuestion, answerQuestion, createSurvey, exportSurvey, publishSurvey, surveyResults } from '../src/surveys/service';
+import { answerQuestion } from '../src/surveys/answering';
+import { addQuestion, createSurvey } from '../src/surveys/drafts';
+import { publishSurvey } from '../src/surveys/publishing';
+import { exportSurvey, surveyResults } from '../src/surveys/results';
 import { findResponse, insertResponse, markSubmitted, questionsOf, saveAnswer } from '../src/surveys/store';
 
 const RESPONSES = 10_000;
