@@ -2,7 +2,7 @@ import { ChannelType, PermissionFlagsBits } from 'discord.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock, TestHearth, eventually, isEphemeral, textOf, type Seen, type StoredMessage, type TestMember } from '../support/harness';
 import { kudos, kudosMilestones, kudosRoundups, kudosSettings, kudosValues } from '../../src/kudos/schema';
-import { giveKudos } from '../../src/kudos/service';
+import { giveKudos } from '../../src/kudos/giving';
 import type { RoleState } from '../support/discord-double';
 import { checkinAnswers, checkinRuns, checkinSchedules } from '../../src/checkins/schema';
 import { setRecognitionChannel } from '../../src/settings/service';
