@@ -16,34 +16,12 @@ import { replyPrivately, updateSourceMessage } from '../src/bot/replies';
 import { toCsv } from '../src/csv';
 import { surveyIds } from '../src/surveys/custom-ids';
 import { postSurveyCard, refreshSurveyCard, showClosedCard } from '../src/surveys/messages';
-import {
-  SURVEY_LIMITS,
-  SURVEY_QUESTION_KINDS,
-  SURVEY_TEMPLATES,
-  addQuestion,
-  answerQuestion,
-  answerTexts,
-  attachSurveyMessage,
-  closeSurvey,
-  createSurvey,
-  exportSurvey,
-  goToStep,
-  leaveStep,
-  minResponses,
-  moveQuestion,
-  previewFlow,
-  publishSurvey,
-  removeQuestion,
-  setMinResponses,
-  startOrResume,
-  submitResponse,
-  surveyResults,
-  surveySuggestions,
-  surveysForList,
-  textAnswerPage,
-  unpublishSurvey,
-  type Respondent,
-} from '../src/surveys/service';
+import { answerQuestion, answerTexts, goToStep, leaveStep, previewFlow, startOrResume, submitResponse, type Respondent } from '../src/surveys/answering';
+import { SURVEY_QUESTION_KINDS, SURVEY_TEMPLATES, addQuestion, createSurvey, moveQuestion, removeQuestion } from '../src/surveys/drafts';
+import { SURVEY_LIMITS } from '../src/surveys/limits';
+import { surveySuggestions, surveysForList } from '../src/surveys/list';
+import { attachSurveyMessage, closeSurvey, publishSurvey, unpublishSurvey } from '../src/surveys/publishing';
+import { exportSurvey, minResponses, setMinResponses, surveyResults, textAnswerPage } from '../src/surveys/results';
 import { modalFieldNumber, renderDraft, renderResults, renderStep, renderSurveyList, renderTextModal, renderTextPage } from '../src/surveys/view';
 import { messageLink } from '../src/discord-markup';
 

@@ -1,6 +1,7 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { UserError } from '../user-error';
 import { forgetDeletedData, type Db } from '../db/open';
+import { writeTx } from '../db/write-tx';
 import { parseDuration } from '../durations';
 import {
   addVote,
@@ -210,62 +211,56 @@ export interface VoteOutcome {
  * earlier vote). Multi: toggles it, within the poll's maximum.
  */
 export function recordVote(db: Db, voter: Voter, pollId: number, choice: number, now: number): VoteOutcome {
-  return db.transaction(
-    (tx) => {
-      const poll = findPoll(tx, voter.guildId, pollId);
-      if (!poll) throw new UserError('This poll no longer exists.');
-      assertOpen(poll, now);
-      if (poll.roleId && !voter.roleIds.includes(poll.roleId)) {
-        throw new UserError(`Only members with the <@&${poll.roleId}> role can vote in this poll. Ask a leader if you think you should have it.`);
-      }
-      const choices = choicesOf(tx, pollId);
-      if (!Number.isInteger(choice) || choice < 0 || choice >= choices.length) throw new UserError('That choice is not part of this poll.');
+  return writeTx(db, (tx) => {
+    const poll = findPoll(tx, voter.guildId, pollId);
+    if (!poll) throw new UserError('This poll no longer exists.');
+    assertOpen(poll, now);
+    if (poll.roleId && !voter.roleIds.includes(poll.roleId)) {
+      throw new UserError(`Only members with the <@&${poll.roleId}> role can vote in this poll. Ask a leader if you think you should have it.`);
+    }
+    const choices = choicesOf(tx, pollId);
+    if (!Number.isInteger(choice) || choice < 0 || choice >= choices.length) throw new UserError('That choice is not part of this poll.');
 
-      const key = voterKey(poll, voter.memberId);
-      const before = votesOf(tx, pollId, key);
-      let change: VoteOutcome['change'];
-      if (!poll.multi) {
-        if (before.length === 1 && before[0] === choice) {
-          change = 'unchanged';
-        } else {
-          removeVotes(tx, pollId, key);
-          addVote(tx, pollId, key, choice, voteTime(poll, now));
-          change = before.length ? 'moved' : 'added';
-        }
-      } else if (before.includes(choice)) {
-        removeVotes(tx, pollId, key, [choice]);
-        change = 'removed';
+    const key = voterKey(poll, voter.memberId);
+    const before = votesOf(tx, pollId, key);
+    let change: VoteOutcome['change'];
+    if (!poll.multi) {
+      if (before.length === 1 && before[0] === choice) {
+        change = 'unchanged';
       } else {
-        const max = poll.maxChoices ?? choices.length;
-        if (before.length >= max) {
-          throw new UserError(
-            `You can pick at most ${max} choice${max === 1 ? '' : 's'} in this poll, and you have: ${before.map((c) => `**${choices[c]}**`).join(', ')}. Click one of them to remove it first.`,
-          );
-        }
+        removeVotes(tx, pollId, key);
         addVote(tx, pollId, key, choice, voteTime(poll, now));
-        change = 'added';
+        change = before.length ? 'moved' : 'added';
       }
-      const mine = votesOf(tx, pollId, key);
-      if (before.length === 0 && mine.length > 0) countVoter(tx, pollId, 1);
-      if (before.length > 0 && mine.length === 0) countVoter(tx, pollId, -1);
-      return { poll, choices, mine, change };
-    },
-    { behavior: 'immediate' },
-  );
+    } else if (before.includes(choice)) {
+      removeVotes(tx, pollId, key, [choice]);
+      change = 'removed';
+    } else {
+      const max = poll.maxChoices ?? choices.length;
+      if (before.length >= max) {
+        throw new UserError(
+          `You can pick at most ${max} choice${max === 1 ? '' : 's'} in this poll, and you have: ${before.map((c) => `**${choices[c]}**`).join(', ')}. Click one of them to remove it first.`,
+        );
+      }
+      addVote(tx, pollId, key, choice, voteTime(poll, now));
+      change = 'added';
+    }
+    const mine = votesOf(tx, pollId, key);
+    if (before.length === 0 && mine.length > 0) countVoter(tx, pollId, 1);
+    if (before.length > 0 && mine.length === 0) countVoter(tx, pollId, -1);
+    return { poll, choices, mine, change };
+  });
 }
 
 export function retractVote(db: Db, voter: Voter, pollId: number, now: number): { poll: Poll; removed: number } {
-  return db.transaction(
-    (tx) => {
-      const poll = findPoll(tx, voter.guildId, pollId);
-      if (!poll) throw new UserError('This poll no longer exists.');
-      assertOpen(poll, now);
-      const removed = removeVotes(tx, pollId, voterKey(poll, voter.memberId));
-      if (removed > 0) countVoter(tx, pollId, -1);
-      return { poll, removed };
-    },
-    { behavior: 'immediate' },
-  );
+  return writeTx(db, (tx) => {
+    const poll = findPoll(tx, voter.guildId, pollId);
+    if (!poll) throw new UserError('This poll no longer exists.');
+    assertOpen(poll, now);
+    const removed = removeVotes(tx, pollId, voterKey(poll, voter.memberId));
+    if (removed > 0) countVoter(tx, pollId, -1);
+    return { poll, removed };
+  });
 }
 
 export function myVote(db: Db, voter: Voter, pollId: number): { poll: Poll; choices: string[]; mine: number[] } {

@@ -1,22 +1,19 @@
 import { and, asc, desc, eq, inArray, isNotNull, isNull, lt, lte, sql } from 'drizzle-orm';
 import type { Db } from '../db/open';
+import { writeTx, type Tx } from '../db/write-tx';
 import { pollChoices, polls, pollVotes } from './schema';
 
 export type Poll = typeof polls.$inferSelect;
 export type NewPollRow = Omit<typeof polls.$inferInsert, 'id'>;
-type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 type Reader = Db | Tx;
 
 /** Stores a poll and its choices in one transaction; returns its id. */
 export function insertPoll(db: Db, poll: NewPollRow, choices: string[]): number {
-  return db.transaction(
-    (tx) => {
-      const { id } = tx.insert(polls).values(poll).returning({ id: polls.id }).get();
-      tx.insert(pollChoices).values(choices.map((label, position) => ({ pollId: id, position, label }))).run();
-      return id;
-    },
-    { behavior: 'immediate' },
-  );
+  return writeTx(db, (tx) => {
+    const { id } = tx.insert(polls).values(poll).returning({ id: polls.id }).get();
+    tx.insert(pollChoices).values(choices.map((label, position) => ({ pollId: id, position, label }))).run();
+    return id;
+  });
 }
 
 export function setPollMessage(db: Db, guildId: string, pollId: number, messageId: string): void {

@@ -2,17 +2,9 @@ import { type GuildTextBasedChannel, type Message } from 'discord.js';
 import { DiscordErrorCode, isDiscordError } from '../bot/discord-errors';
 import type { AppContext } from '../context';
 import type { DueTask } from '../scheduler/scheduler';
-import {
-  closeDueSurveys,
-  closedCardDone,
-  closedCardsDue,
-  findSurveyById,
-  minResponses,
-  nextSurveyWork,
-  retryClosedCardAt,
-  surveyWithQuestions,
-  type Survey,
-} from './service';
+import { surveyWithQuestions, type Survey } from './drafts';
+import { closeDueSurveys, closedCardDone, closedCardsDue, findSurveyById, nextSurveyWork, retryClosedCardAt } from './publishing';
+import { minResponses } from './results';
 import { renderSurveyCard } from './view';
 
 const RETRY_CARD_EDIT_MS = 60_000;

@@ -1,5 +1,6 @@
 import { and, asc, desc, eq, isNotNull, lte, sql } from 'drizzle-orm';
 import type { Db } from '../db/open';
+import { writeTx, type Tx } from '../db/write-tx';
 import { surveyAnswers, surveyQuestions, surveyResponses, surveys, surveySettings } from './schema';
 
 export type Survey = typeof surveys.$inferSelect;
@@ -7,20 +8,16 @@ export type SurveyQuestion = typeof surveyQuestions.$inferSelect;
 export type SurveyResponse = typeof surveyResponses.$inferSelect;
 export type NewSurveyRow = Omit<typeof surveys.$inferInsert, 'id'>;
 export type NewQuestion = Pick<SurveyQuestion, 'kind' | 'prompt' | 'choices' | 'required'>;
-type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 export type Reader = Db | Tx;
 
 export function insertSurvey(db: Db, survey: NewSurveyRow, questions: NewQuestion[]): number {
-  return db.transaction(
-    (tx) => {
-      const { id } = tx.insert(surveys).values(survey).returning({ id: surveys.id }).get();
-      if (questions.length) {
-        tx.insert(surveyQuestions).values(questions.map((q, position) => ({ ...q, surveyId: id, guildId: survey.guildId, position }))).run();
-      }
-      return id;
-    },
-    { behavior: 'immediate' },
-  );
+  return writeTx(db, (tx) => {
+    const { id } = tx.insert(surveys).values(survey).returning({ id: surveys.id }).get();
+    if (questions.length) {
+      tx.insert(surveyQuestions).values(questions.map((q, position) => ({ ...q, surveyId: id, guildId: survey.guildId, position }))).run();
+    }
+    return id;
+  });
 }
 
 /** A survey of this server, or undefined: an id from another server behaves like a missing one. */

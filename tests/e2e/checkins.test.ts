@@ -4,7 +4,7 @@ import type { TextChannel } from 'discord.js';
 import { TestMember, allComponents, eventually, isEphemeral, textOf, type StoredMessage } from '../support/harness';
 import { useHearth } from '../support/setup';
 import { checkinAnswers, checkinRuns, checkinSchedules, checkinSkips } from '../../src/checkins/schema';
-import { claimDueRuns } from '../../src/checkins/service';
+import { claimDueRuns } from '../../src/checkins/runs';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;

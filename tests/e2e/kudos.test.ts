@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock, TestHearth, eventually, isEphemeral, textOf, type Seen, type StoredMessage, type TestMember } from '../support/harness';
 import { useHearth } from '../support/setup';
 import { kudos, kudosMilestones, kudosRoundups, kudosSettings, kudosValues } from '../../src/kudos/schema';
-import { giveKudos } from '../../src/kudos/service';
+import { giveKudos } from '../../src/kudos/giving';
 import type { RoleState } from '../support/discord-double';
 import { checkinAnswers, checkinRuns, checkinSchedules } from '../../src/checkins/schema';
 import { setRecognitionChannel } from '../../src/settings/service';

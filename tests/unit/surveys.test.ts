@@ -1,32 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { UserError } from '../../src/user-error';
 import { openDatabase, type Db } from '../../src/db/open';
-import {
-  addQuestion,
-  answerQuestion,
-  answerTexts,
-  buildSteps,
-  closeDueSurveys,
-  closeSurvey,
-  closedCardDone,
-  closedCardsDue,
-  nextSurveyWork,
-  retryClosedCardAt,
-  unpublishSurvey,
-  createSurvey,
-  exportSurvey,
-  leaveStep,
-  minResponses,
-  moveQuestion,
-  publishSurvey,
-  removeQuestion,
-  setMinResponses,
-  startOrResume,
-  submitResponse,
-  surveyResults,
-  validateQuestion,
-  type QuestionRequest,
-} from '../../src/surveys/service';
+import { answerQuestion, answerTexts, buildSteps, leaveStep, startOrResume, submitResponse } from '../../src/surveys/answering';
+import { addQuestion, createSurvey, moveQuestion, removeQuestion, validateQuestion, type QuestionRequest } from '../../src/surveys/drafts';
+import { closeDueSurveys, closeSurvey, closedCardDone, closedCardsDue, nextSurveyWork, retryClosedCardAt, unpublishSurvey, publishSurvey } from '../../src/surveys/publishing';
+import { exportSurvey, minResponses, setMinResponses, surveyResults } from '../../src/surveys/results';
 import { surveyAnswers, surveyResponses, surveys } from '../../src/surveys/schema';
 
 const place = { guildId: 'g1', creatorId: 'lead' };
