@@ -2,9 +2,10 @@
 // own write transactions.
 import { and, eq, gte, lt, sql } from 'drizzle-orm';
 import type { Db } from '../db/open';
+import type { Tx } from '../db/write-tx';
 import { outbox } from './schema';
 
-type Writer = Db | Parameters<Parameters<Db['transaction']>[0]>[0];
+type Writer = Db | Tx;
 
 export interface Effect<P = Record<string, unknown>> {
   /** Unique for this effect: queueing the same key twice does nothing. */

@@ -320,14 +320,11 @@ export const finalResultsKey = (pollId: number) => `${POLL_FINAL_RESULTS}:${poll
 
 /** Closing and queueing the final edit are one transaction: a closed poll always gets its final results. */
 function closeAndQueueFinalResults(db: Db, poll: Poll, now: number): boolean {
-  return db.transaction(
-    (tx) => {
-      if (!markClosed(tx, poll.guildId, poll.id, now)) return false;
-      queueEffect(tx, { key: finalResultsKey(poll.id), guildId: poll.guildId, kind: POLL_FINAL_RESULTS, payload: { pollId: poll.id } }, now);
-      return true;
-    },
-    { behavior: 'immediate' },
-  );
+  return writeTx(db, (tx) => {
+    if (!markClosed(tx, poll.guildId, poll.id, now)) return false;
+    queueEffect(tx, { key: finalResultsKey(poll.id), guildId: poll.guildId, kind: POLL_FINAL_RESULTS, payload: { pollId: poll.id } }, now);
+    return true;
+  });
 }
 
 /** The next stored closing time of a timed poll. */

@@ -6,7 +6,8 @@ import { writeTx } from '../db/write-tx';
 import { parseDuration } from '../durations';
 import { assertDraft, requireSurvey } from './drafts';
 import { SURVEY_LIMITS } from './limits';
-import { cardEditsDue, findSurvey, markClosed, markDraft, markPublished, nextCardEdit, nextClosingTime, questionsOf, setCardEditDue, setSurveyMessage, surveysDueToClose, type Survey } from './store';
+import { queueEffect } from '../outbox/queue';
+import { findSurvey, markClosed, markDraft, markPublished, nextClosingTime, questionsOf, setSurveyMessage, surveysDueToClose, type Survey } from './store';
 
 /** Checks a publish request and opens the draft; the caller then posts the card. */
 export function publishSurvey(db: Db, guildId: string, surveyId: number, channelId: string, closesIn: string | null, now: number): Survey {
@@ -55,7 +56,7 @@ function forgetDeletedSecret(db: Db, survey: Survey): void {
 export function closeSurvey(db: Db, guildId: string, surveyId: number, now: number): Survey {
   const survey = requireSurvey(db, guildId, surveyId);
   if (survey.status === 'draft') throw new UserError(`Survey #${surveyId} is a draft that was never published, so there is nothing to close.`);
-  if (!markClosed(db, guildId, surveyId, now)) throw new UserError(`Survey #${surveyId} is already closed.`);
+  if (!closeAndQueueCardEdit(db, survey, now)) throw new UserError(`Survey #${surveyId} is already closed.`);
   forgetDeletedSecret(db, survey);
   return findSurvey(db, guildId, surveyId)!;
 }
@@ -64,7 +65,7 @@ export function closeSurvey(db: Db, guildId: string, surveyId: number, now: numb
 export function closeDueSurveys(db: Db, now: number): Survey[] {
   const closed: Survey[] = [];
   for (const survey of surveysDueToClose(db, now)) {
-    if (markClosed(db, survey.guildId, survey.id, now)) {
+    if (closeAndQueueCardEdit(db, survey, now)) {
       forgetDeletedSecret(db, survey);
       closed.push(findSurvey(db, survey.guildId, survey.id)!);
     }
@@ -72,25 +73,22 @@ export function closeDueSurveys(db: Db, now: number): Survey[] {
   return closed;
 }
 
-/** The next moment the closing task has work: a survey to close or a closed card to (re)edit. */
-export function nextSurveyWork(db: Db): number | null {
-  const times = [nextClosingTime(db), nextCardEdit(db)].filter((t): t is number => t !== null);
-  return times.length ? Math.min(...times) : null;
+/** The outbox effect that marks a closed survey's card closed (final count, button disabled). */
+export const SURVEY_CLOSED_CARD = 'survey.closed-card';
+export const closedCardKey = (surveyId: number) => `${SURVEY_CLOSED_CARD}:${surveyId}`;
+
+/** Closing and queueing the card's closing edit are one transaction: no card is left looking open. */
+function closeAndQueueCardEdit(db: Db, survey: Survey, now: number): boolean {
+  return writeTx(db, (tx) => {
+    if (!markClosed(tx, survey.guildId, survey.id, now)) return false;
+    queueEffect(tx, { key: closedCardKey(survey.id), guildId: survey.guildId, kind: SURVEY_CLOSED_CARD, payload: { surveyId: survey.id } }, now);
+    return true;
+  });
 }
 
-/** Closed surveys whose card still shows them open: the closing edit is due (or due again). */
-export function closedCardsDue(db: Db, now: number): Survey[] {
-  return cardEditsDue(db, now);
-}
-
-/** The closing edit is on the card, or the card is gone: nothing more to do. */
-export function closedCardDone(db: Db, survey: Survey): void {
-  setCardEditDue(db, survey.guildId, survey.id, null);
-}
-
-/** The closing edit failed for now: try again at `at`. */
-export function retryClosedCardAt(db: Db, survey: Survey, at: number): void {
-  setCardEditDue(db, survey.guildId, survey.id, at);
+/** The next stored closing time of a timed survey. */
+export function nextSurveyClose(db: Db): number | null {
+  return nextClosingTime(db);
 }
 
 export function findSurveyById(db: Db, guildId: string, surveyId: number): Survey | undefined {

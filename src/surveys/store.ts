@@ -69,29 +69,15 @@ export function markDraft(db: Db, guildId: string, surveyId: number): void {
     .run();
 }
 
-/** Closes an open survey and marks its card due for the closing edit; false if it was not open (so two closers cannot both act). */
+/** Closes an open survey; false if it was not open (so two closers cannot both act). */
 export function markClosed(db: Reader, guildId: string, surveyId: number, now: number): boolean {
   return (
     db
       .update(surveys)
-      .set({ status: 'closed', closedAt: now, respondentSecret: null, cardEditDueAt: now })
+      .set({ status: 'closed', closedAt: now, respondentSecret: null })
       .where(and(eq(surveys.id, surveyId), eq(surveys.guildId, guildId), eq(surveys.status, 'open')))
       .run().changes === 1
   );
-}
-
-/** Closed surveys whose card still needs its closing edit, due by `now`. */
-export function cardEditsDue(db: Db, now: number): Survey[] {
-  return db.select().from(surveys).where(and(isNotNull(surveys.cardEditDueAt), lte(surveys.cardEditDueAt, now))).orderBy(asc(surveys.cardEditDueAt)).all();
-}
-
-export function nextCardEdit(db: Db): number | null {
-  return db.select({ at: sql<number | null>`min(${surveys.cardEditDueAt})` }).from(surveys).where(isNotNull(surveys.cardEditDueAt)).get()?.at ?? null;
-}
-
-/** `at` null: the closing edit is done (or can never be done). */
-export function setCardEditDue(db: Db, guildId: string, surveyId: number, at: number | null): void {
-  db.update(surveys).set({ cardEditDueAt: at }).where(and(eq(surveys.id, surveyId), eq(surveys.guildId, guildId))).run();
 }
 
 export function findResponse(db: Reader, surveyId: number, respondent: string): SurveyResponse | undefined {

@@ -1,3 +1,5 @@
+import { eq } from 'drizzle-orm';
+import { outbox } from '../../src/outbox/schema';
 import { describe, expect, it } from 'vitest';
 import { PermissionFlagsBits } from 'discord-api-types/v10';
 import { TestMember, allComponents, eventually, isEphemeral, textOf, type Seen, type StoredMessage } from '../support/harness';
@@ -438,6 +440,7 @@ describe('surveys: long surveys, cards that fail to close, and stray clicks', ()
   const world = useHearth();
   const { db, current, labels, create, add, publish, respond } = surveyKit(world);
   const stored = (id: number) => db().select().from(surveys).all().find((s) => s.id === id)!;
+  const cardEdit = (id: number) => db().select().from(outbox).where(eq(outbox.key, `survey.closed-card:${id}`)).get();
 
   it('a 20-question survey with long prompts shows every answer on review and its results fit one embed', async () => {
     const { hearth, leader } = world;
@@ -479,16 +482,17 @@ describe('surveys: long surveys, cards that fail to close, and stray clicks', ()
     hearth.double.failNext('PATCH', new RegExp(`^/channels/\\d+/messages/${flakyCard.id}$`), 500, 0, 'Internal Server Error');
 
     await hearth.clock.advance(3_600_000);
-    await eventually(() => stored(gone).status === 'closed' && stored(gone).cardEditDueAt === null, 'the survey with the deleted card to close and give up on its card');
-    await eventually(() => stored(flaky).status === 'closed' && stored(flaky).cardEditDueAt !== null, 'the other survey to close with its card edit due again');
-    expect(hearth.logs.join('\n')).toContain('survey card is gone');
+    await eventually(() => stored(gone).status === 'closed' && cardEdit(gone)?.status === 'dropped', 'the survey with the deleted card to close and give up on its card');
+    await eventually(() => stored(flaky).status === 'closed' && cardEdit(flaky)?.lastError !== null, 'the other survey to close with its card edit due again');
+    expect(cardEdit(flaky)!.status).toBe('pending');
+    expect(hearth.logs.filter((line) => line.includes('a Discord side effect was dropped') && line.includes(`survey.closed-card:${gone}`))).toHaveLength(1);
     expect(textOf(current(flakyCard))).not.toContain('· closed');
     expect(allComponents(current(flakyCard).components)[1]).toMatchObject({ label: 'Take survey', disabled: false });
 
     await hearth.clock.advance(60_000);
     await hearth.double.waitFor(() => (textOf(current(flakyCard)).includes('· closed') ? true : undefined), 'the card edit to be retried');
     expect(allComponents(current(flakyCard).components)[1]).toMatchObject({ label: 'Take survey', disabled: true });
-    await eventually(() => stored(flaky).cardEditDueAt === null, 'the retry to be marked done');
+    await eventually(() => cardEdit(flaky)?.status === 'delivered', 'the retry to be marked done');
   });
 
   it('/survey close says the survey is closed even when its card cannot be updated', async () => {
@@ -513,7 +517,7 @@ describe('surveys: long surveys, cards that fail to close, and stray clicks', ()
     expect(closed.reply.content).toContain(`Survey #${deleted} is closed`);
     expect(closed.reply.content).toContain('Its card was deleted');
     expect(stored(deleted).status).toBe('closed');
-    expect(stored(deleted).cardEditDueAt).toBeNull();
+    expect(cardEdit(deleted)!.status).toBe('dropped');
   });
 
   it('refuses stray, late and foreign clicks with a clear private answer', async () => {
