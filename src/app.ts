@@ -11,7 +11,7 @@ import { Scheduler } from './scheduler/scheduler';
 import { MessageRefresher } from './bot/message-refresher';
 import { pollClosingTask, pollEffects } from './polls/messages';
 import { checkinRunTask } from './checkins/messages';
-import { kudosRoundupTask } from './kudos/messages';
+import { kudosEffects, kudosRoundupTask } from './kudos/messages';
 import { surveyClosingTask, surveyEffects } from './surveys/messages';
 import { isOutboxDelivery, Outbox } from './outbox/delivery';
 
@@ -55,7 +55,7 @@ export async function startHearth(options: HearthOptions): Promise<Hearth> {
   const refresher = new MessageRefresher(client, clock, logger);
   const outbox = new Outbox(db, clock, logger, () => scheduler.wake());
   const context: AppContext = { config, db, clock, logger, client, scheduler, refresher, outbox };
-  for (const [kind, handler] of Object.entries({ ...pollEffects(context), ...surveyEffects(context) })) outbox.handle(kind, handler);
+  for (const [kind, handler] of Object.entries({ ...pollEffects(context), ...surveyEffects(context), ...kudosEffects(context) })) outbox.handle(kind, handler);
   scheduler.register(pollClosingTask(context));
   scheduler.register(checkinRunTask(context));
   scheduler.register(kudosRoundupTask(context));

@@ -1,7 +1,9 @@
 /** The weekly roundup: when each server's is due, claiming each week once, and what it says. */
 import type { Db } from '../db/open';
 import { addDays, isoDate, localToUtc, mondayOf } from './calendar';
-import { activeButUnthanked, claimRoundup, finishRoundup, firstTimeRecipients, kudosBetween, releaseRoundup, roundupClaimed, roundupGuilds, topRecipientsBetween } from './store';
+import { writeTx } from '../db/write-tx';
+import { queueEffect } from '../outbox/queue';
+import { activeButUnthanked, claimRoundup, finishRoundup, firstTimeRecipients, kudosBetween, roundupClaimed, roundupGuilds, topRecipientsBetween } from './store';
 
 /** The roundup goes out on Monday at this local hour, for the week (Monday to Sunday) just ended. */
 export const ROUNDUP_HOUR = 9;
@@ -52,18 +54,23 @@ export function roundupSchedule(db: Db, now: number): { due: RoundupSlot[]; next
   return { due, nextAt, laterAt };
 }
 
-/** Claims a week for a server: true for exactly one caller, however many timers or processes try. */
-export function claimRoundupWeek(db: Db, slot: RoundupSlot, now: number): boolean {
-  return claimRoundup(db, slot.guildId, slot.week, now);
+/** The outbox effect that posts a server's roundup for one week. */
+export const KUDOS_ROUNDUP = 'kudos.roundup';
+
+/**
+ * Claims a week for a server and queues its post, in one transaction: true for exactly one caller,
+ * however many timers or processes try; the outbox then posts it (and retries) once.
+ */
+export function queueRoundup(db: Db, slot: RoundupSlot, now: number): boolean {
+  return writeTx(db, (tx) => {
+    if (!claimRoundup(tx, slot.guildId, slot.week, now)) return false;
+    queueEffect(tx, { key: `${KUDOS_ROUNDUP}:${slot.guildId}:${slot.week}`, guildId: slot.guildId, kind: KUDOS_ROUNDUP, payload: { ...slot } }, now);
+    return true;
+  });
 }
 
 export function recordRoundup(db: Db, slot: RoundupSlot, outcome: 'posted' | 'skipped' | 'failed', messageId: string | null = null): void {
   finishRoundup(db, slot.guildId, slot.week, outcome, messageId);
-}
-
-/** A failure worth retrying (Discord hiccup): give the week back so the next look tries again. */
-export function releaseRoundupWeek(db: Db, slot: RoundupSlot): void {
-  releaseRoundup(db, slot.guildId, slot.week);
 }
 
 export interface Roundup {

@@ -192,10 +192,6 @@ export function finishRoundup(db: Db, guildId: string, week: string, status: 'po
   db.update(kudosRoundups).set({ status, messageId }).where(and(eq(kudosRoundups.guildId, guildId), eq(kudosRoundups.week, week))).run();
 }
 
-export function releaseRoundup(db: Db, guildId: string, week: string): void {
-  db.delete(kudosRoundups).where(and(eq(kudosRoundups.guildId, guildId), eq(kudosRoundups.week, week), eq(kudosRoundups.status, 'posting'))).run();
-}
-
 export function kudosBetween(db: Reader, guildId: string, from: number, to: number): number {
   return db
     .select({ n: count() })

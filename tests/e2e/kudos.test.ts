@@ -798,7 +798,7 @@ describe('the weekly roundup across servers', () => {
     hearth.double.failNext('POST', new RegExp(`^/channels/${hearth.general.id}/messages$`), 500, 0, 'Internal Server Error');
     await hearth.clock.set(Date.UTC(2026, 10, 30, 9, 0));
     await hearth.double.waitFor(() => (roundupsIn(otherChannel.id).length ? true : undefined), 'the other server\'s roundup');
-    await eventually(() => hearth.logs.some((l) => l.includes('kudos roundup failed')), 'the failure to be logged');
+    await eventually(() => hearth.logs.some((l) => l.includes('a Discord side effect failed; it will be retried') && l.includes(`kudos.roundup:${hearth.guild.id}:`)), 'the failure to be logged');
     expect(roundupsIn(hearth.general.id)).toHaveLength(0);
     expect(attemptsIn(hearth.general.id)).toBe(1);
 

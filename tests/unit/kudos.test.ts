@@ -3,7 +3,8 @@ import { UserError } from '../../src/user-error';
 import { openDatabase, type Db } from '../../src/db/open';
 import { kudos, kudosRoundups, kudosValues } from '../../src/kudos/schema';
 import { giveKudos, removeKudos, type KudosRequest } from '../../src/kudos/giving';
-import { buildRoundup, claimRoundupWeek, recordRoundup, roundupSchedule } from '../../src/kudos/roundup';
+import { buildRoundup, queueRoundup, recordRoundup, roundupSchedule } from '../../src/kudos/roundup';
+import { outbox } from '../../src/outbox/schema';
 import { getKudosSettings, setDailyLimit, setMilestone, setRoundup } from '../../src/kudos/settings';
 import { kudosHistory, leaderboard } from '../../src/kudos/standings';
 import { DEFAULT_VALUES, addValue, listValues, removeValue, renameValue } from '../../src/kudos/values';
@@ -257,8 +258,9 @@ describe('weekly roundup', () => {
     expect(roundupSchedule(db, MONDAY_9_TOKYO - 1)).toEqual({ due: [], nextAt: MONDAY_9_TOKYO, laterAt: MONDAY_9_TOKYO });
     const { due } = roundupSchedule(db, MONDAY_9_TOKYO);
     expect(due).toEqual([{ guildId: G, channelId: 'wall', timezone: 'Asia/Tokyo', week: '2026-11-30', dueAt: MONDAY_9_TOKYO }]);
-    expect(claimRoundupWeek(db, due[0]!, MONDAY_9_TOKYO)).toBe(true);
-    expect(claimRoundupWeek(db, due[0]!, MONDAY_9_TOKYO + 1)).toBe(false);
+    expect(queueRoundup(db, due[0]!, MONDAY_9_TOKYO)).toBe(true);
+    expect(queueRoundup(db, due[0]!, MONDAY_9_TOKYO + 1)).toBe(false);
+    expect(db.select({ key: outbox.key }).from(outbox).all()).toEqual([{ key: `kudos.roundup:${G}:2026-11-30` }]); // queued once
     recordRoundup(db, due[0]!, 'posted', 'm1');
     expect(roundupSchedule(db, MONDAY_9_TOKYO + HOUR)).toEqual({ due: [], nextAt: MONDAY_9_TOKYO + 7 * DAY, laterAt: MONDAY_9_TOKYO + 7 * DAY });
     expect(db.select().from(kudosRoundups).all()).toHaveLength(1);
