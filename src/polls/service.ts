@@ -1,4 +1,5 @@
-import { createHmac, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
+import { anonymousKey, anonymousTime } from '../anonymity';
 import { UserError } from '../user-error';
 import { forgetDeletedData, type Db } from '../db/open';
 import { writeTx } from '../db/write-tx';
@@ -185,12 +186,10 @@ function assertOpen(poll: Poll, now: number): void {
 function voterKey(poll: Poll, memberId: string): string {
   if (!poll.anonymous) return memberId;
   if (!poll.voterSecret) throw new UserError('This anonymous poll is closed: Hearth no longer knows which vote was yours.');
-  return createHmac('sha256', poll.voterSecret).update(memberId).digest('hex').slice(0, 32);
+  return anonymousKey(poll.voterSecret, memberId);
 }
 
-// An anonymous vote keeps only its day: exact times could be matched against who clicked when.
-const DAY_MS = 86_400_000;
-const voteTime = (poll: Poll, now: number) => (poll.anonymous ? Math.floor(now / DAY_MS) * DAY_MS : now);
+const voteTime = (poll: Poll, now: number) => (poll.anonymous ? anonymousTime(now) : now);
 
 export interface Voter {
   guildId: string;
