@@ -2,7 +2,8 @@
 // "Each feature's public interface"). Plain data only: insights and kudos compose these.
 import { and, eq, gte, isNull, lt, or, sql, type SQL, type SQLWrapper } from 'drizzle-orm';
 import type { SQLiteColumn, SQLiteTable } from 'drizzle-orm/sqlite-core';
-import type { Reader } from './db/tx';
+import type { Db } from './db/open';
+import type { Tx } from './db/write-tx';
 
 export const ACTIVITY_KINDS = ['poll-vote', 'survey-response', 'checkin-answer', 'kudos-given', 'kudos-received'] as const;
 export type ActivityKind = (typeof ACTIVITY_KINDS)[number];
@@ -72,7 +73,7 @@ export function mergeActivity(...parts: Activity[]): Activity {
  * CROSS JOIN makes SQLite read the parents first whatever its statistics suggest, so the cost
  * follows the window, not the server's history; `where` also joins the two tables.
  */
-export function memberDays(db: Reader, parent: SQLiteTable, child: SQLiteTable, member: SQLiteColumn, at: SQLiteColumn, where: SQL | undefined): { memberId: string; day: string }[] {
+export function memberDays(db: Db | Tx, parent: SQLiteTable, child: SQLiteTable, member: SQLiteColumn, at: SQLiteColumn, where: SQL | undefined): { memberId: string; day: string }[] {
   const day = sqlUtcDay(at);
   return db.select({ memberId: sql<string>`${member}`, day }).from(parent).crossJoin(child).where(where).groupBy(member, day).all();
 }

@@ -1,13 +1,14 @@
 // A member's own check-in data: what an export shows, and what forgetting them removes.
 import { and, asc, count, eq, inArray } from 'drizzle-orm';
 import type { Db } from '../db/open';
-import type { Reader, Tx } from '../db/tx';
+import type { Tx } from '../db/write-tx';
 import { isoTime, type ForgetOutcome } from '../member-data';
 import { checkinAnswers, checkinRuns, checkinSchedules, checkinSkips } from './schema';
-import { MOODS, streaksOf } from './service';
+import { MOODS } from './limits';
+import { streaksOf } from './streaks';
 
 /** A server's schedule ids, as a subquery: answers and skips are found by schedule (their indexes start with it). */
-const schedulesOf = (db: Reader, guildId: string) => db.select({ id: checkinSchedules.id }).from(checkinSchedules).where(eq(checkinSchedules.guildId, guildId));
+const schedulesOf = (db: Db | Tx, guildId: string) => db.select({ id: checkinSchedules.id }).from(checkinSchedules).where(eq(checkinSchedules.guildId, guildId));
 
 export interface CheckinMemberData {
   /** Every answer, anonymous check-ins included (their answers are stored under the member's id). */

@@ -1,10 +1,11 @@
 // What check-ins tell other features about taking part: per-member activity and run summaries.
 import { and, count, eq, gte, inArray, lt } from 'drizzle-orm';
-import type { Reader } from '../db/tx';
+import type { Db } from '../db/open';
+import type { Tx } from '../db/write-tx';
 import { anonymousCount, dayCeil, memberDays, tagged, type Activity } from '../activity';
 import { checkinAnswers, checkinSchedules } from './schema';
 import { latestPostedRun, listSchedules, moodCounts, postedRunsBetween } from './store';
-import { CHECKIN_LIMITS } from './service';
+import { CHECKIN_LIMITS } from './limits';
 
 /**
  * Who answered this server's check-ins in [from, to) (UTC epoch ms). An answer is a mood or a
@@ -16,7 +17,7 @@ import { CHECKIN_LIMITS } from './service';
  *   are left out until the next run is posted: reading the count before and after a member
  *   answers would tell that they did (`/checkin list` holds it back for the same reason).
  */
-export function activity(db: Reader, guildId: string, from: number, to: number): Activity {
+export function activity(db: Db | Tx, guildId: string, from: number, to: number): Activity {
   const named = memberDays(
     db,
     checkinSchedules,
@@ -66,7 +67,7 @@ export interface RunSummary {
 }
 
 /** This server's posted check-in runs scheduled in [from, to), oldest first. */
-export function runSummaries(db: Reader, guildId: string, from: number, to: number): RunSummary[] {
+export function runSummaries(db: Db | Tx, guildId: string, from: number, to: number): RunSummary[] {
   const all = listSchedules(db, guildId).flatMap((schedule) => {
     const runs = postedRunsBetween(db, schedule.id, from, to);
     if (runs.length === 0) return [];

@@ -3,7 +3,12 @@ import { HEARTH_COLOUR } from '../bot/style';
 import { renderLineChart } from '../charts/line-chart';
 import { checkinIds } from './custom-ids';
 import { localDate, wallTime } from './schedule';
-import { CHECKIN_LIMITS, MOODS, type AnswerOutcome, type CheckinReport, type MemberStreaks, type PeriodStats, type Schedule, type ScheduleSummary, type Streak, type SupersededRunError } from './service';
+import type { AnswerOutcome, SupersededRunError } from './answers';
+import { CHECKIN_LIMITS, MOODS } from './limits';
+import type { ScheduleSummary } from './list';
+import type { CheckinReport, PeriodStats } from './report';
+import type { Schedule } from './scheduling';
+import type { MemberStreaks, Streak } from './streaks';
 
 const ts = (ms: number, style: 'R' | 'f' | 'F' | 'd' = 'f') => `<t:${Math.floor(ms / 1000)}:${style}>`;
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;

@@ -1,7 +1,7 @@
 // A member's own kudos data: what an export shows, and what forgetting them removes.
 import { and, asc, count, eq, or } from 'drizzle-orm';
 import type { Db } from '../db/open';
-import type { Tx } from '../db/tx';
+import type { Tx } from '../db/write-tx';
 import { isoTime, type ForgetOutcome } from '../member-data';
 import { kudos } from './schema';
 

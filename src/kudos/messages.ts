@@ -12,20 +12,10 @@ import { missingPermissions, POSTING } from '../bot/permissions';
 import type { AppContext } from '../context';
 import type { DueTask } from '../scheduler/scheduler';
 import { getSettings } from '../settings';
-import {
-  attachShoutOut,
-  buildRoundup,
-  checkKudosRequest,
-  claimRoundupWeek,
-  discardKudos,
-  giveCheckedKudos,
-  recordRoundup,
-  releaseRoundupWeek,
-  roundupSchedule,
-  type Kudos,
-  type KudosOutcome,
-  type RoundupSlot,
-} from './service';
+import { attachShoutOut, checkKudosRequest, discardKudos, giveCheckedKudos, type Kudos, type KudosOutcome } from './giving';
+import { effectChannel, EffectImpossible, type EffectHandler } from '../outbox/delivery';
+import { KUDOS_MILESTONE_NOTE, queueMilestoneNotes, type MilestoneNote } from './notices';
+import { buildRoundup, KUDOS_ROUNDUP, queueRoundup, recordRoundup, roundupSchedule, type RoundupSlot } from './roundup';
 import { renderGiverConfirmation, renderMilestoneTrouble, renderRemovalDm, renderRemovalNotice, renderRoundup, renderShoutOut, shoutOutMentions } from './view';
 
 export const messageUrl = (guildId: string, channelId: string, messageId: string) => `https://discord.com/channels/${guildId}/${channelId}/${messageId}`;
@@ -186,27 +176,24 @@ function whyCannotGrant(guild: Guild, roleId: string): string | null {
   return null;
 }
 
-// At most one note per role and server a day, so a broken role does not turn every kudos into a
-// notice; kept in memory, so a restart may repeat it once, which is harmless.
-const MILESTONE_NOTE_EVERY_MS = 24 * 3_600_000;
-const lastMilestoneNote = new Map<string, number>();
-
 /**
  * Leaders must hear about a role Hearth cannot grant when it happens: a short note goes to the
  * channel the shout-out is in (Hearth could just post there), pinging only the leader role when
- * one is set.
+ * one is set. Queued (at most one a day per role), then delivered at once.
  */
 async function tellLeadersAboutMilestones(ctx: AppContext, guild: Guild, channel: GuildTextBasedChannel, problems: MilestoneProblem[]): Promise<void> {
-  const now = ctx.clock.now();
-  const fresh = problems.filter((p) => now - (lastMilestoneNote.get(`${guild.id}:${p.roleId}`) ?? -Infinity) >= MILESTONE_NOTE_EVERY_MS);
-  if (!fresh.length) return;
-  const { leaderRoleId } = getSettings(ctx.db, guild.id);
-  try {
-    await channel.send(renderMilestoneTrouble(fresh, leaderRoleId));
-    for (const p of fresh) lastMilestoneNote.set(`${guild.id}:${p.roleId}`, now);
-  } catch (error) {
-    ctx.logger.warn({ err: error, guild: guild.id }, 'could not tell leaders about a milestone role');
-  }
+  const notes = problems.map(({ roleId, count, why }) => ({ channelId: channel.id, roleId, count, why }));
+  for (const key of queueMilestoneNotes(ctx.db, guild.id, notes, ctx.clock.now())) await ctx.outbox.deliverNow(key);
+}
+
+function milestoneNote(ctx: AppContext): EffectHandler {
+  return {
+    async deliver(effect) {
+      const note = effect.payload as unknown as MilestoneNote;
+      const channel = effectChannel(ctx.client, effect.guildId, note.channelId);
+      await channel.send(renderMilestoneTrouble([note], getSettings(ctx.db, effect.guildId).leaderRoleId));
+    },
+  };
 }
 
 /** For a leader setting a milestone: why Hearth would not be able to grant that role, with the fix. */
@@ -286,43 +273,35 @@ async function tellGiverAndRecipient(ctx: AppContext, guild: Guild, removed: Kud
   return lines.join('\n');
 }
 
-// Codes that will not fix themselves by retrying: record the week as failed instead of looping.
-const PERMANENT = [DiscordErrorCode.UnknownChannel, DiscordErrorCode.MissingAccess, DiscordErrorCode.MissingPermissions];
-
-// A week that failed for a passing reason is retried with growing pauses (1, 2, 4 ... 60 minutes)
-// within the catch-up window, not every few seconds. In memory: a restart simply tries again.
-const ROUNDUP_RETRY_FIRST_MS = 60_000;
-const ROUNDUP_RETRY_MAX_MS = 3_600_000;
-const roundupRetries = new Map<string, { failures: number; notBefore: number }>();
-const slotKey = (slot: RoundupSlot) => `${slot.guildId}:${slot.week}`;
-
-async function postRoundup(ctx: AppContext, slot: RoundupSlot): Promise<void> {
-  const guild = ctx.client.guilds.cache.get(slot.guildId);
-  const channel = guild?.channels.cache.get(slot.channelId);
-  const missing = channel?.isTextBased() ? missingPermissions(channel, POSTING) : ['the channel'];
-  if (!guild || !channel?.isTextBased() || missing.length) {
-    recordRoundup(ctx.db, slot, 'failed');
-    ctx.logger.warn({ guild: slot.guildId, week: slot.week, missing }, 'kudos roundup skipped: Hearth cannot post in the recognition channel');
-    return;
-  }
-  const roundup = buildRoundup(ctx.db, slot);
-  if (roundup.total === 0 && roundup.unthanked.length === 0) {
-    recordRoundup(ctx.db, slot, 'skipped'); // nothing to celebrate or notice: stay quiet
-    return;
-  }
-  try {
-    const message = await channel.send(renderRoundup(roundup));
-    recordRoundup(ctx.db, slot, 'posted', message.id);
-  } catch (error) {
-    if (isDiscordError(error, ...PERMANENT)) {
-      recordRoundup(ctx.db, slot, 'failed');
-      ctx.logger.warn({ guild: slot.guildId, week: slot.week, code: error.code }, 'kudos roundup could not be posted');
-      return;
-    }
-    releaseRoundupWeek(ctx.db, slot);
-    throw error;
-  }
+/**
+ * The outbox handler for a week's roundup. A quiet week is recorded and nothing is posted; a
+ * channel Hearth cannot post in is a permanent failure, recorded as failed (the outbox logs it once).
+ */
+function roundupPost(ctx: AppContext): EffectHandler {
+  return {
+    async deliver(effect) {
+      const slot = effect.payload as unknown as RoundupSlot;
+      const channel = effectChannel(ctx.client, slot.guildId, slot.channelId);
+      const missing = missingPermissions(channel, POSTING);
+      if (missing.length) throw new EffectImpossible(`Hearth is missing ${missing.join(', ')} in the recognition channel`);
+      const roundup = buildRoundup(ctx.db, slot);
+      if (roundup.total === 0 && roundup.unthanked.length === 0) {
+        recordRoundup(ctx.db, slot, 'skipped'); // nothing to celebrate or notice: stay quiet
+        return;
+      }
+      const message = await channel.send(renderRoundup(roundup));
+      recordRoundup(ctx.db, slot, 'posted', message.id);
+    },
+    dropped(effect) {
+      recordRoundup(ctx.db, effect.payload as unknown as RoundupSlot, 'failed');
+    },
+  };
 }
+
+export const kudosEffects = (ctx: AppContext): Record<string, EffectHandler> => ({
+  [KUDOS_ROUNDUP]: roundupPost(ctx),
+  [KUDOS_MILESTONE_NOTE]: milestoneNote(ctx),
+});
 
 /**
  * Every Monday morning (server time) the recognition channel gets last week's roundup. Each
@@ -332,27 +311,11 @@ async function postRoundup(ctx: AppContext, slot: RoundupSlot): Promise<void> {
 export function kudosRoundupTask(ctx: AppContext): DueTask {
   return {
     name: 'weekly kudos roundup',
-    nextDueAt: () => {
-      const { due, laterAt } = roundupSchedule(ctx.db, ctx.clock.now());
-      const times = due.map((slot) => Math.max(slot.dueAt, roundupRetries.get(slotKey(slot))?.notBefore ?? 0));
-      if (laterAt !== null) times.push(laterAt);
-      return times.length ? Math.min(...times) : null;
-    },
+    nextDueAt: () => roundupSchedule(ctx.db, ctx.clock.now()).nextAt,
     async runDue(now, stopping) {
       for (const slot of roundupSchedule(ctx.db, now).due) {
-        if (stopping()) return; // nothing is lost: the week is claimed only just before it is posted
-        const retry = roundupRetries.get(slotKey(slot));
-        if (retry && retry.notBefore > now) continue;
-        if (!claimRoundupWeek(ctx.db, slot, now)) continue;
-        try {
-          await postRoundup(ctx, slot);
-          roundupRetries.delete(slotKey(slot));
-        } catch (error) {
-          const failures = (retry?.failures ?? 0) + 1;
-          const wait = Math.min(ROUNDUP_RETRY_FIRST_MS * 2 ** (failures - 1), ROUNDUP_RETRY_MAX_MS);
-          roundupRetries.set(slotKey(slot), { failures, notBefore: now + wait });
-          ctx.logger.error({ err: error, guild: slot.guildId, week: slot.week, retryInMs: wait }, 'kudos roundup failed; it will be retried');
-        }
+        if (stopping()) return; // nothing is lost: an unqueued week is still due at the next start
+        queueRoundup(ctx.db, slot, now);
       }
     },
   };

@@ -1,6 +1,7 @@
 // What kudos tell other features about taking part: per-member activity and a window's summary.
 import { and, count, countDistinct, desc, asc, eq, gte, isNull, lt } from 'drizzle-orm';
-import type { Reader } from '../db/tx';
+import type { Db } from '../db/open';
+import type { Tx } from '../db/write-tx';
 import { sqlUtcDay, tagged, type Activity } from '../activity';
 import { kudos } from './schema';
 
@@ -12,7 +13,7 @@ const liveInWindow = (guildId: string, from: number, to: number) =>
  * Who gave and who received kudos in this server in [from, to) (UTC epoch ms), one row per
  * member, kind and UTC day. Removed kudos do not count. Kudos are never anonymous.
  */
-export function activity(db: Reader, guildId: string, from: number, to: number): Activity {
+export function activity(db: Db | Tx, guildId: string, from: number, to: number): Activity {
   const day = sqlUtcDay(kudos.createdAt);
   // Grouped by day first: grouping by member first would tempt SQLite into reading the server's
   // whole history through kudos_live_recipient to save a sort, instead of the window's range.
@@ -32,7 +33,7 @@ export interface KudosSummary {
 }
 
 /** This server's kudos in [from, to), removed ones left out. */
-export function kudosSummary(db: Reader, guildId: string, from: number, to: number, topValues = 5): KudosSummary {
+export function kudosSummary(db: Db | Tx, guildId: string, from: number, to: number, topValues = 5): KudosSummary {
   const where = liveInWindow(guildId, from, to);
   const totals = db
     .select({ given: count(), givers: countDistinct(kudos.giverId), recipients: countDistinct(kudos.recipientId) })

@@ -1,6 +1,7 @@
 // What the weekly roundup reads from other features, through their public interfaces only.
 import { eq } from 'drizzle-orm';
-import type { Reader } from '../db/tx';
+import type { Db } from '../db/open';
+import type { Tx } from '../db/write-tx';
 import { activity as checkinActivity } from '../checkins';
 import { activity as pollActivity } from '../polls';
 import { recognitionChannels } from '../settings';
@@ -8,7 +9,7 @@ import { activity as kudosActivity } from './participation';
 import { kudosSettings } from './schema';
 
 /** Servers that want a roundup: a recognition channel is set and the roundup is not turned off. */
-export function roundupGuilds(db: Reader): { guildId: string; timezone: string; channelId: string }[] {
+export function roundupGuilds(db: Db | Tx): { guildId: string; timezone: string; channelId: string }[] {
   const off = new Set(
     db
       .select({ guildId: kudosSettings.guildId })
@@ -26,7 +27,7 @@ export function roundupGuilds(db: Reader): { guildId: string; timezone: string; 
  * anonymous polls and check-ins give counts, never members, so naming someone as active can
  * never reveal that they answered one. Each feature reads the window only.
  */
-export function activeButUnthanked(db: Reader, guildId: string, since: number, to: number): string[] {
+export function activeButUnthanked(db: Db | Tx, guildId: string, since: number, to: number): string[] {
   const members = [
     ...pollActivity(db, guildId, since, to).members,
     ...checkinActivity(db, guildId, since, to).members,

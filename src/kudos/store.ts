@@ -1,10 +1,11 @@
 import { and, asc, count, desc, eq, gt, gte, isNull, lt, sql } from 'drizzle-orm';
 import type { Db } from '../db/open';
-import type { Reader, Tx } from '../db/tx';
+import type { Tx } from '../db/write-tx';
 import { kudos, kudosMilestones, kudosRoundups, kudosSettings, kudosValues } from './schema';
 
 export type Kudos = typeof kudos.$inferSelect;
 export type NewKudosRow = Omit<typeof kudos.$inferInsert, 'id'>;
+type Reader = Db | Tx;
 
 const live = isNull(kudos.removedAt);
 
@@ -176,10 +177,6 @@ export function claimRoundup(db: Reader, guildId: string, week: string, now: num
 
 export function finishRoundup(db: Db, guildId: string, week: string, status: 'posted' | 'skipped' | 'failed', messageId: string | null): void {
   db.update(kudosRoundups).set({ status, messageId }).where(and(eq(kudosRoundups.guildId, guildId), eq(kudosRoundups.week, week))).run();
-}
-
-export function releaseRoundup(db: Db, guildId: string, week: string): void {
-  db.delete(kudosRoundups).where(and(eq(kudosRoundups.guildId, guildId), eq(kudosRoundups.week, week), eq(kudosRoundups.status, 'posting'))).run();
 }
 
 export function kudosBetween(db: Reader, guildId: string, from: number, to: number): number {

@@ -9,7 +9,12 @@ import {
 } from 'discord.js';
 import { HEARTH_COLOUR } from '../bot/style';
 import { KUDOS_MODAL_FIELDS, kudosIds } from './custom-ids';
-import { KUDOS_LIMITS, type KudosHistory, type KudosOutcome, type KudosSettings, type KudosValue, type Leaderboard, type Roundup } from './service';
+import type { KudosOutcome } from './giving';
+import { KUDOS_LIMITS } from './limits';
+import type { Roundup } from './roundup';
+import type { KudosSettings } from './settings';
+import type { KudosHistory, Leaderboard } from './standings';
+import type { KudosValue } from './values';
 
 const ts = (ms: number, style: 'R' | 'f' | 'D' | 'd' = 'R') => `<t:${Math.floor(ms / 1000)}:${style}>`;
 // "Kudos" is the same word in the singular and the plural.

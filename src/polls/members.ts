@@ -1,8 +1,8 @@
 // A member's own poll data: what an export shows, and what forgetting them removes.
 import { and, asc, count, eq, inArray } from 'drizzle-orm';
 import type { Db } from '../db/open';
-import type { Tx } from '../db/tx';
-import { anonymousKey } from '../anonymous-key';
+import type { Tx } from '../db/write-tx';
+import { anonymousKey } from '../anonymity';
 import { isoTime, type FollowUp, type ForgetOutcome } from '../member-data';
 import { pollChoices, polls, pollVotes } from './schema';
 import { choicesOf, countVoter, removeVotes } from './store';

@@ -1,6 +1,7 @@
 // What polls tell other features about taking part: per-member activity and closed-poll summaries.
 import { and, asc, eq, gte, lt, sql } from 'drizzle-orm';
-import type { Reader } from '../db/tx';
+import type { Db } from '../db/open';
+import type { Tx } from '../db/write-tx';
 import { anonymousCount, heldInWindow, memberDays, tagged, type Activity } from '../activity';
 import { polls, pollVotes } from './schema';
 
@@ -19,7 +20,7 @@ const votesOfWindow = (guildId: string, from: number, to: number, anonymous: boo
  *   Their votes keep only their day, so they count when that day's midnight lies in the window.
  *   (A poll's message already shows how many voted, live, so the count gives nothing away.)
  */
-export function activity(db: Reader, guildId: string, from: number, to: number): Activity {
+export function activity(db: Db | Tx, guildId: string, from: number, to: number): Activity {
   const named = memberDays(db, polls, pollVotes, pollVotes.voter, pollVotes.votedAt, votesOfWindow(guildId, from, to, false));
   const ballots = db
     .select({ pollId: pollVotes.pollId })
@@ -44,7 +45,7 @@ export interface ClosedPoll {
 }
 
 /** This server's polls that closed in [from, to), oldest close first. */
-export function closedPolls(db: Reader, guildId: string, from: number, to: number): ClosedPoll[] {
+export function closedPolls(db: Db | Tx, guildId: string, from: number, to: number): ClosedPoll[] {
   return db
     .select({ pollId: polls.id, question: polls.question, anonymous: polls.anonymous, roleId: polls.roleId, closedAt: sql<number>`${polls.closedAt}`, voters: polls.voters })
     .from(polls)

@@ -1,5 +1,5 @@
 import type { Db } from '../db/open';
-import type { Tx } from '../db/tx';
+import type { Tx } from '../db/write-tx';
 import type { ForgetOutcome } from '../member-data';
 
 export const NO_MEMBER_SETTINGS = "Hearth keeps no settings per member: a server's settings (time zone, leader role, recognition channel, who may create polls) belong to the server.";

@@ -1,12 +1,12 @@
 // A member's own survey data: what an export shows, and what forgetting them removes.
 import { and, asc, count, eq, inArray, isNotNull, sql } from 'drizzle-orm';
 import type { Db } from '../db/open';
-import type { Tx } from '../db/tx';
-import { anonymousKey } from '../anonymous-key';
+import type { Tx } from '../db/write-tx';
+import { anonymousKey } from '../anonymity';
 import { isoTime, type FollowUp, type ForgetOutcome } from '../member-data';
 import { surveyAnswers, surveyResponses, surveys } from './schema';
 import { answersOf, findResponse, questionsOf } from './store';
-import { formatAnswer } from './service';
+import { formatAnswer } from './results';
 
 export const ANONYMOUS_RESPONSES_LEFT_OUT =
   'Responses to anonymous surveys are filed under a keyed hash of your id, not your id, and the key is deleted when the survey closes: ' +

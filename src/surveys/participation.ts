@@ -1,10 +1,10 @@
 // What surveys tell other features about taking part: per-member activity and closed-survey summaries.
 import { and, asc, count, eq, gte, lt } from 'drizzle-orm';
-import type { Reader } from '../db/tx';
+import type { Tx } from '../db/write-tx';
 import type { Db } from '../db/open';
 import { anonymousCount, heldInWindow, memberDays, tagged, type Activity } from '../activity';
 import { surveyResponses, surveys } from './schema';
-import { minResponses } from './service';
+import { minResponses } from './results';
 import { countResponses } from './store';
 
 /** Responses submitted in [from, to) to one server's surveys open then: the surveys by index, then their responses by (survey, submitted_at). */
@@ -20,7 +20,7 @@ const submittedInWindow = (guildId: string, from: number, to: number, anonymous:
  *   submitted, so they count when that day's midnight lies in the window (a survey's card
  *   already shows how many answered, live, so the count gives nothing away).
  */
-export function activity(db: Reader, guildId: string, from: number, to: number): Activity {
+export function activity(db: Db | Tx, guildId: string, from: number, to: number): Activity {
   const named = memberDays(db, surveys, surveyResponses, surveyResponses.respondent, surveyResponses.submittedAt, submittedInWindow(guildId, from, to, false));
   const { n } = db
     .select({ n: count() })

@@ -13,21 +13,11 @@ import {
 import { HEARTH_COLOUR } from '../bot/style';
 import { renderBarChart } from '../charts/bar-chart';
 import { surveyIds } from './custom-ids';
-import {
-  SURVEY_LIMITS,
-  TEXT_PAGE_SIZE,
-  formatAnswer,
-  isOpen,
-  isTextKind,
-  type Answer,
-  type Flow,
-  type QuestionSummary,
-  type Step,
-  type Survey,
-  type SurveyQuestion,
-  type SurveyResults,
-  type textAnswerPage,
-} from './service';
+import type { Answer, Flow, Step } from './answering';
+import type { Survey, SurveyQuestion } from './drafts';
+import { SURVEY_LIMITS, isTextKind } from './limits';
+import { isOpen } from './publishing';
+import { TEXT_PAGE_SIZE, formatAnswer, type QuestionSummary, type SurveyResults, type textAnswerPage } from './results';
 import { timestamp as ts } from '../discord-markup';
 
 const CLOSED_COLOUR = 0x6b7280;

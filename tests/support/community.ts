@@ -2,9 +2,13 @@
 // tests of the public interfaces (activity, member data, forgetting, summaries).
 import { openDatabase, type Db } from '../../src/db/open';
 import { attachPollMessage, closePoll, createPoll, recordVote, validatePoll } from '../../src/polls/service';
-import { addQuestion, answerQuestion, answerTexts, attachSurveyMessage, closeSurvey, createSurvey, publishSurvey, submitResponse } from '../../src/surveys/service';
-import { claimDueRuns, createSchedule, markRunPosted, recordMood, recordNote, validateSchedule } from '../../src/checkins/service';
-import { attachShoutOut, giveKudos, removeKudos } from '../../src/kudos/service';
+import { addQuestion, createSurvey } from '../../src/surveys/drafts';
+import { attachSurveyMessage, closeSurvey, publishSurvey } from '../../src/surveys/publishing';
+import { answerQuestion, answerTexts, submitResponse } from '../../src/surveys/answering';
+import { createSchedule, validateSchedule } from '../../src/checkins/scheduling';
+import { claimDueRuns, markRunPosted } from '../../src/checkins/runs';
+import { recordMood, recordNote } from '../../src/checkins/answers';
+import { attachShoutOut, giveKudos, removeKudos } from '../../src/kudos/giving';
 
 export const HOUR = 3_600_000;
 export const DAY = 24 * HOUR;

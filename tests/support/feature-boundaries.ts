@@ -5,6 +5,9 @@ import { posix } from 'node:path';
 /** The features: each is a folder src/<name>/ whose index.ts is all that others may import. */
 export const FEATURES = ['polls', 'surveys', 'checkins', 'kudos', 'settings'] as const;
 
+/** Shared infrastructure that has tables of its own but is no feature: anything may import it. */
+export const SHARED_WITH_TABLES = ['db', 'outbox'] as const;
+
 /** Command files belong to a feature (help.ts and index.ts to none). */
 export const COMMAND_FEATURES: Readonly<Record<string, string>> = {
   'commands/poll.ts': 'polls',

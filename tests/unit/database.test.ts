@@ -1,8 +1,12 @@
-import { mkdtempSync, readdirSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import Database from 'better-sqlite3';
+import { drizzle } from 'drizzle-orm/better-sqlite3';
+import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { closeDatabase, MIGRATIONS_FOLDER, openDatabase, runMigrations } from '../../src/db/open';
+import { writeTx } from '../../src/db/write-tx';
 
 const migrationCount = readdirSync(MIGRATIONS_FOLDER).filter((f) => f.endsWith('.sql')).length;
 
@@ -41,5 +45,64 @@ describe('database', () => {
   it('works in memory for unit tests', () => {
     const db = openDatabase(':memory:');
     expect(db.$client.prepare('SELECT count(*) AS n FROM guild_settings').get()).toEqual({ n: 0 });
+  });
+
+  it('takes the write lock when a write transaction begins, so another process waits its turn, and undoes it all on a throw', () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'hearth-db-')), 'shared.sqlite');
+    const one = openDatabase(path);
+    const other = openDatabase(path);
+    other.$client.pragma('busy_timeout = 0');
+    const insert = (db: typeof one, guild: string) => db.$client.prepare("INSERT INTO guild_settings (guild_id, timezone, updated_at) VALUES (?, 'UTC', 0)").run(guild);
+
+    const result = writeTx(one, () => {
+      // Nothing written yet, and still the other connection cannot write in between.
+      expect(() => insert(other, 'b')).toThrow(/locked|busy/i);
+      insert(one, 'a');
+      return 'done';
+    });
+    expect(result).toBe('done');
+    expect(() =>
+      writeTx(one, () => {
+        insert(one, 'c');
+        throw new Error('refused');
+      }),
+    ).toThrow('refused');
+    expect(other.$client.prepare('SELECT guild_id FROM guild_settings').all()).toEqual([{ guild_id: 'a' }]);
+    closeDatabase(other);
+    closeDatabase(one);
+  });
+
+  it('moves the final edits, card edits and roundups the old retry columns were waiting on into the outbox', () => {
+    // A database as the release before the outbox left it: every migration up to 0011.
+    const dir = mkdtempSync(join(tmpdir(), 'hearth-db-'));
+    const older = join(dir, 'migrations');
+    cpSync(MIGRATIONS_FOLDER, older, { recursive: true });
+    for (const file of readdirSync(older)) if (file.startsWith('0012_')) rmSync(join(older, file));
+    rmSync(join(older, 'meta', '0012_snapshot.json'), { force: true });
+    const journalPath = join(older, 'meta', '_journal.json');
+    const journal = JSON.parse(readFileSync(journalPath, 'utf8')) as { entries: { idx: number }[] };
+    journal.entries = journal.entries.filter((e) => e.idx < 12);
+    writeFileSync(journalPath, JSON.stringify(journal));
+    const path = join(dir, 'old.sqlite');
+    const sqlite = new Database(path);
+    migrate(drizzle(sqlite), { migrationsFolder: older });
+    sqlite.exec(`
+      INSERT INTO guild_settings (guild_id, timezone, recognition_channel_id, updated_at) VALUES ('g1', 'Europe/Berlin', 'wall', 0);
+      INSERT INTO polls (id, guild_id, channel_id, message_id, creator_id, question, multi, anonymous, hide_results, status, created_at, final_edit_due_at)
+        VALUES (7, 'g1', 'c1', 'm1', 'u1', 'Lunch?', 0, 0, 0, 'closed', 0, 5000), (8, 'g1', 'c1', 'm2', 'u1', 'Done?', 0, 0, 0, 'closed', 0, NULL);
+      INSERT INTO surveys (id, guild_id, creator_id, title, anonymous, status, channel_id, message_id, created_at, card_edit_due_at)
+        VALUES (3, 'g1', 'u1', 'Pulse', 0, 'closed', 'c1', 'm3', 0, 6000);
+      INSERT INTO kudos_roundups (guild_id, week, status, claimed_at) VALUES ('g1', '2026-11-30', 'posting', 7000), ('g1', '2026-11-23', 'posted', 1000);
+    `);
+    sqlite.close();
+
+    const db = openDatabase(path);
+    const effects = db.$client.prepare('SELECT key, guild_id AS guildId, kind, payload, status, due_at AS dueAt FROM outbox ORDER BY key').all();
+    expect(effects).toEqual([
+      { key: 'kudos.roundup:g1:2026-11-30', guildId: 'g1', kind: 'kudos.roundup', payload: JSON.stringify({ guildId: 'g1', channelId: 'wall', timezone: 'Europe/Berlin', week: '2026-11-30', dueAt: 7000 }), status: 'pending', dueAt: 7000 },
+      { key: 'poll.final-results:7', guildId: 'g1', kind: 'poll.final-results', payload: JSON.stringify({ pollId: 7 }), status: 'pending', dueAt: 5000 },
+      { key: 'survey.closed-card:3', guildId: 'g1', kind: 'survey.closed-card', payload: JSON.stringify({ surveyId: 3 }), status: 'pending', dueAt: 6000 },
+    ]);
+    closeDatabase(db);
   });
 });

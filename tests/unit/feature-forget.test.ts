@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { anonymousKey } from '../../src/anonymous-key';
+import { anonymousKey } from '../../src/anonymity';
 import type { Db } from '../../src/db/open';
 import type { FollowUp } from '../../src/member-data';
 import { UserError } from '../../src/user-error';
@@ -9,8 +9,9 @@ import * as polls from '../../src/polls';
 import * as settings from '../../src/settings';
 import * as surveys from '../../src/surveys';
 import { findPollById, retractVote } from '../../src/polls/service';
-import { skipRunOn, streaksOf } from '../../src/checkins/service';
-import { surveyResults } from '../../src/surveys/service';
+import { skipRunOn } from '../../src/checkins/scheduling';
+import { streaksOf } from '../../src/checkins/streaks';
+import { surveyResults } from '../../src/surveys/results';
 import { answerRun, checkin, closePollNow, closeSurveyNow, DAY, freshDb, HOUR, MONDAY, poll, postRuns, respond, rowsOf, survey, takeDown, thank, vote } from '../support/community';
 
 const G = 'g1';

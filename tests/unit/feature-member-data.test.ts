@@ -4,7 +4,7 @@ import * as kudos from '../../src/kudos';
 import * as polls from '../../src/polls';
 import * as settings from '../../src/settings';
 import * as surveys from '../../src/surveys';
-import { skipRunOn } from '../../src/checkins/service';
+import { skipRunOn } from '../../src/checkins/scheduling';
 import { answerRun, checkin, closePollNow, DAY, freshDb, HOUR, MONDAY, poll, postRuns, respond, survey, takeDown, thank, vote } from '../support/community';
 
 const G = 'g1';

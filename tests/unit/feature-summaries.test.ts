@@ -3,7 +3,7 @@ import * as checkins from '../../src/checkins';
 import * as kudos from '../../src/kudos';
 import * as polls from '../../src/polls';
 import * as surveys from '../../src/surveys';
-import { setMinResponses } from '../../src/surveys/service';
+import { setMinResponses } from '../../src/surveys/results';
 import { answerRun, checkin, closePollNow, closeSurveyNow, DAY, freshDb, HOUR, MONDAY, poll, postRuns, respond, survey, takeDown, thank, vote } from '../support/community';
 import { fullScans, withQueryPlans } from '../support/query-plans';
 

@@ -2,26 +2,12 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { UserError } from '../../src/user-error';
 import { openDatabase, type Db } from '../../src/db/open';
 import { kudos, kudosRoundups, kudosValues } from '../../src/kudos/schema';
-import {
-  DEFAULT_VALUES,
-  addValue,
-  buildRoundup,
-  claimRoundupWeek,
-  getKudosSettings,
-  giveKudos,
-  kudosHistory,
-  leaderboard,
-  listValues,
-  recordRoundup,
-  removeKudos,
-  removeValue,
-  renameValue,
-  roundupSchedule,
-  setDailyLimit,
-  setMilestone,
-  setRoundup,
-  type KudosRequest,
-} from '../../src/kudos/service';
+import { giveKudos, removeKudos, type KudosRequest } from '../../src/kudos/giving';
+import { buildRoundup, queueRoundup, recordRoundup, roundupSchedule } from '../../src/kudos/roundup';
+import { outbox } from '../../src/outbox/schema';
+import { getKudosSettings, setDailyLimit, setMilestone, setRoundup } from '../../src/kudos/settings';
+import { kudosHistory, leaderboard } from '../../src/kudos/standings';
+import { DEFAULT_VALUES, addValue, listValues, removeValue, renameValue } from '../../src/kudos/values';
 import { setRecognitionChannel, setTimezone } from '../../src/settings/service';
 import { polls, pollVotes } from '../../src/polls/schema';
 import { checkinAnswers, checkinRuns, checkinSchedules } from '../../src/checkins/schema';
@@ -272,8 +258,9 @@ describe('weekly roundup', () => {
     expect(roundupSchedule(db, MONDAY_9_TOKYO - 1)).toEqual({ due: [], nextAt: MONDAY_9_TOKYO, laterAt: MONDAY_9_TOKYO });
     const { due } = roundupSchedule(db, MONDAY_9_TOKYO);
     expect(due).toEqual([{ guildId: G, channelId: 'wall', timezone: 'Asia/Tokyo', week: '2026-11-30', dueAt: MONDAY_9_TOKYO }]);
-    expect(claimRoundupWeek(db, due[0]!, MONDAY_9_TOKYO)).toBe(true);
-    expect(claimRoundupWeek(db, due[0]!, MONDAY_9_TOKYO + 1)).toBe(false);
+    expect(queueRoundup(db, due[0]!, MONDAY_9_TOKYO)).toBe(true);
+    expect(queueRoundup(db, due[0]!, MONDAY_9_TOKYO + 1)).toBe(false);
+    expect(db.select({ key: outbox.key }).from(outbox).all()).toEqual([{ key: `kudos.roundup:${G}:2026-11-30` }]); // queued once
     recordRoundup(db, due[0]!, 'posted', 'm1');
     expect(roundupSchedule(db, MONDAY_9_TOKYO + HOUR)).toEqual({ due: [], nextAt: MONDAY_9_TOKYO + 7 * DAY, laterAt: MONDAY_9_TOKYO + 7 * DAY });
     expect(db.select().from(kudosRoundups).all()).toHaveLength(1);
