@@ -1,5 +1,6 @@
-// Who took part in what, shared by every feature's `activity()` (see docs/architecture.md,
-// "Each feature's public interface"). Plain data only: insights and kudos compose these.
+// Who took part in what: the plain data every feature's `activity()` returns, which insights and
+// kudos compose, and the SQL pieces the features share to build it (see docs/architecture.md,
+// "Each feature's public interface").
 import { and, eq, gte, isNull, lt, or, sql, type SQL, type SQLWrapper } from 'drizzle-orm';
 import type { SQLiteColumn, SQLiteTable } from 'drizzle-orm/sqlite-core';
 import type { Db } from './db/open';
