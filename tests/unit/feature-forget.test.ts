@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { anonymousKey } from '../../src/anonymity';
 import type { Db } from '../../src/db/open';
+import { writeTx } from '../../src/db/write-tx';
 import type { FollowUp } from '../../src/member-data';
 import { UserError } from '../../src/user-error';
 import * as checkins from '../../src/checkins';
@@ -17,8 +18,7 @@ import { answerRun, checkin, closePollNow, closeSurveyNow, DAY, freshDb, HOUR, M
 const G = 'g1';
 const OTHER = 'g2';
 
-const forget = (db: Db, forgetMember: typeof polls.forgetMember, guildId: string, memberId: string) =>
-  db.transaction((tx) => forgetMember(tx, guildId, memberId), { behavior: 'immediate' });
+const forget = (db: Db, forgetMember: typeof polls.forgetMember, guildId: string, memberId: string) => writeTx(db, (tx) => forgetMember(tx, guildId, memberId));
 
 const sortedFollowUps = (followUps: FollowUp[]) => followUps.map((f) => JSON.stringify(f)).sort();
 
