@@ -12,7 +12,10 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { closeDatabase, openDatabase } from '../src/db/open';
-import { checkinReport, claimDueRuns, createSchedule, markRunPosted, ruleOf, validateSchedule } from '../src/checkins/service';
+import { writeTx } from '../src/db/write-tx';
+import { checkinReport } from '../src/checkins/report';
+import { claimDueRuns, markRunPosted } from '../src/checkins/runs';
+import { createSchedule, ruleOf, validateSchedule } from '../src/checkins/scheduling';
 import { nextRun } from '../src/checkins/schedule';
 import { findRun, saveAnswer } from '../src/checkins/store';
 import { renderReport } from '../src/checkins/view';
@@ -101,16 +104,13 @@ function seedReport(path: string): { guildId: string; id: number; now: number; a
     const [claimed] = claimDueRuns(db, at).toPost;
     markRunPosted(db, guildId, claimed!.runId, `message-${week}`);
     const run = findRun(db, guildId, claimed!.runId)!;
-    db.transaction(
-      (tx) => {
-        for (let m = 0; m < ANSWERS; m++) {
-          const note = m % 5 === 0 ? `Week ${week}: a note from member ${m} about how things went.` : null;
-          saveAnswer(tx, run, `member-${m}`, { mood: 1 + ((m + week) % 5), note }, at + m * 1000);
-          answers++;
-        }
-      },
-      { behavior: 'immediate' },
-    );
+    writeTx(db, (tx) => {
+      for (let m = 0; m < ANSWERS; m++) {
+        const note = m % 5 === 0 ? `Week ${week}: a note from member ${m} about how things went.` : null;
+        saveAnswer(tx, run, `member-${m}`, { mood: 1 + ((m + week) % 5), note }, at + m * 1000);
+        answers++;
+      }
+    });
     at = db.$client.prepare('SELECT next_run_at AS at FROM checkin_schedules WHERE id = ?').pluck().get(schedule.id) as number;
   }
   closeDatabase(db);

@@ -7,7 +7,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { closeDatabase, openDatabase } from '../src/db/open';
-import { DEFAULT_VALUES, kudosHistory, leaderboard, type Period } from '../src/kudos/service';
+import { kudosHistory, leaderboard, type Period } from '../src/kudos/standings';
+import { DEFAULT_VALUES } from '../src/kudos/values';
 import { renderHistory, renderLeaderboard } from '../src/kudos/view';
 
 const SERVERS = 100;

@@ -7,7 +7,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { closeDatabase, openDatabase } from '../src/db/open';
-import { addQuestion, answerQuestion, createSurvey, exportSurvey, publishSurvey, surveyResults } from '../src/surveys/service';
+import { writeTx } from '../src/db/write-tx';
+import { answerQuestion } from '../src/surveys/answering';
+import { addQuestion, createSurvey } from '../src/surveys/drafts';
+import { publishSurvey } from '../src/surveys/publishing';
+import { exportSurvey, surveyResults } from '../src/surveys/results';
 import { findResponse, insertResponse, markSubmitted, questionsOf, saveAnswer } from '../src/surveys/store';
 
 const RESPONSES = 10_000;
@@ -49,25 +53,22 @@ export async function benchSurveys(): Promise<string[]> {
     const sentence = (length: number) => Array.from({ length }, () => WORDS[random(WORDS.length)]).join(' ');
     const seeding = timed(() =>
       // Seeded in one transaction through the store: the benchmark measures reading, not 10,000 clicks.
-      db.transaction(
-        (tx) => {
-          for (let r = 0; r < RESPONSES; r++) {
-            const response = insertResponse(tx, guildId, survey.id, `member-${r}`, 1);
-            for (const q of questions) {
-              const answer =
-                q.kind === 'scale-5' ? { num: 1 + random(5), text: null }
-                : q.kind === 'scale-10' ? { num: random(11), text: null }
-                : q.kind === 'single-choice' ? { num: random(q.choices!.length), text: null }
-                : q.kind === 'multi-choice' ? { num: 1 + random(63), text: null }
-                : q.kind === 'yes-no' ? { num: random(2), text: null }
-                : { num: null, text: sentence(q.kind === 'short-text' ? 4 : 20) };
-              saveAnswer(tx, response.id, survey.id, q.id, answer);
-            }
-            markSubmitted(tx, response, 2);
+      writeTx(db, (tx) => {
+        for (let r = 0; r < RESPONSES; r++) {
+          const response = insertResponse(tx, guildId, survey.id, `member-${r}`, 1);
+          for (const q of questions) {
+            const answer =
+              q.kind === 'scale-5' ? { num: 1 + random(5), text: null }
+              : q.kind === 'scale-10' ? { num: random(11), text: null }
+              : q.kind === 'single-choice' ? { num: random(q.choices!.length), text: null }
+              : q.kind === 'multi-choice' ? { num: 1 + random(63), text: null }
+              : q.kind === 'yes-no' ? { num: random(2), text: null }
+              : { num: null, text: sentence(q.kind === 'short-text' ? 4 : 20) };
+            saveAnswer(tx, response.id, survey.id, q.id, answer);
           }
-        },
-        { behavior: 'immediate' },
-      ),
+          markSubmitted(tx, response, 2);
+        }
+      }),
     );
 
     const runs: number[] = [];

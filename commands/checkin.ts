@@ -6,26 +6,13 @@ import { assertCanPost, POSTING } from '../src/bot/permissions';
 import { replyPrivately } from '../src/bot/replies';
 import { checkinIds } from '../src/checkins/custom-ids';
 import { postingProblem, postRun } from '../src/checkins/messages';
-import {
-  CHECKIN_LIMITS,
-  checkinReport,
-  reportRequest,
-  createSchedule,
-  noteFor,
-  pauseSchedule,
-  recordMood,
-  recordNote,
-  removeSchedule,
-  resumeSchedule,
-  scheduleSuggestions,
-  schedulesForList,
-  skipRunOn,
-  startManualRun,
-  streaksOf,
-  SupersededRunError,
-  validateSchedule,
-  type Member,
-} from '../src/checkins/service';
+import { noteFor, recordMood, recordNote, SupersededRunError, type Member } from '../src/checkins/answers';
+import { CHECKIN_LIMITS } from '../src/checkins/limits';
+import { scheduleSuggestions, schedulesForList } from '../src/checkins/list';
+import { checkinReport, reportRequest } from '../src/checkins/report';
+import { startManualRun } from '../src/checkins/runs';
+import { createSchedule, pauseSchedule, removeSchedule, resumeSchedule, skipRunOn, validateSchedule } from '../src/checkins/scheduling';
+import { streaksOf } from '../src/checkins/streaks';
 import { renderAnswerReceipt, renderList, renderNoteModal, renderReport, renderScheduled, renderSkipped, renderStreaks, renderSuperseded, renderUpcoming } from '../src/checkins/view';
 import { searchTimeZones } from '../src/settings/timezones';
 import { messageLink } from '../src/format';

@@ -3,7 +3,8 @@ import { DiscordErrorCode, isDiscordError } from '../src/bot/discord-errors';
 import { onModal, type UserMenuCommand } from '../src/bot/command';
 import { KUDOS_MODAL_FIELDS, kudosIds } from '../src/kudos/custom-ids';
 import { giveAndAnnounce } from '../src/kudos/messages';
-import { checkRecipient, listValues } from '../src/kudos/service';
+import { checkRecipient } from '../src/kudos/giving';
+import { listValues } from '../src/kudos/values';
 import { renderGiveModal } from '../src/kudos/view';
 
 /** Right-click a member -> Apps -> Give kudos: a modal asks for the value and the message. */

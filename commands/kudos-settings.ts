@@ -3,7 +3,9 @@ import type { AppContext } from '../src/context';
 import type { SlashCommand } from '../src/bot/command';
 import { replyPrivately } from '../src/bot/replies';
 import { kudosMilestoneWarning } from '../src/kudos/messages';
-import { KUDOS_LIMITS, addValue, removeValue, renameValue, setDailyLimit, setMilestone, setRoundup, valueSuggestions } from '../src/kudos/service';
+import { KUDOS_LIMITS } from '../src/kudos/limits';
+import { setDailyLimit, setMilestone, setRoundup } from '../src/kudos/settings';
+import { addValue, removeValue, renameValue, valueSuggestions } from '../src/kudos/values';
 import { renderValuesSaved } from '../src/kudos/view';
 
 /**

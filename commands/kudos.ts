@@ -4,16 +4,11 @@ import type { SlashCommand } from '../src/bot/command';
 import { isLeader } from '../src/bot/leaders';
 import { replyPrivately } from '../src/bot/replies';
 import { giveAndAnnounce, takeDownShoutOut } from '../src/kudos/messages';
-import {
-  KUDOS_LIMITS,
-  getKudosSettings,
-  kudosHistory,
-  leaderboard,
-  listValues,
-  removeKudos,
-  valueSuggestions,
-  type Period,
-} from '../src/kudos/service';
+import { removeKudos } from '../src/kudos/giving';
+import { KUDOS_LIMITS } from '../src/kudos/limits';
+import { getKudosSettings } from '../src/kudos/settings';
+import { kudosHistory, leaderboard, type Period } from '../src/kudos/standings';
+import { listValues, valueSuggestions } from '../src/kudos/values';
 import { renderHistory, renderLeaderboard, renderValues } from '../src/kudos/view';
 import { getSettings } from '../src/settings/service';
 import { timestamp } from '../src/format';

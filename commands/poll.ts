@@ -15,11 +15,12 @@ import { assertCanPost } from '../src/bot/permissions';
 import { replyPrivately } from '../src/bot/replies';
 import { toCsv } from '../src/csv';
 import { pollIds } from '../src/polls/custom-ids';
-import { postPollMessage, refreshPollMessage, showFinalResults } from '../src/polls/messages';
+import { postPollMessage, refreshPollMessage } from '../src/polls/messages';
 import {
   POLL_LIMITS,
   attachPollMessage,
   closePoll,
+  finalResultsKey,
   createPoll,
   discardPoll,
   exportPoll,
@@ -143,12 +144,12 @@ export const poll = {
         pollOption(interaction),
         ctx.clock.now(),
       );
-      const shown = await showFinalResults(ctx, summary);
+      const shown = await ctx.outbox.deliverNow(finalResultsKey(summary.poll.id));
       const url = messageUrl(interaction.guildId, summary.poll.channelId, summary.poll.messageId);
       await interaction.editReply(
-        shown === 'shown'
+        shown === 'delivered'
           ? `Poll #${summary.poll.id} is closed and its final results are on the poll: ${url}`
-          : shown === 'message gone'
+          : shown === 'dropped'
             ? `Poll #${summary.poll.id} is closed. Its message was deleted, so see the final results with \`/poll results\`.`
             : `Poll #${summary.poll.id} is closed, but Hearth could not update the poll message just now. It will try again within a minute; \`/poll results\` shows the final results already.`,
       );

@@ -15,35 +15,13 @@ import { assertCanPost, missingPermissions } from '../src/bot/permissions';
 import { replyPrivately, updateSourceMessage } from '../src/bot/replies';
 import { toCsv } from '../src/csv';
 import { surveyIds } from '../src/surveys/custom-ids';
-import { postSurveyCard, refreshSurveyCard, showClosedCard } from '../src/surveys/messages';
-import {
-  SURVEY_LIMITS,
-  SURVEY_QUESTION_KINDS,
-  SURVEY_TEMPLATES,
-  addQuestion,
-  answerQuestion,
-  answerTexts,
-  attachSurveyMessage,
-  closeSurvey,
-  createSurvey,
-  exportSurvey,
-  goToStep,
-  leaveStep,
-  minResponses,
-  moveQuestion,
-  previewFlow,
-  publishSurvey,
-  removeQuestion,
-  setMinResponses,
-  startOrResume,
-  submitResponse,
-  surveyResults,
-  surveySuggestions,
-  surveysForList,
-  textAnswerPage,
-  unpublishSurvey,
-  type Respondent,
-} from '../src/surveys/service';
+import { postSurveyCard, refreshSurveyCard } from '../src/surveys/messages';
+import { answerQuestion, answerTexts, goToStep, leaveStep, previewFlow, startOrResume, submitResponse, type Respondent } from '../src/surveys/answering';
+import { SURVEY_QUESTION_KINDS, SURVEY_TEMPLATES, addQuestion, createSurvey, moveQuestion, removeQuestion } from '../src/surveys/drafts';
+import { SURVEY_LIMITS } from '../src/surveys/limits';
+import { surveySuggestions, surveysForList } from '../src/surveys/list';
+import { attachSurveyMessage, closedCardKey, closeSurvey, publishSurvey, unpublishSurvey } from '../src/surveys/publishing';
+import { exportSurvey, minResponses, setMinResponses, surveyResults, textAnswerPage } from '../src/surveys/results';
 import { modalFieldNumber, renderDraft, renderResults, renderStep, renderSurveyList, renderTextModal, renderTextPage } from '../src/surveys/view';
 import { messageLink, oneOrMany } from '../src/format';
 
@@ -200,12 +178,13 @@ export const survey = {
       // Deferred first: closing an anonymous survey also empties the database's log, which can wait on a lock.
       await interaction.deferReply({ flags: MessageFlags.Ephemeral });
       const closed = closeSurvey(ctx.db, interaction.guildId, surveyOption(interaction), ctx.clock.now());
-      // The survey is closed whatever happens to its card; a failed edit is retried by the scheduler.
-      const card = await showClosedCard(ctx, closed);
+      // The survey is closed whatever happens to its card; a failed edit is retried by the outbox.
+      const card = await ctx.outbox.deliverNow(closedCardKey(closed.id));
       const cardNote = {
-        shown: '',
-        'message gone': ' Its card was deleted, so there was no card to mark closed.',
+        delivered: '',
+        dropped: ' Its card was deleted, so there was no card to mark closed.',
         'will retry': ' Its card could not be updated just now; Hearth will retry marking it closed.',
+        queued: ' Its card could not be updated just now; Hearth will retry marking it closed.',
       }[card];
       await interaction.editReply(`Survey #${closed.id} is closed: ${closed.responses} members answered.${cardNote} See the summary with \`/survey results\`.`);
     },

@@ -9,10 +9,11 @@ import type { Logger } from './logger';
 import { createRouter } from './bot/router';
 import { Scheduler } from './scheduler/scheduler';
 import { MessageRefresher } from './bot/message-refresher';
-import { pollClosingTask } from './polls/messages';
+import { pollClosingTask, pollEffects } from './polls/messages';
 import { checkinRunTask } from './checkins/messages';
 import { kudosRoundupTask } from './kudos/messages';
-import { surveyClosingTask } from './surveys/messages';
+import { surveyClosingTask, surveyEffects } from './surveys/messages';
+import { isOutboxDelivery, Outbox } from './outbox/delivery';
 
 export interface HearthOptions {
   config: Config;
@@ -46,15 +47,20 @@ export async function startHearth(options: HearthOptions): Promise<Hearth> {
     // Nobody is pinged unless a message says so explicitly (kudos ping their recipient only).
     allowedMentions: { parse: [] },
     ...options.clientOptions,
-    rest: { api: config.apiUrl, ...options.clientOptions?.rest },
+    // A rate limit met while delivering a queued effect comes back as an error, so the outbox can
+    // move that effect to its retry-after instead of holding a lane; everything else waits as usual.
+    rest: { api: config.apiUrl, rejectOnRateLimit: () => isOutboxDelivery(), ...options.clientOptions?.rest },
   });
   const scheduler = new Scheduler(clock, logger);
   const refresher = new MessageRefresher(client, clock, logger);
-  const context: AppContext = { config, db, clock, logger, client, scheduler, refresher };
+  const outbox = new Outbox(db, clock, logger, () => scheduler.wake());
+  const context: AppContext = { config, db, clock, logger, client, scheduler, refresher, outbox };
+  for (const [kind, handler] of Object.entries({ ...pollEffects(context), ...surveyEffects(context) })) outbox.handle(kind, handler);
   scheduler.register(pollClosingTask(context));
   scheduler.register(checkinRunTask(context));
   scheduler.register(kudosRoundupTask(context));
   scheduler.register(surveyClosingTask(context));
+  scheduler.register(outbox.task()); // last: delivers in the same round what the tasks above queued
 
   const router = createRouter(commands, () => context);
   const onInteraction = (interaction: Interaction) => void router.handle(interaction);

@@ -5,6 +5,7 @@ import type { Db } from './db/open';
 import type { Logger } from './logger';
 import type { Scheduler } from './scheduler/scheduler';
 import type { MessageRefresher } from './bot/message-refresher';
+import type { Outbox } from './outbox/delivery';
 
 /** What every handler may use: passed explicitly, never imported as a global. */
 export interface AppContext {
@@ -16,4 +17,6 @@ export interface AppContext {
   readonly scheduler: Scheduler;
   /** Coalesced edits of public messages (live poll results). */
   readonly refresher: MessageRefresher;
+  /** Delivers the Discord side effects that must eventually happen (queued with src/outbox/queue.ts). */
+  readonly outbox: Outbox;
 }

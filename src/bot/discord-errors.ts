@@ -24,7 +24,7 @@ export function isDiscordError(error: unknown, ...codes: number[]): error is Dis
 
 /** What Discord said, for a leader's note or a log line. */
 export function discordMessage(error: unknown): string {
-  return error instanceof DiscordAPIError ? error.message : 'an unexpected error';
+  return error instanceof DiscordAPIError || error instanceof HTTPError ? error.message : 'an unexpected error';
 }
 
 /** The HTTP status of a failed Discord request, or null for a network failure or anything else. */

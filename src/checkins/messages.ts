@@ -3,7 +3,8 @@ import { DiscordErrorCode, isDiscordError } from '../bot/discord-errors';
 import { missingPermissions, permissionName, POSTING } from '../bot/permissions';
 import type { AppContext } from '../context';
 import type { DueTask } from '../scheduler/scheduler';
-import { claimDueRuns, failInterruptedRuns, markRunFailed, markRunPosted, nextCheckinDue, type RunToPost, type Schedule } from './service';
+import { claimDueRuns, failInterruptedRuns, markRunFailed, markRunPosted, nextCheckinDue, type RunToPost } from './runs';
+import type { Schedule } from './scheduling';
 import { renderRunMessage } from './view';
 
 export type PostOutcome = { ok: true; messageId: string } | { ok: false; reason: string };

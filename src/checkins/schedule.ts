@@ -51,57 +51,70 @@ function parseTime(text: string): { hour: number; minute: number } | null {
 export function parseWhen(input: string): WhenCheck {
   // `mon, thu 18:00` reads like `mon,thu 18:00`: spaces after commas are only typing.
   const text = input.trim().toLowerCase().replace(/\s+/g, ' ').replace(/ ?, ?/g, ',');
-  if (!text) return { ok: false, problem: `\`when\` is empty. ${EXAMPLES}` };
+  if (!text) return refuse(`\`when\` is empty. ${EXAMPLES}`);
   const shown = `"${input.trim().slice(0, 60)}"`;
+  const friendly = FRIENDLY_WHEN.exec(text);
+  return friendly ? parseFriendlyWhen(friendly, shown) : parseCronWhen(text, shown);
+}
 
-  const friendly = /^(?:every (\d{1,2}) weeks? )?([a-z,]+) (\d{1,2}:\d{2})$/.exec(text);
-  if (friendly) {
-    const [, weeks, days, clock] = friendly;
-    const time = parseTime(clock!);
-    if (!time) return { ok: false, problem: `${shown}: ${clock} is not a time of day. Use 24-hour HH:MM, from 00:00 to 23:59.` };
-    let weekdays: string;
-    if (days === 'daily' || days === 'everyday') weekdays = '*';
-    else if (days === 'weekdays') weekdays = '1-5';
-    else if (days === 'weekends') weekdays = '0,6';
-    else {
-      const numbers = days!.split(',').map((d) => dayNumber(d));
-      if (numbers.some((n) => n === null) || numbers.length === 0) {
-        return { ok: false, problem: `${shown}: "${days}" is not a day Hearth knows. Use daily, weekdays, weekends, or days like mon, tue, wed, thu, fri, sat, sun separated by commas. ${EXAMPLES}` };
-      }
-      weekdays = [...new Set(numbers as number[])].sort((a, b) => a - b).join(',');
-    }
-    const everyWeeks = weeks ? Number(weeks) : 1;
-    if (everyWeeks < 1 || everyWeeks > 12) return { ok: false, problem: `${shown}: "every N weeks" takes N from 1 to 12.` };
-    if (everyWeeks > 1 && weekdays === '*') return { ok: false, problem: `${shown}: with "every ${everyWeeks} weeks", name the day(s), e.g. \`every ${everyWeeks} weeks fri 16:00\`.` };
-    return { ok: true, recurrence: { cron: `${time.minute} ${time.hour} * * ${weekdays}`, everyWeeks } };
+const refuse = (problem: string): WhenCheck => ({ ok: false, problem });
+
+/** `daily 09:00`, `weekdays 17:30`, `mon,thu 18:00`, `every 2 weeks fri 16:00`. */
+const FRIENDLY_WHEN = /^(?:every (\d{1,2}) weeks? )?([a-z,]+) (\d{1,2}:\d{2})$/;
+
+function parseFriendlyWhen([, weeks, days, clock]: RegExpExecArray, shown: string): WhenCheck {
+  const time = parseTime(clock!);
+  if (!time) return refuse(`${shown}: ${clock} is not a time of day. Use 24-hour HH:MM, from 00:00 to 23:59.`);
+  const weekdays = cronWeekdays(days!);
+  if (weekdays === null) {
+    return refuse(`${shown}: "${days}" is not a day Hearth knows. Use daily, weekdays, weekends, or days like mon, tue, wed, thu, fri, sat, sun separated by commas. ${EXAMPLES}`);
   }
+  const everyWeeks = weeks ? Number(weeks) : 1;
+  if (everyWeeks < 1 || everyWeeks > 12) return refuse(`${shown}: "every N weeks" takes N from 1 to 12.`);
+  if (everyWeeks > 1 && weekdays === '*') return refuse(`${shown}: with "every ${everyWeeks} weeks", name the day(s), e.g. \`every ${everyWeeks} weeks fri 16:00\`.`);
+  return { ok: true, recurrence: { cron: `${time.minute} ${time.hour} * * ${weekdays}`, everyWeeks } };
+}
 
+/** The cron weekday field for `daily`, `weekdays`, `weekends` or day names separated by commas; null for anything else. */
+function cronWeekdays(days: string): string | null {
+  if (days === 'daily' || days === 'everyday') return '*';
+  if (days === 'weekdays') return '1-5';
+  if (days === 'weekends') return '0,6';
+  const numbers = days.split(',').map((d) => dayNumber(d));
+  if (numbers.some((n) => n === null) || numbers.length === 0) return null;
+  return [...new Set(numbers as number[])].sort((a, b) => a - b).join(',');
+}
+
+/** A 5-field cron expression, as long as Hearth can read it the one way people mean it. */
+function parseCronWhen(text: string, shown: string): WhenCheck {
   const fields = text.split(' ');
-  if (fields.length === 6) return { ok: false, problem: `${shown} has 6 fields; Hearth takes 5-field cron (minute hour day month weekday), without seconds.` };
-  if (fields.length !== 5) return { ok: false, problem: `Hearth does not understand ${shown}. ${EXAMPLES}` };
+  if (fields.length === 6) return refuse(`${shown} has 6 fields; Hearth takes 5-field cron (minute hour day month weekday), without seconds.`);
+  if (fields.length !== 5) return refuse(`Hearth does not understand ${shown}. ${EXAMPLES}`);
   let parsed: ReturnType<typeof parseCron>;
   try {
     parsed = parseCron(text);
   } catch (error) {
-    return { ok: false, problem: `${shown} is not a valid cron expression (${(error as Error).message}). ${EXAMPLES}` };
+    return refuse(`${shown} is not a valid cron expression (${(error as Error).message}). ${EXAMPLES}`);
   }
+  const problem = cronRefusal(parsed, fields as [string, string, string, string, string], shown);
+  return problem ? refuse(problem) : { ok: true, recurrence: { cron: text, everyWeeks: 1 } };
+}
+
+/** Why Hearth refuses a valid cron expression (L, W or #; both day fields restricted; more than once an hour), or null. */
+function cronRefusal(parsed: ReturnType<typeof parseCron>, [minute, hour, dayOfMonth, month, dayOfWeek]: [string, string, string, string, string], shown: string): string | null {
   if ([...parsed.dayOfMonth, ...parsed.dayOfWeek].some((v) => typeof v !== 'number')) {
-    return { ok: false, problem: `${shown}: Hearth takes standard cron fields (numbers, names, ranges, steps and lists); L, W and # are not supported.` };
+    return `${shown}: Hearth takes standard cron fields (numbers, names, ranges, steps and lists); L, W and # are not supported.`;
   }
   const everyDayOfMonth = new Set(parsed.dayOfMonth).size >= 31;
   const everyWeekday = new Set((parsed.dayOfWeek as number[]).map((d) => d % 7)).size >= 7;
   if (!everyDayOfMonth && !everyWeekday) {
     // Standard cron runs when EITHER matches; many people expect both. Refusing is clearer than guessing.
-    const [minute, hour, dayOfMonth, month, dayOfWeek] = fields as [string, string, string, string, string];
-    return {
-      ok: false,
-      problem: `${shown} restricts both the day of the month (${dayOfMonth}) and the weekday (${dayOfWeek}); cron tools disagree on whether that means either or both, so Hearth does not guess. Restrict one: \`${minute} ${hour} ${dayOfMonth} ${month} *\` for those days of the month, or \`${minute} ${hour} * ${month} ${dayOfWeek}\` for those weekdays.`,
-    };
+    return `${shown} restricts both the day of the month (${dayOfMonth}) and the weekday (${dayOfWeek}); cron tools disagree on whether that means either or both, so Hearth does not guess. Restrict one: \`${minute} ${hour} ${dayOfMonth} ${month} *\` for those days of the month, or \`${minute} ${hour} * ${month} ${dayOfWeek}\` for those weekdays.`;
   }
   if (parsed.minute.length > 1) {
-    return { ok: false, problem: `${shown} would run ${parsed.minute.length} times an hour. Check-ins can run at most once an hour: put a single minute first, e.g. \`0 * * * *\` for hourly.` };
+    return `${shown} would run ${parsed.minute.length} times an hour. Check-ins can run at most once an hour: put a single minute first, e.g. \`0 * * * *\` for hourly.`;
   }
-  return { ok: true, recurrence: { cron: text, everyWeeks: 1 } };
+  return null;
 }
 
 /** Expands a stored recurrence; `anchorWeek` is the week of the first run (for every-N-weeks). */

@@ -1,5 +1,6 @@
 import { and, asc, desc, eq, gt, inArray, isNotNull, lt, lte, ne, or, sql } from 'drizzle-orm';
 import type { Db } from '../db/open';
+import { writeTx, type Tx } from '../db/write-tx';
 import { checkinAnswers, checkinRuns, checkinSchedules, checkinSkips } from './schema';
 
 export type Schedule = typeof checkinSchedules.$inferSelect;
@@ -7,21 +8,17 @@ export type NewScheduleRow = Omit<typeof checkinSchedules.$inferInsert, 'id'>;
 export type Run = typeof checkinRuns.$inferSelect;
 export type RunStatus = Run['status'];
 export type Answer = typeof checkinAnswers.$inferSelect;
-type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 export type Reader = Db | Tx;
 
 // ---------------------------------------------------------------- schedules
 
 /** Stores a schedule unless the server already has `limit`; returns its id, or null when full. */
 export function insertSchedule(db: Db, row: NewScheduleRow, limit: number): number | null {
-  return db.transaction(
-    (tx) => {
-      const { count } = tx.select({ count: sql<number>`count(*)` }).from(checkinSchedules).where(eq(checkinSchedules.guildId, row.guildId)).get()!;
-      if (count >= limit) return null;
-      return tx.insert(checkinSchedules).values(row).returning({ id: checkinSchedules.id }).get().id;
-    },
-    { behavior: 'immediate' },
-  );
+  return writeTx(db, (tx) => {
+    const { count } = tx.select({ count: sql<number>`count(*)` }).from(checkinSchedules).where(eq(checkinSchedules.guildId, row.guildId)).get()!;
+    if (count >= limit) return null;
+    return tx.insert(checkinSchedules).values(row).returning({ id: checkinSchedules.id }).get().id;
+  });
 }
 
 /** A schedule of this server, or undefined: an id from another server behaves like a missing one. */

@@ -4,7 +4,12 @@ import { renderLineChart } from '../charts/line-chart';
 import { DISCORD_LIMITS, fitEntries, fitFields, oneLine, oneOrMany, percent, plural, roomLeft, timestamp as ts, truncate } from '../format';
 import { checkinIds } from './custom-ids';
 import { localDate, wallTime } from './schedule';
-import { CHECKIN_LIMITS, MOODS, type AnswerOutcome, type CheckinReport, type MemberStreaks, type PeriodStats, type Schedule, type ScheduleSummary, type Streak, type SupersededRunError } from './service';
+import type { AnswerOutcome, SupersededRunError } from './answers';
+import { CHECKIN_LIMITS, MOODS } from './limits';
+import type { ScheduleSummary } from './list';
+import type { CheckinReport, PeriodStats } from './report';
+import type { Schedule } from './scheduling';
+import type { MemberStreaks, Streak } from './streaks';
 
 const moodOf = (value: number) => MOODS.find((m) => m.value === value)!;
 const fixed = (n: number | null) => (n === null ? '–' : n.toFixed(1));

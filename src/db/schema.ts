@@ -5,3 +5,4 @@ export * from '../polls/schema';
 export * from '../checkins/schema';
 export * from '../kudos/schema';
 export * from '../surveys/schema';
+export * from '../outbox/schema';

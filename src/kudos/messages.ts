@@ -12,20 +12,8 @@ import { missingPermissions, POSTING } from '../bot/permissions';
 import type { AppContext } from '../context';
 import type { DueTask } from '../scheduler/scheduler';
 import { getSettings } from '../settings/service';
-import {
-  attachShoutOut,
-  buildRoundup,
-  checkKudosRequest,
-  claimRoundupWeek,
-  discardKudos,
-  giveCheckedKudos,
-  recordRoundup,
-  releaseRoundupWeek,
-  roundupSchedule,
-  type Kudos,
-  type KudosOutcome,
-  type RoundupSlot,
-} from './service';
+import { attachShoutOut, checkKudosRequest, discardKudos, giveCheckedKudos, type Kudos, type KudosOutcome } from './giving';
+import { buildRoundup, claimRoundupWeek, recordRoundup, releaseRoundupWeek, roundupSchedule, type RoundupSlot } from './roundup';
 import { renderGiverConfirmation, renderMilestoneTrouble, renderRemovalDm, renderRemovalNotice, renderRoundup, renderShoutOut, shoutOutMentions } from './view';
 
 export const messageUrl = (guildId: string, channelId: string, messageId: string) => `https://discord.com/channels/${guildId}/${channelId}/${messageId}`;

@@ -1,5 +1,6 @@
 import { and, asc, count, desc, eq, gt, gte, isNotNull, isNull, lt, sql } from 'drizzle-orm';
 import type { Db } from '../db/open';
+import type { Tx } from '../db/write-tx';
 import { checkinAnswers, checkinSchedules } from '../checkins/schema';
 import { polls, pollVotes } from '../polls/schema';
 import { guildSettings } from '../settings/schema';
@@ -7,7 +8,6 @@ import { kudos, kudosMilestones, kudosRoundups, kudosSettings, kudosValues } fro
 
 export type Kudos = typeof kudos.$inferSelect;
 export type NewKudosRow = Omit<typeof kudos.$inferInsert, 'id'>;
-export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 type Reader = Db | Tx;
 
 const live = isNull(kudos.removedAt);

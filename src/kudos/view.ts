@@ -10,7 +10,12 @@ import {
 import { HEARTH_COLOUR } from '../bot/style';
 import { DISCORD_LIMITS, fitEntries, fitFields, oneOrMany, plural, quote, roomLeft, timestamp as ts, truncate } from '../format';
 import { KUDOS_MODAL_FIELDS, kudosIds } from './custom-ids';
-import { KUDOS_LIMITS, type KudosHistory, type KudosOutcome, type KudosSettings, type KudosValue, type Leaderboard, type Roundup } from './service';
+import type { KudosOutcome } from './giving';
+import { KUDOS_LIMITS } from './limits';
+import type { Roundup } from './roundup';
+import type { KudosSettings } from './settings';
+import type { KudosHistory, Leaderboard } from './standings';
+import type { KudosValue } from './values';
 
 // "Kudos" is the same word in the singular and the plural.
 const count = (n: number) => plural(n, 'kudos', 'kudos');

@@ -26,18 +26,12 @@ export const polls = sqliteTable(
      * poll closes, after which no one, the database's owner included, can link a vote to a member.
      */
     voterSecret: text('voter_secret'),
-    /**
-     * When the closed poll's message still has to show the final results (set on close, moved
-     * on after a failed edit, cleared once shown): a failed edit is retried, never forgotten.
-     */
-    finalEditDueAt: integer('final_edit_due_at'),
     /** Members with at least one vote; kept in step with poll_votes inside each vote's transaction. */
     voters: integer('voters').notNull().default(0),
   },
   (t) => [
     index('polls_guild_status').on(t.guildId, t.status, t.id),
     index('polls_open_closing').on(t.closesAt).where(sql`status = 'open' AND closes_at IS NOT NULL`),
-    index('polls_final_edit_due').on(t.finalEditDueAt).where(sql`final_edit_due_at IS NOT NULL`),
   ],
 );
 

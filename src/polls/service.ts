@@ -1,6 +1,7 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { UserError } from '../user-error';
 import { forgetDeletedData, type Db } from '../db/open';
+import { writeTx } from '../db/write-tx';
 import { parseDuration } from '../durations';
 import {
   addVote,
@@ -9,9 +10,6 @@ import {
   countVoter,
   deletePoll,
   deleteUnpostedPolls,
-  finalEditsDue,
-  nextFinalEdit,
-  setFinalEditDue,
   findPoll,
   insertPoll,
   listPolls,
@@ -28,6 +26,7 @@ import {
   type Poll,
 } from './store';
 import { timestamp } from '../discord-markup';
+import { queueEffect } from '../outbox/queue';
 
 export type { Poll };
 
@@ -212,62 +211,56 @@ export interface VoteOutcome {
  * earlier vote). Multi: toggles it, within the poll's maximum.
  */
 export function recordVote(db: Db, voter: Voter, pollId: number, choice: number, now: number): VoteOutcome {
-  return db.transaction(
-    (tx) => {
-      const poll = findPoll(tx, voter.guildId, pollId);
-      if (!poll) throw new UserError('This poll no longer exists.');
-      assertOpen(poll, now);
-      if (poll.roleId && !voter.roleIds.includes(poll.roleId)) {
-        throw new UserError(`Only members with the <@&${poll.roleId}> role can vote in this poll. Ask a leader if you think you should have it.`);
-      }
-      const choices = choicesOf(tx, pollId);
-      if (!Number.isInteger(choice) || choice < 0 || choice >= choices.length) throw new UserError('That choice is not part of this poll.');
+  return writeTx(db, (tx) => {
+    const poll = findPoll(tx, voter.guildId, pollId);
+    if (!poll) throw new UserError('This poll no longer exists.');
+    assertOpen(poll, now);
+    if (poll.roleId && !voter.roleIds.includes(poll.roleId)) {
+      throw new UserError(`Only members with the <@&${poll.roleId}> role can vote in this poll. Ask a leader if you think you should have it.`);
+    }
+    const choices = choicesOf(tx, pollId);
+    if (!Number.isInteger(choice) || choice < 0 || choice >= choices.length) throw new UserError('That choice is not part of this poll.');
 
-      const key = voterKey(poll, voter.memberId);
-      const before = votesOf(tx, pollId, key);
-      let change: VoteOutcome['change'];
-      if (!poll.multi) {
-        if (before.length === 1 && before[0] === choice) {
-          change = 'unchanged';
-        } else {
-          removeVotes(tx, pollId, key);
-          addVote(tx, pollId, key, choice, voteTime(poll, now));
-          change = before.length ? 'moved' : 'added';
-        }
-      } else if (before.includes(choice)) {
-        removeVotes(tx, pollId, key, [choice]);
-        change = 'removed';
+    const key = voterKey(poll, voter.memberId);
+    const before = votesOf(tx, pollId, key);
+    let change: VoteOutcome['change'];
+    if (!poll.multi) {
+      if (before.length === 1 && before[0] === choice) {
+        change = 'unchanged';
       } else {
-        const max = poll.maxChoices ?? choices.length;
-        if (before.length >= max) {
-          throw new UserError(
-            `You can pick at most ${max} choice${max === 1 ? '' : 's'} in this poll, and you have: ${before.map((c) => `**${choices[c]}**`).join(', ')}. Click one of them to remove it first.`,
-          );
-        }
+        removeVotes(tx, pollId, key);
         addVote(tx, pollId, key, choice, voteTime(poll, now));
-        change = 'added';
+        change = before.length ? 'moved' : 'added';
       }
-      const mine = votesOf(tx, pollId, key);
-      if (before.length === 0 && mine.length > 0) countVoter(tx, pollId, 1);
-      if (before.length > 0 && mine.length === 0) countVoter(tx, pollId, -1);
-      return { poll, choices, mine, change };
-    },
-    { behavior: 'immediate' },
-  );
+    } else if (before.includes(choice)) {
+      removeVotes(tx, pollId, key, [choice]);
+      change = 'removed';
+    } else {
+      const max = poll.maxChoices ?? choices.length;
+      if (before.length >= max) {
+        throw new UserError(
+          `You can pick at most ${max} choice${max === 1 ? '' : 's'} in this poll, and you have: ${before.map((c) => `**${choices[c]}**`).join(', ')}. Click one of them to remove it first.`,
+        );
+      }
+      addVote(tx, pollId, key, choice, voteTime(poll, now));
+      change = 'added';
+    }
+    const mine = votesOf(tx, pollId, key);
+    if (before.length === 0 && mine.length > 0) countVoter(tx, pollId, 1);
+    if (before.length > 0 && mine.length === 0) countVoter(tx, pollId, -1);
+    return { poll, choices, mine, change };
+  });
 }
 
 export function retractVote(db: Db, voter: Voter, pollId: number, now: number): { poll: Poll; removed: number } {
-  return db.transaction(
-    (tx) => {
-      const poll = findPoll(tx, voter.guildId, pollId);
-      if (!poll) throw new UserError('This poll no longer exists.');
-      assertOpen(poll, now);
-      const removed = removeVotes(tx, pollId, voterKey(poll, voter.memberId));
-      if (removed > 0) countVoter(tx, pollId, -1);
-      return { poll, removed };
-    },
-    { behavior: 'immediate' },
-  );
+  return writeTx(db, (tx) => {
+    const poll = findPoll(tx, voter.guildId, pollId);
+    if (!poll) throw new UserError('This poll no longer exists.');
+    assertOpen(poll, now);
+    const removed = removeVotes(tx, pollId, voterKey(poll, voter.memberId));
+    if (removed > 0) countVoter(tx, pollId, -1);
+    return { poll, removed };
+  });
 }
 
 export function myVote(db: Db, voter: Voter, pollId: number): { poll: Poll; choices: string[]; mine: number[] } {
@@ -306,7 +299,7 @@ export function closePoll(db: Db, actor: { guildId: string; memberId: string; is
   if (poll.creatorId !== actor.memberId && !actor.isLeader) {
     throw new UserError(`Only the poll's creator (<@${poll.creatorId}>) or a leader can close poll #${poll.id}.`);
   }
-  if (!markClosed(db, actor.guildId, poll.id, now)) throw new UserError(`Poll #${poll.id} is already closed.`);
+  if (!closeAndQueueFinalResults(db, poll, now)) throw new UserError(`Poll #${poll.id} is already closed.`);
   if (poll.anonymous) forgetDeletedData(db);
   return results(db, findPoll(db, actor.guildId, poll.id)!);
 }
@@ -315,29 +308,28 @@ export function closePoll(db: Db, actor: { guildId: string; memberId: string; is
 export function closeDuePolls(db: Db, now: number): number {
   let closed = 0;
   for (const poll of pollsDueToClose(db, now)) {
-    if (markClosed(db, poll.guildId, poll.id, now)) closed += 1;
+    if (closeAndQueueFinalResults(db, poll, now)) closed += 1;
   }
   if (closed > 0) forgetDeletedData(db);
   return closed;
 }
 
-/** Closed polls whose message should now show the final results (first try, or a retry). */
-export function finalResultsDue(db: Db, now: number): PollResults[] {
-  return finalEditsDue(db, now).map((poll) => results(db, poll));
+/** The outbox effect that shows a closed poll's final results on its message. */
+export const POLL_FINAL_RESULTS = 'poll.final-results';
+export const finalResultsKey = (pollId: number) => `${POLL_FINAL_RESULTS}:${pollId}`;
+
+/** Closing and queueing the final edit are one transaction: a closed poll always gets its final results. */
+function closeAndQueueFinalResults(db: Db, poll: Poll, now: number): boolean {
+  return writeTx(db, (tx) => {
+    if (!markClosed(tx, poll.guildId, poll.id, now)) return false;
+    queueEffect(tx, { key: finalResultsKey(poll.id), guildId: poll.guildId, kind: POLL_FINAL_RESULTS, payload: { pollId: poll.id } }, now);
+    return true;
+  });
 }
 
-export function finalResultsShown(db: Db, poll: Poll): void {
-  setFinalEditDue(db, poll.guildId, poll.id, null);
-}
-
-export function retryFinalResultsAt(db: Db, poll: Poll, at: number): void {
-  setFinalEditDue(db, poll.guildId, poll.id, at);
-}
-
-/** The next moment poll work is due: a timed close or a final edit to retry. */
-export function nextPollWork(db: Db): number | null {
-  const times = [nextClosingTime(db), nextFinalEdit(db)].filter((t): t is number => t !== null);
-  return times.length ? Math.min(...times) : null;
+/** The next stored closing time of a timed poll. */
+export function nextPollClose(db: Db): number | null {
+  return nextClosingTime(db);
 }
 
 

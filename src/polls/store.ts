@@ -1,22 +1,19 @@
 import { and, asc, desc, eq, inArray, isNotNull, isNull, lt, lte, sql } from 'drizzle-orm';
 import type { Db } from '../db/open';
+import { writeTx, type Tx } from '../db/write-tx';
 import { pollChoices, polls, pollVotes } from './schema';
 
 export type Poll = typeof polls.$inferSelect;
 export type NewPollRow = Omit<typeof polls.$inferInsert, 'id'>;
-type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 type Reader = Db | Tx;
 
 /** Stores a poll and its choices in one transaction; returns its id. */
 export function insertPoll(db: Db, poll: NewPollRow, choices: string[]): number {
-  return db.transaction(
-    (tx) => {
-      const { id } = tx.insert(polls).values(poll).returning({ id: polls.id }).get();
-      tx.insert(pollChoices).values(choices.map((label, position) => ({ pollId: id, position, label }))).run();
-      return id;
-    },
-    { behavior: 'immediate' },
-  );
+  return writeTx(db, (tx) => {
+    const { id } = tx.insert(polls).values(poll).returning({ id: polls.id }).get();
+    tx.insert(pollChoices).values(choices.map((label, position) => ({ pollId: id, position, label }))).run();
+    return id;
+  });
 }
 
 export function setPollMessage(db: Db, guildId: string, pollId: number, messageId: string): void {
@@ -127,24 +124,10 @@ export function markClosed(db: Reader, guildId: string, pollId: number, now: num
   return (
     db
       .update(polls)
-      .set({ status: 'closed', closedAt: sql`min(${now}, coalesce(${polls.closesAt}, ${now}))`, voterSecret: null, finalEditDueAt: now })
+      .set({ status: 'closed', closedAt: sql`min(${now}, coalesce(${polls.closesAt}, ${now}))`, voterSecret: null })
       .where(and(eq(polls.id, pollId), eq(polls.guildId, guildId), eq(polls.status, 'open')))
       .run().changes === 1
   );
-}
-
-/** Closed polls whose message does not show the final results yet, due for a (re)try. */
-export function finalEditsDue(db: Db, now: number): Poll[] {
-  return db.select().from(polls).where(and(isNotNull(polls.finalEditDueAt), lte(polls.finalEditDueAt, now))).orderBy(asc(polls.finalEditDueAt)).all();
-}
-
-export function nextFinalEdit(db: Db): number | null {
-  return db.select({ at: sql<number | null>`min(${polls.finalEditDueAt})` }).from(polls).where(isNotNull(polls.finalEditDueAt)).get()?.at ?? null;
-}
-
-/** `at` = when to try the final edit again, or null once it is done (or can never be done). */
-export function setFinalEditDue(db: Db, guildId: string, pollId: number, at: number | null): void {
-  db.update(polls).set({ finalEditDueAt: at }).where(and(eq(polls.id, pollId), eq(polls.guildId, guildId))).run();
 }
 
 export function listPolls(db: Db, guildId: string, status: 'open' | 'closed' | 'all', limit: number): { polls: Poll[]; total: number } {

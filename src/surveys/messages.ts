@@ -1,23 +1,11 @@
 import { type GuildTextBasedChannel, type Message } from 'discord.js';
-import { DiscordErrorCode, isDiscordError } from '../bot/discord-errors';
 import type { AppContext } from '../context';
+import { effectChannel, type EffectHandler } from '../outbox/delivery';
 import type { DueTask } from '../scheduler/scheduler';
-import {
-  closeDueSurveys,
-  closedCardDone,
-  closedCardsDue,
-  findSurveyById,
-  minResponses,
-  nextSurveyWork,
-  retryClosedCardAt,
-  surveyWithQuestions,
-  type Survey,
-} from './service';
+import { surveyWithQuestions, type Survey } from './drafts';
+import { closeDueSurveys, findSurveyById, nextSurveyClose, SURVEY_CLOSED_CARD } from './publishing';
+import { minResponses } from './results';
 import { renderSurveyCard } from './view';
-
-const RETRY_CARD_EDIT_MS = 60_000;
-// The card or its channel is gone: the closing edit can never be shown there.
-const GONE = [DiscordErrorCode.UnknownChannel, DiscordErrorCode.UnknownMessage];
 
 function cardPayload(ctx: AppContext, survey: Survey) {
   const { questions } = surveyWithQuestions(ctx.db, survey.guildId, survey.id);
@@ -39,40 +27,27 @@ export function refreshSurveyCard(ctx: AppContext, survey: Survey): void {
   });
 }
 
-export type ClosedCardEdit = 'shown' | 'message gone' | 'will retry';
-
-/**
- * The closing edit: final count, "closed", and the button disabled. It never throws: a failed
- * edit is stored to be retried by the closing task, so no card is left looking open for good.
- */
-export async function showClosedCard(ctx: AppContext, survey: Survey): Promise<ClosedCardEdit> {
-  try {
-    if (survey.messageId && survey.channelId) {
+/** The outbox handler for the closing edit: final count, "closed", and the button disabled. */
+export function surveyClosedCard(ctx: AppContext): EffectHandler {
+  return {
+    async deliver(effect) {
+      const survey = findSurveyById(ctx.db, effect.guildId, Number(effect.payload.surveyId));
+      if (!survey?.messageId || !survey.channelId) return; // no card to mark closed
+      effectChannel(ctx.client, survey.guildId, survey.channelId);
       await ctx.refresher.editNow({ channelId: survey.channelId, messageId: survey.messageId }, cardPayload(ctx, survey));
-    }
-    closedCardDone(ctx.db, survey);
-    return 'shown';
-  } catch (error) {
-    if (isDiscordError(error, ...GONE)) {
-      ctx.logger.warn({ survey: survey.id, code: error.code }, 'survey card is gone; closing edit not shown');
-      closedCardDone(ctx.db, survey);
-      return 'message gone';
-    }
-    ctx.logger.warn({ err: error, survey: survey.id }, 'could not show the closed survey card; will retry');
-    retryClosedCardAt(ctx.db, survey, ctx.clock.now() + RETRY_CARD_EDIT_MS);
-    ctx.scheduler.wake();
-    return 'will retry';
-  }
+    },
+  };
 }
 
-/** Closes timed surveys at their stored closing time (at start, those overdue) and (re)tries closing edits. */
+export const surveyEffects = (ctx: AppContext): Record<string, EffectHandler> => ({ [SURVEY_CLOSED_CARD]: surveyClosedCard(ctx) });
+
+/** Closes timed surveys at their stored closing time (at start, those overdue); the outbox edits their cards. */
 export function surveyClosingTask(ctx: AppContext): DueTask {
   return {
     name: 'close timed surveys',
-    nextDueAt: () => nextSurveyWork(ctx.db),
+    nextDueAt: () => nextSurveyClose(ctx.db),
     async runDue(now) {
       for (const survey of closeDueSurveys(ctx.db, now)) ctx.logger.info({ survey: survey.id, guild: survey.guildId }, 'survey closed on time');
-      for (const survey of closedCardsDue(ctx.db, now)) await showClosedCard(ctx, survey);
     },
   };
 }

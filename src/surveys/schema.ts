@@ -30,13 +30,10 @@ export const surveys = sqliteTable(
     respondentSecret: text('respondent_secret'),
     /** Submitted responses; kept in step with survey_responses inside each submit's transaction. */
     responses: integer('responses').notNull().default(0),
-    /** When the closed card still needs its closing edit (UTC ms); null once shown or gone for good. */
-    cardEditDueAt: integer('card_edit_due_at'),
   },
   (t) => [
     index('surveys_guild_status').on(t.guildId, t.status, t.id),
     index('surveys_open_closing').on(t.closesAt).where(sql`status = 'open' AND closes_at IS NOT NULL`),
-    index('surveys_card_edit_due').on(t.cardEditDueAt).where(sql`card_edit_due_at IS NOT NULL`),
   ],
 );
 

@@ -1,5 +1,6 @@
 import { and, asc, desc, eq, isNotNull, lte, sql } from 'drizzle-orm';
 import type { Db } from '../db/open';
+import { writeTx, type Tx } from '../db/write-tx';
 import { surveyAnswers, surveyQuestions, surveyResponses, surveys, surveySettings } from './schema';
 
 export type Survey = typeof surveys.$inferSelect;
@@ -7,20 +8,16 @@ export type SurveyQuestion = typeof surveyQuestions.$inferSelect;
 export type SurveyResponse = typeof surveyResponses.$inferSelect;
 export type NewSurveyRow = Omit<typeof surveys.$inferInsert, 'id'>;
 export type NewQuestion = Pick<SurveyQuestion, 'kind' | 'prompt' | 'choices' | 'required'>;
-type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 export type Reader = Db | Tx;
 
 export function insertSurvey(db: Db, survey: NewSurveyRow, questions: NewQuestion[]): number {
-  return db.transaction(
-    (tx) => {
-      const { id } = tx.insert(surveys).values(survey).returning({ id: surveys.id }).get();
-      if (questions.length) {
-        tx.insert(surveyQuestions).values(questions.map((q, position) => ({ ...q, surveyId: id, guildId: survey.guildId, position }))).run();
-      }
-      return id;
-    },
-    { behavior: 'immediate' },
-  );
+  return writeTx(db, (tx) => {
+    const { id } = tx.insert(surveys).values(survey).returning({ id: surveys.id }).get();
+    if (questions.length) {
+      tx.insert(surveyQuestions).values(questions.map((q, position) => ({ ...q, surveyId: id, guildId: survey.guildId, position }))).run();
+    }
+    return id;
+  });
 }
 
 /** A survey of this server, or undefined: an id from another server behaves like a missing one. */
@@ -72,29 +69,15 @@ export function markDraft(db: Db, guildId: string, surveyId: number): void {
     .run();
 }
 
-/** Closes an open survey and marks its card due for the closing edit; false if it was not open (so two closers cannot both act). */
+/** Closes an open survey; false if it was not open (so two closers cannot both act). */
 export function markClosed(db: Reader, guildId: string, surveyId: number, now: number): boolean {
   return (
     db
       .update(surveys)
-      .set({ status: 'closed', closedAt: now, respondentSecret: null, cardEditDueAt: now })
+      .set({ status: 'closed', closedAt: now, respondentSecret: null })
       .where(and(eq(surveys.id, surveyId), eq(surveys.guildId, guildId), eq(surveys.status, 'open')))
       .run().changes === 1
   );
-}
-
-/** Closed surveys whose card still needs its closing edit, due by `now`. */
-export function cardEditsDue(db: Db, now: number): Survey[] {
-  return db.select().from(surveys).where(and(isNotNull(surveys.cardEditDueAt), lte(surveys.cardEditDueAt, now))).orderBy(asc(surveys.cardEditDueAt)).all();
-}
-
-export function nextCardEdit(db: Db): number | null {
-  return db.select({ at: sql<number | null>`min(${surveys.cardEditDueAt})` }).from(surveys).where(isNotNull(surveys.cardEditDueAt)).get()?.at ?? null;
-}
-
-/** `at` null: the closing edit is done (or can never be done). */
-export function setCardEditDue(db: Db, guildId: string, surveyId: number, at: number | null): void {
-  db.update(surveys).set({ cardEditDueAt: at }).where(and(eq(surveys.id, surveyId), eq(surveys.guildId, guildId))).run();
 }
 
 export function findResponse(db: Reader, surveyId: number, respondent: string): SurveyResponse | undefined {

@@ -15,21 +15,11 @@ import { CLOSED_COLOUR, HEARTH_COLOUR } from '../bot/style';
 import { renderBarChart } from '../charts/bar-chart';
 import { DISCORD_LIMITS, fitEntries, fitFields, oneLine, percent, plural, progressBar, quote, roomLeft, timestamp as ts, truncate } from '../format';
 import { surveyIds } from './custom-ids';
-import {
-  SURVEY_LIMITS,
-  TEXT_PAGE_SIZE,
-  formatAnswer,
-  isOpen,
-  isTextKind,
-  type Answer,
-  type Flow,
-  type QuestionSummary,
-  type Step,
-  type Survey,
-  type SurveyQuestion,
-  type SurveyResults,
-  type textAnswerPage,
-} from './service';
+import type { Answer, Flow, Step } from './answering';
+import type { Survey, SurveyQuestion } from './drafts';
+import { SURVEY_LIMITS, isTextKind } from './limits';
+import { isOpen } from './publishing';
+import { TEXT_PAGE_SIZE, formatAnswer, type QuestionSummary, type SurveyResults, type textAnswerPage } from './results';
 
 const bar = (count: number, of: number) => progressBar(count, of, 10);
 

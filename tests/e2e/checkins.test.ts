@@ -1,32 +1,26 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ChannelType, PermissionFlagsBits } from 'discord-api-types/v10';
 import type { TextChannel } from 'discord.js';
-import { TestHearth, TestMember, allComponents, eventually, isEphemeral, textOf, type StoredMessage } from '../support/harness';
+import { TestMember, allComponents, eventually, isEphemeral, textOf, type StoredMessage } from '../support/harness';
+import { useHearth } from '../support/setup';
 import { checkinAnswers, checkinRuns, checkinSchedules, checkinSkips } from '../../src/checkins/schema';
-import { claimDueRuns } from '../../src/checkins/service';
+import { claimDueRuns } from '../../src/checkins/runs';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 const unix = (ms: number) => Math.floor(ms / 1000);
 
 describe('check-ins', () => {
-  let hearth: TestHearth;
-  let leader: TestMember;
-  beforeAll(async () => {
-    hearth = await TestHearth.start(); // 2026-11-25 12:00 UTC, a Wednesday; the server's zone is UTC
-    leader = hearth.leader('host');
-  });
-  afterAll(() => hearth.stop());
-
-  const db = () => hearth.context.db;
+  const world = useHearth(); // 2026-11-25 12:00 UTC, a Wednesday; the server's zone is UTC
+  const db = () => world.hearth.context.db;
   const schedules = () => db().select().from(checkinSchedules).all();
   const runs = () => db().select().from(checkinRuns).all();
   const answers = () => db().select().from(checkinAnswers).all();
   const snapshot = () => JSON.stringify([schedules(), runs(), answers(), db().select().from(checkinSkips).all()]);
-  const posts = (channelId: string, prompt: string) => hearth.double.channelMessages(channelId).filter((m) => textOf(m).includes(prompt));
+  const posts = (channelId: string, prompt: string) => world.hearth.double.channelMessages(channelId).filter((m) => textOf(m).includes(prompt));
 
-  async function schedule(options: Record<string, string | boolean | { id: string }>, who: TestMember = leader): Promise<number> {
-    const { reply } = await who.run('checkin schedule', { channel: { id: hearth.general.id }, ...options });
+  async function schedule(options: Record<string, string | boolean | { id: string }>, who: TestMember = world.leader): Promise<number> {
+    const { reply } = await who.run('checkin schedule', { channel: { id: world.hearth.general.id }, ...options });
     expect(isEphemeral(reply)).toBe(true);
     const match = /Check-in #(\d+)/.exec(reply.content);
     expect(match, reply.content).not.toBeNull();
@@ -34,6 +28,7 @@ describe('check-ins', () => {
   }
 
   it('schedules a check-in, shows the next three runs, and posts it exactly on time with mood buttons', async () => {
+    const { hearth, leader } = world;
     const { reply } = await leader.run('checkin schedule', { channel: { id: hearth.general.id }, when: 'daily 13:00', prompt: 'How was your day?', name: 'Daily' });
     const first = Date.UTC(2026, 10, 25, 13);
     expect(reply.content).toContain('The next three runs:');
@@ -53,6 +48,7 @@ describe('check-ins', () => {
   });
 
   it('a member answers, changes their answer and adds a note; confirmations are private and show the streak', async () => {
+    const { hearth } = world;
     const post = posts(hearth.general.id, 'How was your day?')[0]!;
     const ana = hearth.member('ana');
     const answered = await ana.click(post, 'good');
@@ -77,6 +73,7 @@ describe('check-ins', () => {
   });
 
   it('a skipped date posts nothing and does not break a streak; answering a superseded run is refused', async () => {
+    const { hearth, leader } = world;
     const id = schedules().find((s) => s.name === 'Daily')!.id;
     const skip = await leader.run('checkin skip', { id, date: '2026-11-26' });
     expect(skip.reply.content).toContain(`will not be posted on 2026-11-26 (the run at <t:${unix(Date.UTC(2026, 10, 26, 13))}:f>)`);
@@ -117,6 +114,7 @@ describe('check-ins', () => {
   });
 
   it('"post now" re-posts the current run: answering the re-post keeps a streak going, and the report counts the day once', async () => {
+    const { hearth, leader } = world;
     const id = schedules().find((s) => s.name === 'Daily')!.id;
     const dev = hearth.member('dev');
     const [, day1] = posts(hearth.general.id, 'How was your day?');
@@ -142,6 +140,7 @@ describe('check-ins', () => {
   });
 
   it('pause, resume, run now and delete do what they say', async () => {
+    const { hearth, leader } = world;
     const id = await schedule({ when: 'mon,thu 18:00', prompt: 'Evening check?' });
     expect((await leader.run('checkin pause', { id })).reply.content).toContain('is paused');
     expect(schedules().find((s) => s.id === id)).toMatchObject({ status: 'paused', nextRunAt: null });
@@ -178,6 +177,7 @@ describe('check-ins', () => {
   });
 
   it('records a run it cannot post as failed with the reason, shows it in the list, and posts the next run once allowed', async () => {
+    const { hearth, leader } = world;
     const quiet = hearth.double.addChannel(hearth.guild, 'quiet');
     await eventually(() => hearth.context.client.channels.cache.has(quiet.id), 'the bot to see the new channel');
     const { reply } = await leader.run('checkin schedule', { channel: { id: quiet.id }, when: 'daily 09:00', prompt: 'Quiet corner?' });
@@ -207,6 +207,7 @@ describe('check-ins', () => {
   });
 
   it('reports answers, moods, changes and notes with a chart; anonymous runs with fewer than 3 answers show nothing, and the current one only once the next is posted', async () => {
+    const { hearth, leader } = world;
     const id = await schedule({ when: 'fri 16:00', prompt: 'Anonymous pulse?', anonymous: true });
     const members = ['p1', 'p2', 'p3', 'p4'].map((n) => hearth.member(n));
     // Posted by hand before the first Friday: a run of its own, then the scheduled one.
@@ -279,6 +280,7 @@ describe('check-ins', () => {
   });
 
   it('refuses every kind of bad input with a clear private answer and changes nothing', async () => {
+    const { hearth, leader } = world;
     const voice = hearth.double.addChannel(hearth.guild, 'Lounge', { type: ChannelType.GuildVoice });
     const deny = (name: string, bit: bigint) => hearth.double.addChannel(hearth.guild, name, { overwrites: [{ id: hearth.double.botRole(hearth.guild).id, type: 0, allow: 0n, deny: bit }] });
     const noEmbeds = deny('no-embeds', PermissionFlagsBits.EmbedLinks);
@@ -394,6 +396,7 @@ describe('check-ins', () => {
   });
 
   it('suggests time zones and this server\'s check-ins while typing', async () => {
+    const { leader } = world;
     const zones = await leader.autocomplete('checkin schedule', { timezone: 'berl' }, 'timezone');
     expect(zones.map((z) => z.value)).toContain('Europe/Berlin');
     const ids = await leader.autocomplete('checkin pause', { id: 'dai' }, 'id');
@@ -402,14 +405,10 @@ describe('check-ins', () => {
 });
 
 describe('check-ins across restarts', () => {
-  let hearth: TestHearth;
-  beforeAll(async () => {
-    hearth = await TestHearth.start();
-  });
-  afterAll(() => hearth.stop());
+  const world = useHearth();
 
   it('posts a run missed by 10 minutes at start, records one missed by 3 hours without posting it, never posts twice, and keeps buttons working', async () => {
-    const leader = hearth.leader();
+    const { hearth, leader } = world;
     await leader.run('settings timezone', { zone: 'Europe/Berlin' });
     const { reply } = await leader.run('checkin schedule', { channel: { id: hearth.general.id }, when: 'weekdays 14:00', prompt: 'Afternoon pulse?' });
     expect(reply.content).toContain('(Europe/Berlin)');

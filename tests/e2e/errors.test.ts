@@ -1,15 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ButtonStyle, ComponentType } from 'discord-api-types/v10';
-import { TestHearth, isEphemeral, textOf } from '../support/harness';
+import { isEphemeral, textOf } from '../support/harness';
+import { useHearth } from '../support/setup';
 
 describe('the error boundary', () => {
-  let hearth: TestHearth;
-  beforeAll(async () => {
-    hearth = await TestHearth.start();
-  });
-  afterAll(() => hearth.stop());
+  const world = useHearth();
 
   it('answers an unknown command politely and privately', async () => {
+    const { hearth } = world;
     const { reply } = await hearth.rawCommand(hearth.member('m1'), 'retired-command');
     expect(isEphemeral(reply)).toBe(true);
     expect(reply.content).toContain('Hearth does not know /retired-command');
@@ -17,6 +15,7 @@ describe('the error boundary', () => {
   });
 
   it('answers a garbled or unknown button politely, and keeps working', async () => {
+    const { hearth } = world;
     const message = hearth.double.seedMessage(hearth.general.id, {
       content: 'an old message',
       components: [{ type: ComponentType.ActionRow, components: [{ type: ComponentType.Button, style: ButtonStyle.Primary, label: 'Old', custom_id: 'nothing:here:1' }] }],
@@ -30,6 +29,7 @@ describe('the error boundary', () => {
   });
 
   it('turns a failure inside a command into a private message with a reference that is also in the log', async () => {
+    const { hearth } = world;
     // Break the database under the bot: every settings read now fails with an SQLite error.
     hearth.context.db.$client.exec('ALTER TABLE guild_settings RENAME TO guild_settings_gone');
     const { reply } = await hearth.leader('unlucky').run('settings show');
@@ -49,6 +49,7 @@ describe('the error boundary', () => {
   });
 
   it('never writes the bot token into the log', () => {
+    const { hearth } = world;
     expect(hearth.logs.length).toBeGreaterThan(0);
     expect(hearth.logs.join('\n')).not.toContain(hearth.double.token);
   });

@@ -1,15 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TestHearth, isEphemeral, textOf } from '../support/harness';
+import { describe, expect, it } from 'vitest';
+import { isEphemeral, textOf } from '../support/harness';
+import { useHearth } from '../support/setup';
 
 describe('/help', () => {
-  let hearth: TestHearth;
-  beforeAll(async () => {
-    hearth = await TestHearth.start();
-  });
-  afterAll(() => hearth.stop());
+  const world = useHearth();
 
   it('tells any member what Hearth does, what members and leaders can do, privately and at once', async () => {
-    const member = hearth.member('newcomer');
+    const member = world.hearth.member('newcomer');
     const { reply, ackMs } = await member.run('help');
 
     expect(ackMs).toBeLessThan(3000);

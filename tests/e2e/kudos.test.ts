@@ -1,8 +1,9 @@
 import { ChannelType, PermissionFlagsBits } from 'discord.js';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock, TestHearth, eventually, isEphemeral, textOf, type Seen, type StoredMessage, type TestMember } from '../support/harness';
+import { useHearth } from '../support/setup';
 import { kudos, kudosMilestones, kudosRoundups, kudosSettings, kudosValues } from '../../src/kudos/schema';
-import { giveKudos } from '../../src/kudos/service';
+import { giveKudos } from '../../src/kudos/giving';
 import type { RoleState } from '../support/discord-double';
 import { checkinAnswers, checkinRuns, checkinSchedules } from '../../src/checkins/schema';
 import { setRecognitionChannel } from '../../src/settings/service';
@@ -39,15 +40,10 @@ async function expectRefusal(hearth: Hearth, action: () => Promise<Seen>, expect
 const t = (ms: number, style = 'R') => `<t:${Math.floor(ms / 1000)}:${style}>`;
 
 describe('giving kudos', () => {
-  let hearth: Hearth;
-  let leader: TestMember;
-  beforeAll(async () => {
-    hearth = await TestHearth.start();
-    leader = hearth.leader('host');
-  });
-  afterAll(() => hearth.stop());
+  const world = useHearth();
 
   it('a member thanks another with /kudos give: a warm public shout-out that pings only the recipient, and a private confirmation', async () => {
+    const { hearth } = world;
     const ana = hearth.member('ana');
     const ben = hearth.member('ben');
     const { seen, posted } = await postedDuring(hearth, hearth.general.id, () =>
@@ -87,6 +83,7 @@ describe('giving kudos', () => {
   });
 
   it('offers the server\'s values as the member types, and lists them with a description each', async () => {
+    const { hearth } = world;
     const typist = hearth.member('typist');
     const choices = await typist.autocomplete('kudos give', { value: 'ins' }, 'value');
     expect(choices.map((c) => c.value)).toEqual(['Inspiration']);
@@ -105,6 +102,7 @@ describe('giving kudos', () => {
   });
 
   it('right-click -> Give kudos opens a modal with the values and a message; submitting it gives kudos', async () => {
+    const { hearth } = world;
     const dee = hearth.member('dee');
     const eli = hearth.member('eli');
     const opened = await dee.userMenu('Give kudos', eli);
@@ -125,6 +123,7 @@ describe('giving kudos', () => {
   });
 
   it('the context menu refuses yourself and bots before asking for a message', async () => {
+    const { hearth } = world;
     const fay = hearth.member('fay');
     const self = await expectRefusal(hearth, () => fay.userMenu('Give kudos', fay), 'You cannot give kudos to yourself');
     expect(self.record.callback!.type).not.toBe(9);
@@ -132,6 +131,7 @@ describe('giving kudos', () => {
   });
 
   it('refuses every kind of bad input privately, says how to fix it, and changes nothing', async () => {
+    const { hearth } = world;
     const gus = hearth.member('gus');
     const hal = hearth.member('hal');
     const give = (member: { id: string }, value: string, message: string) => () => gus.run('kudos give', { member, value, message });
@@ -155,6 +155,7 @@ describe('giving kudos', () => {
   });
 
   it('the same giver can thank the same member once an hour, and is told when they can again', async () => {
+    const { hearth } = world;
     const ivy = hearth.member('ivy');
     const jon = hearth.member('jon');
     await ivy.run('kudos give', { member: { id: jon.id }, value: 'Wisdom', message: 'Great advice on the roadmap.' });
@@ -176,6 +177,7 @@ describe('giving kudos', () => {
   });
 
   it('posts shout-outs in the recognition channel when one is set, wherever the kudos is given', async () => {
+    const { hearth, leader } = world;
     const wall = hearth.double.addChannel(hearth.guild, 'kudos-wall');
     await eventually(() => hearth.context.client.channels.cache.has(wall.id), 'the new channel to reach the bot');
     await leader.run('settings recognition-channel', { channel: { id: wall.id } });
@@ -191,6 +193,7 @@ describe('giving kudos', () => {
   });
 
   it('received and given show totals by value and the latest messages, for yourself or another member', async () => {
+    const { hearth } = world;
     const ben = [...hearth.guild.members.values()].find((m) => m.user.username === 'ben')!;
     const ana = [...hearth.guild.members.values()].find((m) => m.user.username === 'ana')!;
     const { reply } = await hearth.member('nosy').run('kudos received', { member: { id: ben.user.id } });
@@ -210,6 +213,7 @@ describe('giving kudos', () => {
   });
 
   it('leaders manage the values: add, rename (history follows) and remove, within 1 to 25 and without duplicates', async () => {
+    const { hearth, leader } = world;
     const before = rowsOf(hearth).kudos.filter((k) => k.value === 'Kindness').length;
     const added = await leader.run('settings kudos-values add', { name: 'Patience', description: 'Stayed calm and kind under pressure.' });
     expect(isEphemeral(added.reply)).toBe(true);
@@ -261,6 +265,7 @@ describe('giving kudos', () => {
   });
 
   it('leaders set the daily limit (1 to 100) and turn the roundup off; bad values change nothing', async () => {
+    const { hearth, leader } = world;
     await expectRefusal(hearth, () => leader.run('settings kudos-daily-limit', { n: 0 }), 'must be a whole number from 1 to 100');
     await expectRefusal(hearth, () => leader.run('settings kudos-daily-limit', { n: 101 }), 'must be a whole number from 1 to 100');
     const saved = await leader.run('settings kudos-daily-limit', { n: 7 });
@@ -273,6 +278,7 @@ describe('giving kudos', () => {
   });
 
   it('grants a milestone role when a member crosses the threshold', async () => {
+    const { hearth, leader } = world;
     const role = hearth.double.addRole(hearth.guild, 'Appreciated', 0n, 2);
     await eventually(() => hearth.context.client.guilds.cache.get(hearth.guild.id)!.roles.cache.has(role.id), 'the new role to reach the bot');
     const set = await leader.run('settings kudos-milestone', { count: 2, role: { id: role.id } });
@@ -290,6 +296,7 @@ describe('giving kudos', () => {
   });
 
   it('when Hearth cannot grant a milestone role, the leader and the giver are told clearly and the kudos still counts', async () => {
+    const { hearth, leader } = world;
     const high = hearth.double.addRole(hearth.guild, 'Legend', 0n, 50); // above Hearth's own role
     await eventually(() => hearth.context.client.guilds.cache.get(hearth.guild.id)!.roles.cache.has(high.id), 'the new role to reach the bot');
     const set = await leader.run('settings kudos-milestone', { count: 1, role: { id: high.id } });
@@ -330,6 +337,7 @@ describe('giving kudos', () => {
   });
 
   it('a leader removes an abusive kudos: the shout-out comes down, giver and recipient are told privately without repeating it', async () => {
+    const { hearth, leader } = world;
     const troll = hearth.member('troll');
     const target = hearth.member('target');
     const { posted } = await postedDuring(hearth, hearth.general.id, () =>
@@ -370,6 +378,7 @@ describe('giving kudos', () => {
   });
 
   it('a kudos from another server behaves exactly like one that does not exist', async () => {
+    const { hearth, leader } = world;
     const elsewhere = hearth.double.addGuild('Elsewhere');
     const outcome = giveKudos(
       hearth.context.db,
@@ -383,15 +392,11 @@ describe('giving kudos', () => {
 });
 
 describe('the daily limit', () => {
-  let hearth: Hearth;
-  beforeAll(async () => {
-    // 18:30 in New York on Wednesday 25 November 2026 (23:30 UTC).
-    hearth = await TestHearth.start({ clock: new ManualClock(Date.UTC(2026, 10, 25, 23, 30)) });
-  });
-  afterAll(() => hearth.stop());
+  // 18:30 in New York on Wednesday 25 November 2026 (23:30 UTC).
+  const world = useHearth({ clock: new ManualClock(Date.UTC(2026, 10, 25, 23, 30)) });
 
   it('resets at midnight in the server\'s time zone, not UTC, and the refusal says when', async () => {
-    const leader = hearth.leader();
+    const { hearth, leader } = world;
     await leader.run('settings timezone', { zone: 'America/New_York' });
     await leader.run('settings kudos-daily-limit', { n: 2 });
     const giver = hearth.member('giver');
@@ -416,15 +421,11 @@ describe('the daily limit', () => {
 });
 
 describe('leaderboards', () => {
-  let hearth: Hearth;
-  beforeAll(async () => {
-    hearth = await TestHearth.start(); // Wednesday 25 November 2026, 12:00 UTC
-  });
-  afterAll(() => hearth.stop());
+  const world = useHearth(); // Wednesday 25 November 2026, 12:00 UTC
 
   it('show the top 10 recipients and givers for the week, the month or all time, with the caller\'s own rank', async () => {
+    const { hearth, leader } = world;
     const { db } = hearth.context;
-    const leader = hearth.leader();
     await leader.run('settings kudos-daily-limit', { n: 100 });
     const g1 = hearth.member('g1');
     const g2 = hearth.member('g2');
@@ -484,15 +485,11 @@ describe('leaderboards', () => {
 });
 
 describe('the weekly roundup', () => {
-  let hearth: Hearth;
-  beforeAll(async () => {
-    // Sunday 29 November 2026, 12:00 UTC = 21:00 in Tokyo.
-    hearth = await TestHearth.start({ clock: new ManualClock(Date.UTC(2026, 10, 29, 12, 0)) });
-  });
-  afterAll(() => hearth.stop());
+  // Sunday 29 November 2026, 12:00 UTC = 21:00 in Tokyo.
+  const world = useHearth({ clock: new ManualClock(Date.UTC(2026, 10, 29, 12, 0)) });
 
   it('is posted once on Monday morning in the server\'s time zone, catches up after downtime, and never twice for a week', async () => {
-    const leader = hearth.leader();
+    const { hearth, leader } = world;
     const wall = hearth.double.addChannel(hearth.guild, 'kudos-wall');
     await eventually(() => hearth.context.client.channels.cache.has(wall.id), 'the new channel to reach the bot');
     await leader.run('settings timezone', { zone: 'Asia/Tokyo' });
@@ -568,7 +565,7 @@ describe('the weekly roundup', () => {
   });
 
   it('stays quiet when turned off', async () => {
-    const leader = hearth.leader('leader2');
+    const { hearth, leader } = world;
     await leader.run('settings kudos-roundup', { state: 'off' });
     const before = hearth.double.channelMessages([...hearth.guild.channels.values()].find((c) => c.name === 'kudos-wall')!.id).length;
     await hearth.clock.advance(7 * 86_400_000);
@@ -578,23 +575,21 @@ describe('the weekly roundup', () => {
 });
 
 describe('kudos when Discord says no', () => {
-  let hearth: Hearth;
-  let leader: TestMember;
+  const world = useHearth();
   beforeAll(async () => {
-    hearth = await TestHearth.start();
-    leader = hearth.leader('host');
-    await leader.run('settings kudos-daily-limit', { n: 100 });
+    await world.leader.run('settings kudos-daily-limit', { n: 100 });
   });
-  afterAll(() => hearth.stop());
 
   const give = (from: TestMember, to: TestMember, message = 'Thank you!', value = 'Kindness') => from.run('kudos give', { member: { id: to.id }, value, message });
   const newRole = async (name: string, position: number) => {
+    const { hearth } = world;
     const role = hearth.double.addRole(hearth.guild, name, 0n, position);
     await eventually(() => hearth.context.client.guilds.cache.get(hearth.guild.id)!.roles.cache.has(role.id), 'the new role to reach the bot');
     return role;
   };
 
   it('a shout-out that cannot be posted means no kudos: the giver is told, nothing is stored, the limit is untouched', async () => {
+    const { hearth } = world;
     const ana = hearth.member('ana');
     const ben = hearth.member('ben');
     hearth.double.failNext('POST', /^\/channels\/\d+\/messages$/, 403, 50013, 'Missing Permissions');
@@ -604,6 +599,7 @@ describe('kudos when Discord says no', () => {
   });
 
   it('a recognition channel Hearth cannot post in is refused up front, in words for the member', async () => {
+    const { hearth, leader } = world;
     const wall = hearth.double.addChannel(hearth.guild, 'kudos-wall');
     await eventually(() => hearth.context.client.channels.cache.has(wall.id), 'the new channel to reach the bot');
     await leader.run('settings recognition-channel', { channel: { id: wall.id } });
@@ -615,6 +611,7 @@ describe('kudos when Discord says no', () => {
   });
 
   it('from a channel shout-outs cannot go to (voice chat, threads), the refusal tells the member what to do', async () => {
+    const { hearth } = world;
     const lounge = hearth.double.addChannel(hearth.guild, 'Lounge', { type: ChannelType.GuildVoice });
     await eventually(() => hearth.context.client.channels.cache.has(lounge.id), 'the new channel to reach the bot');
     const refused = await expectRefusal(
@@ -626,6 +623,7 @@ describe('kudos when Discord says no', () => {
   });
 
   it('the form defers before asking Discord about the member, and refuses a value removed or renamed after it opened', async () => {
+    const { hearth, leader } = world;
     const eve = hearth.member('eve');
     const fin = hearth.member('fin');
     const opened = await eve.userMenu('Give kudos', fin);
@@ -641,6 +639,7 @@ describe('kudos when Discord says no', () => {
   });
 
   it('a shout-out Hearth cannot delete: the leader is told plainly with the link, and asking again retries', async () => {
+    const { hearth, leader } = world;
     const gus = hearth.member('gus');
     const hal = hearth.member('hal');
     const { posted } = await postedDuring(hearth, hearth.general.id, () => give(gus, hal, 'rude words'));
@@ -664,6 +663,7 @@ describe('kudos when Discord says no', () => {
   });
 
   it('members with direct messages closed get a short note in the channel instead; anyone Hearth cannot reach is named to the leader', async () => {
+    const { hearth, leader } = world;
     const ida = hearth.member('ida');
     const jo = hearth.member('jo');
     await give(ida, jo, 'spam');
@@ -693,6 +693,7 @@ describe('kudos when Discord says no', () => {
   });
 
   it('milestone roles: every reached milestone a member lacks is granted, a failed grant is retried, leaders are pinged by their role', async () => {
+    const { hearth, leader } = world;
     const leaders = await newRole('Leaders', 1);
     await leader.run('settings leader-role', { role: { id: leaders.id } });
     const early = await newRole('Early', 2);
@@ -735,6 +736,7 @@ describe('kudos when Discord says no', () => {
   });
 
   it('/kudos values and /kudos received stay within Discord\'s limits with many milestones and long values', async () => {
+    const { hearth, leader } = world;
     const roles: RoleState[] = [];
     for (let n = 1; n <= 15; n++) roles.push(hearth.double.addRole(hearth.guild, `M${n}`, 0n, 2));
     await eventually(() => hearth.context.client.guilds.cache.get(hearth.guild.id)!.roles.cache.has(roles.at(-1)!.id), 'the new roles to reach the bot');
@@ -775,14 +777,11 @@ describe('kudos when Discord says no', () => {
 });
 
 describe('the weekly roundup across servers', () => {
-  let hearth: Hearth;
-  beforeAll(async () => {
-    // Sunday 29 November 2026, 12:00 UTC; both servers use UTC, so roundups are due Monday 09:00 UTC.
-    hearth = await TestHearth.start({ clock: new ManualClock(Date.UTC(2026, 10, 29, 12, 0)) });
-  });
-  afterAll(() => hearth.stop());
+  // Sunday 29 November 2026, 12:00 UTC; both servers use UTC, so roundups are due Monday 09:00 UTC.
+  const world = useHearth({ clock: new ManualClock(Date.UTC(2026, 10, 29, 12, 0)) });
 
   it('one server\'s failed post does not stop another\'s, and a passing failure is retried after a pause, not every few seconds', async () => {
+    const { hearth } = world;
     const { db } = hearth.context;
     const other = hearth.double.addGuild('Other Server');
     await eventually(() => hearth.context.client.guilds.cache.has(other.id), 'the second server to reach the bot');

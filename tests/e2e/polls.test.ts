@@ -1,25 +1,20 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ChannelType, PermissionFlagsBits } from 'discord-api-types/v10';
-import { TestHearth, eventually, allComponents, isEphemeral, textOf, type StoredMessage, type TestMember } from '../support/harness';
+import { eventually, allComponents, isEphemeral, textOf, type StoredMessage, type TestMember } from '../support/harness';
+import { useHearth } from '../support/setup';
 import { polls, pollVotes } from '../../src/polls/schema';
 
 describe('polls', () => {
-  let hearth: TestHearth;
-  let leader: TestMember;
-  beforeAll(async () => {
-    hearth = await TestHearth.start();
-    leader = hearth.leader('host');
-  });
-  afterAll(() => hearth.stop());
-
-  const pollRows = () => hearth.context.db.select().from(polls).all();
-  const voteRows = () => hearth.context.db.select().from(pollVotes).all();
-  const current = (message: StoredMessage) => hearth.double.messages.get(message.id)!;
+  const world = useHearth();
+  const pollRows = () => world.hearth.context.db.select().from(polls).all();
+  const voteRows = () => world.hearth.context.db.select().from(pollVotes).all();
+  const current = (message: StoredMessage) => world.hearth.double.messages.get(message.id)!;
   const buttonLabels = (message: StoredMessage) => allComponents(current(message).components).filter((c) => c.type === 2).map((c) => c.label);
 
   /** Creates a poll as `who` and returns the public poll message. */
-  async function createPoll(options: Record<string, string | number | boolean | { id: string }>, who: TestMember = leader): Promise<StoredMessage> {
+  async function createPoll(options: Record<string, string | number | boolean | { id: string }>, who: TestMember = world.leader): Promise<StoredMessage> {
+    const { hearth } = world;
     const before = new Set(hearth.double.messages.keys());
     const { reply } = await who.run('poll create', options);
     expect(isEphemeral(reply)).toBe(true);
@@ -30,10 +25,11 @@ describe('polls', () => {
   }
 
   async function waitForEdits(message: StoredMessage, edits: number) {
-    await hearth.double.waitFor(() => (current(message).edits >= edits ? true : undefined), `${edits} edits of the poll message`);
+    await world.hearth.double.waitFor(() => (current(message).edits >= edits ? true : undefined), `${edits} edits of the poll message`);
   }
 
   it('a member votes, changes their vote, checks it and retracts it; the poll shows live results', async () => {
+    const { hearth } = world;
     const message = await createPoll({ question: 'Where should we meet up?', choices: 'Berlin | Lisbon | Online' });
     expect(textOf(message)).toContain('Where should we meet up?');
     expect(textOf(message)).toContain('Pick one choice.');
@@ -64,6 +60,7 @@ describe('polls', () => {
   });
 
   it('multi-choice polls toggle choices and refuse more than max-choices, keeping the earlier picks', async () => {
+    const { hearth } = world;
     const message = await createPoll({ question: 'Which evenings suit you?', choices: 'Mon | Tue | Wed | Thu', multi: true, 'max-choices': 2 });
     expect(textOf(message)).toContain('Pick up to 2 choices.');
     const ben = hearth.member('ben');
@@ -78,6 +75,7 @@ describe('polls', () => {
   });
 
   it('anonymous polls say so, store no member ids, and reveal no voter in any message, export or log line', async () => {
+    const { hearth, leader } = world;
     const message = await createPoll({ question: 'How do you feel about the new rules?', choices: 'Good | Unsure | Bad', anonymous: true });
     expect(textOf(message)).toContain('no one, leaders included, can see who voted for what');
     const voters = ['cai', 'dee', 'eli'].map((name) => hearth.member(name));
@@ -118,6 +116,7 @@ describe('polls', () => {
   });
 
   it('an anonymous poll shows no counts until 3 members have voted, not even after it closes', async () => {
+    const { hearth, leader } = world;
     const message = await createPoll({ question: 'Two-person vote?', choices: 'Yes | No', anonymous: true });
     await hearth.member('pat').click(message, 'Yes');
     await hearth.member('quinn').click(message, 'No');
@@ -134,6 +133,7 @@ describe('polls', () => {
   });
 
   it('hidden results stay hidden from everyone until the poll closes', async () => {
+    const { hearth, leader } = world;
     const message = await createPoll({ question: 'Best snack?', choices: 'Crisps | Fruit', 'hide-results': true });
     expect(textOf(message)).toContain('Results are hidden');
     await hearth.member('fay').click(message, 'Fruit');
@@ -154,6 +154,7 @@ describe('polls', () => {
   });
 
   it('role-limited polls refuse members without the role, politely and privately', async () => {
+    const { hearth } = world;
     const crew = hearth.double.addRole(hearth.guild, 'Crew');
     const message = await createPoll({ question: 'Crew: shift swap?', choices: 'Yes | No', role: { id: crew.id } });
     expect(textOf(message)).toContain(`Only members with <@&${crew.id}> can vote`);
@@ -166,6 +167,7 @@ describe('polls', () => {
   });
 
   it('a timed poll closes exactly on time with winner, turnout and a chart, and refuses later votes', async () => {
+    const { hearth } = world;
     const message = await createPoll({ question: 'Movie night pick?', choices: 'Alien | Up | Heat', 'closes-in': '1d12h' });
     const poll = pollRows().find((p) => p.question === 'Movie night pick?')!;
     expect(poll.closesAt).toBe(hearth.clock.now() + 36 * 3_600_000);
@@ -197,6 +199,7 @@ describe('polls', () => {
   });
 
   it('only the creator or a leader can close a poll, and only once', async () => {
+    const { hearth, leader } = world;
     await leader.run('settings polls-by-members', { enabled: true });
     const maker = hearth.member('maker');
     const message = await createPoll({ question: 'Pizza or tacos?', choices: 'Pizza | Tacos' }, maker);
@@ -214,6 +217,7 @@ describe('polls', () => {
   });
 
   it('counts every vote exactly when many members vote at once, with few edits of the message', async () => {
+    const { hearth } = world;
     const message = await createPoll({ question: 'Rush hour?', choices: 'A | B | C' });
     const editsBefore = current(message).edits;
     const members = Array.from({ length: 120 }, (_, i) => hearth.member(`rush${i}`));
@@ -230,6 +234,7 @@ describe('polls', () => {
   });
 
   it('exports a non-anonymous poll with one row per vote and member ids (leaders only)', async () => {
+    const { hearth, leader } = world;
     const message = await createPoll({ question: 'Export me', choices: 'Red | =cmd()' });
     const mo = hearth.member('mo');
     await mo.click(message, '=cmd()');
@@ -246,6 +251,7 @@ describe('polls', () => {
   });
 
   it('lists polls and suggests only this server\'s polls while typing', async () => {
+    const { hearth, leader } = world;
     const list = await hearth.member('lister').run('poll list', { status: 'all' });
     expect(textOf(list.reply)).toContain('Export me');
     expect(textOf(list.reply)).toMatch(/Polls \(all\): \d+/);
@@ -256,6 +262,7 @@ describe('polls', () => {
   });
 
   it('treats a poll id from another server exactly like one that does not exist', async () => {
+    const { hearth } = world;
     const other = hearth.double.addGuild('Elsewhere');
     await eventually(() => hearth.context.client.guilds.cache.has(other.id), 'the bot to see the other server');
     const outsider = hearth.memberOf(other, 'outsider');
@@ -276,6 +283,7 @@ describe('polls', () => {
   });
 
   it('refuses a channel Hearth cannot post in, naming the missing permission, and stores nothing', async () => {
+    const { hearth, leader } = world;
     const locked = hearth.double.addChannel(hearth.guild, 'read-only', {
       type: ChannelType.GuildText,
       overwrites: [{ id: hearth.double.botRole(hearth.guild).id, type: 0, allow: 0n, deny: PermissionFlagsBits.EmbedLinks }],
@@ -287,6 +295,7 @@ describe('polls', () => {
   });
 
   it('refuses a button for a choice the poll does not have', async () => {
+    const { hearth } = world;
     const message = await createPoll({ question: 'Two only?', choices: 'One | Two' });
     const pollId = pollRows().find((p) => p.question === 'Two only?')!.id;
     const { reply } = await hearth.clickCustomId(hearth.member('prober'), message, `poll:vote:${pollId}:7`);
@@ -295,6 +304,7 @@ describe('polls', () => {
   });
 
   it('refuses a channel that is not a text channel, or one the creator cannot post in', async () => {
+    const { hearth, leader } = world;
     const voice = hearth.double.addChannel(hearth.guild, 'Lounge', { type: ChannelType.GuildVoice });
     const before = pollRows().length;
     const notText = await leader.run('poll create', { question: 'Voice?', choices: 'a | b', channel: { id: voice.id } });
@@ -308,6 +318,7 @@ describe('polls', () => {
   });
 
   it('keeps long results and long lists within what Discord accepts', async () => {
+    const { hearth, leader } = world;
     const labels = Array.from({ length: 8 }, (_, i) => `A fairly long choice label number ${i + 1}`);
     const message = await createPoll({ question: 'Crowded?', choices: labels.join(' | ') });
     const crowd = Array.from({ length: 8 * 45 }, (_, i) => hearth.member(`crowd${i}`));
@@ -324,6 +335,7 @@ describe('polls', () => {
   });
 
   it('leaves no half-made poll behind when Discord refuses the post, and says what to fix', async () => {
+    const { hearth, leader } = world;
     const before = pollRows().length;
     hearth.double.failNext('POST', /^\/channels\/\d+\/messages$/, 403, 50013, 'Missing Permissions');
     const { reply } = await leader.run('poll create', { question: 'Refused?', choices: 'a | b' });
@@ -333,6 +345,7 @@ describe('polls', () => {
   });
 
   it('refuses every kind of bad input with a clear private answer and stores nothing', async () => {
+    const { leader } = world;
     const cases: [Record<string, string | number | boolean>, string][] = [
       [{ question: 'Q?', choices: 'only one' }, 'at least 2 choices'],
       [{ question: 'Q?', choices: Array.from({ length: 21 }, (_, i) => `c${i}`).join('|') }, 'at most 20 choices; this one has 21'],
@@ -360,14 +373,10 @@ describe('polls', () => {
 });
 
 describe('polls across a restart', () => {
-  let hearth: TestHearth;
-  beforeAll(async () => {
-    hearth = await TestHearth.start();
-  });
-  afterAll(() => hearth.stop());
+  const world = useHearth();
 
   it('keeps every button working, closes overdue polls at start, and closes the rest on time', async () => {
-    const leader = hearth.leader();
+    const { hearth, leader } = world;
     const create = async (question: string, closesIn?: string) => {
       const { reply } = await leader.run('poll create', { question, choices: 'Yes | No', ...(closesIn ? { 'closes-in': closesIn } : {}) });
       const id = Number(/Poll #(\d+)/.exec(reply.content)![1]);

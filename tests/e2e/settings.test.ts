@@ -1,19 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ChannelType, PermissionFlagsBits } from 'discord-api-types/v10';
-import { TestHearth, isEphemeral, textOf } from '../support/harness';
+import { isEphemeral, textOf } from '../support/harness';
+import { useHearth } from '../support/setup';
 import { guildSettings } from '../../src/settings/schema';
 
 describe('/settings', () => {
-  let hearth: TestHearth;
-  beforeAll(async () => {
-    hearth = await TestHearth.start();
-  });
-  afterAll(() => hearth.stop());
-
-  const stored = () => hearth.context.db.select().from(guildSettings).all();
+  const world = useHearth();
+  const stored = () => world.hearth.context.db.select().from(guildSettings).all();
 
   it('lets a member with Manage Server see and change the time zone, and keeps it', async () => {
-    const leader = hearth.leader('mod');
+    const { hearth, leader } = world;
     const shown = await leader.run('settings show');
     expect(isEphemeral(shown.reply)).toBe(true);
     expect(textOf(shown.reply)).toContain('UTC');
@@ -25,12 +21,14 @@ describe('/settings', () => {
   });
 
   it('offers matching time zones as the leader types', async () => {
+    const { hearth } = world;
     const choices = await hearth.leader('typist').autocomplete('settings timezone', { zone: 'berl' }, 'zone');
     expect(choices.map((c) => c.value)).toContain('Europe/Berlin');
     expect(choices.length).toBeLessThanOrEqual(25);
   });
 
   it('refuses an unknown time zone, says how to fix it and saves nothing', async () => {
+    const { hearth } = world;
     const before = stored();
     const { reply } = await hearth.leader('mod2').run('settings timezone', { zone: 'Mars/Olympus_Mons' });
     expect(isEphemeral(reply)).toBe(true);
@@ -40,6 +38,7 @@ describe('/settings', () => {
   });
 
   it('refuses a plain member, says who may change settings and changes nothing', async () => {
+    const { hearth } = world;
     const before = stored();
     const { reply } = await hearth.member('curious').run('settings timezone', { zone: 'Asia/Tokyo' });
     expect(isEphemeral(reply)).toBe(true);
@@ -49,6 +48,7 @@ describe('/settings', () => {
   });
 
   it('counts members with the configured leader role as leaders', async () => {
+    const { hearth } = world;
     const role = hearth.double.addRole(hearth.guild, 'Stewards');
     const steward = hearth.member('steward', { roles: [role.id] });
     const refused = await steward.run('settings show');
@@ -64,6 +64,7 @@ describe('/settings', () => {
   });
 
   it('clears the leader role when none is given', async () => {
+    const { hearth } = world;
     const role = hearth.double.addRole(hearth.guild, 'Temporary');
     await hearth.owner().run('settings leader-role', { role: { id: role.id } });
     const { reply } = await hearth.owner().run('settings leader-role');
@@ -74,6 +75,7 @@ describe('/settings', () => {
   });
 
   it('will not make @everyone the leader role', async () => {
+    const { hearth } = world;
     const before = stored();
     const { reply } = await hearth.owner().run('settings leader-role', { role: { id: hearth.guild.id } });
     expect(reply.content).toContain('@everyone cannot be the leader role');
@@ -81,6 +83,7 @@ describe('/settings', () => {
   });
 
   it('sets a recognition channel Hearth can post in, and refuses one it cannot (naming the permission)', async () => {
+    const { hearth } = world;
     const kudos = hearth.double.addChannel(hearth.guild, 'kudos');
     const ok = await hearth.owner().run('settings recognition-channel', { channel: { id: kudos.id } });
     expect(textOf(ok.reply)).toContain(`recognition channel is now <#${kudos.id}>`);
@@ -97,6 +100,7 @@ describe('/settings', () => {
   });
 
   it('still has every setting after the bot is stopped and started again on the same database', async () => {
+    const { hearth } = world;
     const stewards = [...hearth.guild.roles.values()].find((r) => r.name === 'Stewards')!;
     await hearth.owner().run('settings leader-role', { role: { id: stewards.id } });
     const before = await hearth.owner().run('settings show');

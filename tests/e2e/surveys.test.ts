@@ -1,20 +1,23 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eq } from 'drizzle-orm';
+import { outbox } from '../../src/outbox/schema';
+import { describe, expect, it } from 'vitest';
 import { PermissionFlagsBits } from 'discord-api-types/v10';
-import { TestHearth, TestMember, allComponents, eventually, isEphemeral, textOf, type Seen, type StoredMessage } from '../support/harness';
+import { TestMember, allComponents, eventually, isEphemeral, textOf, type Seen, type StoredMessage } from '../support/harness';
+import { useHearth, type World } from '../support/setup';
 import { surveyIds } from '../../src/surveys/custom-ids';
 import { surveyAnswers, surveyQuestions, surveyResponses, surveys, surveySettings } from '../../src/surveys/schema';
 
 type Options = Record<string, string | number | boolean | { id: string }>;
 
 /** Helpers shared by every survey test: a leader drafting and publishing, members answering. */
-function surveyKit(get: () => TestHearth, leader: () => TestMember) {
-  const db = () => get().context.db;
-  const current = (message: StoredMessage) => get().double.messages.get(message.id)!;
+function surveyKit(world: World) {
+  const db = () => world.hearth.context.db;
+  const current = (message: StoredMessage) => world.hearth.double.messages.get(message.id)!;
   const snapshot = () => JSON.stringify([surveys, surveyQuestions, surveyResponses, surveyAnswers, surveySettings].map((t) => db().select().from(t).all()));
   const labels = (message: StoredMessage) => allComponents(current(message).components).filter((c) => c.type === 2).map((c) => c.label);
 
   async function create(options: Options): Promise<number> {
-    const { reply } = await leader().run('survey create', options);
+    const { reply } = await world.leader.run('survey create', options);
     expect(isEphemeral(reply)).toBe(true);
     const id = /Draft survey #(\d+) is ready/.exec(textOf(reply));
     expect(id, textOf(reply)).not.toBeNull();
@@ -22,31 +25,32 @@ function surveyKit(get: () => TestHearth, leader: () => TestMember) {
   }
 
   async function add(survey: number, kind: string, prompt: string, extra: Options = {}): Promise<Seen> {
-    return leader().run('survey add-question', { survey, kind, prompt, ...extra });
+    return world.leader.run('survey add-question', { survey, kind, prompt, ...extra });
   }
 
   async function publish(survey: number, extra: Options = {}): Promise<StoredMessage> {
-    const { reply } = await leader().run('survey publish', { survey, ...extra });
+    const { reply } = await world.leader.run('survey publish', { survey, ...extra });
     const url = /Survey #\d+ is up in <#\d+>: \S+\/(\d+)$/.exec(reply.content);
     expect(url, reply.content).not.toBeNull();
-    return get().double.messages.get(url![1]!)!;
+    return world.hearth.double.messages.get(url![1]!)!;
   }
 
-  return { db, current, snapshot, labels, create, add, publish };
+  /** A member takes the survey on `card`, fills in its one form (fields by custom id or label) and submits. */
+  async function respond(member: TestMember, card: StoredMessage, fields: Record<string, string>): Promise<void> {
+    const screen = (await member.click(card, 'Take survey')).reply;
+    await member.submitModal(await member.click(screen, 'Answer'), fields);
+    await member.click(screen, 'Submit');
+  }
+
+  return { db, current, snapshot, labels, create, add, publish, respond };
 }
 
 describe('surveys', () => {
-  let hearth: TestHearth;
-  let leader: TestMember;
-  beforeAll(async () => {
-    hearth = await TestHearth.start();
-    leader = hearth.leader('host');
-  });
-  afterAll(() => hearth.stop());
-  const kit = surveyKit(() => hearth, () => leader);
-  const { db, current, snapshot, labels, create, add, publish } = kit;
+  const world = useHearth();
+  const { db, current, snapshot, labels, create, add, publish, respond } = surveyKit(world);
 
   it('a member answers every kind of question privately, submits, and the card counts them', async () => {
+    const { hearth } = world;
     const id = await create({ title: 'Game night feedback', description: 'Help us plan the next one.' });
     await add(id, 'scale-5', 'How did you enjoy it?', { required: true });
     await add(id, 'scale-10', 'How likely are you to come again?');
@@ -107,6 +111,7 @@ describe('surveys', () => {
   });
 
   it('a survey longer than one modal pages its text questions with a Next button between the modals', async () => {
+    const { hearth } = world;
     const id = await create({ title: 'Long form' });
     for (let i = 1; i <= 7; i++) await add(id, i % 2 ? 'short-text' : 'long-text', `Text question ${i}`, { required: i === 7 });
     const card = await publish(id);
@@ -132,6 +137,7 @@ describe('surveys', () => {
   });
 
   it('resumes where a member stopped, and lets them change an answer before the survey closes', async () => {
+    const { hearth, leader } = world;
     const id = await create({ title: 'Resume me' });
     await add(id, 'yes-no', 'First?');
     await add(id, 'scale-5', 'Second?');
@@ -168,6 +174,7 @@ describe('surveys', () => {
   });
 
   it('enforces required questions with a clear answer, keeping everything else typed on a refused page', async () => {
+    const { hearth } = world;
     const id = await create({ title: 'Required things' });
     await add(id, 'scale-5', 'Must answer', { required: true });
     await add(id, 'short-text', 'Must write', { required: true });
@@ -205,6 +212,7 @@ describe('surveys', () => {
   });
 
   it('a modal submitted twice (double click) keeps one response and every answer', async () => {
+    const { hearth } = world;
     const id = await create({ title: 'Double click' });
     await add(id, 'short-text', 'Name?');
     await add(id, 'short-text', 'Colour?');
@@ -222,6 +230,7 @@ describe('surveys', () => {
   });
 
   it('anonymous surveys say so, store no member ids, show nothing under 3 responses and export without ids', async () => {
+    const { hearth, leader } = world;
     const id = await create({ title: 'Honest pulse', anonymous: true, template: 'pulse' });
     const card = await publish(id);
     expect(textOf(card)).toContain('No one, leaders included, can see who answered what.');
@@ -276,15 +285,11 @@ describe('surveys', () => {
   });
 
   it('shows results with statistics and pages of written answers, to leaders only', async () => {
+    const { hearth, leader } = world;
     const id = await create({ title: 'Paged answers' });
     await add(id, 'short-text', 'One idea?');
     const card = await publish(id);
-    for (let i = 0; i < 12; i++) {
-      const member = hearth.member(`writer${i}`);
-      const screen = (await member.click(card, 'Take survey')).reply;
-      await member.submitModal(await member.click(screen, 'Answer'), { q1: `Idea number ${i + 1}` });
-      await member.click(screen, 'Submit');
-    }
+    for (let i = 0; i < 12; i++) await respond(hearth.member(`writer${i}`), card, { q1: `Idea number ${i + 1}` });
     const results = await leader.run('survey results', { survey: id });
     expect(isEphemeral(results.reply)).toBe(true);
     expect(textOf(results.reply)).toContain('**12 responses** · completion rate **100%** (12 of 12 members who started)');
@@ -304,6 +309,7 @@ describe('surveys', () => {
   });
 
   it('templates fill in questions, and preview walks through them without saving anything', async () => {
+    const { leader } = world;
     const id = await create({ title: 'After the meetup', template: 'event-feedback' });
     const enps = await leader.run('survey create', { title: 'Recommend us', template: 'enps' });
     expect(textOf(enps.reply)).toContain('How likely are you to recommend this community to a friend?');
@@ -328,6 +334,7 @@ describe('surveys', () => {
   });
 
   it('refuses every bad input with a clear private answer and changes nothing', async () => {
+    const { hearth, leader } = world;
     const id = await create({ title: 'Strict survey' });
     const check = async (seen: Promise<Seen>, expected: string) => {
       const before = snapshot();
@@ -385,6 +392,7 @@ describe('surveys', () => {
   });
 
   it('lists surveys and suggests them by status as leaders type', async () => {
+    const { leader } = world;
     const list = await leader.run('survey list');
     expect(textOf(list.reply)).toContain('Game night feedback');
     const drafts = await leader.autocomplete('survey publish', { survey: '' }, 'survey');
@@ -396,16 +404,11 @@ describe('surveys', () => {
 });
 
 describe('surveys across a restart and over time', () => {
-  let hearth: TestHearth;
-  let leader: TestMember;
-  beforeAll(async () => {
-    hearth = await TestHearth.start();
-    leader = hearth.leader('host');
-  });
-  afterAll(() => hearth.stop());
-  const { db, current, create, add, publish } = surveyKit(() => hearth, () => leader);
+  const world = useHearth();
+  const { db, current, create, add, publish } = surveyKit(world);
 
   it('resumes after a restart, and closes on time by the stored closing time', async () => {
+    const { hearth } = world;
     const id = await create({ title: 'Timed survey' });
     await add(id, 'yes-no', 'Before?');
     await add(id, 'scale-5', 'After?');
@@ -434,17 +437,13 @@ describe('surveys across a restart and over time', () => {
 });
 
 describe('surveys: long surveys, cards that fail to close, and stray clicks', () => {
-  let hearth: TestHearth;
-  let leader: TestMember;
-  beforeAll(async () => {
-    hearth = await TestHearth.start();
-    leader = hearth.leader('host');
-  });
-  afterAll(() => hearth.stop());
-  const { db, current, labels, create, add, publish } = surveyKit(() => hearth, () => leader);
+  const world = useHearth();
+  const { db, current, labels, create, add, publish, respond } = surveyKit(world);
   const stored = (id: number) => db().select().from(surveys).all().find((s) => s.id === id)!;
+  const cardEdit = (id: number) => db().select().from(outbox).where(eq(outbox.key, `survey.closed-card:${id}`)).get();
 
   it('a 20-question survey with long prompts shows every answer on review and its results fit one embed', async () => {
+    const { hearth, leader } = world;
     const id = await create({ title: 'The long one' });
     const prompt = (n: number) => `Question ${n}: ${'please tell us in as much detail as you like how the community events felt to you this season '.repeat(3)}`.slice(0, 190 + (n % 10));
     for (let n = 1; n <= 20; n++) await add(id, n % 2 ? 'short-text' : 'long-text', prompt(n));
@@ -472,6 +471,7 @@ describe('surveys: long surveys, cards that fail to close, and stray clicks', ()
   });
 
   it('a timed close carries on past a deleted card, and retries a card that failed to update', async () => {
+    const { hearth } = world;
     const gone = await create({ title: 'Card will vanish' });
     await add(gone, 'yes-no', 'Here?');
     const flaky = await create({ title: 'Card will stall' });
@@ -482,19 +482,21 @@ describe('surveys: long surveys, cards that fail to close, and stray clicks', ()
     hearth.double.failNext('PATCH', new RegExp(`^/channels/\\d+/messages/${flakyCard.id}$`), 500, 0, 'Internal Server Error');
 
     await hearth.clock.advance(3_600_000);
-    await eventually(() => stored(gone).status === 'closed' && stored(gone).cardEditDueAt === null, 'the survey with the deleted card to close and give up on its card');
-    await eventually(() => stored(flaky).status === 'closed' && stored(flaky).cardEditDueAt !== null, 'the other survey to close with its card edit due again');
-    expect(hearth.logs.join('\n')).toContain('survey card is gone');
+    await eventually(() => stored(gone).status === 'closed' && cardEdit(gone)?.status === 'dropped', 'the survey with the deleted card to close and give up on its card');
+    await eventually(() => stored(flaky).status === 'closed' && cardEdit(flaky)?.lastError !== null, 'the other survey to close with its card edit due again');
+    expect(cardEdit(flaky)!.status).toBe('pending');
+    expect(hearth.logs.filter((line) => line.includes('a Discord side effect was dropped') && line.includes(`survey.closed-card:${gone}`))).toHaveLength(1);
     expect(textOf(current(flakyCard))).not.toContain('· closed');
     expect(allComponents(current(flakyCard).components)[1]).toMatchObject({ label: 'Take survey', disabled: false });
 
     await hearth.clock.advance(60_000);
     await hearth.double.waitFor(() => (textOf(current(flakyCard)).includes('· closed') ? true : undefined), 'the card edit to be retried');
     expect(allComponents(current(flakyCard).components)[1]).toMatchObject({ label: 'Take survey', disabled: true });
-    await eventually(() => stored(flaky).cardEditDueAt === null, 'the retry to be marked done');
+    await eventually(() => cardEdit(flaky)?.status === 'delivered', 'the retry to be marked done');
   });
 
   it('/survey close says the survey is closed even when its card cannot be updated', async () => {
+    const { hearth, leader } = world;
     const stalled = await create({ title: 'Close me, stalled' });
     await add(stalled, 'yes-no', 'Ok?');
     const card = await publish(stalled);
@@ -515,10 +517,11 @@ describe('surveys: long surveys, cards that fail to close, and stray clicks', ()
     expect(closed.reply.content).toContain(`Survey #${deleted} is closed`);
     expect(closed.reply.content).toContain('Its card was deleted');
     expect(stored(deleted).status).toBe('closed');
-    expect(stored(deleted).cardEditDueAt).toBeNull();
+    expect(cardEdit(deleted)!.status).toBe('dropped');
   });
 
   it('refuses stray, late and foreign clicks with a clear private answer', async () => {
+    const { hearth, leader } = world;
     const id = await create({ title: 'Stray clicks' });
     await add(id, 'multi-choice', 'Which days?', { choices: 'Mon | Tue | Wed', required: true });
     await add(id, 'short-text', 'Anything?');
@@ -566,15 +569,11 @@ describe('surveys: long surveys, cards that fail to close, and stray clicks', ()
   });
 
   it('keeps leader-only paging to leaders, and refuses closing times outside 1 hour to 60 days', async () => {
+    const { hearth, leader } = world;
     const id = await create({ title: 'Paging' });
     await add(id, 'short-text', 'An idea?');
     const card = await publish(id);
-    for (let i = 0; i < 11; i++) {
-      const member = hearth.member(`pager${i}`);
-      const screen = (await member.click(card, 'Take survey')).reply;
-      await member.submitModal(await member.click(screen, 'Answer'), { q1: `Idea ${i + 1}` });
-      await member.click(screen, 'Submit');
-    }
+    for (let i = 0; i < 11; i++) await respond(hearth.member(`pager${i}`), card, { q1: `Idea ${i + 1}` });
     const results = await leader.run('survey results', { survey: id });
     const page = await leader.click(results.reply, 'Read answers to 1');
     expect(labels(page.reply)).toEqual(['Previous', 'Next page']);

@@ -153,6 +153,8 @@ class HttpError extends Error {
     readonly status: number,
     readonly code: number,
     message: string,
+    /** Seconds, for a 429: sent as Discord does, in the Retry-After header and the body. */
+    readonly retryAfter?: number,
   ) {
     super(message);
   }
@@ -184,7 +186,8 @@ export class DiscordDouble {
   /** Users who do not accept direct messages (Discord answers 50007). */
   readonly closedDms = new Set<string>();
   /** Answer the next requests matching a path with an error, to test failure paths. */
-  readonly failures: { method: string; path: RegExp; status: number; code: number; message: string; times: number }[] = [];
+  readonly failures: { method: string; path: RegExp; status: number; code: number; message: string; times: number; retryAfter?: number }[] = [];
+  private readonly holds: { method: string; path: RegExp; arrive: () => void; released: Promise<void> }[] = [];
 
   private readonly events = new EventEmitter();
   private readonly sessions = new Set<GatewaySession>();
@@ -521,6 +524,24 @@ export class DiscordDouble {
     this.failures.push({ method, path, status, code, message, times });
   }
 
+  /** Answer the next `times` requests to a path with 429 and Discord's Retry-After (in seconds). */
+  rateLimitNext(method: string, path: RegExp, retryAfterSeconds: number, times = 1): void {
+    this.failures.push({ method, path, status: 429, code: 0, message: 'You are being rate limited.', times, retryAfter: retryAfterSeconds });
+  }
+
+  /**
+   * Holds the next request to a path until `release()` (a slow Discord, or a stop arriving while a
+   * request is in flight); `arrived` resolves once the request has reached the double.
+   */
+  holdNext(method: string, path: RegExp): { arrived: Promise<void>; release: () => void } {
+    let arrive!: () => void;
+    let release!: () => void;
+    const arrived = new Promise<void>((resolve) => (arrive = resolve));
+    const released = new Promise<void>((resolve) => (release = resolve));
+    this.holds.push({ method, path, arrive, released });
+    return { arrived, release };
+  }
+
   async close(): Promise<void> {
     for (const session of this.sessions) session.socket.terminate();
     this.wss.close();
@@ -550,10 +571,16 @@ export class DiscordDouble {
     try {
       const body = await parseBody(req.headers['content-type'], raw);
       record.body = body.json;
+      const hold = this.holds.find((h) => h.method === method && h.path.test(path));
+      if (hold) {
+        this.holds.splice(this.holds.indexOf(hold), 1);
+        hold.arrive();
+        await hold.released;
+      }
       const failure = this.failures.find((f) => f.method === method && f.path.test(path) && f.times > 0);
       if (failure) {
         failure.times -= 1;
-        throw new HttpError(failure.status, failure.code, failure.message);
+        throw new HttpError(failure.status, failure.code, failure.message, failure.retryAfter);
       }
       const route = this.routes.find((r) => r.method === method && r.pattern.test(path));
       if (!route) {
@@ -572,7 +599,13 @@ export class DiscordDouble {
     } catch (error) {
       const e = error instanceof HttpError ? error : new HttpError(500, 0, String(error));
       record.status = e.status;
-      res.writeHead(e.status, { 'content-type': 'application/json' }).end(JSON.stringify({ code: e.code, message: e.message }));
+      if (e.retryAfter !== undefined) {
+        res
+          .writeHead(429, { 'content-type': 'application/json', 'retry-after': String(e.retryAfter) })
+          .end(JSON.stringify({ message: e.message, retry_after: e.retryAfter, global: false }));
+      } else {
+        res.writeHead(e.status, { 'content-type': 'application/json' }).end(JSON.stringify({ code: e.code, message: e.message }));
+      }
     } finally {
       this.events.emit('change');
     }

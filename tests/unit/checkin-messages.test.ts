@@ -5,7 +5,7 @@ import type { AppContext } from '../../src/context';
 import { openDatabase } from '../../src/db/open';
 import { checkinRuns } from '../../src/checkins/schema';
 import { checkinRunTask } from '../../src/checkins/messages';
-import { createSchedule, validateSchedule } from '../../src/checkins/service';
+import { createSchedule, validateSchedule } from '../../src/checkins/scheduling';
 
 const START = Date.UTC(2026, 10, 25, 12);
 const DUE = Date.UTC(2026, 10, 25, 13);

@@ -3,24 +3,13 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase, type Db } from '../../src/db/open';
 import { checkinAnswers, checkinRuns, checkinSchedules } from '../../src/checkins/schema';
 import { renderList, renderReport } from '../../src/checkins/view';
-import {
-  CHECKIN_LIMITS,
-  checkinReport,
-  claimDueRuns,
-  createSchedule,
-  failInterruptedRuns,
-  INTERRUPTED_REASON,
-  markRunPosted,
-  recordMood,
-  recordNote,
-  resumeSchedule,
-  schedulesForList,
-  skipRunOn,
-  startManualRun,
-  streakOf,
-  streaksOf,
-  validateSchedule,
-} from '../../src/checkins/service';
+import { recordMood, recordNote } from '../../src/checkins/answers';
+import { CHECKIN_LIMITS } from '../../src/checkins/limits';
+import { schedulesForList } from '../../src/checkins/list';
+import { checkinReport } from '../../src/checkins/report';
+import { claimDueRuns, failInterruptedRuns, INTERRUPTED_REASON, markRunPosted, startManualRun } from '../../src/checkins/runs';
+import { createSchedule, resumeSchedule, skipRunOn, validateSchedule } from '../../src/checkins/scheduling';
+import { streakOf, streaksOf } from '../../src/checkins/streaks';
 
 const GUILD = 'g1';
 const START = Date.UTC(2026, 10, 25, 12); // Wednesday

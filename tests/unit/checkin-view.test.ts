@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ScheduleSummary } from '../../src/checkins/service';
+import type { ScheduleSummary } from '../../src/checkins/list';
 import { renderList } from '../../src/checkins/view';
 
 const NOW = Date.UTC(2026, 10, 25, 12);

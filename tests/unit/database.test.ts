@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { closeDatabase, MIGRATIONS_FOLDER, openDatabase, runMigrations } from '../../src/db/open';
+import { writeTx } from '../../src/db/write-tx';
 
 const migrationCount = readdirSync(MIGRATIONS_FOLDER).filter((f) => f.endsWith('.sql')).length;
 
@@ -41,5 +42,30 @@ describe('database', () => {
   it('works in memory for unit tests', () => {
     const db = openDatabase(':memory:');
     expect(db.$client.prepare('SELECT count(*) AS n FROM guild_settings').get()).toEqual({ n: 0 });
+  });
+
+  it('takes the write lock when a write transaction begins, so another process waits its turn, and undoes it all on a throw', () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'hearth-db-')), 'shared.sqlite');
+    const one = openDatabase(path);
+    const other = openDatabase(path);
+    other.$client.pragma('busy_timeout = 0');
+    const insert = (db: typeof one, guild: string) => db.$client.prepare("INSERT INTO guild_settings (guild_id, timezone, updated_at) VALUES (?, 'UTC', 0)").run(guild);
+
+    const result = writeTx(one, () => {
+      // Nothing written yet, and still the other connection cannot write in between.
+      expect(() => insert(other, 'b')).toThrow(/locked|busy/i);
+      insert(one, 'a');
+      return 'done';
+    });
+    expect(result).toBe('done');
+    expect(() =>
+      writeTx(one, () => {
+        insert(one, 'c');
+        throw new Error('refused');
+      }),
+    ).toThrow('refused');
+    expect(other.$client.prepare('SELECT guild_id FROM guild_settings').all()).toEqual([{ guild_id: 'a' }]);
+    closeDatabase(other);
+    closeDatabase(one);
   });
 });

@@ -2,26 +2,11 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { UserError } from '../../src/user-error';
 import { openDatabase, type Db } from '../../src/db/open';
 import { kudos, kudosRoundups, kudosValues } from '../../src/kudos/schema';
-import {
-  DEFAULT_VALUES,
-  addValue,
-  buildRoundup,
-  claimRoundupWeek,
-  getKudosSettings,
-  giveKudos,
-  kudosHistory,
-  leaderboard,
-  listValues,
-  recordRoundup,
-  removeKudos,
-  removeValue,
-  renameValue,
-  roundupSchedule,
-  setDailyLimit,
-  setMilestone,
-  setRoundup,
-  type KudosRequest,
-} from '../../src/kudos/service';
+import { giveKudos, removeKudos, type KudosRequest } from '../../src/kudos/giving';
+import { buildRoundup, claimRoundupWeek, recordRoundup, roundupSchedule } from '../../src/kudos/roundup';
+import { getKudosSettings, setDailyLimit, setMilestone, setRoundup } from '../../src/kudos/settings';
+import { kudosHistory, leaderboard } from '../../src/kudos/standings';
+import { DEFAULT_VALUES, addValue, listValues, removeValue, renameValue } from '../../src/kudos/values';
 import { setRecognitionChannel, setTimezone } from '../../src/settings/service';
 import { polls, pollVotes } from '../../src/polls/schema';
 import { checkinAnswers, checkinRuns, checkinSchedules } from '../../src/checkins/schema';

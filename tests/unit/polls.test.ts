@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { UserError } from '../../src/user-error';
 import { openDatabase } from '../../src/db/open';
 import { parseDuration } from '../../src/durations';
-import { attachPollMessage, closeDuePolls, discardUnpostedPolls, finalResultsDue, closePoll, createPoll, recordVote, results, retractVote, validatePoll, type PollRequest } from '../../src/polls/service';
+import { outbox } from '../../src/outbox/schema';
+import { attachPollMessage, closeDuePolls, discardUnpostedPolls, closePoll, createPoll, recordVote, results, retractVote, validatePoll, type PollRequest } from '../../src/polls/service';
 
 const base: PollRequest = { question: 'Lunch?', choices: 'Pizza | Tacos | Soup', multi: false, maxChoices: null, anonymous: false, hideResults: false, closesIn: null, roleId: null };
 const place = { guildId: 'g1', channelId: 'c1', creatorId: 'creator' };
@@ -66,8 +67,10 @@ describe('poll rules', () => {
     const timed = createPoll(db, place, validatePoll({ ...base, closesIn: '1h' }), 1_000);
     expect(closeDuePolls(db, 1_000 + 3_600_000 - 1)).toBe(0);
     expect(closeDuePolls(db, 1_000 + 3_600_000)).toBe(1);
-    expect(finalResultsDue(db, 1_000 + 3_600_000).map((r) => r.poll.id)).toEqual([timed.id]);
+    const queued = () => db.select({ key: outbox.key, guildId: outbox.guildId, payload: outbox.payload }).from(outbox).all();
+    expect(queued()).toEqual([{ key: `poll.final-results:${timed.id}`, guildId: 'g1', payload: JSON.stringify({ pollId: timed.id }) }]);
     expect(closeDuePolls(db, 1_000 + 7_200_000)).toBe(0);
+    expect(queued()).toHaveLength(1); // the final results are queued once, with the close
     expect(() => recordVote(db, voter('late'), timed.id, 0, 1_000 + 3_600_000)).toThrow(/closed/);
 
     const other = createPoll(db, place, validatePoll(base), 0);

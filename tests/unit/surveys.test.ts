@@ -1,32 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { UserError } from '../../src/user-error';
 import { openDatabase, type Db } from '../../src/db/open';
-import {
-  addQuestion,
-  answerQuestion,
-  answerTexts,
-  buildSteps,
-  closeDueSurveys,
-  closeSurvey,
-  closedCardDone,
-  closedCardsDue,
-  nextSurveyWork,
-  retryClosedCardAt,
-  unpublishSurvey,
-  createSurvey,
-  exportSurvey,
-  leaveStep,
-  minResponses,
-  moveQuestion,
-  publishSurvey,
-  removeQuestion,
-  setMinResponses,
-  startOrResume,
-  submitResponse,
-  surveyResults,
-  validateQuestion,
-  type QuestionRequest,
-} from '../../src/surveys/service';
+import { answerQuestion, answerTexts, buildSteps, leaveStep, startOrResume, submitResponse } from '../../src/surveys/answering';
+import { addQuestion, createSurvey, moveQuestion, removeQuestion, validateQuestion, type QuestionRequest } from '../../src/surveys/drafts';
+import { closeDueSurveys, closeSurvey, nextSurveyClose, unpublishSurvey, publishSurvey } from '../../src/surveys/publishing';
+import { outbox } from '../../src/outbox/schema';
+import { exportSurvey, minResponses, setMinResponses, surveyResults } from '../../src/surveys/results';
 import { surveyAnswers, surveyResponses, surveys } from '../../src/surveys/schema';
 
 const place = { guildId: 'g1', creatorId: 'lead' };
@@ -124,18 +103,18 @@ describe('publishing and closing', () => {
     expect(db.select().from(surveys).get()!.status).toBe('closed');
   });
 
-  it('keeps a closed card due for its closing edit until it is done, and wakes the scheduler for it', () => {
+  it('queues the card\'s closing edit with the close, once, and then has no closing time left', () => {
     const db = openDatabase(':memory:');
     const id = draft(db, [q('yes-no', 'Ok?')]);
     publishSurvey(db, 'g1', id, 'c1', '2h', 0);
-    expect(nextSurveyWork(db)).toBe(7_200_000);
+    expect(nextSurveyClose(db)).toBe(7_200_000);
     closeSurvey(db, 'g1', id, 1_000);
-    expect(closedCardsDue(db, 1_000).map((s) => s.id)).toEqual([id]);
-    retryClosedCardAt(db, closedCardsDue(db, 1_000)[0]!, 61_000);
-    expect(closedCardsDue(db, 60_999)).toEqual([]);
-    expect(nextSurveyWork(db)).toBe(61_000);
-    closedCardDone(db, closedCardsDue(db, 61_000)[0]!);
-    expect(nextSurveyWork(db)).toBeNull();
+    const queued = () => db.select({ key: outbox.key, guildId: outbox.guildId, dueAt: outbox.dueAt }).from(outbox).all();
+    expect(queued()).toEqual([{ key: `survey.closed-card:${id}`, guildId: 'g1', dueAt: 1_000 }]);
+    expect(() => closeSurvey(db, 'g1', id, 2_000)).toThrow('already closed');
+    expect(closeDueSurveys(db, 7_200_000)).toEqual([]);
+    expect(queued()).toHaveLength(1);
+    expect(nextSurveyClose(db)).toBeNull();
   });
 });
 

@@ -1,0 +1,74 @@
+/** A member's mood and note on a posted run, refused once a newer run has replaced it. */
+import { UserError } from '../user-error';
+import type { Db } from '../db/open';
+import { writeTx } from '../db/write-tx';
+import { CHECKIN_LIMITS, MOODS } from './limits';
+import { memberStreak, type Streak } from './streaks';
+import { findAnswer, findRun, findSchedule, laterPostedRun, saveAnswer, type Reader, type Run, type Schedule } from './store';
+
+export interface Member {
+  guildId: string;
+  memberId: string;
+}
+
+/** A click on a post a newer one replaced. It carries when the newer one came, for the view to show in the member's own time. */
+export class SupersededRunError extends UserError {
+  constructor(
+    readonly scheduleName: string,
+    readonly newerAt: number,
+  ) {
+    super(`This check-in has been superseded by a newer one, so it no longer takes answers. Answer the latest post of "${scheduleName}" instead.`);
+  }
+}
+
+/** The run a member is answering, refused if it is gone or a newer run has taken its place. */
+function answerableRun(db: Reader, member: Member, runId: number): { run: Run; schedule: Schedule } {
+  const run = findRun(db, member.guildId, runId);
+  const schedule = run && findSchedule(db, member.guildId, run.scheduleId);
+  if (!run || !schedule || (run.status !== 'posted' && run.status !== 'posting')) {
+    throw new UserError('This check-in no longer exists, so answers to it are not kept.');
+  }
+  const later = laterPostedRun(db, run);
+  if (later) throw new SupersededRunError(schedule.name, later.scheduledFor);
+  return { run, schedule };
+}
+
+export interface AnswerOutcome {
+  schedule: Schedule;
+  mood: number | null;
+  note: string | null;
+  change: 'added' | 'changed' | 'unchanged';
+  streak: Streak;
+}
+
+export function recordMood(db: Db, member: Member, runId: number, mood: number, now: number): AnswerOutcome {
+  if (!MOODS.some((m) => m.value === mood)) throw new UserError('That mood is not one of the five on the check-in.');
+  const { schedule, before } = writeTx(db, (tx) => {
+    const { run, schedule } = answerableRun(tx, member, runId);
+    const before = findAnswer(tx, runId, member.memberId);
+    if (before?.mood !== mood) saveAnswer(tx, run, member.memberId, { mood }, now);
+    return { schedule, before };
+  });
+  const change = before?.mood === mood ? 'unchanged' : before?.mood ? 'changed' : 'added';
+  return { schedule, mood, note: before?.note ?? null, change, streak: memberStreak(db, schedule, member.memberId) };
+}
+
+/** The note a member left on a run (to prefill the note form), checking the run still takes answers. */
+export function noteFor(db: Db, member: Member, runId: number): string | null {
+  answerableRun(db, member, runId);
+  return findAnswer(db, runId, member.memberId)?.note ?? null;
+}
+
+export function recordNote(db: Db, member: Member, runId: number, typed: string, now: number): AnswerOutcome {
+  const note = typed.trim();
+  if (note.length > CHECKIN_LIMITS.noteLength) throw new UserError(`Your note is ${note.length} characters; the most is ${CHECKIN_LIMITS.noteLength}. Shorten it and try again.`);
+  const { schedule, before } = writeTx(db, (tx) => {
+    const { run, schedule } = answerableRun(tx, member, runId);
+    const before = findAnswer(tx, runId, member.memberId);
+    // An empty note with no answer yet would store an empty answer: nothing to keep.
+    if (before || note) saveAnswer(tx, run, member.memberId, { note: note || null }, now);
+    return { schedule, before };
+  });
+  const change = (before?.note ?? null) === (note || null) ? 'unchanged' : before?.note ? 'changed' : 'added';
+  return { schedule, mood: before?.mood ?? null, note: note || null, change, streak: memberStreak(db, schedule, member.memberId) };
+}

@@ -1,0 +1,81 @@
+/** Slots (a run and its hand re-posts, counted once) and the streaks of answered slots. */
+import type { Db } from '../db/open';
+import { nextRun } from './schedule';
+import { ruleOf } from './scheduling';
+import { answeredRunIds, listSchedules, postedRuns, type PostedRun, type Schedule } from './store';
+
+export interface Streak {
+  current: number;
+  longest: number;
+  answered: number;
+}
+
+/**
+ * Groups a schedule's posted runs (oldest first) into slots: one scheduled run plus any "post now"
+ * re-posts that came before the schedule's next run. A re-post replaces the run before it (whose
+ * buttons then stop taking answers), so answering either counts once, for streaks and reports.
+ * A hand-posted run with no scheduled run before it in the same period starts a slot of its own.
+ */
+export function slotsOf<R extends PostedRun>(schedule: Pick<Schedule, 'cron' | 'everyWeeks' | 'anchorWeek' | 'timezone'>, runs: readonly R[]): R[][] {
+  // Hand-posted runs are rare: without one, every run is a slot and the rule is not needed (clicks stay cheap).
+  if (!runs.some((r) => r.manual)) return runs.map((r) => [r]);
+  const rule = ruleOf(schedule);
+  const slots: R[][] = [];
+  let slotEnds = -Infinity; // the schedule's next run after the current slot began
+  for (const run of runs) {
+    if (run.manual && slots.length && run.scheduledFor < slotEnds) {
+      slots.at(-1)!.push(run);
+      continue;
+    }
+    slots.push([run]);
+    slotEnds = nextRun(rule, schedule.timezone, run.scheduledFor) ?? Infinity;
+  }
+  return slots;
+}
+
+/**
+ * Consecutive slots answered (see `slotsOf`; answering any run of a slot counts). Skipped, missed
+ * and failed runs are not counted either way, so a holiday does not break anyone's streak; the
+ * newest slot does not break it while still open.
+ */
+export function streakOf(slots: readonly (readonly number[])[], answered: ReadonlySet<number>): Streak {
+  const done = slots.map((slot) => slot.some((id) => answered.has(id)));
+  let longest = 0;
+  let run = 0;
+  for (const yes of done) {
+    run = yes ? run + 1 : 0;
+    longest = Math.max(longest, run);
+  }
+  let current = 0;
+  for (let i = done.length - 1; i >= 0; i--) {
+    if (done[i]) current++;
+    else if (i === done.length - 1) continue;
+    else break;
+  }
+  return { current, longest, answered: done.filter(Boolean).length };
+}
+
+/** A member's streak on one schedule. */
+export function memberStreak(db: Db, schedule: Schedule, memberId: string): Streak {
+  const slots = slotsOf(schedule, postedRuns(db, schedule.id)).map((slot) => slot.map((r) => r.id));
+  return streakOf(slots, answeredRunIds(db, schedule.id, memberId));
+}
+
+export interface MemberStreaks {
+  streaks: { schedule: Schedule; streak: Streak }[];
+  /** Anonymous check-ins were left out (asking about someone else), and this server has some. */
+  anonymousLeftOut: boolean;
+}
+
+/**
+ * A member's streaks. Asked about someone else, anonymous check-ins are left out: a streak there
+ * would tell who answered them.
+ */
+export function streaksOf(db: Db, guildId: string, memberId: string, options: { self: boolean }): MemberStreaks {
+  const all = listSchedules(db, guildId);
+  const shown = options.self ? all : all.filter((s) => !s.anonymous);
+  return {
+    streaks: shown.map((schedule) => ({ schedule, streak: memberStreak(db, schedule, memberId) })).filter((s) => s.streak.answered > 0),
+    anonymousLeftOut: shown.length < all.length,
+  };
+}

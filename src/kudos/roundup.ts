@@ -1,0 +1,94 @@
+/** The weekly roundup: when each server's is due, claiming each week once, and what it says. */
+import type { Db } from '../db/open';
+import { addDays, isoDate, localToUtc, mondayOf } from './calendar';
+import { activeButUnthanked, claimRoundup, finishRoundup, firstTimeRecipients, kudosBetween, releaseRoundup, roundupClaimed, roundupGuilds, topRecipientsBetween } from './store';
+
+/** The roundup goes out on Monday at this local hour, for the week (Monday to Sunday) just ended. */
+export const ROUNDUP_HOUR = 9;
+/** If Hearth was down at that moment it catches up within this window, and skips the week after it. */
+export const ROUNDUP_CATCH_UP_MS = 24 * 3_600_000;
+const THIRTY_DAYS_MS = 30 * 86_400_000;
+
+export interface RoundupSlot {
+  guildId: string;
+  channelId: string;
+  timezone: string;
+  /** The Monday's local date, the key that makes each week's roundup happen once. */
+  week: string;
+  /** When it is due (Monday, ROUNDUP_HOUR local time). */
+  dueAt: number;
+}
+
+/** This server's latest roundup moment at or before `now`, and the one after it. */
+function roundupMoments(timezone: string, now: number): { latest: { week: string; at: number }; next: { week: string; at: number } } {
+  const monday = mondayOf(timezone, now);
+  const thisWeek = localToUtc(timezone, monday, ROUNDUP_HOUR);
+  if (thisWeek <= now) {
+    const nextMonday = addDays(monday, 7);
+    return { latest: { week: isoDate(monday), at: thisWeek }, next: { week: isoDate(nextMonday), at: localToUtc(timezone, nextMonday, ROUNDUP_HOUR) } };
+  }
+  const previous = addDays(monday, -7);
+  return { latest: { week: isoDate(previous), at: localToUtc(timezone, previous, ROUNDUP_HOUR) }, next: { week: isoDate(monday), at: thisWeek } };
+}
+
+/**
+ * Roundups due now (unclaimed, within the catch-up window), the earliest moment one is or will be
+ * due, and the earliest moment one will be due that is not due yet (`laterAt`).
+ */
+export function roundupSchedule(db: Db, now: number): { due: RoundupSlot[]; nextAt: number | null; laterAt: number | null } {
+  const due: RoundupSlot[] = [];
+  let nextAt: number | null = null;
+  let laterAt: number | null = null;
+  for (const guild of roundupGuilds(db)) {
+    const { latest, next } = roundupMoments(guild.timezone, now);
+    if (now - latest.at < ROUNDUP_CATCH_UP_MS && !roundupClaimed(db, guild.guildId, latest.week)) {
+      due.push({ guildId: guild.guildId, channelId: guild.channelId, timezone: guild.timezone, week: latest.week, dueAt: latest.at });
+      nextAt = Math.min(nextAt ?? latest.at, latest.at);
+    } else {
+      nextAt = Math.min(nextAt ?? next.at, next.at);
+      laterAt = Math.min(laterAt ?? next.at, next.at);
+    }
+  }
+  return { due, nextAt, laterAt };
+}
+
+/** Claims a week for a server: true for exactly one caller, however many timers or processes try. */
+export function claimRoundupWeek(db: Db, slot: RoundupSlot, now: number): boolean {
+  return claimRoundup(db, slot.guildId, slot.week, now);
+}
+
+export function recordRoundup(db: Db, slot: RoundupSlot, outcome: 'posted' | 'skipped' | 'failed', messageId: string | null = null): void {
+  finishRoundup(db, slot.guildId, slot.week, outcome, messageId);
+}
+
+/** A failure worth retrying (Discord hiccup): give the week back so the next look tries again. */
+export function releaseRoundupWeek(db: Db, slot: RoundupSlot): void {
+  releaseRoundup(db, slot.guildId, slot.week);
+}
+
+export interface Roundup {
+  week: string;
+  from: number;
+  to: number;
+  total: number;
+  top: { memberId: string; count: number }[];
+  firstTime: string[];
+  /** Active in the last 30 days (gave kudos, voted in a poll or checked in, never anonymously) but not thanked in them. */
+  unthanked: string[];
+}
+
+export function buildRoundup(db: Db, slot: RoundupSlot): Roundup {
+  const [year, month, day] = slot.week.split('-').map(Number) as [number, number, number];
+  const to = localToUtc(slot.timezone, { year, month, day });
+  const from = localToUtc(slot.timezone, addDays({ year, month, day }, -7));
+  return {
+    week: slot.week,
+    from,
+    to,
+    total: kudosBetween(db, slot.guildId, from, to),
+    top: topRecipientsBetween(db, slot.guildId, from, to, 5),
+    firstTime: firstTimeRecipients(db, slot.guildId, from, to),
+    unthanked: activeButUnthanked(db, slot.guildId, slot.dueAt - THIRTY_DAYS_MS, slot.dueAt),
+  };
+}
+

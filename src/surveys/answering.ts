@@ -1,0 +1,195 @@
+/**
+ * A member's private walk through an open survey, one step at a time, resumable after a restart;
+ * and a leader's preview of it.
+ */
+import { createHmac } from 'node:crypto';
+import { UserError } from '../user-error';
+import type { Db } from '../db/open';
+import { writeTx, type Tx } from '../db/write-tx';
+import { timestamp } from '../discord-markup';
+import { surveyWithQuestions } from './drafts';
+import { isTextKind, SURVEY_LIMITS } from './limits';
+import { isOpen } from './publishing';
+import { answersOf, deleteAnswer, findResponse, findSurvey, insertResponse, markSubmitted, questionsOf, saveAnswer, setResponseStep, type Survey, type SurveyQuestion, type SurveyResponse } from './store';
+
+/**
+ * What a member sees one screen at a time: a choice or scale question alone, or up to five text
+ * questions in a row answered in one modal. The review screen comes after the last step.
+ */
+export type Step = { index: number; questions: SurveyQuestion[]; text: boolean };
+
+export function buildSteps(questions: SurveyQuestion[]): Step[] {
+  const steps: Step[] = [];
+  for (const question of questions) {
+    const last = steps.at(-1);
+    if (isTextKind(question.kind) && last?.text && last.questions.length < SURVEY_LIMITS.textsPerModal) last.questions.push(question);
+    else steps.push({ index: steps.length, questions: [question], text: isTextKind(question.kind) });
+  }
+  return steps;
+}
+
+export type Answer = { num: number | null; text: string | null };
+
+export interface Flow {
+  survey: Survey;
+  questions: SurveyQuestion[];
+  steps: Step[];
+  /** The step shown now; `steps.length` is the review screen. */
+  step: number;
+  answers: Map<number, Answer>;
+  submitted: boolean;
+}
+
+export interface Respondent {
+  guildId: string;
+  memberId: string;
+}
+
+function assertOpen(survey: Survey, now: number): void {
+  if (survey.status === 'draft') throw new UserError('This survey is not published yet.');
+  if (!isOpen(survey, now)) {
+    const when = survey.closedAt ?? survey.closesAt ?? now;
+    throw new UserError(`This survey closed ${timestamp(when)}, so it no longer takes answers. Thank you for your interest!`);
+  }
+}
+
+/** Whose answers these are: the member id, or in an anonymous survey a key only the open survey can compute. */
+function respondentKey(survey: Survey, memberId: string): string {
+  if (!survey.anonymous) return memberId;
+  if (!survey.respondentSecret) throw new UserError('This anonymous survey is closed: Hearth no longer knows which answers were yours.');
+  return createHmac('sha256', survey.respondentSecret).update(memberId).digest('hex').slice(0, 32);
+}
+
+const DAY_MS = 86_400_000;
+/** Anonymous responses keep only the day they were started and submitted: exact times could be matched to people. */
+const responseTime = (survey: Survey, now: number) => (survey.anonymous ? Math.floor(now / DAY_MS) * DAY_MS : now);
+
+/** Runs `change` on the member's response (made on first use) in one transaction, and returns the flow after it. */
+function withResponse(db: Db, who: Respondent, surveyId: number, now: number, change: (tx: Tx, context: Omit<Flow, 'step' | 'submitted'> & { response: SurveyResponse }) => number): Flow {
+  return writeTx(db, (tx) => {
+    const survey = findSurvey(tx, who.guildId, surveyId);
+    if (!survey) throw new UserError('This survey no longer exists.');
+    assertOpen(survey, now);
+    const key = respondentKey(survey, who.memberId);
+    const response = findResponse(tx, surveyId, key) ?? insertResponse(tx, who.guildId, surveyId, key, responseTime(survey, now));
+    const questions = questionsOf(tx, who.guildId, surveyId);
+    const steps = buildSteps(questions);
+    const step = change(tx, { survey, questions, steps, response, answers: answersOf(tx, response.id) });
+    const clamped = Math.max(0, Math.min(step, steps.length));
+    if (clamped !== response.step) setResponseStep(tx, response.id, clamped);
+    const after = findResponse(tx, surveyId, key)!;
+    return { survey: findSurvey(tx, who.guildId, surveyId)!, questions, steps, step: clamped, answers: answersOf(tx, response.id), submitted: after.submittedAt !== null };
+  });
+}
+
+function stepOf(steps: Step[], index: number): Step {
+  const step = steps[index];
+  if (!step) throw new UserError('That step is not part of this survey any more. Press "Take survey" again.');
+  return step;
+}
+
+/** "Take survey": a new member starts at the first step; anyone else resumes where they stopped. */
+export function startOrResume(db: Db, who: Respondent, surveyId: number, now: number): Flow {
+  return withResponse(db, who, surveyId, now, (_tx, { response }) => (response.submittedAt !== null ? Number.MAX_SAFE_INTEGER : response.step));
+}
+
+/** Back, or any step chosen without leaving the current one forward. */
+export function goToStep(db: Db, who: Respondent, surveyId: number, step: number, now: number): Flow {
+  return withResponse(db, who, surveyId, now, () => step);
+}
+
+function missingRequired(questions: SurveyQuestion[], answers: Map<number, Answer>): SurveyQuestion[] {
+  return questions.filter((q) => q.required && !answers.has(q.id));
+}
+
+const capitalised = (text: string) => `${text[0]!.toUpperCase()}${text.slice(1)}`;
+const numbered = (all: SurveyQuestion[], q: SurveyQuestion) => `question ${all.indexOf(q) + 1} ("${q.prompt.length > 60 ? `${q.prompt.slice(0, 59)}…` : q.prompt}")`;
+
+/** "Next": only once the step's required questions are answered. */
+export function leaveStep(db: Db, who: Respondent, surveyId: number, step: number, now: number): Flow {
+  return withResponse(db, who, surveyId, now, (_tx, { steps, questions, answers }) => {
+    const missing = missingRequired(stepOf(steps, step).questions, answers);
+    if (missing.length) throw new UserError(`Please answer ${missing.map((q) => numbered(questions, q)).join(' and ')} first: it is required.`);
+    return step + 1;
+  });
+}
+
+/** A click on a scale or yes-no button, or a pick in a choice select; saved at once, then on to the next step. */
+export function answerQuestion(db: Db, who: Respondent, surveyId: number, step: number, picked: number[], now: number): Flow {
+  return withResponse(db, who, surveyId, now, (tx, { steps, response, questions }) => {
+    const { questions: [question] } = stepOf(steps, step);
+    if (!question || isTextKind(question.kind)) throw new UserError('That answer does not fit this question.');
+    const valid = (v: number, min: number, max: number) => Number.isInteger(v) && v >= min && v <= max;
+    const range: Record<string, [number, number]> = {
+      'scale-5': [1, 5],
+      'scale-10': [0, 10],
+      'yes-no': [0, 1],
+      'single-choice': [0, (question.choices?.length ?? 0) - 1],
+      'multi-choice': [0, (question.choices?.length ?? 0) - 1],
+    };
+    const [min, max] = range[question.kind]!;
+    if (picked.some((v) => !valid(v, min, max)) || (question.kind !== 'multi-choice' && picked.length !== 1)) {
+      throw new UserError('That answer is not one of the choices of this question.');
+    }
+    if (picked.length === 0) {
+      if (question.required) throw new UserError(`${capitalised(numbered(questions, question))} is required: pick at least one choice.`);
+      deleteAnswer(tx, response.id, question.id);
+      return step + 1;
+    }
+    const num = question.kind === 'multi-choice' ? picked.reduce((mask, v) => mask | (1 << v), 0) : picked[0]!;
+    saveAnswer(tx, response.id, surveyId, question.id, { num, text: null });
+    return step + 1;
+  });
+}
+
+/**
+ * A submitted page of text answers, keyed by question number (1-based). Every valid answer on the
+ * page is saved, so nothing a member typed is lost when one answer is refused; the refused ones
+ * (a required one left empty, one over the length limit) come back as `problems`, and the member
+ * stays on the page to fix them.
+ */
+export function answerTexts(db: Db, who: Respondent, surveyId: number, step: number, typed: Map<number, string>, now: number): Flow & { problems: string[] } {
+  const problems: string[] = [];
+  const flow = withResponse(db, who, surveyId, now, (tx, { steps, response, questions }) => {
+    const page = stepOf(steps, step);
+    if (!page.text) throw new UserError('That form does not belong to this question any more. Press "Take survey" again.');
+    for (const question of page.questions) {
+      const text = (typed.get(questions.indexOf(question) + 1) ?? '').trim();
+      const max = question.kind === 'short-text' ? SURVEY_LIMITS.shortTextLength : SURVEY_LIMITS.longTextLength;
+      if (text.length > max) problems.push(`Your answer to ${numbered(questions, question)} is ${text.length} characters; the most is ${max}. Shorten it.`);
+      else if (!text && question.required) problems.push(`${capitalised(numbered(questions, question))} is required: write an answer.`);
+      else if (text) saveAnswer(tx, response.id, surveyId, question.id, { num: null, text });
+      else deleteAnswer(tx, response.id, question.id);
+    }
+    return problems.length ? step : step + 1;
+  });
+  return { ...flow, problems };
+}
+
+/**
+ * "Submit" the first time counts the response. Every answer is saved as it is made, so later
+ * presses ("Done") change nothing: they only check that the required questions are still answered.
+ */
+export function submitResponse(db: Db, who: Respondent, surveyId: number, now: number): Flow & { first: boolean } {
+  let first = false;
+  const flow = withResponse(db, who, surveyId, now, (tx, { survey, steps, questions, answers, response }) => {
+    const missing = missingRequired(questions, answers);
+    if (missing.length) {
+      throw new UserError(
+        `${response.submittedAt === null ? 'Your answers are saved, but not submitted yet' : 'Your answers are saved'}: please answer ${missing.map((q) => numbered(questions, q)).join(', ')}. It is required; use Back to get there.`,
+      );
+    }
+    first = markSubmitted(tx, response, responseTime(survey, now));
+    return steps.length;
+  });
+  return { ...flow, first };
+}
+
+/** A leader's walk through a survey as members will see it, with nothing saved. */
+export function previewFlow(db: Db, guildId: string, surveyId: number, step: number): Flow {
+  const { survey, questions } = surveyWithQuestions(db, guildId, surveyId);
+  if (questions.length === 0) throw new UserError(`Survey #${surveyId} has no questions yet. Add some with \`/survey add-question\` first.`);
+  const steps = buildSteps(questions);
+  return { survey, questions, steps, step: Math.max(0, Math.min(step, steps.length)), answers: new Map(), submitted: false };
+}
+

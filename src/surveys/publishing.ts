@@ -1,0 +1,96 @@
+/** Publishing a draft, closing a survey (by hand or at its time), and the closed card's edit. */
+import { randomBytes } from 'node:crypto';
+import { UserError } from '../user-error';
+import { forgetDeletedData, type Db } from '../db/open';
+import { writeTx } from '../db/write-tx';
+import { parseDuration } from '../durations';
+import { assertDraft, requireSurvey } from './drafts';
+import { SURVEY_LIMITS } from './limits';
+import { queueEffect } from '../outbox/queue';
+import { findSurvey, markClosed, markDraft, markPublished, nextClosingTime, questionsOf, setSurveyMessage, surveysDueToClose, type Survey } from './store';
+
+/** Checks a publish request and opens the draft; the caller then posts the card. */
+export function publishSurvey(db: Db, guildId: string, surveyId: number, channelId: string, closesIn: string | null, now: number): Survey {
+  const secret = randomBytes(32).toString('hex');
+  // One immediate transaction: no question can be removed between the check and the opening.
+  return writeTx(db, (tx) => {
+    const survey = requireSurvey(tx, guildId, surveyId);
+    assertDraft(survey);
+    if (questionsOf(tx, guildId, surveyId).length === 0) {
+      throw new UserError(`Survey #${surveyId} has no questions yet, so there is nothing to answer. Add some with \`/survey add-question\` first.`);
+    }
+    let closesAt: number | null = null;
+    if (closesIn !== null) {
+      const parsed = parseDuration(closesIn, { minMs: SURVEY_LIMITS.minDurationMs, maxMs: SURVEY_LIMITS.maxDurationMs });
+      if (!parsed.ok) throw new UserError(`\`closes-in\`: ${parsed.problem} A survey can stay open from 1 hour to 60 days.`);
+      closesAt = now + parsed.ms;
+    }
+    if (!markPublished(tx, guildId, surveyId, { channelId, closesAt, respondentSecret: survey.anonymous ? secret : null, now })) assertDraft(requireSurvey(tx, guildId, surveyId));
+    return findSurvey(tx, guildId, surveyId)!;
+  });
+}
+
+/** The card is posted: the survey is live. */
+export function attachSurveyMessage(db: Db, guildId: string, surveyId: number, messageId: string): void {
+  setSurveyMessage(db, guildId, surveyId, messageId);
+}
+
+/** Posting the card failed: nobody saw it, so it is a draft again. */
+export function unpublishSurvey(db: Db, guildId: string, surveyId: number): void {
+  markDraft(db, guildId, surveyId);
+}
+
+/** Open means published, not closed *and* not past its closing time, even if the closing run is still to come. */
+export function isOpen(survey: Survey, now: number): boolean {
+  return survey.status === 'open' && (survey.closesAt === null || survey.closesAt > now);
+}
+
+/**
+ * While an anonymous survey is open its key sits in the database, so whoever holds the file could
+ * link responses to members. At close the key is deleted, and no copy of it is left behind.
+ */
+function forgetDeletedSecret(db: Db, survey: Survey): void {
+  if (survey.anonymous) forgetDeletedData(db);
+}
+
+export function closeSurvey(db: Db, guildId: string, surveyId: number, now: number): Survey {
+  const survey = requireSurvey(db, guildId, surveyId);
+  if (survey.status === 'draft') throw new UserError(`Survey #${surveyId} is a draft that was never published, so there is nothing to close.`);
+  if (!closeAndQueueCardEdit(db, survey, now)) throw new UserError(`Survey #${surveyId} is already closed.`);
+  forgetDeletedSecret(db, survey);
+  return findSurvey(db, guildId, surveyId)!;
+}
+
+/** Closes every survey whose stored closing time has passed; returns what it closed. */
+export function closeDueSurveys(db: Db, now: number): Survey[] {
+  const closed: Survey[] = [];
+  for (const survey of surveysDueToClose(db, now)) {
+    if (closeAndQueueCardEdit(db, survey, now)) {
+      forgetDeletedSecret(db, survey);
+      closed.push(findSurvey(db, survey.guildId, survey.id)!);
+    }
+  }
+  return closed;
+}
+
+/** The outbox effect that marks a closed survey's card closed (final count, button disabled). */
+export const SURVEY_CLOSED_CARD = 'survey.closed-card';
+export const closedCardKey = (surveyId: number) => `${SURVEY_CLOSED_CARD}:${surveyId}`;
+
+/** Closing and queueing the card's closing edit are one transaction: no card is left looking open. */
+function closeAndQueueCardEdit(db: Db, survey: Survey, now: number): boolean {
+  return writeTx(db, (tx) => {
+    if (!markClosed(tx, survey.guildId, survey.id, now)) return false;
+    queueEffect(tx, { key: closedCardKey(survey.id), guildId: survey.guildId, kind: SURVEY_CLOSED_CARD, payload: { surveyId: survey.id } }, now);
+    return true;
+  });
+}
+
+/** The next stored closing time of a timed survey. */
+export function nextSurveyClose(db: Db): number | null {
+  return nextClosingTime(db);
+}
+
+export function findSurveyById(db: Db, guildId: string, surveyId: number): Survey | undefined {
+  return findSurvey(db, guildId, surveyId);
+}
