@@ -322,9 +322,9 @@ export function renderResults(results: SurveyResults, now: number, options: { ch
 
   const files: AttachmentBuilder[] = [];
   if (options.charts && results.submitted > 0) {
-    // Discord allows ten files per message: a chart for each of the first ten non-text questions.
+    // A chart for each of the first non-text questions, as many as a message holds files.
     for (const [i, summary] of results.questions.entries()) {
-      if (files.length >= 10 || isTextKind(summary.question.kind)) continue;
+      if (files.length >= DISCORD_LIMITS.filesPerMessage || isTextKind(summary.question.kind)) continue;
       const labels = summary.distribution ? summary.distribution.map((d) => String(d.value)) : summary.choices!.map((c) => c.label);
       const values = summary.distribution ? summary.distribution.map((d) => d.count) : summary.choices!.map((c) => c.count);
       const png = renderBarChart({ title: `${i + 1}. ${summary.question.prompt}`, labels, values, horizontal: !summary.distribution });
