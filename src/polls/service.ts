@@ -26,7 +26,7 @@ import {
   votesOf,
   type Poll,
 } from './store';
-import { timestamp } from '../discord-markup';
+import { oneOrMany, plural, timestamp, truncate } from '../format';
 import { queueEffect } from '../outbox/queue';
 
 export type { Poll };
@@ -95,7 +95,7 @@ export function validatePoll(request: PollRequest): ValidPoll {
   }
   const tooLong = nonEmpty.filter((c) => c.length > POLL_LIMITS.choiceLength);
   if (tooLong.length) {
-    problems.push(`Each choice can be at most ${POLL_LIMITS.choiceLength} characters; shorten "${tooLong[0]!.slice(0, 30)}…".`);
+    problems.push(`Each choice can be at most ${POLL_LIMITS.choiceLength} characters; shorten "${truncate(tooLong[0]!, 31)}".`);
   }
   const seen = new Map<string, string>();
   for (const choice of nonEmpty) {
@@ -238,7 +238,7 @@ export function recordVote(db: Db, voter: Voter, pollId: number, choice: number,
       const max = poll.maxChoices ?? choices.length;
       if (before.length >= max) {
         throw new UserError(
-          `You can pick at most ${max} choice${max === 1 ? '' : 's'} in this poll, and you have: ${before.map((c) => `**${choices[c]}**`).join(', ')}. Click one of them to remove it first.`,
+          `You can pick at most ${plural(max, 'choice')} in this poll, and you have: ${before.map((c) => `**${choices[c]}**`).join(', ')}. Click one of them to remove it first.`,
         );
       }
       addVote(tx, pollId, key, choice, voteTime(poll, now));
@@ -342,7 +342,7 @@ export function visibleResults(db: Db, guildId: string, pollId: number, now: num
   const summary = results(db, poll);
   if (!countsVisible(summary, now)) {
     throw new UserError(
-      `Poll #${poll.id} is anonymous and ${summary.voters === 1 ? 'only 1 member has' : `only ${summary.voters} members have`} voted: ` +
+      `Poll #${poll.id} is anonymous and only ${plural(summary.voters, 'member')} ${oneOrMany(summary.voters, 'has', 'have')} voted: ` +
         `its results show once at least ${ANONYMOUS_MIN_VOTERS} have, so that no one's vote can be worked out.`,
     );
   }
@@ -414,7 +414,7 @@ export function pollSuggestions(db: Db, guildId: string, typed: string, which: '
     const suffix = ` (${poll.status})`;
     const prefix = `#${poll.id} · `;
     const room = 100 - prefix.length - suffix.length;
-    const question = poll.question.length > room ? `${poll.question.slice(0, room - 1)}…` : poll.question;
+    const question = truncate(poll.question, room);
     return { name: `${prefix}${question}${suffix}`, value: poll.id };
   });
 }

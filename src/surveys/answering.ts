@@ -6,7 +6,7 @@ import { anonymousKey, anonymousTime } from '../anonymity';
 import { UserError } from '../user-error';
 import type { Db } from '../db/open';
 import { writeTx, type Tx } from '../db/write-tx';
-import { timestamp } from '../discord-markup';
+import { timestamp, truncate } from '../format';
 import { surveyWithQuestions } from './drafts';
 import { isTextKind, SURVEY_LIMITS } from './limits';
 import { isOpen } from './publishing';
@@ -102,7 +102,7 @@ function missingRequired(questions: SurveyQuestion[], answers: Map<number, Answe
 }
 
 const capitalised = (text: string) => `${text[0]!.toUpperCase()}${text.slice(1)}`;
-const numbered = (all: SurveyQuestion[], q: SurveyQuestion) => `question ${all.indexOf(q) + 1} ("${q.prompt.length > 60 ? `${q.prompt.slice(0, 59)}…` : q.prompt}")`;
+const numbered = (all: SurveyQuestion[], q: SurveyQuestion) => `question ${all.indexOf(q) + 1} ("${truncate(q.prompt, 60)}")`;
 
 /** "Next": only once the step's required questions are answered. */
 export function leaveStep(db: Db, who: Respondent, surveyId: number, step: number, now: number): Flow {
