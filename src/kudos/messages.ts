@@ -188,6 +188,7 @@ async function tellLeadersAboutMilestones(ctx: AppContext, guild: Guild, channel
 
 function milestoneNote(ctx: AppContext): EffectHandler {
   return {
+    describe: (effect) => `the note to leaders about the <@&${String(effect.payload.roleId)}> milestone role`,
     async deliver(effect) {
       const note = effect.payload as unknown as MilestoneNote;
       const channel = effectChannel(ctx.client, effect.guildId, note.channelId);
@@ -279,6 +280,7 @@ async function tellGiverAndRecipient(ctx: AppContext, guild: Guild, removed: Kud
  */
 function roundupPost(ctx: AppContext): EffectHandler {
   return {
+    describe: (effect) => `the weekly kudos roundup for the week of ${String(effect.payload.week)}`,
     async deliver(effect) {
       const slot = effect.payload as unknown as RoundupSlot;
       const channel = effectChannel(ctx.client, slot.guildId, slot.channelId);
