@@ -99,7 +99,7 @@ export class Outbox {
     private readonly db: Db,
     private readonly clock: Clock,
     private readonly logger: Logger,
-    /** Re-arms the scheduler after a retry is stored, so it looks again when that one is due. */
+    /** Re-arms the scheduler after a delivery ends, so it looks again when the next one is due. */
     private readonly wake: () => void,
   ) {}
 
@@ -112,7 +112,9 @@ export class Outbox {
   task(): DueTask {
     return {
       name: 'deliver Discord side effects',
-      nextDueAt: () => nextEffectDueAt(this.db),
+      // While every lane is busy, or only busy servers have something due, the end of a delivery
+      // starts the next one: the scheduler need not look (it would look again and again).
+      nextDueAt: () => (this.inFlight.size >= LANES ? null : nextEffectDueAt(this.db, [...this.inFlight.keys()])),
       runDue: async (now) => {
         this.prune(now);
         this.pump();
@@ -124,7 +126,10 @@ export class Outbox {
   async deliverNow(key: string): Promise<DeliveryOutcome> {
     const now = this.clock.now();
     const effect = takeEffect(this.db, key, now, now + LEASE_MS);
-    return effect ? this.deliver(effect) : { outcome: 'queued' };
+    if (!effect) return { outcome: 'queued' };
+    const outcome = await this.deliver(effect);
+    this.wake(); // a retry is stored: the scheduler arms for it
+    return outcome;
   }
 
   /** Effects this server's leaders should know failed for good, newest first, in their words. */
@@ -160,6 +165,7 @@ export class Outbox {
       const delivery = this.deliver(effect).finally(() => {
         this.inFlight.delete(guildId);
         this.pump();
+        this.wake(); // the scheduler looks again for what is due next (a retry, a server now free)
       });
       this.inFlight.set(guildId, delivery);
     }
@@ -180,7 +186,6 @@ export class Outbox {
         const details = { effect: effect.kind, key: effect.key, guild: effect.guildId, attempts: effect.attempts, retryAt: verdict.at, reason: verdict.reason };
         if (verdict.quiet) this.logger.debug(details, 'a Discord side effect must wait; it will be retried');
         else this.logger.warn(details, 'a Discord side effect failed; it will be retried');
-        this.wake();
         return { outcome: 'will retry', reason: verdict.reason };
       }
       markDropped(this.db, effect, now, verdict.reason);

@@ -27,9 +27,15 @@ const toEffect = (row: Row): StoredEffect => ({
 
 const pending = eq(outbox.status, 'pending');
 
-/** The earliest moment a pending effect is due (epoch ms), or null. */
-export function nextEffectDueAt(db: Db): number | null {
-  return db.select({ at: sql<number | null>`min(${outbox.dueAt})` }).from(outbox).where(pending).get()?.at ?? null;
+/** The earliest moment a pending effect of a server not in `busy` is due (epoch ms), or null. */
+export function nextEffectDueAt(db: Db, busy: string[] = []): number | null {
+  return (
+    db
+      .select({ at: sql<number | null>`min(${outbox.dueAt})` })
+      .from(outbox)
+      .where(and(pending, busy.length ? notInArray(outbox.guildId, busy) : undefined))
+      .get()?.at ?? null
+  );
 }
 
 /**
