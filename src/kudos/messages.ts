@@ -191,7 +191,11 @@ function milestoneNote(ctx: AppContext): EffectHandler {
     async deliver(effect) {
       const note = effect.payload as unknown as MilestoneNote;
       const channel = effectChannel(ctx.client, effect.guildId, note.channelId);
-      await channel.send(renderMilestoneTrouble([note], getSettings(ctx.db, effect.guildId).leaderRoleId));
+      const leaderRoleId = getSettings(ctx.db, effect.guildId).leaderRoleId;
+      const message = renderMilestoneTrouble([note], leaderRoleId);
+      // Only a role members may @mention is pinged, even where Hearth could mention every role.
+      const pingable = leaderRoleId !== null && channel.guild.roles.cache.get(leaderRoleId)?.mentionable === true;
+      await channel.send(pingable ? message : { ...message, allowedMentions: { parse: [], roles: [] } });
     },
   };
 }
