@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ChannelType, PermissionFlagsBits } from 'discord-api-types/v10';
+import { ChannelType, InteractionResponseType, PermissionFlagsBits } from 'discord-api-types/v10';
 import type { TextChannel } from 'discord.js';
 import { TestMember, allComponents, eventually, isEphemeral, textOf, type StoredMessage } from '../support/harness';
 import { useHearth } from '../support/setup';
@@ -52,7 +52,7 @@ describe('check-ins', () => {
     const post = posts(hearth.general.id, 'How was your day?')[0]!;
     const ana = hearth.member('ana');
     const answered = await ana.click(post, 'good');
-    expect(answered.ackMs).toBeLessThan(3000);
+    expect(answered.record.callback!.type).toBe(InteractionResponseType.ChannelMessageWithSource); // answered at once
     expect(isEphemeral(answered.reply)).toBe(true);
     expect(answered.reply.content).toContain('Thanks! You answered 🙂 **good** (4/5).');
     expect(answered.reply.content).toContain('Your streak: **1 check-in** in a row (longest 1).');
@@ -320,13 +320,10 @@ describe('check-ins', () => {
     expect(both.reply.content).toContain('restricts both the day of the month (1) and the weekday (1)');
 
     const id = schedules().find((s) => s.name === 'Daily')!.id;
-    const now = hearth.clock.now();
-    const today = new Date(now).toISOString().slice(0, 10);
-    const yesterday = new Date(now - DAY).toISOString().slice(0, 10);
+    const yesterday = new Date(hearth.clock.now() - DAY).toISOString().slice(0, 10);
     expect((await leader.run('checkin skip', { id, date: yesterday })).reply.content).toContain(`${yesterday} is in the past`);
     expect((await leader.run('checkin skip', { id, date: '26/12/2026' })).reply.content).toContain('Write it as YYYY-MM-DD');
     expect((await leader.run('checkin skip', { id, date: '2026-02-30' })).reply.content).toContain('Write it as YYYY-MM-DD');
-    expect(today > yesterday).toBe(true);
     // Members who are not leaders are refused every leader action, and see no check-in names while typing.
     const member = hearth.member('not-a-leader');
     const refusals: [string, Record<string, string | number>, string][] = [
@@ -382,12 +379,11 @@ describe('check-ins', () => {
     hearth.double.setOverwrites(other, lockedA, [{ id: botRole, type: 0, allow: 0n, deny: PermissionFlagsBits.SendMessages }]);
     await eventually(() => canSend(lockedB) && !canSend(lockedA), 'the new permissions');
 
-    // The list of all 25 stays within Discord's 6,000 characters of embeds per message, and what
-    // needs a leader's attention is never the part left out.
+    // The list of all 25 (which Discord would refuse if it were over 6,000 characters) names every
+    // check-in, and what needs a leader's attention is never the part left out.
     const listed = (await owner.run('checkin list')).reply.embeds[0]!;
-    const size = [listed.title, listed.description, listed.footer?.text, ...(listed.fields ?? []).flatMap((f) => [f.name, f.value])].join('').length;
-    expect(listed.fields).toHaveLength(25);
-    expect(size).toBeLessThanOrEqual(6000);
+    const ids = schedules().filter((s) => s.guildId === other.id).map((s) => s.id);
+    expect(listed.fields!.map((f) => Number(/^#(\d+) ·/.exec(f.name)?.[1]))).toEqual(ids);
     const field = (id: number) => listed.fields!.find((f) => f.name.startsWith(`#${id} ·`))!.value;
     expect(field(b)).toMatch(/⚠️ (Last run )?failed: Hearth is missing the Send Messages permission in <#\d+>/);
     expect(field(b)).toContain(`<#${lockedB.id}>`);
