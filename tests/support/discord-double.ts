@@ -266,6 +266,12 @@ export class DiscordDouble {
     return role;
   }
 
+  /** Changes a role, as a leader would in Server Settings -> Roles (the bot gets GUILD_ROLE_UPDATE). */
+  updateRole(guild: GuildState, role: RoleState, changes: Partial<Pick<RoleState, 'permissions' | 'position' | 'mentionable' | 'name'>>): void {
+    Object.assign(role, changes);
+    if (this.connectedSessions > 0) this.dispatch(GatewayDispatchEvents.GuildRoleUpdate, { guild_id: guild.id, role: this.rolePayload(role) });
+  }
+
   addChannel(guild: GuildState, name: string, options: { type?: ChannelType; overwrites?: Overwrite[] } = {}): ChannelState {
     const channel = { id: snowflake(), name, type: options.type ?? ChannelType.GuildText, overwrites: options.overwrites ?? [] };
     guild.channels.set(channel.id, channel);
@@ -514,6 +520,26 @@ export class DiscordDouble {
       };
       this.events.on('change', onChange);
     });
+  }
+
+  /**
+   * Who a message notifies, as Discord decides: the mentions in its content that allowed_mentions
+   * lets through (all of them when it sent none), a role only if members may @mention it or Hearth
+   * may mention every role there, @everyone and @here only with that permission too.
+   */
+  pings(message: StoredMessage): { users: string[]; roles: string[]; everyone: boolean } {
+    const allowed = message.allowedMentions as { parse?: string[]; users?: string[]; roles?: string[] } | null;
+    const parses = (kind: string) => !allowed || (allowed.parse ?? []).includes(kind);
+    const guild = message.guildId ? this.guilds.get(message.guildId) : undefined;
+    const mayMentionAll = guild ? (this.permissionsIn(guild, this.botUser.id, guild.channels.get(message.channelId)) & PermissionFlagsBits.MentionEveryone) !== 0n : false;
+    const mentioned = (pattern: RegExp) => [...new Set([...message.content.matchAll(pattern)].map((m) => m[1]!))];
+    return {
+      users: mentioned(/<@!?(\d+)>/g).filter((id) => parses('users') || (allowed?.users ?? []).includes(id)),
+      roles: mentioned(/<@&(\d+)>/g).filter(
+        (id) => (parses('roles') || (allowed?.roles ?? []).includes(id)) && (mayMentionAll || guild?.roles.get(id)?.mentionable === true),
+      ),
+      everyone: /@(everyone|here)/.test(message.content) && parses('everyone') && mayMentionAll,
+    };
   }
 
   // ---------------------------------------------------------------- driving the bot
