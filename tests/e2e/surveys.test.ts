@@ -3,7 +3,7 @@ import { eq } from 'drizzle-orm';
 import { outbox } from '../../src/outbox/schema';
 import { describe, expect, it } from 'vitest';
 import { InteractionResponseType, PermissionFlagsBits } from 'discord-api-types/v10';
-import { TestMember, allComponents, eventually, isEphemeral, textOf, type Seen, type StoredMessage } from '../support/harness';
+import { LIBRARY_TRIES, TestMember, allComponents, eventually, isEphemeral, textOf, type Seen, type StoredMessage } from '../support/harness';
 import { useHearth, type World } from '../support/setup';
 import { surveyIds } from '../../src/surveys/custom-ids';
 import { surveyAnswers, surveyQuestions, surveyResponses, surveys, surveySettings } from '../../src/surveys/schema';
@@ -475,7 +475,7 @@ describe('surveys across a restart and over time', () => {
 });
 
 describe('surveys: long surveys, cards that fail to close, and stray clicks', () => {
-  const world = useHearth();
+  const world = useHearth({ libraryRetries: true }); // a card that fails to update is retried by discord.js, then by the outbox
   const { db, current, labels, create, add, publish, respond } = surveyKit(world);
   const stored = (id: number) => db().select().from(surveys).all().find((s) => s.id === id)!;
   const cardEdit = (id: number) => db().select().from(outbox).where(eq(outbox.key, `survey.closed-card:${id}`)).get();
@@ -517,7 +517,7 @@ describe('surveys: long surveys, cards that fail to close, and stray clicks', ()
     const goneCard = await publish(gone, { 'closes-in': '1h' });
     const flakyCard = await publish(flaky, { 'closes-in': '1h' });
     hearth.double.messages.delete(goneCard.id);
-    hearth.double.failNext('PATCH', new RegExp(`^/channels/\\d+/messages/${flakyCard.id}$`), 500, 0, 'Internal Server Error');
+    hearth.double.failNext('PATCH', new RegExp(`^/channels/\\d+/messages/${flakyCard.id}$`), 500, 0, 'Internal Server Error', LIBRARY_TRIES);
 
     await hearth.clock.advance(3_600_000);
     await eventually(() => stored(gone).status === 'closed' && cardEdit(gone)?.status === 'dropped', 'the survey with the deleted card to close and give up on its card');
@@ -538,7 +538,7 @@ describe('surveys: long surveys, cards that fail to close, and stray clicks', ()
     const stalled = await create({ title: 'Close me, stalled' });
     await add(stalled, 'yes-no', 'Ok?');
     const card = await publish(stalled);
-    hearth.double.failNext('PATCH', new RegExp(`^/channels/\\d+/messages/${card.id}$`), 500, 0, 'Internal Server Error');
+    hearth.double.failNext('PATCH', new RegExp(`^/channels/\\d+/messages/${card.id}$`), 500, 0, 'Internal Server Error', LIBRARY_TRIES);
     const closing = await leader.run('survey close', { survey: stalled });
     expect(isEphemeral(closing.reply)).toBe(true);
     expect(closing.reply.content).toContain(`Survey #${stalled} is closed`);
