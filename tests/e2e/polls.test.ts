@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ChannelType, InteractionResponseType, PermissionFlagsBits } from 'discord-api-types/v10';
-import { eventually, allComponents, isEphemeral, textOf, type StoredMessage, type TestMember } from '../support/harness';
+import { eventually, allComponents, isEphemeral, settle, textOf, type StoredMessage, type TestMember } from '../support/harness';
 import { useHearth } from '../support/setup';
 import { polls, pollVotes } from '../../src/polls/schema';
 
@@ -238,6 +238,26 @@ describe('polls', () => {
     await hearth.double.waitFor(() => (textOf(current(message)).includes('120 members voted so far') ? true : undefined), 'the coalesced refresh');
     expect(current(message).edits - editsBefore).toBe(2);
     expect(textOf(current(message))).toContain('1. A**\n`████░░░░░░░░` 33% · 40 votes');
+  });
+
+  it('edits each of two busy polls at most once every 3 seconds, window after window, and shows every vote in the end', async () => {
+    const { hearth } = world;
+    const polls = [await createPoll({ question: 'Window one?', choices: 'A | B' }), await createPoll({ question: 'Window two?', choices: 'A | B' })];
+    const before = polls.map((m) => current(m).edits);
+    const editsSoFar = () => polls.map((m, i) => current(m).edits - before[i]!);
+    // A vote in each poll every second for 12 seconds.
+    for (let second = 0; second < 12; second++) {
+      await Promise.all(polls.map((m, i) => hearth.member(`window${i}-${second}`).click(m, 'A')));
+      // The first vote is shown at once, then one edit per poll for every 3 seconds that passed.
+      const expected = Math.floor(second / 3) + 1;
+      await hearth.double.waitFor(() => (editsSoFar().every((n) => n >= expected) ? true : undefined), `edit ${expected} of each poll`);
+      await settle(); // the edit's answer reaches Hearth: the next 3 s count from its end
+      expect(editsSoFar(), `after ${second} s`).toEqual([expected, expected]);
+      await hearth.clock.advance(1000);
+    }
+    // The last slot (at 12 s) brings both messages up to date: 5 edits each for 24 votes in all.
+    await hearth.double.waitFor(() => (polls.every((m) => textOf(current(m)).includes('12 members voted so far')) ? true : undefined), 'the last refresh');
+    expect(editsSoFar()).toEqual([5, 5]);
   });
 
   it('exports a non-anonymous poll with one row per vote and member ids (leaders only)', async () => {
