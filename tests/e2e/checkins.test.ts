@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ChannelType, InteractionResponseType, PermissionFlagsBits } from 'discord-api-types/v10';
 import type { TextChannel } from 'discord.js';
-import { TestMember, allComponents, eventually, isEphemeral, textOf, type StoredMessage } from '../support/harness';
+import { ManualClock, TestMember, allComponents, eventually, isEphemeral, textOf, type StoredMessage } from '../support/harness';
 import { useHearth } from '../support/setup';
 import { checkinAnswers, checkinRuns, checkinSchedules, checkinSkips } from '../../src/checkins/schema';
 import { claimDueRuns } from '../../src/checkins/runs';
@@ -455,5 +455,54 @@ describe('check-ins across restarts', () => {
     const after = textOf((await leader.run('checkin list')).reply);
     expect(after).toContain('⚠️ failed: Interrupted while posting');
     expect(postsOf()).toHaveLength(2);
+  });
+});
+
+describe('check-ins across daylight saving changes', () => {
+  // Friday 26 March 2027, 12:00 UTC. Berlin moves its clocks forward on Sunday 28 March (02:00 ->
+  // 03:00) and back on Sunday 31 October (03:00 -> 02:00).
+  const world = useHearth({ clock: new ManualClock(Date.UTC(2027, 2, 26, 12)) });
+
+  /** Schedules `daily 02:30` in Berlin and follows it run by run through its stored next-run times. */
+  async function follow(prompt: string, expected: number[]): Promise<number> {
+    const { hearth, leader } = world;
+    const { reply } = await leader.run('checkin schedule', { channel: { id: hearth.general.id }, when: 'daily 02:30', prompt, timezone: 'Europe/Berlin' });
+    const id = Number(/#(\d+)/.exec(reply.content)![1]);
+    for (const at of expected.slice(0, 3)) expect(reply.content).toContain(`<t:${unix(at)}:F>`);
+    const stored = () => hearth.context.db.select().from(checkinSchedules).all().find((s) => s.id === id)!;
+    const postsOf = () => hearth.double.channelMessages(hearth.general.id).filter((m) => textOf(m).includes(prompt));
+    for (const [i, at] of expected.entries()) {
+      expect(stored().nextRunAt, new Date(at).toISOString()).toBe(at);
+      await hearth.clock.set(at - 1);
+      expect(postsOf()).toHaveLength(i);
+      await hearth.clock.advance(1);
+      await hearth.double.waitFor(() => (postsOf().length === i + 1 ? true : undefined), `the run at ${new Date(at).toISOString()}`);
+    }
+    const runs = hearth.context.db.select().from(checkinRuns).all().filter((r) => r.scheduleId === id);
+    expect(runs.map((r) => [r.scheduledFor, r.status])).toEqual(expected.map((at) => [at, 'posted']));
+    return id;
+  }
+
+  it('a time that does not exist runs as much later as the clocks jumped, and one that happens twice runs once, the first time', async () => {
+    const { hearth, leader } = world;
+    const spring = await follow('Spring pulse?', [
+      Date.UTC(2027, 2, 27, 1, 30), // Saturday 02:30 CET (UTC+1)
+      Date.UTC(2027, 2, 28, 1, 30), // Sunday: 02:30 does not exist; 03:30 CEST (UTC+2)
+      Date.UTC(2027, 2, 29, 0, 30), // Monday 02:30 CEST
+    ]);
+    await leader.run('checkin delete', { id: spring });
+
+    await hearth.stopBot(); // seven months on (a timer every five minutes would take a while to walk through)
+    await hearth.clock.set(Date.UTC(2027, 9, 29, 12));
+    await hearth.startBot();
+    const autumn = await follow('Autumn pulse?', [
+      Date.UTC(2027, 9, 30, 0, 30), // Saturday 02:30 CEST (UTC+2)
+      Date.UTC(2027, 9, 31, 0, 30), // Sunday: 02:30 happens twice; the first (CEST)
+      Date.UTC(2027, 10, 1, 1, 30), // Monday 02:30 CET (UTC+1)
+    ]);
+    // Not again an hour later, when 02:30 comes round the second time.
+    const posted = hearth.double.channelMessages(hearth.general.id).filter((m) => textOf(m).includes('Autumn pulse?'));
+    expect(posted).toHaveLength(3);
+    expect(hearth.context.db.select().from(checkinRuns).all().filter((r) => r.scheduleId === autumn)).toHaveLength(3);
   });
 });
