@@ -564,11 +564,14 @@ describe('the weekly roundup', () => {
     await hearth.clock.advance(3 * 3_600_000);
     await hearth.context.scheduler.tick();
     expect(roundups()).toHaveLength(1);
+    expect(hearth.context.db.select().from(outbox).all().filter((e) => e.kind === 'kudos.roundup')).toHaveLength(1); // queued once, across the restart
 
     // The next Monday brings the next week's roundup, on time.
     await giver.run('kudos give', { member: { id: voter.id }, value: 'Positivity', message: 'Thanks for voting!' });
     await hearth.clock.set(monday9Tokyo + 7 * 86_400_000 - 1);
+    await hearth.context.scheduler.tick();
     expect(roundups()).toHaveLength(1);
+    expect(hearth.context.db.select().from(kudosRoundups).all().map((r) => r.week)).toEqual(['2026-11-30']); // the next week is not even claimed early
     await hearth.clock.advance(1);
     await hearth.double.waitFor(() => (roundups().length === 2 ? true : undefined), 'the second weekly roundup');
     expect(textOf(roundups()[1]!)).toContain('1 kudos was given');
