@@ -36,7 +36,7 @@ async function eventually(check: () => boolean, timeoutMs: number): Promise<void
   }
 }
 
-describe('starting Hearth', () => {
+describe('starting and running Hearth', () => {
   let double: DiscordDouble;
   beforeAll(async () => {
     double = await DiscordDouble.start();
@@ -106,15 +106,6 @@ describe('starting Hearth', () => {
     expect(stdout).toContain('stopped cleanly');
     expect(stdout).not.toContain(double.token);
   });
-});
-
-describe('running Hearth for real', () => {
-  let double: DiscordDouble;
-  beforeAll(async () => {
-    double = await DiscordDouble.start();
-    double.addGuild();
-  });
-  afterAll(() => double.close());
 
   /** Hearth as `npm start` runs it, on a database in a fresh folder, and a harness acting as members. */
   async function running() {

@@ -702,8 +702,7 @@ export class DiscordDouble {
     this.route('GET', commandsRoute, (m) => this.withCommandIds(this.registeredCommands.get(m[2] ?? 'global') ?? [], m[2]));
     this.route('PUT', commandsRoute, (m, body) => {
       if (m[1] !== this.applicationId) throw new HttpError(403, 50035, 'Invalid application id');
-      const problems = commandProblems(body.json);
-      if (problems.length) throw new HttpError(400, 50035, `Invalid Form Body: ${problems.join('; ')}`);
+      refuse(commandProblems(body.json));
       const list = body.json as RESTPostAPIApplicationCommandsJSONBody[];
       this.registeredCommands.set(m[2] ?? 'global', list);
       return this.withCommandIds(list, m[2]);
@@ -833,8 +832,7 @@ export class DiscordDouble {
 
   private applyFields(message: StoredMessage, body: ParsedBody): void {
     const json = (body.json ?? {}) as Record<string, unknown>;
-    const problems = messageProblems(json);
-    if (problems.length) throw new HttpError(400, 50035, `Invalid Form Body: ${problems.join('; ')}`);
+    refuse(messageProblems(json));
     if ('content' in json) message.content = (json.content as string | null) ?? '';
     if ('embeds' in json) message.embeds = (json.embeds as APIEmbed[] | null) ?? [];
     if ('components' in json) message.components = (json.components as APIMessageTopLevelComponent[] | null) ?? [];
@@ -868,11 +866,8 @@ export class DiscordDouble {
 
   private postMessage(channelId: string, body: ParsedBody): StoredMessage {
     const json = (body.json ?? {}) as Record<string, unknown>;
-    const flagged = flagProblems(json, ALLOWED_FLAGS.channelPost, 'a channel message');
-    if (flagged.length) throw new HttpError(400, 50035, `Invalid Form Body: ${flagged.join('; ')}`);
-    if (!json.content && !(json.embeds as unknown[] | undefined)?.length && !(json.components as unknown[] | undefined)?.length && body.files.size === 0) {
-      throw new HttpError(400, 50006, 'Cannot send an empty message');
-    }
+    refuse(flagProblems(json, ALLOWED_FLAGS.channelPost, 'a channel message'));
+    refuseEmpty(json, body.files);
     const dmTo = this.dmRecipient(channelId);
     if (dmTo !== undefined) {
       // A DM channel has no guild permissions; only the user's own setting matters.
@@ -901,14 +896,8 @@ export class DiscordDouble {
     if (json.type === InteractionResponseType.Modal && record.payload.type === InteractionType.ModalSubmit) {
       throw new HttpError(400, 50035, 'Invalid Form Body: a modal cannot be opened in answer to a modal submit');
     }
-    if (json.type === InteractionResponseType.ChannelMessageWithSource) {
-      const data = json.data ?? {};
-      if (!data.content && !(data.embeds as unknown[] | undefined)?.length && !(data.components as unknown[] | undefined)?.length && body.files.size === 0) {
-        throw new HttpError(400, 50006, 'Cannot send an empty message');
-      }
-    }
-    const problems = callbackProblems(json.type, json.data ?? {});
-    if (problems.length) throw new HttpError(400, 50035, `Invalid Form Body: ${problems.join('; ')}`);
+    if (json.type === InteractionResponseType.ChannelMessageWithSource) refuseEmpty(json.data ?? {}, body.files);
+    refuse(callbackProblems(json.type, json.data ?? {}));
     record.callback = { type: json.type, data: json.data, at: performance.now() };
     const channelId = record.payload.channel?.id ?? '';
     const dataBody: ParsedBody = { json: json.data, files: body.files };
@@ -959,11 +948,8 @@ export class DiscordDouble {
     const record = this.interactionByToken(token);
     if (!record.callback) throw new HttpError(400, 10015, 'Unknown Webhook');
     const json = (body.json ?? {}) as Record<string, unknown>;
-    const flagged = flagProblems(json, ALLOWED_FLAGS.followup, 'a follow-up');
-    if (flagged.length) throw new HttpError(400, 50035, `Invalid Form Body: ${flagged.join('; ')}`);
-    if (!json.content && !(json.embeds as unknown[] | undefined)?.length && !(json.components as unknown[] | undefined)?.length && body.files.size === 0) {
-      throw new HttpError(400, 50006, 'Cannot send an empty message');
-    }
+    refuse(flagProblems(json, ALLOWED_FLAGS.followup, 'a follow-up'));
+    refuseEmpty(json, body.files);
     // The first follow-up after a deferral resolves the "thinking…" message: it becomes that
     // message, visible to whoever the deferral was (its own ephemeral flag is ignored).
     const loading = record.callback.type === InteractionResponseType.DeferredChannelMessageWithSource && record.originalId ? this.messages.get(record.originalId) : undefined;
@@ -1215,6 +1201,18 @@ function callbackProblems(type: InteractionResponseType, data: Record<string, un
   }
   if (type === InteractionResponseType.ChannelMessageWithSource) problems.push(...flagProblems(data, ALLOWED_FLAGS.interactionReply, 'an interaction reply'));
   return problems;
+}
+
+/** Discord's answer to a body it will not take: 400 50035 with every problem found. */
+function refuse(problems: string[]): void {
+  if (problems.length) throw new HttpError(400, 50035, `Invalid Form Body: ${problems.join('; ')}`);
+}
+
+/** A new message with nothing to show (no content, embeds, components or files): Discord answers 50006. */
+function refuseEmpty(json: Record<string, unknown>, files: Map<number, unknown>): void {
+  if (isEmptyMessage({ content: String(json.content ?? ''), embeds: (json.embeds as unknown[] | null | undefined) ?? [], components: (json.components as unknown[] | null | undefined) ?? [], files: [...files.values()] })) {
+    throw new HttpError(400, 50006, 'Cannot send an empty message');
+  }
 }
 
 /** A message with nothing to show: Discord answers 50006. */
