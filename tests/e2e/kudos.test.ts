@@ -566,8 +566,12 @@ describe('the weekly roundup', () => {
     expect(roundups()).toHaveLength(1);
     expect(hearth.context.db.select().from(outbox).all().filter((e) => e.kind === 'kudos.roundup')).toHaveLength(1); // queued once, across the restart
 
-    // The next Monday brings the next week's roundup, on time.
+    // The next Monday brings the next week's roundup, on time. (Hearth is restarted on the Monday
+    // morning: walking a week of five-minute timers would only make the test slow.)
     await giver.run('kudos give', { member: { id: voter.id }, value: 'Positivity', message: 'Thanks for voting!' });
+    await hearth.stopBot();
+    await hearth.clock.set(monday9Tokyo + 7 * 86_400_000 - 10 * 60_000);
+    await hearth.startBot();
     await hearth.clock.set(monday9Tokyo + 7 * 86_400_000 - 1);
     await hearth.context.scheduler.tick();
     expect(roundups()).toHaveLength(1);
@@ -585,7 +589,10 @@ describe('the weekly roundup', () => {
     const before = hearth.double.channelMessages(wall.id).length;
     const weeks = () => hearth.context.db.select().from(kudosRoundups).all().map((r) => r.week);
     expect(weeks()).toEqual(['2026-11-30', '2026-12-07']);
-    await hearth.clock.advance(7 * 86_400_000); // past Monday 14 December, 09:00 in Tokyo
+    await hearth.stopBot();
+    await hearth.clock.advance(7 * 86_400_000 - 10 * 60_000);
+    await hearth.startBot();
+    await hearth.clock.advance(10 * 60_000); // past Monday 14 December, 09:00 in Tokyo
     await hearth.context.scheduler.tick();
     expect(hearth.double.channelMessages(wall.id)).toHaveLength(before);
     expect(weeks()).toEqual(['2026-11-30', '2026-12-07']);
@@ -621,6 +628,9 @@ describe('the weekly roundup with nothing to say, or nowhere to say it', () => {
     const warned = warnings().length;
     const posts = () => hearth.double.requests.filter((r) => r.method === 'POST' && r.path === `/channels/${wall.id}/messages`).length;
 
+    await hearth.stopBot(); // on to the next Monday morning, without walking a week of timers
+    await hearth.clock.set(Date.UTC(2026, 11, 7, 8, 50));
+    await hearth.startBot();
     await hearth.clock.set(Date.UTC(2026, 11, 7, 9, 0));
     await hearth.context.scheduler.tick();
     expect(rows().find((r) => r.week === '2026-12-07')).toMatchObject({ status: 'failed', messageId: null });
@@ -632,7 +642,7 @@ describe('the weekly roundup with nothing to say, or nowhere to say it', () => {
     expect(warning).toContain('kudos.roundup');
 
     // Nothing more is tried that week; members giving kudos hear the same reason.
-    await hearth.clock.advance(86_400_000);
+    await hearth.clock.advance(6 * 3_600_000);
     await hearth.context.scheduler.tick();
     expect(posts()).toBe(0);
     const refused = await hearth.member('giver').run('kudos give', { member: { id: hearth.member('thanked').id }, value: 'Kindness', message: 'Thanks!' });
