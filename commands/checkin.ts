@@ -14,12 +14,12 @@ import { startManualRun } from '../src/checkins/runs';
 import { createSchedule, pauseSchedule, removeSchedule, resumeSchedule, skipRunOn, validateSchedule } from '../src/checkins/scheduling';
 import { streaksOf } from '../src/checkins/streaks';
 import { renderAnswerReceipt, renderList, renderNoteModal, renderReport, renderScheduled, renderSkipped, renderStreaks, renderSuperseded, renderUpcoming } from '../src/checkins/view';
-import { searchTimeZones } from '../src/settings/timezones';
+import { searchTimeZones } from '../src/settings';
+import { messageLink } from '../src/format';
 
 const scheduleId = (interaction: ChatInputCommandInteraction<'cached'>) => interaction.options.getInteger('id', true);
 const memberOf = (interaction: { guildId: string; user: { id: string } }): Member => ({ guildId: interaction.guildId, memberId: interaction.user.id });
 const idOption = (description: string) => (o: SlashCommandIntegerOption) => o.setName('id').setDescription(description).setRequired(true).setAutocomplete(true);
-const messageUrl = (guildId: string, channelId: string, messageId: string) => `https://discord.com/channels/${guildId}/${channelId}/${messageId}`;
 
 /** Runs an answer; a click on a replaced post is refused with when the newer one came, in the member's own time. */
 function answering<T>(work: () => T): T {
@@ -137,7 +137,7 @@ export const checkin = {
       const outcome = await postRun(ctx, claim);
       const { schedule } = claim;
       if (!outcome.ok) throw new UserError(`Check-in #${schedule.id} could not be posted: ${outcome.reason}`);
-      await interaction.editReply(`Check-in #${schedule.id} **${schedule.name}** is posted: ${messageUrl(schedule.guildId, schedule.channelId, outcome.messageId)}. Earlier posts of it no longer take answers.`);
+      await interaction.editReply(`Check-in #${schedule.id} **${schedule.name}** is posted: ${messageLink(schedule.guildId, schedule.channelId, outcome.messageId)}. Earlier posts of it no longer take answers.`);
     },
 
     async skip(interaction, { db, clock }) {

@@ -10,9 +10,10 @@ import { getKudosSettings } from '../src/kudos/settings';
 import { kudosHistory, leaderboard, type Period } from '../src/kudos/standings';
 import { listValues, valueSuggestions } from '../src/kudos/values';
 import { renderHistory, renderLeaderboard, renderValues } from '../src/kudos/view';
-import { getSettings } from '../src/settings/service';
+import { getSettings } from '../src/settings';
+import { timestamp } from '../src/format';
 
-const removedAt = (ms: number | null) => (ms === null ? 'earlier' : `<t:${Math.floor(ms / 1000)}:R>`);
+const removedAt = (ms: number | null) => (ms === null ? 'earlier' : timestamp(ms));
 
 /** `/kudos received` and `/kudos given`: yours, or another member's. */
 async function showHistory(interaction: ChatInputCommandInteraction<'cached'>, { db }: AppContext, side: 'received' | 'given'): Promise<void> {

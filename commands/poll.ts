@@ -35,8 +35,8 @@ import {
   type Voter,
 } from '../src/polls/service';
 import { renderMyVote, renderPollList, renderResults, renderRetracted, renderVoteReceipt } from '../src/polls/view';
-import { getSettings } from '../src/settings/service';
-import { messageLink } from '../src/discord-markup';
+import { getSettings } from '../src/settings';
+import { messageLink } from '../src/format';
 
 const messageUrl = (guildId: string, channelId: string, messageId: string | null) => (messageId ? messageLink(guildId, channelId, messageId) : null);
 

@@ -53,8 +53,10 @@ export const settings = {
     .addSubcommand(kudosRoundupSubcommand),
 
   subcommands: {
-    async show(interaction, { db, clock }) {
-      await replyPrivately(interaction, renderSettings(getSettings(db, interaction.guildId), clock.now()));
+    async show(interaction, { db, clock, outbox }) {
+      const now = clock.now();
+      const problems = outbox.problems(interaction.guildId, now - 7 * 86_400_000);
+      await replyPrivately(interaction, renderSettings(getSettings(db, interaction.guildId), now, problems));
     },
 
     async 'leader-role'(interaction, { db, clock }) {

@@ -23,7 +23,7 @@ import { surveySuggestions, surveysForList } from '../src/surveys/list';
 import { attachSurveyMessage, closedCardKey, closeSurvey, publishSurvey, unpublishSurvey } from '../src/surveys/publishing';
 import { exportSurvey, minResponses, setMinResponses, surveyResults, textAnswerPage } from '../src/surveys/results';
 import { modalFieldNumber, renderDraft, renderResults, renderStep, renderSurveyList, renderTextModal, renderTextPage } from '../src/surveys/view';
-import { messageLink } from '../src/discord-markup';
+import { messageLink, oneOrMany } from '../src/format';
 
 const surveyOption = (interaction: ChatInputCommandInteraction<'cached'>) => interaction.options.getInteger('survey', true);
 const respondent = (interaction: { guildId: string; user: { id: string } }): Respondent => ({ guildId: interaction.guildId, memberId: interaction.user.id });
@@ -268,7 +268,7 @@ export const survey = {
       const flow = answerTexts(db, respondent(interaction), surveyId, step, typed, clock.now());
       // Refused answers keep the member on the page, with everything else they wrote saved.
       const note = flow.problems.length
-        ? `⚠️ Your other answers on this page are saved, but:\n- ${flow.problems.join('\n- ')}\nOpen the form again to fix ${flow.problems.length === 1 ? 'it' : 'them'}: what you wrote is filled in.`
+        ? `⚠️ Your other answers on this page are saved, but:\n- ${flow.problems.join('\n- ')}\nOpen the form again to fix ${oneOrMany(flow.problems.length, 'it', 'them')}: what you wrote is filled in.`
         : 'Saved.';
       await updateSourceMessage(interaction, renderStep(flow, 'answer', note));
     }),

@@ -1,3 +1,5 @@
+import { plural } from './format';
+
 const UNIT_MS = { w: 604_800_000, d: 86_400_000, h: 3_600_000, m: 60_000 } as const;
 const UNIT_NAMES = { w: 'week', d: 'day', h: 'hour', m: 'minute' } as const;
 
@@ -30,7 +32,7 @@ export function formatDuration(ms: number): string {
   for (const unit of ['w', 'd', 'h', 'm'] as const) {
     const count = Math.floor(rest / UNIT_MS[unit]);
     rest -= count * UNIT_MS[unit];
-    if (count > 0) parts.push(`${count} ${UNIT_NAMES[unit]}${count === 1 ? '' : 's'}`);
+    if (count > 0) parts.push(plural(count, UNIT_NAMES[unit]));
   }
   return parts.join(' ') || 'less than a minute';
 }

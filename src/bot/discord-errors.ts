@@ -22,6 +22,22 @@ export function isDiscordError(error: unknown, ...codes: number[]): error is Dis
   return codes.length === 0 || (typeof error.code === 'number' && codes.includes(error.code));
 }
 
+// Discord refusals a member or leader can do something about, in their words.
+const EXPLAINED: Partial<Record<number, string>> = {
+  [DiscordErrorCode.UnknownChannel]: 'That channel no longer exists.',
+  [DiscordErrorCode.UnknownMember]: 'That member is no longer in this server.',
+  [DiscordErrorCode.UnknownMessage]: 'That message has been deleted, so Hearth could not update it.',
+  [DiscordErrorCode.UnknownRole]: 'That role no longer exists.',
+  [DiscordErrorCode.MissingAccess]: "Hearth cannot see that channel. Give Hearth's role the View Channel permission there.",
+  [DiscordErrorCode.MissingPermissions]: "Hearth is missing a permission for that. Check Hearth's role in Server Settings -> Roles and the channel's permission overrides.",
+  [DiscordErrorCode.CannotSendMessagesToThisUser]: 'That member does not accept direct messages from this server.',
+};
+
+/** A leader-ready explanation of a Discord refusal, or null when there is none for it. */
+export function explainDiscordError(error: unknown): string | null {
+  return isDiscordError(error) && typeof error.code === 'number' ? (EXPLAINED[error.code] ?? null) : null;
+}
+
 /** What Discord said, for a leader's note or a log line. */
 export function discordMessage(error: unknown): string {
   return error instanceof DiscordAPIError || error instanceof HTTPError ? error.message : 'an unexpected error';

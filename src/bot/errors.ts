@@ -3,17 +3,7 @@ import { randomBytes } from 'node:crypto';
 import type { Logger } from '../logger';
 import { UserError } from '../user-error';
 import { customIdKey } from './custom-id';
-import { DiscordErrorCode, isDiscordError } from './discord-errors';
-
-// Discord API errors a member or leader can do something about.
-const KNOWN_API_ERRORS: Record<number, string> = {
-  [DiscordErrorCode.UnknownChannel]: 'That channel no longer exists.',
-  [DiscordErrorCode.UnknownMember]: 'That member is no longer in this server.',
-  [DiscordErrorCode.UnknownMessage]: 'That message has been deleted, so Hearth could not update it.',
-  [DiscordErrorCode.UnknownRole]: 'That role no longer exists.',
-  [DiscordErrorCode.MissingAccess]: 'Hearth cannot see that channel. Give Hearth\'s role the View Channel permission there.',
-  [DiscordErrorCode.MissingPermissions]: 'Hearth is missing a permission for that. Check Hearth\'s role in Server Settings -> Roles and the channel\'s permission overrides.',
-};
+import { DiscordErrorCode, explainDiscordError, isDiscordError } from './discord-errors';
 
 // The interaction is gone (expired or answered elsewhere): nobody is left to tell.
 const UNANSWERABLE: number[] = [DiscordErrorCode.UnknownInteraction, DiscordErrorCode.InteractionAlreadyAcknowledged];
@@ -30,9 +20,9 @@ export async function reportInteractionError(interaction: Interaction, error: un
   } else if (isDiscordError(error, ...UNANSWERABLE)) {
     logger.warn({ code: error.code, interaction: describe(interaction) }, 'interaction could not be answered');
     return;
-  } else if (isDiscordError(error, ...Object.keys(KNOWN_API_ERRORS).map(Number))) {
+  } else if (isDiscordError(error) && explainDiscordError(error) !== null) {
     logger.warn({ code: error.code, path: error.url, interaction: describe(interaction) }, 'discord refused a request');
-    message = KNOWN_API_ERRORS[error.code as number]!;
+    message = explainDiscordError(error)!;
   } else {
     const reference = newReference();
     logger.error({ err: error, reference, interaction: describe(interaction) }, 'interaction failed');

@@ -1,6 +1,6 @@
 import { PermissionFlagsBits, type GuildMember, type PermissionsBitField } from 'discord.js';
 import { UserError } from '../user-error';
-import { getSettings } from '../settings/service';
+import { getSettings } from '../settings';
 import type { Db } from '../db/open';
 
 type Actor = { guildId: string; member: GuildMember; memberPermissions: Readonly<PermissionsBitField> };

@@ -1,5 +1,6 @@
 import { ChannelType, PermissionFlagsBits, PermissionsBitField, type GuildBasedChannel } from 'discord.js';
 import { UserError } from '../user-error';
+import { oneOrMany } from '../format';
 
 const NAMES: [bigint, string][] = [
   [PermissionFlagsBits.ViewChannel, 'View Channel'],
@@ -32,7 +33,7 @@ export function assertCanPost(channel: GuildBasedChannel, needed: readonly bigin
   if (missing.length > 0) {
     const list = missing.join(', ');
     throw new UserError(
-      `Hearth cannot post in <#${channel.id}>: it is missing ${missing.length === 1 ? 'the' : 'these'} ${list} permission${missing.length === 1 ? '' : 's'} there. ` +
+      `Hearth cannot post in <#${channel.id}>: it is missing ${oneOrMany(missing.length, 'the', 'these')} ${list} ${oneOrMany(missing.length, 'permission', 'permissions')} there. ` +
         `Give Hearth's role ${list} in that channel (Edit Channel -> Permissions), or pick another channel.`,
     );
   }

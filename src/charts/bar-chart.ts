@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import { createCanvas, GlobalFonts } from '@napi-rs/canvas';
 import { BarController, BarElement, CategoryScale, Chart, LinearScale, Title, type ChartConfiguration } from 'chart.js';
+import { truncate } from '../format';
 
 Chart.register(BarController, BarElement, CategoryScale, LinearScale, Title);
 
@@ -30,7 +31,7 @@ export function renderBarChart(chart: BarChart): Buffer {
   const config: ChartConfiguration<'bar'> = {
     type: 'bar',
     data: {
-      labels: chart.labels.map((l) => shorten(l, 40)),
+      labels: chart.labels.map((l) => truncate(l, 40)),
       datasets: [
         {
           data: chart.values,
@@ -43,7 +44,7 @@ export function renderBarChart(chart: BarChart): Buffer {
       indexAxis: horizontal ? 'y' : 'x',
       responsive: false,
       animation: false,
-      plugins: { title: { display: true, text: shorten(chart.title, 80), font: { size: 16 } } },
+      plugins: { title: { display: true, text: truncate(chart.title, 80), font: { size: 16 } } },
       scales: {
         [horizontal ? 'x' : 'y']: { beginAtZero: true, ticks: { precision: 0 } },
       },
@@ -63,8 +64,4 @@ export function renderToPng(width: number, height: number, config: ChartConfigur
   const png = canvas.toBuffer('image/png');
   instance.destroy();
   return png;
-}
-
-export function shorten(text: string, max: number): string {
-  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }

@@ -1,6 +1,7 @@
 import { CategoryScale, Chart, LinearScale, LineController, LineElement, PointElement, Title, type ChartConfiguration } from 'chart.js';
+import { truncate } from '../format';
 // The bar chart module registers the project's font and draws the PNG for both kinds.
-import { renderToPng, shorten } from './bar-chart';
+import { renderToPng } from './bar-chart';
 
 Chart.register(LineController, LineElement, PointElement, CategoryScale, LinearScale, Title);
 
@@ -26,7 +27,7 @@ export function renderLineChart(chart: LineChart): Buffer {
     options: {
       responsive: false,
       animation: false,
-      plugins: { title: { display: true, text: shorten(chart.title, 80), font: { size: 16 } } },
+      plugins: { title: { display: true, text: truncate(chart.title, 80), font: { size: 16 } } },
       scales: { y: { min: chart.min, max: chart.max, ticks: { precision: 0 } }, x: { ticks: { maxTicksLimit: 12 } } },
     },
   };

@@ -4,6 +4,7 @@ import { localDate, nextRuns } from './schedule';
 import { ruleOf } from './scheduling';
 import { slotsOf } from './streaks';
 import { latestRun, listSchedules, membersAnswering, postedRuns, skipDates, type Run, type Schedule } from './store';
+import { DISCORD_LIMITS } from '../format';
 
 export interface ScheduleSummary {
   schedule: Schedule;
@@ -61,6 +62,6 @@ export function scheduleSuggestions(db: Db, guildId: string, typed: string): { n
   const needle = typed.trim().toLowerCase();
   return listSchedules(db, guildId)
     .filter((s) => !needle || `${s.id} ${s.name}`.toLowerCase().includes(needle))
-    .slice(0, 25)
-    .map((s) => ({ name: `#${s.id} · ${s.name}${s.status === 'paused' ? ' (paused)' : ''}`.slice(0, 100), value: s.id }));
+    .slice(0, DISCORD_LIMITS.autocompleteChoices)
+    .map((s) => ({ name: `#${s.id} · ${s.name}${s.status === 'paused' ? ' (paused)' : ''}`.slice(0, DISCORD_LIMITS.autocompleteName), value: s.id }));
 }

@@ -6,6 +6,7 @@ import type { DueTask } from '../scheduler/scheduler';
 import { claimDueRuns, failInterruptedRuns, markRunFailed, markRunPosted, nextCheckinDue, type RunToPost } from './runs';
 import type { Schedule } from './scheduling';
 import { renderRunMessage } from './view';
+import { oneOrMany } from '../format';
 
 export type PostOutcome = { ok: true; messageId: string } | { ok: false; reason: string };
 
@@ -13,7 +14,7 @@ function permissionProblem(channel: GuildBasedChannel): string | null {
   const missing = missingPermissions(channel, POSTING);
   if (!missing.length) return null;
   const list = missing.join(', ');
-  return `Hearth is missing the ${list} permission${missing.length === 1 ? '' : 's'} in <#${channel.id}>. Give Hearth's role ${list} there.`;
+  return `Hearth is missing the ${list} ${oneOrMany(missing.length, 'permission', 'permissions')} in <#${channel.id}>. Give Hearth's role ${list} there.`;
 }
 
 // Neutral on purpose: from its cache alone Hearth cannot tell a deleted channel from a hidden one.

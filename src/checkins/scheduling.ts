@@ -1,8 +1,7 @@
 /** A leader's scheduling of check-ins: checking what they typed, creating, pausing, resuming, deleting, skipping a date. */
 import { UserError } from '../user-error';
 import type { Db } from '../db/open';
-import { getSettings } from '../settings/service';
-import { canonicalTimeZone } from '../settings/timezones';
+import { canonicalTimeZone, getSettings } from '../settings';
 import { instantOf, wallTime as zonedWallTime } from '../zoned-time';
 import { CHECKIN_LIMITS } from './limits';
 import { anchorWeekFor, compileRule, localDate, nextRun, nextRuns, parseDate, parseWhen, type Recurrence, type Rule } from './schedule';

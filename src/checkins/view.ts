@@ -1,6 +1,7 @@
 import { ActionRowBuilder, AttachmentBuilder, ButtonBuilder, ButtonStyle, EmbedBuilder, ModalBuilder, TextInputBuilder, TextInputStyle } from 'discord.js';
 import { HEARTH_COLOUR } from '../bot/style';
 import { renderLineChart } from '../charts/line-chart';
+import { DISCORD_LIMITS, fitEntries, fitFields, oneLine, oneOrMany, percent, plural, roomLeft, timestamp as ts, truncate } from '../format';
 import { checkinIds } from './custom-ids';
 import { localDate, wallTime } from './schedule';
 import type { AnswerOutcome, SupersededRunError } from './answers';
@@ -10,8 +11,6 @@ import type { CheckinReport, PeriodStats } from './report';
 import type { Schedule } from './scheduling';
 import type { MemberStreaks, Streak } from './streaks';
 
-const ts = (ms: number, style: 'R' | 'f' | 'F' | 'd' = 'f') => `<t:${Math.floor(ms / 1000)}:${style}>`;
-const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 const moodOf = (value: number) => MOODS.find((m) => m.value === value)!;
 const fixed = (n: number | null) => (n === null ? '–' : n.toFixed(1));
 const signed = (n: number | null) => (n === null ? '' : n === 0 ? ' (±0.0)' : ` (${n > 0 ? '+' : ''}${n.toFixed(1)})`);
@@ -97,11 +96,6 @@ const RUN_STATUS: Record<string, string> = {
   missed: 'missed (more than 1 hour late, not posted)',
 };
 
-// Discord allows 6,000 characters in a message's embeds and 1,024 per field value.
-const EMBED_TOTAL = 6000;
-const FIELD_VALUE = 1024;
-const clip = (text: string, max: number) => (text.length > max ? `${text.slice(0, Math.max(0, max - 1))}…` : text);
-
 /**
  * One line of a check-in in the list. Priority 0 is never dropped (what it is, a problem, a
  * failed run: what a leader must act on); higher numbers go first when space runs out.
@@ -117,29 +111,29 @@ function listLines(item: ScheduleSummary & { problem: string | null }, memberCou
   const { schedule: s, lastRun } = item;
   const lines: ListLine[] = [];
   const flags = `${s.anonymous ? ' · anonymous' : ''}${s.status === 'paused' ? ' · ⏸️ **paused**' : ''}`;
-  lines.push({ priority: 0, text: `<#${s.channelId}> · \`${s.whenText}\` (${s.timezone})${flags}`, short: `<#${s.channelId}> · \`${clip(s.whenText, 30)}\`${flags}` });
-  const next = item.nextRunAt !== null ? `${ts(item.nextRunAt)} (${ts(item.nextRunAt, 'R')})` : s.status === 'paused' ? 'none while paused' : 'none';
+  lines.push({ priority: 0, text: `<#${s.channelId}> · \`${s.whenText}\` (${s.timezone})${flags}`, short: `<#${s.channelId}> · \`${truncate(s.whenText, 30)}\`${flags}` });
+  const next = item.nextRunAt !== null ? `${ts(item.nextRunAt, 'f')} (${ts(item.nextRunAt, 'R')})` : s.status === 'paused' ? 'none while paused' : 'none';
   lines.push({ priority: 1, text: `Next run: ${next}`, short: `Next: ${item.nextRunAt !== null ? ts(item.nextRunAt, 'R') : 'none'}` });
   if (item.skippedDates.length) lines.push({ priority: 4, text: `Skipping: ${item.skippedDates.join(', ')}` });
 
   const interrupted = lastRun?.status === 'posting' && now - lastRun.recordedAt > INTERRUPTED_AFTER_MS;
   let problem = item.problem;
   if (interrupted) {
-    lines.push({ priority: 0, text: `Last run: ${ts(lastRun.scheduledFor)}: ⚠️ interrupted (Hearth stopped while posting it; it is not posted again, and the next run goes ahead)`, short: '⚠️ Last run: interrupted while posting' });
+    lines.push({ priority: 0, text: `Last run: ${ts(lastRun.scheduledFor, 'f')}: ⚠️ interrupted (Hearth stopped while posting it; it is not posted again, and the next run goes ahead)`, short: '⚠️ Last run: interrupted while posting' });
   } else if (lastRun?.status === 'failed') {
     const reason = lastRun.reason ?? 'no reason recorded';
     if (reason === problem) problem = null; // the same words twice say nothing more
-    lines.push({ priority: 0, text: `Last run: ${ts(lastRun.scheduledFor)}: ⚠️ failed: ${clip(reason, 300)}`, short: `⚠️ Last run failed: ${clip(reason, 160)}` });
+    lines.push({ priority: 0, text: `Last run: ${ts(lastRun.scheduledFor, 'f')}: ⚠️ failed: ${truncate(reason, 300)}`, short: `⚠️ Last run failed: ${truncate(reason, 160)}` });
   } else if (lastRun) {
-    const status = lastRun.status === 'missed' && lastRun.reason ? `missed: ${clip(lastRun.reason, 200)}` : (RUN_STATUS[lastRun.status] ?? lastRun.status);
-    lines.push({ priority: 2, text: `Last run: ${ts(lastRun.scheduledFor)}: ${status}` });
+    const status = lastRun.status === 'missed' && lastRun.reason ? `missed: ${truncate(lastRun.reason, 200)}` : (RUN_STATUS[lastRun.status] ?? lastRun.status);
+    lines.push({ priority: 2, text: `Last run: ${ts(lastRun.scheduledFor, 'f')}: ${status}` });
   } else {
     lines.push({ priority: 2, text: 'Last run: none yet' });
   }
-  if (problem) lines.push({ priority: 0, text: `⚠️ ${clip(problem, 300)}`, short: `⚠️ ${clip(problem, 160)}` });
+  if (problem) lines.push({ priority: 0, text: `⚠️ ${truncate(problem, 300)}`, short: `⚠️ ${truncate(problem, 160)}` });
   if (item.recentAnswers.length) {
     const average = item.recentAnswers.reduce((a, b) => a + b, 0) / item.recentAnswers.length;
-    const rate = memberCount ? `, ${Math.round((average / memberCount) * 100)}% of ${memberCount} members` : '';
+    const rate = memberCount ? `, ${percent(average, memberCount)}% of ${memberCount} members` : '';
     lines.push({ priority: 3, text: `Response rate: ${average.toFixed(1)} answers per run over the last ${plural(item.recentAnswers.length, 'run')}${rate}` });
   }
   return lines;
@@ -147,27 +141,34 @@ function listLines(item: ScheduleSummary & { problem: string | null }, memberCou
 
 /** `/checkin list`: every schedule with its next and last run, turnout and any problem. */
 export function renderList(items: (ScheduleSummary & { problem: string | null })[], memberCount: number | null, now: number): { embeds: EmbedBuilder[] } {
-  const embed = new EmbedBuilder().setColor(HEARTH_COLOUR).setTitle(`Check-ins: ${items.length} of ${CHECKIN_LIMITS.perServer}`);
+  const embed = new EmbedBuilder().setColor(HEARTH_COLOUR).setTitle(`Check-ins: ${items.length} of ${CHECKIN_LIMITS.perServer}`).setFooter({ text: MISSED_RUN_POLICY });
   if (items.length === 0) {
     embed.setDescription('No check-ins yet. A leader can schedule one with `/checkin schedule`.');
   }
-  const shown = items.slice(0, 25).map((item) => ({ name: `#${item.schedule.id} · ${item.schedule.name}`.slice(0, 60), lines: listLines(item, memberCount, now) }));
-  // With many check-ins, space runs out: drop the least important lines everywhere first, then use
-  // shorter wordings; problems and failed runs stay.
-  const budget = EMBED_TOTAL - 40 - MISSED_RUN_POLICY.length - shown.reduce((n, f) => n + f.name.length, 0) - 100;
-  const valueOf = (lines: ListLine[], useShort: boolean) => lines.map((l) => (useShort && l.short ? l.short : l.text)).join('\n');
-  const total = (useShort: boolean) => shown.reduce((n, f) => n + Math.min(FIELD_VALUE, valueOf(f.lines, useShort).length), 0);
-  let useShort = false;
-  for (const step of [4, 3, 2, 'short', 1] as const) {
-    if (total(useShort) <= budget) break;
-    if (step === 'short') useShort = true;
-    else for (const f of shown) f.lines = f.lines.filter((l) => l.priority < step);
-  }
-  // Still too long (every check-in failing with long reasons): each gets an even share.
-  const share = total(useShort) > budget ? Math.floor(budget / Math.max(shown.length, 1)) : FIELD_VALUE;
-  for (const f of shown) embed.addFields({ name: f.name, value: clip(valueOf(f.lines, useShort), Math.min(FIELD_VALUE, share)) || '…' });
-  embed.setFooter({ text: MISSED_RUN_POLICY });
+  const shown = items.slice(0, DISCORD_LIMITS.fields).map((item) => ({ name: `#${item.schedule.id} · ${item.schedule.name}`.slice(0, 60), lines: listLines(item, memberCount, now) }));
+  const values = shedLines(
+    shown.map((f) => f.lines),
+    roomLeft(embed.data) - shown.reduce((n, f) => n + f.name.length, 0),
+  );
+  // Still too long (every check-in failing with long reasons): the check-ins share what room there is.
+  embed.addFields(fitFields(shown.map((f, i) => ({ name: f.name, value: values[i]! })), roomLeft(embed.data)).fields);
   return { embeds: [embed] };
+}
+
+/**
+ * With many check-ins, space runs out: drops the least important lines everywhere first, then
+ * uses shorter wordings, until the values fit `room`; problems and failed runs stay.
+ */
+function shedLines(checkins: ListLine[][], room: number): string[] {
+  let useShort = false;
+  const valuesNow = () => checkins.map((lines) => lines.map((l) => (useShort && l.short ? l.short : l.text)).join('\n'));
+  const fits = () => valuesNow().reduce((n, value) => n + Math.min(DISCORD_LIMITS.fieldValue, value.length), 0) <= room;
+  for (const step of [4, 3, 2, 'short', 1] as const) {
+    if (fits()) break;
+    if (step === 'short') useShort = true;
+    else checkins = checkins.map((lines) => lines.filter((l) => l.priority < step));
+  }
+  return valuesNow();
 }
 
 export function renderStreaks(memberId: string, self: boolean, { streaks, anonymousLeftOut }: MemberStreaks): string {
@@ -184,11 +185,11 @@ export function renderStreaks(memberId: string, self: boolean, { streaks, anonym
 }
 
 export function renderSuperseded(error: SupersededRunError): string {
-  return `This check-in has been superseded by a newer one (${ts(error.newerAt)}), so it no longer takes answers. Answer the latest post of "${error.scheduleName}" instead.`;
+  return `This check-in has been superseded by a newer one (${ts(error.newerAt, 'f')}), so it no longer takes answers. Answer the latest post of "${error.scheduleName}" instead.`;
 }
 
 export function renderSkipped(schedule: Schedule, date: string, skippedRun: number): string {
-  return `Check-in #${schedule.id} **${schedule.name}** will not be posted on ${date} (the run at ${ts(skippedRun)}). Streaks are not broken by a skipped run.`;
+  return `Check-in #${schedule.id} **${schedule.name}** will not be posted on ${date} (the run at ${ts(skippedRun, 'f')}). Streaks are not broken by a skipped run.`;
 }
 
 function distributionText(distribution: number[]): string {
@@ -200,84 +201,102 @@ function periodLine(name: string, p: PeriodStats): string {
   return `${name}: ${plural(p.runs, 'run')}, ${fixed(p.answersPerRun)} answers per run, average mood **${fixed(p.average)}** · ${distributionText(p.distribution)}`;
 }
 
+type ReportRun = CheckinReport['runs'][number];
+
+// The runs' lines leave the description room for the summary, and the embed room for the notes.
+const RUN_LINES_ROOM = 3000;
+
 /** `/checkin report`: a summary embed, a mood-over-time chart, and every run with its notes as a file. */
 export function renderReport(report: CheckinReport): { embeds: EmbedBuilder[]; files: AttachmentBuilder[] } {
-  const { schedule, runs, period, previous } = report;
+  const { schedule } = report;
+  const summary = reportSummary(report);
+  const embed = new EmbedBuilder()
+    .setColor(HEARTH_COLOUR)
+    .setTitle(truncate(`Report: #${schedule.id} ${schedule.name}`, DISCORD_LIMITS.embedTitle))
+    .setDescription(truncate(`${summary.join('\n')}\n\n**Runs, newest first**\n${recentRuns(report)}`, DISCORD_LIMITS.embedDescription));
+  const notes = latestNotesField(report);
+  if (notes) embed.addFields(notes);
+
+  const files = [reportFile(report, summary)];
+  const chart = moodChart(report);
+  if (chart) {
+    files.push(chart);
+    embed.setImage(`attachment://${chart.name}`);
+  }
+  return { embeds: [embed], files };
+}
+
+/** This period against the one before, and what is left out. Plain dates: the file has it too, where Discord's time markup is not rendered. */
+function reportSummary({ schedule, period, previous, weeks, openRunAt }: CheckinReport): string[] {
   const moodChange = period.average !== null && previous.average !== null ? period.average - previous.average : null;
   const turnoutChange = period.answersPerRun !== null && previous.answersPerRun !== null ? period.answersPerRun - previous.answersPerRun : null;
   const summary = [
-    periodLine(`Last ${plural(report.weeks, 'week')}`, period),
-    periodLine(`The ${plural(report.weeks, 'week')} before`, previous),
+    periodLine(`Last ${plural(weeks, 'week')}`, period),
+    periodLine(`The ${plural(weeks, 'week')} before`, previous),
     `Change: average mood${moodChange === null ? ' –' : signed(moodChange)}, answers per run${turnoutChange === null ? ' –' : signed(turnoutChange)}`,
   ];
   if (schedule.anonymous) summary.push(`🔒 Anonymous: no authors; runs with fewer than ${CHECKIN_LIMITS.anonymousMinimum} answers are not shown.`);
-  if (report.openRunAt !== null) {
-    // A plain date: the summary also goes into the file, where Discord's time markup is not rendered.
-    summary.push(`🔒 The current run (${localDate(schedule.timezone, report.openRunAt)}) is left out while members can still answer it; it appears once the next one is posted.`);
+  if (openRunAt !== null) {
+    summary.push(`🔒 The current run (${localDate(schedule.timezone, openRunAt)}) is left out while members can still answer it; it appears once the next one is posted.`);
   }
+  return summary;
+}
 
-  const runLine = (r: CheckinReport['runs'][number]) =>
-    r.hidden
-      ? `${ts(r.run.scheduledFor, 'd')}: fewer than ${CHECKIN_LIMITS.anonymousMinimum} answers, not shown`
-      : `${ts(r.run.scheduledFor, 'd')}${r.reposts ? ' (re-posted)' : ''}: ${plural(r.answered, 'answer')}, average **${fixed(r.average)}**${signed(r.change)} · ${distributionText(r.distribution)}${r.notes.length ? ` · ${plural(r.notes.length + r.moreNotes, 'note')}` : ''}`;
-  const recent = [...runs].reverse();
-  const lines: string[] = [];
-  let length = 0;
-  for (const r of recent) {
-    const line = runLine(r);
-    if (length + line.length > 3000) break;
-    lines.push(line);
-    length += line.length + 1;
-  }
-  if (runs.length === 0) lines.push(report.openRunAt !== null ? 'No finished runs in this period yet.' : 'No runs were posted in this period.');
-  else if (lines.length < runs.length) lines.push(`…and ${runs.length - lines.length} earlier runs in the attached file.`);
+/** One line a run, newest first, as many as fit; the file has the rest. */
+function recentRuns({ runs, openRunAt }: CheckinReport): string {
+  if (runs.length === 0) return openRunAt !== null ? 'No finished runs in this period yet.' : 'No runs were posted in this period.';
+  const lines = [...runs].reverse().map(runLine);
+  return fitEntries(lines, RUN_LINES_ROOM, { more: (more) => `…and ${plural(more, 'earlier run')} in the attached file.` });
+}
 
-  const latestNotes = recent.find((r) => !r.hidden && r.notes.length > 0);
-  const embed = new EmbedBuilder()
-    .setColor(HEARTH_COLOUR)
-    .setTitle(`Report: #${schedule.id} ${schedule.name}`.slice(0, 256))
-    .setDescription(`${summary.join('\n')}\n\n**Runs, newest first**\n${lines.join('\n')}`.slice(0, 4096));
-  if (latestNotes) {
-    const noteLines = latestNotes.notes.map((n) => `> ${n.note.replace(/\s+/g, ' ').slice(0, 200)}${n.memberId ? ` (<@${n.memberId}>)` : ''}`);
-    let value = '';
-    for (const line of noteLines) {
-      if (value.length + line.length + 1 > 1000) break;
-      value += `${line}\n`;
-    }
-    embed.addFields({ name: `Notes from ${localDate(schedule.timezone, latestNotes.run.scheduledFor)} (the file has up to ${CHECKIN_LIMITS.notesPerRun} per run)`, value: value || '…' });
-  }
+function runLine(r: ReportRun): string {
+  const when = ts(r.run.scheduledFor, 'd');
+  if (r.hidden) return `${when}: fewer than ${CHECKIN_LIMITS.anonymousMinimum} answers, not shown`;
+  const notes = r.notes.length ? ` · ${plural(r.notes.length + r.moreNotes, 'note')}` : '';
+  return `${when}${r.reposts ? ' (re-posted)' : ''}: ${plural(r.answered, 'answer')}, average **${fixed(r.average)}**${signed(r.change)} · ${distributionText(r.distribution)}${notes}`;
+}
 
-  const files: AttachmentBuilder[] = [];
-  const fileText = [`# Check-in #${schedule.id}: ${schedule.name}`, `Prompt: ${schedule.prompt}`, '', ...summary, ''];
-  for (const r of runs) {
-    const w = wallTime(schedule.timezone, r.run.scheduledFor);
-    fileText.push(`## ${localDate(schedule.timezone, r.run.scheduledFor)} ${String(w.hour).padStart(2, '0')}:${String(w.minute).padStart(2, '0')} (${schedule.timezone})${r.reposts ? `, re-posted ${r.reposts === 1 ? 'once' : `${r.reposts} times`} (answers to every post counted once per member)` : ''}`);
-    if (r.hidden) {
-      fileText.push(`Fewer than ${CHECKIN_LIMITS.anonymousMinimum} answers: not shown.`, '');
-      continue;
-    }
-    fileText.push(`${plural(r.answered, 'answer')}, average mood ${fixed(r.average)}${signed(r.change)}, ${MOODS.map((m, i) => `${m.label} ${r.distribution[i]}`).join(', ')}`);
-    for (const n of r.notes) fileText.push(`- ${n.memberId ? `<@${n.memberId}>: ` : ''}${n.note.replace(/\r?\n/g, ' ')}`);
-    if (r.moreNotes > 0) fileText.push(`- …and ${r.moreNotes} more notes`);
-    fileText.push('');
-  }
-  files.push(new AttachmentBuilder(Buffer.from(fileText.join('\n'), 'utf8'), { name: `checkin-${schedule.id}-report.md` }));
+/** The notes of the latest run that has any (and may show them), in members' own words. */
+function latestNotesField({ schedule, runs }: CheckinReport): { name: string; value: string } | null {
+  const latest = runs.findLast((r) => !r.hidden && r.notes.length > 0);
+  if (!latest) return null;
+  const lines = latest.notes.map((n) => `> ${oneLine(n.note).slice(0, 200)}${n.memberId ? ` (<@${n.memberId}>)` : ''}`);
+  return {
+    name: `Notes from ${localDate(schedule.timezone, latest.run.scheduledFor)} (the file has up to ${CHECKIN_LIMITS.notesPerRun} per run)`,
+    value: fitEntries(lines, DISCORD_LIMITS.fieldValue, { more: null }),
+  };
+}
 
-  if (runs.length > 0) {
-    const name = `checkin-${schedule.id}-mood.png`;
-    files.push(
-      new AttachmentBuilder(
-        renderLineChart({
-          title: `Average mood: ${schedule.name}`,
-          labels: runs.map((r) => localDate(schedule.timezone, r.run.scheduledFor).slice(5)),
-          values: runs.map((r) => (r.hidden ? null : r.average)),
-          min: 1,
-          max: 5,
-        }),
-        { name },
-      ),
-    );
-    embed.setImage(`attachment://${name}`);
-  }
-  return { embeds: [embed], files };
+/** Every run with its notes, as Markdown. */
+function reportFile({ schedule, runs }: CheckinReport, summary: string[]): AttachmentBuilder {
+  const lines = [`# Check-in #${schedule.id}: ${schedule.name}`, `Prompt: ${schedule.prompt}`, '', ...summary, ''];
+  for (const r of runs) lines.push(...runSection(schedule, r), '');
+  return new AttachmentBuilder(Buffer.from(lines.join('\n'), 'utf8'), { name: `checkin-${schedule.id}-report.md` });
+}
+
+function runSection(schedule: Schedule, r: ReportRun): string[] {
+  const { hour, minute } = wallTime(schedule.timezone, r.run.scheduledFor);
+  const time = `${String(hour).padStart(2, '0')}:${String(minute).padStart(2, '0')}`;
+  const reposted = r.reposts ? `, re-posted ${oneOrMany(r.reposts, 'once', `${r.reposts} times`)} (answers to every post counted once per member)` : '';
+  const heading = `## ${localDate(schedule.timezone, r.run.scheduledFor)} ${time} (${schedule.timezone})${reposted}`;
+  if (r.hidden) return [heading, `Fewer than ${CHECKIN_LIMITS.anonymousMinimum} answers: not shown.`];
+  return [
+    heading,
+    `${plural(r.answered, 'answer')}, average mood ${fixed(r.average)}${signed(r.change)}, ${MOODS.map((m, i) => `${m.label} ${r.distribution[i]}`).join(', ')}`,
+    ...r.notes.map((n) => `- ${n.memberId ? `<@${n.memberId}>: ` : ''}${n.note.replace(/\r?\n/g, ' ')}`),
+    ...(r.moreNotes > 0 ? [`- …and ${plural(r.moreNotes, 'more note')}`] : []),
+  ];
+}
+
+/** Average mood per run over the period, or null when there is no run to draw. */
+function moodChart({ schedule, runs }: CheckinReport): AttachmentBuilder | null {
+  if (runs.length === 0) return null;
+  const png = renderLineChart({
+    title: `Average mood: ${schedule.name}`,
+    labels: runs.map((r) => localDate(schedule.timezone, r.run.scheduledFor).slice(5)),
+    values: runs.map((r) => (r.hidden ? null : r.average)),
+    min: 1,
+    max: 5,
+  });
+  return new AttachmentBuilder(png, { name: `checkin-${schedule.id}-mood.png` });
 }

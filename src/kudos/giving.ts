@@ -2,7 +2,7 @@
 import { UserError } from '../user-error';
 import type { Db } from '../db/open';
 import { writeTx } from '../db/write-tx';
-import { timestamp } from '../discord-markup';
+import { timestamp } from '../format';
 import { nextMidnight, startOfDay } from './calendar';
 import { KUDOS_LIMITS } from './limits';
 import { getKudosSettings } from './settings';

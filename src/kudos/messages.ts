@@ -7,18 +7,18 @@ import {
   type RepliableInteraction,
 } from 'discord.js';
 import { UserError } from '../user-error';
+import { messageLink, oneOrMany } from '../format';
 import { DiscordErrorCode, discordMessage, isDiscordError } from '../bot/discord-errors';
 import { missingPermissions, POSTING } from '../bot/permissions';
 import type { AppContext } from '../context';
 import type { DueTask } from '../scheduler/scheduler';
-import { getSettings } from '../settings/service';
+import { getSettings } from '../settings';
 import { attachShoutOut, checkKudosRequest, discardKudos, giveCheckedKudos, type Kudos, type KudosOutcome } from './giving';
 import { effectChannel, EffectImpossible, type EffectHandler } from '../outbox/delivery';
 import { KUDOS_MILESTONE_NOTE, queueMilestoneNotes, type MilestoneNote } from './notices';
 import { buildRoundup, KUDOS_ROUNDUP, queueRoundup, recordRoundup, roundupSchedule, type RoundupSlot } from './roundup';
 import { renderGiverConfirmation, renderMilestoneTrouble, renderRemovalDm, renderRemovalNotice, renderRoundup, renderShoutOut, shoutOutMentions } from './view';
 
-export const messageUrl = (guildId: string, channelId: string, messageId: string) => `https://discord.com/channels/${guildId}/${channelId}/${messageId}`;
 
 export interface GiveInput {
   /** Null when the member has left the server. */
@@ -65,7 +65,7 @@ export async function giveAndAnnounce(ctx: AppContext, interaction: RepliableInt
     });
   }
   if (problems.length) await tellLeadersAboutMilestones(ctx, interaction.guild, channel.channel!, problems);
-  await interaction.editReply(renderGiverConfirmation(outcome, messageUrl(interaction.guildId, channel.id, posted.id), problems.map((p) => p.forGiver)));
+  await interaction.editReply(renderGiverConfirmation(outcome, messageLink(interaction.guildId, channel.id, posted.id), problems.map((p) => p.forGiver)));
 }
 
 interface ShoutOutTarget {
@@ -188,6 +188,7 @@ async function tellLeadersAboutMilestones(ctx: AppContext, guild: Guild, channel
 
 function milestoneNote(ctx: AppContext): EffectHandler {
   return {
+    describe: (effect) => `the note to leaders about the <@&${String(effect.payload.roleId)}> milestone role`,
     async deliver(effect) {
       const note = effect.payload as unknown as MilestoneNote;
       const channel = effectChannel(ctx.client, effect.guildId, note.channelId);
@@ -225,7 +226,7 @@ async function deleteShoutOut(ctx: AppContext, guild: Guild, removed: Kudos): Pr
   const channel = guild.channels.cache.get(removed.channelId);
   if (!channel?.isTextBased()) return 'Its shout-out channel no longer exists, so there was nothing to take down.';
   if (!removed.messageId) return 'It had no shout-out to take down.';
-  const link = messageUrl(guild.id, channel.id, removed.messageId);
+  const link = messageLink(guild.id, channel.id, removed.messageId);
   try {
     await channel.messages.delete(removed.messageId);
     return 'Its shout-out is deleted.';
@@ -270,7 +271,7 @@ async function tellGiverAndRecipient(ctx: AppContext, guild: Guild, removed: Kud
         ctx.logger.warn({ err: error, guild: guild.id, kudos: removed.id }, 'could not post a kudos removal note');
       }
     }
-    if (noted) lines.push(`${mention(closed)} ${closed.length === 1 ? 'has' : 'have'} direct messages closed, so a short note in <#${removed.channelId}> told them (without the message).`);
+    if (noted) lines.push(`${mention(closed)} ${oneOrMany(closed.length, 'has', 'have')} direct messages closed, so a short note in <#${removed.channelId}> told them (without the message).`);
     else failed.push(...closed);
   }
   if (failed.length) lines.push(`⚠️ Hearth could not tell ${mention(failed)}; please let them know yourself.`);
@@ -283,6 +284,7 @@ async function tellGiverAndRecipient(ctx: AppContext, guild: Guild, removed: Kud
  */
 function roundupPost(ctx: AppContext): EffectHandler {
   return {
+    describe: (effect) => `the weekly kudos roundup for the week of ${String(effect.payload.week)}`,
     async deliver(effect) {
       const slot = effect.payload as unknown as RoundupSlot;
       const channel = effectChannel(ctx.client, slot.guildId, slot.channelId);

@@ -3,7 +3,8 @@ import type { Db } from '../db/open';
 import { addDays, isoDate, localToUtc, mondayOf } from './calendar';
 import { writeTx } from '../db/write-tx';
 import { queueEffect } from '../outbox/queue';
-import { activeButUnthanked, claimRoundup, finishRoundup, firstTimeRecipients, kudosBetween, roundupClaimed, roundupGuilds, topRecipientsBetween } from './store';
+import { activeButUnthanked, roundupGuilds } from './roundup-reads';
+import { claimRoundup, finishRoundup, firstTimeRecipients, kudosBetween, roundupClaimed, topRecipientsBetween } from './store';
 
 /** The roundup goes out on Monday at this local hour, for the week (Monday to Sunday) just ended. */
 export const ROUNDUP_HOUR = 9;

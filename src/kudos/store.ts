@@ -1,9 +1,6 @@
-import { and, asc, count, desc, eq, gt, gte, isNotNull, isNull, lt, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gt, gte, isNull, lt, sql } from 'drizzle-orm';
 import type { Db } from '../db/open';
 import type { Tx } from '../db/write-tx';
-import { checkinAnswers, checkinSchedules } from '../checkins/schema';
-import { polls, pollVotes } from '../polls/schema';
-import { guildSettings } from '../settings/schema';
 import { kudos, kudosMilestones, kudosRoundups, kudosSettings, kudosValues } from './schema';
 
 export type Kudos = typeof kudos.$inferSelect;
@@ -169,16 +166,6 @@ export function recentKudos(db: Reader, guildId: string, side: Side, memberId: s
 
 // ------------------------------------------------------------ roundups
 
-/** Servers that want a roundup: a recognition channel is set and the roundup is not turned off. */
-export function roundupGuilds(db: Db): { guildId: string; timezone: string; channelId: string }[] {
-  return db
-    .select({ guildId: guildSettings.guildId, timezone: guildSettings.timezone, channelId: guildSettings.recognitionChannelId })
-    .from(guildSettings)
-    .leftJoin(kudosSettings, eq(kudosSettings.guildId, guildSettings.guildId))
-    .where(and(isNotNull(guildSettings.recognitionChannelId), sql`coalesce(${kudosSettings.roundupEnabled}, 1) = 1`))
-    .all() as { guildId: string; timezone: string; channelId: string }[];
-}
-
 export function roundupClaimed(db: Reader, guildId: string, week: string): boolean {
   return db.select({ week: kudosRoundups.week }).from(kudosRoundups).where(and(eq(kudosRoundups.guildId, guildId), eq(kudosRoundups.week, week))).get() !== undefined;
 }
@@ -222,45 +209,4 @@ export function firstTimeRecipients(db: Reader, guildId: string, from: number, t
     .orderBy(asc(sql`min(${kudos.createdAt})`))
     .all()
     .map((r) => r.memberId);
-}
-
-/**
- * Members active since `since` (gave kudos, voted in a poll or checked in) who received no kudos
- * since then. Anonymous polls and anonymous check-ins never count: naming someone as active
- * there would reveal that they answered.
- *
- * Every part reads the window only, so the cost does not grow with the server's history: polls
- * that were open during it (then their votes by poll), and check-in answers by schedule and time
- * (index checkin_answers_by_time).
- */
-export function activeButUnthanked(db: Reader, guildId: string, since: number, to: number): string[] {
-  const rows = db.all<{ memberId: string }>(sql`
-    SELECT member_id AS memberId FROM (
-      SELECT ${kudos.giverId} AS member_id, max(${kudos.createdAt}) AS last_active FROM ${kudos}
-      WHERE ${kudos.guildId} = ${guildId} AND ${kudos.createdAt} >= ${since} AND ${kudos.createdAt} < ${to}
-      GROUP BY ${kudos.giverId}
-      UNION ALL
-      SELECT v.voter AS member_id, max(v.voted_at) AS last_active
-      FROM ${polls} AS p CROSS JOIN ${pollVotes} AS v ON v.poll_id = p.id
-      WHERE p.guild_id = ${guildId} AND p.anonymous = 0
-        AND p.created_at < ${to} AND (p.closed_at IS NULL OR p.closed_at >= ${since})
-        AND v.voted_at >= ${since} AND v.voted_at < ${to}
-      GROUP BY v.voter
-      UNION ALL
-      SELECT a.member_id AS member_id, max(a.answered_at) AS last_active
-      FROM ${checkinSchedules} AS s CROSS JOIN ${checkinAnswers} AS a ON a.schedule_id = s.id
-      -- An answer's schedule is this server's (checked on s), so the index alone answers this part.
-      WHERE s.guild_id = ${guildId} AND s.anonymous = 0
-        AND a.answered_at >= ${since} AND a.answered_at < ${to}
-      GROUP BY a.member_id
-    ) AS active
-    WHERE NOT EXISTS (
-      SELECT 1 FROM ${kudos} AS thanked
-      WHERE thanked.guild_id = ${guildId} AND thanked.recipient_id = active.member_id
-        AND thanked.removed_at IS NULL AND thanked.created_at >= ${since}
-    )
-    GROUP BY member_id
-    ORDER BY max(last_active) DESC, member_id
-  `);
-  return rows.map((r) => r.memberId);
 }

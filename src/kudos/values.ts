@@ -4,6 +4,7 @@ import type { Db } from '../db/open';
 import { writeTx, type Tx } from '../db/write-tx';
 import { KUDOS_LIMITS } from './limits';
 import { renameValueInHistory, replaceValues, valuesOf } from './store';
+import { DISCORD_LIMITS, truncate } from '../format';
 
 /** What a new server starts with: what makes a good community member, one sentence each. */
 export const DEFAULT_VALUES: readonly KudosValue[] = [
@@ -110,9 +111,9 @@ export function valueSuggestions(db: Db, guildId: string, typed: string): { name
   return listValues(db, guildId)
     .filter((v) => v.name.toLocaleLowerCase().includes(needle))
     .sort((a, b) => Number(!a.name.toLocaleLowerCase().startsWith(needle)) - Number(!b.name.toLocaleLowerCase().startsWith(needle)))
-    .slice(0, 25)
+    .slice(0, DISCORD_LIMITS.autocompleteChoices)
     .map((v) => {
       const label = `${v.name}: ${v.description}`;
-      return { name: label.length > 100 ? `${label.slice(0, 99)}…` : label, value: v.name };
+      return { name: truncate(label, DISCORD_LIMITS.autocompleteName), value: v.name };
     });
 }

@@ -8,6 +8,7 @@ import {
   TextInputStyle,
 } from 'discord.js';
 import { HEARTH_COLOUR } from '../bot/style';
+import { DISCORD_LIMITS, fitEntries, fitFields, oneOrMany, plural, quote, roomLeft, timestamp as ts, truncate } from '../format';
 import { KUDOS_MODAL_FIELDS, kudosIds } from './custom-ids';
 import type { KudosOutcome } from './giving';
 import { KUDOS_LIMITS } from './limits';
@@ -16,41 +17,13 @@ import type { KudosSettings } from './settings';
 import type { KudosHistory, Leaderboard } from './standings';
 import type { KudosValue } from './values';
 
-const ts = (ms: number, style: 'R' | 'f' | 'D' | 'd' = 'R') => `<t:${Math.floor(ms / 1000)}:${style}>`;
 // "Kudos" is the same word in the singular and the plural.
-const count = (n: number) => `${n} kudos`;
+const count = (n: number) => plural(n, 'kudos', 'kudos');
 const PERIOD_TITLES = { week: 'this week', month: 'this month', all: 'all time' } as const;
-
-// Discord refuses an embed field value over this many characters.
-const FIELD_MAX = 1024;
-
-/**
- * Joins whole entries while they fit in `max` characters, then says how many were left out, so
- * nothing is cut mid-mention or mid-word.
- */
-export function fitEntries(entries: readonly string[], max = FIELD_MAX, separator = '\n'): string {
-  let out = '';
-  for (const [index, entry] of entries.entries()) {
-    const next = out ? `${out}${separator}${entry}` : entry;
-    const last = index === entries.length - 1;
-    // Leave room for the "…and N more" note unless this is the last entry.
-    if (next.length <= (last ? max : max - 20)) {
-      out = next;
-      continue;
-    }
-    const note = `…and ${entries.length - index} more`;
-    return out ? `${out}${separator}${note}` : note;
-  }
-  return out;
-}
 
 /** Shout-outs ping the recipient and nobody else (no @everyone, no roles, not the giver). */
 export function shoutOutMentions(recipientId: string) {
   return { parse: [] as [], users: [recipientId] };
-}
-
-function quote(text: string): string {
-  return text.split('\n').map((line) => `> ${line}`).join('\n');
 }
 
 /** The public shout-out: pings the recipient only (the caller sends it with allowedMentions). */
@@ -84,10 +57,9 @@ export function renderGiverConfirmation(outcome: KudosOutcome, url: string, prob
 }
 
 export function renderGiveModal(recipient: { id: string; name: string }, values: readonly KudosValue[]): ModalBuilder {
-  const name = recipient.name.length > 30 ? `${recipient.name.slice(0, 29)}…` : recipient.name;
   return new ModalBuilder()
     .setCustomId(kudosIds.give.build({ recipientId: recipient.id }))
-    .setTitle(`Give kudos to ${name}`)
+    .setTitle(truncate(`Give kudos to ${recipient.name}`, DISCORD_LIMITS.modalTitle))
     .addLabelComponents(
       new LabelBuilder()
         .setLabel('Value')
@@ -97,7 +69,11 @@ export function renderGiveModal(recipient: { id: string; name: string }, values:
             .setCustomId(KUDOS_MODAL_FIELDS.value)
             .setPlaceholder('Pick a value')
             .setRequired(true)
-            .addOptions(values.slice(0, 25).map((v) => new StringSelectMenuOptionBuilder().setLabel(v.name).setValue(v.name).setDescription(v.description.slice(0, 100)))),
+            .addOptions(
+              values
+                .slice(0, DISCORD_LIMITS.selectOptions)
+                .map((v) => new StringSelectMenuOptionBuilder().setLabel(v.name).setValue(v.name).setDescription(truncate(v.description, DISCORD_LIMITS.selectOptionDescription))),
+            ),
         ),
       new LabelBuilder()
         .setLabel('Message')
@@ -143,13 +119,12 @@ export function renderHistory(history: KudosHistory, isSelf: boolean) {
     return { embeds: [embed] };
   }
   embed.setDescription(`${who} ${isSelf ? 'have' : 'has'} ${verb} ${count(history.total)}.`);
-  embed.addFields({ name: 'By value', value: fitEntries(history.byValue.map((v) => `**${v.value}**: ${v.count}`)) });
   const recent = history.recent.map((k) => {
     const other = history.side === 'received' ? `from <@${k.giverId}>` : `to <@${k.recipientId}>`;
-    const text = k.message.length > 180 ? `${k.message.slice(0, 179)}…` : k.message;
-    return `\`#${k.id}\` **${k.value}** ${other} ${ts(k.createdAt)}\n${quote(text)}`;
+    return `\`#${k.id}\` **${k.value}** ${other} ${ts(k.createdAt)}\n${quote(truncate(k.message, 180))}`;
   });
-  embed.addFields({ name: 'Most recent', value: fitEntries(recent) });
+  const byValue = history.byValue.map((v) => `**${v.value}**: ${v.count}`);
+  embed.addFields(fitFields([{ name: 'By value', entries: byValue }, { name: 'Most recent', entries: recent }], roomLeft(embed.data)).fields);
   return { embeds: [embed] };
 }
 
@@ -157,9 +132,9 @@ export function renderValues(values: readonly KudosValue[], settings: KudosSetti
   const limits = `Each member can give ${count(settings.dailyLimit)} a day, and thank the same member once an hour.`;
   const roundup = `Weekly roundup: ${settings.roundupEnabled ? 'on' : 'off'}.`;
   // The milestone line gets whatever room the other two lines leave in the field.
-  const room = FIELD_MAX - limits.length - roundup.length - 2 - 'Milestones: .'.length;
+  const room = DISCORD_LIMITS.fieldValue - limits.length - roundup.length - 2 - 'Milestones: .'.length;
   const milestones = settings.milestones.length
-    ? `Milestones: ${fitEntries(settings.milestones.map((m) => `${m.count} kudos → <@&${m.roleId}>`), room, ', ')}.`
+    ? `Milestones: ${fitEntries(settings.milestones.map((m) => `${count(m.count)} → <@&${m.roleId}>`), room, { separator: ', ' })}.`
     : 'No milestone roles are set.';
   const rules = [limits, milestones, roundup];
   const embed = new EmbedBuilder()
@@ -199,14 +174,14 @@ export function renderRemovalNotice(kudos: { id: number; createdAt: number }, me
 /** For leaders, when Hearth could not grant a milestone role: pings the leader role only, if set. */
 export function renderMilestoneTrouble(problems: { roleId: string; count: number; why: string }[], leaderRoleId: string | null) {
   const who = leaderRoleId ? `<@&${leaderRoleId}>` : 'Leaders';
-  const lines = problems.map((p) => `• <@&${p.roleId}> (${p.count} kudos): ${p.why}.`);
+  const lines = problems.map((p) => `• <@&${p.roleId}> (${count(p.count)}): ${p.why}.`);
   return {
     content: fitEntries(
       [
         `${who}: Hearth could not grant a kudos milestone role. Give Hearth's role Manage Roles and drag it above these roles in Server Settings → Roles; members get them with their next kudos.`,
         ...lines,
       ],
-      2000,
+      DISCORD_LIMITS.messageContent,
     ),
     allowedMentions: { parse: [] as [], roles: leaderRoleId ? [leaderRoleId] : [] },
   };
@@ -219,7 +194,7 @@ export function renderRoundup(roundup: Roundup) {
     .setDescription(
       roundup.total === 0
         ? `No kudos were given in the week of ${ts(roundup.from, 'D')}. Who helped you lately? Thank them with \`/kudos give\`.`
-        : `${count(roundup.total)} ${roundup.total === 1 ? 'was' : 'were'} given in the week of ${ts(roundup.from, 'D')}. Thank you all!`,
+        : `${count(roundup.total)} ${oneOrMany(roundup.total, 'was', 'were')} given in the week of ${ts(roundup.from, 'D')}. Thank you all!`,
     );
   if (roundup.top.length) embed.addFields({ name: 'Most thanked', value: roundup.top.map((t, i) => `**${i + 1}.** <@${t.memberId}> · ${t.count}`).join('\n') });
   if (roundup.firstTime.length) embed.addFields({ name: 'First kudos ever', value: memberList(roundup.firstTime) });

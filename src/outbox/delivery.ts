@@ -4,8 +4,9 @@ import type { Clock } from '../clock';
 import type { Db } from '../db/open';
 import type { Logger } from '../logger';
 import type { DueTask } from '../scheduler/scheduler';
-import { DiscordErrorCode, discordMessage, httpStatusOf, isDiscordError } from '../bot/discord-errors';
+import { DiscordErrorCode, discordMessage, explainDiscordError, httpStatusOf, isDiscordError } from '../bot/discord-errors';
 import {
+  droppedEffects,
   markDelivered,
   markDropped,
   nextEffectDueAt,
@@ -21,6 +22,8 @@ export type { StoredEffect } from './store';
 
 /** How a feature makes one kind of effect happen. */
 export interface EffectHandler {
+  /** What it is, for leaders ("the final results of poll #12"). */
+  describe(effect: StoredEffect): string;
   /** Does it on Discord, rendering the latest stored state; throws what Discord answered. */
   deliver(effect: StoredEffect): Promise<void>;
   /** After a permanent failure (or giving up): record it where a leader will see it. Must not throw. */
@@ -84,6 +87,15 @@ export class Outbox {
     private readonly wake: () => void,
   ) {}
 
+  /** Effects this server's leaders should know failed for good, newest first, in their words. */
+  problems(guildId: string, since: number): { what: string; why: string; at: number }[] {
+    return droppedEffects(this.db, guildId, since, 5).map(({ effect, reason, at }) => ({
+      what: this.handlers.get(effect.kind)?.describe(effect) ?? 'a message',
+      why: reason,
+      at,
+    }));
+  }
+
   handle(kind: string, handler: EffectHandler): void {
     if (this.handlers.has(kind)) throw new Error(`Two handlers for outbox effects of kind ${kind}`);
     this.handlers.set(kind, handler);
@@ -145,7 +157,8 @@ export class Outbox {
         return 'will retry';
       }
       markDropped(this.db, effect.id, now, verdict.reason);
-      this.logger.warn({ effect: effect.kind, key: effect.key, guild: effect.guildId, attempts: effect.attempts, reason: verdict.reason }, 'a Discord side effect was dropped');
+      const code = isDiscordError(error) ? error.code : undefined;
+      this.logger.warn({ effect: effect.kind, key: effect.key, guild: effect.guildId, attempts: effect.attempts, code, reason: verdict.reason }, 'a Discord side effect was dropped');
       try {
         await handler?.dropped?.(effect, verdict.reason);
       } catch (noteError) {
@@ -158,7 +171,7 @@ export class Outbox {
   /** Permanent failures are dropped; passing ones retried with growing pauses, for a day at most. */
   private judge(effect: StoredEffect, error: unknown, now: number): Verdict {
     if (error instanceof EffectImpossible) return { kind: 'drop', reason: error.message };
-    if (isDiscordError(error, ...PERMANENT)) return { kind: 'drop', reason: `Discord answered ${error.code}: ${error.message}` };
+    if (isDiscordError(error, ...PERMANENT)) return { kind: 'drop', reason: explainDiscordError(error) ?? `Discord answered ${error.code}: ${error.message}` };
     const status = httpStatusOf(error);
     // Any other 4xx is a request Discord will refuse again (a 429 surfaces as RateLimitError).
     if (status !== null && status >= 400 && status < 500 && status !== 408) return { kind: 'drop', reason: `Discord answered ${status}: ${discordMessage(error)}` };

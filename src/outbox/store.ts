@@ -1,5 +1,5 @@
 // The delivery side of the outbox: taking due effects, and recording how each delivery ended.
-import { and, eq, lte, sql } from 'drizzle-orm';
+import { and, desc, eq, gte, lte, sql } from 'drizzle-orm';
 import type { Db } from '../db/open';
 import { outbox } from './schema';
 
@@ -79,6 +79,18 @@ export function releaseEffects(db: Db, ids: number[], now: number): void {
     .set({ dueAt: now, attempts: sql`max(${outbox.attempts} - 1, 0)` })
     .where(and(sql`${outbox.id} IN (${sql.join(ids.map((id) => sql`${id}`), sql`, `)})`, pending))
     .run();
+}
+
+/** Effects of one server dropped since `since`, newest first, with why. */
+export function droppedEffects(db: Db, guildId: string, since: number, limit: number): { effect: StoredEffect; reason: string; at: number }[] {
+  return db
+    .select()
+    .from(outbox)
+    .where(and(eq(outbox.guildId, guildId), eq(outbox.status, 'dropped'), gte(outbox.doneAt, since)))
+    .orderBy(desc(outbox.doneAt), desc(outbox.id))
+    .limit(limit)
+    .all()
+    .map((row) => ({ effect: toEffect(row), reason: row.lastError ?? 'unknown', at: row.doneAt ?? since }));
 }
 
 /** Forgets delivered and dropped effects finished before `before`, a batch at a time. */

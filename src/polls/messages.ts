@@ -29,6 +29,7 @@ export function refreshPollMessage(ctx: AppContext, poll: Poll): void {
  */
 export function pollFinalResults(ctx: AppContext): EffectHandler {
   return {
+    describe: (effect) => `the final results on poll #${Number(effect.payload.pollId)}`,
     async deliver(effect) {
       const poll = findPollById(ctx.db, Number(effect.payload.pollId));
       if (!poll || poll.guildId !== effect.guildId || !poll.messageId) return; // nothing left to show it on

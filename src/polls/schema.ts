@@ -31,6 +31,8 @@ export const polls = sqliteTable(
   },
   (t) => [
     index('polls_guild_status').on(t.guildId, t.status, t.id),
+    // Insights read the polls closed in a window.
+    index('polls_guild_closed').on(t.guildId, t.status, t.closedAt),
     index('polls_open_closing').on(t.closesAt).where(sql`status = 'open' AND closes_at IS NOT NULL`),
   ],
 );

@@ -1,4 +1,5 @@
-import { createHmac, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
+import { anonymousKey, anonymousTime } from '../anonymity';
 import { UserError } from '../user-error';
 import { forgetDeletedData, type Db } from '../db/open';
 import { writeTx } from '../db/write-tx';
@@ -25,7 +26,7 @@ import {
   votesOf,
   type Poll,
 } from './store';
-import { timestamp } from '../discord-markup';
+import { oneOrMany, plural, timestamp, truncate } from '../format';
 import { queueEffect } from '../outbox/queue';
 
 export type { Poll };
@@ -94,7 +95,7 @@ export function validatePoll(request: PollRequest): ValidPoll {
   }
   const tooLong = nonEmpty.filter((c) => c.length > POLL_LIMITS.choiceLength);
   if (tooLong.length) {
-    problems.push(`Each choice can be at most ${POLL_LIMITS.choiceLength} characters; shorten "${tooLong[0]!.slice(0, 30)}…".`);
+    problems.push(`Each choice can be at most ${POLL_LIMITS.choiceLength} characters; shorten "${truncate(tooLong[0]!, 31)}".`);
   }
   const seen = new Map<string, string>();
   for (const choice of nonEmpty) {
@@ -185,12 +186,10 @@ function assertOpen(poll: Poll, now: number): void {
 function voterKey(poll: Poll, memberId: string): string {
   if (!poll.anonymous) return memberId;
   if (!poll.voterSecret) throw new UserError('This anonymous poll is closed: Hearth no longer knows which vote was yours.');
-  return createHmac('sha256', poll.voterSecret).update(memberId).digest('hex').slice(0, 32);
+  return anonymousKey(poll.voterSecret, memberId);
 }
 
-// An anonymous vote keeps only its day: exact times could be matched against who clicked when.
-const DAY_MS = 86_400_000;
-const voteTime = (poll: Poll, now: number) => (poll.anonymous ? Math.floor(now / DAY_MS) * DAY_MS : now);
+const voteTime = (poll: Poll, now: number) => (poll.anonymous ? anonymousTime(now) : now);
 
 export interface Voter {
   guildId: string;
@@ -239,7 +238,7 @@ export function recordVote(db: Db, voter: Voter, pollId: number, choice: number,
       const max = poll.maxChoices ?? choices.length;
       if (before.length >= max) {
         throw new UserError(
-          `You can pick at most ${max} choice${max === 1 ? '' : 's'} in this poll, and you have: ${before.map((c) => `**${choices[c]}**`).join(', ')}. Click one of them to remove it first.`,
+          `You can pick at most ${plural(max, 'choice')} in this poll, and you have: ${before.map((c) => `**${choices[c]}**`).join(', ')}. Click one of them to remove it first.`,
         );
       }
       addVote(tx, pollId, key, choice, voteTime(poll, now));
@@ -343,7 +342,7 @@ export function visibleResults(db: Db, guildId: string, pollId: number, now: num
   const summary = results(db, poll);
   if (!countsVisible(summary, now)) {
     throw new UserError(
-      `Poll #${poll.id} is anonymous and ${summary.voters === 1 ? 'only 1 member has' : `only ${summary.voters} members have`} voted: ` +
+      `Poll #${poll.id} is anonymous and only ${plural(summary.voters, 'member')} ${oneOrMany(summary.voters, 'has', 'have')} voted: ` +
         `its results show once at least ${ANONYMOUS_MIN_VOTERS} have, so that no one's vote can be worked out.`,
     );
   }
@@ -415,7 +414,7 @@ export function pollSuggestions(db: Db, guildId: string, typed: string, which: '
     const suffix = ` (${poll.status})`;
     const prefix = `#${poll.id} · `;
     const room = 100 - prefix.length - suffix.length;
-    const question = poll.question.length > room ? `${poll.question.slice(0, room - 1)}…` : poll.question;
+    const question = truncate(poll.question, room);
     return { name: `${prefix}${question}${suffix}`, value: poll.id };
   });
 }

@@ -1,28 +1,12 @@
-import {
-  ActionRowBuilder,
-  AttachmentBuilder,
-  ButtonBuilder,
-  ButtonStyle,
-  EmbedBuilder,
-} from 'discord.js';
-import { HEARTH_COLOUR } from '../bot/style';
+import { ActionRowBuilder, AttachmentBuilder, ButtonBuilder, ButtonStyle, EmbedBuilder } from 'discord.js';
+import { buttonRows } from '../bot/components';
+import { CLOSED_COLOUR, HEARTH_COLOUR } from '../bot/style';
 import { renderBarChart } from '../charts/bar-chart';
+import { DISCORD_LIMITS, fitEntries, fitFields, oneOrMany, percent, plural, progressBar, roomLeft, timestamp as ts, truncate } from '../format';
 import { pollIds } from './custom-ids';
 import { ANONYMOUS_MIN_VOTERS, countsVisible, isOpen, type Poll, type PollResults, type VoteOutcome } from './service';
-import { timestamp as ts } from '../discord-markup';
 
-const CLOSED_COLOUR = 0x6b7280;
-const EMBED_BUDGET = 5600; // of Discord's 6,000 characters an embed, leaving room for titles
-const FIELD_BUDGET = 1000; // of 1,024 a field
-const DESCRIPTION_BUDGET = 3900; // of 4,096 a description
-const BAR_WIDTH = 12;
-
-const percent = (count: number, of: number) => (of === 0 ? 0 : Math.round((count / of) * 100));
-const bar = (count: number, of: number) => {
-  const filled = of === 0 ? 0 : Math.round((count / of) * BAR_WIDTH);
-  return `\`${'█'.repeat(filled)}${'░'.repeat(BAR_WIDTH - filled)}\``;
-};
-const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+const bar = (count: number, of: number) => progressBar(count, of, 12);
 
 export function pollRules(poll: Poll, now: number): string[] {
   const rules: string[] = [];
@@ -69,18 +53,16 @@ function turnoutLine(summary: PollResults, memberCount: number | null): string {
   return `${voted}${cast}${turnout}.`;
 }
 
+// Up to 20 choices take four rows; the fifth holds "My vote" and "Retract".
 function voteButtons(poll: Poll, labels: string[], open: boolean) {
-  const rows: ActionRowBuilder<ButtonBuilder>[] = [];
-  labels.forEach((label, position) => {
-    if (position % 5 === 0) rows.push(new ActionRowBuilder<ButtonBuilder>());
-    rows.at(-1)!.addComponents(
-      new ButtonBuilder()
-        .setCustomId(pollIds.vote.build({ pollId: poll.id, choice: position }))
-        .setLabel(label)
-        .setStyle(ButtonStyle.Secondary)
-        .setDisabled(!open),
-    );
-  });
+  const choices = labels.map((label, position) =>
+    new ButtonBuilder()
+      .setCustomId(pollIds.vote.build({ pollId: poll.id, choice: position }))
+      .setLabel(label)
+      .setStyle(ButtonStyle.Secondary)
+      .setDisabled(!open),
+  );
+  const rows = buttonRows(choices, DISCORD_LIMITS.actionRows - 1);
   if (open) {
     rows.push(
       new ActionRowBuilder<ButtonBuilder>().addComponents(
@@ -149,7 +131,7 @@ function anonymityNote(poll: Poll): string {
 
 export function renderMyVote(poll: Poll, choices: string[], mine: number[]): string {
   if (mine.length === 0) return `You have not voted in this poll.${anonymityNote(poll)}`;
-  return `Your ${mine.length === 1 ? 'vote' : 'choices'}: ${mine.map((c) => `**${choices[c]}**`).join(', ')}.${anonymityNote(poll)}`;
+  return `Your ${oneOrMany(mine.length, 'vote', 'choices')}: ${mine.map((c) => `**${choices[c]}**`).join(', ')}.${anonymityNote(poll)}`;
 }
 
 export function renderRetracted(removed: number): string {
@@ -172,27 +154,20 @@ export function renderResults(
         .filter(Boolean)
         .join('\n'),
     );
+  if (messageUrl) embed.setURL(messageUrl).setTitle('Open the poll');
   if (!poll.anonymous && votes.length > 0) {
-    // Discord allows 6,000 characters an embed and 1,024 a field: names stop before either.
-    let budget = EMBED_BUDGET - (embed.data.description?.length ?? 0);
-    for (const choice of summary.choices.filter((c) => c.count > 0).slice(0, 20)) {
-      const name = choice.label;
-      const who: string[] = [];
-      for (const vote of votes.filter((v) => v.choice === choice.position)) {
-        const mention = `<@${vote.memberId}>`;
-        if (who.join(' ').length + mention.length + 20 > Math.min(FIELD_BUDGET, budget - name.length)) break;
-        who.push(mention);
-      }
-      const more = choice.count - who.length;
-      const value = who.length === 0 ? `${plural(choice.count, 'member')}` : more > 0 ? `${who.join(' ')} and ${more} more` : who.join(' ');
-      budget -= name.length + value.length;
-      if (budget < 0) break;
-      embed.addFields({ name, value });
-    }
+    // A field per choice naming its voters, as many as Discord's limits leave room for.
+    const voters = summary.choices
+      .filter((c) => c.count > 0)
+      .map((choice) => ({
+        name: choice.label,
+        entries: votes.filter((v) => v.choice === choice.position).map((v) => `<@${v.memberId}>`),
+        options: { separator: ' ', total: choice.count, more: (more: number, shown: number) => (shown ? `and ${more} more` : plural(choice.count, 'member')) },
+      }));
+    embed.addFields(fitFields(voters, roomLeft(embed.data)).fields);
   } else if (poll.anonymous) {
     embed.addFields({ name: 'Anonymous', value: 'No one, leaders included, can see who voted for what.' });
   }
-  if (messageUrl) embed.setURL(messageUrl).setTitle('Open the poll');
   return { embeds: [embed] };
 }
 
@@ -202,18 +177,13 @@ export function renderPollList(
   now: number,
 ): { embeds: EmbedBuilder[] } | string {
   if (list.total === 0) return status === 'all' ? 'This server has no polls yet. Create one with `/poll create`.' : `There are no ${status} polls in this server.`;
-  const lines: string[] = [];
-  let length = 0;
-  for (const p of list.polls) {
+  const lines = list.polls.map((p) => {
     const state = isOpen(p, now) ? (p.closesAt ? `open, closes ${ts(p.closesAt)}` : 'open') : `closed ${ts(p.closedAt ?? p.closesAt ?? now)}`;
-    const question = p.question.length > 80 ? `${p.question.slice(0, 79)}…` : p.question;
-    const line = `\`#${p.id}\` ${p.url ? `[${question}](${p.url})` : question}\n${state} · ${plural(p.voters, 'voter')}`;
-    if (length + line.length + 1 > DESCRIPTION_BUDGET) break;
-    lines.push(line);
-    length += line.length + 1;
-  }
-  const more = list.total > lines.length ? `\n…and ${list.total - lines.length} more: narrow the list with \`status\`.` : '';
+    const question = truncate(p.question, 80);
+    return `\`#${p.id}\` ${p.url ? `[${question}](${p.url})` : question}\n${state} · ${plural(p.voters, 'voter')}`;
+  });
+  const description = fitEntries(lines, DISCORD_LIMITS.embedDescription, { total: list.total, more: (more) => `…and ${more} more: narrow the list with \`status\`.` });
   return {
-    embeds: [new EmbedBuilder().setColor(HEARTH_COLOUR).setTitle(`Polls (${status}): ${list.total}`).setDescription(lines.join('\n') + more)],
+    embeds: [new EmbedBuilder().setColor(HEARTH_COLOUR).setTitle(`Polls (${status}): ${list.total}`).setDescription(description)],
   };
 }

@@ -1,9 +1,17 @@
 import { EmbedBuilder } from 'discord.js';
 import { HEARTH_COLOUR } from '../bot/style';
+import { DISCORD_LIMITS, fitEntries, timestamp } from '../format';
 import type { GuildSettings } from './store';
 import { localTime } from './timezones';
 
-export function renderSettings(settings: GuildSettings, now: number): { embeds: EmbedBuilder[] } {
+/** A Discord side effect that failed for good recently, for the leaders to fix. */
+export interface DeliveryProblem {
+  what: string;
+  why: string;
+  at: number;
+}
+
+export function renderSettings(settings: GuildSettings, now: number, problems: DeliveryProblem[] = []): { embeds: EmbedBuilder[] } {
   const embed = new EmbedBuilder()
     .setColor(HEARTH_COLOUR)
     .setTitle('Hearth settings for this server')
@@ -23,6 +31,10 @@ export function renderSettings(settings: GuildSettings, now: number): { embeds: 
       },
       { name: 'Who can create polls', value: settings.pollsByMembers ? 'Every member' : 'Leaders only' },
     );
+  if (problems.length) {
+    const lines = problems.map((p) => `• ${timestamp(p.at, 'R')} Hearth gave up on ${p.what}: ${p.why}`);
+    embed.addFields({ name: '⚠️ Recent problems (last 7 days)', value: fitEntries(lines, DISCORD_LIMITS.fieldValue) });
+  }
   return { embeds: [embed] };
 }
 

@@ -2,11 +2,11 @@
  * A member's private walk through an open survey, one step at a time, resumable after a restart;
  * and a leader's preview of it.
  */
-import { createHmac } from 'node:crypto';
+import { anonymousKey, anonymousTime } from '../anonymity';
 import { UserError } from '../user-error';
 import type { Db } from '../db/open';
 import { writeTx, type Tx } from '../db/write-tx';
-import { timestamp } from '../discord-markup';
+import { timestamp, truncate } from '../format';
 import { surveyWithQuestions } from './drafts';
 import { isTextKind, SURVEY_LIMITS } from './limits';
 import { isOpen } from './publishing';
@@ -57,12 +57,11 @@ function assertOpen(survey: Survey, now: number): void {
 function respondentKey(survey: Survey, memberId: string): string {
   if (!survey.anonymous) return memberId;
   if (!survey.respondentSecret) throw new UserError('This anonymous survey is closed: Hearth no longer knows which answers were yours.');
-  return createHmac('sha256', survey.respondentSecret).update(memberId).digest('hex').slice(0, 32);
+  return anonymousKey(survey.respondentSecret, memberId);
 }
 
-const DAY_MS = 86_400_000;
-/** Anonymous responses keep only the day they were started and submitted: exact times could be matched to people. */
-const responseTime = (survey: Survey, now: number) => (survey.anonymous ? Math.floor(now / DAY_MS) * DAY_MS : now);
+/** Anonymous responses keep only the day they were started and submitted. */
+const responseTime = (survey: Survey, now: number) => (survey.anonymous ? anonymousTime(now) : now);
 
 /** Runs `change` on the member's response (made on first use) in one transaction, and returns the flow after it. */
 function withResponse(db: Db, who: Respondent, surveyId: number, now: number, change: (tx: Tx, context: Omit<Flow, 'step' | 'submitted'> & { response: SurveyResponse }) => number): Flow {
@@ -103,7 +102,7 @@ function missingRequired(questions: SurveyQuestion[], answers: Map<number, Answe
 }
 
 const capitalised = (text: string) => `${text[0]!.toUpperCase()}${text.slice(1)}`;
-const numbered = (all: SurveyQuestion[], q: SurveyQuestion) => `question ${all.indexOf(q) + 1} ("${q.prompt.length > 60 ? `${q.prompt.slice(0, 59)}…` : q.prompt}")`;
+const numbered = (all: SurveyQuestion[], q: SurveyQuestion) => `question ${all.indexOf(q) + 1} ("${truncate(q.prompt, 60)}")`;
 
 /** "Next": only once the step's required questions are answered. */
 export function leaveStep(db: Db, who: Respondent, surveyId: number, step: number, now: number): Flow {

@@ -6,6 +6,7 @@ import { SURVEY_QUESTION_KINDS, type SurveyQuestionKind } from './schema';
 import { isChoiceKind, SURVEY_LIMITS } from './limits';
 import { deleteQuestion, findSurvey, insertQuestion, insertSurvey, questionsOf, setQuestionPosition, type NewQuestion, type Reader, type Survey, type SurveyQuestion } from './store';
 import { SURVEY_TEMPLATES, TEMPLATE_QUESTIONS, type SurveyTemplate } from './templates';
+import { truncate } from '../format';
 
 export type { Survey, SurveyQuestion, SurveyQuestionKind, SurveyTemplate };
 export { SURVEY_QUESTION_KINDS, SURVEY_TEMPLATES };
@@ -78,7 +79,7 @@ export function validateQuestion(request: QuestionRequest): NewQuestion {
         problems.push(`A question needs ${SURVEY_LIMITS.minChoices} to ${SURVEY_LIMITS.maxChoices} choices separated by |; this one has ${nonEmpty.length}.`);
       }
       const tooLong = nonEmpty.find((c) => c.length > SURVEY_LIMITS.choiceLength);
-      if (tooLong) problems.push(`Each choice can be at most ${SURVEY_LIMITS.choiceLength} characters; shorten "${tooLong.slice(0, 30)}…".`);
+      if (tooLong) problems.push(`Each choice can be at most ${SURVEY_LIMITS.choiceLength} characters; shorten "${truncate(tooLong, 31)}".`);
       const seen = new Set<string>();
       const twice = nonEmpty.find((c) => (seen.has(c.toLocaleLowerCase()) ? true : (seen.add(c.toLocaleLowerCase()), false)));
       if (twice) problems.push(`"${twice}" is listed twice. Each choice must be different.`);

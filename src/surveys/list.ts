@@ -1,6 +1,7 @@
 /** What `/survey list` and the survey autocomplete show. */
 import type { Db } from '../db/open';
 import { listSurveys, searchSurveys } from './store';
+import { truncate } from '../format';
 
 export function surveysForList(db: Db, guildId: string, limit = 20) {
   return listSurveys(db, guildId, limit);
@@ -12,7 +13,7 @@ export function surveySuggestions(db: Db, guildId: string, typed: string, which:
     const suffix = ` (${survey.status})`;
     const prefix = `#${survey.id} · `;
     const room = 100 - prefix.length - suffix.length;
-    const title = survey.title.length > room ? `${survey.title.slice(0, room - 1)}…` : survey.title;
+    const title = truncate(survey.title, room);
     return { name: `${prefix}${title}${suffix}`, value: survey.id };
   });
 }

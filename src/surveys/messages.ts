@@ -30,6 +30,7 @@ export function refreshSurveyCard(ctx: AppContext, survey: Survey): void {
 /** The outbox handler for the closing edit: final count, "closed", and the button disabled. */
 export function surveyClosedCard(ctx: AppContext): EffectHandler {
   return {
+    describe: (effect) => `marking survey #${Number(effect.payload.surveyId)}'s card closed`,
     async deliver(effect) {
       const survey = findSurveyById(ctx.db, effect.guildId, Number(effect.payload.surveyId));
       if (!survey?.messageId || !survey.channelId) return; // no card to mark closed

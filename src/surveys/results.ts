@@ -7,6 +7,7 @@ import { requireSurvey } from './drafts';
 import { isTextKind, SURVEY_LIMITS } from './limits';
 import { countOf, frequentTerms, mean, median, netPromoterScore, type Distribution } from './stats';
 import { allAnswers, countResponses, questionsOf, readMinResponses, submittedResponses, textAnswers, valueCounts, writeMinResponses, type Survey, type SurveyQuestion } from './store';
+import { oneOrMany, plural } from '../format';
 
 export function minResponses(db: Db, guildId: string): number {
   return Math.max(SURVEY_LIMITS.minAnonymousResponses, readMinResponses(db, guildId) ?? SURVEY_LIMITS.minAnonymousResponses);
@@ -64,7 +65,7 @@ function assertResultsVisible(db: Db, survey: Survey, submitted: number): void {
   }
   if (submitted < needed) {
     throw new UserError(
-      `Survey #${survey.id} is anonymous and ${submitted === 1 ? 'only 1 member has' : `only ${submitted} members have`} answered: ` +
+      `Survey #${survey.id} is anonymous and only ${plural(submitted, 'member')} ${oneOrMany(submitted, 'has', 'have')} answered: ` +
         `its results show only if at least ${needed} have, so that no one's answers can be worked out.`,
     );
   }

@@ -33,6 +33,8 @@ export const surveys = sqliteTable(
   },
   (t) => [
     index('surveys_guild_status').on(t.guildId, t.status, t.id),
+    // Insights read the surveys closed in a window.
+    index('surveys_guild_closed').on(t.guildId, t.status, t.closedAt),
     index('surveys_open_closing').on(t.closesAt).where(sql`status = 'open' AND closes_at IS NOT NULL`),
   ],
 );

@@ -10,26 +10,18 @@ import {
   TextInputBuilder,
   TextInputStyle,
 } from 'discord.js';
-import { HEARTH_COLOUR } from '../bot/style';
+import { buttonRows } from '../bot/components';
+import { CLOSED_COLOUR, HEARTH_COLOUR } from '../bot/style';
 import { renderBarChart } from '../charts/bar-chart';
+import { DISCORD_LIMITS, fitEntries, fitFields, oneLine, percent, plural, progressBar, quote, roomLeft, timestamp as ts, truncate } from '../format';
 import { surveyIds } from './custom-ids';
 import type { Answer, Flow, Step } from './answering';
 import type { Survey, SurveyQuestion } from './drafts';
 import { SURVEY_LIMITS, isTextKind } from './limits';
 import { isOpen } from './publishing';
 import { TEXT_PAGE_SIZE, formatAnswer, type QuestionSummary, type SurveyResults, type textAnswerPage } from './results';
-import { timestamp as ts } from '../discord-markup';
 
-const CLOSED_COLOUR = 0x6b7280;
-const EMBED_TOTAL = 6000;
-const EMBED_MARGIN = 200;
-const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
-const cut = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
-const BAR_WIDTH = 10;
-const bar = (count: number, of: number) => {
-  const filled = of === 0 ? 0 : Math.round((count / of) * BAR_WIDTH);
-  return `\`${'█'.repeat(filled)}${'░'.repeat(BAR_WIDTH - filled)}\``;
-};
+const bar = (count: number, of: number) => progressBar(count, of, 10);
 
 export const ANONYMOUS_NOTE = 'This survey is anonymous: no one, leaders included, can see who answered what.';
 const KIND_NAMES: Record<SurveyQuestion['kind'], string> = {
@@ -47,13 +39,13 @@ const KIND_NAMES: Record<SurveyQuestion['kind'], string> = {
 /** A draft as its leader sees it after each change: every question with its number. */
 export function renderDraft(survey: Survey, questions: SurveyQuestion[], headline: string): { embeds: EmbedBuilder[] } {
   const lines = questions.map(
-    (q, i) => `**${i + 1}.** ${q.prompt} · *${KIND_NAMES[q.kind]}${q.required ? ', required' : ''}*${q.choices ? `\n   ${cut(q.choices.join(' · '), 300)}` : ''}`,
+    (q, i) => `**${i + 1}.** ${q.prompt} · *${KIND_NAMES[q.kind]}${q.required ? ', required' : ''}*${q.choices ? `\n   ${truncate(q.choices.join(' · '), 300)}` : ''}`,
   );
   const embed = new EmbedBuilder()
     .setColor(HEARTH_COLOUR)
     .setAuthor({ name: `Survey #${survey.id} · ${survey.status}` })
-    .setTitle(cut(survey.title, 256))
-    .setDescription(cut([headline, '', ...(lines.length ? lines : ['No questions yet: add some with `/survey add-question`.'])].join('\n'), 4096))
+    .setTitle(truncate(survey.title, DISCORD_LIMITS.embedTitle))
+    .setDescription(truncate([headline, '', ...(lines.length ? lines : ['No questions yet: add some with `/survey add-question`.'])].join('\n'), DISCORD_LIMITS.embedDescription))
     .setFooter({
       text: `${plural(questions.length, 'question')} of at most ${SURVEY_LIMITS.maxQuestions}${survey.anonymous ? ' · anonymous' : ''}${survey.status === 'draft' ? ' · publish with /survey publish' : ''}`,
     });
@@ -64,10 +56,10 @@ export function renderSurveyList(list: { surveys: Survey[]; total: number }, now
   if (list.total === 0) return 'This server has no surveys yet. Create one with `/survey create`.';
   const lines = list.surveys.map((s) => {
     const state = s.status === 'draft' ? 'draft' : isOpen(s, now) ? (s.closesAt ? `open, closes ${ts(s.closesAt)}` : 'open') : `closed ${ts(s.closedAt ?? s.closesAt ?? now)}`;
-    return `\`#${s.id}\` ${cut(s.title, 80)}${s.anonymous ? ' 🔒' : ''}\n${state} · ${plural(s.responses, 'response')}`;
+    return `\`#${s.id}\` ${truncate(s.title, 80)}${s.anonymous ? ' 🔒' : ''}\n${state} · ${plural(s.responses, 'response')}`;
   });
-  const more = list.total > list.surveys.length ? `\n…and ${list.total - list.surveys.length} older.` : '';
-  return { embeds: [new EmbedBuilder().setColor(HEARTH_COLOUR).setTitle(`Surveys: ${list.total}`).setDescription(lines.join('\n') + more)] };
+  const description = fitEntries(lines, DISCORD_LIMITS.embedDescription, { total: list.total, more: (more) => `…and ${more} older.` });
+  return { embeds: [new EmbedBuilder().setColor(HEARTH_COLOUR).setTitle(`Surveys: ${list.total}`).setDescription(description)] };
 }
 
 // ------------------------------------------------------------------ the public card
@@ -83,7 +75,7 @@ export function renderSurveyCard(survey: Survey, questionCount: number, now: num
   const embed = new EmbedBuilder()
     .setColor(open ? HEARTH_COLOUR : CLOSED_COLOUR)
     .setAuthor({ name: open ? `Survey #${survey.id}` : `Survey #${survey.id} · closed` })
-    .setTitle(cut(survey.title, 256))
+    .setTitle(truncate(survey.title, DISCORD_LIMITS.embedTitle))
     .addFields({ name: 'How it works', value: rules.join('\n') })
     .setFooter({ text: `${plural(survey.responses, 'member')} answered${open ? ' so far' : ''}` });
   if (survey.description) embed.setDescription(survey.description);
@@ -131,17 +123,16 @@ function answerComponents(view: StepView, question: SurveyQuestion, mode: Mode) 
   const answer = view.answers.get(question.id);
   const ids = { surveyId: view.survey.id, step: view.step };
   const rows: ActionRowBuilder<ButtonBuilder | StringSelectMenuBuilder>[] = [];
+  // The navigation row comes after these, so they have one row fewer.
   const buttons = (values: { value: number; label: string }[]) => {
-    values.forEach(({ value, label }, i) => {
-      if (i % 5 === 0) rows.push(new ActionRowBuilder<ButtonBuilder>());
-      rows.at(-1)!.addComponents(
-        new ButtonBuilder()
-          .setCustomId(surveyIds.pick.build({ ...ids, value }))
-          .setLabel(label)
-          .setStyle(answer?.num === value ? ButtonStyle.Primary : ButtonStyle.Secondary)
-          .setDisabled(disabled),
-      );
-    });
+    const picks = values.map(({ value, label }) =>
+      new ButtonBuilder()
+        .setCustomId(surveyIds.pick.build({ ...ids, value }))
+        .setLabel(label)
+        .setStyle(answer?.num === value ? ButtonStyle.Primary : ButtonStyle.Secondary)
+        .setDisabled(disabled),
+    );
+    rows.push(...buttonRows(picks, DISCORD_LIMITS.actionRows - 1));
   };
   if (question.kind === 'scale-5') buttons([1, 2, 3, 4, 5].map((v) => ({ value: v, label: String(v) })));
   if (question.kind === 'scale-10') buttons(Array.from({ length: 11 }, (_, v) => ({ value: v, label: String(v) })));
@@ -156,7 +147,7 @@ function answerComponents(view: StepView, question: SurveyQuestion, mode: Mode) 
       .setMinValues(multi ? 0 : 1)
       .setMaxValues(multi ? choices.length : 1)
       .setDisabled(disabled)
-      .addOptions(choices.map((label, i) => ({ label: cut(label, 100), value: String(i), default: chosen(i) })));
+      .addOptions(choices.map((label, i) => ({ label: truncate(label, DISCORD_LIMITS.selectOptionLabel), value: String(i), default: chosen(i) })));
     rows.push(new ActionRowBuilder<StringSelectMenuBuilder>().addComponents(menu));
   }
   return rows;
@@ -167,9 +158,9 @@ function reviewLines(view: StepView): string[] {
   const budget = Math.floor(3800 / Math.max(1, view.questions.length));
   const promptRoom = Math.min(120, Math.floor(budget * 0.4));
   return view.questions.map((q, i) => {
-    const prompt = `**${i + 1}. ${cut(q.prompt, promptRoom)}**\n`;
+    const prompt = `**${i + 1}. ${truncate(q.prompt, promptRoom)}**\n`;
     const text = answerText(q, view.answers.get(q.id));
-    const shown = text === null ? (q.required ? '⚠️ *not answered yet (required)*' : '*skipped*') : cut(text.replace(/\s+/g, ' '), Math.max(20, Math.min(200, budget - prompt.length - 1)));
+    const shown = text === null ? (q.required ? '⚠️ *not answered yet (required)*' : '*skipped*') : truncate(oneLine(text), Math.max(20, Math.min(200, budget - prompt.length - 1)));
     return prompt + shown;
   });
 }
@@ -177,7 +168,7 @@ function reviewLines(view: StepView): string[] {
 /** One screen of the private answering flow (or of a leader's preview, where nothing is saved). */
 export function renderStep(view: StepView, mode: Mode, note?: string): { content: string; embeds: EmbedBuilder[]; components: ActionRowBuilder<ButtonBuilder | StringSelectMenuBuilder>[] } {
   const { survey } = view;
-  const embed = new EmbedBuilder().setColor(HEARTH_COLOUR).setAuthor({ name: cut(`${mode === 'preview' ? 'Preview · ' : ''}${survey.title}`, 256) });
+  const embed = new EmbedBuilder().setColor(HEARTH_COLOUR).setAuthor({ name: truncate(`${mode === 'preview' ? 'Preview · ' : ''}${survey.title}`, DISCORD_LIMITS.embedAuthor) });
   const footer = [survey.anonymous ? '🔒 Anonymous: no one, leaders included, can see who answered what.' : 'Leaders can see who answered what.'];
   if (mode === 'preview') footer.unshift('Preview: nothing you do here is saved.');
   else footer.unshift('Your answers are saved as you go.');
@@ -190,7 +181,7 @@ export function renderStep(view: StepView, mode: Mode, note?: string): { content
         : view.submitted
           ? 'Your answers are in. Until the survey closes you can change them with **Back**: each change is saved the moment you make it. Press **Done** when you have finished.'
           : 'Check your answers, then press **Submit**. Use **Back** to change any of them.';
-    embed.setTitle('Review').setDescription(cut([headline, '', ...reviewLines(view)].join('\n'), 4096));
+    embed.setTitle('Review').setDescription(truncate([headline, '', ...reviewLines(view)].join('\n'), DISCORD_LIMITS.embedDescription));
     const submit = new ButtonBuilder()
       .setCustomId(surveyIds.submit.build({ surveyId: survey.id }))
       .setLabel(view.submitted ? 'Done' : 'Submit')
@@ -205,9 +196,9 @@ export function renderStep(view: StepView, mode: Mode, note?: string): { content
     const lines = step.questions.map((q) => {
       const number = view.questions.indexOf(q) + 1;
       const text = answerText(q, view.answers.get(q.id));
-      return `**${number}. ${q.prompt}**${q.required ? ' *(required)*' : ''}\n${text === null ? '*no answer yet*' : `> ${cut(text, 300).replace(/\n/g, '\n> ')}`}`;
+      return `**${number}. ${q.prompt}**${q.required ? ' *(required)*' : ''}\n${text === null ? '*no answer yet*' : quote(truncate(text, 300))}`;
     });
-    embed.setDescription(cut([...lines, '', 'Press **Answer** to write your answers.'].join('\n'), 4096));
+    embed.setDescription(truncate([...lines, '', 'Press **Answer** to write your answers.'].join('\n'), DISCORD_LIMITS.embedDescription));
     const answered = step.questions.some((q) => view.answers.has(q.id));
     const form = new ButtonBuilder()
       .setCustomId((mode === 'preview' ? surveyIds.previewForm : surveyIds.form).build({ surveyId: survey.id, step: view.step }))
@@ -226,7 +217,7 @@ export function renderStep(view: StepView, mode: Mode, note?: string): { content
     'multi-choice': 'Pick any answers that apply.',
   };
   embed.setDescription(
-    [`**${question.prompt}**${question.required ? ' *(required)*' : ''}`, hint[question.kind] ?? '', current === null ? '' : `Your answer: **${cut(current, 500)}**`].filter(Boolean).join('\n'),
+    [`**${question.prompt}**${question.required ? ' *(required)*' : ''}`, hint[question.kind] ?? '', current === null ? '' : `Your answer: **${truncate(current, 500)}**`].filter(Boolean).join('\n'),
   );
   return { content: note ?? '', embeds: [embed], components: [...answerComponents(view, question, mode), navRow(view, mode)] };
 }
@@ -236,7 +227,7 @@ export function renderTextModal(view: StepView, mode: Mode): ModalBuilder {
   const step = view.steps[view.step]!;
   const modal = new ModalBuilder()
     .setCustomId((mode === 'preview' ? surveyIds.previewModal : surveyIds.modal).build({ surveyId: view.survey.id, step: view.step }))
-    .setTitle(cut(view.survey.title, 45));
+    .setTitle(truncate(view.survey.title, DISCORD_LIMITS.modalTitle));
   for (const question of step.questions) {
     const number = view.questions.indexOf(question) + 1;
     const long = question.kind === 'long-text';
@@ -247,10 +238,10 @@ export function renderTextModal(view: StepView, mode: Mode): ModalBuilder {
       .setRequired(question.required && mode === 'answer')
       .setMaxLength(max);
     const saved = view.answers.get(question.id)?.text;
-    if (saved && mode === 'answer') input.setValue(cut(saved, max));
-    const label = new LabelBuilder().setLabel(cut(`${number}. ${question.prompt}`, 45)).setTextInputComponent(input);
-    // Labels hold 45 characters and descriptions 100; the step message shows the prompt in full.
-    if (question.prompt.length + `${number}. `.length > 45) label.setDescription(cut(question.prompt, 100));
+    if (saved && mode === 'answer') input.setValue(truncate(saved, max));
+    // A label too short for the prompt says it again in its description; the step message shows it in full.
+    const label = new LabelBuilder().setLabel(truncate(`${number}. ${question.prompt}`, DISCORD_LIMITS.modalLabel)).setTextInputComponent(input);
+    if (`${number}. ${question.prompt}`.length > DISCORD_LIMITS.modalLabel) label.setDescription(truncate(question.prompt, DISCORD_LIMITS.modalLabelDescription));
     modal.addLabelComponents(label);
   }
   return modal;
@@ -270,7 +261,6 @@ export function modalFieldNumber(fieldId: string): number | null {
 // ------------------------------------------------------------------ results
 
 const round1 = (n: number) => (Math.round(n * 10) / 10).toLocaleString('en-US');
-const percent = (count: number, of: number) => (of === 0 ? 0 : Math.round((count / of) * 100));
 
 function summaryLines(summary: QuestionSummary): string[] {
   const lines: string[] = [];
@@ -287,13 +277,13 @@ function summaryLines(summary: QuestionSummary): string[] {
     }
   } else if (summary.choices) {
     lines.push(plural(summary.answered, 'answer'));
-    for (const c of summary.choices) lines.push(`${bar(c.count, summary.answered)} ${c.percent}% · ${c.count} · ${cut(c.label, 60)}`);
+    for (const c of summary.choices) lines.push(`${bar(c.count, summary.answered)} ${c.percent}% · ${c.count} · ${truncate(c.label, 60)}`);
   } else if (summary.texts) {
     const t = summary.texts;
     lines.push(plural(t.total, 'answer'));
     if (t.words.length) lines.push(`Words: ${t.words.map((w) => `${w.term} (${w.count})`).join(', ')}`);
     if (t.phrases.length) lines.push(`Phrases: ${t.phrases.map((p) => `${p.term} (${p.count})`).join(', ')}`);
-    for (const text of t.first) lines.push(`> ${cut(text.replace(/\s+/g, ' '), 120)}`);
+    for (const text of t.first) lines.push(quote(truncate(oneLine(text), 120)));
   }
   return lines;
 }
@@ -305,7 +295,7 @@ export function renderResults(results: SurveyResults, now: number, options: { ch
   const embed = new EmbedBuilder()
     .setColor(HEARTH_COLOUR)
     .setAuthor({ name: `Survey #${survey.id} · ${state} · results` })
-    .setTitle(cut(survey.title, 200))
+    .setTitle(truncate(survey.title, 200))
     .setDescription(
       [
         `**${plural(results.submitted, 'response')}** · completion rate **${results.completionRate}%** (${results.submitted} of ${plural(results.started, 'member')} who started)`,
@@ -314,15 +304,10 @@ export function renderResults(results: SurveyResults, now: number, options: { ch
         .filter(Boolean)
         .join('\n'),
     );
-  // An embed holds 6,000 characters in all (title, author, description, field names and values):
-  // share what the rest leaves, with a margin, equally between the questions' values.
-  const count = Math.max(1, results.questions.length);
-  const names = results.questions.map((summary, i) => cut(`${i + 1}. ${summary.question.prompt}`, count > 8 ? 60 : 100));
-  const used = [embed.data.title, embed.data.author?.name, embed.data.description, ...names].reduce((sum, text) => sum + (text?.length ?? 0), 0);
-  const budget = Math.max(40, Math.min(1024, Math.floor((EMBED_TOTAL - EMBED_MARGIN - used) / count)));
-  for (const [i, summary] of results.questions.entries()) {
-    embed.addFields({ name: names[i]!, value: cut(summaryLines(summary).join('\n') || '–', budget) });
-  }
+  // With many questions, shorter names leave more of the embed's room for the statistics.
+  const nameLength = results.questions.length > 8 ? 60 : 100;
+  const fields = results.questions.map((summary, i) => ({ name: truncate(`${i + 1}. ${summary.question.prompt}`, nameLength), value: summaryLines(summary).join('\n') || '–' }));
+  embed.addFields(fitFields(fields, roomLeft(embed.data)).fields);
 
   const readers = results.questions
     .map((summary, position) => ({ summary, position }))
@@ -333,17 +318,13 @@ export function renderResults(results: SurveyResults, now: number, options: { ch
         .setLabel(`Read answers to ${position + 1}`)
         .setStyle(ButtonStyle.Secondary),
     );
-  const components: ActionRowBuilder<ButtonBuilder>[] = [];
-  readers.slice(0, 25).forEach((button, i) => {
-    if (i % 5 === 0) components.push(new ActionRowBuilder<ButtonBuilder>());
-    components.at(-1)!.addComponents(button);
-  });
+  const components = buttonRows(readers.slice(0, DISCORD_LIMITS.actionRows * DISCORD_LIMITS.buttonsPerRow));
 
   const files: AttachmentBuilder[] = [];
   if (options.charts && results.submitted > 0) {
-    // Discord allows ten files per message: a chart for each of the first ten non-text questions.
+    // A chart for each of the first non-text questions, as many as a message holds files.
     for (const [i, summary] of results.questions.entries()) {
-      if (files.length >= 10 || isTextKind(summary.question.kind)) continue;
+      if (files.length >= DISCORD_LIMITS.filesPerMessage || isTextKind(summary.question.kind)) continue;
       const labels = summary.distribution ? summary.distribution.map((d) => String(d.value)) : summary.choices!.map((c) => c.label);
       const values = summary.distribution ? summary.distribution.map((d) => d.count) : summary.choices!.map((c) => c.count);
       const png = renderBarChart({ title: `${i + 1}. ${summary.question.prompt}`, labels, values, horizontal: !summary.distribution });
@@ -355,12 +336,12 @@ export function renderResults(results: SurveyResults, now: number, options: { ch
 
 export function renderTextPage(page: ReturnType<typeof textAnswerPage>): { embeds: EmbedBuilder[]; components: ActionRowBuilder<ButtonBuilder>[] } {
   const start = page.page * TEXT_PAGE_SIZE;
-  const lines = page.answers.map((text, i) => `**${start + i + 1}.** ${cut(text, 380)}`);
+  const lines = page.answers.map((text, i) => `**${start + i + 1}.** ${truncate(text, 380)}`);
   const embed = new EmbedBuilder()
     .setColor(HEARTH_COLOUR)
     .setAuthor({ name: `Survey #${page.survey.id} · answers to question ${page.position + 1}` })
-    .setTitle(cut(page.question.prompt, 256))
-    .setDescription(cut(lines.join('\n') || 'No answers yet.', 4096))
+    .setTitle(truncate(page.question.prompt, DISCORD_LIMITS.embedTitle))
+    .setDescription(truncate(lines.join('\n') || 'No answers yet.', DISCORD_LIMITS.embedDescription))
     .setFooter({ text: `Page ${page.page + 1} of ${page.pages} · ${plural(page.total, 'answer')}${page.survey.anonymous ? ' · anonymous' : ''}` });
   const turn = (to: number, label: string, disabled: boolean) =>
     new ButtonBuilder()

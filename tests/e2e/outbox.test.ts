@@ -85,13 +85,23 @@ describe('Discord side effects go through one durable outbox', () => {
     const logsBefore = hearth.logs.length;
     await hearth.clock.advance(HOUR);
     await eventually(() => effectOf(pollId)?.status === 'dropped', 'the effect to be dropped');
-    expect(effectOf(pollId)!.lastError).toContain('50001');
+    expect(effectOf(pollId)!.lastError).toBe("Hearth cannot see that channel. Give Hearth's role the View Channel permission there.");
 
     await hearth.clock.advance(24 * HOUR);
     expect(editsOf(message)).toHaveLength(liveEdits + 1);
     const dropped = hearth.logs.slice(logsBefore).filter((line) => line.includes('a Discord side effect was dropped'));
     expect(dropped).toHaveLength(1);
     expect(dropped[0]).toContain(`poll.final-results:${pollId}`);
+    expect(dropped[0]).toContain('"code":50001');
+
+    // Leaders see it where they look after their settings, in their words, with the fix.
+    const { reply } = await leader.run('settings show');
+    const problems = reply.embeds[0]!.fields!.find((f) => f.name.startsWith('⚠️ Recent problems'))!;
+    expect(problems.value).toContain(`Hearth gave up on the final results on poll #${pollId}: Hearth cannot see that channel. Give Hearth's role the View Channel permission there.`);
+    // A week later the note is gone.
+    await hearth.clock.advance(7 * 24 * HOUR);
+    const later = await leader.run('settings show');
+    expect(later.reply.embeds[0]!.fields!.some((f) => f.name.startsWith('⚠️ Recent problems'))).toBe(false);
   });
 
   it('a leader closing a poll hears at once whether the final results are on it, and a failed edit is still retried', async () => {

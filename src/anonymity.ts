@@ -1,0 +1,14 @@
+// What anonymous polls and surveys store instead of who answered and when, written once.
+import { createHmac } from 'node:crypto';
+
+/** A member's key under an open anonymous poll's or survey's secret: stable while it is open, unlinkable once the secret is deleted. */
+export function anonymousKey(secret: string, memberId: string): string {
+  return createHmac('sha256', secret).update(memberId).digest('hex').slice(0, 32);
+}
+
+const DAY_MS = 86_400_000;
+
+/** Anonymous answers keep only their UTC day: exact times could be matched against who clicked when. */
+export function anonymousTime(now: number): number {
+  return Math.floor(now / DAY_MS) * DAY_MS;
+}

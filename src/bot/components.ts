@@ -1,0 +1,16 @@
+import { ActionRowBuilder, type ButtonBuilder } from 'discord.js';
+import { DISCORD_LIMITS } from '../format';
+
+/**
+ * Buttons laid out five to a row. More buttons than `maxRows` rows hold is a mistake in the view
+ * (Discord would refuse the whole message), so it fails here, where the cause is plain.
+ */
+export function buttonRows(buttons: readonly ButtonBuilder[], maxRows: number = DISCORD_LIMITS.actionRows): ActionRowBuilder<ButtonBuilder>[] {
+  const { buttonsPerRow } = DISCORD_LIMITS;
+  if (buttons.length > maxRows * buttonsPerRow) throw new Error(`${buttons.length} buttons do not fit in ${maxRows} rows of ${buttonsPerRow}`);
+  const rows: ActionRowBuilder<ButtonBuilder>[] = [];
+  for (let start = 0; start < buttons.length; start += buttonsPerRow) {
+    rows.push(new ActionRowBuilder<ButtonBuilder>().addComponents(buttons.slice(start, start + buttonsPerRow)));
+  }
+  return rows;
+}

@@ -1,0 +1,4 @@
+// Kudos' public interface: the only module of src/kudos that other features may import
+// (see docs/architecture.md, "Each feature's public interface"). Plain data in and out.
+export { activity, kudosSummary, type KudosSummary } from './participation';
+export { forgetMember, memberData, type KudosMemberData } from './members';

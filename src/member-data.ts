@@ -1,0 +1,32 @@
+// What every feature's `memberData()` and `forgetMember()` share (see docs/architecture.md,
+// "Each feature's public interface"). Plain data only: the privacy feature composes these.
+
+/**
+ * A Discord change the caller must queue after `forgetMember()` has committed (through the
+ * outbox): the feature changed stored data that a public message shows.
+ */
+export type FollowUp =
+  /** An open poll's counts went down: its message should show the new counts. */
+  | { kind: 'refresh-poll'; guildId: string; pollId: number }
+  /** A survey's response count went down: its card should show the new count. */
+  | { kind: 'refresh-survey-card'; guildId: string; surveyId: number }
+  /** A message about the member (a kudos shout-out) should go. */
+  | { kind: 'delete-message'; guildId: string; channelId: string; messageId: string };
+
+export interface ForgetOutcome {
+  /** Rows removed, per kind (e.g. `votes`, `answers`); every kind the feature knows is listed, zeros too. */
+  removed: Record<string, number>;
+  /**
+   * Rows about the member that stay, per kind, because other members' data hangs on them (a poll
+   * they created holds everyone's votes) or they record a leader's act; see each feature's index.
+   */
+  kept: Record<string, number>;
+  followUps: FollowUp[];
+}
+
+/** UTC ISO 8601, for exports people read; null stays null. */
+export function isoTime(ms: number): string;
+export function isoTime(ms: number | null): string | null;
+export function isoTime(ms: number | null): string | null {
+  return ms === null ? null : new Date(ms).toISOString();
+}

@@ -1,0 +1,4 @@
+// Surveys' public interface: the only module of src/surveys that other features may import
+// (see docs/architecture.md, "Each feature's public interface"). Plain data in and out.
+export { activity, closedSurveys, type ClosedSurvey } from './participation';
+export { ANONYMOUS_RESPONSES_LEFT_OUT, forgetMember, memberData, type SurveyMemberData } from './members';
