@@ -107,6 +107,9 @@ describe('starting and running Hearth', () => {
     expect(stdout).not.toContain(double.token);
   });
 
+  // A real process start, then members acting: more than the default 20 s on a busy machine.
+  const PROCESS_TEST_TIMEOUT = 60_000;
+
   /** Hearth as `npm start` runs it, on a database in a fresh folder, and a harness acting as members. */
   async function running() {
     const cwd = mkdtempSync(join(tmpdir(), 'hearth-run-'));
@@ -132,17 +135,17 @@ describe('starting and running Hearth', () => {
     expect(stdout).toContain('second signal: exiting now');
     expect(stdout).not.toContain('stopped cleanly');
     expect(stdout).not.toContain('shutdown took longer than 10 s'); // the second signal ended it, not the timer
-  });
+  }, PROCESS_TEST_TIMEOUT);
 
   it('killed in the middle of a burst of votes, it has stored every vote a member was told about', async () => {
     const { run, members, databasePath } = await running();
     const host = members.leader('vote-host');
     await host.run('poll create', { question: 'Crash test?', choices: 'Yes | No' });
     const message = double.channelMessages(members.general.id).find((m) => textOf(m).includes('Crash test?'))!;
-    const voters = Array.from({ length: 1500 }, (_, i) => members.member(`crash${i}`));
+    const voters = Array.from({ length: 600 }, (_, i) => members.member(`crash${i}`));
     const clicks = voters.map((voter) => double.sendInteraction(members.clickPayload(voter, message, 'Yes')));
     const told = () => clicks.filter((c) => String(c.callback?.data?.content ?? '').startsWith('You voted for'));
-    await eventually(() => told().length >= 50, 15_000);
+    await eventually(() => told().length >= 20, 15_000);
     run.child.kill('SIGKILL');
     await run.exited;
 
@@ -155,5 +158,5 @@ describe('starting and running Hearth', () => {
     } finally {
       db.close();
     }
-  });
+  }, PROCESS_TEST_TIMEOUT);
 });
