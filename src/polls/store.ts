@@ -1,6 +1,7 @@
 import { and, asc, desc, eq, inArray, isNotNull, isNull, lt, lte, sql } from 'drizzle-orm';
 import type { Db } from '../db/open';
 import { writeTx, type Tx } from '../db/write-tx';
+import { unlinkedKey } from '../anonymity';
 import { pollChoices, polls, pollVotes } from './schema';
 
 export type Poll = typeof polls.$inferSelect;
@@ -114,6 +115,11 @@ export function allVotes(db: Reader, pollId: number): { voter: string; choice: n
     .where(eq(pollVotes.pollId, pollId))
     .orderBy(asc(pollVotes.votedAt), asc(pollVotes.choice))
     .all();
+}
+
+/** Files a voter's votes under a key that stands for nobody (forgetting a member of an anonymous poll). */
+export function unlinkVotes(tx: Tx, pollId: number, voter: string): void {
+  tx.update(pollVotes).set({ voter: unlinkedKey() }).where(and(eq(pollVotes.pollId, pollId), eq(pollVotes.voter, voter))).run();
 }
 
 /**
