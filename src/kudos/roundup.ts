@@ -1,8 +1,7 @@
 /** The weekly roundup: when each server's is due, claiming each week once, and what it says. */
 import type { Db } from '../db/open';
 import { addDays, isoDate, localToUtc, mondayOf } from './calendar';
-import { writeTx } from '../db/write-tx';
-import { queueEffect } from '../outbox/queue';
+import { changeWithEffect } from '../outbox/queue';
 import { activeButUnthanked, roundupGuilds } from './roundup-reads';
 import { claimRoundup, finishRoundup, roundupStatus, firstTimeRecipients, kudosBetween, roundupClaimed, topRecipientsBetween } from './store';
 
@@ -63,11 +62,8 @@ export const KUDOS_ROUNDUP = 'kudos.roundup';
  * however many timers or processes try; the outbox then posts it (and retries) once.
  */
 export function queueRoundup(db: Db, slot: RoundupSlot, now: number): boolean {
-  return writeTx(db, (tx) => {
-    if (!claimRoundup(tx, slot.guildId, slot.week, now)) return false;
-    queueEffect(tx, { key: `${KUDOS_ROUNDUP}:${slot.guildId}:${slot.week}`, guildId: slot.guildId, kind: KUDOS_ROUNDUP, payload: { ...slot } }, now);
-    return true;
-  });
+  const effect = { key: `${KUDOS_ROUNDUP}:${slot.guildId}:${slot.week}`, guildId: slot.guildId, kind: KUDOS_ROUNDUP, payload: { ...slot } };
+  return changeWithEffect(db, (tx) => claimRoundup(tx, slot.guildId, slot.week, now), effect, now);
 }
 
 /** Whether the week's roundup was already posted or skipped (a delivery repeated after a crash). */

@@ -1,7 +1,8 @@
 // Queueing a Discord side effect: plain data, no discord.js, so services can queue inside their
 // own write transactions.
 import { and, gte, lt, ne, sql } from 'drizzle-orm';
-import type { Tx } from '../db/write-tx';
+import type { Db } from '../db/open';
+import { writeTx, type Tx } from '../db/write-tx';
 import { outbox } from './schema';
 
 
@@ -33,6 +34,18 @@ export function queueEffect(db: Tx, effect: Effect, now: number): boolean {
     .onConflictDoNothing({ target: outbox.key })
     .run();
   return inserted.changes === 1;
+}
+
+/**
+ * Runs `change` in one write transaction and, when it changed something, queues `effect` in the
+ * same one: a change and the Discord effect it causes happen together or not at all.
+ */
+export function changeWithEffect(db: Db, change: (tx: Tx) => boolean, effect: Effect, now: number): boolean {
+  return writeTx(db, (tx) => {
+    if (!change(tx)) return false;
+    queueEffect(tx, effect, now);
+    return true;
+  });
 }
 
 /** When an effect whose key starts with `prefix` was last queued and not given up on, or null (for "at most once a day" notes). */

@@ -27,7 +27,7 @@ import {
   type Poll,
 } from './store';
 import { oneOrMany, plural, timestamp, truncate } from '../format';
-import { queueEffect } from '../outbox/queue';
+import { changeWithEffect } from '../outbox/queue';
 
 export type { Poll };
 
@@ -319,11 +319,8 @@ export const finalResultsKey = (pollId: number) => `${POLL_FINAL_RESULTS}:${poll
 
 /** Closing and queueing the final edit are one transaction: a closed poll always gets its final results. */
 function closeAndQueueFinalResults(db: Db, poll: Poll, now: number): boolean {
-  return writeTx(db, (tx) => {
-    if (!markClosed(tx, poll.guildId, poll.id, now)) return false;
-    queueEffect(tx, { key: finalResultsKey(poll.id), guildId: poll.guildId, kind: POLL_FINAL_RESULTS, payload: { pollId: poll.id } }, now);
-    return true;
-  });
+  const effect = { key: finalResultsKey(poll.id), guildId: poll.guildId, kind: POLL_FINAL_RESULTS, payload: { pollId: poll.id } };
+  return changeWithEffect(db, (tx) => markClosed(tx, poll.guildId, poll.id, now), effect, now);
 }
 
 /** The next stored closing time of a timed poll. */

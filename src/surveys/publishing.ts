@@ -6,7 +6,7 @@ import { writeTx } from '../db/write-tx';
 import { parseDuration } from '../durations';
 import { assertDraft, requireSurvey } from './drafts';
 import { SURVEY_LIMITS } from './limits';
-import { queueEffect } from '../outbox/queue';
+import { changeWithEffect } from '../outbox/queue';
 import { findSurvey, markClosed, markDraft, markPublished, nextClosingTime, questionsOf, setSurveyMessage, surveysDueToClose, type Survey } from './store';
 
 /** Checks a publish request and opens the draft; the caller then posts the card. */
@@ -79,11 +79,8 @@ export const closedCardKey = (surveyId: number) => `${SURVEY_CLOSED_CARD}:${surv
 
 /** Closing and queueing the card's closing edit are one transaction: no card is left looking open. */
 function closeAndQueueCardEdit(db: Db, survey: Survey, now: number): boolean {
-  return writeTx(db, (tx) => {
-    if (!markClosed(tx, survey.guildId, survey.id, now)) return false;
-    queueEffect(tx, { key: closedCardKey(survey.id), guildId: survey.guildId, kind: SURVEY_CLOSED_CARD, payload: { surveyId: survey.id } }, now);
-    return true;
-  });
+  const effect = { key: closedCardKey(survey.id), guildId: survey.guildId, kind: SURVEY_CLOSED_CARD, payload: { surveyId: survey.id } };
+  return changeWithEffect(db, (tx) => markClosed(tx, survey.guildId, survey.id, now), effect, now);
 }
 
 /** The next stored closing time of a timed survey. */

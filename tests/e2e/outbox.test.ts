@@ -26,6 +26,15 @@ describe('Discord side effects go through one durable outbox', () => {
   const editsOf = (message: StoredMessage) => hearth.double.requests.filter((r) => r.method === 'PATCH' && r.path === `/channels/${message.channelId}/messages/${message.id}`);
   const editPath = (message: StoredMessage) => new RegExp(`^/channels/${message.channelId}/messages/${message.id}$`);
 
+  /** A leader of another server that runs Hearth. */
+  async function leaderOfAnotherServer(name: string): Promise<TestMember> {
+    const other = hearth.double.addGuild(name);
+    await eventually(() => hearth.context.client.guilds.cache.has(other.id), 'the bot to see the other server');
+    const host = hearth.memberOf(other, `${name} host`);
+    host.state.roles.push(hearth.double.addRole(other, 'Mods', PermissionFlagsBits.ManageGuild).id);
+    return host;
+  }
+
   /** Creates a poll that closes in an hour, with one vote, and returns its message and id. */
   async function timedPoll(question: string, who: TestMember = leader): Promise<{ message: StoredMessage; pollId: number }> {
     const before = new Set(hearth.double.messages.keys());
@@ -120,10 +129,7 @@ describe('Discord side effects go through one durable outbox', () => {
   });
 
   it('a server whose channel keeps failing or hangs does not delay another server', async () => {
-    const other = hearth.double.addGuild('Elsewhere');
-    await eventually(() => hearth.context.client.guilds.cache.has(other.id), 'the bot to see the other server');
-    const host = hearth.memberOf(other, 'other-host');
-    host.state.roles.push(hearth.double.addRole(other, 'Mods', PermissionFlagsBits.ManageGuild).id);
+    const host = await leaderOfAnotherServer('Elsewhere');
 
     const stuck = await timedPoll('Stuck server?');
     const broken = await Promise.all(['Broken one?', 'Broken two?', 'Broken three?'].map((q) => timedPoll(q)));
@@ -144,10 +150,7 @@ describe('Discord side effects go through one durable outbox', () => {
   });
 
   it('a delivery that hangs holds up nothing else: polls still close and other servers get their results', async () => {
-    const other = hearth.double.addGuild('Later server');
-    await eventually(() => hearth.context.client.guilds.cache.has(other.id), 'the bot to see the other server');
-    const host = hearth.memberOf(other, 'later-host');
-    host.state.roles.push(hearth.double.addRole(other, 'Mods', PermissionFlagsBits.ManageGuild).id);
+    const host = await leaderOfAnotherServer('Later server');
 
     const hanging = await timedPoll('Hangs for long?');
     await hearth.clock.advance(30 * MINUTE);
