@@ -137,8 +137,16 @@ describe('kudosSummary()', () => {
 });
 
 describe('cost', () => {
-  it('reads no table of votes, responses, answers, runs or kudos whole', () => {
+  it('reads no table of polls, surveys, votes, responses, answers, runs or kudos whole, and only the closed polls and surveys of the window', () => {
     const db = freshDb();
+    for (let i = 0; i < 30; i++) {
+      const p = poll(db, G, {}, MONDAY - 40 * DAY);
+      vote(db, G, `v${i}`, p, 0, MONDAY - 40 * DAY);
+      closePollNow(db, G, p, MONDAY - 30 * DAY + i); // closed long before the window
+    }
+    const inWindow = poll(db, G, {}, MONDAY - DAY);
+    vote(db, G, 'v', inWindow, 1, MONDAY - DAY);
+    closePollNow(db, G, inWindow, MONDAY + HOUR);
     const s = survey(db, G, {}, MONDAY - DAY);
     const c = checkin(db, G, { anonymous: true });
     const runs = postRuns(db, MONDAY + 9 * HOUR);
@@ -149,10 +157,16 @@ describe('cost', () => {
     }
     closeSurveyNow(db, G, s, MONDAY + DAY);
     db.$client.exec('ANALYZE');
-    const big = ['poll_votes', 'survey_responses', 'survey_answers', 'checkin_answers', 'checkin_runs', 'kudos'];
+    const big = ['polls', 'surveys', 'poll_votes', 'survey_responses', 'survey_answers', 'checkin_answers', 'checkin_runs', 'kudos'];
     for (const read of [polls.closedPolls, surveys.closedSurveys, checkins.runSummaries, kudos.kudosSummary]) {
       const { statements } = withQueryPlans(db, () => read(db, G, WEEK.from, WEEK.to));
+      expect(statements.length, read.name).toBeGreaterThan(0);
       expect(fullScans(statements, big)).toEqual([]);
     }
+    // The closed ones of the window, by the index on (guild, status, closed_at): not every closed one ever.
+    const plan = (read: typeof polls.closedPolls) => withQueryPlans(db, () => read(db, G, WEEK.from, WEEK.to)).statements.flatMap((s) => s.plan).join('\n');
+    expect(plan(polls.closedPolls)).toMatch(/polls_guild_closed \(guild_id=\? AND status=\? AND closed_at>\? AND closed_at<\?\)|polls_guild_closed \(guild_id=\? AND status=\? AND closed_at>=\? AND closed_at<\?\)/);
+    expect(plan(surveys.closedSurveys)).toMatch(/surveys_guild_closed/);
+    expect(polls.closedPolls(db, G, WEEK.from, WEEK.to).map((p) => p.pollId)).toContain(inWindow);
   });
 });
