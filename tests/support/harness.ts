@@ -367,6 +367,31 @@ export class TestHearth {
     return this.answer(this.double.sendInteraction(payload as unknown as APIInteraction));
   }
 
+  /**
+   * Sends any custom id as a button click, a select pick (`values`) or a modal submission
+   * (`fields`: text answers, or lists for selects) from `message`'s channel, the way a member with
+   * a modified client could: Discord does not check custom ids.
+   */
+  async sendCustomId(
+    member: TestMember,
+    kind: 'button' | 'select' | 'modal',
+    customId: string,
+    message: StoredMessage,
+    input: { values?: string[]; fields?: Record<string, string | string[]> } = {},
+  ): Promise<Seen> {
+    const type = kind === 'modal' ? InteractionType.ModalSubmit : InteractionType.MessageComponent;
+    const components = Object.entries(input.fields ?? {}).map(([id, given]) => ({
+      type: ComponentType.Label,
+      component: Array.isArray(given) ? { type: ComponentType.StringSelect, custom_id: id, values: given } : { type: ComponentType.TextInput, custom_id: id, value: given },
+    }));
+    const data =
+      kind === 'modal'
+        ? { custom_id: customId, components }
+        : { custom_id: customId, component_type: kind === 'button' ? ComponentType.Button : ComponentType.StringSelect, ...(kind === 'select' ? { values: input.values ?? [] } : {}) };
+    const payload = { ...this.base(member, type, this.channelOf(message)), data, message: this.double.messagePayload(message) };
+    return this.answer(this.double.sendInteraction(payload as unknown as APIInteraction));
+  }
+
   async autocomplete(member: TestMember, commandLine: string, values: OptionValues, focused: string) {
     const payload = { ...this.base(member, InteractionType.ApplicationCommandAutocomplete), data: this.buildOptions(member, commandLine, values, focused) };
     const record = this.double.sendInteraction(payload as unknown as APIInteraction);
