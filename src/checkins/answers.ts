@@ -1,6 +1,7 @@
 /** A member's mood and note on a posted run, refused once a newer run has replaced it. */
 import { UserError } from '../user-error';
 import type { Db } from '../db/open';
+import type { ChannelView } from '../visibility';
 import { writeTx } from '../db/write-tx';
 import { CHECKIN_LIMITS, MOODS } from './limits';
 import { memberStreak, type Streak } from './streaks';
@@ -9,6 +10,8 @@ import { findAnswer, findRun, findSchedule, laterPostedRun, saveAnswer, type Rea
 export interface Member {
   guildId: string;
   memberId: string;
+  /** A check-in in a channel the member cannot view does not exist for them. */
+  sees: ChannelView;
 }
 
 /** A click on a post a newer one replaced. It carries when the newer one came, for the view to show in the member's own time. */
@@ -25,7 +28,7 @@ export class SupersededRunError extends UserError {
 function answerableRun(db: Reader, member: Member, runId: number): { run: Run; schedule: Schedule } {
   const run = findRun(db, member.guildId, runId);
   const schedule = run && findSchedule(db, member.guildId, run.scheduleId);
-  if (!run || !schedule || (run.status !== 'posted' && run.status !== 'posting')) {
+  if (!run || !schedule || !member.sees.canView(schedule.channelId) || (run.status !== 'posted' && run.status !== 'posting')) {
     throw new UserError('This check-in no longer exists, so answers to it are not kept.');
   }
   const later = laterPostedRun(db, run);

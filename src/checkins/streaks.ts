@@ -1,5 +1,6 @@
 /** Slots (a run and its hand re-posts, counted once) and the streaks of answered slots. */
 import type { Db } from '../db/open';
+import type { ChannelView } from '../visibility';
 import { nextRun } from './schedule';
 import { ruleOf } from './scheduling';
 import { answeredRunIds, listSchedules, postedRuns, type PostedRun, type Schedule } from './store';
@@ -71,8 +72,9 @@ export interface MemberStreaks {
  * A member's streaks. Asked about someone else, anonymous check-ins are left out: a streak there
  * would tell who answered them.
  */
-export function streaksOf(db: Db, guildId: string, memberId: string, options: { self: boolean }): MemberStreaks {
-  const all = listSchedules(db, guildId);
+export function streaksOf(db: Db, guildId: string, memberId: string, options: { self: boolean; sees: ChannelView }): MemberStreaks {
+  // Check-ins in channels the one asking cannot view are not theirs to count (leaders see all).
+  const all = listSchedules(db, guildId).filter((s) => options.sees.canView(s.channelId));
   const shown = options.self ? all : all.filter((s) => !s.anonymous);
   return {
     streaks: shown.map((schedule) => ({ schedule, streak: memberStreak(db, schedule, memberId) })).filter((s) => s.streak.answered > 0),

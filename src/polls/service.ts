@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { anonymousKey, anonymousTime } from '../anonymity';
 import { UserError } from '../user-error';
 import { forgetDeletedData, type Db } from '../db/open';
-import { writeTx } from '../db/write-tx';
+import { writeTx, type Tx } from '../db/write-tx';
 import { parseDuration } from '../durations';
 import {
   addVote,
@@ -19,6 +19,7 @@ import {
   setPollMessage,
   markClosed,
   nextClosingTime,
+  pollChannels,
   pollsDueToClose,
   removeVotes,
   tally,
@@ -28,6 +29,7 @@ import {
 } from './store';
 import { oneOrMany, plural, timestamp, truncate } from '../format';
 import { queueEffect } from '../outbox/queue';
+import { viewableChannels, type ChannelView } from '../visibility';
 
 export type { Poll };
 
@@ -162,9 +164,10 @@ export function findPollById(db: Db, pollId: number): Poll | undefined {
   return pollById(db, pollId);
 }
 
-export function requirePoll(db: Db, guildId: string, pollId: number): Poll {
+/** A posted poll of this server in a channel the member can view; any other id is refused alike. */
+export function requirePoll(db: Db, guildId: string, pollId: number, sees: ChannelView): Poll {
   const poll = findPoll(db, guildId, pollId);
-  if (!poll || poll.messageId === null) {
+  if (!poll || poll.messageId === null || !sees.canView(poll.channelId)) {
     throw new UserError(`There is no poll #${pollId} in this server. Pick one from the list as you type, or see \`/poll list\`.`);
   }
   return poll;
@@ -195,6 +198,15 @@ export interface Voter {
   guildId: string;
   memberId: string;
   roleIds: readonly string[];
+  /** A poll in a channel the member cannot view does not exist for them. */
+  sees: ChannelView;
+}
+
+/** The voter's poll, refused alike when it is gone, from another server or in a channel they cannot view. */
+function pollFor(db: Db | Tx, voter: Voter, pollId: number): Poll {
+  const poll = findPoll(db, voter.guildId, pollId);
+  if (!poll || !voter.sees.canView(poll.channelId)) throw new UserError('This poll no longer exists.');
+  return poll;
 }
 
 export interface VoteOutcome {
@@ -211,8 +223,7 @@ export interface VoteOutcome {
  */
 export function recordVote(db: Db, voter: Voter, pollId: number, choice: number, now: number): VoteOutcome {
   return writeTx(db, (tx) => {
-    const poll = findPoll(tx, voter.guildId, pollId);
-    if (!poll) throw new UserError('This poll no longer exists.');
+    const poll = pollFor(tx, voter, pollId);
     assertOpen(poll, now);
     if (poll.roleId && !voter.roleIds.includes(poll.roleId)) {
       throw new UserError(`Only members with the <@&${poll.roleId}> role can vote in this poll. Ask a leader if you think you should have it.`);
@@ -253,8 +264,7 @@ export function recordVote(db: Db, voter: Voter, pollId: number, choice: number,
 
 export function retractVote(db: Db, voter: Voter, pollId: number, now: number): { poll: Poll; removed: number } {
   return writeTx(db, (tx) => {
-    const poll = findPoll(tx, voter.guildId, pollId);
-    if (!poll) throw new UserError('This poll no longer exists.');
+    const poll = pollFor(tx, voter, pollId);
     assertOpen(poll, now);
     const removed = removeVotes(tx, pollId, voterKey(poll, voter.memberId));
     if (removed > 0) countVoter(tx, pollId, -1);
@@ -263,8 +273,7 @@ export function retractVote(db: Db, voter: Voter, pollId: number, now: number): 
 }
 
 export function myVote(db: Db, voter: Voter, pollId: number): { poll: Poll; choices: string[]; mine: number[] } {
-  const poll = findPoll(db, voter.guildId, pollId);
-  if (!poll) throw new UserError('This poll no longer exists.');
+  const poll = pollFor(db, voter, pollId);
   return { poll, choices: choicesOf(db, pollId), mine: votesOf(db, pollId, voterKey(poll, voter.memberId)) };
 }
 
@@ -293,8 +302,8 @@ export function results(db: Db, poll: Poll): PollResults {
 }
 
 /** Closes a poll by command: its creator or a leader only. */
-export function closePoll(db: Db, actor: { guildId: string; memberId: string; isLeader: boolean }, pollId: number, now: number): PollResults {
-  const poll = requirePoll(db, actor.guildId, pollId);
+export function closePoll(db: Db, actor: { guildId: string; memberId: string; isLeader: boolean; sees: ChannelView }, pollId: number, now: number): PollResults {
+  const poll = requirePoll(db, actor.guildId, pollId, actor.sees);
   if (poll.creatorId !== actor.memberId && !actor.isLeader) {
     throw new UserError(`Only the poll's creator (<@${poll.creatorId}>) or a leader can close poll #${poll.id}.`);
   }
@@ -333,8 +342,8 @@ export function nextPollClose(db: Db): number | null {
 
 
 /** What `/poll results` may show now: hidden results stay hidden until the poll closes, for everyone. */
-export function visibleResults(db: Db, guildId: string, pollId: number, now: number): PollResults {
-  const poll = requirePoll(db, guildId, pollId);
+export function visibleResults(db: Db, guildId: string, pollId: number, sees: ChannelView, now: number): PollResults {
+  const poll = requirePoll(db, guildId, pollId, sees);
   if (poll.hideResults && isOpen(poll, now)) {
     const closing = poll.closesAt ? ` It closes ${timestamp(poll.closesAt)}.` : '';
     throw new UserError(`The results of poll #${poll.id} are hidden until it closes, for everyone, leaders included.${closing}`);
@@ -366,8 +375,8 @@ export function namedVotes(db: Db, poll: Poll): { memberId: string; choice: numb
  * The export a leader downloads: the choices with their counts, then (non-anonymous polls only)
  * one row per vote with the member id. Hidden results are not exported before the poll closes.
  */
-export function exportPoll(db: Db, guildId: string, pollId: number, now: number): { filename: string; rows: (string | number | null)[][] } {
-  const summary = visibleResults(db, guildId, pollId, now);
+export function exportPoll(db: Db, guildId: string, pollId: number, sees: ChannelView, now: number): { filename: string; rows: (string | number | null)[][] } {
+  const summary = visibleResults(db, guildId, pollId, sees, now);
   const { poll } = summary;
   const rows: (string | number | null)[][] = [
     ['poll', 'question', 'status', 'anonymous', 'voters', 'created_at', 'closed_at'],
@@ -404,13 +413,14 @@ export function discardUnpostedPolls(db: Db, startedAt: number): number {
   return deleteUnpostedPolls(db, startedAt);
 }
 
-export function pollsForList(db: Db, guildId: string, status: 'open' | 'closed' | 'all', limit = 20) {
-  const list = listPolls(db, guildId, status, limit);
+/** The server's polls the member can see (a leader: all of them), newest first. */
+export function pollsForList(db: Db, guildId: string, status: 'open' | 'closed' | 'all', sees: ChannelView, limit = 20) {
+  const list = listPolls(db, guildId, status, viewableChannels(sees, pollChannels(db, guildId)), limit);
   return { total: list.total, polls: list.polls.map((poll) => ({ ...poll, voters: tally(db, poll.id).voters })) };
 }
 
-export function pollSuggestions(db: Db, guildId: string, typed: string, which: 'open' | 'any'): { name: string; value: number }[] {
-  return searchPolls(db, guildId, typed, which).map((poll) => {
+export function pollSuggestions(db: Db, guildId: string, typed: string, which: 'open' | 'any', sees: ChannelView): { name: string; value: number }[] {
+  return searchPolls(db, guildId, typed, which, viewableChannels(sees, pollChannels(db, guildId))).map((poll) => {
     const suffix = ` (${poll.status})`;
     const prefix = `#${poll.id} · `;
     const room = 100 - prefix.length - suffix.length;

@@ -130,16 +130,26 @@ export function markClosed(db: Reader, guildId: string, pollId: number, now: num
   );
 }
 
-export function listPolls(db: Db, guildId: string, status: 'open' | 'closed' | 'all', limit: number): { polls: Poll[]; total: number } {
-  const where = status === 'all' ? eq(polls.guildId, guildId) : and(eq(polls.guildId, guildId), eq(polls.status, status));
+/** The channels this server's polls were posted in. */
+export function pollChannels(db: Reader, guildId: string): string[] {
+  return db.selectDistinct({ channelId: polls.channelId }).from(polls).where(eq(polls.guildId, guildId)).all().map((r) => r.channelId);
+}
+
+/** Only polls in these channels; null for every channel. */
+const inChannels = (channelIds: readonly string[] | null) => (channelIds === null ? undefined : inArray(polls.channelId, [...channelIds]));
+
+export function listPolls(db: Db, guildId: string, status: 'open' | 'closed' | 'all', channelIds: readonly string[] | null, limit: number): { polls: Poll[]; total: number } {
+  const where = and(eq(polls.guildId, guildId), status === 'all' ? undefined : eq(polls.status, status), inChannels(channelIds));
   const rows = db.select().from(polls).where(where).orderBy(desc(polls.id)).limit(limit).all();
   const { total } = db.select({ total: sql<number>`count(*)` }).from(polls).where(where).get()!;
   return { polls: rows, total };
 }
 
 /** For autocomplete: this server's polls whose question contains the typed text, newest first. */
-export function searchPolls(db: Db, guildId: string, typed: string, status: 'open' | 'any', limit = 25): Poll[] {
+export function searchPolls(db: Db, guildId: string, typed: string, status: 'open' | 'any', channelIds: readonly string[] | null, limit = 25): Poll[] {
   const conditions = [eq(polls.guildId, guildId), isNotNull(polls.messageId)];
+  const channels = inChannels(channelIds);
+  if (channels) conditions.push(channels);
   if (status === 'open') conditions.push(eq(polls.status, 'open'));
   const needle = typed.trim();
   if (needle) conditions.push(sql`${polls.question} LIKE ${`%${needle.replace(/[\\%_]/g, (c) => `\\${c}`)}%`} ESCAPE '\\'`);

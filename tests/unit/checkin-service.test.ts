@@ -10,6 +10,7 @@ import { checkinReport } from '../../src/checkins/report';
 import { claimDueRuns, failInterruptedRuns, INTERRUPTED_REASON, markRunPosted, startManualRun } from '../../src/checkins/runs';
 import { createSchedule, resumeSchedule, skipRunOn, validateSchedule } from '../../src/checkins/scheduling';
 import { streakOf, streaksOf } from '../../src/checkins/streaks';
+import { WHOLE_SERVER } from '../../src/visibility';
 
 const GUILD = 'g1';
 const START = Date.UTC(2026, 10, 25, 12); // Wednesday
@@ -90,8 +91,8 @@ describe('check-in service', () => {
 
   it('counts a run and its "post now" re-post as one slot, for streaks and reports', () => {
     const schedule = create('daily 13:00');
-    const ana = { guildId: GUILD, memberId: 'ana' };
-    const bo = { guildId: GUILD, memberId: 'bo' };
+    const ana = { guildId: GUILD, memberId: 'ana', sees: WHOLE_SERVER };
+    const bo = { guildId: GUILD, memberId: 'bo', sees: WHOLE_SERVER };
     const day = (n: number) => Date.UTC(2026, 10, 25 + n, 13);
     const day1 = tick(day(0)).toPost[0]!;
     recordMood(db, ana, day1.runId, 4, day(0) + 1000);
@@ -121,7 +122,7 @@ describe('check-in service', () => {
   it('stores nothing for an empty note from a member who has not answered', () => {
     create('daily 13:00');
     const run = tick(Date.UTC(2026, 10, 25, 13)).toPost[0]!;
-    const outcome = recordNote(db, { guildId: GUILD, memberId: 'ana' }, run.runId, '   ', START + 2 * HOUR);
+    const outcome = recordNote(db, { guildId: GUILD, memberId: 'ana', sees: WHOLE_SERVER }, run.runId, '   ', START + 2 * HOUR);
     expect(outcome.note).toBeNull();
     expect(db.select().from(checkinAnswers).all()).toEqual([]);
   });
@@ -130,14 +131,14 @@ describe('check-in service', () => {
     const open = create('daily 13:00');
     const hidden = create('daily 14:00', { anonymous: true });
     const posted = [...tick(Date.UTC(2026, 10, 25, 13)).toPost, ...tick(Date.UTC(2026, 10, 25, 14)).toPost];
-    for (const run of posted) recordMood(db, { guildId: GUILD, memberId: 'ana' }, run.runId, 4, START + 3 * HOUR);
-    expect(streaksOf(db, GUILD, 'ana', { self: true }).streaks.map((s) => s.schedule.id)).toEqual([open.id, hidden.id]);
-    expect(streaksOf(db, GUILD, 'ana', { self: false })).toMatchObject({ streaks: [{ schedule: { id: open.id } }], anonymousLeftOut: true });
+    for (const run of posted) recordMood(db, { guildId: GUILD, memberId: 'ana', sees: WHOLE_SERVER }, run.runId, 4, START + 3 * HOUR);
+    expect(streaksOf(db, GUILD, 'ana', { self: true, sees: WHOLE_SERVER }).streaks.map((s) => s.schedule.id)).toEqual([open.id, hidden.id]);
+    expect(streaksOf(db, GUILD, 'ana', { self: false, sees: WHOLE_SERVER })).toMatchObject({ streaks: [{ schedule: { id: open.id } }], anonymousLeftOut: true });
   });
 
   it('keeps a streak across a skipped run and restarts it after an unanswered one', () => {
     const schedule = create('daily 13:00');
-    const member = { guildId: GUILD, memberId: 'ana' };
+    const member = { guildId: GUILD, memberId: 'ana', sees: WHOLE_SERVER };
     const at = (day: number) => Date.UTC(2026, 10, 25 + day, 13);
     const answer = (day: number) => {
       const run = tick(at(day)).toPost[0]!;
@@ -149,7 +150,7 @@ describe('check-in service', () => {
     expect(answer(2).streak).toEqual({ current: 2, longest: 2, answered: 2 });
     tick(at(3)); // not answered
     expect(answer(4).streak).toEqual({ current: 1, longest: 2, answered: 3 });
-    expect(streaksOf(db, GUILD, 'ana', { self: true }).streaks[0]!.streak.current).toBe(1);
+    expect(streaksOf(db, GUILD, 'ana', { self: true, sees: WHOLE_SERVER }).streaks[0]!.streak.current).toBe(1);
   });
 
   it('counts the newest run as still open, not as a break', () => {
@@ -164,11 +165,11 @@ describe('check-in service', () => {
   it('refuses answers to a run once a newer run is posted, and to another server\'s run', () => {
     create('daily 13:00');
     const first = tick(Date.UTC(2026, 10, 25, 13)).toPost[0]!;
-    recordMood(db, { guildId: GUILD, memberId: 'ana' }, first.runId, 3, START + HOUR);
-    expect(() => recordMood(db, { guildId: 'other', memberId: 'ana' }, first.runId, 3, START + HOUR)).toThrow('no longer exists');
+    recordMood(db, { guildId: GUILD, memberId: 'ana', sees: WHOLE_SERVER }, first.runId, 3, START + HOUR);
+    expect(() => recordMood(db, { guildId: 'other', memberId: 'ana', sees: WHOLE_SERVER }, first.runId, 3, START + HOUR)).toThrow('no longer exists');
     tick(Date.UTC(2026, 10, 26, 13));
-    expect(() => recordMood(db, { guildId: GUILD, memberId: 'ana' }, first.runId, 5, START + DAY + 2 * HOUR)).toThrow('superseded');
-    expect(() => recordNote(db, { guildId: GUILD, memberId: 'ana' }, first.runId, 'late', START + DAY + 2 * HOUR)).toThrow('superseded');
+    expect(() => recordMood(db, { guildId: GUILD, memberId: 'ana', sees: WHOLE_SERVER }, first.runId, 5, START + DAY + 2 * HOUR)).toThrow('superseded');
+    expect(() => recordNote(db, { guildId: GUILD, memberId: 'ana', sees: WHOLE_SERVER }, first.runId, 'late', START + DAY + 2 * HOUR)).toThrow('superseded');
   });
 
   it('limits a server to 25 schedules', () => {
@@ -182,7 +183,7 @@ describe('check-in service', () => {
     const moods = [[1, 2], [4, 5, 4], [3, 3, 3, 3]];
     mondays.forEach((at, w) => {
       const run = tick(at).toPost[0]!;
-      moods[w]!.forEach((mood, i) => recordMood(db, { guildId: GUILD, memberId: `m${i}` }, run.runId, mood, at + 1000));
+      moods[w]!.forEach((mood, i) => recordMood(db, { guildId: GUILD, memberId: `m${i}`, sees: WHOLE_SERVER }, run.runId, mood, at + 1000));
     });
     tick(mondays[2]! + 7 * DAY); // the next run: the third Monday's answers are final and can be shown
     const report = checkinReport(db, GUILD, schedule.id, 4, mondays[2]! + 7 * DAY + HOUR);
@@ -198,7 +199,7 @@ describe('check-in service', () => {
   it('leaves an anonymous check-in\'s run out of reports and the list until the next run is posted', () => {
     const schedule = create('mon 09:00', { anonymous: true });
     const mondays = [0, 1].map((w) => Date.UTC(2026, 10, 30 + 7 * w, 9));
-    const member = (name: string) => ({ guildId: GUILD, memberId: name });
+    const member = (name: string) => ({ guildId: GUILD, memberId: name, sees: WHOLE_SERVER });
     const first = tick(mondays[0]!).toPost[0]!;
     [4, 4, 5].forEach((mood, i) => recordMood(db, member(`m${i}`), first.runId, mood, mondays[0]! + 1000));
     recordNote(db, member('m0'), first.runId, 'Quiet week', mondays[0]! + 2000);

@@ -7,10 +7,11 @@ import { closeDueSurveys, closeSurvey, nextSurveyClose, unpublishSurvey, publish
 import { outbox } from '../../src/outbox/schema';
 import { exportSurvey, minResponses, setMinResponses, surveyResults } from '../../src/surveys/results';
 import { surveyAnswers, surveyResponses, surveys } from '../../src/surveys/schema';
+import { WHOLE_SERVER } from '../../src/visibility';
 
 const place = { guildId: 'g1', creatorId: 'lead' };
 const q = (kind: string, prompt: string, extra: Partial<QuestionRequest> = {}): QuestionRequest => ({ kind, prompt, choices: null, required: false, ...extra });
-const who = (memberId: string, guildId = 'g1') => ({ guildId, memberId });
+const who = (memberId: string, guildId = 'g1') => ({ guildId, memberId, sees: WHOLE_SERVER });
 
 function draft(db: Db, questions: QuestionRequest[], anonymous = false) {
   const { survey } = createSurvey(db, place, { title: 'Community check', description: null, anonymous, template: null }, 0);
