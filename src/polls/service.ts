@@ -304,9 +304,8 @@ export function results(db: Db, poll: Poll): PollResults {
 /** Closes a poll by command: its creator or a leader only. */
 export function closePoll(db: Db, actor: { guildId: string; memberId: string; isLeader: boolean; sees: ChannelView }, pollId: number, now: number): PollResults {
   const poll = requirePoll(db, actor.guildId, pollId, actor.sees);
-  if (poll.creatorId !== actor.memberId && !actor.isLeader) {
-    throw new UserError(`Only the poll's creator (<@${poll.creatorId}>) or a leader can close poll #${poll.id}.`);
-  }
+  // Without naming the creator: poll messages never do, so a refusal must not either.
+  if (poll.creatorId !== actor.memberId && !actor.isLeader) throw new UserError(`Only the member who created poll #${poll.id} or a leader can close it.`);
   if (!closeAndQueueFinalResults(db, poll, now)) throw new UserError(`Poll #${poll.id} is already closed.`);
   if (poll.anonymous) forgetDeletedData(db);
   return results(db, findPoll(db, actor.guildId, poll.id)!);

@@ -205,7 +205,7 @@ describe('polls', () => {
     const message = await createPoll({ question: 'Pizza or tacos?', choices: 'Pizza | Tacos' }, maker);
     const pollId = pollRows().find((p) => p.question === 'Pizza or tacos?')!.id;
     const refused = await hearth.member('other').run('poll close', { poll: pollId });
-    expect(refused.reply.content).toContain(`Only the poll's creator (<@${maker.id}>) or a leader can close poll #${pollId}`);
+    expect(refused.reply.content).toBe(`Only the member who created poll #${pollId} or a leader can close it.`);
     expect(pollRows().find((p) => p.id === pollId)!.status).toBe('open');
     const closed = await maker.run('poll close', { poll: pollId });
     expect(closed.reply.content).toContain(`Poll #${pollId} is closed`);
