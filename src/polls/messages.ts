@@ -51,20 +51,21 @@ export function pollFinalResults(ctx: AppContext): EffectHandler {
 
 export const pollEffects = (ctx: AppContext): Record<string, EffectHandler> => ({ [POLL_FINAL_RESULTS]: pollFinalResults(ctx) });
 
-/** Closes timed polls at their stored time (at start, those overdue); the outbox shows their results. */
+/** Closes timed polls at their stored time (at start, those overdue), a fair round at a time; the outbox shows their results. */
 export function pollClosingTask(ctx: AppContext): DueTask {
   const startedAt = ctx.clock.now();
   let tidied = false;
   return {
     name: 'close timed polls',
     nextDueAt: () => nextPollClose(ctx.db),
-    async runDue(now) {
+    async runDue(now, stopping) {
       if (!tidied) {
         const discarded = discardUnpostedPolls(ctx.db, startedAt);
         if (discarded) ctx.logger.warn({ polls: discarded }, 'removed polls whose creation the last stop interrupted');
         tidied = true;
       }
-      const closed = closeDuePolls(ctx.db, now);
+      // One fair round; what is left stays due and comes after the other tasks' turn.
+      const closed = await closeDuePolls(ctx.db, now, stopping);
       if (closed) ctx.logger.info({ closed }, 'timed polls closed');
     },
   };

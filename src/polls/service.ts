@@ -17,21 +17,19 @@ import {
   pollById,
   searchPolls,
   setPollMessage,
-  markClosed,
-  nextClosingTime,
   pollChannels,
-  pollsDueToClose,
   removeVotes,
   tally,
   votersByChoice,
   votesOf,
   type Poll,
 } from './store';
-import { oneOrMany, plural, timestamp, truncate } from '../format';
-import { queueEffect } from '../outbox/queue';
+import { plural, timestamp, truncate } from '../format';
+import { closeAndQueueFinalResults } from './closing';
 import { viewableChannels, type ChannelView } from '../visibility';
 
 export type { Poll };
+export { closeDuePolls, finalResultsKey, nextPollClose, POLL_FINAL_RESULTS } from './closing';
 
 /** An anonymous poll shows counts only from this many voters on: fewer would give voters away. */
 export const ANONYMOUS_MIN_VOTERS = 3;
@@ -311,35 +309,6 @@ export function closePoll(db: Db, actor: { guildId: string; memberId: string; is
   return results(db, findPoll(db, actor.guildId, poll.id)!);
 }
 
-/** Closes every poll whose stored closing time has passed; returns how many it closed. */
-export function closeDuePolls(db: Db, now: number): number {
-  let closed = 0;
-  for (const poll of pollsDueToClose(db, now)) {
-    if (closeAndQueueFinalResults(db, poll, now)) closed += 1;
-  }
-  if (closed > 0) forgetDeletedData(db);
-  return closed;
-}
-
-/** The outbox effect that shows a closed poll's final results on its message. */
-export const POLL_FINAL_RESULTS = 'poll.final-results';
-export const finalResultsKey = (pollId: number) => `${POLL_FINAL_RESULTS}:${pollId}`;
-
-/** Closing and queueing the final edit are one transaction: a closed poll always gets its final results. */
-function closeAndQueueFinalResults(db: Db, poll: Poll, now: number): boolean {
-  return writeTx(db, (tx) => {
-    if (!markClosed(tx, poll.guildId, poll.id, now)) return false;
-    queueEffect(tx, { key: finalResultsKey(poll.id), guildId: poll.guildId, kind: POLL_FINAL_RESULTS, payload: { pollId: poll.id } }, now);
-    return true;
-  });
-}
-
-/** The next stored closing time of a timed poll. */
-export function nextPollClose(db: Db): number | null {
-  return nextClosingTime(db);
-}
-
-
 /** What `/poll results` may show now: hidden results stay hidden until the poll closes, for everyone. */
 export function visibleResults(db: Db, guildId: string, pollId: number, sees: ChannelView, now: number): PollResults {
   const poll = requirePoll(db, guildId, pollId, sees);
@@ -350,8 +319,8 @@ export function visibleResults(db: Db, guildId: string, pollId: number, sees: Ch
   const summary = results(db, poll);
   if (!countsVisible(summary, now)) {
     throw new UserError(
-      `Poll #${poll.id} is anonymous and only ${plural(summary.voters, 'member')} ${oneOrMany(summary.voters, 'has', 'have')} voted: ` +
-        `its results show once at least ${ANONYMOUS_MIN_VOTERS} have, so that no one's vote can be worked out.`,
+      `Poll #${poll.id} is anonymous and fewer than ${ANONYMOUS_MIN_VOTERS} members voted: ` +
+        `its results show only once at least ${ANONYMOUS_MIN_VOTERS} have, so that no one's vote can be worked out.`,
     );
   }
   return summary;

@@ -1,6 +1,8 @@
-import { and, asc, desc, eq, inArray, isNotNull, isNull, lt, lte, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNotNull, isNull, lt, sql } from 'drizzle-orm';
+import { shuffled } from '../anonymity';
 import type { Db } from '../db/open';
 import { writeTx, type Tx } from '../db/write-tx';
+import { fairlyDue, inOrderOf, type Batch } from '../scheduler/fair';
 import { pollChoices, polls, pollVotes } from './schema';
 
 export type Poll = typeof polls.$inferSelect;
@@ -171,11 +173,19 @@ export function nextClosingTime(db: Db): number | null {
   return row?.at ?? null;
 }
 
-export function pollsDueToClose(db: Db, now: number): Poll[] {
-  return db
-    .select()
-    .from(polls)
-    .where(and(eq(polls.status, 'open'), isNotNull(polls.closesAt), lte(polls.closesAt, now)))
-    .orderBy(asc(polls.closesAt))
-    .all();
+/** Timed polls due to close, fairly across servers (see `fairlyDue`). */
+export function pollsDueToClose(db: Db, now: number, batch: Batch): Poll[] {
+  const ids = fairlyDue(db, polls, now, batch);
+  return ids.length ? inOrderOf(ids, db.select().from(polls).where(inArray(polls.id, ids)).all()) : [];
+}
+
+/**
+ * Writes a closed anonymous poll's votes again in a random order. Row ids then follow that order,
+ * not the order the votes came in, which whoever watched the live count could otherwise match to
+ * members. The counts kept on the poll and its choices stay as they are. With secure_delete on, the
+ * old rows are overwritten; the caller then empties the log (see forgetDeletedData).
+ */
+export function rewriteVotesInRandomOrder(tx: Tx, pollId: number): void {
+  const votes = tx.delete(pollVotes).where(eq(pollVotes.pollId, pollId)).returning().all();
+  for (let start = 0, all = shuffled(votes); start < all.length; start += 500) tx.insert(pollVotes).values(all.slice(start, start + 500)).run();
 }

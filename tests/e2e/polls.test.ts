@@ -124,8 +124,8 @@ describe('polls', () => {
     expect(textOf(current(message))).not.toMatch(/% · \d+ vote/);
     const poll = pollRows().find((p) => p.question === 'Two-person vote?')!;
     const refused = await leader.run('poll results', { poll: poll.id });
-    expect(refused.reply.content).toContain('only 2 members have voted: its results show once at least 3 have');
-    expect((await leader.run('poll export', { poll: poll.id })).reply.content).toContain('only 2 members have voted');
+    expect(refused.reply.content).toContain('fewer than 3 members voted: its results show only once at least 3 have');
+    expect((await leader.run('poll export', { poll: poll.id })).reply.content).toContain('fewer than 3 members voted');
     await leader.run('poll close', { poll: poll.id });
     expect(textOf(current(message))).toContain('Fewer than 3 members voted, so the results of this anonymous poll stay hidden.');
     expect(textOf(current(message))).not.toMatch(/% · \d+ vote/);

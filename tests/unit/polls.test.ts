@@ -63,14 +63,14 @@ describe('poll rules', () => {
     }
   });
 
-  it('closes each timed poll once, never before its time, and only in its own server', () => {
+  it('closes each timed poll once, never before its time, and only in its own server', async () => {
     const db = openDatabase(':memory:');
     const timed = createPoll(db, place, validatePoll({ ...base, closesIn: '1h' }), 1_000);
-    expect(closeDuePolls(db, 1_000 + 3_600_000 - 1)).toBe(0);
-    expect(closeDuePolls(db, 1_000 + 3_600_000)).toBe(1);
+    expect(await closeDuePolls(db, 1_000 + 3_600_000 - 1)).toBe(0);
+    expect(await closeDuePolls(db, 1_000 + 3_600_000)).toBe(1);
     const queued = () => db.select({ key: outbox.key, guildId: outbox.guildId, payload: outbox.payload }).from(outbox).all();
     expect(queued()).toEqual([{ key: `poll.final-results:${timed.id}`, guildId: 'g1', payload: JSON.stringify({ pollId: timed.id }) }]);
-    expect(closeDuePolls(db, 1_000 + 7_200_000)).toBe(0);
+    expect(await closeDuePolls(db, 1_000 + 7_200_000)).toBe(0);
     expect(queued()).toHaveLength(1); // the final results are queued once, with the close
     expect(() => recordVote(db, voter('late'), timed.id, 0, 1_000 + 3_600_000)).toThrow(/closed/);
 

@@ -104,7 +104,7 @@ describe('publishing and closing', () => {
     expect(db.select().from(surveys).get()!.status).toBe('closed');
   });
 
-  it('queues the card\'s closing edit with the close, once, and then has no closing time left', () => {
+  it('queues the card\'s closing edit with the close, once, and then has no closing time left', async () => {
     const db = openDatabase(':memory:');
     const id = draft(db, [q('yes-no', 'Ok?')]);
     publishSurvey(db, 'g1', id, 'c1', '2h', 0);
@@ -113,7 +113,7 @@ describe('publishing and closing', () => {
     const queued = () => db.select({ key: outbox.key, guildId: outbox.guildId, dueAt: outbox.dueAt }).from(outbox).all();
     expect(queued()).toEqual([{ key: `survey.closed-card:${id}`, guildId: 'g1', dueAt: 1_000 }]);
     expect(() => closeSurvey(db, 'g1', id, 2_000)).toThrow('already closed');
-    expect(closeDueSurveys(db, 7_200_000)).toEqual([]);
+    expect(await closeDueSurveys(db, 7_200_000)).toEqual([]);
     expect(queued()).toHaveLength(1);
     expect(nextSurveyClose(db)).toBeNull();
   });
@@ -147,15 +147,15 @@ describe('answering a survey', () => {
     expect(surveyResults(db, 'g1', id).questions[0]!.mean).toBe(2);
   });
 
-  it('refuses answers once closed, also after the stored closing time before the close has run', () => {
+  it('refuses answers once closed, also after the stored closing time before the close has run', async () => {
     const db = openDatabase(':memory:');
     const id = draft(db, [q('yes-no', 'Again?')]);
     publishSurvey(db, 'g1', id, 'c1', '2h', 0);
     answerQuestion(db, who('m1'), id, 0, [1], 1);
     rejects(() => answerQuestion(db, who('m1'), id, 0, [0], 7_200_000), 'no longer takes answers');
-    expect(closeDueSurveys(db, 7_199_999)).toEqual([]);
-    expect(closeDueSurveys(db, 7_200_000).map((s) => s.id)).toEqual([id]);
-    expect(closeDueSurveys(db, 7_200_001)).toEqual([]);
+    expect(await closeDueSurveys(db, 7_199_999)).toEqual([]);
+    expect((await closeDueSurveys(db, 7_200_000)).map((s) => s.id)).toEqual([id]);
+    expect(await closeDueSurveys(db, 7_200_001)).toEqual([]);
     rejects(() => closeSurvey(db, 'g1', id, 7_300_000), 'already closed');
   });
 });
