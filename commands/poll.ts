@@ -125,7 +125,9 @@ export const poll = {
       }
 
       await interaction.deferReply({ flags: MessageFlags.Ephemeral });
-      const created = createPoll(db, { guildId: interaction.guildId, channelId: channel.id, creatorId: interaction.user.id }, valid, clock.now());
+      // Leaders are held to the server's limit only; members also to their own.
+      const limits = { perMember: isLeader(db, interaction) ? null : ctx.config.pollLimits.openPerMember, perServer: ctx.config.pollLimits.openPerServer };
+      const created = createPoll(db, { guildId: interaction.guildId, channelId: channel.id, creatorId: interaction.user.id }, valid, clock.now(), limits);
       const pollId = created.id;
       let messageId: string;
       try {

@@ -26,6 +26,7 @@ import {
 } from './store';
 import { plural, timestamp, truncate } from '../format';
 import { closeAndQueueFinalResults } from './closing';
+import { assertRoomForPoll, type OpenPollLimits } from './limits';
 import { viewableChannels, type ChannelView } from '../visibility';
 
 export type { Poll };
@@ -135,8 +136,8 @@ export function validatePoll(request: PollRequest): ValidPoll {
   };
 }
 
-/** Stores a validated poll, open from `now`; the caller then posts its message. */
-export function createPoll(db: Db, place: { guildId: string; channelId: string; creatorId: string }, poll: ValidPoll, now: number): Poll {
+/** Stores a validated poll, open from `now`, within `limits` when given (a refusal stores nothing); the caller then posts its message. */
+export function createPoll(db: Db, place: { guildId: string; channelId: string; creatorId: string }, poll: ValidPoll, now: number, limits?: OpenPollLimits): Poll {
   const id = insertPoll(
     db,
     {
@@ -153,6 +154,7 @@ export function createPoll(db: Db, place: { guildId: string; channelId: string; 
       voterSecret: poll.anonymous ? randomBytes(32).toString('hex') : null,
     },
     poll.choices,
+    (tx) => limits && assertRoomForPoll(tx, place.guildId, place.creatorId, limits, now),
   );
   return findPoll(db, place.guildId, id)!;
 }

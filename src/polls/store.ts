@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray, isNotNull, isNull, lt, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, inArray, isNotNull, isNull, lt, or, sql } from 'drizzle-orm';
 import { shuffled } from '../anonymity';
 import type { Db } from '../db/open';
 import { writeTx, type Tx } from '../db/write-tx';
@@ -9,9 +9,10 @@ export type Poll = typeof polls.$inferSelect;
 export type NewPollRow = Omit<typeof polls.$inferInsert, 'id'>;
 type Reader = Db | Tx;
 
-/** Stores a poll and its choices in one transaction; returns its id. */
-export function insertPoll(db: Db, poll: NewPollRow, choices: string[]): number {
+/** Stores a poll and its choices in one transaction (after `check`, which may refuse); returns its id. */
+export function insertPoll(db: Db, poll: NewPollRow, choices: string[], check: (tx: Tx) => void = () => {}): number {
   return writeTx(db, (tx) => {
+    check(tx);
     const { id } = tx.insert(polls).values(poll).returning({ id: polls.id }).get();
     tx.insert(pollChoices).values(choices.map((label, position) => ({ pollId: id, position, label }))).run();
     return id;
@@ -177,6 +178,16 @@ export function nextClosingTime(db: Db): number | null {
 export function pollsDueToClose(db: Db, now: number, batch: Batch): Poll[] {
   const ids = fairlyDue(db, polls, now, batch);
   return ids.length ? inOrderOf(ids, db.select().from(polls).where(inArray(polls.id, ids)).all()) : [];
+}
+
+/** Polls of a server still open at `now`, in all and created by one member (polls being posted count too). */
+export function openPollCounts(db: Reader, guildId: string, creatorId: string, now: number): { server: number; member: number } {
+  const row = db
+    .select({ server: sql<number>`count(*)`, member: sql<number>`coalesce(sum(${polls.creatorId} = ${creatorId}), 0)` })
+    .from(polls)
+    .where(and(eq(polls.guildId, guildId), eq(polls.status, 'open'), or(isNull(polls.closesAt), gt(polls.closesAt, now))))
+    .get();
+  return { server: row?.server ?? 0, member: row?.member ?? 0 };
 }
 
 /**
