@@ -140,8 +140,8 @@ export class TestMember {
   }
 
   /** Right-click a member -> Apps -> `name`. */
-  userMenu(name: string, target: TestMember): Promise<Seen> {
-    return this.harness.userMenu(this, name, target);
+  userMenu(name: string, target: TestMember, where?: { channel?: ChannelState }): Promise<Seen> {
+    return this.harness.userMenu(this, name, target, where?.channel);
   }
 }
 
@@ -400,10 +400,10 @@ export class TestHearth {
     return (callback.data?.choices ?? []) as { name: string; value: string | number }[];
   }
 
-  async userMenu(member: TestMember, name: string, target: TestMember): Promise<Seen> {
+  async userMenu(member: TestMember, name: string, target: TestMember, channel?: ChannelState): Promise<Seen> {
     const { user: _user, ...targetMember } = this.double.memberPayload(target.guild, target.state, this.general);
     const payload = {
-      ...this.base(member, InteractionType.ApplicationCommand),
+      ...this.base(member, InteractionType.ApplicationCommand, channel),
       data: {
         id: snowflake(),
         name,
