@@ -2,7 +2,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { RateLimitError, type Client, type GuildTextBasedChannel } from 'discord.js';
 import type { Clock } from '../clock';
 import type { Db } from '../db/open';
-import type { Logger } from '../logger';
+import { safeMessage, type Logger } from '../logger';
 import type { DueTask } from '../scheduler/scheduler';
 import { DiscordErrorCode, discordMessage, explainDiscordError, httpStatusOf, isDiscordError } from '../bot/discord-errors';
 import {
@@ -195,7 +195,7 @@ export class Outbox {
 function describeFailure(error: unknown): string {
   const status = httpStatusOf(error);
   if (status !== null) return `Discord answered ${status}: ${discordMessage(error)}`;
-  return error instanceof Error ? error.message : String(error);
+  return safeMessage(error);
 }
 
 // fetch failures, timeouts and resets: Discord could not be reached this time.
