@@ -4,7 +4,7 @@ import type { Db } from '../db/open';
 import type { ChannelView } from '../visibility';
 import { writeTx } from '../db/write-tx';
 import { CHECKIN_LIMITS, MOODS } from './limits';
-import { memberStreak, type Streak } from './streaks';
+import { currentStreak } from './streaks';
 import { findAnswer, findRun, findSchedule, laterPostedRun, saveAnswer, type Reader, type Run, type Schedule } from './store';
 
 export interface Member {
@@ -41,7 +41,8 @@ export interface AnswerOutcome {
   mood: number | null;
   note: string | null;
   change: 'added' | 'changed' | 'unchanged';
-  streak: Streak;
+  /** Slots answered in a row, up to this one (see `currentStreak`). */
+  streak: number;
 }
 
 export function recordMood(db: Db, member: Member, runId: number, mood: number, now: number): AnswerOutcome {
@@ -53,7 +54,7 @@ export function recordMood(db: Db, member: Member, runId: number, mood: number, 
     return { schedule, before };
   });
   const change = before?.mood === mood ? 'unchanged' : before?.mood ? 'changed' : 'added';
-  return { schedule, mood, note: before?.note ?? null, change, streak: memberStreak(db, schedule, member.memberId) };
+  return { schedule, mood, note: before?.note ?? null, change, streak: currentStreak(db, schedule, member.memberId) };
 }
 
 /** The note a member left on a run (to prefill the note form), checking the run still takes answers. */
@@ -73,5 +74,5 @@ export function recordNote(db: Db, member: Member, runId: number, typed: string,
     return { schedule, before };
   });
   const change = (before?.note ?? null) === (note || null) ? 'unchanged' : before?.note ? 'changed' : 'added';
-  return { schedule, mood: before?.mood ?? null, note: note || null, change, streak: memberStreak(db, schedule, member.memberId) };
+  return { schedule, mood: before?.mood ?? null, note: note || null, change, streak: currentStreak(db, schedule, member.memberId) };
 }

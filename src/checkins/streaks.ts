@@ -3,7 +3,7 @@ import type { Db } from '../db/open';
 import type { ChannelView } from '../visibility';
 import { nextRun } from './schedule';
 import { ruleOf } from './scheduling';
-import { answeredRunIds, listSchedules, postedRuns, type PostedRun, type Schedule } from './store';
+import { answeredRunIds, listSchedules, postedRuns, postedRunsNewestFirst, type PostedRun, type RunAnswered, type Schedule } from './store';
 
 export interface Streak {
   current: number;
@@ -56,7 +56,35 @@ export function streakOf(slots: readonly (readonly number[])[], answered: Readon
   return { current, longest, answered: done.filter(Boolean).length };
 }
 
-/** A member's streak on one schedule. */
+/**
+ * A member's current streak on one schedule, as `memberStreak(...).current`, reading only as far
+ * back as the streak goes: from the newest run back to the first slot not answered (and, when a
+ * hand-posted run sits there, to the scheduled run before it, which its slot depends on). A click
+ * then costs the same after two years of runs as after two weeks.
+ */
+export function currentStreak(db: Db, schedule: Schedule, memberId: string): number {
+  let current = 0;
+  let newest = true;
+  // Runs back to a scheduled one: a scheduled run always begins a slot, so this stretch can be slotted on its own.
+  let stretch: RunAnswered[] = [];
+  const count = (): boolean => {
+    for (const slot of slotsOf(schedule, stretch.reverse()).reverse()) {
+      if (slot.some((run) => run.answered)) current++;
+      else if (!newest) return false; // the streak ends here
+      newest = false; // the newest slot does not break it while still open
+    }
+    stretch = [];
+    return true;
+  };
+  for (const run of postedRunsNewestFirst(db, schedule.id, memberId)) {
+    stretch.push(run);
+    if (!run.manual && !count()) return current;
+  }
+  count(); // hand-posted runs older than any scheduled run
+  return current;
+}
+
+/** A member's streak on one schedule: current, longest and answered in all (reads every run). */
 export function memberStreak(db: Db, schedule: Schedule, memberId: string): Streak {
   const slots = slotsOf(schedule, postedRuns(db, schedule.id)).map((slot) => slot.map((r) => r.id));
   return streakOf(slots, answeredRunIds(db, schedule.id, memberId));
