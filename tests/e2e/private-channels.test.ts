@@ -148,6 +148,18 @@ describe('private channels', () => {
     expect((await leader.run('checkin streak', { member: { id: staffer.id } })).reply.content).toContain('**Staff** (#1)');
   });
 
+  it('/kudos received and given leave out the messages of shout-outs posted in such a channel', async () => {
+    const { hearth, leader } = world;
+    const colleague = hearth.member('colleague', { roles: [...hearth.guild.roles.values()].filter((r) => r.name === 'Staff').map((r) => r.id) });
+    const given = await staffer.run('kudos give', { member: { id: colleague.id }, value: 'Wisdom', message: 'Great call on the ban appeal' }, { channel: staffRoom });
+    expect(given.reply.content).toContain('is up');
+    for (const [who, sub, sees] of [[outsider, 'received', false], [outsider, 'given', false], [staffer, 'received', true], [leader, 'given', true]] as const) {
+      const target = sub === 'received' ? colleague : staffer;
+      const shown = textOf((await who.run(`kudos ${sub}`, { member: { id: target.id } })).reply);
+      expect(shown.includes('Great call on the ban appeal'), `${who.name} /kudos ${sub}`).toBe(sees);
+    }
+  });
+
   it('follows a change of the channel\'s overwrites at once: a member who loses View Channel loses the poll too', async () => {
     const { hearth } = world;
     const { double, guild } = hearth;
