@@ -3,6 +3,7 @@
 // `npm run bench -- polls kudos` runs only the named scenarios.
 import { benchCheckins } from './checkins';
 import { benchKudos } from './kudos';
+import { benchOutbox } from './outbox';
 import { benchPolls } from './polls';
 import { benchStartup } from './startup';
 import { benchSurveys } from './surveys';
@@ -13,6 +14,7 @@ const scenarios: [string, () => Promise<string[]>][] = [
   ['checkins', benchCheckins],
   ['startup', benchStartup],
   ['surveys', benchSurveys],
+  ['outbox', benchOutbox],
 ];
 const only = process.argv.slice(2);
 

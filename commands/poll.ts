@@ -151,12 +151,13 @@ export const poll = {
       );
       const shown = await ctx.outbox.deliverNow(finalResultsKey(summary.poll.id));
       const url = messageUrl(interaction.guildId, summary.poll.channelId, summary.poll.messageId);
+      const closed = `Poll #${summary.poll.id} is closed`;
       await interaction.editReply(
-        shown === 'delivered'
-          ? `Poll #${summary.poll.id} is closed and its final results are on the poll: ${url}`
-          : shown === 'dropped'
-            ? `Poll #${summary.poll.id} is closed. Its message was deleted, so see the final results with \`/poll results\`.`
-            : `Poll #${summary.poll.id} is closed, but Hearth could not update the poll message just now. It will try again within a minute; \`/poll results\` shows the final results already.`,
+        shown.outcome === 'delivered'
+          ? `${closed} and its final results are on the poll: ${url}`
+          : shown.outcome === 'dropped'
+            ? `${closed}, but its final results cannot be shown on its message: ${shown.reason} See them with \`/poll results\`.`
+            : `${closed}, but Hearth could not update the poll message just now. It will try again within a minute; \`/poll results\` shows the final results already.`,
       );
     },
 

@@ -187,12 +187,12 @@ export const survey = {
       const closed = closeSurvey(ctx.db, interaction.guildId, surveyOption(interaction), ctx.clock.now());
       // The survey is closed whatever happens to its card; a failed edit is retried by the outbox.
       const card = await ctx.outbox.deliverNow(closedCardKey(closed.id));
-      const cardNote = {
-        delivered: '',
-        dropped: ' Its card was deleted, so there was no card to mark closed.',
-        'will retry': ' Its card could not be updated just now; Hearth will retry marking it closed.',
-        queued: ' Its card could not be updated just now; Hearth will retry marking it closed.',
-      }[card];
+      const cardNote =
+        card.outcome === 'delivered'
+          ? ''
+          : card.outcome === 'dropped'
+            ? ` Its card cannot be marked closed: ${card.reason}`
+            : ' Its card could not be updated just now; Hearth will retry marking it closed.';
       await interaction.editReply(`Survey #${closed.id} is closed: ${closed.responses} members answered.${cardNote} See the summary with \`/survey results\`.`);
     },
 

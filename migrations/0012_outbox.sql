@@ -27,7 +27,11 @@ INSERT INTO `outbox` (`key`, `guild_id`, `kind`, `payload`, `due_at`, `created_a
     json_object('guildId', r.`guild_id`, 'channelId', g.`recognition_channel_id`, 'timezone', g.`timezone`, 'week', r.`week`, 'dueAt', r.`claimed_at`),
     r.`claimed_at`, CAST(strftime('%s', 'now') AS INTEGER) * 1000
   FROM `kudos_roundups` r JOIN `guild_settings` g ON g.`guild_id` = r.`guild_id`
-  WHERE r.`status` = 'posting' AND g.`recognition_channel_id` IS NOT NULL;--> statement-breakpoint
+  WHERE r.`status` = 'posting' AND g.`recognition_channel_id` IS NOT NULL
+    AND r.`claimed_at` >= CAST(strftime('%s', 'now') AS INTEGER) * 1000 - 86400000;--> statement-breakpoint
+-- A roundup left half-posted by a crash longer ago than the day's catch-up may be out already: not again.
+UPDATE `kudos_roundups` SET `status` = 'failed' WHERE `status` = 'posting'
+  AND NOT EXISTS (SELECT 1 FROM `outbox` o WHERE o.`key` = 'kudos.roundup:' || `kudos_roundups`.`guild_id` || ':' || `kudos_roundups`.`week`);--> statement-breakpoint
 DROP INDEX `polls_final_edit_due`;--> statement-breakpoint
 ALTER TABLE `polls` DROP COLUMN `final_edit_due_at`;--> statement-breakpoint
 DROP INDEX `surveys_card_edit_due`;--> statement-breakpoint

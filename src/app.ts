@@ -78,6 +78,7 @@ export async function startHearth(options: HearthOptions): Promise<Hearth> {
     await router.drain();
     try {
       await scheduler.stop();
+      await outbox.stop(); // deliveries under way end and are recorded; no new ones start
       await refresher.flush();
       await client.destroy();
     } finally {

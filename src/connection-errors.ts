@@ -1,5 +1,6 @@
 const PORTAL = 'https://discord.com/developers/applications';
-const NETWORK_CODES = new Set(['ENOTFOUND', 'EAI_AGAIN', 'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
+/** Error codes of a request that never reached Discord (DNS, refused or reset connections, timeouts). */
+export const NETWORK_CODES: ReadonlySet<string> = new Set(['ENOTFOUND', 'EAI_AGAIN', 'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
 
 type Described = { name?: unknown; message?: unknown; code?: unknown; status?: unknown; cause?: unknown };
 

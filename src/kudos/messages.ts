@@ -15,9 +15,9 @@ import type { AppContext } from '../context';
 import type { DueTask } from '../scheduler/scheduler';
 import { getSettings } from '../settings';
 import { attachShoutOut, checkKudosRequest, discardKudos, giveCheckedKudos, type Kudos, type KudosOutcome } from './giving';
-import { effectChannel, EffectImpossible, type EffectHandler } from '../outbox/delivery';
+import { effectChannel, EffectImpossible, effectNonce, type EffectHandler } from '../outbox/delivery';
 import { KUDOS_MILESTONE_NOTE, queueMilestoneNotes, type MilestoneNote } from './notices';
-import { buildRoundup, KUDOS_ROUNDUP, queueRoundup, recordRoundup, roundupSchedule, type RoundupSlot } from './roundup';
+import { buildRoundup, KUDOS_ROUNDUP, queueRoundup, recordRoundup, roundupFinished, roundupSchedule, type RoundupSlot } from './roundup';
 import { renderGiverConfirmation, renderMilestoneTrouble, renderRemovalDm, renderRemovalNotice, renderRoundup, renderShoutOut, shoutOutMentions } from './view';
 
 
@@ -200,8 +200,9 @@ function whyCannotGrant(guild: Guild, roleId: string): string | null {
 
 /**
  * Leaders must hear about a role Hearth cannot grant when it happens: a short note goes to the
- * channel the shout-out is in (Hearth could just post there), pinging only the leader role when
- * one is set. Queued (at most one a day per role), then delivered at once.
+ * recognition channel (or, with none, the channel the shout-out is in, where Hearth could just
+ * post), pinging only the leader role when one is set. Queued (at most one a day per role), then
+ * delivered at once.
  */
 async function tellLeadersAboutMilestones(ctx: AppContext, guild: Guild, channel: GuildTextBasedChannel, problems: MilestoneProblem[]): Promise<void> {
   const notes = problems.map(({ roleId, count, why }) => ({ channelId: channel.id, roleId, count, why }));
@@ -213,8 +214,9 @@ function milestoneNote(ctx: AppContext): EffectHandler {
     describe: (effect) => `the note to leaders about the <@&${String(effect.payload.roleId)}> milestone role`,
     async deliver(effect) {
       const note = effect.payload as unknown as MilestoneNote;
-      const channel = effectChannel(ctx.client, effect.guildId, note.channelId);
-      await channel.send(renderMilestoneTrouble([note], getSettings(ctx.db, effect.guildId).leaderRoleId));
+      const { recognitionChannelId, leaderRoleId } = getSettings(ctx.db, effect.guildId);
+      const channel = effectChannel(ctx.client, effect.guildId, recognitionChannelId ?? note.channelId);
+      await channel.send({ ...renderMilestoneTrouble([note], leaderRoleId), nonce: effectNonce(effect), enforceNonce: true });
     },
   };
 }
@@ -305,7 +307,12 @@ function roundupPost(ctx: AppContext): EffectHandler {
     describe: (effect) => `the weekly kudos roundup for the week of ${String(effect.payload.week)}`,
     async deliver(effect) {
       const slot = effect.payload as unknown as RoundupSlot;
-      const channel = effectChannel(ctx.client, slot.guildId, slot.channelId);
+      if (slot.guildId !== effect.guildId) throw new EffectImpossible('the roundup belongs to another server');
+      if (roundupFinished(ctx.db, slot)) return; // recorded before a crash kept the outbox from knowing
+      // Where it goes now: a leader may have moved the recognition channel since the week was queued.
+      const { recognitionChannelId } = getSettings(ctx.db, slot.guildId);
+      if (!recognitionChannelId) throw new EffectImpossible('no recognition channel is set any more');
+      const channel = effectChannel(ctx.client, slot.guildId, recognitionChannelId);
       const missing = missingPermissions(channel, POSTING);
       if (missing.length) throw new EffectImpossible(`Hearth is missing ${missing.join(', ')} in the recognition channel`);
       const roundup = buildRoundup(ctx.db, slot);
@@ -313,7 +320,7 @@ function roundupPost(ctx: AppContext): EffectHandler {
         recordRoundup(ctx.db, slot, 'skipped'); // nothing to celebrate or notice: stay quiet
         return;
       }
-      const message = await channel.send(renderRoundup(roundup));
+      const message = await channel.send({ ...renderRoundup(roundup), nonce: effectNonce(effect), enforceNonce: true });
       recordRoundup(ctx.db, slot, 'posted', message.id);
     },
     dropped(effect) {

@@ -4,7 +4,7 @@ import { addDays, isoDate, localToUtc, mondayOf } from './calendar';
 import { writeTx } from '../db/write-tx';
 import { queueEffect } from '../outbox/queue';
 import { activeButUnthanked, roundupGuilds } from './roundup-reads';
-import { claimRoundup, finishRoundup, firstTimeRecipients, kudosBetween, roundupClaimed, topRecipientsBetween } from './store';
+import { claimRoundup, finishRoundup, roundupStatus, firstTimeRecipients, kudosBetween, roundupClaimed, topRecipientsBetween } from './store';
 
 /** The roundup goes out on Monday at this local hour, for the week (Monday to Sunday) just ended. */
 export const ROUNDUP_HOUR = 9;
@@ -68,6 +68,12 @@ export function queueRoundup(db: Db, slot: RoundupSlot, now: number): boolean {
     queueEffect(tx, { key: `${KUDOS_ROUNDUP}:${slot.guildId}:${slot.week}`, guildId: slot.guildId, kind: KUDOS_ROUNDUP, payload: { ...slot } }, now);
     return true;
   });
+}
+
+/** Whether the week's roundup was already posted or skipped (a delivery repeated after a crash). */
+export function roundupFinished(db: Db, slot: RoundupSlot): boolean {
+  const status = roundupStatus(db, slot.guildId, slot.week);
+  return status === 'posted' || status === 'skipped';
 }
 
 export function recordRoundup(db: Db, slot: RoundupSlot, outcome: 'posted' | 'skipped' | 'failed', messageId: string | null = null): void {

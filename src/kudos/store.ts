@@ -181,6 +181,10 @@ export function claimRoundup(db: Reader, guildId: string, week: string, now: num
   return db.insert(kudosRoundups).values({ guildId, week, status: 'posting', claimedAt: now }).onConflictDoNothing().run().changes === 1;
 }
 
+export function roundupStatus(db: Reader, guildId: string, week: string): string | undefined {
+  return db.select({ status: kudosRoundups.status }).from(kudosRoundups).where(and(eq(kudosRoundups.guildId, guildId), eq(kudosRoundups.week, week))).get()?.status;
+}
+
 export function finishRoundup(db: Db, guildId: string, week: string, status: 'posted' | 'skipped' | 'failed', messageId: string | null): void {
   db.update(kudosRoundups).set({ status, messageId }).where(and(eq(kudosRoundups.guildId, guildId), eq(kudosRoundups.week, week))).run();
 }

@@ -1,9 +1,11 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { createHash } from 'node:crypto';
 import { RateLimitError, type Client, type GuildTextBasedChannel } from 'discord.js';
 import type { Clock } from '../clock';
 import type { Db } from '../db/open';
 import { safeMessage, type Logger } from '../logger';
 import type { DueTask } from '../scheduler/scheduler';
+import { NETWORK_CODES } from '../connection-errors';
 import { DiscordErrorCode, discordMessage, explainDiscordError, httpStatusOf, isDiscordError } from '../bot/discord-errors';
 import {
   droppedEffects,
@@ -11,9 +13,9 @@ import {
   markDropped,
   nextEffectDueAt,
   pruneFinishedEffects,
-  releaseEffects,
   retryEffectAt,
-  takeDueEffects,
+  serversWithDueEffects,
+  takeDueEffect,
   takeEffect,
   type StoredEffect,
 } from './store';
@@ -38,12 +40,20 @@ export class EffectImpossible extends Error {
   }
 }
 
-export type DeliveryOutcome = 'delivered' | 'dropped' | 'will retry' | 'queued';
+/** Thrown by a handler that knows the effect cannot happen yet (a server in an outage): retried quietly. */
+export class EffectNotYet extends Error {
+  constructor(reason: string) {
+    super(reason);
+    this.name = 'EffectNotYet';
+  }
+}
 
-// A delivery normally ends within Discord's request timeout (15 s); the lease covers it with room.
-const LEASE_MS = 2 * 60_000;
-const BATCH = 100;
-const PER_GUILD = 10;
+export type DeliveryOutcome = { outcome: 'delivered' } | { outcome: 'dropped' | 'will retry'; reason: string } | { outcome: 'queued' };
+
+// A delivery ends within discord.js's request timeout and retries (about a minute at worst); the
+// lease covers that with room, so no second worker takes an effect still under way.
+const LEASE_MS = 3 * 60_000;
+// Deliveries in flight at once, one server each: a slow or failing server holds one of them only.
 const LANES = 4;
 const FIRST_RETRY_MS = 60_000;
 const LONGEST_RETRY_MS = 60 * 60_000;
@@ -65,27 +75,62 @@ const PERMANENT: number[] = [
 
 // Set while an effect is delivered: discord.js then hands a rate limit back (see app.ts) instead of
 // sleeping on it, so the outbox can move that effect to its retry-after and go on with others.
+// A handler must therefore await everything it starts (nothing fire-and-forget inherits the flag).
 const delivering = new AsyncLocalStorage<true>();
 export const isOutboxDelivery = (): boolean => delivering.getStore() === true;
 
-type Verdict = { kind: 'retry'; at: number; reason: string } | { kind: 'drop'; reason: string };
+type Verdict = { kind: 'retry'; at: number; reason: string; counted: boolean; quiet?: boolean } | { kind: 'drop'; reason: string };
 
 /**
- * Delivers queued Discord side effects: due ones by a scheduled task, or one at once for a command
- * that reports how it went. Servers are served in separate lanes, a few at a time, so one slow or
- * failing server never holds up another; a stop is honoured between deliveries.
+ * Delivers queued Discord side effects, apart from the scheduler's round: the scheduler only says
+ * when something is due, and the outbox keeps up to four deliveries in flight, one server each,
+ * taking the next due effect as each ends (servers in turn). So a slow or failing server never
+ * holds up another server, nor poll closes and check-ins. A command can also deliver one effect
+ * at once to report how it went. `stop()` waits for deliveries under way and starts no more.
  */
 export class Outbox {
   private readonly handlers = new Map<string, EffectHandler>();
+  private readonly inFlight = new Map<string, Promise<unknown>>();
+  private lastServed = '';
   private lastPruneAt = -Infinity;
+  private stopped = false;
 
   constructor(
     private readonly db: Db,
     private readonly clock: Clock,
     private readonly logger: Logger,
-    /** Re-arms the scheduler after a retry is stored outside its own round (a command's delivery). */
+    /** Re-arms the scheduler after a delivery ends, so it looks again when the next one is due. */
     private readonly wake: () => void,
   ) {}
+
+  handle(kind: string, handler: EffectHandler): void {
+    if (this.handlers.has(kind)) throw new Error(`Two handlers for outbox effects of kind ${kind}`);
+    this.handlers.set(kind, handler);
+  }
+
+  /** The scheduled task that starts deliveries when effects fall due. */
+  task(): DueTask {
+    return {
+      name: 'deliver Discord side effects',
+      // While every lane is busy, or only busy servers have something due, the end of a delivery
+      // starts the next one: the scheduler need not look (it would look again and again).
+      nextDueAt: () => (this.inFlight.size >= LANES ? null : nextEffectDueAt(this.db, [...this.inFlight.keys()])),
+      runDue: async (now) => {
+        this.prune(now);
+        this.pump();
+      },
+    };
+  }
+
+  /** Delivers one queued effect now and says how it went; one not due or already under way is left to the task ('queued'). */
+  async deliverNow(key: string): Promise<DeliveryOutcome> {
+    const now = this.clock.now();
+    const effect = takeEffect(this.db, key, now, now + LEASE_MS);
+    if (!effect) return { outcome: 'queued' };
+    const outcome = await this.deliver(effect);
+    this.wake(); // a retry is stored: the scheduler arms for it
+    return outcome;
+  }
 
   /** Effects this server's leaders should know failed for good, newest first, in their words. */
   problems(guildId: string, since: number): { what: string; why: string; at: number }[] {
@@ -96,67 +141,54 @@ export class Outbox {
     }));
   }
 
-  handle(kind: string, handler: EffectHandler): void {
-    if (this.handlers.has(kind)) throw new Error(`Two handlers for outbox effects of kind ${kind}`);
-    this.handlers.set(kind, handler);
+  /** No new deliveries; resolves once those under way have ended (their outcome stored). */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await this.idle();
   }
 
-  /** The scheduled task that delivers what is due. Register it after the tasks that queue effects. */
-  task(): DueTask {
-    return {
-      name: 'deliver Discord side effects',
-      nextDueAt: () => nextEffectDueAt(this.db),
-      runDue: (now, stopping) => this.deliverDue(now, stopping),
-    };
+  /** Resolves once no delivery is under way (those started meanwhile included). */
+  async idle(): Promise<void> {
+    while (this.inFlight.size) await Promise.allSettled([...this.inFlight.values()]);
   }
 
-  /**
-   * Delivers one queued effect now, for a command that tells the leader how it went. An effect
-   * that is not due yet or already being delivered is left to the task ('queued').
-   */
-  async deliverNow(key: string): Promise<DeliveryOutcome> {
+  /** Fills the free lanes with due effects of servers that have none under way. */
+  private pump(): void {
+    if (this.stopped) return;
+    const room = LANES - this.inFlight.size;
+    if (room <= 0) return;
     const now = this.clock.now();
-    const effect = takeEffect(this.db, key, now, now + LEASE_MS);
-    return effect ? this.deliver(effect) : 'queued';
-  }
-
-  private async deliverDue(now: number, stopping: () => boolean): Promise<void> {
-    this.prune(now);
-    const effects = takeDueEffects(this.db, now, now + LEASE_MS, BATCH, PER_GUILD);
-    if (!effects.length) return;
-    const lanes = new Map<string, StoredEffect[]>();
-    for (const effect of effects) lanes.set(effect.guildId, [...(lanes.get(effect.guildId) ?? []), effect]);
-    const waiting = [...lanes.values()];
-    const untried: number[] = [];
-    const runLane = async () => {
-      for (let lane = waiting.shift(); lane; lane = waiting.shift()) {
-        for (const effect of lane) {
-          if (stopping()) untried.push(effect.id);
-          else await this.deliver(effect);
-        }
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(LANES, waiting.length) }, runLane));
-    releaseEffects(this.db, untried, this.clock.now());
+    for (const guildId of serversWithDueEffects(this.db, now, [...this.inFlight.keys()], this.lastServed, room)) {
+      const effect = takeDueEffect(this.db, guildId, now, now + LEASE_MS);
+      if (!effect) continue;
+      this.lastServed = guildId;
+      const delivery = this.deliver(effect).finally(() => {
+        this.inFlight.delete(guildId);
+        this.pump();
+        this.wake(); // the scheduler looks again for what is due next (a retry, a server now free)
+      });
+      this.inFlight.set(guildId, delivery);
+    }
   }
 
   private async deliver(effect: StoredEffect): Promise<DeliveryOutcome> {
     const handler = this.handlers.get(effect.kind);
     try {
-      if (!handler) throw new EffectImpossible(`no handler for effects of kind ${effect.kind}`);
+      if (!handler) throw new Error(`no handler for effects of kind ${effect.kind} (a newer or older Hearth queued it?)`);
       await delivering.run(true, () => handler.deliver(effect));
-      markDelivered(this.db, effect.id, this.clock.now());
-      return 'delivered';
+      markDelivered(this.db, effect, this.clock.now());
+      return { outcome: 'delivered' };
     } catch (error) {
       const now = this.clock.now();
       const verdict = this.judge(effect, error, now);
       if (verdict.kind === 'retry') {
-        retryEffectAt(this.db, effect.id, verdict.at, verdict.reason);
-        this.wake();
-        this.logger.warn({ effect: effect.kind, key: effect.key, guild: effect.guildId, attempts: effect.attempts, retryAt: verdict.at, reason: verdict.reason }, 'a Discord side effect failed; it will be retried');
-        return 'will retry';
+        retryEffectAt(this.db, effect, verdict.at, verdict.reason, verdict.counted);
+        const details = { effect: effect.kind, key: effect.key, guild: effect.guildId, attempts: effect.attempts, retryAt: verdict.at, reason: verdict.reason };
+        if (verdict.quiet) this.logger.debug(details, 'a Discord side effect must wait; it will be retried');
+        else this.logger.warn(details, 'a Discord side effect failed; it will be retried');
+        return { outcome: 'will retry', reason: verdict.reason };
       }
-      markDropped(this.db, effect.id, now, verdict.reason);
+      markDropped(this.db, effect, now, verdict.reason);
       const code = isDiscordError(error) ? error.code : undefined;
       this.logger.warn({ effect: effect.kind, key: effect.key, guild: effect.guildId, attempts: effect.attempts, code, reason: verdict.reason }, 'a Discord side effect was dropped');
       try {
@@ -164,7 +196,7 @@ export class Outbox {
       } catch (noteError) {
         this.logger.error({ err: noteError, effect: effect.kind, key: effect.key }, 'could not record a dropped Discord side effect');
       }
-      return 'dropped';
+      return { outcome: 'dropped', reason: verdict.reason };
     }
   }
 
@@ -173,21 +205,25 @@ export class Outbox {
     if (error instanceof EffectImpossible) return { kind: 'drop', reason: error.message };
     if (isDiscordError(error, ...PERMANENT)) return { kind: 'drop', reason: explainDiscordError(error) ?? `Discord answered ${error.code}: ${error.message}` };
     const status = httpStatusOf(error);
-    // Any other 4xx is a request Discord will refuse again (a 429 surfaces as RateLimitError).
-    if (status !== null && status >= 400 && status < 500 && status !== 408) return { kind: 'drop', reason: `Discord answered ${status}: ${discordMessage(error)}` };
-    if (now - effect.createdAt >= GIVE_UP_AFTER_MS) return { kind: 'drop', reason: `still failing after a day: ${describeFailure(error)}` };
-    if (error instanceof RateLimitError) return { kind: 'retry', at: now + Math.max(error.retryAfter, 1000), reason: `rate limited for ${error.retryAfter} ms` };
-    const wait = Math.min(FIRST_RETRY_MS * 2 ** Math.max(effect.attempts - 1, 0), LONGEST_RETRY_MS);
-    if (!(status !== null && status >= 500) && !isNetworkError(error)) {
-      this.logger.error({ err: error, effect: effect.kind, key: effect.key }, 'a Discord side effect failed unexpectedly');
+    // Any other 4xx is a request Discord will refuse again; a 401 (the token) and a 408 may pass.
+    if (status !== null && status >= 400 && status < 500 && status !== 401 && status !== 408) {
+      return { kind: 'drop', reason: `Discord answered ${status}: ${discordMessage(error)}` };
     }
-    return { kind: 'retry', at: now + wait, reason: describeFailure(error) };
+    if (now - effect.createdAt >= GIVE_UP_AFTER_MS) return { kind: 'drop', reason: `Hearth kept trying for a day: ${describeFailure(error)}` };
+    if (error instanceof RateLimitError) {
+      return { kind: 'retry', at: now + Math.max(error.retryAfter, 1000), reason: `rate limited for ${error.retryAfter} ms`, counted: false, quiet: true };
+    }
+    const wait = Math.min(FIRST_RETRY_MS * 2 ** Math.max(effect.attempts - 1, 0), LONGEST_RETRY_MS);
+    const expected = error instanceof EffectNotYet || (status !== null && status >= 500) || status === 401 || status === 408 || isNetworkError(error);
+    if (!expected) this.logger.error({ err: error, effect: effect.kind, key: effect.key }, 'a Discord side effect failed unexpectedly');
+    return { kind: 'retry', at: now + wait, reason: describeFailure(error), counted: true, quiet: error instanceof EffectNotYet };
   }
 
   private prune(now: number): void {
     if (now - this.lastPruneAt < PRUNE_EVERY_MS) return;
     this.lastPruneAt = now;
-    const pruned = pruneFinishedEffects(this.db, now - KEEP_FINISHED_MS);
+    let pruned = 0;
+    for (let batch = pruneFinishedEffects(this.db, now - KEEP_FINISHED_MS); batch > 0 && pruned < 100_000; batch = pruneFinishedEffects(this.db, now - KEEP_FINISHED_MS)) pruned += batch;
     if (pruned) this.logger.debug({ pruned }, 'forgot finished Discord side effects');
   }
 }
@@ -201,19 +237,29 @@ function describeFailure(error: unknown): string {
 // fetch failures, timeouts and resets: Discord could not be reached this time.
 function isNetworkError(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
-  return error.name === 'AbortError' || error.name === 'TimeoutError' || error.message.includes('fetch failed') || 'code' in error;
+  const code = (error as { code?: unknown; cause?: { code?: unknown } }).code ?? (error as { cause?: { code?: unknown } }).cause?.code;
+  return error.name === 'AbortError' || error.name === 'TimeoutError' || (typeof code === 'string' && NETWORK_CODES.has(code));
 }
 
 /**
  * The channel an effect goes to. A server Hearth has left, or a channel deleted since, makes the
- * effect impossible; a server in an outage is a passing failure.
+ * effect impossible; a server in an outage only delays it.
  */
 export function effectChannel(client: Client, guildId: string, channelId: string): GuildTextBasedChannel {
   const guild = client.guilds.cache.get(guildId);
   if (!guild) throw new EffectImpossible('Hearth is no longer in that server');
-  if (!guild.available) throw new Error('the server is unavailable right now (a Discord outage)');
+  if (!guild.available) throw new EffectNotYet('the server is unavailable right now (a Discord outage)');
   const channel = guild.channels.cache.get(channelId);
   if (!channel) throw new EffectImpossible('the channel no longer exists');
   if (!channel.isTextBased()) throw new EffectImpossible('the channel is not a text channel');
   return channel;
+}
+
+/**
+ * A nonce for an effect's post. Sent with `enforceNonce`, Discord answers a repeat within a few
+ * minutes with the message already posted: a delivery retried after a crash between posting and
+ * recording it does not post twice.
+ */
+export function effectNonce(effect: StoredEffect): string {
+  return createHash('sha256').update(effect.key).digest('base64url').slice(0, 25);
 }

@@ -1,11 +1,9 @@
 // Queueing a Discord side effect: plain data, no discord.js, so services can queue inside their
 // own write transactions.
-import { and, eq, gte, lt, sql } from 'drizzle-orm';
-import type { Db } from '../db/open';
+import { and, gte, lt, ne, sql } from 'drizzle-orm';
 import type { Tx } from '../db/write-tx';
 import { outbox } from './schema';
 
-type Writer = Db | Tx;
 
 export interface Effect<P = Record<string, unknown>> {
   /** Unique for this effect: queueing the same key twice does nothing. */
@@ -17,8 +15,11 @@ export interface Effect<P = Record<string, unknown>> {
   dueAt?: number;
 }
 
-/** Stores an effect to be delivered; false when one with the same key was already queued. */
-export function queueEffect(db: Writer, effect: Effect, now: number): boolean {
+/**
+ * Stores an effect to be delivered, inside the write transaction of the change that causes it;
+ * false when one with the same key was already queued.
+ */
+export function queueEffect(db: Tx, effect: Effect, now: number): boolean {
   const inserted = db
     .insert(outbox)
     .values({
@@ -34,18 +35,13 @@ export function queueEffect(db: Writer, effect: Effect, now: number): boolean {
   return inserted.changes === 1;
 }
 
-/** When an effect whose key starts with `prefix` was last queued, or null (for "at most once a day" notes). */
-export function lastQueuedAt(db: Writer, prefix: string, since: number): number | null {
+/** When an effect whose key starts with `prefix` was last queued and not given up on, or null (for "at most once a day" notes). */
+export function lastQueuedAt(db: Tx, prefix: string, since: number): number | null {
   // A range over the unique key's index: every key that starts with `prefix`.
   const row = db
     .select({ at: sql<number | null>`max(${outbox.createdAt})` })
     .from(outbox)
-    .where(and(gte(outbox.key, prefix), lt(outbox.key, `${prefix}\uffff`), gte(outbox.createdAt, since)))
+    .where(and(gte(outbox.key, prefix), lt(outbox.key, `${prefix}\uffff`), gte(outbox.createdAt, since), ne(outbox.status, 'dropped')))
     .get();
   return row?.at ?? null;
-}
-
-/** The stored state of an effect, for callers that report on it. */
-export function effectStatus(db: Writer, key: string) {
-  return db.select({ status: outbox.status, attempts: outbox.attempts, lastError: outbox.lastError }).from(outbox).where(eq(outbox.key, key)).get();
 }

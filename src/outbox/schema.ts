@@ -32,6 +32,8 @@ export const outbox = sqliteTable(
   },
   (t) => [
     index('outbox_pending_due').on(t.dueAt).where(sql`status = 'pending'`),
+    // Servers with something due, and each server's next effect, without reading the others'.
+    index('outbox_pending_guild').on(t.guildId, t.dueAt).where(sql`status = 'pending'`),
     index('outbox_done').on(t.doneAt).where(sql`status <> 'pending'`),
   ],
 );

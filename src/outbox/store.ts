@@ -1,5 +1,5 @@
 // The delivery side of the outbox: taking due effects, and recording how each delivery ended.
-import { and, desc, eq, gte, lte, sql } from 'drizzle-orm';
+import { and, desc, eq, gte, lte, notInArray, sql } from 'drizzle-orm';
 import type { Db } from '../db/open';
 import { outbox } from './schema';
 
@@ -9,6 +9,7 @@ export interface StoredEffect {
   guildId: string;
   kind: string;
   payload: Record<string, unknown>;
+  /** Tries so far, this one included: also the lease's token (a settle names the try it ends). */
   attempts: number;
   createdAt: number;
 }
@@ -26,27 +27,43 @@ const toEffect = (row: Row): StoredEffect => ({
 
 const pending = eq(outbox.status, 'pending');
 
-/** The earliest moment a pending effect is due (epoch ms), or null. */
-export function nextEffectDueAt(db: Db): number | null {
-  return db.select({ at: sql<number | null>`min(${outbox.dueAt})` }).from(outbox).where(pending).get()?.at ?? null;
+/** The earliest moment a pending effect of a server not in `busy` is due (epoch ms), or null. */
+export function nextEffectDueAt(db: Db, busy: string[] = []): number | null {
+  return (
+    db
+      .select({ at: sql<number | null>`min(${outbox.dueAt})` })
+      .from(outbox)
+      .where(and(pending, busy.length ? notInArray(outbox.guildId, busy) : undefined))
+      .get()?.at ?? null
+  );
 }
 
 /**
- * Takes up to `limit` due effects, at most `perGuild` of any one server so that a busy or failing
- * server cannot crowd out the others, and leases them until `leaseUntil`.
+ * Servers with an effect due, at most `limit`, leaving out `busy` ones, in turn after `after` (a
+ * round robin: a server with a long backlog gets one delivery at a time like any other).
  */
-export function takeDueEffects(db: Db, now: number, leaseUntil: number, limit: number, perGuild: number): StoredEffect[] {
-  const rows = db.all<Row>(sql`
+export function serversWithDueEffects(db: Db, now: number, busy: string[], after: string, limit: number): string[] {
+  return db
+    .selectDistinct({ guildId: outbox.guildId })
+    .from(outbox)
+    .where(and(pending, lte(outbox.dueAt, now), busy.length ? notInArray(outbox.guildId, busy) : undefined))
+    .orderBy(sql`${outbox.guildId} <= ${after}`, outbox.guildId)
+    .limit(limit)
+    .all()
+    .map((r) => r.guildId);
+}
+
+/**
+ * Takes a server's earliest due effect and leases it until `leaseUntil`: its due time moves past
+ * the lease, so another timer or process leaves it alone, and a crash only delays it.
+ */
+export function takeDueEffect(db: Db, guildId: string, now: number, leaseUntil: number): StoredEffect | null {
+  const row = db.get<Row>(sql`
     UPDATE ${outbox} SET due_at = ${leaseUntil}, attempts = attempts + 1
-    WHERE id IN (
-      SELECT id FROM (
-        SELECT id, row_number() OVER (PARTITION BY guild_id ORDER BY due_at, id) AS place
-        FROM (SELECT id, guild_id, due_at FROM ${outbox} WHERE status = 'pending' AND due_at <= ${now} ORDER BY due_at LIMIT ${limit * 20})
-      ) WHERE place <= ${perGuild} LIMIT ${limit}
-    )
+    WHERE id = (SELECT id FROM ${outbox} WHERE guild_id = ${guildId} AND status = 'pending' AND due_at <= ${now} ORDER BY due_at, id LIMIT 1)
     RETURNING id, key, guild_id AS guildId, kind, payload, status, due_at AS dueAt, attempts, last_error AS lastError, created_at AS createdAt, done_at AS doneAt
   `);
-  return rows.map(toEffect).sort((a, b) => a.id - b.id);
+  return row ? toEffect(row) : null;
 }
 
 /** Takes one effect by key if it is pending and due (a command that wants to report how it went). */
@@ -60,24 +77,23 @@ export function takeEffect(db: Db, key: string, now: number, leaseUntil: number)
   return row ? toEffect(row) : null;
 }
 
-export function markDelivered(db: Db, id: number, now: number): void {
-  db.update(outbox).set({ status: 'delivered', doneAt: now, lastError: null }).where(and(eq(outbox.id, id), pending)).run();
+// Every settle names the try it ends: a worker whose lease ran out (another took the effect since)
+// changes nothing.
+const held = (effect: StoredEffect) => and(eq(outbox.id, effect.id), pending, eq(outbox.attempts, effect.attempts));
+
+export function markDelivered(db: Db, effect: StoredEffect, now: number): void {
+  db.update(outbox).set({ status: 'delivered', doneAt: now, lastError: null }).where(held(effect)).run();
 }
 
-export function markDropped(db: Db, id: number, now: number, reason: string): void {
-  db.update(outbox).set({ status: 'dropped', doneAt: now, lastError: reason }).where(and(eq(outbox.id, id), pending)).run();
+export function markDropped(db: Db, effect: StoredEffect, now: number, reason: string): void {
+  db.update(outbox).set({ status: 'dropped', doneAt: now, lastError: reason }).where(held(effect)).run();
 }
 
-export function retryEffectAt(db: Db, id: number, dueAt: number, reason: string): void {
-  db.update(outbox).set({ dueAt, lastError: reason }).where(and(eq(outbox.id, id), pending)).run();
-}
-
-/** Gives back effects taken but not tried (a stop came first): due again at once, the try not counted. */
-export function releaseEffects(db: Db, ids: number[], now: number): void {
-  if (!ids.length) return;
+/** Due again at `dueAt`; `counted` false gives the try back (a rate limit is not a failure). */
+export function retryEffectAt(db: Db, effect: StoredEffect, dueAt: number, reason: string, counted = true): void {
   db.update(outbox)
-    .set({ dueAt: now, attempts: sql`max(${outbox.attempts} - 1, 0)` })
-    .where(and(sql`${outbox.id} IN (${sql.join(ids.map((id) => sql`${id}`), sql`, `)})`, pending))
+    .set({ dueAt, lastError: reason, attempts: counted ? effect.attempts : effect.attempts - 1 })
+    .where(held(effect))
     .run();
 }
 

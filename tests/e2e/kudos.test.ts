@@ -548,6 +548,7 @@ describe('the weekly roundup', () => {
     expect(unthanked).not.toContain(secretCheckIn.id);
     expect(unthanked).not.toContain(veteran.id);
     expect(roundup!.allowedMentions).toEqual({ parse: [] }); // nobody is pinged by a roundup
+    await eventually(() => hearth.context.db.select().from(kudosRoundups).all()[0]?.status === 'posted', 'the roundup to be recorded as posted');
     expect(hearth.context.db.select().from(kudosRoundups).all()).toMatchObject([{ guildId: hearth.guild.id, week: '2026-11-30', status: 'posted', messageId: roundup!.id }]);
 
     await hearth.restart();

@@ -1,12 +1,14 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { PermissionFlagsBits } from 'discord-api-types/v10';
 import { eq } from 'drizzle-orm';
-import { eventually, textOf, type StoredMessage, type TestHearth, type TestMember } from '../support/harness';
+import { ManualClock, eventually, textOf, type StoredMessage, type TestHearth, type TestMember } from '../support/harness';
 import { useHearth } from '../support/setup';
 import { outbox } from '../../src/outbox/schema';
 import { polls } from '../../src/polls/schema';
+import { kudosRoundups } from '../../src/kudos/schema';
 import { closeDatabase, openDatabase } from '../../src/db/open';
 import { queueEffect } from '../../src/outbox/queue';
+import { writeTx } from '../../src/db/write-tx';
 
 const HOUR = 3_600_000;
 const MINUTE = 60_000;
@@ -62,9 +64,8 @@ describe('Discord side effects go through one durable outbox', () => {
     const liveEdits = editsOf(message).length;
     hearth.double.rateLimitNext('PATCH', editPath(message), 30);
     await hearth.clock.advance(HOUR);
-    await eventually(() => effectOf(pollId)?.attempts === 1, 'the rate-limited try');
-    expect(effectOf(pollId)!.status).toBe('pending');
-    expect(effectOf(pollId)!.lastError).toContain('rate limited');
+    await eventually(() => effectOf(pollId)?.lastError?.includes('rate limited') === true, 'the rate-limited try');
+    expect(effectOf(pollId)).toMatchObject({ status: 'pending', attempts: 0 }); // a rate limit is no failure: later pauses stay short
 
     await hearth.clock.advance(29_000); // Discord said 30 seconds: nothing is sent before then
     expect(editsOf(message)).toHaveLength(liveEdits + 1);
@@ -137,6 +138,28 @@ describe('Discord side effects go through one durable outbox', () => {
     await eventually(() => effectOf(stuck.pollId)?.status === 'delivered', 'the held edit to finish');
     for (const { pollId } of broken) expect(effectOf(pollId)).toMatchObject({ status: 'pending' });
   });
+
+  it('a delivery that hangs holds up nothing else: polls still close and other servers get their results', async () => {
+    const other = hearth.double.addGuild('Later server');
+    await eventually(() => hearth.context.client.guilds.cache.has(other.id), 'the bot to see the other server');
+    const host = hearth.memberOf(other, 'later-host');
+    host.state.roles.push(hearth.double.addRole(other, 'Mods', PermissionFlagsBits.ManageGuild).id);
+
+    const hanging = await timedPoll('Hangs for long?');
+    await hearth.clock.advance(30 * MINUTE);
+    const later = await timedPoll('Closes while the other hangs?', host); // closes 30 minutes after the first
+    const held = hearth.double.holdNext('PATCH', editPath(hanging.message));
+    await hearth.clock.advance(30 * MINUTE);
+    await held.arrived; // the first poll's final edit is stuck at Discord
+    await hearth.clock.advance(30 * MINUTE);
+    await hearth.context.scheduler.tick(); // the scheduler's round is not waiting for the stuck edit
+    await eventually(() => effectOf(later.pollId)?.status === 'delivered', 'the later poll to close and show its results');
+    expect(hearth.context.db.select().from(polls).where(eq(polls.id, later.pollId)).get()!.status).toBe('closed');
+    expect(effectOf(hanging.pollId)).toMatchObject({ status: 'pending', attempts: 1 });
+    held.release();
+    await eventually(() => effectOf(hanging.pollId)?.status === 'delivered', 'the stuck edit to finish');
+  });
+
 });
 
 describe('a stop in the middle of delivering', () => {
@@ -194,7 +217,7 @@ describe('a stop in the middle of delivering', () => {
     const db = openDatabase(hearth.databasePath);
     const now = hearth.clock.now();
     db.update(polls).set({ status: 'closed', closedAt: now }).where(eq(polls.id, pollId)).run();
-    queueEffect(db, { key: `poll.final-results:${pollId}`, guildId: hearth.guild.id, kind: 'poll.final-results', payload: { pollId }, dueAt: now + 2 * MINUTE }, now);
+    writeTx(db, (tx) => queueEffect(tx, { key: `poll.final-results:${pollId}`, guildId: hearth.guild.id, kind: 'poll.final-results', payload: { pollId }, dueAt: now + 2 * MINUTE }, now));
     db.update(outbox).set({ attempts: 1 }).where(eq(outbox.key, `poll.final-results:${pollId}`)).run();
     closeDatabase(db);
 
@@ -206,5 +229,34 @@ describe('a stop in the middle of delivering', () => {
     expect(textOf(hearth.double.messages.get(message.id)!)).toContain(`Poll #${pollId} · closed`);
     await hearth.clock.advance(HOUR);
     expect(editsOf()).toHaveLength(1);
+  });
+});
+
+describe('a roundup after a crash', () => {
+  // Sunday 29 November 2026, 12:00 UTC: the roundup is due Monday 09:00.
+  const world = useHearth({ clock: new ManualClock(Date.UTC(2026, 10, 29, 12, 0)) });
+  let hearth: TestHearth;
+  let leader: TestMember;
+  beforeAll(() => ({ hearth, leader } = world));
+
+  it('a roundup retried after a crash between posting it and recording it is not posted twice', async () => {
+    const { db } = hearth.context;
+    await leader.run('settings recognition-channel', { channel: { id: hearth.general.id } });
+    await leader.run('kudos give', { member: { id: hearth.member('thanked').id }, value: 'Kindness', message: 'Thank you!' });
+    const roundups = () => hearth.double.channelMessages(hearth.general.id).filter((m) => textOf(m).includes('Weekly kudos roundup'));
+    await hearth.clock.set(Date.UTC(2026, 10, 30, 9, 0)); // Monday 09:00, the server's time zone is UTC
+    await eventually(() => roundups().length === 1, 'the roundup');
+    const key = `kudos.roundup:${hearth.guild.id}:2026-11-30`;
+    await eventually(() => db.select().from(outbox).where(eq(outbox.key, key)).get()?.status === 'delivered', 'the roundup to be recorded');
+
+    // As a crash right after Discord took the post would leave it: posted, but not recorded.
+    writeTx(db, (tx) => {
+      tx.update(outbox).set({ status: 'pending', doneAt: null, dueAt: hearth.clock.now() }).where(eq(outbox.key, key)).run();
+      tx.update(kudosRoundups).set({ status: 'posting', messageId: null }).run();
+    });
+    await hearth.context.scheduler.tick();
+    await eventually(() => db.select().from(outbox).where(eq(outbox.key, key)).get()?.status === 'delivered', 'the repeated delivery');
+    expect(roundups()).toHaveLength(1); // Discord answered the repeat with the message already posted
+    expect(db.select().from(kudosRoundups).all()).toMatchObject([{ status: 'posted', messageId: roundups()[0]!.id }]);
   });
 });

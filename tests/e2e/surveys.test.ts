@@ -515,7 +515,7 @@ describe('surveys: long surveys, cards that fail to close, and stray clicks', ()
     hearth.double.failNext('PATCH', new RegExp(`^/channels/\\d+/messages/${deletedCard.id}$`), 404, 10008, 'Unknown Message');
     const closed = await leader.run('survey close', { survey: deleted });
     expect(closed.reply.content).toContain(`Survey #${deleted} is closed`);
-    expect(closed.reply.content).toContain('Its card was deleted');
+    expect(closed.reply.content).toContain('Its card cannot be marked closed: That message has been deleted, so Hearth could not update it.');
     expect(stored(deleted).status).toBe('closed');
     expect(cardEdit(deleted)!.status).toBe('dropped');
   });

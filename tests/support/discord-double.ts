@@ -121,6 +121,8 @@ export interface StoredMessage {
   editedAt: string | null;
   edits: number;
   interactionId: string | null;
+  /** The nonce it was posted with, if any (see enforce_nonce). */
+  nonce?: string;
 }
 
 export interface CallbackRecord {
@@ -794,7 +796,17 @@ export class DiscordDouble {
     if (!json.content && !(json.embeds as unknown[] | undefined)?.length && !(json.components as unknown[] | undefined)?.length && body.files.size === 0) {
       throw new HttpError(400, 50006, 'Cannot send an empty message');
     }
-    return this.newMessage(channelId, body);
+    // As Discord does: with enforce_nonce, a post whose nonce the same author used in this channel
+    // a few minutes ago returns that message instead of posting it again.
+    const nonce = json.nonce === undefined ? undefined : String(json.nonce);
+    if (nonce !== undefined && nonce.length > 25) throw new HttpError(400, 50035, 'Invalid Form Body: nonce is longer than 25 characters');
+    if (nonce !== undefined && json.enforce_nonce === true) {
+      const earlier = [...this.messages.values()].find((m) => m.channelId === channelId && m.nonce === nonce && m.authorId === this.botUser.id);
+      if (earlier) return earlier;
+    }
+    const message = this.newMessage(channelId, body);
+    if (nonce !== undefined) message.nonce = nonce;
+    return message;
   }
 
   private interactionByToken(token: string): InteractionRecord {

@@ -74,6 +74,7 @@ describe('database', () => {
 
   it('moves the final edits, card edits and roundups the old retry columns were waiting on into the outbox', () => {
     // A database as the release before the outbox left it: every migration up to 0011.
+    const recent = Date.now() - 3_600_000; // a roundup a crash left half-posted an hour ago
     const dir = mkdtempSync(join(tmpdir(), 'hearth-db-'));
     const older = join(dir, 'migrations');
     cpSync(MIGRATIONS_FOLDER, older, { recursive: true });
@@ -92,16 +93,23 @@ describe('database', () => {
         VALUES (7, 'g1', 'c1', 'm1', 'u1', 'Lunch?', 0, 0, 0, 'closed', 0, 5000), (8, 'g1', 'c1', 'm2', 'u1', 'Done?', 0, 0, 0, 'closed', 0, NULL);
       INSERT INTO surveys (id, guild_id, creator_id, title, anonymous, status, channel_id, message_id, created_at, card_edit_due_at)
         VALUES (3, 'g1', 'u1', 'Pulse', 0, 'closed', 'c1', 'm3', 0, 6000);
-      INSERT INTO kudos_roundups (guild_id, week, status, claimed_at) VALUES ('g1', '2026-11-30', 'posting', 7000), ('g1', '2026-11-23', 'posted', 1000);
+      INSERT INTO kudos_roundups (guild_id, week, status, claimed_at) VALUES ('g1', '2026-11-30', 'posting', ${recent}), ('g1', '2026-11-23', 'posted', 1000), ('g1', '2026-11-16', 'posting', 2000);
     `);
     sqlite.close();
 
     const db = openDatabase(path);
     const effects = db.$client.prepare('SELECT key, guild_id AS guildId, kind, payload, status, due_at AS dueAt FROM outbox ORDER BY key').all();
     expect(effects).toEqual([
-      { key: 'kudos.roundup:g1:2026-11-30', guildId: 'g1', kind: 'kudos.roundup', payload: JSON.stringify({ guildId: 'g1', channelId: 'wall', timezone: 'Europe/Berlin', week: '2026-11-30', dueAt: 7000 }), status: 'pending', dueAt: 7000 },
+      { key: 'kudos.roundup:g1:2026-11-30', guildId: 'g1', kind: 'kudos.roundup', payload: JSON.stringify({ guildId: 'g1', channelId: 'wall', timezone: 'Europe/Berlin', week: '2026-11-30', dueAt: recent }), status: 'pending', dueAt: recent },
       { key: 'poll.final-results:7', guildId: 'g1', kind: 'poll.final-results', payload: JSON.stringify({ pollId: 7 }), status: 'pending', dueAt: 5000 },
       { key: 'survey.closed-card:3', guildId: 'g1', kind: 'survey.closed-card', payload: JSON.stringify({ surveyId: 3 }), status: 'pending', dueAt: 6000 },
+    ]);
+    // A half-posted roundup from long ago may be out already: it is not posted again.
+    const roundups = db.$client.prepare('SELECT week, status FROM kudos_roundups ORDER BY week').all();
+    expect(roundups).toEqual([
+      { week: '2026-11-16', status: 'failed' },
+      { week: '2026-11-23', status: 'posted' },
+      { week: '2026-11-30', status: 'posting' },
     ]);
     closeDatabase(db);
   });
