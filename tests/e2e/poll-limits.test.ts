@@ -103,7 +103,10 @@ describe('poll limits', () => {
 
     await hearth.restart(); // what was left is still due, and is closed after the start
     const pending = () => (hearth.context.db.$client.prepare("SELECT count(*) AS n FROM outbox WHERE status = 'pending'").get() as { n: number }).n;
-    for (let round = 0; round < 30 && (closedIn(busy.id) < 60 || pending() > 0); round++) await hearth.context.scheduler.tick();
+    for (let round = 0; round < 30 && (closedIn(busy.id) < 60 || pending() > 0); round++) {
+      await hearth.context.scheduler.tick();
+      await hearth.context.outbox.idle();
+    }
     expect(closedIn(busy.id)).toBe(60);
     expect(pending()).toBe(0);
     // 61 final results in two servers asked Discord for each server's member count once per process, not once per poll.
