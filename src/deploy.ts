@@ -68,7 +68,8 @@ function describeOptions(command: RESTPostAPIApplicationCommandsJSONBody): strin
   return options.length ? ` (${options.map((o) => o.name).join(', ')})` : '';
 }
 
-// Discord echoes back extra fields (ids, versions, defaults); compare only what we send.
+// Discord echoes back extra fields (ids, versions, defaults) and leaves out fields that are false or
+// empty (an optional option has no `required`); compare only what we send, reading those as equal.
 function sameCommands(current: RESTGetAPIApplicationCommandsResult, wanted: RESTPostAPIApplicationCommandsJSONBody[]): boolean {
   if (current.length !== wanted.length) return false;
   return wanted.every((command) => {
@@ -78,6 +79,7 @@ function sameCommands(current: RESTGetAPIApplicationCommandsResult, wanted: REST
 }
 
 function covers(registered: unknown, wanted: unknown): boolean {
+  if (registered === undefined && (wanted === false || (Array.isArray(wanted) && wanted.length === 0))) return true;
   if (Array.isArray(wanted)) {
     return Array.isArray(registered) && registered.length === wanted.length && wanted.every((w, i) => covers(registered[i], w));
   }

@@ -3,6 +3,7 @@ import { ConfigError, loadConfig, type Config } from './config';
 import { createLogger } from './logger';
 import { startHearth, type Hearth } from './app';
 import { explainConnectionError } from './connection-errors';
+import { onStopSignal } from './shutdown';
 
 // Settings come from the environment, topped up from .env in the current folder if there is one.
 if (existsSync('.env')) process.loadEnvFile('.env');
@@ -17,26 +18,20 @@ try {
 }
 
 const logger = createLogger(config);
-const FORCED_EXIT_MS = 10_000;
 let hearth: Hearth | null = null;
 let stopping = false;
 const startup = new AbortController();
 
 // Installed before connecting, so a signal during start-up is honoured too.
-function shutdown(signal: NodeJS.Signals): void {
-  if (stopping) {
-    logger.warn({ signal }, 'second signal: exiting now');
-    process.exit(1);
-  }
-  stopping = true;
-  logger.info({ signal }, 'shutting down');
-  setTimeout(() => {
-    logger.error('shutdown took longer than 10 s: exiting anyway');
-    process.exit(1);
-  }, FORCED_EXIT_MS).unref();
-  if (hearth) void stopAndExit(hearth);
-  else startup.abort(); // still starting: end the catch-up early; the stop follows when start returns
-}
+const shutdown = onStopSignal({
+  logger,
+  exit: (code) => process.exit(code),
+  begin: () => {
+    stopping = true;
+    if (hearth) void stopAndExit(hearth);
+    else startup.abort(); // still starting: end the catch-up early; the stop follows when start returns
+  },
+});
 
 async function stopAndExit(running: Hearth): Promise<never> {
   try {

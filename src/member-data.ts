@@ -2,8 +2,8 @@
 // "Each feature's public interface"). Plain data only: the privacy feature composes these.
 
 /**
- * A Discord change the caller must queue after `forgetMember()` has committed (through the
- * outbox): the feature changed stored data that a public message shows.
+ * A Discord change the caller must queue, as an outbox effect in the same transaction as
+ * `forgetMember()`: the feature changed stored data that a public message shows.
  */
 export type FollowUp =
   /** An open poll's counts went down: its message should show the new counts. */

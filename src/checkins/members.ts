@@ -3,6 +3,7 @@ import { and, asc, count, eq, inArray } from 'drizzle-orm';
 import type { Db } from '../db/open';
 import type { Tx } from '../db/write-tx';
 import { isoTime, type ForgetOutcome } from '../member-data';
+import { unlinkedKey } from '../anonymity';
 import { checkinAnswers, checkinRuns, checkinSchedules, checkinSkips } from './schema';
 import { MOODS } from './limits';
 import { streaksOf } from './streaks';
@@ -83,11 +84,29 @@ export function memberData(db: Db, guildId: string, memberId: string): CheckinMe
  * `kept.datesSkipped`), which belong to the server's check-ins.
  */
 export function forgetMember(tx: Tx, guildId: string, memberId: string): ForgetOutcome {
+  const named = tx
+    .select({ id: checkinSchedules.id })
+    .from(checkinSchedules)
+    .where(and(eq(checkinSchedules.guildId, guildId), eq(checkinSchedules.anonymous, false)));
+  const anonymous = tx
+    .select({ id: checkinSchedules.id })
+    .from(checkinSchedules)
+    .where(and(eq(checkinSchedules.guildId, guildId), eq(checkinSchedules.anonymous, true)));
   const gone = tx
     .delete(checkinAnswers)
-    .where(and(inArray(checkinAnswers.scheduleId, schedulesOf(tx, guildId)), eq(checkinAnswers.memberId, memberId), eq(checkinAnswers.guildId, guildId)))
+    .where(and(inArray(checkinAnswers.scheduleId, named), eq(checkinAnswers.memberId, memberId), eq(checkinAnswers.guildId, guildId)))
     .returning({ mood: checkinAnswers.mood, note: checkinAnswers.note })
     .all();
+  // Anonymous check-ins: each answer is unlinked (filed under a key that stands for nobody) and
+  // stays in the reports, moods and notes alike: a mood or note vanishing would show which was theirs.
+  const mine = tx
+    .select({ runId: checkinAnswers.runId })
+    .from(checkinAnswers)
+    .where(and(inArray(checkinAnswers.scheduleId, anonymous), eq(checkinAnswers.memberId, memberId), eq(checkinAnswers.guildId, guildId)))
+    .all();
+  for (const { runId } of mine) {
+    tx.update(checkinAnswers).set({ memberId: unlinkedKey() }).where(and(eq(checkinAnswers.runId, runId), eq(checkinAnswers.memberId, memberId))).run();
+  }
   const { schedulesCreated } = tx
     .select({ schedulesCreated: count() })
     .from(checkinSchedules)

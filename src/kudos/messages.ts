@@ -216,7 +216,10 @@ function milestoneNote(ctx: AppContext): EffectHandler {
       const note = effect.payload as unknown as MilestoneNote;
       const { recognitionChannelId, leaderRoleId } = getSettings(ctx.db, effect.guildId);
       const channel = effectChannel(ctx.client, effect.guildId, recognitionChannelId ?? note.channelId);
-      await channel.send({ ...renderMilestoneTrouble([note], leaderRoleId), nonce: effectNonce(effect), enforceNonce: true });
+      const message = renderMilestoneTrouble([note], leaderRoleId);
+      // Only a role members may @mention is pinged, even where Hearth could mention every role.
+      const pingable = leaderRoleId !== null && channel.guild.roles.cache.get(leaderRoleId)?.mentionable === true;
+      await channel.send({ ...(pingable ? message : { ...message, allowedMentions: { parse: [], roles: [] } }), nonce: effectNonce(effect), enforceNonce: true });
     },
   };
 }

@@ -5,7 +5,7 @@ import type { Tx } from '../db/write-tx';
 import { anonymousKey } from '../anonymity';
 import { isoTime, type FollowUp, type ForgetOutcome } from '../member-data';
 import { pollChoices, polls, pollVotes } from './schema';
-import { choicesOf, countVoter, removeVotes } from './store';
+import { choicesOf, countVoter, removeVotes, unlinkVotes } from './store';
 
 export const ANONYMOUS_VOTES_LEFT_OUT =
   'Votes in anonymous polls are filed under a keyed hash of your id, not your id, and the key is deleted when the poll closes: ' +
@@ -52,15 +52,17 @@ export function memberData(db: Db, guildId: string, memberId: string): PollMembe
 
 /**
  * Removes a member's votes in this server, inside the caller's write transaction.
- * - Open polls: their votes go and the kept counts (`poll_choices.votes`, `polls.voters`) go down
- *   with them; the poll's message must then be refreshed (a follow-up). In an open anonymous poll
- *   the member's votes are found by computing their key with the poll's secret.
+ * - Open named polls: their votes go and the kept counts (`poll_choices.votes`, `polls.voters`) go
+ *   down with them; the poll's message must then be refreshed (a follow-up).
+ * - Open anonymous polls: the member's votes (found by computing their key with the poll's secret)
+ *   are unlinked, not removed: they move to a key that stands for nobody and stay counted, since a
+ *   count going down would show everyone what the member had chosen. Nothing reports them.
  * - Closed polls: named votes go, the totals stay as the poll's history (and its final message
  *   does not change). Anonymous votes of a closed poll cannot be found any more: their key is gone.
  * - Kept: the polls the member created, with everyone's votes on them (`kept.pollsCreated`).
  */
 export function forgetMember(tx: Tx, guildId: string, memberId: string): ForgetOutcome {
-  const removed = { votes: 0, anonymousVotes: 0 };
+  const removed = { votes: 0 };
   const followUps: FollowUp[] = [];
   const open = tx
     .select({ id: polls.id, anonymous: polls.anonymous, voterSecret: polls.voterSecret })
@@ -68,12 +70,14 @@ export function forgetMember(tx: Tx, guildId: string, memberId: string): ForgetO
     .where(and(eq(polls.guildId, guildId), eq(polls.status, 'open')))
     .all();
   for (const poll of open) {
-    const key = !poll.anonymous ? memberId : poll.voterSecret ? anonymousKey(poll.voterSecret, memberId) : null;
-    if (key === null) continue;
-    const n = removeVotes(tx, poll.id, key);
+    if (poll.anonymous) {
+      if (poll.voterSecret) unlinkVotes(tx, poll.id, anonymousKey(poll.voterSecret, memberId));
+      continue;
+    }
+    const n = removeVotes(tx, poll.id, memberId);
     if (n === 0) continue;
     countVoter(tx, poll.id, -1);
-    removed[poll.anonymous ? 'anonymousVotes' : 'votes'] += n;
+    removed.votes += n;
     followUps.push({ kind: 'refresh-poll', guildId, pollId: poll.id });
   }
   const closedNamed = tx

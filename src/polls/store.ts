@@ -1,5 +1,5 @@
 import { and, asc, desc, eq, gt, inArray, isNotNull, isNull, lt, or, sql } from 'drizzle-orm';
-import { shuffled } from '../anonymity';
+import { shuffled, unlinkedKey } from '../anonymity';
 import type { Db } from '../db/open';
 import { writeTx, type Tx } from '../db/write-tx';
 import { fairlyDue, inOrderOf, type Batch } from '../scheduler/fair';
@@ -117,6 +117,11 @@ export function allVotes(db: Reader, pollId: number): { voter: string; choice: n
     .where(eq(pollVotes.pollId, pollId))
     .orderBy(asc(pollVotes.votedAt), asc(pollVotes.choice))
     .all();
+}
+
+/** Files a voter's votes under a key that stands for nobody (forgetting a member of an anonymous poll). */
+export function unlinkVotes(tx: Tx, pollId: number, voter: string): void {
+  tx.update(pollVotes).set({ voter: unlinkedKey() }).where(and(eq(pollVotes.pollId, pollId), eq(pollVotes.voter, voter))).run();
 }
 
 /**

@@ -2,7 +2,7 @@
 import { and, asc, count, eq, inArray, isNotNull, sql } from 'drizzle-orm';
 import type { Db } from '../db/open';
 import type { Tx } from '../db/write-tx';
-import { anonymousKey } from '../anonymity';
+import { anonymousKey, unlinkedKey } from '../anonymity';
 import { isoTime, type FollowUp, type ForgetOutcome } from '../member-data';
 import { surveyAnswers, surveyResponses, surveys } from './schema';
 import { answersOf, findResponse, questionsOf } from './store';
@@ -63,12 +63,13 @@ export function memberData(db: Db, guildId: string, memberId: string): SurveyMem
 }
 
 /**
- * Removes a member's survey responses and their answers in this server, inside the caller's write
- * transaction: in named surveys (open or closed), and in open anonymous surveys, where the
- * member's response is found by computing their key with the survey's secret. A submitted response
- * also leaves the survey's kept count (`surveys.responses`), open or closed, because a survey's
- * results are counted from the rows that remain and its card must agree with them; the card then
- * needs refreshing (a follow-up). Anonymous responses to a closed survey cannot be found any more.
+ * Removes a member's survey responses and their answers in named surveys of this server (open or
+ * closed), inside the caller's write transaction. A submitted response also leaves the survey's
+ * kept count (`surveys.responses`), because results are counted from the rows that remain and the
+ * card must agree with them; the card then needs refreshing (a follow-up). In an open anonymous
+ * survey the member's response (found with the survey's secret) is unlinked instead: filed under a
+ * key that stands for nobody and still counted, since a count or a summary changing would show what
+ * they answered. Anonymous responses to a closed survey cannot be found any more.
  * Kept: the surveys the member created, with everyone's responses (`kept.surveysCreated`).
  */
 export function forgetMember(tx: Tx, guildId: string, memberId: string): ForgetOutcome {
@@ -83,13 +84,13 @@ export function forgetMember(tx: Tx, guildId: string, memberId: string): ForgetO
     .select({ id: surveys.id, secret: surveys.respondentSecret })
     .from(surveys)
     .where(and(eq(surveys.guildId, guildId), eq(surveys.status, 'open'), eq(surveys.anonymous, true), isNotNull(surveys.respondentSecret)))
-    .all()
-    .flatMap((s) => {
-      const found = findResponse(tx, s.id, anonymousKey(s.secret!, memberId));
-      return found ? [{ ...found, anonymous: true }] : [];
-    });
-  const responses = [...named, ...keyed];
-  const removed = { responses: 0, anonymousResponses: 0, answers: 0 };
+    .all();
+  for (const s of keyed) {
+    const found = findResponse(tx, s.id, anonymousKey(s.secret!, memberId));
+    if (found) tx.update(surveyResponses).set({ respondent: unlinkedKey() }).where(eq(surveyResponses.id, found.id)).run();
+  }
+  const responses = named;
+  const removed = { responses: 0, answers: 0 };
   const followUps: FollowUp[] = [];
   if (responses.length) {
     const ids = responses.map((r) => r.id);
@@ -97,7 +98,7 @@ export function forgetMember(tx: Tx, guildId: string, memberId: string): ForgetO
     tx.delete(surveyResponses).where(inArray(surveyResponses.id, ids)).run();
   }
   for (const r of responses) {
-    removed[r.anonymous ? 'anonymousResponses' : 'responses'] += 1;
+    removed.responses += 1;
     if (r.submittedAt === null) continue;
     tx.update(surveys).set({ responses: sql`${surveys.responses} - 1` }).where(eq(surveys.id, r.surveyId)).run();
     followUps.push({ kind: 'refresh-survey-card', guildId, surveyId: r.surveyId });

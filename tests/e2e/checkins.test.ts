@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { ChannelType, PermissionFlagsBits } from 'discord-api-types/v10';
+import { ChannelType, InteractionResponseType, PermissionFlagsBits } from 'discord-api-types/v10';
 import type { TextChannel } from 'discord.js';
-import { TestMember, allComponents, eventually, isEphemeral, textOf, type StoredMessage } from '../support/harness';
+import { ManualClock, TestMember, allComponents, eventually, isEphemeral, textOf, type StoredMessage } from '../support/harness';
 import { useHearth } from '../support/setup';
 import { checkinAnswers, checkinRuns, checkinSchedules, checkinSkips } from '../../src/checkins/schema';
 import { claimDueRuns } from '../../src/checkins/runs';
@@ -52,7 +52,7 @@ describe('check-ins', () => {
     const post = posts(hearth.general.id, 'How was your day?')[0]!;
     const ana = hearth.member('ana');
     const answered = await ana.click(post, 'good');
-    expect(answered.ackMs).toBeLessThan(3000);
+    expect(answered.record.callback!.type).toBe(InteractionResponseType.ChannelMessageWithSource); // answered at once
     expect(isEphemeral(answered.reply)).toBe(true);
     expect(answered.reply.content).toContain('Thanks! You answered 🙂 **good** (4/5).');
     expect(answered.reply.content).toContain('Your streak: **1 check-in** in a row.');
@@ -248,8 +248,13 @@ describe('check-ins', () => {
     expect(open).toContain(`<@${ana}>`);
     expect((await hearth.member('curious').run('checkin report', { id: named })).reply.content).toContain('Only leaders can read check-in reports');
 
-    // Once the next run is posted, the finished run shows, with every answer.
-    await hearth.clock.set(schedules().find((s) => s.id === id)!.nextRunAt!);
+    // Once the next run is posted, the finished run shows, with every answer. (A week on: Hearth
+    // is restarted just before, rather than walking a week of five-minute timers.)
+    const next = schedules().find((s) => s.id === id)!.nextRunAt!;
+    await hearth.stopBot();
+    await hearth.clock.set(next - 60_000);
+    await hearth.startBot();
+    await hearth.clock.set(next);
     await hearth.double.waitFor(() => (posts(hearth.general.id, 'Anonymous pulse?').length === 3 ? true : undefined), 'the next scheduled run');
     const { reply, record } = await leader.run('checkin report', { id });
     expect(record.callback?.type).toBe(5); // deferred ("thinking…") before the report is worked out
@@ -320,13 +325,10 @@ describe('check-ins', () => {
     expect(both.reply.content).toContain('restricts both the day of the month (1) and the weekday (1)');
 
     const id = schedules().find((s) => s.name === 'Daily')!.id;
-    const now = hearth.clock.now();
-    const today = new Date(now).toISOString().slice(0, 10);
-    const yesterday = new Date(now - DAY).toISOString().slice(0, 10);
+    const yesterday = new Date(hearth.clock.now() - DAY).toISOString().slice(0, 10);
     expect((await leader.run('checkin skip', { id, date: yesterday })).reply.content).toContain(`${yesterday} is in the past`);
     expect((await leader.run('checkin skip', { id, date: '26/12/2026' })).reply.content).toContain('Write it as YYYY-MM-DD');
     expect((await leader.run('checkin skip', { id, date: '2026-02-30' })).reply.content).toContain('Write it as YYYY-MM-DD');
-    expect(today > yesterday).toBe(true);
     // Members who are not leaders are refused every leader action, and see no check-in names while typing.
     const member = hearth.member('not-a-leader');
     const refusals: [string, Record<string, string | number>, string][] = [
@@ -382,12 +384,11 @@ describe('check-ins', () => {
     hearth.double.setOverwrites(other, lockedA, [{ id: botRole, type: 0, allow: 0n, deny: PermissionFlagsBits.SendMessages }]);
     await eventually(() => canSend(lockedB) && !canSend(lockedA), 'the new permissions');
 
-    // The list of all 25 stays within Discord's 6,000 characters of embeds per message, and what
-    // needs a leader's attention is never the part left out.
+    // The list of all 25 (which Discord would refuse if it were over 6,000 characters) names every
+    // check-in, and what needs a leader's attention is never the part left out.
     const listed = (await owner.run('checkin list')).reply.embeds[0]!;
-    const size = [listed.title, listed.description, listed.footer?.text, ...(listed.fields ?? []).flatMap((f) => [f.name, f.value])].join('').length;
-    expect(listed.fields).toHaveLength(25);
-    expect(size).toBeLessThanOrEqual(6000);
+    const ids = schedules().filter((s) => s.guildId === other.id).map((s) => s.id);
+    expect(listed.fields!.map((f) => Number(/^#(\d+) ·/.exec(f.name)?.[1]))).toEqual(ids);
     const field = (id: number) => listed.fields!.find((f) => f.name.startsWith(`#${id} ·`))!.value;
     expect(field(b)).toMatch(/⚠️ (Last run )?failed: Hearth is missing the Send Messages permission in <#\d+>/);
     expect(field(b)).toContain(`<#${lockedB.id}>`);
@@ -423,7 +424,7 @@ describe('check-ins across restarts', () => {
     await hearth.double.waitFor(() => (postsOf().length === 1 ? true : undefined), 'the run missed by 10 minutes');
     const posted: StoredMessage = postsOf()[0]!;
     // A second look (another timer, or a second process) finds nothing left to do.
-    await hearth.context.scheduler.tick();
+    await hearth.runDueWork();
     expect(claimDueRuns(hearth.context.db, hearth.clock.now()).toPost).toEqual([]);
     expect(postsOf()).toHaveLength(1);
     expect(runRows().filter((r) => r.scheduleId === id)).toMatchObject([{ scheduledFor: first, status: 'posted' }]);
@@ -435,7 +436,7 @@ describe('check-ins across restarts', () => {
     await hearth.stopBot();
     await hearth.clock.set(first + DAY + 3 * HOUR);
     await hearth.startBot();
-    await hearth.context.scheduler.tick();
+    await hearth.runDueWork();
     expect(postsOf()).toHaveLength(1);
     expect(runRows().find((r) => r.scheduledFor === first + DAY)).toMatchObject({ status: 'missed' });
     const list = await leader.run('checkin list');
@@ -459,5 +460,54 @@ describe('check-ins across restarts', () => {
     const after = textOf((await leader.run('checkin list')).reply);
     expect(after).toContain('⚠️ failed: Interrupted while posting');
     expect(postsOf()).toHaveLength(2);
+  });
+});
+
+describe('check-ins across daylight saving changes', () => {
+  // Friday 26 March 2027, 12:00 UTC. Berlin moves its clocks forward on Sunday 28 March (02:00 ->
+  // 03:00) and back on Sunday 31 October (03:00 -> 02:00).
+  const world = useHearth({ clock: new ManualClock(Date.UTC(2027, 2, 26, 12)) });
+
+  /** Schedules `daily 02:30` in Berlin and follows it run by run through its stored next-run times. */
+  async function follow(prompt: string, expected: number[]): Promise<number> {
+    const { hearth, leader } = world;
+    const { reply } = await leader.run('checkin schedule', { channel: { id: hearth.general.id }, when: 'daily 02:30', prompt, timezone: 'Europe/Berlin' });
+    const id = Number(/#(\d+)/.exec(reply.content)![1]);
+    for (const at of expected.slice(0, 3)) expect(reply.content).toContain(`<t:${unix(at)}:F>`);
+    const stored = () => hearth.context.db.select().from(checkinSchedules).all().find((s) => s.id === id)!;
+    const postsOf = () => hearth.double.channelMessages(hearth.general.id).filter((m) => textOf(m).includes(prompt));
+    for (const [i, at] of expected.entries()) {
+      expect(stored().nextRunAt, new Date(at).toISOString()).toBe(at);
+      await hearth.clock.set(at - 1);
+      expect(postsOf()).toHaveLength(i);
+      await hearth.clock.advance(1);
+      await hearth.double.waitFor(() => (postsOf().length === i + 1 ? true : undefined), `the run at ${new Date(at).toISOString()}`);
+    }
+    const runs = hearth.context.db.select().from(checkinRuns).all().filter((r) => r.scheduleId === id);
+    expect(runs.map((r) => [r.scheduledFor, r.status])).toEqual(expected.map((at) => [at, 'posted']));
+    return id;
+  }
+
+  it('a time that does not exist runs as much later as the clocks jumped, and one that happens twice runs once, the first time', async () => {
+    const { hearth, leader } = world;
+    const spring = await follow('Spring pulse?', [
+      Date.UTC(2027, 2, 27, 1, 30), // Saturday 02:30 CET (UTC+1)
+      Date.UTC(2027, 2, 28, 1, 30), // Sunday: 02:30 does not exist; 03:30 CEST (UTC+2)
+      Date.UTC(2027, 2, 29, 0, 30), // Monday 02:30 CEST
+    ]);
+    await leader.run('checkin delete', { id: spring });
+
+    await hearth.stopBot(); // seven months on (a timer every five minutes would take a while to walk through)
+    await hearth.clock.set(Date.UTC(2027, 9, 29, 12));
+    await hearth.startBot();
+    const autumn = await follow('Autumn pulse?', [
+      Date.UTC(2027, 9, 30, 0, 30), // Saturday 02:30 CEST (UTC+2)
+      Date.UTC(2027, 9, 31, 0, 30), // Sunday: 02:30 happens twice; the first (CEST)
+      Date.UTC(2027, 10, 1, 1, 30), // Monday 02:30 CET (UTC+1)
+    ]);
+    // Not again an hour later, when 02:30 comes round the second time.
+    const posted = hearth.double.channelMessages(hearth.general.id).filter((m) => textOf(m).includes('Autumn pulse?'));
+    expect(posted).toHaveLength(3);
+    expect(hearth.context.db.select().from(checkinRuns).all().filter((r) => r.scheduleId === autumn)).toHaveLength(3);
   });
 });

@@ -42,6 +42,43 @@ describe('npm run deploy-commands', () => {
     expect(second.sent).toBe(false);
     expect(lines.join('\n')).toContain('already up to date');
     expect(double.requests.filter((r) => r.method === 'PUT' && r.path === `/applications/${double.applicationId}/commands`)).toHaveLength(puts);
+    // What Discord returned is its normalised copy (no `required: false`, defaults added), not our payload.
+    const fetched = JSON.stringify(await (await fetch(`${double.apiUrl}/v10/applications/${double.applicationId}/commands`, { headers: { authorization: `Bot ${double.token}` } })).json());
+    expect(fetched).not.toContain('"required":false');
+    expect(fetched).toContain('"integration_types":[0]');
+
+    // Discord's copy is out of date (an older Hearth registered it): everything is sent again.
+    const registered = double.registeredCommands.get('global')!;
+    double.registeredCommands.set('global', registered.map((c) => (c.name === 'help' ? { ...c, description: 'An older description' } : c)));
+    const third = await deployCommands({ config: config(), print: () => {} });
+    expect(third.sent).toBe(true);
+    expect(double.requests.filter((r) => r.method === 'PUT' && r.path === `/applications/${double.applicationId}/commands`)).toHaveLength(puts + 1);
+  });
+
+  it('Discord refuses command payloads it would not register (the double checks them like Discord)', async () => {
+    const put = (body: unknown) =>
+      fetch(`${double.apiUrl}/v10/applications/${double.applicationId}/commands`, {
+        method: 'PUT',
+        headers: { authorization: `Bot ${double.token}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    const option = (name: string, required?: boolean) => ({ type: ApplicationCommandOptionType.String, name, description: 'x', ...(required === undefined ? {} : { required }) });
+    const refused: unknown[][] = [
+      [{ name: 'Poll', description: 'Upper case' }],
+      [{ name: 'poll', description: '' }],
+      [{ name: 'poll', description: 'x', options: [option('later'), option('first', true)] }],
+      [{ name: 'poll', description: 'x', options: [option('same'), option('same')] }],
+      [{ name: 'poll', description: 'x', options: [{ type: ApplicationCommandOptionType.Subcommand, name: 'sub', description: 'x', required: true }] }],
+      [{ name: 'poll', description: 'x', options: [{ ...option('pick'), autocomplete: true, choices: [{ name: 'a', value: 'a' }] }] }],
+      [{ name: 'poll', description: 'x' }, { name: 'poll', description: 'y' }],
+    ];
+    for (const body of refused) {
+      const response = await put(body);
+      expect(response.status, JSON.stringify(body)).toBe(400);
+      expect(((await response.json()) as { code: number }).code).toBe(50035);
+    }
+    // Hearth's own commands pass the same checks (the first tests registered them).
+    expect(double.registeredCommands.get('global')).toHaveLength(commands.length);
   });
 
   it('prints the payload and sends nothing with --dry-run', async () => {

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { ChannelType, PermissionFlagsBits } from 'discord-api-types/v10';
-import { eventually, allComponents, isEphemeral, textOf, type StoredMessage, type TestMember } from '../support/harness';
+import { ChannelType, InteractionResponseType, PermissionFlagsBits } from 'discord-api-types/v10';
+import { eventually, allComponents, isEphemeral, settle, textOf, type StoredMessage, type TestMember } from '../support/harness';
 import { useHearth } from '../support/setup';
 import { polls, pollVotes } from '../../src/polls/schema';
 
@@ -37,7 +37,7 @@ describe('polls', () => {
 
     const ana = hearth.member('ana');
     const first = await ana.click(message, 'Lisbon');
-    expect(first.ackMs).toBeLessThan(3000);
+    expect(first.record.callback!.type).toBe(InteractionResponseType.ChannelMessageWithSource); // answered at once, no "thinking…"
     expect(isEphemeral(first.reply)).toBe(true);
     expect(first.reply.content).toBe('You voted for **Lisbon**.');
     await waitForEdits(message, 1);
@@ -79,10 +79,17 @@ describe('polls', () => {
     const message = await createPoll({ question: 'How do you feel about the new rules?', choices: 'Good | Unsure | Bad', anonymous: true });
     expect(textOf(message)).toContain('no one, leaders included, can see who voted for what');
     const voters = ['cai', 'dee', 'eli'].map((name) => hearth.member(name));
+    const liveCounts = /% · \d+ votes?/;
     for (const [i, voter] of voters.entries()) {
       const { reply } = await voter.click(message, ['Good', 'Good', 'Bad'][i]!);
       expect(reply.content).toContain('This poll is anonymous');
+      // The live message, once its next refresh is out: no counts with 1 or 2 voters, counts from 3.
+      await hearth.clock.advance(3000);
+      await waitForEdits(message, i + 1);
+      expect(textOf(current(message))).toContain(`${i + 1} member${i ? 's' : ''} voted so far`);
+      if (i < 2) expect(textOf(current(message))).not.toMatch(liveCounts);
     }
+    expect(textOf(current(message))).toContain('1. Good**\n`████████░░░░` 67% · 2 votes');
     const poll = pollRows().find((p) => p.question.startsWith('How do you feel'))!;
     const stored = voteRows().filter((v) => v.pollId === poll.id);
     expect(stored).toHaveLength(3);
@@ -138,7 +145,7 @@ describe('polls', () => {
     expect(textOf(message)).toContain('Results are hidden');
     await hearth.member('fay').click(message, 'Fruit');
     await waitForEdits(message, 1);
-    expect(textOf(current(message))).not.toContain('vote ·');
+    expect(textOf(current(message))).not.toMatch(/% · \d+ votes?/);
     expect(textOf(current(message))).not.toMatch(/100%/);
     expect(textOf(current(message))).toContain('1 member voted so far');
 
@@ -233,6 +240,26 @@ describe('polls', () => {
     expect(textOf(current(message))).toContain('1. A**\n`████░░░░░░░░` 33% · 40 votes');
   });
 
+  it('edits each of two busy polls at most once every 3 seconds, window after window, and shows every vote in the end', async () => {
+    const { hearth } = world;
+    const polls = [await createPoll({ question: 'Window one?', choices: 'A | B' }), await createPoll({ question: 'Window two?', choices: 'A | B' })];
+    const before = polls.map((m) => current(m).edits);
+    const editsSoFar = () => polls.map((m, i) => current(m).edits - before[i]!);
+    // A vote in each poll every second for 12 seconds.
+    for (let second = 0; second < 12; second++) {
+      await Promise.all(polls.map((m, i) => hearth.member(`window${i}-${second}`).click(m, 'A')));
+      // The first vote is shown at once, then one edit per poll for every 3 seconds that passed.
+      const expected = Math.floor(second / 3) + 1;
+      await hearth.double.waitFor(() => (editsSoFar().every((n) => n >= expected) ? true : undefined), `edit ${expected} of each poll`);
+      await settle(); // the edit's answer reaches Hearth: the next 3 s count from its end
+      expect(editsSoFar(), `after ${second} s`).toEqual([expected, expected]);
+      await hearth.clock.advance(1000);
+    }
+    // The last slot (at 12 s) brings both messages up to date: 5 edits each for 24 votes in all.
+    await hearth.double.waitFor(() => (polls.every((m) => textOf(current(m)).includes('12 members voted so far')) ? true : undefined), 'the last refresh');
+    expect(editsSoFar()).toEqual([5, 5]);
+  });
+
   it('exports a non-anonymous poll with one row per vote and member ids (leaders only)', async () => {
     const { hearth, leader } = world;
     const message = await createPoll({ question: 'Export me', choices: 'Red | =cmd()' });
@@ -250,15 +277,49 @@ describe('polls', () => {
     expect(csv).toMatch(new RegExp(`member_id,choice,label,voted_at\\r\\n${mo.id},2,'=cmd\\(\\),\\d{4}-\\d\\d-\\d\\dT`));
   });
 
-  it('lists polls and suggests only this server\'s polls while typing', async () => {
+  it('announces a tie as a tie, marking every tied choice', async () => {
     const { hearth, leader } = world;
-    const list = await hearth.member('lister').run('poll list', { status: 'all' });
+    const message = await createPoll({ question: 'Tea or coffee?', choices: 'Tea | Coffee | Juice' });
+    await hearth.member('tea-lover').click(message, 'Tea');
+    await hearth.member('coffee-lover').click(message, 'Coffee');
+    const pollId = pollRows().find((p) => p.question === 'Tea or coffee?')!.id;
+    await leader.run('poll close', { poll: pollId });
+    const final = textOf(current(message));
+    expect(final).toContain('🤝 Tie between **Tea** and **Coffee**, with 1 vote each.');
+    expect(final).toContain('1. Tea** 🏆');
+    expect(final).toContain('2. Coffee** 🏆');
+    expect(final).not.toContain('Juice** 🏆');
+    expect(final).not.toContain('Winner');
+    expect(textOf((await leader.run('poll results', { poll: pollId })).reply)).toContain('🤝 Tie between **Tea** and **Coffee**');
+  });
+
+  it('lists open, closed or all polls, and suggests only this server\'s polls while typing', async () => {
+    const { hearth, leader } = world;
+    const lister = hearth.member('lister');
+    const list = await lister.run('poll list', { status: 'all' });
     expect(textOf(list.reply)).toContain('Export me');
-    expect(textOf(list.reply)).toMatch(/Polls \(all\): \d+/);
+    expect(textOf(list.reply)).toContain(`Polls (all): ${pollRows().length}`);
+    const open = pollRows().filter((p) => p.status === 'open').map((p) => `\`#${p.id}\``);
+    const closed = pollRows().filter((p) => p.status === 'closed').map((p) => `\`#${p.id}\``);
+    expect(open.length).toBeGreaterThan(0);
+    expect(closed.length).toBeGreaterThan(0);
+    for (const [status, shown, hidden] of [['open', open, closed], ['closed', closed, open]] as const) {
+      const text = textOf((await lister.run('poll list', { status })).reply);
+      expect(text).toContain(`Polls (${status}): ${shown.length}`);
+      for (const id of shown) expect(text, `${status} lists ${id}`).toContain(id);
+      for (const id of hidden) expect(text, `${status} leaves out ${id}`).not.toContain(id);
+    }
+    expect(textOf((await lister.run('poll list')).reply)).toContain(`Polls (open): ${open.length}`); // open by default
     const choices = await leader.autocomplete('poll results', { poll: 'Export' }, 'poll');
     expect(choices.map((c) => c.name)).toEqual([expect.stringMatching(/^#\d+ · Export me \(open\)$/)]);
+    // /poll close suggests only open polls; /poll results suggests closed ones too.
+    const snack = pollRows().find((p) => p.question === 'Best snack?')!;
+    expect(snack.status).toBe('closed');
     const closeChoices = await leader.autocomplete('poll close', { poll: '' }, 'poll');
+    expect(closeChoices.length).toBeGreaterThan(0);
     expect(closeChoices.every((c) => c.name.endsWith('(open)'))).toBe(true);
+    expect(closeChoices.some((c) => c.value === snack.id)).toBe(false);
+    expect((await leader.autocomplete('poll results', { poll: 'snack' }, 'poll')).map((c) => c.value)).toEqual([snack.id]);
   });
 
   it('treats a poll id from another server exactly like one that does not exist', async () => {
@@ -301,6 +362,17 @@ describe('polls', () => {
     const { reply } = await hearth.clickCustomId(hearth.member('prober'), message, `poll:vote:${pollId}:7`);
     expect(reply.content).toBe('That choice is not part of this poll.');
     expect(voteRows().filter((v) => v.pollId === pollId)).toEqual([]);
+  });
+
+  it('posts in an announcement channel, where members vote as anywhere else', async () => {
+    const { hearth, leader } = world;
+    const news = hearth.double.addChannel(hearth.guild, 'news', { type: ChannelType.GuildAnnouncement });
+    await eventually(() => hearth.context.client.channels.cache.has(news.id), 'the bot to see the announcement channel');
+    const { reply } = await leader.run('poll create', { question: 'Read the news?', choices: 'Yes | No', channel: { id: news.id } });
+    expect(reply.content).toContain(`is up in <#${news.id}>`);
+    const [posted] = hearth.double.channelMessages(news.id);
+    expect(textOf(posted!)).toContain('Read the news?');
+    expect((await hearth.member('reader').click(posted!, 'Yes')).reply.content).toBe('You voted for **Yes**.');
   });
 
   it('refuses a channel that is not a text channel, or one the creator cannot post in', async () => {

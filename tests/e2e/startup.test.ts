@@ -4,7 +4,9 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import Database from 'better-sqlite3';
 import { DiscordDouble } from '../support/discord-double';
+import { TestHearth, textOf } from '../support/harness';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const MAIN = join(ROOT, 'src/main.ts');
@@ -34,7 +36,7 @@ async function eventually(check: () => boolean, timeoutMs: number): Promise<void
   }
 }
 
-describe('starting Hearth', () => {
+describe('starting and running Hearth', () => {
   let double: DiscordDouble;
   beforeAll(async () => {
     double = await DiscordDouble.start();
@@ -50,6 +52,16 @@ describe('starting Hearth', () => {
     expect(stderr).toContain('https://discord.com/developers/applications');
     expect(stderr).toContain('.env.example');
     expect(stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('the environment wins over .env', async () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'hearth-start-'));
+    writeFileSync(join(cwd, '.env'), 'DISCORD_TOKEN=abc.def.ghi\nLOG_LEVEL=loud\n');
+    const run = startProcess({ DISCORD_TOKEN: 'not-a-token', LOG_LEVEL: 'info' }, cwd);
+    expect(await run.exited).toBe(1);
+    const { stderr } = run.output();
+    expect(stderr).toContain('DISCORD_TOKEN does not look like a bot token'); // the environment's token, not .env's
+    expect(stderr).not.toContain('LOG_LEVEL'); // the environment's valid level, not .env's
   });
 
   it('with a malformed setting in .env: names it', async () => {
@@ -94,4 +106,57 @@ describe('starting Hearth', () => {
     expect(stdout).toContain('stopped cleanly');
     expect(stdout).not.toContain(double.token);
   });
+
+  // A real process start, then members acting: more than the default 20 s on a busy machine.
+  const PROCESS_TEST_TIMEOUT = 60_000;
+
+  /** Hearth as `npm start` runs it, on a database in a fresh folder, and a harness acting as members. */
+  async function running() {
+    const cwd = mkdtempSync(join(tmpdir(), 'hearth-run-'));
+    const databasePath = join(cwd, 'hearth.sqlite');
+    const run = startProcess({ DISCORD_TOKEN: double.token, DISCORD_API_URL: double.apiUrl, DATABASE_PATH: databasePath, LOG_LEVEL: 'info' }, cwd);
+    await eventually(() => run.output().stdout.includes('ready: due work caught up'), 15_000);
+    const members = await TestHearth.start({ double, startBot: false, databasePath });
+    return { run, members, databasePath };
+  }
+
+  it('a second stop signal exits at once while the clean stop is still waiting', async () => {
+    const { run, members } = await running();
+    // Discord holds the answer to a command: the clean stop waits for that interaction.
+    const held = double.holdNext('POST', /^\/interactions\/\d+\/[^/]+\/callback$/);
+    members.member('asker').run('help').catch(() => {}); // never answered: the process is gone first
+    await held.arrived;
+    run.child.kill('SIGTERM');
+    await eventually(() => run.output().stdout.includes('shutting down'), 5_000);
+    run.child.kill('SIGTERM');
+    expect(await run.exited).toBe(1);
+    held.release();
+    const { stdout } = run.output();
+    expect(stdout).toContain('second signal: exiting now');
+    expect(stdout).not.toContain('stopped cleanly');
+    expect(stdout).not.toContain('shutdown took longer than 10 s'); // the second signal ended it, not the timer
+  }, PROCESS_TEST_TIMEOUT);
+
+  it('killed in the middle of a burst of votes, it has stored every vote a member was told about', async () => {
+    const { run, members, databasePath } = await running();
+    const host = members.leader('vote-host');
+    await host.run('poll create', { question: 'Crash test?', choices: 'Yes | No' });
+    const message = double.channelMessages(members.general.id).find((m) => textOf(m).includes('Crash test?'))!;
+    const voters = Array.from({ length: 600 }, (_, i) => members.member(`crash${i}`));
+    const clicks = voters.map((voter) => double.sendInteraction(members.clickPayload(voter, message, 'Yes')));
+    const told = () => clicks.filter((c) => String(c.callback?.data?.content ?? '').startsWith('You voted for'));
+    await eventually(() => told().length >= 20, 15_000);
+    run.child.kill('SIGKILL');
+    await run.exited;
+
+    const acknowledged = told().map((c) => (c.payload.member as { user: { id: string } }).user.id);
+    expect(acknowledged.length).toBeLessThan(voters.length); // the kill came in the middle of the burst
+    const db = new Database(databasePath, { readonly: true });
+    try {
+      const stored = new Set(db.prepare('SELECT voter FROM poll_votes').all().map((row) => (row as { voter: string }).voter));
+      expect(acknowledged.filter((id) => !stored.has(id))).toEqual([]);
+    } finally {
+      db.close();
+    }
+  }, PROCESS_TEST_TIMEOUT);
 });

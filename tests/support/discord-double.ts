@@ -9,10 +9,15 @@ import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { WebSocketServer, type WebSocket } from 'ws';
 import {
+  ApplicationCommandOptionType,
+  ApplicationCommandType,
+  ButtonStyle,
   ChannelType,
+  ComponentType,
   GatewayDispatchEvents,
   GatewayOpcodes,
   InteractionResponseType,
+  InteractionType,
   MessageFlags,
   MessageType,
   PermissionFlagsBits,
@@ -60,6 +65,8 @@ export interface RoleState {
   permissions: bigint;
   position: number;
   managed: boolean;
+  /** "Allow anyone to @mention this role" in the role's settings. */
+  mentionable?: boolean;
 }
 
 export interface Overwrite {
@@ -74,6 +81,8 @@ export interface ChannelState {
   name: string;
   type: ChannelType;
   overwrites: Overwrite[];
+  /** For a thread: the channel it belongs to (whose permissions it uses). */
+  parentId?: string;
 }
 
 export interface UserState {
@@ -252,11 +261,17 @@ export class DiscordDouble {
     return member;
   }
 
-  addRole(guild: GuildState, name: string, permissions = 0n, position = 1): RoleState {
-    const role = { id: snowflake(), name, permissions, position, managed: false };
+  addRole(guild: GuildState, name: string, permissions = 0n, position = 1, mentionable = false): RoleState {
+    const role = { id: snowflake(), name, permissions, position, managed: false, mentionable };
     guild.roles.set(role.id, role);
     if (this.connectedSessions > 0) this.dispatch(GatewayDispatchEvents.GuildRoleCreate, { guild_id: guild.id, role: this.rolePayload(role) });
     return role;
+  }
+
+  /** Changes a role, as a leader would in Server Settings -> Roles (the bot gets GUILD_ROLE_UPDATE). */
+  updateRole(guild: GuildState, role: RoleState, changes: Partial<Pick<RoleState, 'permissions' | 'position' | 'mentionable' | 'name'>>): void {
+    Object.assign(role, changes);
+    if (this.connectedSessions > 0) this.dispatch(GatewayDispatchEvents.GuildRoleUpdate, { guild_id: guild.id, role: this.rolePayload(role) });
   }
 
   addChannel(guild: GuildState, name: string, options: { type?: ChannelType; overwrites?: Overwrite[] } = {}): ChannelState {
@@ -264,6 +279,14 @@ export class DiscordDouble {
     guild.channels.set(channel.id, channel);
     if (this.connectedSessions > 0) this.dispatch(GatewayDispatchEvents.ChannelCreate, this.channelPayload(guild, channel));
     return channel;
+  }
+
+  /** A public thread in `parent` (the bot hears of it by THREAD_CREATE, as from Discord). */
+  addThread(guild: GuildState, parent: ChannelState, name: string): ChannelState {
+    const thread: ChannelState = { id: snowflake(), name, type: ChannelType.PublicThread, overwrites: [], parentId: parent.id };
+    guild.channels.set(thread.id, thread);
+    if (this.connectedSessions > 0) this.dispatch(GatewayDispatchEvents.ThreadCreate, { ...this.channelPayload(guild, thread), newly_created: true });
+    return thread;
   }
 
   /** Replaces a channel's permission overwrites, as a leader would in Edit Channel (the bot gets CHANNEL_UPDATE). */
@@ -290,6 +313,8 @@ export class DiscordDouble {
     for (const roleId of member.roles) base |= guild.roles.get(roleId)?.permissions ?? 0n;
     if (base & PermissionFlagsBits.Administrator) return ALL_PERMISSIONS;
     if (!channel) return base;
+    // A thread has no overwrites of its own: it follows its channel.
+    if (channel.parentId) return this.permissionsIn(guild, userId, guild.channels.get(channel.parentId));
     let perms = base;
     const everyone = channel.overwrites.find((o) => o.id === guild.id);
     if (everyone) perms = (perms & ~everyone.deny) | everyone.allow;
@@ -341,13 +366,30 @@ export class DiscordDouble {
       position: role.position,
       permissions: role.permissions.toString(),
       managed: role.managed,
-      mentionable: false,
+      mentionable: role.mentionable ?? false,
       flags: 0,
       ...(role.managed ? { tags: { bot_id: this.botUser.id } } : {}),
     } as unknown as APIRole;
   }
 
   channelPayload(guild: GuildState, channel: ChannelState): APIChannel {
+    if (channel.parentId) {
+      return {
+        id: channel.id,
+        type: channel.type,
+        guild_id: guild.id,
+        name: channel.name,
+        parent_id: channel.parentId,
+        owner_id: guild.ownerId,
+        last_message_id: null,
+        rate_limit_per_user: 0,
+        message_count: 0,
+        member_count: 1,
+        total_message_sent: 0,
+        flags: 0,
+        thread_metadata: { archived: false, auto_archive_duration: 1440, archive_timestamp: new Date().toISOString(), locked: false },
+      } as unknown as APIChannel;
+    }
     return {
       id: channel.id,
       type: channel.type,
@@ -403,8 +445,8 @@ export class DiscordDouble {
       voice_states: [],
       // Without the privileged members intent Discord sends only the bot's own member.
       members: [this.memberPayload(guild, bot)],
-      channels: [...guild.channels.values()].map((c) => this.channelPayload(guild, c)),
-      threads: [],
+      channels: [...guild.channels.values()].filter((c) => !c.parentId).map((c) => this.channelPayload(guild, c)),
+      threads: [...guild.channels.values()].filter((c) => c.parentId).map((c) => this.channelPayload(guild, c)),
       presences: [],
       stage_instances: [],
       guild_scheduled_events: [],
@@ -480,6 +522,26 @@ export class DiscordDouble {
       };
       this.events.on('change', onChange);
     });
+  }
+
+  /**
+   * Who a message notifies, as Discord decides: the mentions in its content that allowed_mentions
+   * lets through (all of them when it sent none), a role only if members may @mention it or Hearth
+   * may mention every role there, @everyone and @here only with that permission too.
+   */
+  pings(message: StoredMessage): { users: string[]; roles: string[]; everyone: boolean } {
+    const allowed = message.allowedMentions as { parse?: string[]; users?: string[]; roles?: string[] } | null;
+    const parses = (kind: string) => !allowed || (allowed.parse ?? []).includes(kind);
+    const guild = message.guildId ? this.guilds.get(message.guildId) : undefined;
+    const mayMentionAll = guild ? (this.permissionsIn(guild, this.botUser.id, guild.channels.get(message.channelId)) & PermissionFlagsBits.MentionEveryone) !== 0n : false;
+    const mentioned = (pattern: RegExp) => [...new Set([...message.content.matchAll(pattern)].map((m) => m[1]!))];
+    return {
+      users: mentioned(/<@!?(\d+)>/g).filter((id) => parses('users') || (allowed?.users ?? []).includes(id)),
+      roles: mentioned(/<@&(\d+)>/g).filter(
+        (id) => (parses('roles') || (allowed?.roles ?? []).includes(id)) && (mayMentionAll || guild?.roles.get(id)?.mentionable === true),
+      ),
+      everyone: /@(everyone|here)/.test(message.content) && parses('everyone') && mayMentionAll,
+    };
   }
 
   // ---------------------------------------------------------------- driving the bot
@@ -642,6 +704,7 @@ export class DiscordDouble {
     this.route('GET', commandsRoute, (m) => this.withCommandIds(this.registeredCommands.get(m[2] ?? 'global') ?? [], m[2]));
     this.route('PUT', commandsRoute, (m, body) => {
       if (m[1] !== this.applicationId) throw new HttpError(403, 50035, 'Invalid application id');
+      refuse(commandProblems(body.json));
       const list = body.json as RESTPostAPIApplicationCommandsJSONBody[];
       this.registeredCommands.set(m[2] ?? 'global', list);
       return this.withCommandIds(list, m[2]);
@@ -662,7 +725,12 @@ export class DiscordDouble {
     this.route('POST', /^\/channels\/(\d+)\/messages$/, (m, body) => this.messagePayload(this.postMessage(m[1]!, body)));
     this.route('PATCH', /^\/channels\/(\d+)\/messages\/(\d+)$/, (m, body) => {
       const message = this.messageIn(m[1]!, m[2]!);
-      this.requirePermissions(m[1]!, PermissionFlagsBits.ViewChannel);
+      const json = (body.json ?? {}) as Record<string, unknown>;
+      let needed = PermissionFlagsBits.ViewChannel;
+      if (Array.isArray(json.embeds) && json.embeds.length > 0) needed |= PermissionFlagsBits.EmbedLinks;
+      if (body.files.size > 0) needed |= PermissionFlagsBits.AttachFiles;
+      if (this.dmRecipient(m[1]!) === undefined) this.requirePermissions(m[1]!, needed);
+      if (message.authorId !== this.botUser.id) throw new HttpError(403, 50005, 'Cannot edit a message authored by another user');
       return this.messagePayload(this.applyEdit(message, body));
     });
     this.route('GET', /^\/channels\/(\d+)\/messages\/(\d+)$/, (m) => {
@@ -670,7 +738,12 @@ export class DiscordDouble {
       return this.messagePayload(this.messageIn(m[1]!, m[2]!));
     });
     this.route('DELETE', /^\/channels\/(\d+)\/messages\/(\d+)$/, (m) => {
-      this.messages.delete(this.messageIn(m[1]!, m[2]!).id);
+      const message = this.messageIn(m[1]!, m[2]!);
+      // Hearth may delete its own messages; anyone else's needs Manage Messages.
+      const needed = message.authorId === this.botUser.id ? PermissionFlagsBits.ViewChannel : PermissionFlagsBits.ViewChannel | PermissionFlagsBits.ManageMessages;
+      if (this.dmRecipient(m[1]!) === undefined) this.requirePermissions(m[1]!, needed);
+      else if (message.authorId !== this.botUser.id) throw new HttpError(403, 50003, 'Cannot execute action on a DM channel');
+      this.messages.delete(message.id);
       return undefined;
     });
 
@@ -702,8 +775,16 @@ export class DiscordDouble {
     });
   }
 
+  /** The registered commands as Discord returns them: with ids, and normalised (see normalizedCommand). */
   private withCommandIds(list: RESTPostAPIApplicationCommandsJSONBody[], guildId?: string) {
-    return list.map((c, i) => ({ id: `${this.applicationId.slice(0, -3)}${String(i).padStart(3, '0')}`, application_id: this.applicationId, version: '1', ...(guildId ? { guild_id: guildId } : {}), ...c }));
+    return list.map((c, i) =>
+      normalizedCommand(c as unknown as Record<string, unknown>, {
+        id: `${this.applicationId.slice(0, -3)}${String(i).padStart(3, '0')}`,
+        application_id: this.applicationId,
+        version: '1',
+        ...(guildId ? { guild_id: guildId } : {}),
+      }),
+    );
   }
 
   private guildById(id: string): GuildState {
@@ -753,8 +834,7 @@ export class DiscordDouble {
 
   private applyFields(message: StoredMessage, body: ParsedBody): void {
     const json = (body.json ?? {}) as Record<string, unknown>;
-    const problems = messageProblems(json);
-    if (problems.length) throw new HttpError(400, 50035, `Invalid Form Body: ${problems.join('; ')}`);
+    refuse(messageProblems(json));
     if ('content' in json) message.content = (json.content as string | null) ?? '';
     if ('embeds' in json) message.embeds = (json.embeds as APIEmbed[] | null) ?? [];
     if ('components' in json) message.components = (json.components as APIMessageTopLevelComponent[] | null) ?? [];
@@ -775,7 +855,12 @@ export class DiscordDouble {
   }
 
   private applyEdit(message: StoredMessage, body: ParsedBody): StoredMessage {
+    const before = { ...message };
     this.applyFields(message, body);
+    if (isEmptyMessage(message)) {
+      Object.assign(message, before);
+      throw new HttpError(400, 50006, 'Cannot send an empty message');
+    }
     message.edits += 1;
     message.editedAt = new Date().toISOString();
     return message;
@@ -783,6 +868,8 @@ export class DiscordDouble {
 
   private postMessage(channelId: string, body: ParsedBody): StoredMessage {
     const json = (body.json ?? {}) as Record<string, unknown>;
+    refuse(flagProblems(json, ALLOWED_FLAGS.channelPost, 'a channel message'));
+    refuseEmpty(json, body.files);
     const dmTo = this.dmRecipient(channelId);
     if (dmTo !== undefined) {
       // A DM channel has no guild permissions; only the user's own setting matters.
@@ -793,9 +880,6 @@ export class DiscordDouble {
     if (Array.isArray(json.embeds) && json.embeds.length > 0) needed |= PermissionFlagsBits.EmbedLinks;
     if (body.files.size > 0) needed |= PermissionFlagsBits.AttachFiles;
     this.requirePermissions(channelId, needed);
-    if (!json.content && !(json.embeds as unknown[] | undefined)?.length && !(json.components as unknown[] | undefined)?.length && body.files.size === 0) {
-      throw new HttpError(400, 50006, 'Cannot send an empty message');
-    }
     // As Discord does: with enforce_nonce, a post whose nonce the same author used in this channel
     // a few minutes ago returns that message instead of posting it again.
     const nonce = json.nonce === undefined ? undefined : String(json.nonce);
@@ -821,8 +905,11 @@ export class DiscordDouble {
     if (record.callback) throw new HttpError(400, 40060, 'Interaction has already been acknowledged.');
     if (performance.now() - record.dispatchedAt > 3000) throw new HttpError(404, 10062, 'Unknown interaction');
     const json = body.json as { type: InteractionResponseType; data?: Record<string, unknown> };
-    const problems = callbackProblems(json.type, json.data ?? {});
-    if (problems.length) throw new HttpError(400, 50035, `Invalid Form Body: ${problems.join('; ')}`);
+    if (json.type === InteractionResponseType.Modal && record.payload.type === InteractionType.ModalSubmit) {
+      throw new HttpError(400, 50035, 'Invalid Form Body: a modal cannot be opened in answer to a modal submit');
+    }
+    if (json.type === InteractionResponseType.ChannelMessageWithSource) refuseEmpty(json.data ?? {}, body.files);
+    refuse(callbackProblems(json.type, json.data ?? {}));
     record.callback = { type: json.type, data: json.data, at: performance.now() };
     const channelId = record.payload.channel?.id ?? '';
     const dataBody: ParsedBody = { json: json.data, files: body.files };
@@ -872,6 +959,18 @@ export class DiscordDouble {
   private followup(token: string, body: ParsedBody): StoredMessage {
     const record = this.interactionByToken(token);
     if (!record.callback) throw new HttpError(400, 10015, 'Unknown Webhook');
+    const json = (body.json ?? {}) as Record<string, unknown>;
+    refuse(flagProblems(json, ALLOWED_FLAGS.followup, 'a follow-up'));
+    refuseEmpty(json, body.files);
+    // The first follow-up after a deferral resolves the "thinking…" message: it becomes that
+    // message, visible to whoever the deferral was (its own ephemeral flag is ignored).
+    const loading = record.callback.type === InteractionResponseType.DeferredChannelMessageWithSource && record.originalId ? this.messages.get(record.originalId) : undefined;
+    if (loading && loading.flags & MessageFlags.Loading) {
+      const keep = loading.flags & MessageFlags.Ephemeral;
+      const edited = this.applyEdit(loading, { json: { ...json, flags: (Number(json.flags ?? 0) & ~MessageFlags.Ephemeral) }, files: body.files });
+      edited.flags = (edited.flags & ~MessageFlags.Loading & ~MessageFlags.Ephemeral) | keep;
+      return edited;
+    }
     const message = this.newMessage(record.payload.channel?.id ?? '', body, { interactionId: record.id });
     record.followupIds.push(message.id);
     return message;
@@ -950,12 +1049,32 @@ class GatewaySession {
   }
 }
 
-// Discord's size limits, so a view that would be refused by Discord is refused here too.
-function messageProblems(json: Record<string, unknown>): string[] {
-  const problems: string[] = [];
-  const over = (what: string, text: unknown, max: number) => {
+// Discord's limits and rules for messages, so a view that Discord would refuse is refused here too.
+type Over = (what: string, text: unknown, max: number) => void;
+
+function overFor(problems: string[]): Over {
+  return (what, text, max) => {
     if (typeof text === 'string' && text.length > max) problems.push(`${what} is ${text.length} characters (max ${max})`);
   };
+}
+
+const SELECT_TYPES: number[] = [ComponentType.StringSelect, ComponentType.UserSelect, ComponentType.RoleSelect, ComponentType.MentionableSelect, ComponentType.ChannelSelect];
+
+/** Flags each kind of message may be sent with (Discord refuses the others with 50035). */
+export const ALLOWED_FLAGS = {
+  channelPost: MessageFlags.SuppressEmbeds | MessageFlags.SuppressNotifications | MessageFlags.IsVoiceMessage | MessageFlags.IsComponentsV2,
+  interactionReply: MessageFlags.SuppressEmbeds | MessageFlags.Ephemeral | MessageFlags.SuppressNotifications | MessageFlags.IsComponentsV2,
+  followup: MessageFlags.SuppressEmbeds | MessageFlags.Ephemeral | MessageFlags.SuppressNotifications | MessageFlags.IsComponentsV2,
+};
+
+export function flagProblems(json: Record<string, unknown>, allowed: number, where: string): string[] {
+  const flags = Number(json.flags ?? 0);
+  return flags & ~allowed ? [`flags ${flags} are not allowed on ${where} (allowed: ${allowed})`] : [];
+}
+
+function messageProblems(json: Record<string, unknown>): string[] {
+  const problems: string[] = [];
+  const over = overFor(problems);
   over('content', json.content, 2000);
   const embeds = (json.embeds as APIEmbed[] | null | undefined) ?? [];
   if (embeds.length > 10) problems.push(`${embeds.length} embeds (max 10)`);
@@ -980,52 +1099,270 @@ function messageProblems(json: Record<string, unknown>): string[] {
   if (!(flags & MessageFlags.IsComponentsV2)) {
     if (components.length > 5) problems.push(`${components.length} component rows (max 5)`);
     for (const row of components) {
+      if (row.type !== ComponentType.ActionRow) {
+        problems.push(`a top-level component of type ${String(row.type)} needs the IS_COMPONENTS_V2 flag`);
+        continue;
+      }
       const inner = (row.components as Record<string, unknown>[] | undefined) ?? [];
+      if (inner.length === 0) problems.push('an empty action row');
       if (inner.length > 5) problems.push(`a row with ${inner.length} components (max 5)`);
+      if (inner.length > 1 && inner.some((c) => SELECT_TYPES.includes(Number(c.type)))) problems.push('a select menu must be alone in its action row');
       for (const c of inner) componentProblems(c, problems, over);
     }
+  } else if ('content' in json && json.content || ((json.embeds as unknown[] | null | undefined) ?? []).length) {
+    problems.push('a Components V2 message cannot have content or embeds');
   }
+  problems.push(...duplicateCustomIds(components));
   return problems;
 }
 
-function componentProblems(c: Record<string, unknown>, problems: string[], over: (what: string, text: unknown, max: number) => void): void {
+/** Custom ids must be unique within one message or modal. */
+function duplicateCustomIds(components: unknown[]): string[] {
+  const seen = new Set<string>();
+  const problems: string[] = [];
+  const walk = (list: unknown[]) => {
+    for (const item of list) {
+      if (!item || typeof item !== 'object') continue;
+      const c = item as Record<string, unknown>;
+      if (typeof c.custom_id === 'string') {
+        if (seen.has(c.custom_id)) problems.push(`the custom_id "${c.custom_id}" is used twice in one message`);
+        seen.add(c.custom_id);
+      }
+      walk([...((c.components as unknown[] | undefined) ?? []), ...(c.component ? [c.component] : []), ...(c.accessory ? [c.accessory] : [])]);
+    }
+  };
+  walk(components);
+  return problems;
+}
+
+function componentProblems(c: Record<string, unknown>, problems: string[], over: Over): void {
   over('custom_id', c.custom_id, 100);
-  over('button label', c.label, 80);
   over('placeholder', c.placeholder, 150);
-  const options = (c.options as { label: string; value: string; description?: string }[] | undefined) ?? [];
-  if (options.length > 25) problems.push(`a select with ${options.length} options (max 25)`);
-  for (const o of options) {
-    over('option label', o.label, 100);
-    over('option value', o.value, 100);
-    over('option description', o.description, 100);
+  const type = Number(c.type);
+  if (type === ComponentType.Button) {
+    over('button label', c.label, 80);
+    const link = c.style === ButtonStyle.Link;
+    const premium = c.style === ButtonStyle.Premium;
+    if (!premium && !c.label && !c.emoji) problems.push('a button needs a label or an emoji');
+    if (link && (!c.url || c.custom_id !== undefined)) problems.push('a link button needs a url and no custom_id');
+    if (!link && !premium && typeof c.custom_id !== 'string') problems.push('a button needs a custom_id');
+  }
+  if (SELECT_TYPES.includes(type)) {
+    if (typeof c.custom_id !== 'string') problems.push('a select menu needs a custom_id');
+    const min = c.min_values === undefined ? 1 : Number(c.min_values);
+    const max = c.max_values === undefined ? 1 : Number(c.max_values);
+    if (!Number.isInteger(min) || min < 0 || min > 25) problems.push(`select min_values ${min} is not from 0 to 25`);
+    if (!Number.isInteger(max) || max < 1 || max > 25) problems.push(`select max_values ${max} is not from 1 to 25`);
+    if (min > max) problems.push(`select min_values ${min} is above max_values ${max}`);
+    if (type === ComponentType.StringSelect) {
+      const options = (c.options as { label: string; value: string; description?: string }[] | undefined) ?? [];
+      if (options.length === 0) problems.push('a select with no options');
+      if (options.length > 25) problems.push(`a select with ${options.length} options (max 25)`);
+      if (max > options.length) problems.push(`select max_values ${max} is above its ${options.length} options`);
+      if (min > options.length) problems.push(`select min_values ${min} is above its ${options.length} options`);
+      const values = new Set<string>();
+      for (const o of options) {
+        over('option label', o.label, 100);
+        over('option value', o.value, 100);
+        over('option description', o.description, 100);
+        if (!o.label || !o.value) problems.push('a select option needs a label and a value');
+        if (values.has(o.value)) problems.push(`the select option value "${o.value}" is used twice`);
+        values.add(o.value);
+      }
+    }
+  }
+  if (type === ComponentType.TextInput) {
+    if (typeof c.custom_id !== 'string') problems.push('a text input needs a custom_id');
+    over('text input placeholder', c.placeholder, 100);
+    over('text input value', c.value, 4000);
+    const max = c.max_length === undefined ? 4000 : Number(c.max_length);
+    const min = c.min_length === undefined ? 0 : Number(c.min_length);
+    if (!Number.isInteger(max) || max < 1 || max > 4000) problems.push(`text input max_length ${max} is not from 1 to 4000`);
+    if (!Number.isInteger(min) || min < 0 || min > 4000) problems.push(`text input min_length ${min} is not from 0 to 4000`);
+    if (min > max) problems.push(`text input min_length ${min} is above max_length ${max}`);
+    if (typeof c.value === 'string' && c.value.length > max) problems.push(`text input value is ${c.value.length} characters, above its max_length ${max}`);
   }
 }
 
 function callbackProblems(type: InteractionResponseType, data: Record<string, unknown>): string[] {
   const problems: string[] = [];
-  const over = (what: string, text: unknown, max: number) => {
-    if (typeof text === 'string' && text.length > max) problems.push(`${what} is ${text.length} characters (max ${max})`);
-  };
+  const over = overFor(problems);
   if (type === InteractionResponseType.Modal) {
     over('modal title', data.title, 45);
     over('custom_id', data.custom_id, 100);
+    if (!data.title) problems.push('a modal needs a title');
+    if (typeof data.custom_id !== 'string') problems.push('a modal needs a custom_id');
     const top = (data.components as Record<string, unknown>[] | undefined) ?? [];
+    if (top.length === 0) problems.push('a modal with no components');
     if (top.length > 5) problems.push(`${top.length} modal components (max 5)`);
     for (const item of top) {
       over('label', item.label, 45);
       const inner = [...((item.components as Record<string, unknown>[] | undefined) ?? []), ...(item.component ? [item.component as Record<string, unknown>] : [])];
+      if (item.type === ComponentType.ActionRow && inner.length !== 1) problems.push('a modal action row holds exactly one text input');
       for (const c of inner) {
         componentProblems(c, problems, over);
         over('text input label', c.label, 45);
       }
     }
+    problems.push(...duplicateCustomIds(top));
   }
   if (type === InteractionResponseType.ApplicationCommandAutocompleteResult) {
     const choices = (data.choices as { name: string }[] | undefined) ?? [];
     if (choices.length > 25) problems.push(`${choices.length} autocomplete choices (max 25)`);
     for (const choice of choices) over('choice name', choice.name, 100);
   }
+  if (type === InteractionResponseType.ChannelMessageWithSource) problems.push(...flagProblems(data, ALLOWED_FLAGS.interactionReply, 'an interaction reply'));
   return problems;
+}
+
+/** Discord's answer to a body it will not take: 400 50035 with every problem found. */
+function refuse(problems: string[]): void {
+  if (problems.length) throw new HttpError(400, 50035, `Invalid Form Body: ${problems.join('; ')}`);
+}
+
+/** A new message with nothing to show (no content, embeds, components or files): Discord answers 50006. */
+function refuseEmpty(json: Record<string, unknown>, files: Map<number, unknown>): void {
+  if (isEmptyMessage({ content: String(json.content ?? ''), embeds: (json.embeds as unknown[] | null | undefined) ?? [], components: (json.components as unknown[] | null | undefined) ?? [], files: [...files.values()] })) {
+    throw new HttpError(400, 50006, 'Cannot send an empty message');
+  }
+}
+
+/** A message with nothing to show: Discord answers 50006. */
+function isEmptyMessage(message: { content: string; embeds: unknown[]; components: unknown[]; files: unknown[] }): boolean {
+  return !message.content && message.embeds.length === 0 && message.components.length === 0 && message.files.length === 0;
+}
+
+// ---------------------------------------------------------------- command registration
+
+const CHAT_INPUT_NAME = /^[-_'\p{Ll}\p{Lo}\p{N}\p{sc=Deva}\p{sc=Thai}]{1,32}$/u;
+
+/** What Discord refuses when commands are registered (400 50035), checked before anything is stored. */
+export function commandProblems(list: unknown): string[] {
+  if (!Array.isArray(list)) return ['the body must be an array of commands'];
+  const problems: string[] = [];
+  const counts = new Map<number, number>();
+  const names = new Set<string>();
+  for (const raw of list as Record<string, unknown>[]) {
+    const type = Number(raw.type ?? ApplicationCommandType.ChatInput);
+    const name = String(raw.name ?? '');
+    counts.set(type, (counts.get(type) ?? 0) + 1);
+    if (names.has(`${type}:${name}`)) problems.push(`two commands of type ${type} are called "${name}"`);
+    names.add(`${type}:${name}`);
+    if (type === ApplicationCommandType.ChatInput) {
+      if (!CHAT_INPUT_NAME.test(name)) problems.push(`"${name}" is not a valid slash command name (1-32 lowercase letters, digits, - or _)`);
+      const description = String(raw.description ?? '');
+      if (description.length < 1 || description.length > 100) problems.push(`/${name}: the description must be 1 to 100 characters`);
+      const options = (raw.options as Record<string, unknown>[] | undefined) ?? [];
+      optionProblems(`/${name}`, options, 0, problems);
+      if (commandLength(raw) > 4000) problems.push(`/${name}: names, descriptions and choices add up to ${commandLength(raw)} characters (max 4000)`);
+    } else {
+      if (name.length < 1 || name.length > 32) problems.push(`"${name}" is not a valid context menu name (1-32 characters)`);
+      if (raw.description) problems.push(`"${name}": context menu commands have no description`);
+      if (raw.options) problems.push(`"${name}": context menu commands have no options`);
+    }
+  }
+  if ((counts.get(ApplicationCommandType.ChatInput) ?? 0) > 100) problems.push('more than 100 slash commands');
+  if ((counts.get(ApplicationCommandType.User) ?? 0) > 15) problems.push('more than 15 user commands');
+  if ((counts.get(ApplicationCommandType.Message) ?? 0) > 15) problems.push('more than 15 message commands');
+  return problems;
+}
+
+function optionProblems(where: string, options: Record<string, unknown>[], depth: number, problems: string[]): void {
+  if (options.length > 25) problems.push(`${where}: ${options.length} options (max 25)`);
+  const names = new Set<string>();
+  const subs = options.filter((o) => o.type === ApplicationCommandOptionType.Subcommand || o.type === ApplicationCommandOptionType.SubcommandGroup);
+  if (subs.length && subs.length !== options.length) problems.push(`${where}: subcommands cannot sit beside other options`);
+  let optionalSeen = false;
+  for (const option of options) {
+    const name = String(option.name ?? '');
+    const here = `${where} ${name}`;
+    const type = Number(option.type);
+    if (!CHAT_INPUT_NAME.test(name)) problems.push(`${here}: not a valid option name`);
+    if (names.has(name)) problems.push(`${where}: two options are called "${name}"`);
+    names.add(name);
+    const description = String(option.description ?? '');
+    if (description.length < 1 || description.length > 100) problems.push(`${here}: the description must be 1 to 100 characters`);
+    if (type === ApplicationCommandOptionType.Subcommand || type === ApplicationCommandOptionType.SubcommandGroup) {
+      if (option.required !== undefined) problems.push(`${here}: a subcommand cannot be required`);
+      if (type === ApplicationCommandOptionType.SubcommandGroup && depth > 0) problems.push(`${here}: a subcommand group can only be at the top`);
+      if (type === ApplicationCommandOptionType.Subcommand && depth > 1) problems.push(`${here}: subcommands nest at most two deep`);
+      const inner = (option.options as Record<string, unknown>[] | undefined) ?? [];
+      if (type === ApplicationCommandOptionType.SubcommandGroup && inner.some((o) => o.type !== ApplicationCommandOptionType.Subcommand)) problems.push(`${here}: a subcommand group holds only subcommands`);
+      if (type === ApplicationCommandOptionType.Subcommand && inner.some((o) => o.type === ApplicationCommandOptionType.Subcommand || o.type === ApplicationCommandOptionType.SubcommandGroup)) problems.push(`${here}: a subcommand cannot hold subcommands`);
+      optionProblems(here, inner, depth + 1, problems);
+      continue;
+    }
+    if (option.options) problems.push(`${here}: only subcommands have options`);
+    if (option.required === true && optionalSeen) problems.push(`${here}: required options must come before optional ones`);
+    if (option.required !== true) optionalSeen = true;
+    const choices = (option.choices as { name: string; value: unknown }[] | undefined) ?? [];
+    if (choices.length > 25) problems.push(`${here}: ${choices.length} choices (max 25)`);
+    if (choices.length && option.autocomplete) problems.push(`${here}: choices and autocomplete cannot be combined`);
+    for (const choice of choices) {
+      if (!choice.name || choice.name.length > 100) problems.push(`${here}: a choice name must be 1 to 100 characters`);
+      if (typeof choice.value === 'string' && choice.value.length > 100) problems.push(`${here}: a choice value is over 100 characters`);
+    }
+    if (option.channel_types !== undefined && type !== ApplicationCommandOptionType.Channel) problems.push(`${here}: channel_types is only for channel options`);
+    for (const key of ['min_length', 'max_length'] as const) {
+      if (option[key] === undefined) continue;
+      if (type !== ApplicationCommandOptionType.String) problems.push(`${here}: ${key} is only for string options`);
+      const value = Number(option[key]);
+      if (!Number.isInteger(value) || value < (key === 'min_length' ? 0 : 1) || value > 6000) problems.push(`${here}: ${key} ${value} is out of range`);
+    }
+    for (const key of ['min_value', 'max_value'] as const) {
+      if (option[key] !== undefined && type !== ApplicationCommandOptionType.Integer && type !== ApplicationCommandOptionType.Number) problems.push(`${here}: ${key} is only for number options`);
+    }
+  }
+}
+
+function commandLength(command: Record<string, unknown>): number {
+  let total = String(command.name ?? '').length + String(command.description ?? '').length;
+  const walk = (options: Record<string, unknown>[]) => {
+    for (const o of options) {
+      total += String(o.name ?? '').length + String(o.description ?? '').length;
+      for (const choice of (o.choices as { name: string; value: unknown }[] | undefined) ?? []) total += choice.name.length + String(choice.value).length;
+      walk((o.options as Record<string, unknown>[] | undefined) ?? []);
+    }
+  };
+  walk((command.options as Record<string, unknown>[] | undefined) ?? []);
+  return total;
+}
+
+/**
+ * A command as Discord stores and returns it: ids and defaults added, and fields that are false or
+ * empty left out (an optional option has no `required`, a subcommand without options no `options`).
+ */
+export function normalizedCommand(command: Record<string, unknown>, extra: Record<string, unknown>): Record<string, unknown> {
+  const type = Number(command.type ?? ApplicationCommandType.ChatInput);
+  const out: Record<string, unknown> = {
+    ...extra,
+    type,
+    name: command.name,
+    description: command.description ?? '',
+    default_member_permissions: command.default_member_permissions ?? null,
+    nsfw: command.nsfw ?? false,
+    contexts: command.contexts ?? null,
+    integration_types: command.integration_types ?? [0],
+  };
+  if (command.name_localizations) out.name_localizations = command.name_localizations;
+  if (command.description_localizations) out.description_localizations = command.description_localizations;
+  const options = (command.options as Record<string, unknown>[] | undefined) ?? [];
+  if (options.length) out.options = options.map(normalizedOption);
+  return out;
+}
+
+function normalizedOption(option: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(option)) {
+    if (value === undefined || value === null || value === false) continue;
+    if (key === 'options') {
+      const inner = value as Record<string, unknown>[];
+      if (inner.length) out.options = inner.map(normalizedOption);
+      continue;
+    }
+    out[key] = value;
+  }
+  return out;
 }
 
 function readBody(req: IncomingMessage): Promise<Buffer> {

@@ -99,6 +99,11 @@ export function boundaryViolations(sources: readonly SourceFile[]): Violation[] 
     for (const specifier of importSpecifiers(source.text)) {
       const target = resolveImport(source.path, specifier, files);
       if (target === null) continue;
+      // The table list gathers every feature's tables: only the database opener may read it.
+      if (target === 'src/db/schema.ts' && source.path !== 'src/db/open.ts') {
+        violations.push({ file: source.path, specifier, target, feature: 'db' });
+        continue;
+      }
       const feature = /^src\/([^/]+)\//.exec(target)?.[1];
       if (!feature || !(FEATURES as readonly string[]).includes(feature) || feature === own) continue;
       if (target !== `src/${feature}/index.ts`) violations.push({ file: source.path, specifier, target, feature });

@@ -151,7 +151,16 @@ export interface StartOptions {
   double?: DiscordDouble;
   /** False to drive a bot running elsewhere (another process) through the same double. */
   startBot?: boolean;
+  /**
+   * Keep discord.js's own retries (a 5xx or a network failure is sent again, three times, at once)
+   * for tests about recovering from Discord's failures: the library's retries are then part of
+   * what is tested. Otherwise every request is sent once, so a failure a test makes is seen at once.
+   */
+  libraryRetries?: boolean;
 }
+
+/** How many times discord.js sends a request that keeps failing with a 5xx, with its default retries. */
+export const LIBRARY_TRIES = 4;
 
 export class TestHearth {
   hearth: Hearth | null = null;
@@ -160,14 +169,17 @@ export class TestHearth {
   readonly general: ChannelState;
   private readonly definitions: RESTPostAPIApplicationCommandsJSONBody[] = commandPayload();
   private readonly dir: string | null;
+  private readonly libraryRetries: boolean;
 
   private constructor(
     readonly double: DiscordDouble,
     readonly clock: ManualClock,
     readonly databasePath: string,
     dir: string | null,
+    libraryRetries = false,
   ) {
     this.dir = dir;
+    this.libraryRetries = libraryRetries;
     this.guild = double.guilds.values().next().value ?? double.addGuild();
     this.general = [...this.guild.channels.values()][0]!;
   }
@@ -176,9 +188,15 @@ export class TestHearth {
     const double = options.double ?? (await DiscordDouble.start());
     const dir = options.databasePath ? null : mkdtempSync(join(tmpdir(), 'hearth-test-'));
     const databasePath = options.databasePath ?? join(dir!, 'hearth.sqlite');
-    const harness = new TestHearth(double, options.clock ?? new ManualClock(), databasePath, dir);
+    const harness = new TestHearth(double, options.clock ?? new ManualClock(), databasePath, dir, options.libraryRetries);
     if (options.startBot !== false) await harness.startBot();
     return harness;
+  }
+
+  /** Runs due work now, and waits for the deliveries it started too (the outbox delivers apart from the scheduler's round). */
+  async runDueWork(): Promise<void> {
+    await this.context.scheduler.tick();
+    await this.context.outbox.idle();
   }
 
   get context() {
@@ -204,7 +222,9 @@ export class TestHearth {
       logger: createLogger(config, sink),
       clock: this.clock,
       clientOptions: {
-        rest: { api: this.double.apiUrl, retries: 0 },
+        // Tests squeeze hours of Hearth's time into moments of real time: discord.js's own cap of
+        // 50 requests a real second would otherwise turn a test's burst into a rate limit.
+        rest: { api: this.double.apiUrl, globalRequestsPerSecond: 10_000, ...(this.libraryRetries ? {} : { retries: 0 }) },
         ws: { buildIdentifyThrottler: async () => ({ waitForIdentify: async () => {} }) },
       },
     });

@@ -196,6 +196,36 @@ describe('check-in service', () => {
     expect(report.period).toMatchObject({ runs: 2, answered: 7, distribution: [0, 0, 4, 2, 1] });
   });
 
+  it('reports the last 8 weeks by default, compared with the 8 before, and at most 104 weeks', () => {
+    const schedule = create('mon 09:00');
+    const first = Date.UTC(2026, 10, 30, 9);
+    const mondays = Array.from({ length: 20 }, (_, w) => first + 7 * w * DAY);
+    for (const at of mondays) recordMood(db, { guildId: GUILD, memberId: 'm1', sees: WHOLE_SERVER }, tick(at).toPost[0]!.runId, 3, at + 1000);
+    const now = mondays[19]! + HOUR;
+    const report = checkinReport(db, GUILD, schedule.id, null, now);
+    expect(report.weeks).toBe(8);
+    expect(report.runs.map((r) => r.run.scheduledFor)).toEqual(mondays.slice(12));
+    expect(report.previous.runs).toBe(8); // the 8 weeks before, for the change
+    expect(checkinReport(db, GUILD, schedule.id, 104, now).runs).toHaveLength(20);
+    for (const weeks of [0, 105]) expect(() => checkinReport(db, GUILD, schedule.id, weeks, now)).toThrow('`weeks` must be from 1 to 104.');
+  });
+
+  it('lists at most 50 notes per run in the report file, and says how many more there are', () => {
+    const schedule = create('mon 09:00');
+    const monday = Date.UTC(2026, 10, 30, 9);
+    const run = tick(monday).toPost[0]!;
+    for (let i = 0; i < 60; i++) {
+      const member = { guildId: GUILD, memberId: `m${i}`, sees: WHOLE_SERVER };
+      recordMood(db, member, run.runId, 4, monday + i);
+      recordNote(db, member, run.runId, `Note number ${i}`, monday + i);
+    }
+    const { files } = renderReport(checkinReport(db, GUILD, schedule.id, null, monday + HOUR));
+    const file = files.find((f) => f.name === `checkin-${schedule.id}-report.md`)!.attachment as Buffer;
+    const lines = file.toString('utf8').split('\n');
+    expect(lines.filter((l) => /^- <@m\d+>: Note number \d+$/.test(l))).toHaveLength(50);
+    expect(lines).toContain('- …and 10 more notes');
+  });
+
   it('leaves an anonymous check-in\'s run out of reports and the list until the next run is posted', () => {
     const schedule = create('mon 09:00', { anonymous: true });
     const mondays = [0, 1].map((w) => Date.UTC(2026, 10, 30 + 7 * w, 9));

@@ -43,7 +43,7 @@ const allVotes = (db: Db) => db.$client.prepare('SELECT poll_id, voter, choice, 
 const asLines = (rows: readonly unknown[]) => rows.map((r) => JSON.stringify(r)).sort();
 
 describe('forgetMember() of polls', () => {
-  it("removes the member's votes in this server: open polls' counts go down, closed polls keep their totals", () => {
+  it("removes the member's votes in this server: open polls' counts go down, closed polls keep their totals, anonymous votes are only unlinked", () => {
     const db = freshDb();
     const openNamed = poll(db, G);
     const openMulti = poll(db, G, { multi: true });
@@ -67,20 +67,25 @@ describe('forgetMember() of polls', () => {
     closePollNow(db, G, closedSecret, at + HOUR);
 
     const annSecretKey = anonymousKey(findPollById(db, openSecret)!.voterSecret!, 'ann');
-    const expectedLeft = allVotes(db).filter((v) => {
-      const inG = v.poll_id !== elsewhere;
-      return !(inG && (v.voter === 'ann' || (v.poll_id === openSecret && v.voter === annSecretKey)));
-    });
+    const notSecret = (rows: ReturnType<typeof allVotes>) => rows.filter((v) => v.poll_id !== openSecret);
+    const expectedLeft = notSecret(allVotes(db)).filter((v) => !(v.poll_id !== elsewhere && v.voter === 'ann'));
+    const secretBefore = allVotes(db).filter((v) => v.poll_id === openSecret);
+    const secretCounts = pollCounts(db, openSecret);
 
     const outcome = forget(db, polls.forgetMember, G, 'ann');
-    expect(outcome.removed).toEqual({ votes: 1 + 2 + 1 + 1, anonymousVotes: 1 });
+    expect(outcome.removed).toEqual({ votes: 1 + 2 + 1 + 1 }); // nothing says ann voted in the anonymous poll
     expect(outcome.kept).toEqual({ pollsCreated: 1 });
-    expect(sortedFollowUps(outcome.followUps)).toEqual(sortedFollowUps([openNamed, openMulti, openSecret, theirs].map((pollId) => ({ kind: 'refresh-poll', guildId: G, pollId }))));
-    expect(asLines(allVotes(db))).toEqual(asLines(expectedLeft));
+    expect(sortedFollowUps(outcome.followUps)).toEqual(sortedFollowUps([openNamed, openMulti, theirs].map((pollId) => ({ kind: 'refresh-poll', guildId: G, pollId }))));
+    expect(asLines(notSecret(allVotes(db)))).toEqual(asLines(expectedLeft));
+    // The anonymous poll: the same votes, still counted, but ann's key is gone (a count going down would show her choice).
+    const secretAfter = allVotes(db).filter((v) => v.poll_id === openSecret);
+    expect(secretAfter.map((v) => v.choice).sort()).toEqual(secretBefore.map((v) => v.choice).sort());
+    expect(secretAfter.some((v) => v.voter === annSecretKey)).toBe(false);
+    expect(secretBefore.some((v) => v.voter === annSecretKey)).toBe(true);
+    expect(pollCounts(db, openSecret)).toEqual(secretCounts);
 
     expect(pollCounts(db, openNamed).kept).toEqual({ choices: [1, 0, 0], voters: 1 });
     expect(pollCounts(db, openMulti).kept).toEqual({ choices: [1, 0, 1], voters: 1 });
-    expect(pollCounts(db, openSecret).kept).toEqual({ choices: [0, 1, 0], voters: 1 });
     expect(pollCounts(db, theirs).kept).toEqual({ choices: [0, 1, 0], voters: 1 });
     for (const id of [openNamed, openMulti, openSecret, theirs]) expect(pollCounts(db, id).kept).toEqual(pollCounts(db, id).rows);
     // Closed: the history stays. The named vote row is gone, the anonymous one cannot be found.
@@ -89,7 +94,7 @@ describe('forgetMember() of polls', () => {
     expect(pollCounts(db, elsewhere).kept).toEqual({ choices: [1, 0, 0], voters: 1 });
 
     // A second time there is nothing left to remove.
-    expect(forget(db, polls.forgetMember, G, 'ann')).toEqual({ removed: { votes: 0, anonymousVotes: 0 }, kept: { pollsCreated: 1 }, followUps: [] });
+    expect(forget(db, polls.forgetMember, G, 'ann')).toEqual({ removed: { votes: 0 }, kept: { pollsCreated: 1 }, followUps: [] });
   });
 
   it('keeps every kept count equal to the rows through random votes, closes and forgets, and touches no one else', () => {
@@ -126,15 +131,19 @@ describe('forgetMember() of polls', () => {
         }
       } else if (roll < 6) {
         const guildId = [G, OTHER][random(2)]!;
-        const theirs = all.filter((p) => p.guildId === guildId).map((p) => ({ id: p.id, key: keyOf(p.id, memberId) }));
+        const theirs = all.filter((p) => p.guildId === guildId).map((p) => ({ id: p.id, key: keyOf(p.id, memberId), anonymous: findPollById(db, p.id)!.anonymous }));
         const before = allVotes(db);
-        const expectedLeft = before.filter((v) => !theirs.some((t) => t.id === v.poll_id && t.key === v.voter));
+        // Named votes go; anonymous ones stay, under a key that is no longer theirs.
+        const expectedLeft = before.filter((v) => !theirs.some((t) => !t.anonymous && t.id === v.poll_id && t.key === v.voter));
+        const anonymousIds = new Set(theirs.filter((t) => t.anonymous).map((t) => t.id));
+        const comparable = (rows: ReturnType<typeof allVotes>) => rows.map((v) => (anonymousIds.has(v.poll_id) ? { ...v, voter: '?' } : v));
         const untouched = all.filter((p) => p.guildId !== guildId || closedTotals.has(p.id)).map((p) => [p.id, keptOf(p.id)]);
         const outcome = forget(db, polls.forgetMember, guildId, memberId);
         forgets += 1;
-        removedSomething += outcome.removed.votes! + outcome.removed.anonymousVotes! > 0 ? 1 : 0;
-        expect(outcome.removed.votes! + outcome.removed.anonymousVotes!).toBe(before.length - expectedLeft.length);
-        expect(asLines(allVotes(db))).toEqual(asLines(expectedLeft));
+        removedSomething += outcome.removed.votes! > 0 ? 1 : 0;
+        expect(outcome.removed.votes!).toBe(before.length - expectedLeft.length);
+        expect(asLines(comparable(allVotes(db)))).toEqual(asLines(comparable(expectedLeft)));
+        for (const t of theirs) if (t.anonymous && t.key) expect(allVotes(db).some((v) => v.poll_id === t.id && v.voter === t.key)).toBe(false);
         expect(untouched.map(([id]) => [id, keptOf(id as number)])).toEqual(untouched);
         expectOpenCountsTrue();
       } else {
@@ -185,14 +194,15 @@ describe('forgetMember() of surveys', () => {
     const bobs = rowsOf(db, "SELECT * FROM survey_responses WHERE respondent = 'bob'");
 
     const outcome = forget(db, surveys.forgetMember, G, 'ann');
-    expect(outcome.removed).toEqual({ responses: 4, anonymousResponses: 1, answers: 5 * 3 });
+    expect(outcome.removed).toEqual({ responses: 4, answers: 4 * 3 }); // the anonymous response is unlinked, not counted here
     expect(outcome.kept).toEqual({ surveysCreated: 1 });
     expect(sortedFollowUps(outcome.followUps)).toEqual(
-      sortedFollowUps([openNamed, closedNamed, theirs, openSecret].map((surveyId) => ({ kind: 'refresh-survey-card', guildId: G, surveyId }))),
+      sortedFollowUps([openNamed, closedNamed, theirs].map((surveyId) => ({ kind: 'refresh-survey-card', guildId: G, surveyId }))),
     );
     expect(rowsOf(db, "SELECT * FROM survey_responses WHERE respondent = 'ann' AND guild_id = ?", G)).toEqual([]);
     expect(rowsOf(db, 'SELECT * FROM survey_answers WHERE response_id NOT IN (SELECT id FROM survey_responses)')).toEqual([]);
-    for (const id of [openNamed, closedNamed, unfinished, openSecret, theirs]) expect([id, keptResponses(db, id)]).toEqual([id, 1]);
+    for (const id of [openNamed, closedNamed, unfinished, theirs]) expect([id, keptResponses(db, id)]).toEqual([id, 1]);
+    expect(keptResponses(db, openSecret)).toBe(2); // still counted: the count going down would show which answers were hers
     expect(keptResponses(db, closedSecret)).toBe(2); // the anonymous response of a closed survey cannot be found
     for (const id of [openNamed, closedNamed, unfinished, openSecret, closedSecret, theirs]) expect(keptResponses(db, id)).toBe(submittedRows(db, id));
     expect(surveyResults(db, G, openNamed)).toMatchObject({ started: 1, submitted: 1 });
@@ -204,7 +214,7 @@ describe('forgetMember() of surveys', () => {
 // ------------------------------------------------------------------ check-ins
 
 describe('forgetMember() of check-ins', () => {
-  it("removes the member's answers and notes in this server, anonymous check-ins included, and with them their streaks", () => {
+  it("removes the member's answers and notes in this server and unlinks those in anonymous check-ins, and with them their streaks", () => {
     const db = freshDb();
     const named = checkin(db, G, { creator: 'ann' });
     const secret = checkin(db, G, { anonymous: true });
@@ -223,8 +233,10 @@ describe('forgetMember() of check-ins', () => {
     const otherServer = rowsOf(db, 'SELECT * FROM checkin_answers WHERE guild_id = ?', OTHER);
 
     const outcome = forget(db, checkins.forgetMember, G, 'ann');
-    expect(outcome).toEqual({ removed: { answers: 3, moods: 3, notes: 1 }, kept: { schedulesCreated: 1, datesSkipped: 1 }, followUps: [] });
+    expect(outcome).toEqual({ removed: { answers: 2, moods: 2, notes: 1 }, kept: { schedulesCreated: 1, datesSkipped: 1 }, followUps: [] });
     expect(rowsOf(db, "SELECT * FROM checkin_answers WHERE member_id = 'ann' AND guild_id = ?", G)).toEqual([]);
+    // The anonymous run still has both its answers (a mood vanishing would show which was hers).
+    expect(db.$client.prepare('SELECT mood, note FROM checkin_answers WHERE schedule_id = ? ORDER BY mood').all(secret)).toEqual([{ mood: null, note: 'Only words' }, { mood: 2, note: null }]);
     expect(streaksOf(db, G, 'ann', { self: true, sees: WHOLE_SERVER }).streaks).toEqual([]);
     expect(rowsOf(db, "SELECT * FROM checkin_answers WHERE member_id = 'bob'")).toEqual(bobs);
     expect(rowsOf(db, 'SELECT * FROM checkin_answers WHERE guild_id = ?', OTHER)).toEqual(otherServer);

@@ -163,6 +163,15 @@ describe('kudos rules', () => {
     expect(listValues(db, G)[1]).toEqual({ name: 'CARE', description: 'Looked out for someone.' });
   });
 
+  it('removing a value keeps the kudos already given for it, in totals and leaderboards', () => {
+    giveKudos(db, request('ana', 'ben', { value: 'Humility', message: 'So modest' }), NOON);
+    removeValue(db, G, 'humility');
+    expect(listValues(db, G).map((v) => v.name)).not.toContain('Humility');
+    expect(stored().map((k) => [k.value, k.message])).toEqual([['Humility', 'So modest']]);
+    expect(kudosHistory(db, G, 'ben', 'received', WHOLE_SERVER)).toMatchObject({ total: 1, byValue: [{ value: 'Humility', count: 1 }] });
+    expect(leaderboard(db, G, 'ben', 'all', null, 'UTC', NOON).recipients).toEqual([{ memberId: 'ben', count: 1, rank: 1 }]);
+  });
+
   it('removal is for leaders, scoped to the server, and happens once', () => {
     const { kudos: given } = giveKudos(db, request('ana', 'ben'), NOON);
     const leader = { guildId: G, memberId: 'lead', isLeader: true };
@@ -174,8 +183,18 @@ describe('kudos rules', () => {
     // Asking again is not refused (the takedown can be retried) and changes nothing stored.
     expect(removeKudos(db, { ...leader, memberId: 'other' }, given.id, NOON + 9)).toMatchObject({ alreadyRemoved: true, kudos: { removedAt: NOON + 5, removedBy: 'lead' } });
     expect(kudosHistory(db, G, 'ben', 'received', WHOLE_SERVER).total).toBe(0);
-    // A removed kudos still used up the giver's slot and the pair's hour.
+    // A removed kudos still used up the pair's hour...
     expect(refusal(() => giveKudos(db, request('ana', 'ben'), NOON + 10))).toContain('once an hour');
+  });
+
+  it('a removed kudos still counts toward the giver\'s daily limit', () => {
+    setDailyLimit(db, G, 2, NOON);
+    const leader = { guildId: G, memberId: 'lead', isLeader: true };
+    const first = giveKudos(db, request('ana', 'ben'), NOON);
+    removeKudos(db, leader, first.kudos.id, NOON + 1);
+    expect(giveKudos(db, request('ana', 'cai'), NOON + 2).givenToday).toBe(2);
+    expect(refusal(() => giveKudos(db, request('ana', 'dee'), NOON + 3))).toContain('You have given all 2 of today\'s kudos');
+    expect(kudosHistory(db, G, 'ana', 'given', WHOLE_SERVER).total).toBe(1); // yet it no longer counts as given
   });
 
   it('ranks members by period and value, with ties sharing a rank and the caller\'s standing', () => {

@@ -53,15 +53,19 @@ describe('scheduler', () => {
     await clock.advance(30_000);
     expect(done).toEqual([{ due: 30_000, ranAt: 30_000 }]);
 
+    // After stop, neither a wake nor the five-minute sweep runs anything (both would, were it running).
     await scheduler.stop();
     times.push(40_000);
-    await clock.advance(60_000);
+    scheduler.wake();
+    await clock.advance(60 * 60_000);
     expect(done).toHaveLength(1);
+    expect(times).toEqual([40_000]);
   });
 
-  it('keeps going when a task fails, and retries it a little later rather than in a tight loop', async () => {
+  it('keeps going when a task fails: the next task still runs, and the failed one is retried a little later, not in a tight loop', async () => {
     const clock = new ManualClock(0);
     let attempts = 0;
+    const after: number[] = [];
     const scheduler = new Scheduler(clock, quiet);
     scheduler.register({
       name: 'flaky',
@@ -71,12 +75,15 @@ describe('scheduler', () => {
         if (attempts === 1) throw new Error('database busy');
       },
     });
+    scheduler.register({ name: 'after it', nextDueAt: () => null, runDue: async (now) => void after.push(now) });
     await scheduler.start();
     expect(attempts).toBe(1);
+    expect(after).toEqual([0]); // the failure did not stop the round
     await clock.advance(4_999);
     expect(attempts).toBe(1);
     await clock.advance(1);
     expect(attempts).toBe(2);
+    expect(after).toEqual([0, 5_000]);
     await scheduler.stop();
   });
 });

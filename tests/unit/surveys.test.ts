@@ -95,13 +95,18 @@ describe('survey drafting', () => {
 describe('publishing and closing', () => {
   it('puts a survey back to draft only for its own server and only while open', () => {
     const db = openDatabase(':memory:');
+    const status = () => db.select().from(surveys).get()!.status;
     const id = draft(db, [q('yes-no', 'Ok?')]);
     publishSurvey(db, 'g1', id, 'c1', null, 0);
     unpublishSurvey(db, 'other', id);
-    expect(db.select().from(surveys).get()!.status).toBe('open');
+    expect(status()).toBe('open');
+    unpublishSurvey(db, 'g1', id); // its card could not be posted: back to a draft that can be published again
+    expect(status()).toBe('draft');
+    publishSurvey(db, 'g1', id, 'c1', null, 0);
+    expect(status()).toBe('open');
     closeSurvey(db, 'g1', id, 1);
     unpublishSurvey(db, 'g1', id);
-    expect(db.select().from(surveys).get()!.status).toBe('closed');
+    expect(status()).toBe('closed');
   });
 
   it('queues the card\'s closing edit with the close, once, and then has no closing time left', async () => {
@@ -223,23 +228,28 @@ describe('survey summaries', () => {
     const db = openDatabase(':memory:');
     const id = draft(db, [q('scale-5', 'Mood')], true);
     publishSurvey(db, 'g1', id, 'c1', null, 0);
+    // Started on 17 March at 15:42:07.123, submitted at 23:59: kept as that day, no finer and no coarser.
+    const started = Date.UTC(2026, 2, 17, 15, 42, 7, 123);
+    const submitted = Date.UTC(2026, 2, 17, 23, 59);
+    const day = Date.UTC(2026, 2, 17);
     for (const [i, mood] of [1, 2].entries()) {
-      answerQuestion(db, who(`member-${i}`), id, 0, [mood], 1);
-      submitResponse(db, who(`member-${i}`), id, 1);
+      answerQuestion(db, who(`member-${i}`), id, 0, [mood], started + i * 60_000);
+      submitResponse(db, who(`member-${i}`), id, submitted);
     }
     rejects(() => surveyResults(db, 'g1', id), 'show only once it is closed');
     rejects(() => exportSurvey(db, 'g1', id), 'show only once it is closed');
-    answerQuestion(db, who('member-2'), id, 0, [5], 1);
-    submitResponse(db, who('member-2'), id, 1);
+    answerQuestion(db, who('member-2'), id, 0, [5], started);
+    submitResponse(db, who('member-2'), id, Date.UTC(2026, 2, 18, 0, 30)); // submitted after midnight: the next day
     // Enough answers, but still open: live results could be compared before and after one member answers.
     rejects(() => surveyResults(db, 'g1', id), 'show only once it is closed');
-    closeSurvey(db, 'g1', id, 2);
+    closeSurvey(db, 'g1', id, Date.UTC(2026, 2, 19));
     expect(db.select().from(surveys).get()!.respondentSecret).toBeNull();
     expect(surveyResults(db, 'g1', id).questions[0]!.mean).toBeCloseTo(8 / 3);
     const stored = JSON.stringify(db.select().from(surveyResponses).all());
     expect(stored).not.toContain('member-');
     // Only the day is kept, so a time cannot be matched to a member's activity.
-    expect(db.select().from(surveyResponses).all().map((r) => [r.startedAt, r.submittedAt])).toEqual([[0, 0], [0, 0], [0, 0]]);
+    // (In any order: the close rewrote the rows in a random one.)
+    expect(db.select().from(surveyResponses).all().map((r) => [r.startedAt, r.submittedAt]).sort((a, b) => a[1]! - b[1]!)).toEqual([[day, day], [day, day], [day, day + 86_400_000]]);
 
     setMinResponses(db, 'g1', 4);
     expect(minResponses(db, 'g1')).toBe(4);
