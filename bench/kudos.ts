@@ -10,6 +10,7 @@ import { closeDatabase, openDatabase } from '../src/db/open';
 import { kudosHistory, leaderboard, type Period } from '../src/kudos/standings';
 import { DEFAULT_VALUES } from '../src/kudos/values';
 import { renderHistory, renderLeaderboard } from '../src/kudos/view';
+import { WHOLE_SERVER } from '../src/visibility';
 
 const SERVERS = 100;
 const KUDOS = 1_000_000;
@@ -80,11 +81,11 @@ export async function benchKudos(): Promise<string[]> {
       },
       {
         name: '`/kudos received` for the most thanked member',
-        run: (guildId: string) => void renderHistory(kudosHistory(db, guildId, 'member-0', 'received'), false),
+        run: (guildId: string) => void renderHistory(kudosHistory(db, guildId, 'member-0', 'received', WHOLE_SERVER), false),
       },
       {
         name: '`/kudos given` for the most thankful member',
-        run: (guildId: string) => void renderHistory(kudosHistory(db, guildId, 'member-0', 'given'), false),
+        run: (guildId: string) => void renderHistory(kudosHistory(db, guildId, 'member-0', 'given', WHOLE_SERVER), false),
       },
     ];
 

@@ -13,6 +13,7 @@ import { addQuestion, createSurvey } from '../src/surveys/drafts';
 import { publishSurvey } from '../src/surveys/publishing';
 import { exportSurvey, surveyResults } from '../src/surveys/results';
 import { findResponse, insertResponse, markSubmitted, questionsOf, saveAnswer } from '../src/surveys/store';
+import { WHOLE_SERVER } from '../src/visibility';
 
 const RESPONSES = 10_000;
 const RUNS = 15;
@@ -81,7 +82,7 @@ export async function benchSurveys(): Promise<string[]> {
     const first = runs[0]!;
     runs.sort((a, b) => a - b);
     const exported = timed(() => exportSurvey(db, guildId, survey.id));
-    const answer = timed(() => answerQuestion(db, { guildId, memberId: 'member-new' }, survey.id, 0, [3], 3));
+    const answer = timed(() => answerQuestion(db, { guildId, memberId: 'member-new', sees: WHOLE_SERVER }, survey.id, 0, [3], 3));
     if (!findResponse(db, survey.id, 'member-new')) throw new Error('the timed answer was not stored');
 
     const median = runs[Math.floor(runs.length / 2)]!;

@@ -1,9 +1,10 @@
-import { ChannelType, InteractionContextType, MessageFlags, PermissionFlagsBits, SlashCommandBuilder, type ChatInputCommandInteraction, type SlashCommandIntegerOption } from 'discord.js';
+import { ChannelType, InteractionContextType, MessageFlags, PermissionFlagsBits, SlashCommandBuilder, type ButtonInteraction, type ChatInputCommandInteraction, type ModalSubmitInteraction, type SlashCommandIntegerOption } from 'discord.js';
 import { onButton, onModal, type SlashCommand } from '../src/bot/command';
 import { UserError } from '../src/user-error';
 import { assertLeader, isLeader } from '../src/bot/leaders';
 import { assertCanPost, POSTING } from '../src/bot/permissions';
 import { replyPrivately } from '../src/bot/replies';
+import { memberView, readerView } from '../src/bot/visibility';
 import { checkinIds } from '../src/checkins/custom-ids';
 import { postingProblem, postRun } from '../src/checkins/messages';
 import { noteFor, recordMood, recordNote, SupersededRunError, type Member } from '../src/checkins/answers';
@@ -18,7 +19,7 @@ import { searchTimeZones } from '../src/settings';
 import { messageLink } from '../src/format';
 
 const scheduleId = (interaction: ChatInputCommandInteraction<'cached'>) => interaction.options.getInteger('id', true);
-const memberOf = (interaction: { guildId: string; user: { id: string } }): Member => ({ guildId: interaction.guildId, memberId: interaction.user.id });
+const memberOf = (interaction: ButtonInteraction<'cached'> | ModalSubmitInteraction<'cached'>): Member => ({ guildId: interaction.guildId, memberId: interaction.user.id, sees: memberView(interaction) });
 const idOption = (description: string) => (o: SlashCommandIntegerOption) => o.setName('id').setDescription(description).setRequired(true).setAutocomplete(true);
 
 /** Runs an answer; a click on a replaced post is refused with when the newer one came, in the member's own time. */
@@ -158,7 +159,7 @@ export const checkin = {
     async streak(interaction, { db }) {
       const target = interaction.options.getUser('member') ?? interaction.user;
       const self = target.id === interaction.user.id;
-      await replyPrivately(interaction, renderStreaks(target.id, self, streaksOf(db, interaction.guildId, target.id, { self })));
+      await replyPrivately(interaction, renderStreaks(target.id, self, streaksOf(db, interaction.guildId, target.id, { self, sees: readerView(db, interaction) })));
     },
   },
 

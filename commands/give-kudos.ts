@@ -2,7 +2,7 @@ import { ApplicationCommandType, ContextMenuCommandBuilder, InteractionContextTy
 import { DiscordErrorCode, isDiscordError } from '../src/bot/discord-errors';
 import { onModal, type UserMenuCommand } from '../src/bot/command';
 import { KUDOS_MODAL_FIELDS, kudosIds } from '../src/kudos/custom-ids';
-import { giveAndAnnounce } from '../src/kudos/messages';
+import { assertMayGiveKudosHere, giveAndAnnounce } from '../src/kudos/messages';
 import { checkRecipient } from '../src/kudos/giving';
 import { listValues } from '../src/kudos/values';
 import { renderGiveModal } from '../src/kudos/view';
@@ -12,11 +12,13 @@ export const giveKudos = {
   kind: 'user-menu',
   data: new ContextMenuCommandBuilder().setName('Give kudos').setType(ApplicationCommandType.User).setContexts(InteractionContextType.Guild),
 
-  async execute(interaction, { db }) {
+  async execute(interaction, ctx) {
+    const { db } = ctx;
     const target = interaction.targetUser;
-    // Refuse yourself, bots and members who left before asking for a message they cannot send.
+    // Refuse yourself, bots, members who left and a channel the giver may not post in, before asking for a message.
     const recipient = interaction.targetMember ? { id: target.id, bot: target.bot } : null;
     checkRecipient(interaction.user.id, recipient);
+    assertMayGiveKudosHere(ctx, interaction);
     const name = interaction.targetMember?.displayName ?? target.displayName;
     await interaction.showModal(renderGiveModal({ id: target.id, name }, listValues(db, interaction.guildId)));
   },

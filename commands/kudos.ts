@@ -3,6 +3,7 @@ import type { AppContext } from '../src/context';
 import type { SlashCommand } from '../src/bot/command';
 import { isLeader } from '../src/bot/leaders';
 import { replyPrivately } from '../src/bot/replies';
+import { readerView } from '../src/bot/visibility';
 import { giveAndAnnounce, takeDownShoutOut } from '../src/kudos/messages';
 import { removeKudos } from '../src/kudos/giving';
 import { KUDOS_LIMITS } from '../src/kudos/limits';
@@ -18,7 +19,7 @@ const removedAt = (ms: number | null) => (ms === null ? 'earlier' : timestamp(ms
 /** `/kudos received` and `/kudos given`: yours, or another member's. */
 async function showHistory(interaction: ChatInputCommandInteraction<'cached'>, { db }: AppContext, side: 'received' | 'given'): Promise<void> {
   const who = interaction.options.getUser('member') ?? interaction.user;
-  await replyPrivately(interaction, renderHistory(kudosHistory(db, interaction.guildId, who.id, side), who.id === interaction.user.id));
+  await replyPrivately(interaction, renderHistory(kudosHistory(db, interaction.guildId, who.id, side, readerView(db, interaction)), who.id === interaction.user.id));
 }
 
 /** /kudos: members thank each other for the community's values; leaders can take one down. */

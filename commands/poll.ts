@@ -5,6 +5,7 @@ import {
   MessageFlags,
   PermissionFlagsBits,
   SlashCommandBuilder,
+  type ButtonInteraction,
   type ChatInputCommandInteraction,
   type GuildTextBasedChannel,
 } from 'discord.js';
@@ -13,6 +14,7 @@ import { UserError } from '../src/user-error';
 import { assertLeader, isLeader } from '../src/bot/leaders';
 import { assertCanPost } from '../src/bot/permissions';
 import { replyPrivately } from '../src/bot/replies';
+import { memberView, readerView } from '../src/bot/visibility';
 import { toCsv } from '../src/csv';
 import { pollIds } from '../src/polls/custom-ids';
 import { postPollMessage, refreshPollMessage } from '../src/polls/messages';
@@ -37,11 +39,12 @@ import {
 import { renderMyVote, renderPollList, renderResults, renderRetracted, renderVoteReceipt } from '../src/polls/view';
 import { getSettings } from '../src/settings';
 import { messageLink } from '../src/format';
+import { WHOLE_SERVER } from '../src/visibility';
 
 const messageUrl = (guildId: string, channelId: string, messageId: string | null) => (messageId ? messageLink(guildId, channelId, messageId) : null);
 
-function voterOf(interaction: { guildId: string; user: { id: string }; member: { roles: { cache: Map<string, unknown> } } }): Voter {
-  return { guildId: interaction.guildId, memberId: interaction.user.id, roleIds: [...interaction.member.roles.cache.keys()] };
+function voterOf(interaction: ButtonInteraction<'cached'>): Voter {
+  return { guildId: interaction.guildId, memberId: interaction.user.id, roleIds: [...interaction.member.roles.cache.keys()], sees: memberView(interaction) };
 }
 
 function pollOption(interaction: ChatInputCommandInteraction<'cached'>): number {
@@ -122,7 +125,9 @@ export const poll = {
       }
 
       await interaction.deferReply({ flags: MessageFlags.Ephemeral });
-      const created = createPoll(db, { guildId: interaction.guildId, channelId: channel.id, creatorId: interaction.user.id }, valid, clock.now());
+      // Leaders are held to the server's limit only; members also to their own.
+      const limits = { perMember: isLeader(db, interaction) ? null : ctx.config.pollLimits.openPerMember, perServer: ctx.config.pollLimits.openPerServer };
+      const created = createPoll(db, { guildId: interaction.guildId, channelId: channel.id, creatorId: interaction.user.id }, valid, clock.now(), limits);
       const pollId = created.id;
       let messageId: string;
       try {
@@ -140,7 +145,7 @@ export const poll = {
       await interaction.deferReply({ flags: MessageFlags.Ephemeral });
       const summary = closePoll(
         ctx.db,
-        { guildId: interaction.guildId, memberId: interaction.user.id, isLeader: isLeader(ctx.db, interaction) },
+        { guildId: interaction.guildId, memberId: interaction.user.id, isLeader: isLeader(ctx.db, interaction), sees: readerView(ctx.db, interaction) },
         pollOption(interaction),
         ctx.clock.now(),
       );
@@ -158,14 +163,14 @@ export const poll = {
 
     async results(interaction, { db, clock }) {
       await interaction.deferReply({ flags: MessageFlags.Ephemeral }); // naming voters reads every vote of a large poll
-      const summary = visibleResults(db, interaction.guildId, pollOption(interaction), clock.now());
+      const summary = visibleResults(db, interaction.guildId, pollOption(interaction), readerView(db, interaction), clock.now());
       const { poll: p } = summary;
       await replyPrivately(interaction, renderResults(summary, sampleVoters(db, p, 40), clock.now(), messageUrl(p.guildId, p.channelId, p.messageId)));
     },
 
     async list(interaction, { db, clock }) {
       const status = (interaction.options.getString('status') ?? 'open') as 'open' | 'closed' | 'all';
-      const list = pollsForList(db, interaction.guildId, status);
+      const list = pollsForList(db, interaction.guildId, status, readerView(db, interaction));
       const withUrls = { ...list, polls: list.polls.map((p) => ({ ...p, url: messageUrl(p.guildId, p.channelId, p.messageId) })) };
       await replyPrivately(interaction, renderPollList(withUrls, status, clock.now()));
     },
@@ -173,7 +178,7 @@ export const poll = {
     async export(interaction, { db, clock }) {
       assertLeader(db, interaction, 'export polls');
       await interaction.deferReply({ flags: MessageFlags.Ephemeral }); // a large poll takes a moment to read and upload
-      const { filename, rows } = exportPoll(db, interaction.guildId, pollOption(interaction), clock.now());
+      const { filename, rows } = exportPoll(db, interaction.guildId, pollOption(interaction), WHOLE_SERVER, clock.now()); // leaders only
       await replyPrivately(interaction, {
         content: `Here is ${filename}.`,
         files: [new AttachmentBuilder(Buffer.from(toCsv(rows), 'utf8'), { name: filename })],
@@ -185,7 +190,7 @@ export const poll = {
     const focused = interaction.options.getFocused(true);
     if (focused.name !== 'poll') return interaction.respond([]);
     const which = interaction.options.getSubcommand() === 'close' ? 'open' : 'any';
-    await interaction.respond(pollSuggestions(db, interaction.guildId, String(focused.value), which));
+    await interaction.respond(pollSuggestions(db, interaction.guildId, String(focused.value), which, readerView(db, interaction)));
   },
 
   components: [

@@ -7,12 +7,15 @@ import {
   SlashCommandBuilder,
   type ChatInputCommandInteraction,
   type GuildTextBasedChannel,
+  type MessageComponentInteraction,
+  type ModalSubmitInteraction,
 } from 'discord.js';
 import { onButton, onModal, onSelect, type SlashCommand } from '../src/bot/command';
 import { UserError } from '../src/user-error';
 import { assertLeader, isLeader } from '../src/bot/leaders';
 import { assertCanPost, missingPermissions } from '../src/bot/permissions';
 import { replyPrivately, updateSourceMessage } from '../src/bot/replies';
+import { memberView } from '../src/bot/visibility';
 import { toCsv } from '../src/csv';
 import { surveyIds } from '../src/surveys/custom-ids';
 import { postSurveyCard, refreshSurveyCard } from '../src/surveys/messages';
@@ -26,7 +29,11 @@ import { modalFieldNumber, renderDraft, renderResults, renderStep, renderSurveyL
 import { messageLink, oneOrMany } from '../src/format';
 
 const surveyOption = (interaction: ChatInputCommandInteraction<'cached'>) => interaction.options.getInteger('survey', true);
-const respondent = (interaction: { guildId: string; user: { id: string } }): Respondent => ({ guildId: interaction.guildId, memberId: interaction.user.id });
+const respondent = (interaction: MessageComponentInteraction<'cached'> | ModalSubmitInteraction<'cached'>): Respondent => ({
+  guildId: interaction.guildId,
+  memberId: interaction.user.id,
+  sees: memberView(interaction),
+});
 
 // Which surveys autocomplete offers for each subcommand.
 const SUGGEST = {

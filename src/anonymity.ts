@@ -1,5 +1,5 @@
 // What anonymous polls and surveys store instead of who answered and when, written once.
-import { createHmac, randomBytes } from 'node:crypto';
+import { createHmac, randomBytes, randomInt } from 'node:crypto';
 
 /** A member's key under an open anonymous poll's or survey's secret: stable while it is open, unlinkable once the secret is deleted. */
 export function anonymousKey(secret: string, memberId: string): string {
@@ -20,4 +20,14 @@ const DAY_MS = 86_400_000;
 /** Anonymous answers keep only their UTC day: exact times could be matched against who clicked when. */
 export function anonymousTime(now: number): number {
   return Math.floor(now / DAY_MS) * DAY_MS;
+}
+
+/** The items in a random order (Fisher-Yates with a cryptographic source): order then tells nothing. */
+export function shuffled<T>(items: readonly T[]): T[] {
+  const out = [...items];
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = randomInt(i + 1);
+    [out[i], out[j]] = [out[j]!, out[i]!];
+  }
+  return out;
 }

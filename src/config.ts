@@ -10,6 +10,15 @@ const snowflake = (what: string, where: string) =>
 const optional = <T extends z.ZodType>(schema: T) =>
   z.preprocess((value) => (value === '' ? undefined : value), schema.optional());
 
+const count = (name: string, max: number, fallback: number) =>
+  optional(
+    z.coerce
+      .number({ error: `${name} must be a whole number from 1 to ${max} (or leave it out for ${fallback}).` })
+      .int(`${name} must be a whole number from 1 to ${max} (or leave it out for ${fallback}).`)
+      .min(1, `${name} must be a whole number from 1 to ${max} (or leave it out for ${fallback}).`)
+      .max(max, `${name} must be a whole number from 1 to ${max} (or leave it out for ${fallback}).`),
+  ).transform((value) => value ?? fallback);
+
 /** Every setting Hearth reads from the environment (and `.env`), with the help a self-hoster needs. */
 const schema = z.object({
   DISCORD_TOKEN: z
@@ -35,6 +44,8 @@ const schema = z.object({
   LOG_FORMAT: optional(
     z.enum(['json', 'pretty'], { error: 'LOG_FORMAT must be json or pretty.' }),
   ).transform((value) => value ?? 'json'),
+  POLLS_OPEN_PER_MEMBER: count('POLLS_OPEN_PER_MEMBER', 1000, 3),
+  POLLS_OPEN_PER_SERVER: count('POLLS_OPEN_PER_SERVER', 100_000, 50),
 });
 
 export type Config = Readonly<{
@@ -45,6 +56,8 @@ export type Config = Readonly<{
   apiUrl: string;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   logFormat: 'json' | 'pretty';
+  /** Open polls at once: per member who is not a leader, and per server. */
+  pollLimits: Readonly<{ openPerMember: number; openPerServer: number }>;
 }>;
 
 /** A setting is missing or wrong; the message is meant for the person starting the bot. */
@@ -76,5 +89,6 @@ export function loadConfig(env: NodeJS.ProcessEnv, doing = 'start'): Config {
     apiUrl: v.DISCORD_API_URL,
     logLevel: v.LOG_LEVEL,
     logFormat: v.LOG_FORMAT,
+    pollLimits: Object.freeze({ openPerMember: v.POLLS_OPEN_PER_MEMBER, openPerServer: v.POLLS_OPEN_PER_SERVER }),
   });
 }

@@ -8,10 +8,10 @@ import type {
   UserContextMenuCommandInteraction,
   MessageContextMenuCommandInteraction,
 } from 'discord.js';
-import type { CustomIdSpec, CustomIdValues } from './custom-id';
+import type { CustomIdSpec, CustomIdValues, FieldType } from './custom-id';
 import type { AppContext } from '../context';
 
-type Fields = Record<string, 'int' | 'str'>;
+type Fields = Record<string, FieldType>;
 type Handler<I> = (interaction: I, ctx: AppContext) => Promise<void>;
 
 /** A slash command: its definition, who may use it, and what each subcommand does. */

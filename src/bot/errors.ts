@@ -1,6 +1,6 @@
-import { MessageFlags, type Interaction } from 'discord.js';
+import { MessageFlags, type DiscordAPIError, type Interaction } from 'discord.js';
 import { randomBytes } from 'node:crypto';
-import type { Logger } from '../logger';
+import { withoutInteractionTokens, type Logger } from '../logger';
 import { UserError } from '../user-error';
 import { customIdKey } from './custom-id';
 import { DiscordErrorCode, explainDiscordError, isDiscordError } from './discord-errors';
@@ -21,7 +21,7 @@ export async function reportInteractionError(interaction: Interaction, error: un
     logger.warn({ code: error.code, interaction: describe(interaction) }, 'interaction could not be answered');
     return;
   } else if (isDiscordError(error) && explainDiscordError(error) !== null) {
-    logger.warn({ code: error.code, path: error.url, interaction: describe(interaction) }, 'discord refused a request');
+    logger.warn({ code: error.code, request: requestOf(error), interaction: describe(interaction) }, 'discord refused a request');
     message = explainDiscordError(error)!;
   } else {
     const reference = newReference();
@@ -50,6 +50,17 @@ export async function reportInteractionError(interaction: Interaction, error: un
   } catch (replyError) {
     logger.warn({ err: replyError, interaction: describe(interaction) }, 'could not tell the member about an error');
   }
+}
+
+/** The refused request's method and path, without the interaction token a callback's path holds (never its body). */
+function requestOf(error: DiscordAPIError): string {
+  let path = error.url;
+  try {
+    path = new URL(error.url).pathname;
+  } catch {
+    // not a full URL: keep it as it is, the token still goes below
+  }
+  return `${error.method} ${withoutInteractionTokens(path)}`;
 }
 
 /**

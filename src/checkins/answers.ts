@@ -1,14 +1,17 @@
 /** A member's mood and note on a posted run, refused once a newer run has replaced it. */
 import { UserError } from '../user-error';
 import type { Db } from '../db/open';
+import type { ChannelView } from '../visibility';
 import { writeTx } from '../db/write-tx';
 import { CHECKIN_LIMITS, MOODS } from './limits';
-import { memberStreak, type Streak } from './streaks';
+import { currentStreak } from './streaks';
 import { findAnswer, findRun, findSchedule, laterPostedRun, saveAnswer, type Reader, type Run, type Schedule } from './store';
 
 export interface Member {
   guildId: string;
   memberId: string;
+  /** A check-in in a channel the member cannot view does not exist for them. */
+  sees: ChannelView;
 }
 
 /** A click on a post a newer one replaced. It carries when the newer one came, for the view to show in the member's own time. */
@@ -25,7 +28,7 @@ export class SupersededRunError extends UserError {
 function answerableRun(db: Reader, member: Member, runId: number): { run: Run; schedule: Schedule } {
   const run = findRun(db, member.guildId, runId);
   const schedule = run && findSchedule(db, member.guildId, run.scheduleId);
-  if (!run || !schedule || (run.status !== 'posted' && run.status !== 'posting')) {
+  if (!run || !schedule || !member.sees.canView(schedule.channelId) || (run.status !== 'posted' && run.status !== 'posting')) {
     throw new UserError('This check-in no longer exists, so answers to it are not kept.');
   }
   const later = laterPostedRun(db, run);
@@ -38,7 +41,8 @@ export interface AnswerOutcome {
   mood: number | null;
   note: string | null;
   change: 'added' | 'changed' | 'unchanged';
-  streak: Streak;
+  /** Slots answered in a row, up to this one (see `currentStreak`). */
+  streak: number;
 }
 
 export function recordMood(db: Db, member: Member, runId: number, mood: number, now: number): AnswerOutcome {
@@ -50,7 +54,7 @@ export function recordMood(db: Db, member: Member, runId: number, mood: number, 
     return { schedule, before };
   });
   const change = before?.mood === mood ? 'unchanged' : before?.mood ? 'changed' : 'added';
-  return { schedule, mood, note: before?.note ?? null, change, streak: memberStreak(db, schedule, member.memberId) };
+  return { schedule, mood, note: before?.note ?? null, change, streak: currentStreak(db, schedule, member.memberId) };
 }
 
 /** The note a member left on a run (to prefill the note form), checking the run still takes answers. */
@@ -70,5 +74,5 @@ export function recordNote(db: Db, member: Member, runId: number, typed: string,
     return { schedule, before };
   });
   const change = (before?.note ?? null) === (note || null) ? 'unchanged' : before?.note ? 'changed' : 'added';
-  return { schedule, mood: before?.mood ?? null, note: note || null, change, streak: memberStreak(db, schedule, member.memberId) };
+  return { schedule, mood: before?.mood ?? null, note: note || null, change, streak: currentStreak(db, schedule, member.memberId) };
 }

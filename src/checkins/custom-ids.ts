@@ -1,8 +1,11 @@
-import { customId } from '../bot/custom-id';
+import { customId, field } from '../bot/custom-id';
+import { MOODS } from './limits';
+
+const run = { runId: field.rowId };
 
 /** The custom ids on check-in posts; they hold all a click needs, so they work after restarts. */
 export const checkinIds = {
-  mood: customId('checkin', 'mood', { runId: 'int', mood: 'int' }),
-  note: customId('checkin', 'note', { runId: 'int' }),
-  saveNote: customId('checkin', 'save-note', { runId: 'int' }),
+  mood: customId('checkin', 'mood', { ...run, mood: field.int(Math.min(...MOODS.map((m) => m.value)), Math.max(...MOODS.map((m) => m.value))) }),
+  note: customId('checkin', 'note', run),
+  saveNote: customId('checkin', 'save-note', run),
 };

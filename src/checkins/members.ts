@@ -7,6 +7,7 @@ import { unlinkedKey } from '../anonymity';
 import { checkinAnswers, checkinRuns, checkinSchedules, checkinSkips } from './schema';
 import { MOODS } from './limits';
 import { streaksOf } from './streaks';
+import { WHOLE_SERVER } from '../visibility';
 
 /** A server's schedule ids, as a subquery: answers and skips are found by schedule (their indexes start with it). */
 const schedulesOf = (db: Db | Tx, guildId: string) => db.select({ id: checkinSchedules.id }).from(checkinSchedules).where(eq(checkinSchedules.guildId, guildId));
@@ -60,7 +61,7 @@ export function memberData(db: Db, guildId: string, memberId: string): CheckinMe
       answeredAt: isoTime(a.answeredAt),
       updatedAt: isoTime(a.updatedAt),
     })),
-    streaks: streaksOf(db, guildId, memberId, { self: true }).streaks.map(({ schedule, streak }) => ({ scheduleId: schedule.id, checkin: schedule.name, ...streak })),
+    streaks: streaksOf(db, guildId, memberId, { self: true, sees: WHOLE_SERVER }).streaks.map(({ schedule, streak }) => ({ scheduleId: schedule.id, checkin: schedule.name, ...streak })),
     schedulesCreated: created.map((s) => ({
       scheduleId: s.id,
       name: s.name,

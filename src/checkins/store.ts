@@ -1,4 +1,5 @@
 import { and, asc, desc, eq, gt, inArray, isNotNull, lt, lte, ne, or, sql } from 'drizzle-orm';
+import type { Statement } from 'better-sqlite3';
 import type { Db } from '../db/open';
 import { writeTx, type Tx } from '../db/write-tx';
 import { checkinAnswers, checkinRuns, checkinSchedules, checkinSkips } from './schema';
@@ -161,6 +162,31 @@ export function postedRuns(db: Reader, scheduleId: number): PostedRun[] {
     .where(and(eq(checkinRuns.scheduleId, scheduleId), eq(checkinRuns.status, 'posted')))
     .orderBy(asc(checkinRuns.scheduledFor), asc(checkinRuns.id))
     .all();
+}
+
+export type RunAnswered = PostedRun & { answered: boolean };
+
+// Prepared once per database: a mood click reads it every time.
+type RunRow = { id: number; scheduledFor: number; manual: number; answered: number };
+const newestFirst = new WeakMap<Db['$client'], Statement<[string, number], RunRow>>();
+
+/**
+ * A schedule's posted runs, newest first, each with whether the member answered it with a mood.
+ * Read one row at a time, so that a caller who has seen enough stops reading.
+ */
+export function* postedRunsNewestFirst(db: Db, scheduleId: number, memberId: string): Generator<RunAnswered> {
+  let statement = newestFirst.get(db.$client);
+  if (!statement) {
+    statement = db.$client.prepare<[string, number], RunRow>(`
+      SELECT r.id AS id, r.scheduled_for AS scheduledFor, r.manual AS manual,
+             EXISTS (SELECT 1 FROM checkin_answers a WHERE a.run_id = r.id AND a.member_id = ? AND a.mood IS NOT NULL) AS answered
+      FROM checkin_runs r WHERE r.schedule_id = ? AND r.status = 'posted'
+      ORDER BY r.scheduled_for DESC, r.id DESC`);
+    newestFirst.set(db.$client, statement);
+  }
+  for (const row of statement.iterate(memberId, scheduleId)) {
+    yield { id: row.id, scheduledFor: row.scheduledFor, manual: row.manual === 1, answered: row.answered === 1 };
+  }
 }
 
 /** How many different members answered (with a mood) any of these runs. */

@@ -1,8 +1,9 @@
 /** Slots (a run and its hand re-posts, counted once) and the streaks of answered slots. */
 import type { Db } from '../db/open';
+import type { ChannelView } from '../visibility';
 import { nextRun } from './schedule';
 import { ruleOf } from './scheduling';
-import { answeredRunIds, listSchedules, postedRuns, type PostedRun, type Schedule } from './store';
+import { answeredRunIds, listSchedules, postedRuns, postedRunsNewestFirst, type PostedRun, type RunAnswered, type Schedule } from './store';
 
 export interface Streak {
   current: number;
@@ -55,7 +56,35 @@ export function streakOf(slots: readonly (readonly number[])[], answered: Readon
   return { current, longest, answered: done.filter(Boolean).length };
 }
 
-/** A member's streak on one schedule. */
+/**
+ * A member's current streak on one schedule, as `memberStreak(...).current`, reading only as far
+ * back as the streak goes: from the newest run back to the first slot not answered (and, when a
+ * hand-posted run sits there, to the scheduled run before it, which its slot depends on). A click
+ * then costs the same after two years of runs as after two weeks.
+ */
+export function currentStreak(db: Db, schedule: Schedule, memberId: string): number {
+  let current = 0;
+  let newest = true;
+  // Runs back to a scheduled one: a scheduled run always begins a slot, so this stretch can be slotted on its own.
+  let stretch: RunAnswered[] = [];
+  const count = (): boolean => {
+    for (const slot of slotsOf(schedule, stretch.reverse()).reverse()) {
+      if (slot.some((run) => run.answered)) current++;
+      else if (!newest) return false; // the streak ends here
+      newest = false; // the newest slot does not break it while still open
+    }
+    stretch = [];
+    return true;
+  };
+  for (const run of postedRunsNewestFirst(db, schedule.id, memberId)) {
+    stretch.push(run);
+    if (!run.manual && !count()) return current;
+  }
+  count(); // hand-posted runs older than any scheduled run
+  return current;
+}
+
+/** A member's streak on one schedule: current, longest and answered in all (reads every run). */
 export function memberStreak(db: Db, schedule: Schedule, memberId: string): Streak {
   const slots = slotsOf(schedule, postedRuns(db, schedule.id)).map((slot) => slot.map((r) => r.id));
   return streakOf(slots, answeredRunIds(db, schedule.id, memberId));
@@ -71,8 +100,9 @@ export interface MemberStreaks {
  * A member's streaks. Asked about someone else, anonymous check-ins are left out: a streak there
  * would tell who answered them.
  */
-export function streaksOf(db: Db, guildId: string, memberId: string, options: { self: boolean }): MemberStreaks {
-  const all = listSchedules(db, guildId);
+export function streaksOf(db: Db, guildId: string, memberId: string, options: { self: boolean; sees: ChannelView }): MemberStreaks {
+  // Check-ins in channels the one asking cannot view are not theirs to count (leaders see all).
+  const all = listSchedules(db, guildId).filter((s) => options.sees.canView(s.channelId));
   const shown = options.self ? all : all.filter((s) => !s.anonymous);
   return {
     streaks: shown.map((schedule) => ({ schedule, streak: memberStreak(db, schedule, memberId) })).filter((s) => s.streak.answered > 0),

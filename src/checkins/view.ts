@@ -9,7 +9,7 @@ import { CHECKIN_LIMITS, MOODS } from './limits';
 import type { ScheduleSummary } from './list';
 import type { CheckinReport, PeriodStats } from './report';
 import type { Schedule } from './scheduling';
-import type { MemberStreaks, Streak } from './streaks';
+import type { MemberStreaks } from './streaks';
 
 const moodOf = (value: number) => MOODS.find((m) => m.value === value)!;
 const fixed = (n: number | null) => (n === null ? '–' : n.toFixed(1));
@@ -51,8 +51,9 @@ export function renderNoteModal(runId: number, current: string | null): ModalBui
     .addComponents(new ActionRowBuilder<TextInputBuilder>().addComponents(input));
 }
 
-export function streakLine(streak: Streak): string {
-  return `Your streak: **${plural(streak.current, 'check-in')}** in a row (longest ${streak.longest}).`;
+/** After an answer: the current streak only (the longest would mean reading every run; `/checkin streak` shows it). */
+export function streakLine(current: number): string {
+  return `Your streak: **${plural(current, 'check-in')}** in a row.`;
 }
 
 export function renderAnswerReceipt(outcome: AnswerOutcome, what: 'mood' | 'note'): string {

@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
-import { mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as schema from './schema';
@@ -15,7 +15,7 @@ export const MIGRATIONS_FOLDER = fileURLToPath(new URL('../../migrations', impor
  * pending migration. Pass ':memory:' for a throwaway database.
  */
 export function openDatabase(path: string): Db {
-  if (path !== ':memory:') mkdirSync(dirname(resolve(path)), { recursive: true });
+  if (path !== ':memory:') ownerOnly(resolve(path));
   const sqlite = new Database(path);
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('synchronous = NORMAL');
@@ -27,6 +27,20 @@ export function openDatabase(path: string): Db {
   runMigrations(db);
   sqlite.pragma('foreign_keys = ON');
   return db;
+}
+
+/** Only the file's owner may read or write it: it holds every member id and the keys of open anonymous polls and surveys. */
+const OWNER_ONLY = 0o600;
+
+/**
+ * Creates the database file (and its folder, if missing) readable by its owner only, and tightens
+ * an existing file and its log to the same. SQLite gives the `-wal` and `-shm` files it creates
+ * the mode of the database file, so they are owner-only too.
+ */
+function ownerOnly(file: string): void {
+  mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+  closeSync(openSync(file, 'a', OWNER_ONLY));
+  for (const path of [file, `${file}-wal`, `${file}-shm`]) if (existsSync(path)) chmodSync(path, OWNER_ONLY);
 }
 
 /**

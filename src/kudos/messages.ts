@@ -10,6 +10,7 @@ import { UserError } from '../user-error';
 import { messageLink, oneOrMany } from '../format';
 import { DiscordErrorCode, discordMessage, isDiscordError } from '../bot/discord-errors';
 import { missingPermissions, POSTING } from '../bot/permissions';
+import { permissionsIn } from '../bot/visibility';
 import type { AppContext } from '../context';
 import type { DueTask } from '../scheduler/scheduler';
 import { getSettings } from '../settings';
@@ -40,6 +41,7 @@ export async function giveAndAnnounce(ctx: AppContext, interaction: RepliableInt
   const channel = shoutOutChannel(interaction.guild, settings.recognitionChannelId, interaction.channelId ?? '');
   const request = { guildId: interaction.guildId, giverId: interaction.user.id, channelId: channel.id, timezone: settings.timezone, ...input };
   const checked = checkKudosRequest(db, request); // plain input mistakes first, before anything about channels
+  assertGiverMayPostHere(interaction, channel);
   assertShoutOutPossible(channel);
 
   if (!interaction.deferred) await interaction.deferReply({ flags: MessageFlags.Ephemeral });
@@ -80,6 +82,26 @@ function shoutOutChannel(guild: Guild, recognitionChannelId: string | null, here
   const channel = chosen ?? guild.channels.cache.get(hereId);
   const text = channel?.isTextBased() && (channel.type === ChannelType.GuildText || channel.type === ChannelType.GuildAnnouncement);
   return { id: channel?.id ?? hereId, channel: text ? (channel as GuildTextBasedChannel) : null, isRecognitionChannel: chosen !== undefined };
+}
+
+/** Refuses at once where a kudos given here would be a shout-out the giver may not post (the context menu checks before its form opens). */
+export function assertMayGiveKudosHere(ctx: AppContext, interaction: RepliableInteraction<'cached'>): void {
+  assertGiverMayPostHere(interaction, shoutOutChannel(interaction.guild, getSettings(ctx.db, interaction.guildId).recognitionChannelId, interaction.channelId ?? ''));
+}
+
+/**
+ * Without a recognition channel the shout-out goes where the kudos is given: only where the giver
+ * may send messages themselves, or kudos would be a way round the channel's rules (an announcements
+ * channel, say). The recognition channel is the leaders' choice, so anyone's kudos may go there.
+ */
+function assertGiverMayPostHere(interaction: RepliableInteraction<'cached'>, target: ShoutOutTarget): void {
+  if (target.isRecognitionChannel) return;
+  const permissions = permissionsIn(interaction, target.id);
+  if (permissions?.has([PermissionFlagsBits.ViewChannel, PermissionFlagsBits.SendMessages])) return;
+  throw new UserError(
+    `You cannot send messages in <#${target.id}> yourself, so Hearth will not post a shout-out there for you either, and your kudos was not given. ` +
+      'Give kudos from a channel you can write in, or ask a leader to set a channel for shout-outs with `/settings recognition-channel`.',
+  );
 }
 
 /** Refuses before anything is stored, in words for the member giving kudos (not a leader). */

@@ -2,7 +2,8 @@
 import type { Db } from '../db/open';
 import { startOfMonth, startOfWeek } from './calendar';
 import { KUDOS_LIMITS } from './limits';
-import { memberCounts, recentKudos, totalsByValue, type Kudos } from './store';
+import { kudosChannels, memberCounts, recentKudos, totalsByValue, type Kudos } from './store';
+import { viewableChannels, type ChannelView } from '../visibility';
 import { listValues, resolveValue } from './values';
 
 export type Period = 'week' | 'month' | 'all';
@@ -68,7 +69,8 @@ export interface KudosHistory {
   recent: Kudos[];
 }
 
-export function kudosHistory(db: Db, guildId: string, memberId: string, side: 'received' | 'given', recent = 5): KudosHistory {
+/** Totals by value, and the latest messages from channels the one asking can view (`sees`; leaders see all). */
+export function kudosHistory(db: Db, guildId: string, memberId: string, side: 'received' | 'given', sees: ChannelView, recent = 5): KudosHistory {
   const store = side === 'received' ? 'recipient' : 'giver';
   const byValue = totalsByValue(db, guildId, store, memberId);
   return {
@@ -76,6 +78,6 @@ export function kudosHistory(db: Db, guildId: string, memberId: string, side: 'r
     side,
     total: byValue.reduce((sum, v) => sum + v.count, 0),
     byValue,
-    recent: recentKudos(db, guildId, store, memberId, recent),
+    recent: recentKudos(db, guildId, store, memberId, recent, viewableChannels(sees, kudosChannels(db, guildId, store, memberId))),
   };
 }

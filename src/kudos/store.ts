@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq, gt, gte, isNull, lt, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gt, gte, inArray, isNull, lt, sql } from 'drizzle-orm';
 import type { Db } from '../db/open';
 import type { Tx } from '../db/write-tx';
 import { kudos, kudosMilestones, kudosRoundups, kudosSettings, kudosValues } from './schema';
@@ -153,12 +153,18 @@ export function totalsByValue(db: Reader, guildId: string, side: Side, memberId:
     .all();
 }
 
-export function recentKudos(db: Reader, guildId: string, side: Side, memberId: string, limit: number): Kudos[] {
+/** The channels a member's kudos (received or given) were posted in. */
+export function kudosChannels(db: Reader, guildId: string, side: Side, memberId: string): string[] {
+  return db.selectDistinct({ channelId: kudos.channelId }).from(kudos).where(and(eq(kudos.guildId, guildId), eq(column(side), memberId))).all().map((r) => r.channelId);
+}
+
+/** The latest kudos of a member, only from these channels (null: from every channel). */
+export function recentKudos(db: Reader, guildId: string, side: Side, memberId: string, limit: number, channelIds: readonly string[] | null): Kudos[] {
   const who = column(side);
   return db
     .select()
     .from(kudos)
-    .where(and(eq(kudos.guildId, guildId), eq(who, memberId), live))
+    .where(and(eq(kudos.guildId, guildId), eq(who, memberId), live, channelIds === null ? undefined : inArray(kudos.channelId, [...channelIds])))
     .orderBy(desc(kudos.createdAt), desc(kudos.id))
     .limit(limit)
     .all();

@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { RateLimitError, type Client, type GuildTextBasedChannel } from 'discord.js';
 import type { Clock } from '../clock';
 import type { Db } from '../db/open';
-import type { Logger } from '../logger';
+import { safeMessage, type Logger } from '../logger';
 import type { DueTask } from '../scheduler/scheduler';
 import { NETWORK_CODES } from '../connection-errors';
 import { DiscordErrorCode, discordMessage, explainDiscordError, httpStatusOf, isDiscordError } from '../bot/discord-errors';
@@ -231,7 +231,7 @@ export class Outbox {
 function describeFailure(error: unknown): string {
   const status = httpStatusOf(error);
   if (status !== null) return `Discord answered ${status}: ${discordMessage(error)}`;
-  return error instanceof Error ? error.message : String(error);
+  return safeMessage(error);
 }
 
 // fetch failures, timeouts and resets: Discord could not be reached this time.

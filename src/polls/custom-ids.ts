@@ -1,8 +1,11 @@
-import { customId } from '../bot/custom-id';
+import { customId, field } from '../bot/custom-id';
+import { POLL_LIMITS } from './service';
+
+const poll = { pollId: field.rowId };
 
 /** The custom ids on poll messages; they hold all a click needs, so they work after restarts. */
 export const pollIds = {
-  vote: customId('poll', 'vote', { pollId: 'int', choice: 'int' }),
-  mine: customId('poll', 'mine', { pollId: 'int' }),
-  retract: customId('poll', 'retract', { pollId: 'int' }),
+  vote: customId('poll', 'vote', { ...poll, choice: field.int(0, POLL_LIMITS.maxChoices - 1) }),
+  mine: customId('poll', 'mine', poll),
+  retract: customId('poll', 'retract', poll),
 };

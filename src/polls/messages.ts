@@ -6,6 +6,8 @@ import type { DueTask } from '../scheduler/scheduler';
 import { closeDuePolls, discardUnpostedPolls, findPollById, nextPollClose, POLL_FINAL_RESULTS, results, type Poll } from './service';
 import { renderPollMessage } from './view';
 
+const MEMBER_COUNT_FOR_MS = 60_000;
+
 /** Posts a stored poll's message in its channel. */
 export async function postPollMessage(ctx: AppContext, channel: GuildTextBasedChannel, poll: Poll): Promise<Message> {
   const { embeds, components } = renderPollMessage(results(ctx.db, poll), ctx.clock.now());
@@ -28,6 +30,23 @@ export function refreshPollMessage(ctx: AppContext, poll: Poll): void {
  * when Hearth may attach files, buttons disabled. Queued with the close, so it is never forgotten.
  */
 export function pollFinalResults(ctx: AppContext): EffectHandler {
+  // One count per server a minute is plenty for a turnout line, and a backlog of closing polls
+  // then costs Discord one request, not one per poll.
+  const counts = new Map<string, { count: number | null; at: number }>();
+  const memberCount = async (guildId: string): Promise<number | null> => {
+    const cached = counts.get(guildId);
+    if (cached && ctx.clock.now() - cached.at < MEMBER_COUNT_FOR_MS) return cached.count;
+    // Without the privileged members intent the cached member count is from start-up; ask Discord.
+    const count = await ctx.client.guilds
+      .fetch({ guild: guildId, force: true, withCounts: true })
+      .then((fresh) => fresh.approximateMemberCount ?? fresh.memberCount)
+      .catch((error: unknown) => {
+        ctx.logger.debug({ err: error, guild: guildId }, 'no member count for the turnout line');
+        return null;
+      });
+    counts.set(guildId, { count, at: ctx.clock.now() });
+    return count;
+  };
   return {
     describe: (effect) => `the final results on poll #${Number(effect.payload.pollId)}`,
     async deliver(effect) {
@@ -35,15 +54,7 @@ export function pollFinalResults(ctx: AppContext): EffectHandler {
       if (!poll || poll.guildId !== effect.guildId || !poll.messageId) return; // nothing left to show it on
       const channel = effectChannel(ctx.client, poll.guildId, poll.channelId);
       const canAttach = missingPermissions(channel, [PermissionFlagsBits.AttachFiles]).length === 0;
-      // Without the privileged members intent the cached member count is from start-up; ask Discord.
-      const memberCount = await ctx.client.guilds
-        .fetch({ guild: poll.guildId, force: true, withCounts: true })
-        .then((fresh) => fresh.approximateMemberCount ?? fresh.memberCount)
-        .catch((error: unknown) => {
-          ctx.logger.debug({ err: error, guild: poll.guildId }, 'no member count for the turnout line');
-          return null;
-        });
-      const payload = renderPollMessage(results(ctx.db, poll), ctx.clock.now(), { memberCount, chart: canAttach });
+      const payload = renderPollMessage(results(ctx.db, poll), ctx.clock.now(), { memberCount: await memberCount(poll.guildId), chart: canAttach });
       await ctx.refresher.editNow({ channelId: poll.channelId, messageId: poll.messageId }, { ...payload, attachments: [] });
     },
   };
@@ -51,20 +62,21 @@ export function pollFinalResults(ctx: AppContext): EffectHandler {
 
 export const pollEffects = (ctx: AppContext): Record<string, EffectHandler> => ({ [POLL_FINAL_RESULTS]: pollFinalResults(ctx) });
 
-/** Closes timed polls at their stored time (at start, those overdue); the outbox shows their results. */
+/** Closes timed polls at their stored time (at start, those overdue), a fair round at a time; the outbox shows their results. */
 export function pollClosingTask(ctx: AppContext): DueTask {
   const startedAt = ctx.clock.now();
   let tidied = false;
   return {
     name: 'close timed polls',
     nextDueAt: () => nextPollClose(ctx.db),
-    async runDue(now) {
+    async runDue(now, stopping) {
       if (!tidied) {
         const discarded = discardUnpostedPolls(ctx.db, startedAt);
         if (discarded) ctx.logger.warn({ polls: discarded }, 'removed polls whose creation the last stop interrupted');
         tidied = true;
       }
-      const closed = closeDuePolls(ctx.db, now);
+      // One fair round; what is left stays due and comes after the other tasks' turn.
+      const closed = await closeDuePolls(ctx.db, now, stopping);
       if (closed) ctx.logger.info({ closed }, 'timed polls closed');
     },
   };

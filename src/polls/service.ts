@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { anonymousKey, anonymousTime } from '../anonymity';
 import { UserError } from '../user-error';
 import { forgetDeletedData, type Db } from '../db/open';
-import { writeTx } from '../db/write-tx';
+import { writeTx, type Tx } from '../db/write-tx';
 import { parseDuration } from '../durations';
 import {
   addVote,
@@ -17,19 +17,20 @@ import {
   pollById,
   searchPolls,
   setPollMessage,
-  markClosed,
-  nextClosingTime,
-  pollsDueToClose,
+  pollChannels,
   removeVotes,
   tally,
   votersByChoice,
   votesOf,
   type Poll,
 } from './store';
-import { oneOrMany, plural, timestamp, truncate } from '../format';
-import { changeWithEffect } from '../outbox/queue';
+import { plural, timestamp, truncate } from '../format';
+import { closeAndQueueFinalResults } from './closing';
+import { assertRoomForPoll, type OpenPollLimits } from './limits';
+import { viewableChannels, type ChannelView } from '../visibility';
 
 export type { Poll };
+export { closeDuePolls, finalResultsKey, nextPollClose, POLL_FINAL_RESULTS } from './closing';
 
 /** An anonymous poll shows counts only from this many voters on: fewer would give voters away. */
 export const ANONYMOUS_MIN_VOTERS = 3;
@@ -135,8 +136,8 @@ export function validatePoll(request: PollRequest): ValidPoll {
   };
 }
 
-/** Stores a validated poll, open from `now`; the caller then posts its message. */
-export function createPoll(db: Db, place: { guildId: string; channelId: string; creatorId: string }, poll: ValidPoll, now: number): Poll {
+/** Stores a validated poll, open from `now`, within `limits` when given (a refusal stores nothing); the caller then posts its message. */
+export function createPoll(db: Db, place: { guildId: string; channelId: string; creatorId: string }, poll: ValidPoll, now: number, limits?: OpenPollLimits): Poll {
   const id = insertPoll(
     db,
     {
@@ -153,6 +154,7 @@ export function createPoll(db: Db, place: { guildId: string; channelId: string; 
       voterSecret: poll.anonymous ? randomBytes(32).toString('hex') : null,
     },
     poll.choices,
+    (tx) => limits && assertRoomForPoll(tx, place.guildId, place.creatorId, limits, now),
   );
   return findPoll(db, place.guildId, id)!;
 }
@@ -162,9 +164,10 @@ export function findPollById(db: Db, pollId: number): Poll | undefined {
   return pollById(db, pollId);
 }
 
-export function requirePoll(db: Db, guildId: string, pollId: number): Poll {
+/** A posted poll of this server in a channel the member can view; any other id is refused alike. */
+export function requirePoll(db: Db, guildId: string, pollId: number, sees: ChannelView): Poll {
   const poll = findPoll(db, guildId, pollId);
-  if (!poll || poll.messageId === null) {
+  if (!poll || poll.messageId === null || !sees.canView(poll.channelId)) {
     throw new UserError(`There is no poll #${pollId} in this server. Pick one from the list as you type, or see \`/poll list\`.`);
   }
   return poll;
@@ -195,6 +198,15 @@ export interface Voter {
   guildId: string;
   memberId: string;
   roleIds: readonly string[];
+  /** A poll in a channel the member cannot view does not exist for them. */
+  sees: ChannelView;
+}
+
+/** The voter's poll, refused alike when it is gone, from another server or in a channel they cannot view. */
+function pollFor(db: Db | Tx, voter: Voter, pollId: number): Poll {
+  const poll = findPoll(db, voter.guildId, pollId);
+  if (!poll || !voter.sees.canView(poll.channelId)) throw new UserError('This poll no longer exists.');
+  return poll;
 }
 
 export interface VoteOutcome {
@@ -211,8 +223,7 @@ export interface VoteOutcome {
  */
 export function recordVote(db: Db, voter: Voter, pollId: number, choice: number, now: number): VoteOutcome {
   return writeTx(db, (tx) => {
-    const poll = findPoll(tx, voter.guildId, pollId);
-    if (!poll) throw new UserError('This poll no longer exists.');
+    const poll = pollFor(tx, voter, pollId);
     assertOpen(poll, now);
     if (poll.roleId && !voter.roleIds.includes(poll.roleId)) {
       throw new UserError(`Only members with the <@&${poll.roleId}> role can vote in this poll. Ask a leader if you think you should have it.`);
@@ -253,8 +264,7 @@ export function recordVote(db: Db, voter: Voter, pollId: number, choice: number,
 
 export function retractVote(db: Db, voter: Voter, pollId: number, now: number): { poll: Poll; removed: number } {
   return writeTx(db, (tx) => {
-    const poll = findPoll(tx, voter.guildId, pollId);
-    if (!poll) throw new UserError('This poll no longer exists.');
+    const poll = pollFor(tx, voter, pollId);
     assertOpen(poll, now);
     const removed = removeVotes(tx, pollId, voterKey(poll, voter.memberId));
     if (removed > 0) countVoter(tx, pollId, -1);
@@ -263,8 +273,7 @@ export function retractVote(db: Db, voter: Voter, pollId: number, now: number): 
 }
 
 export function myVote(db: Db, voter: Voter, pollId: number): { poll: Poll; choices: string[]; mine: number[] } {
-  const poll = findPoll(db, voter.guildId, pollId);
-  if (!poll) throw new UserError('This poll no longer exists.');
+  const poll = pollFor(db, voter, pollId);
   return { poll, choices: choicesOf(db, pollId), mine: votesOf(db, pollId, voterKey(poll, voter.memberId)) };
 }
 
@@ -293,45 +302,18 @@ export function results(db: Db, poll: Poll): PollResults {
 }
 
 /** Closes a poll by command: its creator or a leader only. */
-export function closePoll(db: Db, actor: { guildId: string; memberId: string; isLeader: boolean }, pollId: number, now: number): PollResults {
-  const poll = requirePoll(db, actor.guildId, pollId);
-  if (poll.creatorId !== actor.memberId && !actor.isLeader) {
-    throw new UserError(`Only the poll's creator (<@${poll.creatorId}>) or a leader can close poll #${poll.id}.`);
-  }
+export function closePoll(db: Db, actor: { guildId: string; memberId: string; isLeader: boolean; sees: ChannelView }, pollId: number, now: number): PollResults {
+  const poll = requirePoll(db, actor.guildId, pollId, actor.sees);
+  // Without naming the creator: poll messages never do, so a refusal must not either.
+  if (poll.creatorId !== actor.memberId && !actor.isLeader) throw new UserError(`Only the member who created poll #${poll.id} or a leader can close it.`);
   if (!closeAndQueueFinalResults(db, poll, now)) throw new UserError(`Poll #${poll.id} is already closed.`);
   if (poll.anonymous) forgetDeletedData(db);
   return results(db, findPoll(db, actor.guildId, poll.id)!);
 }
 
-/** Closes every poll whose stored closing time has passed; returns how many it closed. */
-export function closeDuePolls(db: Db, now: number): number {
-  let closed = 0;
-  for (const poll of pollsDueToClose(db, now)) {
-    if (closeAndQueueFinalResults(db, poll, now)) closed += 1;
-  }
-  if (closed > 0) forgetDeletedData(db);
-  return closed;
-}
-
-/** The outbox effect that shows a closed poll's final results on its message. */
-export const POLL_FINAL_RESULTS = 'poll.final-results';
-export const finalResultsKey = (pollId: number) => `${POLL_FINAL_RESULTS}:${pollId}`;
-
-/** Closing and queueing the final edit are one transaction: a closed poll always gets its final results. */
-function closeAndQueueFinalResults(db: Db, poll: Poll, now: number): boolean {
-  const effect = { key: finalResultsKey(poll.id), guildId: poll.guildId, kind: POLL_FINAL_RESULTS, payload: { pollId: poll.id } };
-  return changeWithEffect(db, (tx) => markClosed(tx, poll.guildId, poll.id, now), effect, now);
-}
-
-/** The next stored closing time of a timed poll. */
-export function nextPollClose(db: Db): number | null {
-  return nextClosingTime(db);
-}
-
-
 /** What `/poll results` may show now: hidden results stay hidden until the poll closes, for everyone. */
-export function visibleResults(db: Db, guildId: string, pollId: number, now: number): PollResults {
-  const poll = requirePoll(db, guildId, pollId);
+export function visibleResults(db: Db, guildId: string, pollId: number, sees: ChannelView, now: number): PollResults {
+  const poll = requirePoll(db, guildId, pollId, sees);
   if (poll.hideResults && isOpen(poll, now)) {
     const closing = poll.closesAt ? ` It closes ${timestamp(poll.closesAt)}.` : '';
     throw new UserError(`The results of poll #${poll.id} are hidden until it closes, for everyone, leaders included.${closing}`);
@@ -339,8 +321,8 @@ export function visibleResults(db: Db, guildId: string, pollId: number, now: num
   const summary = results(db, poll);
   if (!countsVisible(summary, now)) {
     throw new UserError(
-      `Poll #${poll.id} is anonymous and only ${plural(summary.voters, 'member')} ${oneOrMany(summary.voters, 'has', 'have')} voted: ` +
-        `its results show once at least ${ANONYMOUS_MIN_VOTERS} have, so that no one's vote can be worked out.`,
+      `Poll #${poll.id} is anonymous and fewer than ${ANONYMOUS_MIN_VOTERS} members voted: ` +
+        `its results show only once at least ${ANONYMOUS_MIN_VOTERS} have, so that no one's vote can be worked out.`,
     );
   }
   return summary;
@@ -363,8 +345,8 @@ export function namedVotes(db: Db, poll: Poll): { memberId: string; choice: numb
  * The export a leader downloads: the choices with their counts, then (non-anonymous polls only)
  * one row per vote with the member id. Hidden results are not exported before the poll closes.
  */
-export function exportPoll(db: Db, guildId: string, pollId: number, now: number): { filename: string; rows: (string | number | null)[][] } {
-  const summary = visibleResults(db, guildId, pollId, now);
+export function exportPoll(db: Db, guildId: string, pollId: number, sees: ChannelView, now: number): { filename: string; rows: (string | number | null)[][] } {
+  const summary = visibleResults(db, guildId, pollId, sees, now);
   const { poll } = summary;
   const rows: (string | number | null)[][] = [
     ['poll', 'question', 'status', 'anonymous', 'voters', 'created_at', 'closed_at'],
@@ -401,13 +383,14 @@ export function discardUnpostedPolls(db: Db, startedAt: number): number {
   return deleteUnpostedPolls(db, startedAt);
 }
 
-export function pollsForList(db: Db, guildId: string, status: 'open' | 'closed' | 'all', limit = 20) {
-  const list = listPolls(db, guildId, status, limit);
+/** The server's polls the member can see (a leader: all of them), newest first. */
+export function pollsForList(db: Db, guildId: string, status: 'open' | 'closed' | 'all', sees: ChannelView, limit = 20) {
+  const list = listPolls(db, guildId, status, viewableChannels(sees, pollChannels(db, guildId)), limit);
   return { total: list.total, polls: list.polls.map((poll) => ({ ...poll, voters: tally(db, poll.id).voters })) };
 }
 
-export function pollSuggestions(db: Db, guildId: string, typed: string, which: 'open' | 'any'): { name: string; value: number }[] {
-  return searchPolls(db, guildId, typed, which).map((poll) => {
+export function pollSuggestions(db: Db, guildId: string, typed: string, which: 'open' | 'any', sees: ChannelView): { name: string; value: number }[] {
+  return searchPolls(db, guildId, typed, which, viewableChannels(sees, pollChannels(db, guildId))).map((poll) => {
     const suffix = ` (${poll.status})`;
     const prefix = `#${poll.id} · `;
     const room = 100 - prefix.length - suffix.length;

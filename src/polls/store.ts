@@ -1,16 +1,18 @@
-import { and, asc, desc, eq, inArray, isNotNull, isNull, lt, lte, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, inArray, isNotNull, isNull, lt, or, sql } from 'drizzle-orm';
+import { shuffled, unlinkedKey } from '../anonymity';
 import type { Db } from '../db/open';
 import { writeTx, type Tx } from '../db/write-tx';
-import { unlinkedKey } from '../anonymity';
+import { fairlyDue, inOrderOf, type Batch } from '../scheduler/fair';
 import { pollChoices, polls, pollVotes } from './schema';
 
 export type Poll = typeof polls.$inferSelect;
 export type NewPollRow = Omit<typeof polls.$inferInsert, 'id'>;
 type Reader = Db | Tx;
 
-/** Stores a poll and its choices in one transaction; returns its id. */
-export function insertPoll(db: Db, poll: NewPollRow, choices: string[]): number {
+/** Stores a poll and its choices in one transaction (after `check`, which may refuse); returns its id. */
+export function insertPoll(db: Db, poll: NewPollRow, choices: string[], check: (tx: Tx) => void = () => {}): number {
   return writeTx(db, (tx) => {
+    check(tx);
     const { id } = tx.insert(polls).values(poll).returning({ id: polls.id }).get();
     tx.insert(pollChoices).values(choices.map((label, position) => ({ pollId: id, position, label }))).run();
     return id;
@@ -136,16 +138,26 @@ export function markClosed(db: Reader, guildId: string, pollId: number, now: num
   );
 }
 
-export function listPolls(db: Db, guildId: string, status: 'open' | 'closed' | 'all', limit: number): { polls: Poll[]; total: number } {
-  const where = status === 'all' ? eq(polls.guildId, guildId) : and(eq(polls.guildId, guildId), eq(polls.status, status));
+/** The channels this server's polls were posted in. */
+export function pollChannels(db: Reader, guildId: string): string[] {
+  return db.selectDistinct({ channelId: polls.channelId }).from(polls).where(eq(polls.guildId, guildId)).all().map((r) => r.channelId);
+}
+
+/** Only polls in these channels; null for every channel. */
+const inChannels = (channelIds: readonly string[] | null) => (channelIds === null ? undefined : inArray(polls.channelId, [...channelIds]));
+
+export function listPolls(db: Db, guildId: string, status: 'open' | 'closed' | 'all', channelIds: readonly string[] | null, limit: number): { polls: Poll[]; total: number } {
+  const where = and(eq(polls.guildId, guildId), status === 'all' ? undefined : eq(polls.status, status), inChannels(channelIds));
   const rows = db.select().from(polls).where(where).orderBy(desc(polls.id)).limit(limit).all();
   const { total } = db.select({ total: sql<number>`count(*)` }).from(polls).where(where).get()!;
   return { polls: rows, total };
 }
 
 /** For autocomplete: this server's polls whose question contains the typed text, newest first. */
-export function searchPolls(db: Db, guildId: string, typed: string, status: 'open' | 'any', limit = 25): Poll[] {
+export function searchPolls(db: Db, guildId: string, typed: string, status: 'open' | 'any', channelIds: readonly string[] | null, limit = 25): Poll[] {
   const conditions = [eq(polls.guildId, guildId), isNotNull(polls.messageId)];
+  const channels = inChannels(channelIds);
+  if (channels) conditions.push(channels);
   if (status === 'open') conditions.push(eq(polls.status, 'open'));
   const needle = typed.trim();
   if (needle) conditions.push(sql`${polls.question} LIKE ${`%${needle.replace(/[\\%_]/g, (c) => `\\${c}`)}%`} ESCAPE '\\'`);
@@ -167,11 +179,29 @@ export function nextClosingTime(db: Db): number | null {
   return row?.at ?? null;
 }
 
-export function pollsDueToClose(db: Db, now: number): Poll[] {
-  return db
-    .select()
+/** Timed polls due to close, fairly across servers (see `fairlyDue`). */
+export function pollsDueToClose(db: Db, now: number, batch: Batch): Poll[] {
+  const ids = fairlyDue(db, polls, now, batch);
+  return ids.length ? inOrderOf(ids, db.select().from(polls).where(inArray(polls.id, ids)).all()) : [];
+}
+
+/** Polls of a server still open at `now`, in all and created by one member (polls being posted count too). */
+export function openPollCounts(db: Reader, guildId: string, creatorId: string, now: number): { server: number; member: number } {
+  const row = db
+    .select({ server: sql<number>`count(*)`, member: sql<number>`coalesce(sum(${polls.creatorId} = ${creatorId}), 0)` })
     .from(polls)
-    .where(and(eq(polls.status, 'open'), isNotNull(polls.closesAt), lte(polls.closesAt, now)))
-    .orderBy(asc(polls.closesAt))
-    .all();
+    .where(and(eq(polls.guildId, guildId), eq(polls.status, 'open'), or(isNull(polls.closesAt), gt(polls.closesAt, now))))
+    .get();
+  return { server: row?.server ?? 0, member: row?.member ?? 0 };
+}
+
+/**
+ * Writes a closed anonymous poll's votes again in a random order. Row ids then follow that order,
+ * not the order the votes came in, which whoever watched the live count could otherwise match to
+ * members. The counts kept on the poll and its choices stay as they are. With secure_delete on, the
+ * old rows are overwritten; the caller then empties the log (see forgetDeletedData).
+ */
+export function rewriteVotesInRandomOrder(tx: Tx, pollId: number): void {
+  const votes = tx.delete(pollVotes).where(eq(pollVotes.pollId, pollId)).returning().all();
+  for (let start = 0, all = shuffled(votes); start < all.length; start += 500) tx.insert(pollVotes).values(all.slice(start, start + 500)).run();
 }

@@ -37,7 +37,7 @@ function choiceLines(summary: PollResults, showCounts: boolean): string {
 function outcomeLine(summary: PollResults): string {
   const { winners, choices, voters } = summary;
   if (winners.length === 0) return 'No one voted.';
-  if (summary.poll.anonymous && voters < ANONYMOUS_MIN_VOTERS) {
+  if (tooFewToCount(summary)) {
     return `Fewer than ${ANONYMOUS_MIN_VOTERS} members voted, so the results of this anonymous poll stay hidden.`;
   }
   const names = winners.map((w) => `**${choices[w]!.label}**`);
@@ -46,7 +46,11 @@ function outcomeLine(summary: PollResults): string {
   return `🤝 Tie between ${names.slice(0, -1).join(', ')} and ${names.at(-1)}, with ${plural(count, 'vote')} each.`;
 }
 
+/** A closed anonymous poll with too few voters for any count: even "1 member voted" would point at someone. */
+const tooFewToCount = (summary: PollResults) => summary.poll.anonymous && summary.voters < ANONYMOUS_MIN_VOTERS;
+
 function turnoutLine(summary: PollResults, memberCount: number | null): string {
+  if (tooFewToCount(summary)) return `Fewer than ${ANONYMOUS_MIN_VOTERS} members voted.`;
   const voted = `${plural(summary.voters, 'member')} voted`;
   const cast = summary.poll.multi ? ` (${plural(summary.votes, 'vote')} cast)` : '';
   const turnout = memberCount && !summary.poll.roleId && memberCount >= summary.voters ? `, ${percent(summary.voters, memberCount)}% of the server's ${memberCount} members` : '';
@@ -180,7 +184,8 @@ export function renderPollList(
   const lines = list.polls.map((p) => {
     const state = isOpen(p, now) ? (p.closesAt ? `open, closes ${ts(p.closesAt)}` : 'open') : `closed ${ts(p.closedAt ?? p.closesAt ?? now)}`;
     const question = truncate(p.question, 80);
-    return `\`#${p.id}\` ${p.url ? `[${question}](${p.url})` : question}\n${state} · ${plural(p.voters, 'voter')}`;
+    const voters = p.anonymous && !isOpen(p, now) && p.voters < ANONYMOUS_MIN_VOTERS ? `fewer than ${ANONYMOUS_MIN_VOTERS} voters` : plural(p.voters, 'voter');
+    return `\`#${p.id}\` ${p.url ? `[${question}](${p.url})` : question}\n${state} · ${voters}`;
   });
   const description = fitEntries(lines, DISCORD_LIMITS.embedDescription, { total: list.total, more: (more) => `…and ${more} more: narrow the list with \`status\`.` });
   return {

@@ -5,6 +5,7 @@
 import { anonymousKey, anonymousTime } from '../anonymity';
 import { UserError } from '../user-error';
 import type { Db } from '../db/open';
+import type { ChannelView } from '../visibility';
 import { writeTx, type Tx } from '../db/write-tx';
 import { timestamp, truncate } from '../format';
 import { surveyWithQuestions } from './drafts';
@@ -43,6 +44,8 @@ export interface Flow {
 export interface Respondent {
   guildId: string;
   memberId: string;
+  /** A survey posted in a channel the member cannot view does not exist for them. */
+  sees: ChannelView;
 }
 
 function assertOpen(survey: Survey, now: number): void {
@@ -67,7 +70,7 @@ const responseTime = (survey: Survey, now: number) => (survey.anonymous ? anonym
 function withResponse(db: Db, who: Respondent, surveyId: number, now: number, change: (tx: Tx, context: Omit<Flow, 'step' | 'submitted'> & { response: SurveyResponse }) => number): Flow {
   return writeTx(db, (tx) => {
     const survey = findSurvey(tx, who.guildId, surveyId);
-    if (!survey) throw new UserError('This survey no longer exists.');
+    if (!survey || !who.sees.canView(survey.channelId)) throw new UserError('This survey no longer exists.');
     assertOpen(survey, now);
     const key = respondentKey(survey, who.memberId);
     const response = findResponse(tx, surveyId, key) ?? insertResponse(tx, who.guildId, surveyId, key, responseTime(survey, now));

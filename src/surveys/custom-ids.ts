@@ -1,27 +1,34 @@
-import { customId } from '../bot/custom-id';
+import { customId, field } from '../bot/custom-id';
+import { SURVEY_LIMITS } from './limits';
+
+const survey = { surveyId: field.rowId };
+/** A step of the flow: one per question at most, and the review screen after the last. */
+const step = { ...survey, step: field.int(0, SURVEY_LIMITS.maxQuestions) };
+/** A question's place in its survey, and a page of its written answers. */
+const textPage = { ...survey, position: field.int(0, SURVEY_LIMITS.maxQuestions - 1), page: field.int(0, 99_999) };
 
 /** The custom ids of survey cards and of the private answering flow; each holds all a click needs. */
 export const surveyIds = {
   /** "Take survey" on the public card. */
-  take: customId('survey', 'take', { surveyId: 'int' }),
+  take: customId('survey', 'take', survey),
   /** Show a step without checking the current one (Back, resume). */
-  go: customId('survey', 'go', { surveyId: 'int', step: 'int' }),
+  go: customId('survey', 'go', step),
   /** Leave a step forward: its required questions must be answered. */
-  next: customId('survey', 'next', { surveyId: 'int', step: 'int' }),
-  /** A button answer (scales, yes-no). */
-  pick: customId('survey', 'pick', { surveyId: 'int', step: 'int', value: 'int' }),
+  next: customId('survey', 'next', step),
+  /** A button answer (scales 1-5 and 0-10, yes-no). */
+  pick: customId('survey', 'pick', { ...step, value: field.int(0, 10) }),
   /** A select answer (choices). */
-  choose: customId('survey', 'choose', { surveyId: 'int', step: 'int' }),
+  choose: customId('survey', 'choose', step),
   /** Opens the modal of a page of text questions. */
-  form: customId('survey', 'form', { surveyId: 'int', step: 'int' }),
-  modal: customId('survey', 'modal', { surveyId: 'int', step: 'int' }),
-  submit: customId('survey', 'submit', { surveyId: 'int' }),
+  form: customId('survey', 'form', step),
+  modal: customId('survey', 'modal', step),
+  submit: customId('survey', 'submit', survey),
   /** A leader's preview: nothing is saved. */
-  previewGo: customId('survey', 'pv-go', { surveyId: 'int', step: 'int' }),
-  previewForm: customId('survey', 'pv-form', { surveyId: 'int', step: 'int' }),
-  previewModal: customId('survey', 'pv-modal', { surveyId: 'int', step: 'int' }),
+  previewGo: customId('survey', 'pv-go', step),
+  previewForm: customId('survey', 'pv-form', step),
+  previewModal: customId('survey', 'pv-modal', step),
   /** Pages of text answers in the results. */
-  textPage: customId('survey', 'text', { surveyId: 'int', position: 'int', page: 'int' }),
+  textPage: customId('survey', 'text', textPage),
   /** Turning those pages in place. */
-  textTurn: customId('survey', 'text-turn', { surveyId: 'int', position: 'int', page: 'int' }),
+  textTurn: customId('survey', 'text-turn', textPage),
 };

@@ -47,8 +47,9 @@ export function surveyClosingTask(ctx: AppContext): DueTask {
   return {
     name: 'close timed surveys',
     nextDueAt: () => nextSurveyClose(ctx.db),
-    async runDue(now) {
-      for (const survey of closeDueSurveys(ctx.db, now)) ctx.logger.info({ survey: survey.id, guild: survey.guildId }, 'survey closed on time');
+    async runDue(now, stopping) {
+      // One fair round; what is left stays due and comes after the other tasks' turn.
+      for (const survey of await closeDueSurveys(ctx.db, now, stopping)) ctx.logger.info({ survey: survey.id, guild: survey.guildId }, 'survey closed on time');
     },
   };
 }

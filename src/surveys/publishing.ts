@@ -7,7 +7,8 @@ import { parseDuration } from '../durations';
 import { assertDraft, requireSurvey } from './drafts';
 import { SURVEY_LIMITS } from './limits';
 import { changeWithEffect } from '../outbox/queue';
-import { findSurvey, markClosed, markDraft, markPublished, nextClosingTime, questionsOf, setSurveyMessage, surveysDueToClose, type Survey } from './store';
+import { yieldTurn, type Batch } from '../scheduler/fair';
+import { findSurvey, markClosed, markDraft, markPublished, nextClosingTime, questionsOf, rewriteResponsesInRandomOrder, setSurveyMessage, surveysDueToClose, type Survey } from './store';
 
 /** Checks a publish request and opens the draft; the caller then posts the card. */
 export function publishSurvey(db: Db, guildId: string, surveyId: number, channelId: string, closesIn: string | null, now: number): Survey {
@@ -61,15 +62,22 @@ export function closeSurvey(db: Db, guildId: string, surveyId: number, now: numb
   return findSurvey(db, guildId, surveyId)!;
 }
 
-/** Closes every survey whose stored closing time has passed; returns what it closed. */
-export function closeDueSurveys(db: Db, now: number): Survey[] {
+/** One round of the closing task: at most 20 surveys, at most 5 of any one server. */
+export const CLOSING_ROUND: Batch = { limit: 20, perServer: 5 };
+
+/**
+ * Closes one round of surveys whose stored closing time has passed, fairly across servers, giving
+ * other work a turn between surveys; a stop is honoured between them and what is left stays due.
+ * The log is emptied once per round that closed an anonymous survey. Returns what it closed.
+ */
+export async function closeDueSurveys(db: Db, now: number, stopping: () => boolean = () => false, round: Batch = CLOSING_ROUND): Promise<Survey[]> {
   const closed: Survey[] = [];
-  for (const survey of surveysDueToClose(db, now)) {
-    if (closeAndQueueCardEdit(db, survey, now)) {
-      forgetDeletedSecret(db, survey);
-      closed.push(findSurvey(db, survey.guildId, survey.id)!);
-    }
+  for (const survey of surveysDueToClose(db, now, round)) {
+    if (stopping()) break;
+    if (closeAndQueueCardEdit(db, survey, now)) closed.push(findSurvey(db, survey.guildId, survey.id)!);
+    await yieldTurn();
   }
+  if (closed.some((survey) => survey.anonymous)) forgetDeletedData(db);
   return closed;
 }
 
@@ -77,10 +85,22 @@ export function closeDueSurveys(db: Db, now: number): Survey[] {
 export const SURVEY_CLOSED_CARD = 'survey.closed-card';
 export const closedCardKey = (surveyId: number) => `${SURVEY_CLOSED_CARD}:${surveyId}`;
 
-/** Closing and queueing the card's closing edit are one transaction: no card is left looking open. */
+/**
+ * Closing, forgetting the order of an anonymous survey's responses and queueing the card's closing
+ * edit are one transaction: no card is left looking open, and no order of arrival is left behind.
+ */
 function closeAndQueueCardEdit(db: Db, survey: Survey, now: number): boolean {
   const effect = { key: closedCardKey(survey.id), guildId: survey.guildId, kind: SURVEY_CLOSED_CARD, payload: { surveyId: survey.id } };
-  return changeWithEffect(db, (tx) => markClosed(tx, survey.guildId, survey.id, now), effect, now);
+  return changeWithEffect(
+    db,
+    (tx) => {
+      if (!markClosed(tx, survey.guildId, survey.id, now)) return false;
+      if (survey.anonymous) rewriteResponsesInRandomOrder(tx, survey.id);
+      return true;
+    },
+    effect,
+    now,
+  );
 }
 
 /** The next stored closing time of a timed survey. */

@@ -1,6 +1,6 @@
 /** What leaders read once members answered: summaries, every written answer, the CSV export, and the anonymous threshold. */
-import { randomInt } from 'node:crypto';
 import { UserError } from '../user-error';
+import { shuffled } from '../anonymity';
 import type { Db } from '../db/open';
 import type { Answer } from './answering';
 import { requireSurvey } from './drafts';
@@ -169,11 +169,5 @@ export function exportSurvey(db: Db, guildId: string, surveyId: number): { filen
     const answers = questions.map((q) => formatAnswer(q, byResponse.get(r.id)?.get(q.id), '; '));
     return survey.anonymous ? answers : [r.respondent, new Date(r.submittedAt).toISOString(), ...answers];
   });
-  if (survey.anonymous) {
-    for (let i = rows.length - 1; i > 0; i--) {
-      const j = randomInt(i + 1);
-      [rows[i], rows[j]] = [rows[j]!, rows[i]!];
-    }
-  }
-  return { filename: `survey-${survey.id}.csv`, rows: [survey.anonymous ? header : ['member_id', 'submitted_at', ...header], ...rows] };
+  return { filename: `survey-${survey.id}.csv`, rows: [survey.anonymous ? header : ['member_id', 'submitted_at', ...header], ...(survey.anonymous ? shuffled(rows) : rows)] };
 }

@@ -1,6 +1,8 @@
-import { and, asc, desc, eq, isNotNull, lte, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNotNull, sql } from 'drizzle-orm';
+import { shuffled } from '../anonymity';
 import type { Db } from '../db/open';
 import { writeTx, type Tx } from '../db/write-tx';
+import { fairlyDue, inOrderOf, type Batch } from '../scheduler/fair';
 import { surveyAnswers, surveyQuestions, surveyResponses, surveys, surveySettings } from './schema';
 
 export type Survey = typeof surveys.$inferSelect;
@@ -198,13 +200,24 @@ export function nextClosingTime(db: Db): number | null {
   return row?.at ?? null;
 }
 
-export function surveysDueToClose(db: Db, now: number): Survey[] {
-  return db
-    .select()
-    .from(surveys)
-    .where(and(eq(surveys.status, 'open'), isNotNull(surveys.closesAt), lte(surveys.closesAt, now)))
-    .orderBy(asc(surveys.closesAt))
-    .all();
+/** Timed surveys due to close, fairly across servers (see `fairlyDue`). */
+export function surveysDueToClose(db: Db, now: number, batch: Batch): Survey[] {
+  const ids = fairlyDue(db, surveys, now, batch);
+  return ids.length ? inOrderOf(ids, db.select().from(surveys).where(inArray(surveys.id, ids)).all()) : [];
+}
+
+/**
+ * Writes a closed anonymous survey's responses and answers again, each in a random order, so that
+ * row ids no longer follow the order members answered in (which whoever watched the card's count
+ * could match to members). Counts stay as they are; the caller then empties the log.
+ */
+export function rewriteResponsesInRandomOrder(tx: Tx, surveyId: number): void {
+  const answers = tx.delete(surveyAnswers).where(eq(surveyAnswers.surveyId, surveyId)).returning().all();
+  const responses = tx.delete(surveyResponses).where(eq(surveyResponses.surveyId, surveyId)).returning().all();
+  const renamed = new Map<number, number>();
+  for (const { id, ...response } of shuffled(responses)) renamed.set(id, tx.insert(surveyResponses).values(response).returning({ id: surveyResponses.id }).get().id);
+  const rewritten = shuffled(answers).map((answer) => ({ ...answer, responseId: renamed.get(answer.responseId)! }));
+  for (let start = 0; start < rewritten.length; start += 500) tx.insert(surveyAnswers).values(rewritten.slice(start, start + 500)).run();
 }
 
 export function readMinResponses(db: Reader, guildId: string): number | undefined {

@@ -349,6 +349,6 @@ export function renderTextPage(page: ReturnType<typeof textAnswerPage>): { embed
       .setLabel(label)
       .setStyle(ButtonStyle.Secondary)
       .setDisabled(disabled);
-  const components = page.pages > 1 ? [new ActionRowBuilder<ButtonBuilder>().addComponents(turn(page.page - 1, 'Previous', page.page === 0), turn(page.page + 1, 'Next page', page.page >= page.pages - 1))] : [];
+  const components = page.pages > 1 ? [new ActionRowBuilder<ButtonBuilder>().addComponents(turn(Math.max(page.page - 1, 0), 'Previous', page.page === 0), turn(Math.min(page.page + 1, page.pages - 1), 'Next page', page.page >= page.pages - 1))] : [];
   return { embeds: [embed], components };
 }

@@ -1,6 +1,7 @@
 // A few members taking part in every feature, made through the features' own services, for the
 // tests of the public interfaces (activity, member data, forgetting, summaries).
 import { openDatabase, type Db } from '../../src/db/open';
+import { WHOLE_SERVER } from '../../src/visibility';
 import { attachPollMessage, closePoll, createPoll, recordVote, validatePoll } from '../../src/polls/service';
 import { addQuestion, createSurvey } from '../../src/surveys/drafts';
 import { attachSurveyMessage, closeSurvey, publishSurvey } from '../../src/surveys/publishing';
@@ -31,11 +32,11 @@ export function poll(db: Db, guildId: string, options: { anonymous?: boolean; mu
 }
 
 export function vote(db: Db, guildId: string, memberId: string, pollId: number, choice: number, now: number) {
-  return recordVote(db, { guildId, memberId, roleIds: [] }, pollId, choice, now);
+  return recordVote(db, { guildId, memberId, roleIds: [], sees: WHOLE_SERVER }, pollId, choice, now);
 }
 
 export function closePollNow(db: Db, guildId: string, pollId: number, now: number) {
-  return closePoll(db, { guildId, memberId: 'lead', isLeader: true }, pollId, now);
+  return closePoll(db, { guildId, memberId: 'lead', isLeader: true, sees: WHOLE_SERVER }, pollId, now);
 }
 
 /** A published survey: a 1-5 scale, a single choice (Tea | Coffee), a short text. */
@@ -51,7 +52,7 @@ export function survey(db: Db, guildId: string, options: { anonymous?: boolean; 
 
 /** Answers the three questions (scale, choice, text) and submits unless told not to. */
 export function respond(db: Db, guildId: string, memberId: string, surveyId: number, now: number, answers: { scale?: number; choice?: number; text?: string; submit?: boolean } = {}) {
-  const who = { guildId, memberId };
+  const who = { guildId, memberId, sees: WHOLE_SERVER };
   answerQuestion(db, who, surveyId, 0, [answers.scale ?? 4], now);
   answerQuestion(db, who, surveyId, 1, [answers.choice ?? 1], now);
   answerTexts(db, who, surveyId, 2, new Map([[3, answers.text ?? 'All good']]), now);
@@ -79,8 +80,8 @@ export function postRuns(db: Db, now: number): Map<number, number> {
 }
 
 export function answerRun(db: Db, guildId: string, memberId: string, runId: number, now: number, answer: { mood?: number; note?: string }) {
-  if (answer.mood !== undefined) recordMood(db, { guildId, memberId }, runId, answer.mood, now);
-  if (answer.note !== undefined) recordNote(db, { guildId, memberId }, runId, answer.note, now);
+  if (answer.mood !== undefined) recordMood(db, { guildId, memberId, sees: WHOLE_SERVER }, runId, answer.mood, now);
+  if (answer.note !== undefined) recordNote(db, { guildId, memberId, sees: WHOLE_SERVER }, runId, answer.note, now);
 }
 
 export function thank(db: Db, guildId: string, giverId: string, recipientId: string, now: number, value = 'Kindness') {

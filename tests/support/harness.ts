@@ -140,8 +140,8 @@ export class TestMember {
   }
 
   /** Right-click a member -> Apps -> `name`. */
-  userMenu(name: string, target: TestMember): Promise<Seen> {
-    return this.harness.userMenu(this, name, target);
+  userMenu(name: string, target: TestMember, where?: { channel?: ChannelState }): Promise<Seen> {
+    return this.harness.userMenu(this, name, target, where?.channel);
   }
 }
 
@@ -387,6 +387,31 @@ export class TestHearth {
     return this.answer(this.double.sendInteraction(payload as unknown as APIInteraction));
   }
 
+  /**
+   * Sends any custom id as a button click, a select pick (`values`) or a modal submission
+   * (`fields`: text answers, or lists for selects) from `message`'s channel, the way a member with
+   * a modified client could: Discord does not check custom ids.
+   */
+  async sendCustomId(
+    member: TestMember,
+    kind: 'button' | 'select' | 'modal',
+    customId: string,
+    message: StoredMessage,
+    input: { values?: string[]; fields?: Record<string, string | string[]> } = {},
+  ): Promise<Seen> {
+    const type = kind === 'modal' ? InteractionType.ModalSubmit : InteractionType.MessageComponent;
+    const components = Object.entries(input.fields ?? {}).map(([id, given]) => ({
+      type: ComponentType.Label,
+      component: Array.isArray(given) ? { type: ComponentType.StringSelect, custom_id: id, values: given } : { type: ComponentType.TextInput, custom_id: id, value: given },
+    }));
+    const data =
+      kind === 'modal'
+        ? { custom_id: customId, components }
+        : { custom_id: customId, component_type: kind === 'button' ? ComponentType.Button : ComponentType.StringSelect, ...(kind === 'select' ? { values: input.values ?? [] } : {}) };
+    const payload = { ...this.base(member, type, this.channelOf(message)), data, message: this.double.messagePayload(message) };
+    return this.answer(this.double.sendInteraction(payload as unknown as APIInteraction));
+  }
+
   async autocomplete(member: TestMember, commandLine: string, values: OptionValues, focused: string) {
     const payload = { ...this.base(member, InteractionType.ApplicationCommandAutocomplete), data: this.buildOptions(member, commandLine, values, focused) };
     const record = this.double.sendInteraction(payload as unknown as APIInteraction);
@@ -395,10 +420,10 @@ export class TestHearth {
     return (callback.data?.choices ?? []) as { name: string; value: string | number }[];
   }
 
-  async userMenu(member: TestMember, name: string, target: TestMember): Promise<Seen> {
+  async userMenu(member: TestMember, name: string, target: TestMember, channel?: ChannelState): Promise<Seen> {
     const { user: _user, ...targetMember } = this.double.memberPayload(target.guild, target.state, this.general);
     const payload = {
-      ...this.base(member, InteractionType.ApplicationCommand),
+      ...this.base(member, InteractionType.ApplicationCommand, channel),
       data: {
         id: snowflake(),
         name,

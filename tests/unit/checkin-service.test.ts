@@ -10,6 +10,7 @@ import { checkinReport } from '../../src/checkins/report';
 import { claimDueRuns, failInterruptedRuns, INTERRUPTED_REASON, markRunPosted, startManualRun } from '../../src/checkins/runs';
 import { createSchedule, resumeSchedule, skipRunOn, validateSchedule } from '../../src/checkins/scheduling';
 import { streakOf, streaksOf } from '../../src/checkins/streaks';
+import { WHOLE_SERVER } from '../../src/visibility';
 
 const GUILD = 'g1';
 const START = Date.UTC(2026, 10, 25, 12); // Wednesday
@@ -90,8 +91,8 @@ describe('check-in service', () => {
 
   it('counts a run and its "post now" re-post as one slot, for streaks and reports', () => {
     const schedule = create('daily 13:00');
-    const ana = { guildId: GUILD, memberId: 'ana' };
-    const bo = { guildId: GUILD, memberId: 'bo' };
+    const ana = { guildId: GUILD, memberId: 'ana', sees: WHOLE_SERVER };
+    const bo = { guildId: GUILD, memberId: 'bo', sees: WHOLE_SERVER };
     const day = (n: number) => Date.UTC(2026, 10, 25 + n, 13);
     const day1 = tick(day(0)).toPost[0]!;
     recordMood(db, ana, day1.runId, 4, day(0) + 1000);
@@ -101,8 +102,8 @@ describe('check-in service', () => {
     const repost = startManualRun(db, GUILD, schedule.id, day(1));
     markRunPosted(db, GUILD, repost.runId, 'm-repost');
     expect(() => recordMood(db, bo, day2.runId, 3, day(1) + 2000)).toThrow('superseded');
-    expect(recordMood(db, ana, repost.runId, 5, day(1) + 3000).streak).toEqual({ current: 2, longest: 2, answered: 2 });
-    expect(recordMood(db, bo, repost.runId, 4, day(1) + 4000).streak).toEqual({ current: 1, longest: 1, answered: 1 });
+    expect(recordMood(db, ana, repost.runId, 5, day(1) + 3000).streak).toBe(2);
+    expect(recordMood(db, bo, repost.runId, 4, day(1) + 4000).streak).toBe(1);
 
     const report = checkinReport(db, GUILD, schedule.id, 1, day(1) + HOUR);
     // Two days, not three runs: bo counts once, with the latest answer.
@@ -115,13 +116,13 @@ describe('check-in service', () => {
     // A run posted by hand after the next scheduled time (here, with that run not yet posted) is a slot of its own.
     const later = startManualRun(db, GUILD, schedule.id, day(2) + HOUR);
     markRunPosted(db, GUILD, later.runId, 'm-later');
-    expect(recordMood(db, ana, later.runId, 3, day(2) + HOUR + 1000).streak).toEqual({ current: 3, longest: 3, answered: 3 });
+    expect(recordMood(db, ana, later.runId, 3, day(2) + HOUR + 1000).streak).toBe(3);
   });
 
   it('stores nothing for an empty note from a member who has not answered', () => {
     create('daily 13:00');
     const run = tick(Date.UTC(2026, 10, 25, 13)).toPost[0]!;
-    const outcome = recordNote(db, { guildId: GUILD, memberId: 'ana' }, run.runId, '   ', START + 2 * HOUR);
+    const outcome = recordNote(db, { guildId: GUILD, memberId: 'ana', sees: WHOLE_SERVER }, run.runId, '   ', START + 2 * HOUR);
     expect(outcome.note).toBeNull();
     expect(db.select().from(checkinAnswers).all()).toEqual([]);
   });
@@ -130,26 +131,26 @@ describe('check-in service', () => {
     const open = create('daily 13:00');
     const hidden = create('daily 14:00', { anonymous: true });
     const posted = [...tick(Date.UTC(2026, 10, 25, 13)).toPost, ...tick(Date.UTC(2026, 10, 25, 14)).toPost];
-    for (const run of posted) recordMood(db, { guildId: GUILD, memberId: 'ana' }, run.runId, 4, START + 3 * HOUR);
-    expect(streaksOf(db, GUILD, 'ana', { self: true }).streaks.map((s) => s.schedule.id)).toEqual([open.id, hidden.id]);
-    expect(streaksOf(db, GUILD, 'ana', { self: false })).toMatchObject({ streaks: [{ schedule: { id: open.id } }], anonymousLeftOut: true });
+    for (const run of posted) recordMood(db, { guildId: GUILD, memberId: 'ana', sees: WHOLE_SERVER }, run.runId, 4, START + 3 * HOUR);
+    expect(streaksOf(db, GUILD, 'ana', { self: true, sees: WHOLE_SERVER }).streaks.map((s) => s.schedule.id)).toEqual([open.id, hidden.id]);
+    expect(streaksOf(db, GUILD, 'ana', { self: false, sees: WHOLE_SERVER })).toMatchObject({ streaks: [{ schedule: { id: open.id } }], anonymousLeftOut: true });
   });
 
   it('keeps a streak across a skipped run and restarts it after an unanswered one', () => {
     const schedule = create('daily 13:00');
-    const member = { guildId: GUILD, memberId: 'ana' };
+    const member = { guildId: GUILD, memberId: 'ana', sees: WHOLE_SERVER };
     const at = (day: number) => Date.UTC(2026, 10, 25 + day, 13);
     const answer = (day: number) => {
       const run = tick(at(day)).toPost[0]!;
       return recordMood(db, member, run.runId, 4, at(day) + 60_000);
     };
-    expect(answer(0).streak).toEqual({ current: 1, longest: 1, answered: 1 });
+    expect(answer(0).streak).toBe(1);
     skipRunOn(db, GUILD, schedule.id, '2026-11-26', 'lead', at(0) + HOUR);
     expect(tick(at(1)).skipped).toHaveLength(1);
-    expect(answer(2).streak).toEqual({ current: 2, longest: 2, answered: 2 });
+    expect(answer(2).streak).toBe(2);
     tick(at(3)); // not answered
-    expect(answer(4).streak).toEqual({ current: 1, longest: 2, answered: 3 });
-    expect(streaksOf(db, GUILD, 'ana', { self: true }).streaks[0]!.streak.current).toBe(1);
+    expect(answer(4).streak).toBe(1);
+    expect(streaksOf(db, GUILD, 'ana', { self: true, sees: WHOLE_SERVER }).streaks[0]!.streak.current).toBe(1);
   });
 
   it('counts the newest run as still open, not as a break', () => {
@@ -164,11 +165,11 @@ describe('check-in service', () => {
   it('refuses answers to a run once a newer run is posted, and to another server\'s run', () => {
     create('daily 13:00');
     const first = tick(Date.UTC(2026, 10, 25, 13)).toPost[0]!;
-    recordMood(db, { guildId: GUILD, memberId: 'ana' }, first.runId, 3, START + HOUR);
-    expect(() => recordMood(db, { guildId: 'other', memberId: 'ana' }, first.runId, 3, START + HOUR)).toThrow('no longer exists');
+    recordMood(db, { guildId: GUILD, memberId: 'ana', sees: WHOLE_SERVER }, first.runId, 3, START + HOUR);
+    expect(() => recordMood(db, { guildId: 'other', memberId: 'ana', sees: WHOLE_SERVER }, first.runId, 3, START + HOUR)).toThrow('no longer exists');
     tick(Date.UTC(2026, 10, 26, 13));
-    expect(() => recordMood(db, { guildId: GUILD, memberId: 'ana' }, first.runId, 5, START + DAY + 2 * HOUR)).toThrow('superseded');
-    expect(() => recordNote(db, { guildId: GUILD, memberId: 'ana' }, first.runId, 'late', START + DAY + 2 * HOUR)).toThrow('superseded');
+    expect(() => recordMood(db, { guildId: GUILD, memberId: 'ana', sees: WHOLE_SERVER }, first.runId, 5, START + DAY + 2 * HOUR)).toThrow('superseded');
+    expect(() => recordNote(db, { guildId: GUILD, memberId: 'ana', sees: WHOLE_SERVER }, first.runId, 'late', START + DAY + 2 * HOUR)).toThrow('superseded');
   });
 
   it('limits a server to 25 schedules', () => {
@@ -182,7 +183,7 @@ describe('check-in service', () => {
     const moods = [[1, 2], [4, 5, 4], [3, 3, 3, 3]];
     mondays.forEach((at, w) => {
       const run = tick(at).toPost[0]!;
-      moods[w]!.forEach((mood, i) => recordMood(db, { guildId: GUILD, memberId: `m${i}` }, run.runId, mood, at + 1000));
+      moods[w]!.forEach((mood, i) => recordMood(db, { guildId: GUILD, memberId: `m${i}`, sees: WHOLE_SERVER }, run.runId, mood, at + 1000));
     });
     tick(mondays[2]! + 7 * DAY); // the next run: the third Monday's answers are final and can be shown
     const report = checkinReport(db, GUILD, schedule.id, 4, mondays[2]! + 7 * DAY + HOUR);
@@ -199,7 +200,7 @@ describe('check-in service', () => {
     const schedule = create('mon 09:00');
     const first = Date.UTC(2026, 10, 30, 9);
     const mondays = Array.from({ length: 20 }, (_, w) => first + 7 * w * DAY);
-    for (const at of mondays) recordMood(db, { guildId: GUILD, memberId: 'm1' }, tick(at).toPost[0]!.runId, 3, at + 1000);
+    for (const at of mondays) recordMood(db, { guildId: GUILD, memberId: 'm1', sees: WHOLE_SERVER }, tick(at).toPost[0]!.runId, 3, at + 1000);
     const now = mondays[19]! + HOUR;
     const report = checkinReport(db, GUILD, schedule.id, null, now);
     expect(report.weeks).toBe(8);
@@ -214,7 +215,7 @@ describe('check-in service', () => {
     const monday = Date.UTC(2026, 10, 30, 9);
     const run = tick(monday).toPost[0]!;
     for (let i = 0; i < 60; i++) {
-      const member = { guildId: GUILD, memberId: `m${i}` };
+      const member = { guildId: GUILD, memberId: `m${i}`, sees: WHOLE_SERVER };
       recordMood(db, member, run.runId, 4, monday + i);
       recordNote(db, member, run.runId, `Note number ${i}`, monday + i);
     }
@@ -228,7 +229,7 @@ describe('check-in service', () => {
   it('leaves an anonymous check-in\'s run out of reports and the list until the next run is posted', () => {
     const schedule = create('mon 09:00', { anonymous: true });
     const mondays = [0, 1].map((w) => Date.UTC(2026, 10, 30 + 7 * w, 9));
-    const member = (name: string) => ({ guildId: GUILD, memberId: name });
+    const member = (name: string) => ({ guildId: GUILD, memberId: name, sees: WHOLE_SERVER });
     const first = tick(mondays[0]!).toPost[0]!;
     [4, 4, 5].forEach((mood, i) => recordMood(db, member(`m${i}`), first.runId, mood, mondays[0]! + 1000));
     recordNote(db, member('m0'), first.runId, 'Quiet week', mondays[0]! + 2000);

@@ -23,7 +23,18 @@ describe('config', () => {
       apiUrl: 'https://discord.com/api',
       logLevel: 'info',
       logFormat: 'json',
+      pollLimits: { openPerMember: 3, openPerServer: 50 },
     });
+  });
+
+  it('reads the open poll limits, and refuses limits that are not whole numbers within range', () => {
+    expect(loadConfig({ DISCORD_TOKEN: token, POLLS_OPEN_PER_MEMBER: '5', POLLS_OPEN_PER_SERVER: '' }).pollLimits).toEqual({ openPerMember: 5, openPerServer: 50 });
+    const found = problems({ DISCORD_TOKEN: token, POLLS_OPEN_PER_MEMBER: 'many', POLLS_OPEN_PER_SERVER: '0' });
+    expect(found).toEqual([
+      'POLLS_OPEN_PER_MEMBER must be a whole number from 1 to 1000 (or leave it out for 3).',
+      'POLLS_OPEN_PER_SERVER must be a whole number from 1 to 100000 (or leave it out for 50).',
+    ]);
+    expect(problems({ DISCORD_TOKEN: token, POLLS_OPEN_PER_MEMBER: '2.5' })).toEqual(['POLLS_OPEN_PER_MEMBER must be a whole number from 1 to 1000 (or leave it out for 3).']);
   });
 
   it('reads every setting, treats empty ones as unset and trims a trailing slash from the API URL', () => {

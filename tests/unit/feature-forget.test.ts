@@ -4,6 +4,7 @@ import type { Db } from '../../src/db/open';
 import { writeTx } from '../../src/db/write-tx';
 import type { FollowUp } from '../../src/member-data';
 import { UserError } from '../../src/user-error';
+import { WHOLE_SERVER } from '../../src/visibility';
 import * as checkins from '../../src/checkins';
 import * as kudos from '../../src/kudos';
 import * as polls from '../../src/polls';
@@ -147,7 +148,7 @@ describe('forgetMember() of polls', () => {
         expectOpenCountsTrue();
       } else {
         try {
-          if (roll < 20) retractVote(db, { guildId: target.guildId, memberId, roleIds: [] }, target.id, now);
+          if (roll < 20) retractVote(db, { guildId: target.guildId, memberId, roleIds: [], sees: WHOLE_SERVER }, target.id, now);
           else vote(db, target.guildId, memberId, target.id, random(3), now);
         } catch (error) {
           if (!(error instanceof UserError)) throw error; // closed poll: refused like for a member
@@ -227,7 +228,7 @@ describe('forgetMember() of check-ins', () => {
     const tuesday = postRuns(db, MONDAY + DAY + 9 * HOUR);
     answerRun(db, G, 'ann', tuesday.get(named)!, MONDAY + DAY + 10 * HOUR, { mood: 5 });
     skipRunOn(db, G, named, '2026-03-10', 'ann', MONDAY + DAY + 11 * HOUR);
-    expect(streaksOf(db, G, 'ann', { self: true }).streaks).toHaveLength(2);
+    expect(streaksOf(db, G, 'ann', { self: true, sees: WHOLE_SERVER }).streaks).toHaveLength(2);
     const bobs = rowsOf(db, "SELECT * FROM checkin_answers WHERE member_id = 'bob'");
     const otherServer = rowsOf(db, 'SELECT * FROM checkin_answers WHERE guild_id = ?', OTHER);
 
@@ -236,7 +237,7 @@ describe('forgetMember() of check-ins', () => {
     expect(rowsOf(db, "SELECT * FROM checkin_answers WHERE member_id = 'ann' AND guild_id = ?", G)).toEqual([]);
     // The anonymous run still has both its answers (a mood vanishing would show which was hers).
     expect(db.$client.prepare('SELECT mood, note FROM checkin_answers WHERE schedule_id = ? ORDER BY mood').all(secret)).toEqual([{ mood: null, note: 'Only words' }, { mood: 2, note: null }]);
-    expect(streaksOf(db, G, 'ann', { self: true }).streaks).toEqual([]);
+    expect(streaksOf(db, G, 'ann', { self: true, sees: WHOLE_SERVER }).streaks).toEqual([]);
     expect(rowsOf(db, "SELECT * FROM checkin_answers WHERE member_id = 'bob'")).toEqual(bobs);
     expect(rowsOf(db, 'SELECT * FROM checkin_answers WHERE guild_id = ?', OTHER)).toEqual(otherServer);
   });

@@ -164,7 +164,7 @@ describe('cost', () => {
       expect(fullScans(statements, big)).toEqual([]);
     }
     // The closed ones of the window, by the index on (guild, status, closed_at): not every closed one ever.
-    const plan = (read: typeof polls.closedPolls) => withQueryPlans(db, () => read(db, G, WEEK.from, WEEK.to)).statements.flatMap((s) => s.plan).join('\n');
+    const plan = (read: (db: ReturnType<typeof freshDb>, guildId: string, from: number, to: number) => unknown) => withQueryPlans(db, () => read(db, G, WEEK.from, WEEK.to)).statements.flatMap((s) => s.plan).join('\n');
     expect(plan(polls.closedPolls)).toMatch(/polls_guild_closed \(guild_id=\? AND status=\? AND closed_at>\? AND closed_at<\?\)|polls_guild_closed \(guild_id=\? AND status=\? AND closed_at>=\? AND closed_at<\?\)/);
     expect(plan(surveys.closedSurveys)).toMatch(/surveys_guild_closed/);
     expect(polls.closedPolls(db, G, WEEK.from, WEEK.to).map((p) => p.pollId)).toContain(inWindow);

@@ -11,6 +11,7 @@ import { DEFAULT_VALUES, addValue, listValues, removeValue, renameValue } from '
 import { setRecognitionChannel, setTimezone } from '../../src/settings/service';
 import { polls, pollVotes } from '../../src/polls/schema';
 import { checkinAnswers, checkinRuns, checkinSchedules } from '../../src/checkins/schema';
+import { WHOLE_SERVER } from '../../src/visibility';
 
 const G = 'guild-1';
 const NOON = Date.UTC(2026, 10, 25, 12); // Wednesday
@@ -167,7 +168,7 @@ describe('kudos rules', () => {
     removeValue(db, G, 'humility');
     expect(listValues(db, G).map((v) => v.name)).not.toContain('Humility');
     expect(stored().map((k) => [k.value, k.message])).toEqual([['Humility', 'So modest']]);
-    expect(kudosHistory(db, G, 'ben', 'received')).toMatchObject({ total: 1, byValue: [{ value: 'Humility', count: 1 }] });
+    expect(kudosHistory(db, G, 'ben', 'received', WHOLE_SERVER)).toMatchObject({ total: 1, byValue: [{ value: 'Humility', count: 1 }] });
     expect(leaderboard(db, G, 'ben', 'all', null, 'UTC', NOON).recipients).toEqual([{ memberId: 'ben', count: 1, rank: 1 }]);
   });
 
@@ -181,7 +182,7 @@ describe('kudos rules', () => {
     expect(removeKudos(db, leader, given.id, NOON + 5)).toMatchObject({ alreadyRemoved: false, kudos: { removedAt: NOON + 5, removedBy: 'lead' } });
     // Asking again is not refused (the takedown can be retried) and changes nothing stored.
     expect(removeKudos(db, { ...leader, memberId: 'other' }, given.id, NOON + 9)).toMatchObject({ alreadyRemoved: true, kudos: { removedAt: NOON + 5, removedBy: 'lead' } });
-    expect(kudosHistory(db, G, 'ben', 'received').total).toBe(0);
+    expect(kudosHistory(db, G, 'ben', 'received', WHOLE_SERVER).total).toBe(0);
     // A removed kudos still used up the pair's hour...
     expect(refusal(() => giveKudos(db, request('ana', 'ben'), NOON + 10))).toContain('once an hour');
   });
@@ -193,7 +194,7 @@ describe('kudos rules', () => {
     removeKudos(db, leader, first.kudos.id, NOON + 1);
     expect(giveKudos(db, request('ana', 'cai'), NOON + 2).givenToday).toBe(2);
     expect(refusal(() => giveKudos(db, request('ana', 'dee'), NOON + 3))).toContain('You have given all 2 of today\'s kudos');
-    expect(kudosHistory(db, G, 'ana', 'given').total).toBe(1); // yet it no longer counts as given
+    expect(kudosHistory(db, G, 'ana', 'given', WHOLE_SERVER).total).toBe(1); // yet it no longer counts as given
   });
 
   it('ranks members by period and value, with ties sharing a rank and the caller\'s standing', () => {
@@ -252,15 +253,15 @@ describe('kudos rules', () => {
     giveKudos(db, request('a', 'ben', { message: 'first' }), NOON);
     giveKudos(db, request('b', 'ben', { message: 'second', value: 'Wisdom' }), NOON + 1);
     giveKudos(db, request('c', 'ben', { message: 'third' }), NOON + 2);
-    const history = kudosHistory(db, G, 'ben', 'received');
+    const history = kudosHistory(db, G, 'ben', 'received', WHOLE_SERVER);
     expect(history.total).toBe(3);
     expect(history.byValue).toEqual([
       { value: 'Kindness', count: 2 },
       { value: 'Wisdom', count: 1 },
     ]);
     expect(history.recent.map((k) => k.message)).toEqual(['third', 'second', 'first']);
-    expect(kudosHistory(db, G, 'a', 'given').total).toBe(1);
-    expect(kudosHistory(db, 'guild-2', 'ben', 'received').total).toBe(0);
+    expect(kudosHistory(db, G, 'a', 'given', WHOLE_SERVER).total).toBe(1);
+    expect(kudosHistory(db, 'guild-2', 'ben', 'received', WHOLE_SERVER).total).toBe(0);
   });
 });
 

@@ -1,13 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { UserError } from '../../src/user-error';
 import { openDatabase } from '../../src/db/open';
+import { WHOLE_SERVER } from '../../src/visibility';
 import { parseDuration } from '../../src/durations';
 import { outbox } from '../../src/outbox/schema';
 import { attachPollMessage, closeDuePolls, discardUnpostedPolls, closePoll, createPoll, recordVote, results, retractVote, validatePoll, type PollRequest } from '../../src/polls/service';
 
 const base: PollRequest = { question: 'Lunch?', choices: 'Pizza | Tacos | Soup', multi: false, maxChoices: null, anonymous: false, hideResults: false, closesIn: null, roleId: null };
 const place = { guildId: 'g1', channelId: 'c1', creatorId: 'creator' };
-const voter = (memberId: string, guildId = 'g1') => ({ guildId, memberId, roleIds: [] });
+const voter = (memberId: string, guildId = 'g1') => ({ guildId, memberId, roleIds: [], sees: WHOLE_SERVER });
 
 describe('poll rules', () => {
   it('trims the question and choices and keeps their order', () => {
@@ -62,20 +63,20 @@ describe('poll rules', () => {
     }
   });
 
-  it('closes each timed poll once, never before its time, and only in its own server', () => {
+  it('closes each timed poll once, never before its time, and only in its own server', async () => {
     const db = openDatabase(':memory:');
     const timed = createPoll(db, place, validatePoll({ ...base, closesIn: '1h' }), 1_000);
-    expect(closeDuePolls(db, 1_000 + 3_600_000 - 1)).toBe(0);
-    expect(closeDuePolls(db, 1_000 + 3_600_000)).toBe(1);
+    expect(await closeDuePolls(db, 1_000 + 3_600_000 - 1)).toBe(0);
+    expect(await closeDuePolls(db, 1_000 + 3_600_000)).toBe(1);
     const queued = () => db.select({ key: outbox.key, guildId: outbox.guildId, payload: outbox.payload }).from(outbox).all();
     expect(queued()).toEqual([{ key: `poll.final-results:${timed.id}`, guildId: 'g1', payload: JSON.stringify({ pollId: timed.id }) }]);
-    expect(closeDuePolls(db, 1_000 + 7_200_000)).toBe(0);
+    expect(await closeDuePolls(db, 1_000 + 7_200_000)).toBe(0);
     expect(queued()).toHaveLength(1); // the final results are queued once, with the close
     expect(() => recordVote(db, voter('late'), timed.id, 0, 1_000 + 3_600_000)).toThrow(/closed/);
 
     const other = createPoll(db, place, validatePoll(base), 0);
     attachPollMessage(db, other, 'm1');
-    expect(() => closePoll(db, { guildId: 'g2', memberId: 'creator', isLeader: true }, other.id, 5)).toThrow(`There is no poll #${other.id} in this server`);
+    expect(() => closePoll(db, { guildId: 'g2', memberId: 'creator', isLeader: true, sees: WHOLE_SERVER }, other.id, 5)).toThrow(`There is no poll #${other.id} in this server`);
     expect(() => recordVote(db, voter('m', 'g2'), other.id, 0, 5)).toThrow('no longer exists');
   });
 

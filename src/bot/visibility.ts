@@ -1,0 +1,35 @@
+import { PermissionFlagsBits, type GuildMember, type PermissionsBitField } from 'discord.js';
+import type { Db } from '../db/open';
+import type { ChannelView } from '../visibility';
+import { WHOLE_SERVER } from '../visibility';
+import { isLeader } from './leaders';
+
+type Acting = { guildId: string; channelId: string | null; member: GuildMember; memberPermissions: Readonly<PermissionsBitField> };
+
+/**
+ * The member's permissions in a channel as Discord computes them. In the interaction's own channel
+ * that is what Discord sent with it; anywhere else Discord sends nothing, so they are computed from
+ * the cached roles and the channel's overwrites (as Discord does). Null for a channel Hearth does
+ * not know (deleted, or another server's).
+ */
+export function permissionsIn(interaction: Acting, channelId: string | null): Readonly<PermissionsBitField> | null {
+  if (!channelId) return null;
+  if (channelId === interaction.channelId) return interaction.memberPermissions;
+  const channel = interaction.member.guild.channels.cache.get(channelId);
+  return channel?.permissionsFor(interaction.member) ?? null;
+}
+
+/** Can the member who acted view that channel? */
+export function canView(interaction: Acting, channelId: string | null): boolean {
+  return permissionsIn(interaction, channelId)?.has(PermissionFlagsBits.ViewChannel) ?? false;
+}
+
+/** Exactly the channels the member can view: for answering (votes, Take survey, mood clicks), leaders too. */
+export function memberView(interaction: Acting): ChannelView {
+  return { everything: false, canView: (channelId) => canView(interaction, channelId) };
+}
+
+/** For reading (results, lists, suggestions, streaks): leaders keep their view of the whole server. */
+export function readerView(db: Db, interaction: Acting): ChannelView {
+  return isLeader(db, interaction) ? WHOLE_SERVER : memberView(interaction);
+}
