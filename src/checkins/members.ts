@@ -1,8 +1,8 @@
 // A member's own check-in data: what an export shows, and what forgetting them removes.
-import { and, asc, count, eq, inArray } from 'drizzle-orm';
+import { and, asc, eq, inArray } from 'drizzle-orm';
 import type { Db } from '../db/open';
 import type { Tx } from '../db/write-tx';
-import { isoTime, type ForgetOutcome } from '../member-data';
+import { isoTime, NO_MEMBER, type ForgetOutcome } from '../member-data';
 import { checkinAnswers, checkinRuns, checkinSchedules, checkinSkips } from './schema';
 import { MOODS } from './limits';
 import { streaksOf } from './streaks';
@@ -79,7 +79,7 @@ export function memberData(db: Db, guildId: string, memberId: string): CheckinMe
  * server, inside the caller's write transaction. Streaks are computed from answers, so they go
  * with them; reports count from the answers that remain. No message shows counts: no follow-ups.
  * Kept: schedules the member created and dates they skipped as a leader (`kept.schedulesCreated`,
- * `kept.datesSkipped`), which belong to the server's check-ins.
+ * `kept.datesSkipped`), which belong to the server's check-ins, no longer linked to them.
  */
 export function forgetMember(tx: Tx, guildId: string, memberId: string): ForgetOutcome {
   const gone = tx
@@ -87,16 +87,16 @@ export function forgetMember(tx: Tx, guildId: string, memberId: string): ForgetO
     .where(and(inArray(checkinAnswers.scheduleId, schedulesOf(tx, guildId)), eq(checkinAnswers.memberId, memberId), eq(checkinAnswers.guildId, guildId)))
     .returning({ mood: checkinAnswers.mood, note: checkinAnswers.note })
     .all();
-  const { schedulesCreated } = tx
-    .select({ schedulesCreated: count() })
-    .from(checkinSchedules)
+  const schedulesCreated = tx
+    .update(checkinSchedules)
+    .set({ createdBy: NO_MEMBER })
     .where(and(eq(checkinSchedules.guildId, guildId), eq(checkinSchedules.createdBy, memberId)))
-    .get()!;
-  const { datesSkipped } = tx
-    .select({ datesSkipped: count() })
-    .from(checkinSkips)
+    .run().changes;
+  const datesSkipped = tx
+    .update(checkinSkips)
+    .set({ createdBy: NO_MEMBER })
     .where(and(inArray(checkinSkips.scheduleId, schedulesOf(tx, guildId)), eq(checkinSkips.guildId, guildId), eq(checkinSkips.createdBy, memberId)))
-    .get()!;
+    .run().changes;
   return {
     removed: { answers: gone.length, moods: gone.filter((a) => a.mood !== null).length, notes: gone.filter((a) => a.note !== null).length },
     kept: { schedulesCreated, datesSkipped },

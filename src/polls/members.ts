@@ -1,15 +1,21 @@
 // A member's own poll data: what an export shows, and what forgetting them removes.
-import { and, asc, count, eq, inArray } from 'drizzle-orm';
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../db/open';
 import type { Tx } from '../db/write-tx';
 import { anonymousKey } from '../anonymity';
-import { isoTime, type FollowUp, type ForgetOutcome } from '../member-data';
+import { isoTime, NO_MEMBER, type FollowUp, type ForgetOutcome } from '../member-data';
 import { pollChoices, polls, pollVotes } from './schema';
-import { choicesOf, countVoter, removeVotes } from './store';
+import { choicesOf, countVoter } from './store';
 
 export const ANONYMOUS_VOTES_LEFT_OUT =
   'Votes in anonymous polls are filed under a keyed hash of your id, not your id, and the key is deleted when the poll closes: ' +
   'they cannot be linked to you, so they are not part of this export.';
+
+/**
+ * The outbox effect that shows an open poll's current counts on its message at once, for a
+ * `refresh-poll` follow-up (payload `{ pollId }`); its handler is in messages.ts.
+ */
+export const POLL_REFRESH = 'poll.refresh';
 
 export interface PollMemberData {
   pollsCreated: { pollId: number; question: string; choices: string[]; anonymous: boolean; status: 'open' | 'closed'; createdAt: string; closedAt: string | null; channelId: string }[];
@@ -57,7 +63,8 @@ export function memberData(db: Db, guildId: string, memberId: string): PollMembe
  *   the member's votes are found by computing their key with the poll's secret.
  * - Closed polls: named votes go, the totals stay as the poll's history (and its final message
  *   does not change). Anonymous votes of a closed poll cannot be found any more: their key is gone.
- * - Kept: the polls the member created, with everyone's votes on them (`kept.pollsCreated`).
+ * - Kept: the polls the member created, with everyone's votes on them (`kept.pollsCreated`), no
+ *   longer linked to them: their creator becomes no one (only leaders can close them then).
  */
 export function forgetMember(tx: Tx, guildId: string, memberId: string): ForgetOutcome {
   const removed = { votes: 0, anonymousVotes: 0 };
@@ -67,25 +74,33 @@ export function forgetMember(tx: Tx, guildId: string, memberId: string): ForgetO
     .from(polls)
     .where(and(eq(polls.guildId, guildId), eq(polls.status, 'open')))
     .all();
+  // The member's votes in open polls: under their id in named polls (one statement), under their
+  // key in anonymous ones (one per poll, with its secret). Each vote is one choice's count.
+  const anonymous = new Set(open.filter((p) => p.anonymous).map((p) => p.id));
+  const named = open.filter((p) => !p.anonymous).map((p) => p.id);
+  const gone: { pollId: number; choice: number }[] = [];
+  for (let i = 0; i < named.length; i += 500) {
+    gone.push(...tx.delete(pollVotes).where(and(inArray(pollVotes.pollId, named.slice(i, i + 500)), eq(pollVotes.voter, memberId))).returning({ pollId: pollVotes.pollId, choice: pollVotes.choice }).all());
+  }
   for (const poll of open) {
-    const key = !poll.anonymous ? memberId : poll.voterSecret ? anonymousKey(poll.voterSecret, memberId) : null;
-    if (key === null) continue;
-    const n = removeVotes(tx, poll.id, key);
-    if (n === 0) continue;
-    countVoter(tx, poll.id, -1);
-    removed[poll.anonymous ? 'anonymousVotes' : 'votes'] += n;
-    followUps.push({ kind: 'refresh-poll', guildId, pollId: poll.id });
+    if (!poll.anonymous || !poll.voterSecret) continue;
+    const key = anonymousKey(poll.voterSecret, memberId);
+    gone.push(...tx.delete(pollVotes).where(and(eq(pollVotes.pollId, poll.id), eq(pollVotes.voter, key))).returning({ pollId: pollVotes.pollId, choice: pollVotes.choice }).all());
+  }
+  const choicesByPoll = new Map<number, number[]>();
+  for (const { pollId, choice } of gone) choicesByPoll.set(pollId, [...(choicesByPoll.get(pollId) ?? []), choice]);
+  for (const [pollId, choices] of choicesByPoll) {
+    tx.update(pollChoices).set({ votes: sql`${pollChoices.votes} - 1` }).where(and(eq(pollChoices.pollId, pollId), inArray(pollChoices.position, choices))).run();
+    countVoter(tx, pollId, -1);
+    removed[anonymous.has(pollId) ? 'anonymousVotes' : 'votes'] += choices.length;
+    followUps.push({ kind: 'refresh-poll', guildId, pollId });
   }
   const closedNamed = tx
     .select({ id: polls.id })
     .from(polls)
     .where(and(eq(polls.guildId, guildId), eq(polls.status, 'closed'), eq(polls.anonymous, false)));
   removed.votes += tx.delete(pollVotes).where(and(inArray(pollVotes.pollId, closedNamed), eq(pollVotes.voter, memberId))).run().changes;
-  const { n: pollsCreated } = tx
-    .select({ n: count() })
-    .from(polls)
-    .where(and(eq(polls.guildId, guildId), eq(polls.creatorId, memberId)))
-    .get()!;
+  const pollsCreated = tx.update(polls).set({ creatorId: NO_MEMBER }).where(and(eq(polls.guildId, guildId), eq(polls.creatorId, memberId))).run().changes;
   return { removed, kept: { pollsCreated }, followUps };
 }
 

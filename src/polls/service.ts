@@ -28,6 +28,7 @@ import {
 } from './store';
 import { oneOrMany, plural, timestamp, truncate } from '../format';
 import { queueEffect } from '../outbox/queue';
+import { isMemberId } from '../member-data';
 
 export type { Poll };
 
@@ -296,7 +297,7 @@ export function results(db: Db, poll: Poll): PollResults {
 export function closePoll(db: Db, actor: { guildId: string; memberId: string; isLeader: boolean }, pollId: number, now: number): PollResults {
   const poll = requirePoll(db, actor.guildId, pollId);
   if (poll.creatorId !== actor.memberId && !actor.isLeader) {
-    throw new UserError(`Only the poll's creator (<@${poll.creatorId}>) or a leader can close poll #${poll.id}.`);
+    throw new UserError(isMemberId(poll.creatorId) ? `Only the poll's creator (<@${poll.creatorId}>) or a leader can close poll #${poll.id}.` : `Only a leader can close poll #${poll.id}.`);
   }
   if (!closeAndQueueFinalResults(db, poll, now)) throw new UserError(`Poll #${poll.id} is already closed.`);
   if (poll.anonymous) forgetDeletedData(db);
