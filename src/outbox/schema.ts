@@ -33,5 +33,7 @@ export const outbox = sqliteTable(
   (t) => [
     index('outbox_pending_due').on(t.dueAt).where(sql`status = 'pending'`),
     index('outbox_done').on(t.doneAt).where(sql`status <> 'pending'`),
+    // One server's effects: what failed there lately (for its leaders), and forgetting a server.
+    index('outbox_guild').on(t.guildId, t.status, t.doneAt),
   ],
 );

@@ -134,6 +134,13 @@ describe('applyRetention() of check-ins', () => {
     expect(drain(db, checkins.applyRetention).total).toEqual({ answers: 0, notes: 0 });
   });
 
+  it('reads only the answers still to do, through the partial index', () => {
+    const db = freshDb();
+    const plan = db.$client.prepare("EXPLAIN QUERY PLAN SELECT rowid FROM checkin_answers WHERE guild_id = 'g1' AND answered_at < 5 AND member_id < '~' LIMIT 10").all() as { detail: string }[];
+    expect(plan.map((p) => p.detail).join('\n')).toContain('USING INDEX checkin_answers_linked');
+    const kudosPlan = db.$client.prepare("EXPLAIN QUERY PLAN SELECT id FROM kudos WHERE guild_id = 'g1' AND created_at < 5 AND message <> '' LIMIT 10").all() as { detail: string }[];
+    expect(kudosPlan.map((p) => p.detail).join('\n')).toContain('kudos_with_message');
+  });
 });
 
 describe('applyRetention() of kudos and settings', () => {
