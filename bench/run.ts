@@ -4,6 +4,7 @@
 import { benchCheckins } from './checkins';
 import { benchKudos } from './kudos';
 import { benchPolls } from './polls';
+import { benchPrivacy } from './privacy';
 import { benchStartup } from './startup';
 import { benchSurveys } from './surveys';
 
@@ -13,6 +14,7 @@ const scenarios: [string, () => Promise<string[]>][] = [
   ['checkins', benchCheckins],
   ['startup', benchStartup],
   ['surveys', benchSurveys],
+  ['privacy', benchPrivacy],
 ];
 const only = process.argv.slice(2);
 
