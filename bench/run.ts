@@ -5,6 +5,7 @@ import { benchCheckins } from './checkins';
 import { benchKudos } from './kudos';
 import { benchOutbox } from './outbox';
 import { benchPolls } from './polls';
+import { benchPrivacy } from './privacy';
 import { benchStartup } from './startup';
 import { benchSurveys } from './surveys';
 
@@ -15,6 +16,7 @@ const scenarios: [string, () => Promise<string[]>][] = [
   ['startup', benchStartup],
   ['surveys', benchSurveys],
   ['outbox', benchOutbox],
+  ['privacy', benchPrivacy],
 ];
 const only = process.argv.slice(2);
 

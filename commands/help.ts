@@ -32,11 +32,17 @@ const SECTIONS: { name: string; everyone: string[]; leaders: string[] }[] = [
     leaders: ['`/survey`: build one (or start from a template), preview, publish, then read the results or export them'],
   },
   {
+    name: '🔒 Privacy',
+    everyone: ['`/privacy info`: what Hearth keeps about you, who sees it, for how long', '`/privacy export`: all of it as a file; `/privacy delete`: delete it'],
+    leaders: ['`/privacy forget`: delete a member\'s data when they ask', '`/settings retention`: remove old answers\' text and links after some months'],
+  },
+  {
     name: '⚙️ Settings',
     everyone: [],
     leaders: [
       '`/settings show`, `leader-role`, `timezone` (for schedules and daily limits)',
       '`/settings recognition-channel` (kudos shout-outs), `polls-by-members`',
+      '`/settings delete-all-data`: the server owner deletes everything Hearth holds here',
     ],
   },
 ];

@@ -7,6 +7,8 @@ import { getSettings, setLeaderRole, setPollsByMembers, setRecognitionChannel, s
 import { searchTimeZones } from '../src/settings/timezones';
 import { kudosDailyLimitSubcommand, kudosMilestoneSubcommand, kudosRoundupSubcommand, kudosSettingsAutocomplete, kudosSettingsSubcommands, kudosValuesGroup } from './kudos-settings';
 import { renderSaved, renderSettings } from '../src/settings/view';
+import { retentionSummary } from '../src/privacy';
+import { deleteAllDataSubcommand, privacySettingsComponents, privacySettingsSubcommands, retentionSubcommand } from './privacy-settings';
 
 /** /settings: how Hearth behaves in this server. Leaders only (checked by the router). */
 export const settings = {
@@ -50,13 +52,16 @@ export const settings = {
     .addSubcommandGroup(kudosValuesGroup)
     .addSubcommand(kudosDailyLimitSubcommand)
     .addSubcommand(kudosMilestoneSubcommand)
-    .addSubcommand(kudosRoundupSubcommand),
+    .addSubcommand(kudosRoundupSubcommand)
+    .addSubcommand(retentionSubcommand)
+    .addSubcommand(deleteAllDataSubcommand),
 
   subcommands: {
     async show(interaction, { db, clock, outbox }) {
       const now = clock.now();
       const problems = outbox.problems(interaction.guildId, now - 7 * 86_400_000);
-      await replyPrivately(interaction, renderSettings(getSettings(db, interaction.guildId), now, problems));
+      const retention = { name: 'Retention', value: retentionSummary(db, interaction.guildId, now) };
+      await replyPrivately(interaction, renderSettings(getSettings(db, interaction.guildId), now, problems, [retention]));
     },
 
     async 'leader-role'(interaction, { db, clock }) {
@@ -91,6 +96,7 @@ export const settings = {
     },
 
     ...kudosSettingsSubcommands,
+    ...privacySettingsSubcommands,
   },
 
   async autocomplete(interaction, ctx) {
@@ -99,4 +105,6 @@ export const settings = {
     if (focused.name !== 'zone') return interaction.respond([]);
     await interaction.respond(searchTimeZones(focused.value).map((zone) => ({ name: zone, value: zone })));
   },
+
+  components: privacySettingsComponents,
 } satisfies SlashCommand;

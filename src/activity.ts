@@ -5,6 +5,7 @@ import { and, eq, gte, isNull, lt, or, sql, type SQL, type SQLWrapper } from 'dr
 import type { SQLiteColumn, SQLiteTable } from 'drizzle-orm/sqlite-core';
 import type { Db } from './db/open';
 import type { Tx } from './db/write-tx';
+import { NO_MEMBER } from './member-data';
 
 export const ACTIVITY_KINDS = ['poll-vote', 'survey-response', 'checkin-answer', 'kudos-given', 'kudos-received'] as const;
 export type ActivityKind = (typeof ACTIVITY_KINDS)[number];
@@ -76,7 +77,8 @@ export function mergeActivity(...parts: Activity[]): Activity {
  */
 export function memberDays(db: Db | Tx, parent: SQLiteTable, child: SQLiteTable, member: SQLiteColumn, at: SQLiteColumn, where: SQL | undefined): { memberId: string; day: string }[] {
   const day = sqlUtcDay(at);
-  return db.select({ memberId: sql<string>`${member}`, day }).from(parent).crossJoin(child).where(where).groupBy(member, day).all();
+  // Rows past a server's retention stay for the counts, linked to no one: they name no member.
+  return db.select({ memberId: sql<string>`${member}`, day }).from(parent).crossJoin(child).where(and(where, lt(member, NO_MEMBER))).groupBy(member, day).all();
 }
 
 /** A poll or a survey (the columns they share): open from `createdAt` until `closedAt`, named or anonymous. */

@@ -14,6 +14,7 @@ import { checkinRunTask } from './checkins/messages';
 import { kudosEffects, kudosRoundupTask } from './kudos/messages';
 import { surveyClosingTask, surveyEffects } from './surveys/messages';
 import { isOutboxDelivery, Outbox } from './outbox/delivery';
+import { privacyEffects, retentionTask, serverDeletionTask, watchServers } from './privacy/messages';
 
 export interface HearthOptions {
   config: Config;
@@ -55,16 +56,19 @@ export async function startHearth(options: HearthOptions): Promise<Hearth> {
   const refresher = new MessageRefresher(client, clock, logger);
   const outbox = new Outbox(db, clock, logger, () => scheduler.wake());
   const context: AppContext = { config, db, clock, logger, client, scheduler, refresher, outbox };
-  for (const [kind, handler] of Object.entries({ ...pollEffects(context), ...surveyEffects(context), ...kudosEffects(context) })) outbox.handle(kind, handler);
+  for (const [kind, handler] of Object.entries({ ...pollEffects(context), ...surveyEffects(context), ...kudosEffects(context), ...privacyEffects(context) })) outbox.handle(kind, handler);
   scheduler.register(pollClosingTask(context));
   scheduler.register(checkinRunTask(context));
   scheduler.register(kudosRoundupTask(context));
   scheduler.register(surveyClosingTask(context));
+  scheduler.register(retentionTask(context));
+  scheduler.register(serverDeletionTask(context));
   scheduler.register(outbox.task()); // last: delivers in the same round what the tasks above queued
 
   const router = createRouter(commands, () => context);
   const onInteraction = (interaction: Interaction) => void router.handle(interaction);
   client.on(Events.InteractionCreate, onInteraction);
+  watchServers(context, client);
   client.on(Events.Error, (error) => logger.error({ err: error }, 'discord client error'));
   client.on(Events.ShardDisconnect, (event, shard) => logger.warn({ code: event.code, shard }, 'gateway disconnected'));
 

@@ -30,3 +30,33 @@ export function isoTime(ms: number | null): string | null;
 export function isoTime(ms: number | null): string | null {
   return ms === null ? null : new Date(ms).toISOString();
 }
+
+// ------------------------------------------------------------------ links that are gone
+
+/**
+ * Stands in for a member id that was removed from a row that stays (a poll a forgotten member
+ * created, a vote or an answer past the server's retention). Discord ids are digits, and anonymous
+ * keys letters, digits, `-` and `_`: all sort before `~`, so "still a member" is `id < '~'`.
+ */
+export const NO_MEMBER = '~';
+
+/** A row's stand-in when it must stay unique per member (one answer per member and run): `~` and its row id. */
+export const unlinkedId = (rowId: number): string => `${NO_MEMBER}${rowId}`;
+
+/** Whether a stored member id still names a member (not a stand-in for a removed link). */
+export const isMemberId = (id: string): boolean => id < NO_MEMBER;
+
+/**
+ * One batch of a retention pass over a server (`applyRetention`): what changed, per kind (every
+ * kind the feature knows is listed, zeros too), and whether the batch was full, so there may be more.
+ */
+export interface RetentionBatch {
+  changed: Record<string, number>;
+  more: boolean;
+}
+
+/** One batch of removing everything a feature holds for a server (`forgetServer`): rows removed, and whether there may be more. */
+export interface ServerBatch {
+  removed: number;
+  more: boolean;
+}

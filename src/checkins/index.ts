@@ -2,3 +2,4 @@
 // (see docs/architecture.md, "Each feature's public interface"). Plain data in and out.
 export { activity, runSummaries, type RunSummary } from './participation';
 export { forgetMember, memberData, type CheckinMemberData } from './members';
+export { applyRetention, forgetServer } from './retention';

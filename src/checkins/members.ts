@@ -1,8 +1,8 @@
 // A member's own check-in data: what an export shows, and what forgetting them removes.
-import { and, asc, count, eq, inArray } from 'drizzle-orm';
+import { and, asc, eq, inArray } from 'drizzle-orm';
 import type { Db } from '../db/open';
 import type { Tx } from '../db/write-tx';
-import { isoTime, type ForgetOutcome } from '../member-data';
+import { isoTime, NO_MEMBER, type ForgetOutcome } from '../member-data';
 import { unlinkedKey } from '../anonymity';
 import { checkinAnswers, checkinRuns, checkinSchedules, checkinSkips } from './schema';
 import { MOODS } from './limits';
@@ -81,7 +81,7 @@ export function memberData(db: Db, guildId: string, memberId: string): CheckinMe
  * server, inside the caller's write transaction. Streaks are computed from answers, so they go
  * with them; reports count from the answers that remain. No message shows counts: no follow-ups.
  * Kept: schedules the member created and dates they skipped as a leader (`kept.schedulesCreated`,
- * `kept.datesSkipped`), which belong to the server's check-ins.
+ * `kept.datesSkipped`), which belong to the server's check-ins, no longer linked to them.
  */
 export function forgetMember(tx: Tx, guildId: string, memberId: string): ForgetOutcome {
   const named = tx
@@ -107,16 +107,16 @@ export function forgetMember(tx: Tx, guildId: string, memberId: string): ForgetO
   for (const { runId } of mine) {
     tx.update(checkinAnswers).set({ memberId: unlinkedKey() }).where(and(eq(checkinAnswers.runId, runId), eq(checkinAnswers.memberId, memberId))).run();
   }
-  const { schedulesCreated } = tx
-    .select({ schedulesCreated: count() })
-    .from(checkinSchedules)
+  const schedulesCreated = tx
+    .update(checkinSchedules)
+    .set({ createdBy: NO_MEMBER })
     .where(and(eq(checkinSchedules.guildId, guildId), eq(checkinSchedules.createdBy, memberId)))
-    .get()!;
-  const { datesSkipped } = tx
-    .select({ datesSkipped: count() })
-    .from(checkinSkips)
+    .run().changes;
+  const datesSkipped = tx
+    .update(checkinSkips)
+    .set({ createdBy: NO_MEMBER })
     .where(and(inArray(checkinSkips.scheduleId, schedulesOf(tx, guildId)), eq(checkinSkips.guildId, guildId), eq(checkinSkips.createdBy, memberId)))
-    .get()!;
+    .run().changes;
   return {
     removed: { answers: gone.length, moods: gone.filter((a) => a.mood !== null).length, notes: gone.filter((a) => a.note !== null).length },
     kept: { schedulesCreated, datesSkipped },

@@ -78,6 +78,9 @@ export const checkinAnswers = sqliteTable(
     index('checkin_answers_by_mood').on(t.runId, t.mood),
     // The kudos roundup asks who checked in during one window: a range per schedule, not every answer ever.
     index('checkin_answers_by_time').on(t.scheduleId, t.answeredAt, t.memberId),
+    // A server's retention finds the answers still linked to a member by age; an answer it has
+    // dealt with (linked to no one, `~` and its row id) leaves this index, so no pass reads it again.
+    index('checkin_answers_linked').on(t.guildId, t.answeredAt).where(sql`member_id < '~'`),
   ],
 );
 

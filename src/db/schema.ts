@@ -6,3 +6,4 @@ export * from '../checkins/schema';
 export * from '../kudos/schema';
 export * from '../surveys/schema';
 export * from '../outbox/schema';
+export * from '../privacy/schema';

@@ -1,8 +1,8 @@
 // A member's own kudos data: what an export shows, and what forgetting them removes.
-import { and, asc, count, eq, or } from 'drizzle-orm';
+import { and, asc, eq, or } from 'drizzle-orm';
 import type { Db } from '../db/open';
 import type { Tx } from '../db/write-tx';
-import { isoTime, type ForgetOutcome } from '../member-data';
+import { isoTime, NO_MEMBER, type ForgetOutcome } from '../member-data';
 import { kudos } from './schema';
 
 export interface KudosMemberData {
@@ -35,7 +35,7 @@ export function memberData(db: Db, guildId: string, memberId: string): KudosMemb
  * caller's write transaction. Their shout-outs should go from Discord (follow-ups). Others'
  * leaderboards and totals lose these kudos with them; milestone roles already granted stay.
  * Kept: kudos of others that the member took down as a leader (`kept.removedAsLeader`): the
- * takedown is on record with who did it.
+ * takedown stays on record, no longer saying who did it.
  */
 export function forgetMember(tx: Tx, guildId: string, memberId: string): ForgetOutcome {
   const gone = tx
@@ -43,7 +43,7 @@ export function forgetMember(tx: Tx, guildId: string, memberId: string): ForgetO
     .where(and(eq(kudos.guildId, guildId), or(eq(kudos.giverId, memberId), eq(kudos.recipientId, memberId))))
     .returning({ giverId: kudos.giverId, channelId: kudos.channelId, messageId: kudos.messageId })
     .all();
-  const { removedAsLeader } = tx.select({ removedAsLeader: count() }).from(kudos).where(and(eq(kudos.guildId, guildId), eq(kudos.removedBy, memberId))).get()!;
+  const removedAsLeader = tx.update(kudos).set({ removedBy: NO_MEMBER }).where(and(eq(kudos.guildId, guildId), eq(kudos.removedBy, memberId))).run().changes;
   const given = gone.filter((k) => k.giverId === memberId).length;
   return {
     removed: { given, received: gone.length - given },

@@ -28,6 +28,8 @@ export const kudos = sqliteTable(
     index('kudos_live_recipient').on(t.guildId, t.recipientId, t.createdAt, t.value, t.removedAt).where(sql`removed_at IS NULL`),
     // Not partial: the daily limit and the hourly pair rule count removed kudos too.
     index('kudos_guild_giver_time').on(t.guildId, t.giverId, t.createdAt, t.value, t.removedAt),
+    // A server's retention finds the messages still kept by age; an emptied one leaves this index.
+    index('kudos_with_message').on(t.guildId, t.createdAt).where(sql`message <> ''`),
   ],
 );
 

@@ -121,7 +121,8 @@ export function renderHistory(history: KudosHistory, isSelf: boolean) {
   embed.setDescription(`${who} ${isSelf ? 'have' : 'has'} ${verb} ${count(history.total)}.`);
   const recent = history.recent.map((k) => {
     const other = history.side === 'received' ? `from <@${k.giverId}>` : `to <@${k.recipientId}>`;
-    return `\`#${k.id}\` **${k.value}** ${other} ${ts(k.createdAt)}\n${quote(truncate(k.message, 180))}`;
+    // An empty message was removed by the server's retention (see /privacy info).
+    return `\`#${k.id}\` **${k.value}** ${other} ${ts(k.createdAt)}\n${k.message ? quote(truncate(k.message, 180)) : '*(message removed: older than the server keeps them)*'}`;
   });
   const byValue = history.byValue.map((v) => `**${v.value}**: ${v.count}`);
   embed.addFields(fitFields([{ name: 'By value', entries: byValue }, { name: 'Most recent', entries: recent }], roomLeft(embed.data)).fields);

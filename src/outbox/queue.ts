@@ -1,6 +1,6 @@
 // Queueing a Discord side effect: plain data, no discord.js, so services can queue inside their
 // own write transactions.
-import { and, gte, lt, ne, sql } from 'drizzle-orm';
+import { and, eq, gte, inArray, lt, ne, notInArray, or, sql } from 'drizzle-orm';
 import type { Db } from '../db/open';
 import { writeTx, type Tx } from '../db/write-tx';
 import { outbox } from './schema';
@@ -16,24 +16,31 @@ export interface Effect<P = Record<string, unknown>> {
   dueAt?: number;
 }
 
+const rowOf = (effect: Effect, now: number) => ({
+  key: effect.key,
+  guildId: effect.guildId,
+  kind: effect.kind,
+  payload: JSON.stringify(effect.payload),
+  dueAt: effect.dueAt ?? now,
+  createdAt: now,
+});
+
 /**
  * Stores an effect to be delivered, inside the write transaction of the change that causes it;
  * false when one with the same key was already queued.
  */
 export function queueEffect(db: Tx, effect: Effect, now: number): boolean {
-  const inserted = db
-    .insert(outbox)
-    .values({
-      key: effect.key,
-      guildId: effect.guildId,
-      kind: effect.kind,
-      payload: JSON.stringify(effect.payload),
-      dueAt: effect.dueAt ?? now,
-      createdAt: now,
-    })
-    .onConflictDoNothing({ target: outbox.key })
-    .run();
-  return inserted.changes === 1;
+  return db.insert(outbox).values(rowOf(effect, now)).onConflictDoNothing({ target: outbox.key }).run().changes === 1;
+}
+
+/** Stores many effects at once (a member's deletion queues one per shout-out); returns how many were new. */
+export function queueEffects(db: Tx, effects: readonly Effect[], now: number): number {
+  let queued = 0;
+  for (let i = 0; i < effects.length; i += 200) {
+    const rows = effects.slice(i, i + 200).map((effect) => rowOf(effect, now));
+    queued += db.insert(outbox).values(rows).onConflictDoNothing({ target: outbox.key }).run().changes;
+  }
+  return queued;
 }
 
 /**
@@ -57,4 +64,17 @@ export function lastQueuedAt(db: Tx, prefix: string, since: number): number | nu
     .where(and(gte(outbox.key, prefix), lt(outbox.key, `${prefix}\uffff`), gte(outbox.createdAt, since), ne(outbox.status, 'dropped')))
     .get();
   return row?.at ?? null;
+}
+
+/**
+ * Removes up to `limit` of a server's effects, pending or finished, but for pending ones of the
+ * kinds in `keep` (a deletion a member asked for still has to happen on Discord). Returns how many.
+ */
+export function forgetServerEffects(tx: Tx, guildId: string, keep: readonly string[], limit: number): number {
+  const ids = tx
+    .select({ id: outbox.id })
+    .from(outbox)
+    .where(and(eq(outbox.guildId, guildId), keep.length ? or(sql`${outbox.status} <> 'pending'`, notInArray(outbox.kind, [...keep])) : undefined))
+    .limit(limit);
+  return tx.delete(outbox).where(inArray(outbox.id, ids)).run().changes;
 }

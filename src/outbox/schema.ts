@@ -35,5 +35,7 @@ export const outbox = sqliteTable(
     // Servers with something due, and each server's next effect, without reading the others'.
     index('outbox_pending_guild').on(t.guildId, t.dueAt).where(sql`status = 'pending'`),
     index('outbox_done').on(t.doneAt).where(sql`status <> 'pending'`),
+    // One server's effects: what failed there lately (for its leaders), and forgetting a server.
+    index('outbox_guild').on(t.guildId, t.status, t.doneAt),
   ],
 );

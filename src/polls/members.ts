@@ -1,15 +1,21 @@
 // A member's own poll data: what an export shows, and what forgetting them removes.
-import { and, asc, count, eq, inArray } from 'drizzle-orm';
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../db/open';
 import type { Tx } from '../db/write-tx';
 import { anonymousKey } from '../anonymity';
-import { isoTime, type FollowUp, type ForgetOutcome } from '../member-data';
+import { isoTime, NO_MEMBER, type FollowUp, type ForgetOutcome } from '../member-data';
 import { pollChoices, polls, pollVotes } from './schema';
-import { choicesOf, countVoter, removeVotes, unlinkVotes } from './store';
+import { choicesOf, countVoter, unlinkVotes } from './store';
 
 export const ANONYMOUS_VOTES_LEFT_OUT =
   'Votes in anonymous polls are filed under a keyed hash of your id, not your id, and the key is deleted when the poll closes: ' +
   'they cannot be linked to you, so they are not part of this export.';
+
+/**
+ * The outbox effect that shows an open poll's current counts on its message at once, for a
+ * `refresh-poll` follow-up (payload `{ pollId }`); its handler is in messages.ts.
+ */
+export const POLL_REFRESH = 'poll.refresh';
 
 export interface PollMemberData {
   pollsCreated: { pollId: number; question: string; choices: string[]; anonymous: boolean; status: 'open' | 'closed'; createdAt: string; closedAt: string | null; channelId: string }[];
@@ -59,7 +65,8 @@ export function memberData(db: Db, guildId: string, memberId: string): PollMembe
  *   count going down would show everyone what the member had chosen. Nothing reports them.
  * - Closed polls: named votes go, the totals stay as the poll's history (and its final message
  *   does not change). Anonymous votes of a closed poll cannot be found any more: their key is gone.
- * - Kept: the polls the member created, with everyone's votes on them (`kept.pollsCreated`).
+ * - Kept: the polls the member created, with everyone's votes on them (`kept.pollsCreated`), no
+ *   longer linked to them: their creator becomes no one (only leaders can close them then).
  */
 export function forgetMember(tx: Tx, guildId: string, memberId: string): ForgetOutcome {
   const removed = { votes: 0 };
@@ -69,27 +76,29 @@ export function forgetMember(tx: Tx, guildId: string, memberId: string): ForgetO
     .from(polls)
     .where(and(eq(polls.guildId, guildId), eq(polls.status, 'open')))
     .all();
-  for (const poll of open) {
-    if (poll.anonymous) {
-      if (poll.voterSecret) unlinkVotes(tx, poll.id, anonymousKey(poll.voterSecret, memberId));
-      continue;
-    }
-    const n = removeVotes(tx, poll.id, memberId);
-    if (n === 0) continue;
-    countVoter(tx, poll.id, -1);
-    removed.votes += n;
-    followUps.push({ kind: 'refresh-poll', guildId, pollId: poll.id });
+  // Open named polls: the member's votes go (one statement a few hundred polls at a time), and each
+  // vote takes one off its choice's count.
+  const named = open.filter((p) => !p.anonymous).map((p) => p.id);
+  const gone: { pollId: number; choice: number }[] = [];
+  for (let i = 0; i < named.length; i += 500) {
+    gone.push(...tx.delete(pollVotes).where(and(inArray(pollVotes.pollId, named.slice(i, i + 500)), eq(pollVotes.voter, memberId))).returning({ pollId: pollVotes.pollId, choice: pollVotes.choice }).all());
   }
+  const choicesByPoll = new Map<number, number[]>();
+  for (const { pollId, choice } of gone) choicesByPoll.set(pollId, [...(choicesByPoll.get(pollId) ?? []), choice]);
+  for (const [pollId, choices] of choicesByPoll) {
+    tx.update(pollChoices).set({ votes: sql`${pollChoices.votes} - 1` }).where(and(eq(pollChoices.pollId, pollId), inArray(pollChoices.position, choices))).run();
+    countVoter(tx, pollId, -1);
+    removed.votes += choices.length;
+    followUps.push({ kind: 'refresh-poll', guildId, pollId });
+  }
+  // Open anonymous polls: unlinked, still counted, and not reported (see above).
+  for (const poll of open) if (poll.anonymous && poll.voterSecret) unlinkVotes(tx, poll.id, anonymousKey(poll.voterSecret, memberId));
   const closedNamed = tx
     .select({ id: polls.id })
     .from(polls)
     .where(and(eq(polls.guildId, guildId), eq(polls.status, 'closed'), eq(polls.anonymous, false)));
   removed.votes += tx.delete(pollVotes).where(and(inArray(pollVotes.pollId, closedNamed), eq(pollVotes.voter, memberId))).run().changes;
-  const { n: pollsCreated } = tx
-    .select({ n: count() })
-    .from(polls)
-    .where(and(eq(polls.guildId, guildId), eq(polls.creatorId, memberId)))
-    .get()!;
+  const pollsCreated = tx.update(polls).set({ creatorId: NO_MEMBER }).where(and(eq(polls.guildId, guildId), eq(polls.creatorId, memberId))).run().changes;
   return { removed, kept: { pollsCreated }, followUps };
 }
 

@@ -5,6 +5,7 @@ import { effectChannel, type EffectHandler } from '../outbox/delivery';
 import type { DueTask } from '../scheduler/scheduler';
 import { closeDuePolls, discardUnpostedPolls, findPollById, nextPollClose, POLL_FINAL_RESULTS, results, type Poll } from './service';
 import { renderPollMessage } from './view';
+import { POLL_REFRESH } from './members';
 
 const MEMBER_COUNT_FOR_MS = 60_000;
 
@@ -60,7 +61,24 @@ export function pollFinalResults(ctx: AppContext): EffectHandler {
   };
 }
 
-export const pollEffects = (ctx: AppContext): Record<string, EffectHandler> => ({ [POLL_FINAL_RESULTS]: pollFinalResults(ctx) });
+/**
+ * The outbox handler that shows an open poll's current counts at once, after they changed outside a
+ * vote (a member's data was removed). A closed poll is left alone: its final results stay as history.
+ */
+export function pollRefresh(ctx: AppContext): EffectHandler {
+  return {
+    describe: (effect) => `updating the counts on poll #${Number(effect.payload.pollId)}`,
+    async deliver(effect) {
+      const poll = findPollById(ctx.db, Number(effect.payload.pollId));
+      if (!poll || poll.guildId !== effect.guildId || !poll.messageId || poll.status !== 'open') return;
+      effectChannel(ctx.client, poll.guildId, poll.channelId);
+      const { embeds, components } = renderPollMessage(results(ctx.db, poll), ctx.clock.now());
+      await ctx.refresher.editNow({ channelId: poll.channelId, messageId: poll.messageId }, { embeds, components });
+    },
+  };
+}
+
+export const pollEffects = (ctx: AppContext): Record<string, EffectHandler> => ({ [POLL_FINAL_RESULTS]: pollFinalResults(ctx), [POLL_REFRESH]: pollRefresh(ctx) });
 
 /** Closes timed polls at their stored time (at start, those overdue), a fair round at a time; the outbox shows their results. */
 export function pollClosingTask(ctx: AppContext): DueTask {

@@ -3,4 +3,4 @@
 export { getSettings, type GuildSettings } from './service';
 export { canonicalTimeZone, searchTimeZones } from './timezones';
 export { recognitionChannels } from './recognition';
-export { forgetMember, memberData, NO_MEMBER_SETTINGS } from './members';
+export { applyRetention, forgetMember, forgetServer, memberData, NO_MEMBER_SETTINGS } from './members';

@@ -11,7 +11,8 @@ export interface DeliveryProblem {
   at: number;
 }
 
-export function renderSettings(settings: GuildSettings, now: number, problems: DeliveryProblem[] = []): { embeds: EmbedBuilder[] } {
+/** `more`: settings other features keep (retention), shown after these. */
+export function renderSettings(settings: GuildSettings, now: number, problems: DeliveryProblem[] = [], more: { name: string; value: string }[] = []): { embeds: EmbedBuilder[] } {
   const embed = new EmbedBuilder()
     .setColor(HEARTH_COLOUR)
     .setTitle('Hearth settings for this server')
@@ -30,6 +31,7 @@ export function renderSettings(settings: GuildSettings, now: number, problems: D
           : 'None: kudos shout-outs are posted where they are given',
       },
       { name: 'Who can create polls', value: settings.pollsByMembers ? 'Every member' : 'Leaders only' },
+      ...more,
     );
   if (problems.length) {
     const lines = problems.map((p) => `• ${timestamp(p.at, 'R')} Hearth gave up on ${p.what}: ${p.why}`);

@@ -1,16 +1,22 @@
 // A member's own survey data: what an export shows, and what forgetting them removes.
-import { and, asc, count, eq, inArray, isNotNull, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNotNull, sql } from 'drizzle-orm';
 import type { Db } from '../db/open';
 import type { Tx } from '../db/write-tx';
 import { anonymousKey, unlinkedKey } from '../anonymity';
-import { isoTime, type FollowUp, type ForgetOutcome } from '../member-data';
+import { isoTime, NO_MEMBER, type FollowUp, type ForgetOutcome } from '../member-data';
 import { surveyAnswers, surveyResponses, surveys } from './schema';
-import { answersOf, findResponse, questionsOf } from './store';
+import { answersOfResponses, findResponse, questionsOfSurveys, type SurveyQuestion } from './store';
 import { formatAnswer } from './results';
 
 export const ANONYMOUS_RESPONSES_LEFT_OUT =
   'Responses to anonymous surveys are filed under a keyed hash of your id, not your id, and the key is deleted when the survey closes: ' +
   'they cannot be linked to you, so they are not part of this export.';
+
+/**
+ * The outbox effect that shows a survey's current count on its card at once, for a
+ * `refresh-survey-card` follow-up (payload `{ surveyId }`); its handler is in messages.ts.
+ */
+export const SURVEY_CARD_REFRESH = 'survey.refresh-card';
 
 export interface SurveyMemberData {
   surveysCreated: { surveyId: number; title: string; description: string | null; anonymous: boolean; status: 'draft' | 'open' | 'closed'; createdAt: string; publishedAt: string | null; closedAt: string | null }[];
@@ -34,6 +40,19 @@ export function memberData(db: Db, guildId: string, memberId: string): SurveyMem
     .where(and(eq(surveys.guildId, guildId), eq(surveys.anonymous, false)))
     .orderBy(asc(surveyResponses.startedAt), asc(surveyResponses.id))
     .all();
+  // Every answer and question at once (a long history is thousands of responses), grouped here.
+  const answersByResponse = new Map<number, Map<number, { num: number | null; text: string | null }>>();
+  for (const a of answersOfResponses(db, responses.map((r) => r.id))) {
+    let answers = answersByResponse.get(a.responseId);
+    if (!answers) answersByResponse.set(a.responseId, (answers = new Map()));
+    answers.set(a.questionId, { num: a.num, text: a.text });
+  }
+  const questionsBySurvey = new Map<number, SurveyQuestion[]>();
+  for (const q of questionsOfSurveys(db, guildId, [...new Set(responses.map((r) => r.surveyId))])) {
+    let questions = questionsBySurvey.get(q.surveyId);
+    if (!questions) questionsBySurvey.set(q.surveyId, (questions = []));
+    questions.push(q);
+  }
   return {
     surveysCreated: created.map((s) => ({
       surveyId: s.id,
@@ -46,13 +65,13 @@ export function memberData(db: Db, guildId: string, memberId: string): SurveyMem
       closedAt: isoTime(s.closedAt),
     })),
     responses: responses.map((r) => {
-      const answers = answersOf(db, r.id);
+      const answers = answersByResponse.get(r.id) ?? new Map();
       return {
         surveyId: r.surveyId,
         title: r.title,
         startedAt: isoTime(r.startedAt),
         submittedAt: isoTime(r.submittedAt),
-        answers: questionsOf(db, guildId, r.surveyId).flatMap((question) => {
+        answers: (questionsBySurvey.get(r.surveyId) ?? []).flatMap((question) => {
           const answer = formatAnswer(question, answers.get(question.id));
           return answer === null ? [] : [{ question: question.prompt, answer }];
         }),
@@ -72,14 +91,19 @@ export function memberData(db: Db, guildId: string, memberId: string): SurveyMem
  * they answered. Anonymous responses to a closed survey cannot be found any more.
  * Kept: the surveys the member created, with everyone's responses (`kept.surveysCreated`).
  */
+/** Lists in pieces SQLite takes as bound values (it allows 32,766 per statement). */
+function chunks<T>(items: T[], size = 500): T[][] {
+  return Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size));
+}
+
 export function forgetMember(tx: Tx, guildId: string, memberId: string): ForgetOutcome {
-  const named = tx
+  const responses = tx
     .select({ id: surveyResponses.id, surveyId: surveyResponses.surveyId, submittedAt: surveyResponses.submittedAt })
     .from(surveys)
     .innerJoin(surveyResponses, and(eq(surveyResponses.surveyId, surveys.id), eq(surveyResponses.respondent, memberId)))
     .where(and(eq(surveys.guildId, guildId), eq(surveys.anonymous, false)))
-    .all()
-    .map((r) => ({ ...r, anonymous: false }));
+    .all();
+  // Open anonymous surveys: the member's response is unlinked, still counted, and not reported.
   const keyed = tx
     .select({ id: surveys.id, secret: surveys.respondentSecret })
     .from(surveys)
@@ -89,20 +113,20 @@ export function forgetMember(tx: Tx, guildId: string, memberId: string): ForgetO
     const found = findResponse(tx, s.id, anonymousKey(s.secret!, memberId));
     if (found) tx.update(surveyResponses).set({ respondent: unlinkedKey() }).where(eq(surveyResponses.id, found.id)).run();
   }
-  const responses = named;
-  const removed = { responses: 0, answers: 0 };
+  const removed = { responses: responses.length, answers: 0 };
   const followUps: FollowUp[] = [];
-  if (responses.length) {
-    const ids = responses.map((r) => r.id);
-    removed.answers = tx.delete(surveyAnswers).where(inArray(surveyAnswers.responseId, ids)).run().changes;
+  const submitted = new Map<number, number>(); // survey -> its submitted responses removed
+  for (const r of responses) if (r.submittedAt !== null) submitted.set(r.surveyId, (submitted.get(r.surveyId) ?? 0) + 1);
+  for (const ids of chunks(responses.map((r) => r.id))) {
+    removed.answers += tx.delete(surveyAnswers).where(inArray(surveyAnswers.responseId, ids)).run().changes;
     tx.delete(surveyResponses).where(inArray(surveyResponses.id, ids)).run();
   }
-  for (const r of responses) {
-    removed.responses += 1;
-    if (r.submittedAt === null) continue;
-    tx.update(surveys).set({ responses: sql`${surveys.responses} - 1` }).where(eq(surveys.id, r.surveyId)).run();
-    followUps.push({ kind: 'refresh-survey-card', guildId, surveyId: r.surveyId });
+  for (const part of chunks([...submitted])) {
+    // One statement for many surveys: each count goes down by its own number.
+    const byId = sql.join(part.map(([id, n]) => sql`WHEN ${id} THEN ${n}`), sql` `);
+    tx.run(sql`UPDATE ${surveys} SET responses = responses - CASE id ${byId} END WHERE ${inArray(surveys.id, part.map(([id]) => id))}`);
   }
-  const { n: surveysCreated } = tx.select({ n: count() }).from(surveys).where(and(eq(surveys.guildId, guildId), eq(surveys.creatorId, memberId))).get()!;
+  for (const surveyId of submitted.keys()) followUps.push({ kind: 'refresh-survey-card', guildId, surveyId });
+  const surveysCreated = tx.update(surveys).set({ creatorId: NO_MEMBER }).where(and(eq(surveys.guildId, guildId), eq(surveys.creatorId, memberId))).run().changes;
   return { removed, kept: { surveysCreated }, followUps };
 }

@@ -6,6 +6,7 @@ import { surveyWithQuestions, type Survey } from './drafts';
 import { closeDueSurveys, findSurveyById, nextSurveyClose, SURVEY_CLOSED_CARD } from './publishing';
 import { minResponses } from './results';
 import { renderSurveyCard } from './view';
+import { SURVEY_CARD_REFRESH } from './members';
 
 function cardPayload(ctx: AppContext, survey: Survey) {
   const { questions } = surveyWithQuestions(ctx.db, survey.guildId, survey.id);
@@ -40,7 +41,23 @@ export function surveyClosedCard(ctx: AppContext): EffectHandler {
   };
 }
 
-export const surveyEffects = (ctx: AppContext): Record<string, EffectHandler> => ({ [SURVEY_CLOSED_CARD]: surveyClosedCard(ctx) });
+/** The outbox handler that shows a survey's current count on its card at once, after responses were removed. */
+export function surveyCardRefresh(ctx: AppContext): EffectHandler {
+  return {
+    describe: (effect) => `updating the count on survey #${Number(effect.payload.surveyId)}'s card`,
+    async deliver(effect) {
+      const survey = findSurveyById(ctx.db, effect.guildId, Number(effect.payload.surveyId));
+      if (!survey?.messageId || !survey.channelId) return; // no card to update
+      effectChannel(ctx.client, survey.guildId, survey.channelId);
+      await ctx.refresher.editNow({ channelId: survey.channelId, messageId: survey.messageId }, cardPayload(ctx, survey));
+    },
+  };
+}
+
+export const surveyEffects = (ctx: AppContext): Record<string, EffectHandler> => ({
+  [SURVEY_CLOSED_CARD]: surveyClosedCard(ctx),
+  [SURVEY_CARD_REFRESH]: surveyCardRefresh(ctx),
+});
 
 /** Closes timed surveys at their stored closing time (at start, those overdue); the outbox edits their cards. */
 export function surveyClosingTask(ctx: AppContext): DueTask {

@@ -8,6 +8,7 @@ import { isTextKind, SURVEY_LIMITS } from './limits';
 import { countOf, frequentTerms, mean, median, netPromoterScore, type Distribution } from './stats';
 import { allAnswers, countResponses, questionsOf, readMinResponses, submittedResponses, textAnswers, valueCounts, writeMinResponses, type Survey, type SurveyQuestion } from './store';
 import { oneOrMany, plural } from '../format';
+import { isMemberId } from '../member-data';
 
 export function minResponses(db: Db, guildId: string): number {
   return Math.max(SURVEY_LIMITS.minAnonymousResponses, readMinResponses(db, guildId) ?? SURVEY_LIMITS.minAnonymousResponses);
@@ -167,7 +168,8 @@ export function exportSurvey(db: Db, guildId: string, surveyId: number): { filen
   const header = questions.map((q, i) => `Q${i + 1} ${q.prompt}`);
   const rows = responses.map((r) => {
     const answers = questions.map((q) => formatAnswer(q, byResponse.get(r.id)?.get(q.id), '; '));
-    return survey.anonymous ? answers : [r.respondent, new Date(r.submittedAt).toISOString(), ...answers];
+    // A response past the server's retention is linked to no one: its member id cell stays empty.
+    return survey.anonymous ? answers : [isMemberId(r.respondent) ? r.respondent : '', new Date(r.submittedAt).toISOString(), ...answers];
   });
   return { filename: `survey-${survey.id}.csv`, rows: [survey.anonymous ? header : ['member_id', 'submitted_at', ...header], ...(survey.anonymous ? shuffled(rows) : rows)] };
 }

@@ -110,6 +110,24 @@ export function answersOf(db: Reader, responseId: number): Map<number, { num: nu
   return new Map(rows.map((r) => [r.questionId, { num: r.num, text: r.text }]));
 }
 
+/** The answers of many responses, in one read (a member's export). */
+export function answersOfResponses(db: Reader, responseIds: number[]): { responseId: number; questionId: number; num: number | null; text: string | null }[] {
+  const out: { responseId: number; questionId: number; num: number | null; text: string | null }[] = [];
+  for (let i = 0; i < responseIds.length; i += 500) {
+    out.push(...db.select({ responseId: surveyAnswers.responseId, questionId: surveyAnswers.questionId, num: surveyAnswers.num, text: surveyAnswers.text }).from(surveyAnswers).where(inArray(surveyAnswers.responseId, responseIds.slice(i, i + 500))).all());
+  }
+  return out;
+}
+
+/** The questions of many surveys of this server, in order, in one read per 500 surveys. */
+export function questionsOfSurveys(db: Reader, guildId: string, surveyIds: number[]): SurveyQuestion[] {
+  const out: SurveyQuestion[] = [];
+  for (let i = 0; i < surveyIds.length; i += 500) {
+    out.push(...db.select().from(surveyQuestions).where(and(inArray(surveyQuestions.surveyId, surveyIds.slice(i, i + 500)), eq(surveyQuestions.guildId, guildId))).orderBy(asc(surveyQuestions.surveyId), asc(surveyQuestions.position)).all());
+  }
+  return out;
+}
+
 /** Marks a response submitted the first time and counts it; false if it already was. */
 export function markSubmitted(tx: Tx, response: SurveyResponse, now: number): boolean {
   const first = tx

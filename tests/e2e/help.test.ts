@@ -15,7 +15,7 @@ describe('/help', () => {
     expect(reply.embeds).toHaveLength(1);
     const text = textOf(reply);
     expect(text).toContain('listen, recognise and show up');
-    for (const part of ['Polls', 'Kudos', 'Check-ins', 'Surveys', 'Settings']) expect(text).toContain(part);
+    for (const part of ['Polls', 'Kudos', 'Check-ins', 'Surveys', 'Privacy', 'Settings', '`/privacy delete`', '`/settings delete-all-data`']) expect(text).toContain(part);
     expect(text).toContain('*Leaders:* `/poll create`');
     expect(text).toContain('`/kudos give`');
     expect(text).toContain('Manage Server');

@@ -249,6 +249,27 @@ export class DiscordDouble {
     return guild;
   }
 
+  /**
+   * The bot is kicked, or the server deleted: Discord sends GUILD_DELETE without `unavailable`,
+   * and the bot is no longer a member (it is not in READY either after a restart).
+   */
+  removeBot(guild: GuildState): void {
+    guild.members.delete(this.botUser.id);
+    this.dispatch(GatewayDispatchEvents.GuildDelete, { id: guild.id });
+  }
+
+  /** The bot is invited back (with its managed role): GUILD_CREATE, as for any new server. */
+  inviteBot(guild: GuildState): void {
+    this.addMember(guild, this.botUser, [this.botRole(guild).id]);
+    this.dispatch(GatewayDispatchEvents.GuildCreate, this.guildCreatePayload(guild));
+  }
+
+  /** A Discord outage: GUILD_DELETE with `unavailable: true`, then GUILD_CREATE once it is over. The bot stays a member. */
+  outage(guild: GuildState): { end: () => void } {
+    this.dispatch(GatewayDispatchEvents.GuildDelete, { id: guild.id, unavailable: true });
+    return { end: () => this.dispatch(GatewayDispatchEvents.GuildCreate, this.guildCreatePayload(guild)) };
+  }
+
   addUser(username: string, bot = false): UserState {
     const user = { id: snowflake(), username, bot };
     this.users.set(user.id, user);
@@ -1027,7 +1048,7 @@ class GatewaySession {
           return;
         }
         this.identified = true;
-        const guilds = [...this.double.guilds.values()];
+        const guilds = [...this.double.guilds.values()].filter((g) => g.members.has(this.double.botUser.id));
         this.dispatch(GatewayDispatchEvents.Ready, {
           v: 10,
           user: { ...this.double.userPayload(this.double.botUser), verified: true, mfa_enabled: false, flags: 0 },

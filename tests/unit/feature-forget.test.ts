@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { anonymousKey } from '../../src/anonymity';
 import type { Db } from '../../src/db/open';
 import { writeTx } from '../../src/db/write-tx';
-import type { FollowUp } from '../../src/member-data';
+import { NO_MEMBER, type FollowUp } from '../../src/member-data';
 import { UserError } from '../../src/user-error';
 import { WHOLE_SERVER } from '../../src/visibility';
 import * as checkins from '../../src/checkins';
@@ -93,8 +93,10 @@ describe('forgetMember() of polls', () => {
     expect(pollCounts(db, closedSecret)).toEqual({ kept: { choices: [0, 0, 2], voters: 2 }, rows: { choices: [0, 0, 2], voters: 2 } });
     expect(pollCounts(db, elsewhere).kept).toEqual({ choices: [1, 0, 0], voters: 1 });
 
-    // A second time there is nothing left to remove.
-    expect(forget(db, polls.forgetMember, G, 'ann')).toEqual({ removed: { votes: 0 }, kept: { pollsCreated: 1 }, followUps: [] });
+    // The poll she created stays with everyone's votes, no longer linked to her.
+    expect(findPollById(db, theirs)).toMatchObject({ creatorId: NO_MEMBER, status: 'open' });
+    // A second time there is nothing left to remove, and nothing of hers left to keep.
+    expect(forget(db, polls.forgetMember, G, 'ann')).toEqual({ removed: { votes: 0 }, kept: { pollsCreated: 0 }, followUps: [] });
   });
 
   it('keeps every kept count equal to the rows through random votes, closes and forgets, and touches no one else', () => {
@@ -208,6 +210,8 @@ describe('forgetMember() of surveys', () => {
     expect(surveyResults(db, G, openNamed)).toMatchObject({ started: 1, submitted: 1 });
     expect(rowsOf(db, "SELECT * FROM survey_responses WHERE respondent = 'bob'")).toEqual(bobs);
     expect(surveyRows(db, OTHER)).toEqual(otherServer);
+    expect(rowsOf(db, "SELECT id FROM surveys WHERE creator_id = 'ann' AND guild_id = ?", G)).toEqual([]);
+    expect(rowsOf(db, 'SELECT id FROM surveys WHERE creator_id = ?', NO_MEMBER)).toEqual([JSON.stringify({ id: theirs })]);
   });
 });
 
@@ -239,6 +243,10 @@ describe('forgetMember() of check-ins', () => {
     expect(db.$client.prepare('SELECT mood, note FROM checkin_answers WHERE schedule_id = ? ORDER BY mood').all(secret)).toEqual([{ mood: null, note: 'Only words' }, { mood: 2, note: null }]);
     expect(streaksOf(db, G, 'ann', { self: true, sees: WHOLE_SERVER }).streaks).toEqual([]);
     expect(rowsOf(db, "SELECT * FROM checkin_answers WHERE member_id = 'bob'")).toEqual(bobs);
+    // Her schedule and skipped date stay for the server, no longer naming her.
+    expect(rowsOf(db, "SELECT id FROM checkin_schedules WHERE created_by = 'ann'")).toEqual([]);
+    expect(rowsOf(db, "SELECT schedule_id FROM checkin_skips WHERE created_by = 'ann'")).toEqual([]);
+    expect(rowsOf(db, 'SELECT id FROM checkin_schedules WHERE created_by = ?', NO_MEMBER)).toEqual([JSON.stringify({ id: named })]);
     expect(rowsOf(db, 'SELECT * FROM checkin_answers WHERE guild_id = ?', OTHER)).toEqual(otherServer);
   });
 });
@@ -266,6 +274,8 @@ describe('forgetMember() of kudos', () => {
     );
     const left = db.$client.prepare('SELECT id FROM kudos WHERE guild_id = ? ORDER BY id').all(G) as { id: number }[];
     expect(left.map((k) => k.id)).toEqual([removedByAnn, unrelated]);
+    // The takedown stays on record, no longer saying who did it.
+    expect(rowsOf(db, 'SELECT id, removed_by FROM kudos WHERE id = ?', removedByAnn)).toEqual([JSON.stringify({ id: removedByAnn, removed_by: NO_MEMBER })]);
     expect(rowsOf(db, 'SELECT * FROM kudos WHERE guild_id = ?', OTHER)).toEqual(otherServer);
   });
 });
