@@ -35,7 +35,9 @@ export const privacySettingsSubcommands: NonNullable<SlashCommand['subcommands']
 export const privacySettingsComponents: ComponentHandler[] = [
   onModal(privacyIds.deleteAll, async (interaction, _values, { db, clock, logger }) => {
     const isOwner = interaction.guild.ownerId === interaction.user.id;
-    requestServerDeletion(db, { id: interaction.guildId, name: interaction.guild.name }, interaction.fields.getTextInputValue(DELETE_ALL_FIELD), isOwner, clock.now());
+    const typed = interaction.fields.fields.get(DELETE_ALL_FIELD);
+    const name = typed && 'value' in typed && typeof typed.value === 'string' ? typed.value : '';
+    requestServerDeletion(db, { id: interaction.guildId, name: interaction.guild.name }, name, isOwner, clock.now());
     await interaction.deferReply({ flags: MessageFlags.Ephemeral });
     const row = readServer(db, interaction.guildId);
     if (row) await deleteServerData(db, row, { ...DEFAULT_PACE, budgetMs: Infinity, stopping: () => false }, logger);

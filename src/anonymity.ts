@@ -15,6 +15,19 @@ export function unlinkedKey(): string {
   return randomBytes(16).toString('hex');
 }
 
+/**
+ * Where a forgotten member's answers to an open anonymous poll or survey go: a key under the same
+ * secret that is not their answering key, so the answers stay counted, nothing links them to the
+ * member once the secret is deleted at close, and until then Hearth can still refuse a second vote.
+ */
+export function forgottenKey(secret: string, memberId: string): string {
+  return anonymousKey(secret, `forgotten:${memberId}`);
+}
+
+/** The refusal for a member who asked to be forgotten while an anonymous poll or survey was open. */
+export const ALREADY_COUNTED =
+  'You asked Hearth to forget you while this was open: what you answered before still counts, with nothing linking it to you, so you cannot answer it again.';
+
 const DAY_MS = 86_400_000;
 
 /** Anonymous answers keep only their UTC day: exact times could be matched against who clicked when. */

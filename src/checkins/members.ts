@@ -97,15 +97,16 @@ export function forgetMember(tx: Tx, guildId: string, memberId: string): ForgetO
     .where(and(inArray(checkinAnswers.scheduleId, named), eq(checkinAnswers.memberId, memberId), eq(checkinAnswers.guildId, guildId)))
     .returning({ mood: checkinAnswers.mood, note: checkinAnswers.note })
     .all();
-  // Anonymous check-ins: each answer is unlinked (filed under a key that stands for nobody) and
-  // stays in the reports, moods and notes alike: a mood or note vanishing would show which was theirs.
+  // Anonymous check-ins: each answer is unlinked (filed under a key that stands for nobody) and its
+  // mood stays in the reports: a mood vanishing would show which was theirs. Their note is their own
+  // words, and goes.
   const mine = tx
     .select({ runId: checkinAnswers.runId })
     .from(checkinAnswers)
     .where(and(inArray(checkinAnswers.scheduleId, anonymous), eq(checkinAnswers.memberId, memberId), eq(checkinAnswers.guildId, guildId)))
     .all();
   for (const { runId } of mine) {
-    tx.update(checkinAnswers).set({ memberId: unlinkedKey() }).where(and(eq(checkinAnswers.runId, runId), eq(checkinAnswers.memberId, memberId))).run();
+    tx.update(checkinAnswers).set({ memberId: unlinkedKey(), note: null }).where(and(eq(checkinAnswers.runId, runId), eq(checkinAnswers.memberId, memberId))).run();
   }
   const schedulesCreated = tx
     .update(checkinSchedules)

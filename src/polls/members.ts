@@ -2,7 +2,7 @@
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../db/open';
 import type { Tx } from '../db/write-tx';
-import { anonymousKey } from '../anonymity';
+import { anonymousKey, forgottenKey } from '../anonymity';
 import { isoTime, NO_MEMBER, type FollowUp, type ForgetOutcome } from '../member-data';
 import { pollChoices, polls, pollVotes } from './schema';
 import { choicesOf, countVoter, unlinkVotes } from './store';
@@ -92,7 +92,9 @@ export function forgetMember(tx: Tx, guildId: string, memberId: string): ForgetO
     followUps.push({ kind: 'refresh-poll', guildId, pollId });
   }
   // Open anonymous polls: unlinked, still counted, and not reported (see above).
-  for (const poll of open) if (poll.anonymous && poll.voterSecret) unlinkVotes(tx, poll.id, anonymousKey(poll.voterSecret, memberId));
+  for (const poll of open) {
+    if (poll.anonymous && poll.voterSecret) unlinkVotes(tx, poll.id, anonymousKey(poll.voterSecret, memberId), forgottenKey(poll.voterSecret, memberId));
+  }
   const closedNamed = tx
     .select({ id: polls.id })
     .from(polls)

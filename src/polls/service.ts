@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { anonymousKey, anonymousTime } from '../anonymity';
+import { ALREADY_COUNTED, anonymousKey, anonymousTime, forgottenKey } from '../anonymity';
 import { UserError } from '../user-error';
 import { forgetDeletedData, type Db } from '../db/open';
 import { writeTx, type Tx } from '../db/write-tx';
@@ -232,6 +232,7 @@ export function recordVote(db: Db, voter: Voter, pollId: number, choice: number,
     if (!Number.isInteger(choice) || choice < 0 || choice >= choices.length) throw new UserError('That choice is not part of this poll.');
 
     const key = voterKey(poll, voter.memberId);
+    if (poll.anonymous && votesOf(tx, pollId, forgottenKey(poll.voterSecret!, voter.memberId)).length) throw new UserError(ALREADY_COUNTED);
     const before = votesOf(tx, pollId, key);
     let change: VoteOutcome['change'];
     if (!poll.multi) {

@@ -1,5 +1,5 @@
 import { and, asc, desc, eq, gt, inArray, isNotNull, isNull, lt, or, sql } from 'drizzle-orm';
-import { shuffled, unlinkedKey } from '../anonymity';
+import { shuffled } from '../anonymity';
 import type { Db } from '../db/open';
 import { writeTx, type Tx } from '../db/write-tx';
 import { fairlyDue, inOrderOf, type Batch } from '../scheduler/fair';
@@ -119,9 +119,9 @@ export function allVotes(db: Reader, pollId: number): { voter: string; choice: n
     .all();
 }
 
-/** Files a voter's votes under a key that stands for nobody (forgetting a member of an anonymous poll). */
-export function unlinkVotes(tx: Tx, pollId: number, voter: string): void {
-  tx.update(pollVotes).set({ voter: unlinkedKey() }).where(and(eq(pollVotes.pollId, pollId), eq(pollVotes.voter, voter))).run();
+/** Files a voter's votes under another key (forgetting a member of an anonymous poll: see forgottenKey). */
+export function unlinkVotes(tx: Tx, pollId: number, voter: string, to: string): void {
+  tx.update(pollVotes).set({ voter: to }).where(and(eq(pollVotes.pollId, pollId), eq(pollVotes.voter, voter))).run();
 }
 
 /**

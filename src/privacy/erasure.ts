@@ -35,11 +35,13 @@ export interface ErasurePreview {
 
 export function previewErasure(db: Db, guildId: string, memberId: string): ErasurePreview {
   const data = memberDataOf(db, guildId, memberId);
+  // Named check-ins only: the preview may be a leader's, and must not tell who answered anonymously.
+  const named = data.checkins.answers.filter((a) => !a.anonymous);
   return {
     votes: data.polls.votes.length,
     responses: data.surveys.responses.length,
-    answers: data.checkins.answers.length,
-    notes: data.checkins.answers.filter((a) => a.note !== null).length,
+    answers: named.length,
+    notes: named.filter((a) => a.note !== null).length,
     kudosGiven: data.kudos.given.length,
     kudosReceived: data.kudos.received.length,
     created: {

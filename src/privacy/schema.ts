@@ -20,8 +20,9 @@ export const privacyRequests = sqliteTable(
 );
 
 /**
- * Members who deleted their own data in the last day (`/privacy delete` works once a day). Only a
- * one-way hash of the server and member ids is kept, never the id, and only for that day.
+ * Members who deleted their own data in the last day (`/privacy delete` works once a day). A hash
+ * of the server and member ids is kept, not the id, and only for that day; whoever holds the file
+ * and a list of member ids could still test which of them deleted their data that day.
  */
 export const privacyErasures = sqliteTable(
   'privacy_erasures',

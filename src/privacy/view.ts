@@ -67,9 +67,9 @@ export function renderErasureRequest(preview: ErasurePreview, requestId: number,
   const removed = [
     `${plural(preview.votes, 'vote')} in polls (open polls' counts go down; closed polls keep their totals as history)`,
     `${plural(preview.responses, 'survey response')}`,
-    `${plural(preview.answers, 'check-in answer')} (${plural(preview.notes, 'note')}), and with them ${self ? 'your' : 'their'} streaks`,
+    `${plural(preview.answers, 'check-in answer')} (${plural(preview.notes, 'note')}) in check-ins that name who answered, and with them ${self ? 'your' : 'their'} streaks`,
     `${plural(preview.kudosGiven, 'kudos', 'kudos')} given and ${preview.kudosReceived} received (their shout-outs are deleted; leaderboards change)`,
-    'votes and responses in anonymous polls and surveys that are still open',
+    `any notes ${self ? 'you' : 'they'} wrote in anonymous check-ins (the moods stay in the totals, with nothing linking them to ${self ? 'you' : 'them'}; votes and responses in anonymous polls and surveys stay counted the same way)`,
   ];
   const { polls, surveys, checkins, skippedDates, kudosTakenDown } = preview.created;
   const made = [

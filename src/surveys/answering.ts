@@ -2,7 +2,7 @@
  * A member's private walk through an open survey, one step at a time, resumable after a restart;
  * and a leader's preview of it.
  */
-import { anonymousKey, anonymousTime } from '../anonymity';
+import { ALREADY_COUNTED, anonymousKey, anonymousTime, forgottenKey } from '../anonymity';
 import { UserError } from '../user-error';
 import type { Db } from '../db/open';
 import type { ChannelView } from '../visibility';
@@ -73,6 +73,7 @@ function withResponse(db: Db, who: Respondent, surveyId: number, now: number, ch
     if (!survey || !who.sees.canView(survey.channelId)) throw new UserError('This survey no longer exists.');
     assertOpen(survey, now);
     const key = respondentKey(survey, who.memberId);
+    if (survey.anonymous && findResponse(tx, surveyId, forgottenKey(survey.respondentSecret!, who.memberId))) throw new UserError(ALREADY_COUNTED);
     const response = findResponse(tx, surveyId, key) ?? insertResponse(tx, who.guildId, surveyId, key, responseTime(survey, now));
     const questions = questionsOf(tx, who.guildId, surveyId);
     const steps = buildSteps(questions);

@@ -2,7 +2,7 @@
 import { and, asc, eq, inArray, isNotNull, sql } from 'drizzle-orm';
 import type { Db } from '../db/open';
 import type { Tx } from '../db/write-tx';
-import { anonymousKey, unlinkedKey } from '../anonymity';
+import { anonymousKey, forgottenKey } from '../anonymity';
 import { isoTime, NO_MEMBER, type FollowUp, type ForgetOutcome } from '../member-data';
 import { surveyAnswers, surveyResponses, surveys } from './schema';
 import { answersOfResponses, findResponse, questionsOfSurveys, type SurveyQuestion } from './store';
@@ -111,7 +111,7 @@ export function forgetMember(tx: Tx, guildId: string, memberId: string): ForgetO
     .all();
   for (const s of keyed) {
     const found = findResponse(tx, s.id, anonymousKey(s.secret!, memberId));
-    if (found) tx.update(surveyResponses).set({ respondent: unlinkedKey() }).where(eq(surveyResponses.id, found.id)).run();
+    if (found) tx.update(surveyResponses).set({ respondent: forgottenKey(s.secret!, memberId) }).where(eq(surveyResponses.id, found.id)).run();
   }
   const removed = { responses: responses.length, answers: 0 };
   const followUps: FollowUp[] = [];

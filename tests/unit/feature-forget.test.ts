@@ -83,6 +83,9 @@ describe('forgetMember() of polls', () => {
     expect(secretAfter.some((v) => v.voter === annSecretKey)).toBe(false);
     expect(secretBefore.some((v) => v.voter === annSecretKey)).toBe(true);
     expect(pollCounts(db, openSecret)).toEqual(secretCounts);
+    // While the poll is open she cannot vote again: her vote already counts, under nobody's name.
+    expect(() => vote(db, G, 'ann', openSecret, 0, at + 2 * HOUR)).toThrow('you cannot answer it again');
+    expect(pollCounts(db, openSecret)).toEqual(secretCounts);
 
     expect(pollCounts(db, openNamed).kept).toEqual({ choices: [1, 0, 0], voters: 1 });
     expect(pollCounts(db, openMulti).kept).toEqual({ choices: [1, 0, 1], voters: 1 });
@@ -225,7 +228,7 @@ describe('forgetMember() of check-ins', () => {
     const elsewhere = checkin(db, OTHER);
     const monday = postRuns(db, MONDAY + 9 * HOUR);
     answerRun(db, G, 'ann', monday.get(named)!, MONDAY + 10 * HOUR, { mood: 4, note: 'Busy week' });
-    answerRun(db, G, 'ann', monday.get(secret)!, MONDAY + 10 * HOUR, { mood: 2 });
+    answerRun(db, G, 'ann', monday.get(secret)!, MONDAY + 10 * HOUR, { mood: 2, note: 'My own words' });
     answerRun(db, G, 'bob', monday.get(named)!, MONDAY + 10 * HOUR, { mood: 5 });
     answerRun(db, G, 'bob', monday.get(secret)!, MONDAY + 10 * HOUR, { note: 'Only words' });
     answerRun(db, OTHER, 'ann', monday.get(elsewhere)!, MONDAY + 10 * HOUR, { mood: 3 });

@@ -4,7 +4,7 @@ import type { Db } from '../../src/db/open';
 import { loadConfig } from '../../src/config';
 import { createLogger } from '../../src/logger';
 import { UserError } from '../../src/user-error';
-import { cancelErasure, confirmErasure, requestErasure } from '../../src/privacy/erasure';
+import { cancelErasure, confirmErasure, previewErasure, requestErasure } from '../../src/privacy/erasure';
 import { retentionPasses, setRetention } from '../../src/privacy/retention';
 import { deleteServerData, serverDeletions, serverLeft, serverJoined } from '../../src/privacy/servers';
 import { readRetention, readServer } from '../../src/privacy/store';
@@ -203,5 +203,16 @@ describe('deleting a server Hearth left', () => {
     await serverDeletions(db, log, (guildId) => guildId === OTHER).runDue(MONDAY + 40 * DAY, pace);
     expect(rowsNaming(db, 'ann', OTHER)).toHaveLength(2);
     expect(readServer(db, OTHER)).toMatchObject({ leftAt: null, deleteAt: null });
+  });
+});
+
+describe('what a deletion preview shows', () => {
+  it('is the same for a member who answered an anonymous check-in and one who did not, so a leader learns nothing from it', () => {
+    const db = freshDb();
+    const G = 'guild-preview';
+    const secret = checkin(db, G, { anonymous: true });
+    const run = postRuns(db, MONDAY + 9 * HOUR).get(secret)!;
+    answerRun(db, G, 'answered', run, MONDAY + 10 * HOUR, { mood: 2, note: 'Private words' });
+    expect(previewErasure(db, G, 'answered')).toEqual(previewErasure(db, G, 'silent'));
   });
 });
