@@ -31,6 +31,11 @@ CREATE TABLE `privacy_servers` (
 );
 --> statement-breakpoint
 CREATE INDEX `privacy_servers_delete` ON `privacy_servers` (`delete_at`) WHERE delete_at IS NOT NULL;--> statement-breakpoint
+-- Every server Hearth already holds data for is known from the start, so one it left before this
+-- version (or while it was down) is found missing at the next start and deleted 30 days later.
+INSERT OR IGNORE INTO `privacy_servers` (`guild_id`)
+  SELECT `guild_id` FROM `guild_settings` UNION SELECT `guild_id` FROM `polls` UNION SELECT `guild_id` FROM `surveys`
+  UNION SELECT `guild_id` FROM `checkin_schedules` UNION SELECT `guild_id` FROM `kudos`;--> statement-breakpoint
 CREATE INDEX `checkin_answers_linked` ON `checkin_answers` (`guild_id`,`answered_at`) WHERE member_id < '~';--> statement-breakpoint
 CREATE INDEX `kudos_with_message` ON `kudos` (`guild_id`,`created_at`) WHERE message <> '';--> statement-breakpoint
 CREATE INDEX `outbox_guild` ON `outbox` (`guild_id`,`status`,`done_at`);

@@ -64,6 +64,8 @@ export function safeError(error: unknown, depth = 0): Record<string, unknown> | 
   for (const key of ['code', 'status', 'method', 'url', 'query', 'retryAfter']) {
     if (typeof fields[key] === 'string' || typeof fields[key] === 'number') out[key] = fields[key];
   }
+  // A request's query string can carry values a member chose: the path is enough.
+  if (typeof out.url === 'string') out.url = out.url.replace(/\?.*$/s, '');
   if (error.cause !== undefined && depth < 3) out.cause = safeError(error.cause, depth + 1);
   return out;
 }

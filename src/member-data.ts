@@ -41,7 +41,6 @@ export function isoTime(ms: number | null): string | null {
 export const NO_MEMBER = '~';
 
 /** A row's stand-in when it must stay unique per member (one answer per member and run): `~` and its row id. */
-export const unlinkedId = (rowId: number): string => `${NO_MEMBER}${rowId}`;
 
 /** Whether a stored member id still names a member (not a stand-in for a removed link). */
 export const isMemberId = (id: string): boolean => id < NO_MEMBER;

@@ -31,4 +31,3 @@ export function memberDataOf(db: Db, guildId: string, memberId: string) {
     settings: settings.memberData(db, guildId, memberId),
   };
 }
-export type MemberData = ReturnType<typeof memberDataOf>;

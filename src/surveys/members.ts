@@ -111,7 +111,10 @@ export function forgetMember(tx: Tx, guildId: string, memberId: string): ForgetO
     .all();
   for (const s of keyed) {
     const found = findResponse(tx, s.id, anonymousKey(s.secret!, memberId));
-    if (found) tx.update(surveyResponses).set({ respondent: forgottenKey(s.secret!, memberId) }).where(eq(surveyResponses.id, found.id)).run();
+    if (!found) continue;
+    tx.update(surveyResponses).set({ respondent: forgottenKey(s.secret!, memberId) }).where(eq(surveyResponses.id, found.id)).run();
+    // Their written answers are their own words: those go (choices and scales stay counted).
+    tx.delete(surveyAnswers).where(and(eq(surveyAnswers.responseId, found.id), isNotNull(surveyAnswers.text))).run();
   }
   const removed = { responses: responses.length, answers: 0 };
   const followUps: FollowUp[] = [];

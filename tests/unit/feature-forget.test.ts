@@ -208,6 +208,9 @@ describe('forgetMember() of surveys', () => {
     expect(rowsOf(db, 'SELECT * FROM survey_answers WHERE response_id NOT IN (SELECT id FROM survey_responses)')).toEqual([]);
     for (const id of [openNamed, closedNamed, unfinished, theirs]) expect([id, keptResponses(db, id)]).toEqual([id, 1]);
     expect(keptResponses(db, openSecret)).toBe(2); // still counted: the count going down would show which answers were hers
+    // Her written answer is her own words and goes; her scale and choice stay counted.
+    expect(db.$client.prepare('SELECT count(*) AS n FROM survey_answers WHERE survey_id = ? AND text IS NOT NULL').get(openSecret)).toEqual({ n: 1 });
+    expect(db.$client.prepare('SELECT count(*) AS n FROM survey_answers WHERE survey_id = ? AND text IS NULL').get(openSecret)).toEqual({ n: 4 });
     expect(keptResponses(db, closedSecret)).toBe(2); // the anonymous response of a closed survey cannot be found
     for (const id of [openNamed, closedNamed, unfinished, openSecret, closedSecret, theirs]) expect(keptResponses(db, id)).toBe(submittedRows(db, id));
     expect(surveyResults(db, G, openNamed)).toMatchObject({ started: 1, submitted: 1 });
