@@ -1,11 +1,10 @@
-import { REST } from '@discordjs/rest';
+// From discord.js, not @discordjs/rest: importing that package directly loads a second copy whose
+// error classes discord.js's own checks (instanceof) do not recognise.
+import { REST } from 'discord.js';
 import { Routes, type RESTGetAPIApplicationCommandsResult, type RESTPostAPIApplicationCommandsJSONBody } from 'discord-api-types/v10';
-import { existsSync } from 'node:fs';
 import { isDeepStrictEqual } from 'node:util';
-import { pathToFileURL } from 'node:url';
 import { commands } from '../commands';
-import { ConfigError, loadConfig, type Config } from './config';
-import { explainConnectionError } from './connection-errors';
+import { ConfigError, type Config } from './config';
 
 export interface DeployOptions {
   config: Pick<Config, 'token' | 'clientId' | 'guildId' | 'apiUrl'>;
@@ -86,22 +85,4 @@ function covers(registered: unknown, wanted: unknown): boolean {
     return Object.entries(wanted).every(([key, value]) => value === undefined || covers((registered as Record<string, unknown>)[key], value));
   }
   return isDeepStrictEqual(registered, wanted);
-}
-
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  if (existsSync('.env')) process.loadEnvFile('.env');
-  const dryRun = process.argv.includes('--dry-run');
-  const clear = process.argv.includes('--clear');
-  try {
-    // A dry run sends nothing, so it needs no credentials.
-    const config = dryRun
-      ? { token: '', clientId: process.env.DISCORD_CLIENT_ID, guildId: process.env.DISCORD_GUILD_ID || undefined, apiUrl: '' }
-      : loadConfig(process.env, 'deploy its commands');
-    await deployCommands({ config, dryRun, clear });
-  } catch (error) {
-    const known = error instanceof ConfigError ? null : explainConnectionError(error, process.env.DISCORD_API_URL || 'https://discord.com/api');
-    const detail = known ?? (error instanceof Error ? error.message : String(error));
-    console.error(error instanceof ConfigError ? detail : `${detail}\nNothing was changed on Discord.`);
-    process.exit(1);
-  }
 }

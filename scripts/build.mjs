@@ -1,0 +1,42 @@
+// `npm run build` (also run by `npm install`, as the `prepare` script): compiles Hearth's
+// TypeScript into dist/, one bundled file per program, so that `npm start` and the command-line
+// tools run on plain `node` with nothing compiled at start. Packages stay in node_modules and are
+// imported at run time: that is why everything they import must be a dependency, not a dev one.
+import { build } from 'esbuild';
+import { rmSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** Output file (without .js) -> source. The same names appear in package.json's scripts. */
+export const PROGRAMS = {
+  main: 'src/main.ts',
+  'deploy-commands': 'src/cli/deploy-commands.ts',
+};
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+/** Builds every program into `outdir` (relative to the project); returns esbuild's metafile. */
+export async function buildHearth(outdir = 'dist') {
+  rmSync(resolve(ROOT, outdir), { recursive: true, force: true });
+  const result = await build({
+    absWorkingDir: ROOT,
+    entryPoints: PROGRAMS,
+    outdir,
+    bundle: true,
+    // No shared chunks: each program is one file beside the others, so every one of them finds
+    // migrations/ at the same place (../migrations).
+    splitting: false,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20.12',
+    packages: 'external',
+    sourcemap: 'linked',
+    metafile: true,
+    logLevel: 'warning',
+  });
+  return result.metafile;
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  await buildHearth();
+}
