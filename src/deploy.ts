@@ -5,6 +5,7 @@ import { Routes, type RESTGetAPIApplicationCommandsResult, type RESTPostAPIAppli
 import { isDeepStrictEqual } from 'node:util';
 import { commands } from '../commands';
 import { ConfigError, type Config } from './config';
+import { httpStatusOf } from './bot/discord-errors';
 
 export interface DeployOptions {
   config: Pick<Config, 'token' | 'clientId' | 'guildId' | 'apiUrl'>;
@@ -47,8 +48,8 @@ export async function deployCommands({ config, dryRun = false, clear = false, pr
     ? Routes.applicationGuildCommands(config.clientId, config.guildId)
     : Routes.applicationCommands(config.clientId);
 
-  const current = (await rest.get(route)) as RESTGetAPIApplicationCommandsResult;
-  if (sameCommands(current, payload)) {
+  const current = await registeredCommands(rest, route, print);
+  if (current && sameCommands(current, payload)) {
     print(`Commands for ${where} are already up to date (${payload.length}): nothing sent.`);
     return { target, sent: false, payload };
   }
@@ -62,18 +63,46 @@ export async function deployCommands({ config, dryRun = false, clear = false, pr
   return { target, sent: true, payload };
 }
 
+/**
+ * What is registered now, or null when the server cannot list commands (404 or 405: some
+ * Discord-compatible servers and proxies only take the PUT): then the full list is sent.
+ */
+async function registeredCommands(rest: REST, route: `/${string}`, print: (line: string) => void): Promise<RESTGetAPIApplicationCommandsResult | null> {
+  try {
+    return (await rest.get(route)) as RESTGetAPIApplicationCommandsResult;
+  } catch (error) {
+    const status = httpStatusOf(error);
+    if (status !== 404 && status !== 405) throw error;
+    print(`The server answered ${status} when asked which commands are registered; sending the full list instead of comparing.`);
+    return null;
+  }
+}
+
 function describeOptions(command: RESTPostAPIApplicationCommandsJSONBody): string {
   const options = 'options' in command ? (command.options ?? []) : [];
   return options.length ? ` (${options.map((o) => o.name).join(', ')})` : '';
 }
 
-// Discord echoes back extra fields (ids, versions, defaults); compare only what we send.
 function sameCommands(current: RESTGetAPIApplicationCommandsResult, wanted: RESTPostAPIApplicationCommandsJSONBody[]): boolean {
-  if (current.length !== wanted.length) return false;
-  return wanted.every((command) => {
-    const registered = current.find((c) => c.name === command.name && (c.type ?? 1) === (command.type ?? 1));
-    return registered !== undefined && covers(registered, command);
-  });
+  const { missing, changed, extra } = commandDifferences(current, wanted);
+  return missing.length + changed.length + extra.length === 0;
+}
+
+/**
+ * How the registered commands differ from this version's, by name. Discord echoes back extra
+ * fields (ids, versions, defaults), so only what Hearth sends is compared.
+ */
+export function commandDifferences(current: RESTGetAPIApplicationCommandsResult, wanted: RESTPostAPIApplicationCommandsJSONBody[]) {
+  const sameKind = (a: { name: string; type?: number }, b: { name: string; type?: number }) => a.name === b.name && (a.type ?? 1) === (b.type ?? 1);
+  const missing: string[] = [];
+  const changed: string[] = [];
+  for (const command of wanted) {
+    const registered = current.find((c) => sameKind(c, command));
+    if (!registered) missing.push(command.name);
+    else if (!covers(registered, command)) changed.push(command.name);
+  }
+  const extra = current.filter((c) => !wanted.some((w) => sameKind(c, w))).map((c) => c.name);
+  return { missing, changed, extra };
 }
 
 function covers(registered: unknown, wanted: unknown): boolean {

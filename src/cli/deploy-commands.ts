@@ -1,7 +1,7 @@
 // `npm run deploy-commands [-- --dry-run | --clear]`: registers Hearth's slash commands with Discord.
 import { ConfigError, loadConfig } from '../config';
 import { deployCommands } from '../deploy';
-import { explainConnectionError } from '../connection-errors';
+import { describeRequestFailure, explainConnectionError } from '../connection-errors';
 import { loadEnvFile, runProgram } from './program';
 
 await runProgram(async () => {
@@ -16,7 +16,7 @@ await runProgram(async () => {
     await deployCommands({ config, dryRun, clear });
   } catch (error) {
     if (error instanceof ConfigError) throw error;
-    const known = explainConnectionError(error, config.apiUrl);
+    const known = explainConnectionError(error, config.apiUrl) ?? describeRequestFailure(error);
     if (!known) throw error;
     console.error(`${known}\nNothing was changed on Discord.`);
     return 1;

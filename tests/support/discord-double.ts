@@ -186,7 +186,7 @@ export class DiscordDouble {
   /** Users who do not accept direct messages (Discord answers 50007). */
   readonly closedDms = new Set<string>();
   /** Answer the next requests matching a path with an error, to test failure paths. */
-  readonly failures: { method: string; path: RegExp; status: number; code: number; message: string; times: number; retryAfter?: number }[] = [];
+  readonly failures: { method: string; path: RegExp; status: number; code: number; message: string; times: number; retryAfter?: number; page?: boolean }[] = [];
   private readonly holds: { method: string; path: RegExp; arrive: () => void; released: Promise<void> }[] = [];
 
   private readonly events = new EventEmitter();
@@ -542,6 +542,11 @@ export class DiscordDouble {
     return { arrived, release };
   }
 
+  /** Answer the next request to a path with an error page that is not Discord's JSON (a proxy or a compatible server). */
+  failNextWithPage(method: string, path: RegExp, status: number, page: string): void {
+    this.failures.push({ method, path, status, code: 0, message: page, times: 1, page: true });
+  }
+
   async close(): Promise<void> {
     for (const session of this.sessions) session.socket.terminate();
     this.wss.close();
@@ -580,6 +585,11 @@ export class DiscordDouble {
       const failure = this.failures.find((f) => f.method === method && f.path.test(path) && f.times > 0);
       if (failure) {
         failure.times -= 1;
+        if (failure.page) {
+          record.status = failure.status;
+          res.writeHead(failure.status, { 'content-type': 'text/html' }).end(failure.message);
+          return;
+        }
         throw new HttpError(failure.status, failure.code, failure.message, failure.retryAfter);
       }
       const route = this.routes.find((r) => r.method === method && r.pattern.test(path));
