@@ -6,6 +6,7 @@ import type { Logger } from '../logger';
 import type { DueTask } from '../scheduler/scheduler';
 import { DiscordErrorCode, discordMessage, httpStatusOf, isDiscordError } from '../bot/discord-errors';
 import {
+  countEffects,
   markDelivered,
   markDropped,
   nextEffectDueAt,
@@ -87,6 +88,11 @@ export class Outbox {
   handle(kind: string, handler: EffectHandler): void {
     if (this.handlers.has(kind)) throw new Error(`Two handlers for outbox effects of kind ${kind}`);
     this.handlers.set(kind, handler);
+  }
+
+  /** How many effects are pending, delivered and dropped (kept 30 days). */
+  counts(): { status: string; count: number }[] {
+    return countEffects(this.db);
   }
 
   /** The scheduled task that delivers what is due. Register it after the tasks that queue effects. */

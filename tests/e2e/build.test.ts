@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DiscordDouble } from '../support/discord-double';
+import { freePort } from '../support/ports';
 import { ROOT } from '../support/programs';
 
 type Lock = { packages: Record<string, { dev?: boolean; devOptional?: boolean }> };
@@ -50,7 +51,7 @@ describe('the build', () => {
         .filter((i) => i.external && !i.path.startsWith('node:'))
         .map((i) => /^(@[^/]+\/[^/]+|[^/]+)/.exec(i.path)![1]!),
     );
-    expect([...imported]).toEqual(expect.arrayContaining(['discord.js', 'better-sqlite3', 'discord-api-types']));
+    expect([...imported]).toEqual(expect.arrayContaining(['discord.js', 'better-sqlite3', 'discord-api-types', 'prom-client']));
     expect([...imported].filter((name) => !(name in packageJson.dependencies))).toEqual([]);
     expect(packageJson.scripts.start).toBe('node dist/main.js');
   });
@@ -81,8 +82,9 @@ describe('a fresh clone: npm install builds it, npm start runs the compiled bot 
     expect(run.output().stderr).toContain('DISCORD_TOKEN is missing');
   });
 
-  it('with a filled .env, finds its migrations, gets ready, and stops cleanly on Ctrl-C or SIGTERM', async () => {
-    writeFileSync(join(clone, '.env'), `DISCORD_TOKEN=${double.token}\nDISCORD_API_URL=${double.apiUrl}\n`);
+  it('with a filled .env, finds its migrations, gets ready, answers /healthz, and stops cleanly on Ctrl-C or SIGTERM', async () => {
+    const port = await freePort();
+    writeFileSync(join(clone, '.env'), `DISCORD_TOKEN=${double.token}\nDISCORD_API_URL=${double.apiUrl}\nHEALTH_PORT=${port}\n`);
     const run = npm(['start'], clone);
     try {
       for (let waited = 0; !run.output().stdout.includes('ready: due work caught up and timers armed'); waited += 50) {
@@ -90,6 +92,7 @@ describe('a fresh clone: npm install builds it, npm start runs the compiled bot 
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
       expect(existsSync(join(clone, 'data/hearth.sqlite'))).toBe(true);
+      expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
     } finally {
       run.signalGroup('SIGTERM');
     }

@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DiscordDouble } from '../support/discord-double';
+import { listen } from '../support/ports';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const MAIN = join(ROOT, 'src/main.ts');
@@ -93,5 +94,28 @@ describe('starting Hearth', () => {
     const { stdout } = run.output();
     expect(stdout).toContain('stopped cleanly');
     expect(stdout).not.toContain(double.token);
+  });
+
+  it('with HEALTH_PORT already in use: says so at start, exits 1, and opens nothing', async () => {
+    const taken = await listen(0);
+    const port = (taken.address() as { port: number }).port;
+    try {
+      const cwd = mkdtempSync(join(tmpdir(), 'hearth-start-'));
+      writeFileSync(join(cwd, '.env'), `DISCORD_TOKEN=${double.token}\nDISCORD_API_URL=${double.apiUrl}\nHEALTH_PORT=${port}\n`);
+      const run = startProcess({}, cwd);
+      expect(await run.exited).toBe(1);
+      const { stdout, stderr } = run.output();
+      expect(stderr).toContain(`Hearth could not start: HEALTH_PORT ${port} is already in use on 127.0.0.1: another program (or another Hearth) listens there. Choose a free port for HEALTH_PORT, or stop that program.`);
+      expect(stdout + stderr).not.toMatch(/\n\s+at /);
+      expect(existsSync(join(cwd, 'data'))).toBe(false);
+    } finally {
+      taken.close();
+    }
+  });
+
+  it('with HEALTH_PORT out of range: names the setting and the range', async () => {
+    const run = startProcess({ DISCORD_TOKEN: 'abc.def.ghi', HEALTH_PORT: '70000' });
+    expect(await run.exited).toBe(1);
+    expect(run.output().stderr).toContain('HEALTH_PORT must be a port number from 1 to 65535');
   });
 });

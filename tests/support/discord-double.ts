@@ -188,6 +188,8 @@ export class DiscordDouble {
   /** Answer the next requests matching a path with an error, to test failure paths. */
   readonly failures: { method: string; path: RegExp; status: number; code: number; message: string; times: number; retryAfter?: number; page?: boolean }[] = [];
   private readonly holds: { method: string; path: RegExp; arrive: () => void; released: Promise<void> }[] = [];
+  /** During a gateway outage new connections are refused (HTTP 503), as Discord's load balancers do. */
+  private gatewayDown = false;
 
   private readonly events = new EventEmitter();
   private readonly sessions = new Set<GatewaySession>();
@@ -542,6 +544,20 @@ export class DiscordDouble {
     return { arrived, release };
   }
 
+  /**
+   * The gateway goes down: every session is closed (1001, going away) and reconnections are refused
+   * until `restoreGateway()`. REST keeps working, as in most of Discord's gateway incidents.
+   */
+  dropGateway(): void {
+    this.gatewayDown = true;
+    for (const session of this.sessions) session.socket.close(1001, 'Discord is going away');
+  }
+
+  /** The gateway is back: the bot's next reconnection gets a new session (resuming is refused, so it identifies again). */
+  restoreGateway(): void {
+    this.gatewayDown = false;
+  }
+
   /** Answer the next request to a path with an error page that is not Discord's JSON (a proxy or a compatible server). */
   failNextWithPage(method: string, path: RegExp, status: number, page: string): void {
     this.failures.push({ method, path, status, code: 0, message: page, times: 1, page: true });
@@ -560,6 +576,10 @@ export class DiscordDouble {
     this.server = createServer((req, res) => void this.onRequest(req, res));
     this.wss = new WebSocketServer({ noServer: true });
     this.server.on('upgrade', (req, socket, head) => {
+      if (this.gatewayDown) {
+        socket.end('HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+        return;
+      }
       this.wss.handleUpgrade(req, socket, head, (ws) => this.onSocket(ws));
     });
     await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));

@@ -151,6 +151,8 @@ export interface StartOptions {
   double?: DiscordDouble;
   /** False to drive a bot running elsewhere (another process) through the same double. */
   startBot?: boolean;
+  /** More settings, as the environment would give them (e.g. HEALTH_PORT). */
+  env?: Record<string, string>;
 }
 
 export class TestHearth {
@@ -160,6 +162,8 @@ export class TestHearth {
   readonly general: ChannelState;
   private readonly definitions: RESTPostAPIApplicationCommandsJSONBody[] = commandPayload();
   private readonly dir: string | null;
+  /** Settings added to the ones the harness sets; a restart keeps them. */
+  env: Record<string, string> = {};
 
   private constructor(
     readonly double: DiscordDouble,
@@ -177,6 +181,7 @@ export class TestHearth {
     const dir = options.databasePath ? null : mkdtempSync(join(tmpdir(), 'hearth-test-'));
     const databasePath = options.databasePath ?? join(dir!, 'hearth.sqlite');
     const harness = new TestHearth(double, options.clock ?? new ManualClock(), databasePath, dir);
+    harness.env = options.env ?? {};
     if (options.startBot !== false) await harness.startBot();
     return harness;
   }
@@ -192,6 +197,7 @@ export class TestHearth {
       DISCORD_API_URL: this.double.apiUrl,
       DATABASE_PATH: this.databasePath,
       LOG_LEVEL: 'debug',
+      ...this.env,
     });
     const sink = new Writable({
       write: (chunk: Buffer, _encoding, done) => {
