@@ -11,6 +11,8 @@ import { fileURLToPath } from 'node:url';
 export const PROGRAMS = {
   main: 'src/main.ts',
   'deploy-commands': 'src/cli/deploy-commands.ts',
+  backup: 'src/cli/backup.ts',
+  restore: 'src/cli/restore.ts',
 };
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));

@@ -4,7 +4,7 @@ import type { Clock } from './clock';
 import { systemClock } from './clock';
 import type { Config } from './config';
 import type { AppContext } from './context';
-import { closeDatabase, openDatabase, type Db } from './db/open';
+import { closeDatabase, type Db } from './db/open';
 import type { Logger } from './logger';
 import { createRouter } from './bot/router';
 import { Scheduler } from './scheduler/scheduler';
@@ -14,8 +14,10 @@ import { checkinRunTask } from './checkins/messages';
 import { kudosEffects, kudosRoundupTask } from './kudos/messages';
 import { surveyClosingTask, surveyEffects } from './surveys/messages';
 import { isOutboxDelivery, Outbox } from './outbox/delivery';
+import { openLockedDatabase } from './db/in-use';
 import { Metrics } from './ops/metrics';
 import { checkHealth, startHealthServer } from './ops/health';
+import { scheduledBackupsTask } from './ops/scheduled-backups';
 import { gatewayState, VERSION } from './ops/runtime';
 
 export interface HearthOptions {
@@ -46,13 +48,14 @@ export async function startHearth(options: HearthOptions): Promise<Hearth> {
   const clock = options.clock ?? systemClock;
   // First: a port that cannot be used stops Hearth before anything is opened or changed.
   const health = config.healthPort === undefined ? null : await startHealthServer({ host: config.healthHost, port: config.healthPort, logger });
-  let db: Db;
+  let storage: { db: Db; release: () => void };
   try {
-    db = openDatabase(config.databasePath);
+    storage = openLockedDatabase(config.databasePath);
   } catch (error) {
     await health?.close();
     throw error;
   }
+  const { db, release: releaseRunningLock } = storage;
   logger.info({ database: config.databasePath }, 'database ready');
 
   const client = new Client({
@@ -98,11 +101,13 @@ export async function startHearth(options: HearthOptions): Promise<Hearth> {
       await client.destroy();
     } finally {
       closeDatabase(db); // whatever failed above, the database is closed and its log folded back
+      releaseRunningLock();
     }
     logger.info(running ? 'stopped cleanly' : 'start-up aborted; database closed');
   };
 
   try {
+    if (config.backupDir) scheduler.register(scheduledBackupsTask(context));
     const sources = { version: VERSION, clock, db, gateway: () => gatewayState(client), scheduler };
     health?.serve({ health: () => checkHealth(sources), metrics: () => metrics.render() });
     const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
