@@ -13,6 +13,7 @@ export const PROGRAMS = {
   'deploy-commands': 'src/cli/deploy-commands.ts',
   backup: 'src/cli/backup.ts',
   restore: 'src/cli/restore.ts',
+  doctor: 'src/cli/doctor.ts',
 };
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));

@@ -652,6 +652,10 @@ export class DiscordDouble {
       session_start_limit: { total: 1000, remaining: 1000, reset_after: 86_400_000, max_concurrency: 1 },
     }));
     this.route('GET', /^\/users\/@me$/, () => this.userPayload(this.botUser));
+    this.route('GET', /^\/applications\/@me$/, () => ({ id: this.applicationId, name: this.botUser.username, description: '', icon: null, bot_public: true, bot_require_code_grant: false, verify_key: 'f'.repeat(64), flags: 0, bot: this.userPayload(this.botUser) }));
+    this.route('GET', /^\/users\/@me\/guilds$/, () =>
+      [...this.guilds.values()].map((g) => ({ id: g.id, name: g.name, icon: null, banner: null, owner: false, permissions: this.permissionsIn(g, this.botUser.id).toString(), features: [] })),
+    );
     // Direct messages: opening a DM channel always works; sending fails if the user closed DMs.
     this.route('POST', /^\/users\/@me\/channels$/, (_m, body) => {
       const recipientId = String((body.json as { recipient_id?: unknown } | undefined)?.recipient_id ?? '');
@@ -709,6 +713,10 @@ export class DiscordDouble {
       return url.searchParams.get('with_counts') === 'true'
         ? { ...rest, approximate_member_count: guild.members.size, approximate_presence_count: 0 }
         : rest;
+    });
+    this.route('GET', /^\/guilds\/(\d+)\/channels$/, (m) => {
+      const guild = this.guildById(m[1]!);
+      return [...guild.channels.values()].map((c) => this.channelPayload(guild, c));
     });
     this.route('GET', /^\/guilds\/(\d+)\/members\/(\d+)$/, (m) => {
       const guild = this.guildById(m[1]!);

@@ -1,0 +1,3 @@
+// Surveys' public interface: the only module of src/surveys that other features may import
+// (see docs/architecture.md, "Each feature's public interface"). Plain data in and out.
+export { channelsInUse } from './channels';
