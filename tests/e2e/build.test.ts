@@ -1,11 +1,11 @@
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DiscordDouble } from '../support/discord-double';
 import { freePort } from '../support/ports';
-import { ROOT } from '../support/programs';
+import { ROOT, startProcess } from '../support/programs';
 
 type Lock = { packages: Record<string, { dev?: boolean; devOptional?: boolean }> };
 const packageJson = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { dependencies: Record<string, string>; devDependencies: Record<string, string>; scripts: Record<string, string> };
@@ -30,15 +30,9 @@ function productionModules(into: string): void {
 }
 
 // In a process group of its own, signalled as a terminal's Ctrl-C signals it: npm, its shell and Hearth.
-function npm(args: string[], cwd: string, env: Record<string, string> = {}) {
-  const child = spawn('npm', args, { cwd, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  // 'close' waits for every process holding the output open, Hearth's own included.
-  const exited = new Promise<number | null>((done) => child.on('close', (code) => done(code)));
-  return { child, exited, output: () => ({ stdout, stderr }), signalGroup: (signal: NodeJS.Signals) => process.kill(-child.pid!, signal) };
+function npm(args: string[], cwd: string) {
+  const run = startProcess('npm', args, { cwd, detached: true });
+  return { ...run, signalGroup: (signal: NodeJS.Signals) => process.kill(-run.child.pid!, signal) };
 }
 
 describe('the build', () => {

@@ -1,30 +1,16 @@
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DiscordDouble } from '../support/discord-double';
 import { listen } from '../support/ports';
+import { ROOT, startProcess as start, WITH_TSX } from '../support/programs';
 
-const ROOT = resolve(import.meta.dirname, '../..');
 const MAIN = join(ROOT, 'src/main.ts');
-// What `npm start` runs (tsx src/main.ts), but from a folder of the test's own for .env and data.
-const TSX = pathToFileURL(join(ROOT, 'node_modules/tsx/dist/loader.mjs')).href;
 
-/** Runs `npm start`'s entry point as a real process in an empty folder with the given settings. */
+/** Runs `npm start`'s entry point (from the sources) as a real process in an empty folder with the given settings. */
 function startProcess(env: Record<string, string>, cwd = mkdtempSync(join(tmpdir(), 'hearth-start-'))) {
-  const child = spawn(process.execPath, ['--import', TSX, MAIN], {
-    cwd,
-    env: { PATH: process.env.PATH ?? '', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  const exited = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
-  return { child, exited, output: () => ({ stdout, stderr }), cwd };
+  return { ...start(process.execPath, [...WITH_TSX, MAIN], { env, cwd }), cwd };
 }
 
 async function eventually(check: () => boolean, timeoutMs: number): Promise<void> {
