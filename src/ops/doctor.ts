@@ -1,18 +1,18 @@
 import Database from 'better-sqlite3';
+import { PermissionFlagsBits } from 'discord-api-types/v10';
+import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { existsSync, statfsSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { POSTING } from '../bot/permissions';
+import { channelsInUse as checkinChannels } from '../checkins';
 import { ConfigError, loadConfig, loadStorageConfig, type Config, type StorageConfig } from '../config';
 import { migrationState } from '../db/migration-state';
-import { sizeText } from './size-text';
-import { drizzle } from 'drizzle-orm/better-sqlite3';
 import * as schema from '../db/schema';
-import { channelsInUse as checkinChannels } from '../checkins';
 import { channelsInUse as pollChannels } from '../polls';
 import { channelsInUse as settingsChannels } from '../settings';
 import { channelsInUse as surveyChannels } from '../surveys';
 import { discordChecks, type ChannelInUse } from './doctor-discord';
-import { PermissionFlagsBits } from 'discord-api-types/v10';
-import { POSTING } from '../bot/permissions';
+import { sizeText } from './size-text';
 
 export type Verdict = 'ok' | 'warn' | 'fail' | 'skip';
 
@@ -120,8 +120,9 @@ function checkDatabase(path: string): { finding: Finding; channels: ChannelInUse
 }
 
 function checkDisk(databasePath: string): Finding {
-  const folder = dirname(resolve(databasePath));
-  const where = existsSync(folder) ? folder : dirname(folder);
+  // The database's folder, or the nearest folder above it that exists (before the first start).
+  let where = dirname(resolve(databasePath));
+  while (!existsSync(where)) where = dirname(where);
   const stats = statfsSync(where);
   const free = stats.bavail * stats.bsize;
   const database = existsSync(databasePath) ? statSync(databasePath).size : 0;
