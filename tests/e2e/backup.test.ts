@@ -27,7 +27,8 @@ async function postPoll(hearth: TestHearth, question: string): Promise<StoredMes
   return [...hearth.double.messages.values()].find((m) => !known.has(m.id) && !isEphemeral(m))!;
 }
 
-describe('npm run backup and npm run restore, while Hearth runs', () => {
+// Each test starts several processes; on a busy machine that alone can take seconds.
+describe('npm run backup and npm run restore, while Hearth runs', { timeout: 60_000 }, () => {
   const world = useHearth();
 
   it('a backup taken during a burst of votes restores to a database holding every vote acknowledged before it began', async () => {
@@ -136,7 +137,7 @@ describe('npm run backup and npm run restore, while Hearth runs', () => {
   });
 });
 
-describe('restoring with Hearth stopped', () => {
+describe('restoring with Hearth stopped', { timeout: 60_000 }, () => {
   it('puts the backup in place, keeps the replaced database aside, and Hearth starts on the restored data', async () => {
     const hearth = await TestHearth.start();
     try {

@@ -51,7 +51,7 @@ describe('the build', () => {
   });
 });
 
-describe('a fresh clone: npm install builds it, npm start runs the compiled bot with plain node', () => {
+describe('a fresh clone: npm install builds it, npm start runs the compiled bot with plain node', { timeout: 60_000 }, () => {
   let double: DiscordDouble;
   let clone: string;
   beforeAll(async () => {

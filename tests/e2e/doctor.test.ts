@@ -9,7 +9,7 @@ import { runCli, type ProgramRun } from '../support/programs';
 /** The doctor's report lines, e.g. "FAIL  Token: ...", without the fixes. */
 const verdicts = (run: ProgramRun) => run.stdout.split('\n').filter((line) => /^(ok|warn|FAIL|skip) /.test(line));
 
-describe('npm run doctor', () => {
+describe('npm run doctor', { timeout: 60_000 }, () => {
   const world = useHearth();
   const env = (more: Record<string, string> = {}) => ({
     DISCORD_TOKEN: world.hearth.double.token,
