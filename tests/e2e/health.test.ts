@@ -104,6 +104,21 @@ describe('health and metrics (HEALTH_PORT)', () => {
     expect(await sample('hearth_database_size_bytes{file="main"}')).toBeGreaterThan(0);
   });
 
+  it('counts check-in answers and kudos given in /metrics', async () => {
+    const { hearth, leader } = world;
+    const answersBefore = await sample('hearth_answers_total{feature="checkins"}');
+    const kudosBefore = await sample('hearth_kudos_total');
+    await leader.run('checkin schedule', { channel: { id: hearth.general.id }, when: 'daily 13:00', prompt: 'Counted?', name: 'Counted' });
+    await hearth.clock.set(Date.UTC(2026, 10, 25, 13));
+    const post = await hearth.double.waitFor(() => hearth.double.channelMessages(hearth.general.id).find((m) => JSON.stringify(m).includes('Counted?')), 'the check-in post');
+    const ana = hearth.member('ana-answers');
+    await ana.click(post, 'good');
+    await ana.run('kudos give', { member: { id: hearth.member('ben-thanked').id }, value: 'Kindness', message: 'Thanks for the metrics!' });
+
+    expect(await sample('hearth_answers_total{feature="checkins"}')).toBe(answersBefore + 1);
+    expect(await sample('hearth_kudos_total')).toBe(kudosBefore + 1);
+  });
+
   it('counts Discord REST errors by status', async () => {
     const { hearth, leader } = world;
     const before = await sample('hearth_discord_rest_errors_total{status="500"}');
