@@ -2,7 +2,6 @@
 // TypeScript into dist/, one bundled file per program, so that `npm start` and the command-line
 // tools run on plain `node` with nothing compiled at start. Packages stay in node_modules and are
 // imported at run time: that is why everything they import must be a dependency, not a dev one.
-import { build } from 'esbuild';
 import { rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,6 +19,9 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 /** Builds every program into `outdir` (relative to the project); returns esbuild's metafile. */
 export async function buildHearth(outdir = 'dist') {
+  const { build } = await import('esbuild').catch(() => {
+    throw new Error('Building Hearth needs its development tools (esbuild). Install with a plain `npm install`, not --omit=dev or --production.');
+  });
   rmSync(resolve(ROOT, outdir), { recursive: true, force: true });
   const result = await build({
     absWorkingDir: ROOT,
@@ -41,5 +43,10 @@ export async function buildHearth(outdir = 'dist') {
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  await buildHearth();
+  try {
+    await buildHearth();
+  } catch (error) {
+    console.error(error instanceof Error ? error.message : error);
+    process.exit(1);
+  }
 }

@@ -94,4 +94,11 @@ describe('a fresh clone: npm install builds it, npm start runs the compiled bot 
     expect(run.output().stdout).toContain('"signal":"SIGTERM","msg":"shutting down"');
     expect(run.output().stdout).toContain('stopped cleanly');
   });
+
+  it('installed without the dev tools (--omit=dev), the build says what to do instead of failing obscurely', async () => {
+    const build = npm(['run', 'build'], clone);
+    expect(await build.exited).toBe(1);
+    expect(build.output().stderr).toContain('Building Hearth needs its development tools (esbuild). Install with a plain `npm install`, not --omit=dev or --production.');
+    expect(existsSync(join(clone, 'dist/main.js'))).toBe(true); // the build already there is left alone
+  });
 });
