@@ -1,8 +1,11 @@
 # syntax=docker/dockerfile:1
 # Hearth in a container. With compose.yaml: fill in .env, then `docker compose up -d`.
 
+# Node 24.18.0, not a later 24.x: from 24.19 on, native add-ons compiled against Node's headers
+# clean up differently, and the SQLite driver (better-sqlite3 12) then aborts the process during
+# garbage collection (nodejs/node#65446). package.json "engines" says the same.
 # Build: compiles the SQLite driver and Hearth's TypeScript, then drops the dev tools.
-FROM node:24-slim AS build
+FROM node:24.18.0-slim AS build
 RUN apt-get update \
  && apt-get install -y --no-install-recommends python3 make g++ \
  && rm -rf /var/lib/apt/lists/*
@@ -18,7 +21,7 @@ COPY migrations ./migrations
 RUN npm run build && npm prune --omit=dev
 
 # Run: Node, the built programs, the production packages and the migrations. No compiler, no dev tools.
-FROM node:24-slim
+FROM node:24.18.0-slim
 ENV NODE_ENV=production \
     DATABASE_PATH=/data/hearth.sqlite \
     HEALTH_PORT=8080 \

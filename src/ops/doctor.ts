@@ -12,6 +12,7 @@ import { channelsInUse as pollChannels } from '../polls';
 import { channelsInUse as settingsChannels } from '../settings';
 import { channelsInUse as surveyChannels } from '../surveys';
 import { discordChecks, type ChannelInUse } from './doctor-discord';
+import { nodeVersionSupported, SUPPORTED_NODE } from './runtime';
 import { sizeText } from './size-text';
 
 export type Verdict = 'ok' | 'warn' | 'fail' | 'skip';
@@ -48,6 +49,17 @@ export async function runDoctor(env: NodeJS.ProcessEnv, report: (finding: Findin
     findings.push(finding);
     report(finding);
   };
+
+  add(
+    nodeVersionSupported(process.versions.node)
+      ? { check: 'Node', verdict: 'ok', detail: `${process.version} is one Hearth is tested on (${SUPPORTED_NODE})` }
+      : {
+          check: 'Node',
+          verdict: 'fail',
+          detail: `${process.version} is not one Hearth is tested on (${SUPPORTED_NODE})`,
+          fix: 'Use Node 22 (LTS) or 24.18.0 (.nvmrc), then reinstall: rm -rf node_modules && npm install. From Node 24.19 on, the SQLite driver compiled against it can abort Hearth during garbage collection.',
+        },
+  );
 
   let config: Config | null = null;
   let storage: StorageConfig | null = null;

@@ -32,6 +32,7 @@ describe('npm run doctor', { timeout: 60_000 }, () => {
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     expect(verdicts(run)).toEqual([
+      expect.stringMatching(/^ok {4}Node: v\d+\.\d+\.\d+ is one Hearth is tested on \(\^20\.12\.0 \|\| /),
       'ok    Settings: read; commands go to every server (global)',
       expect.stringMatching(/^ok {4}Database: .*hearth\.sqlite \(.*\) opens, passes integrity_check and can be written; every migration applied$/),
       expect.stringMatching(/^ok {4}Disk space: .* free where the database lives$/),
@@ -71,7 +72,7 @@ describe('npm run doctor', { timeout: 60_000 }, () => {
   it('with a refused token or an unreachable Discord: says so, skips what needs Discord, exits 1', async () => {
     const refused = await runCli('doctor', [], env({ DISCORD_TOKEN: 'MTIz.refused.token' }));
     expect(refused.code).toBe(1);
-    expect(verdicts(refused).slice(3)).toEqual([
+    expect(verdicts(refused).slice(4)).toEqual([
       'FAIL  Token: Discord refused DISCORD_TOKEN. Copy a fresh token from https://discord.com/developers/applications -> your application -> Bot -> Reset Token, and put it in .env.',
       'skip  Discord: the other Discord checks need an accepted token',
     ]);
@@ -97,7 +98,7 @@ describe('npm run doctor', { timeout: 60_000 }, () => {
 
     const badSettings = await runCli('doctor', [], env({ HEALTH_PORT: '70000' }));
     expect(badSettings.code).toBe(1);
-    expect(verdicts(badSettings)[0]).toBe('FAIL  Settings: HEALTH_PORT must be a port number from 1 to 65535 (or leave it out to turn the health server off).');
+    expect(verdicts(badSettings)[1]).toBe('FAIL  Settings: HEALTH_PORT must be a port number from 1 to 65535 (or leave it out to turn the health server off).');
     expect(badSettings.stdout).toMatch(/ok {4}Database: /);
     expect(badSettings.stdout).toContain('skip  Discord: needs the settings above');
   });
