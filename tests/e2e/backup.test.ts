@@ -1,14 +1,22 @@
 import Database from 'better-sqlite3';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { DiscordDouble, eventually, isEphemeral, ManualClock, TestHearth, type StoredMessage } from '../support/harness';
 import { useHearth } from '../support/setup';
 import { runCli } from '../support/programs';
 
-const scratch = () => mkdtempSync(join(tmpdir(), 'hearth-backup-'));
+const scratches: string[] = [];
+const scratch = () => {
+  const dir = mkdtempSync(join(tmpdir(), 'hearth-backup-'));
+  scratches.push(dir);
+  return dir;
+};
+afterAll(() => {
+  for (const dir of scratches) rmSync(dir, { recursive: true, force: true });
+});
 const digest = (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex');
 const backupsIn = (dir: string) => readdirSync(dir).filter((name) => /^hearth-.*\.sqlite$/.test(name)).sort();
 

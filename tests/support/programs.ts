@@ -20,10 +20,14 @@ export interface Running {
   output(): { stdout: string; stderr: string };
 }
 
+// One empty folder per test process for programs that need no folder of their own (no .env, no data).
+let emptyFolder: string | undefined;
+const anEmptyFolder = () => (emptyFolder ??= mkdtempSync(join(tmpdir(), 'hearth-run-')));
+
 /** Starts a process with only PATH (and HOME) from this environment, capturing what it prints. */
 export function startProcess(command: string, args: string[], options: { env?: Record<string, string>; cwd?: string; detached?: boolean } = {}): Running {
   const child = spawn(command, args, {
-    cwd: options.cwd ?? mkdtempSync(join(tmpdir(), 'hearth-run-')),
+    cwd: options.cwd ?? anEmptyFolder(),
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: options.detached ?? false,
