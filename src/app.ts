@@ -4,7 +4,7 @@ import type { Clock } from './clock';
 import { systemClock } from './clock';
 import type { Config } from './config';
 import type { AppContext } from './context';
-import { closeDatabase, openDatabase, type Db } from './db/open';
+import { closeDatabase, type Db } from './db/open';
 import type { Logger } from './logger';
 import { createRouter } from './bot/router';
 import { Scheduler } from './scheduler/scheduler';
@@ -15,6 +15,11 @@ import { kudosEffects, kudosRoundupTask } from './kudos/messages';
 import { surveyClosingTask, surveyEffects } from './surveys/messages';
 import { isOutboxDelivery, Outbox } from './outbox/delivery';
 import { privacyEffects, retentionTask, serverDeletionTask, watchServers } from './privacy/messages';
+import { openLockedDatabase } from './db/in-use';
+import { Metrics } from './ops/metrics';
+import { checkHealth, startHealthServer } from './ops/health';
+import { scheduledBackupsTask } from './ops/scheduled-backups';
+import { gatewayState, VERSION } from './ops/runtime';
 
 export interface HearthOptions {
   config: Config;
@@ -30,6 +35,8 @@ export interface Hearth {
   readonly context: AppContext;
   /** Stops scheduled work, disconnects from Discord and closes the database. Safe to call twice. */
   stop(): Promise<void>;
+  /** Where /healthz and /metrics answer, or null without HEALTH_PORT. */
+  readonly healthPort: number | null;
 }
 
 /**
@@ -40,7 +47,16 @@ export async function startHearth(options: HearthOptions): Promise<Hearth> {
   const { config, logger } = options;
   const started = performance.now();
   const clock = options.clock ?? systemClock;
-  const db: Db = openDatabase(config.databasePath);
+  // First: a port that cannot be used stops Hearth before anything is opened or changed.
+  const health = config.healthPort === undefined ? null : await startHealthServer({ host: config.healthHost, port: config.healthPort, logger });
+  let storage: { db: Db; release: () => void };
+  try {
+    storage = openLockedDatabase(config.databasePath);
+  } catch (error) {
+    await health?.close();
+    throw error;
+  }
+  const { db, release: releaseRunningLock } = storage;
   logger.info({ database: config.databasePath }, 'database ready');
 
   const client = new Client({
@@ -52,10 +68,12 @@ export async function startHearth(options: HearthOptions): Promise<Hearth> {
     // move that effect to its retry-after instead of holding a lane; everything else waits as usual.
     rest: { api: config.apiUrl, rejectOnRateLimit: () => isOutboxDelivery(), ...options.clientOptions?.rest },
   });
-  const scheduler = new Scheduler(clock, logger);
+  const scheduler = new Scheduler(clock, logger, (task, outcome) => metrics.scheduledRun(task, outcome));
   const refresher = new MessageRefresher(client, clock, logger);
   const outbox = new Outbox(db, clock, logger, () => scheduler.wake());
-  const context: AppContext = { config, db, clock, logger, client, scheduler, refresher, outbox };
+  const metrics = new Metrics({ db, databasePath: config.databasePath, outboxCounts: () => outbox.counts(), gatewayConnected: () => gatewayState(client).connected });
+  metrics.watchRest(client.rest);
+  const context: AppContext = { config, db, clock, logger, client, scheduler, refresher, outbox, metrics };
   for (const [kind, handler] of Object.entries({ ...pollEffects(context), ...surveyEffects(context), ...kudosEffects(context), ...privacyEffects(context) })) outbox.handle(kind, handler);
   scheduler.register(pollClosingTask(context));
   scheduler.register(checkinRunTask(context));
@@ -79,6 +97,7 @@ export async function startHearth(options: HearthOptions): Promise<Hearth> {
     stopped = true;
     // Order matters: no new clicks, finish the ones under way, then due work, then the last edits.
     client.off(Events.InteractionCreate, onInteraction);
+    await health?.close(); // a monitor sees Hearth go at once
     await router.drain();
     try {
       await scheduler.stop();
@@ -87,11 +106,15 @@ export async function startHearth(options: HearthOptions): Promise<Hearth> {
       await client.destroy();
     } finally {
       closeDatabase(db); // whatever failed above, the database is closed and its log folded back
+      releaseRunningLock();
     }
     logger.info(running ? 'stopped cleanly' : 'start-up aborted; database closed');
   };
 
   try {
+    if (config.backupDir) scheduler.register(scheduledBackupsTask(context));
+    const sources = { version: VERSION, clock, db, gateway: () => gatewayState(client), scheduler };
+    health?.serve({ health: () => checkHealth(sources), metrics: () => metrics.render() });
     const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
     await client.login(config.token);
     await ready;
@@ -105,5 +128,5 @@ export async function startHearth(options: HearthOptions): Promise<Hearth> {
     throw error;
   }
 
-  return { context, stop };
+  return { context, stop, healthPort: health?.port ?? null };
 }

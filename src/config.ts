@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { formatDuration, parseDuration } from './durations';
 
 const PORTAL = 'https://discord.com/developers/applications';
 
@@ -19,6 +20,25 @@ const count = (name: string, max: number, fallback: number) =>
       .max(max, `${name} must be a whole number from 1 to ${max} (or leave it out for ${fallback}).`),
   ).transform((value) => value ?? fallback);
 
+const wholeNumber = (problem: string, min: number, max: number) =>
+  z.string().trim().regex(/^\d+$/, problem).transform(Number).pipe(z.number().min(min, problem).max(max, problem));
+
+const BACKUP_EVERY_LIMITS = { minMs: 60 * 60_000, maxMs: 90 * 24 * 60 * 60_000 };
+const backupEvery = z.string().transform((text, context) => {
+  const read = parseDuration(text, BACKUP_EVERY_LIMITS);
+  if (read.ok) return read.ms;
+  context.addIssue({ code: 'custom', message: `BACKUP_EVERY is not a usable interval: ${read.problem} For example 24h or 7d (at least ${formatDuration(BACKUP_EVERY_LIMITS.minMs)}).` });
+  return z.NEVER;
+});
+
+// Where the database and its backups live: all that `npm run backup` and `npm run restore` need.
+const storage = {
+  DATABASE_PATH: optional(z.string().trim().min(1)).transform((value) => value ?? './data/hearth.sqlite'),
+  BACKUP_DIR: optional(z.string().trim().min(1)),
+  BACKUP_EVERY: optional(backupEvery),
+  BACKUP_KEEP: optional(wholeNumber('BACKUP_KEEP must be a whole number from 1 to 1000: how many backups to keep.', 1, 1000)).transform((value) => value ?? 14),
+};
+
 /** Every setting Hearth reads from the environment (and `.env`), with the help a self-hoster needs. */
 const schema = z.object({
   DISCORD_TOKEN: z
@@ -32,7 +52,7 @@ const schema = z.object({
   DISCORD_GUILD_ID: optional(
     snowflake('DISCORD_GUILD_ID', 'Enable Developer Mode in Discord, right-click your server and choose Copy Server ID.'),
   ),
-  DATABASE_PATH: optional(z.string().trim().min(1)).transform((value) => value ?? './data/hearth.sqlite'),
+  ...storage,
   DISCORD_API_URL: optional(
     z.url({ error: 'DISCORD_API_URL must be a full URL such as https://discord.com/api (or leave it out).' }),
   ).transform((value) => (value ?? 'https://discord.com/api').replace(/\/+$/, '')),
@@ -46,6 +66,8 @@ const schema = z.object({
   ).transform((value) => value ?? 'json'),
   POLLS_OPEN_PER_MEMBER: count('POLLS_OPEN_PER_MEMBER', 1000, 3),
   POLLS_OPEN_PER_SERVER: count('POLLS_OPEN_PER_SERVER', 100_000, 50),
+  HEALTH_PORT: optional(wholeNumber('HEALTH_PORT must be a port number from 1 to 65535 (or leave it out to turn the health server off).', 1, 65_535)),
+  HEALTH_HOST: optional(z.string().trim().min(1)).transform((value) => value ?? '127.0.0.1'),
 });
 
 export type Config = Readonly<{
@@ -58,6 +80,18 @@ export type Config = Readonly<{
   logFormat: 'json' | 'pretty';
   /** Open polls at once: per member who is not a leader, and per server. */
   pollLimits: Readonly<{ openPerMember: number; openPerServer: number }>;
+  /** The health and metrics server's port; undefined leaves it off. */
+  healthPort: number | undefined;
+  healthHost: string;
+}> &
+  StorageConfig;
+
+export type StorageConfig = Readonly<{
+  databasePath: string;
+  /** Scheduled backups go here; undefined leaves them off. */
+  backupDir: string | undefined;
+  backupEveryMs: number;
+  backupKeep: number;
 }>;
 
 /** A setting is missing or wrong; the message is meant for the person starting the bot. */
@@ -75,20 +109,49 @@ export class ConfigError extends Error {
   }
 }
 
+/**
+ * A problem with the machine Hearth runs on rather than with a setting's form (a port taken, a
+ * folder that cannot be written, a database in use): the message says what to do, no stack needed.
+ */
+export class SetupError extends Error {
+  override name = 'SetupError';
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv, doing = 'start'): Config {
-  const parsed = schema.safeParse(env);
-  if (!parsed.success) {
-    throw new ConfigError(parsed.error.issues.map((issue) => issue.message), doing);
-  }
-  const v = parsed.data;
+  const v = parse(schema, env, doing);
   return Object.freeze({
     token: v.DISCORD_TOKEN,
     clientId: v.DISCORD_CLIENT_ID,
     guildId: v.DISCORD_GUILD_ID,
-    databasePath: v.DATABASE_PATH,
     apiUrl: v.DISCORD_API_URL,
     logLevel: v.LOG_LEVEL,
     logFormat: v.LOG_FORMAT,
     pollLimits: Object.freeze({ openPerMember: v.POLLS_OPEN_PER_MEMBER, openPerServer: v.POLLS_OPEN_PER_SERVER }),
+    healthPort: v.HEALTH_PORT,
+    healthHost: v.HEALTH_HOST,
+    ...storageFrom(v),
   });
+}
+
+/** Only the database and backup settings: the backup and restore commands need no token. */
+export function loadStorageConfig(env: NodeJS.ProcessEnv, doing: string): StorageConfig {
+  return Object.freeze(storageFrom(parse(z.object(storage), env, doing)));
+}
+
+function parse<T extends z.ZodType>(settings: T, env: NodeJS.ProcessEnv, doing: string): z.output<T> {
+  const parsed = settings.safeParse(env);
+  const problems = parsed.success ? [] : parsed.error.issues.map((issue) => issue.message);
+  // Catching this here, not at the first scheduled backup a day later.
+  if (env.BACKUP_EVERY && !env.BACKUP_DIR) problems.push('BACKUP_EVERY is set but BACKUP_DIR is not: scheduled backups need a folder to go to. Set BACKUP_DIR (for example ./backups), or remove BACKUP_EVERY.');
+  if (!parsed.success || problems.length > 0) throw new ConfigError(problems, doing);
+  return parsed.data;
+}
+
+function storageFrom(v: z.output<z.ZodObject<typeof storage>>): StorageConfig {
+  return {
+    databasePath: v.DATABASE_PATH,
+    backupDir: v.BACKUP_DIR,
+    backupEveryMs: v.BACKUP_EVERY ?? 24 * 60 * 60_000,
+    backupKeep: v.BACKUP_KEEP,
+  };
 }

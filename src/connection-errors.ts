@@ -20,3 +20,26 @@ export function explainConnectionError(error: unknown, apiUrl: string): string |
   }
   return null;
 }
+
+type RequestFailure = { status?: unknown; method?: unknown; url?: unknown; code?: unknown; rawError?: unknown; message?: unknown };
+
+/**
+ * "Discord answered 403 to PUT /applications/1/commands: Missing Access (code 50001)": the status,
+ * method and route of a failed REST request (discord.js errors carry them), or null for anything
+ * else. A reply without Discord's JSON (a proxy's or a compatible server's page) says so instead of
+ * discord.js's "No Description".
+ */
+export function describeRequestFailure(error: unknown): string | null {
+  const e = (error ?? {}) as RequestFailure;
+  if (typeof e.status !== 'number' || typeof e.method !== 'string' || typeof e.url !== 'string') return null;
+  let route = e.url;
+  try {
+    route = new URL(e.url).pathname.replace(/^\/api(?:\/v\d+)?/, '');
+  } catch {
+    // not a full URL: show it as it is
+  }
+  // A DiscordAPIError's text is Discord's only if the reply was Discord's JSON; an HTTPError (5xx) has the status text.
+  const readable = e.rawError === undefined || (e.rawError !== null && typeof e.rawError === 'object' && 'message' in e.rawError);
+  const said = readable && typeof e.message === 'string' && e.message ? `: ${e.message}${typeof e.code === 'number' ? ` (code ${e.code})` : ''}` : ' with no explanation Hearth could read';
+  return `Discord answered ${e.status} to ${e.method.toUpperCase()} ${route}${said}.`;
+}

@@ -1,9 +1,13 @@
+// A UTF-8 byte-order mark first: without it Excel reads the file in the machine's legacy code page
+// and shows accented and non-Latin names as mojibake.
+const BYTE_ORDER_MARK = '\uFEFF';
+
 /**
  * RFC 4180 CSV. Cells that a spreadsheet would run as a formula (=, +, -, @ first) get a leading
  * apostrophe, so an export of member-typed text cannot execute anything when opened.
  */
 export function toCsv(rows: readonly (readonly (string | number | null)[])[]): string {
-  return rows.map((row) => row.map(cell).join(',')).join('\r\n') + '\r\n';
+  return BYTE_ORDER_MARK + rows.map((row) => row.map(cell).join(',')).join('\r\n') + '\r\n';
 }
 
 function cell(value: string | number | null): string {

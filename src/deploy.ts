@@ -1,11 +1,11 @@
-import { REST } from '@discordjs/rest';
+// From discord.js, not @discordjs/rest: importing that package directly loads a second copy whose
+// error classes discord.js's own checks (instanceof) do not recognise.
+import { REST } from 'discord.js';
 import { Routes, type RESTGetAPIApplicationCommandsResult, type RESTPostAPIApplicationCommandsJSONBody } from 'discord-api-types/v10';
-import { existsSync } from 'node:fs';
 import { isDeepStrictEqual } from 'node:util';
-import { pathToFileURL } from 'node:url';
 import { commands } from '../commands';
-import { ConfigError, loadConfig, type Config } from './config';
-import { explainConnectionError } from './connection-errors';
+import { ConfigError, type Config } from './config';
+import { httpStatusOf } from './bot/discord-errors';
 
 export interface DeployOptions {
   config: Pick<Config, 'token' | 'clientId' | 'guildId' | 'apiUrl'>;
@@ -48,8 +48,8 @@ export async function deployCommands({ config, dryRun = false, clear = false, pr
     ? Routes.applicationGuildCommands(config.clientId, config.guildId)
     : Routes.applicationCommands(config.clientId);
 
-  const current = (await rest.get(route)) as RESTGetAPIApplicationCommandsResult;
-  if (sameCommands(current, payload)) {
+  const current = await registeredCommands(rest, route, print);
+  if (current && sameCommands(current, payload)) {
     print(`Commands for ${where} are already up to date (${payload.length}): nothing sent.`);
     return { target, sent: false, payload };
   }
@@ -63,19 +63,47 @@ export async function deployCommands({ config, dryRun = false, clear = false, pr
   return { target, sent: true, payload };
 }
 
+/**
+ * What is registered now, or null when the server cannot list commands (404 or 405: some
+ * Discord-compatible servers and proxies only take the PUT): then the full list is sent.
+ */
+async function registeredCommands(rest: REST, route: `/${string}`, print: (line: string) => void): Promise<RESTGetAPIApplicationCommandsResult | null> {
+  try {
+    return (await rest.get(route)) as RESTGetAPIApplicationCommandsResult;
+  } catch (error) {
+    const status = httpStatusOf(error);
+    if (status !== 404 && status !== 405) throw error;
+    print(`The server answered ${status} when asked which commands are registered; sending the full list instead of comparing.`);
+    return null;
+  }
+}
+
 function describeOptions(command: RESTPostAPIApplicationCommandsJSONBody): string {
   const options = 'options' in command ? (command.options ?? []) : [];
   return options.length ? ` (${options.map((o) => o.name).join(', ')})` : '';
 }
 
-// Discord echoes back extra fields (ids, versions, defaults) and leaves out fields that are false or
-// empty (an optional option has no `required`); compare only what we send, reading those as equal.
 function sameCommands(current: RESTGetAPIApplicationCommandsResult, wanted: RESTPostAPIApplicationCommandsJSONBody[]): boolean {
-  if (current.length !== wanted.length) return false;
-  return wanted.every((command) => {
-    const registered = current.find((c) => c.name === command.name && (c.type ?? 1) === (command.type ?? 1));
-    return registered !== undefined && covers(registered, command);
-  });
+  const { missing, changed, extra } = commandDifferences(current, wanted);
+  return missing.length + changed.length + extra.length === 0;
+}
+
+/**
+ * How the registered commands differ from this version's, by name. Discord echoes back extra
+ * fields (ids, versions, defaults) and leaves out fields that are false or empty (an optional
+ * option has no `required`), so only what Hearth sends is compared, reading those as equal.
+ */
+export function commandDifferences(current: RESTGetAPIApplicationCommandsResult, wanted: RESTPostAPIApplicationCommandsJSONBody[]) {
+  const sameKind = (a: { name: string; type?: number }, b: { name: string; type?: number }) => a.name === b.name && (a.type ?? 1) === (b.type ?? 1);
+  const missing: string[] = [];
+  const changed: string[] = [];
+  for (const command of wanted) {
+    const registered = current.find((c) => sameKind(c, command));
+    if (!registered) missing.push(command.name);
+    else if (!covers(registered, command)) changed.push(command.name);
+  }
+  const extra = current.filter((c) => !wanted.some((w) => sameKind(c, w))).map((c) => c.name);
+  return { missing, changed, extra };
 }
 
 function covers(registered: unknown, wanted: unknown): boolean {
@@ -88,22 +116,4 @@ function covers(registered: unknown, wanted: unknown): boolean {
     return Object.entries(wanted).every(([key, value]) => value === undefined || covers((registered as Record<string, unknown>)[key], value));
   }
   return isDeepStrictEqual(registered, wanted);
-}
-
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  if (existsSync('.env')) process.loadEnvFile('.env');
-  const dryRun = process.argv.includes('--dry-run');
-  const clear = process.argv.includes('--clear');
-  try {
-    // A dry run sends nothing, so it needs no credentials.
-    const config = dryRun
-      ? { token: '', clientId: process.env.DISCORD_CLIENT_ID, guildId: process.env.DISCORD_GUILD_ID || undefined, apiUrl: '' }
-      : loadConfig(process.env, 'deploy its commands');
-    await deployCommands({ config, dryRun, clear });
-  } catch (error) {
-    const known = error instanceof ConfigError ? null : explainConnectionError(error, process.env.DISCORD_API_URL || 'https://discord.com/api');
-    const detail = known ?? (error instanceof Error ? error.message : String(error));
-    console.error(error instanceof ConfigError ? detail : `${detail}\nNothing was changed on Discord.`);
-    process.exit(1);
-  }
 }

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { ConfigError, loadConfig, type Config } from './config';
+import { ConfigError, loadConfig, SetupError, type Config } from './config';
 import { createLogger } from './logger';
 import { startHearth, type Hearth } from './app';
 import { explainConnectionError } from './connection-errors';
@@ -51,7 +51,7 @@ try {
   hearth = await startHearth({ config, logger, signal: startup.signal });
   if (stopping) await stopAndExit(hearth);
 } catch (error) {
-  const known = explainConnectionError(error, config.apiUrl);
+  const known = explainConnectionError(error, config.apiUrl) ?? (error instanceof SetupError ? error.message : null);
   if (known) {
     // An expected failure: the sentence says what to do; the stack is only for debugging.
     logger.fatal({ reason: known, error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) }, 'Hearth could not start');

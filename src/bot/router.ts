@@ -5,6 +5,7 @@ import { customIdKey } from './custom-id';
 import { UserError } from '../user-error';
 import { describe, reportInteractionError } from './errors';
 import { assertLeader } from './leaders';
+import type { InteractionOutcome } from '../ops/metrics';
 
 /**
  * The one way in for every interaction: finds the handler by command name or custom id, checks
@@ -78,11 +79,15 @@ export function createRouter(commands: readonly Command[], ctx: () => AppContext
   async function handleInteraction(interaction: Interaction): Promise<void> {
     const app = ctx();
     const started = performance.now();
+    let outcome: InteractionOutcome = 'ok';
+    app.metrics.interactionReceived(interaction);
     try {
       await route(interaction, app);
     } catch (error) {
+      outcome = error instanceof UserError ? 'refused' : 'failed';
       await reportInteractionError(interaction, error, app.logger);
     } finally {
+      app.metrics.interactionHandled(interaction, outcome);
       app.logger.debug({ ...describe(interaction), ms: Math.round(performance.now() - started) }, 'interaction handled');
     }
   }

@@ -2,13 +2,22 @@ import Database from 'better-sqlite3';
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as schema from './schema';
 
 export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
 
-export const MIGRATIONS_FOLDER = fileURLToPath(new URL('../../migrations', import.meta.url));
+// The project's migrations/ folder, from the compiled programs in dist/ (npm start) or from the
+// sources in src/db/ (tests, npm run dev): the nearest one that holds drizzle's journal.
+export const MIGRATIONS_FOLDER = ['../migrations', '../../migrations']
+  .map((relative) => fileURLToPath(new URL(relative, import.meta.url)))
+  .find((folder) => existsSync(join(folder, 'meta', '_journal.json'))) ?? fileURLToPath(new URL('../../migrations', import.meta.url));
+
+/** Drizzle over a connection opened elsewhere (the doctor's look at a file): no pragmas, no migrations. */
+export function wrapConnection(sqlite: Database.Database): Db {
+  return drizzle(sqlite, { schema });
+}
 
 /**
  * Opens (or creates) the database file, sets the pragmas Hearth relies on and applies every

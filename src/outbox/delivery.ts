@@ -9,6 +9,7 @@ import { NETWORK_CODES } from '../connection-errors';
 import { DiscordErrorCode, discordMessage, explainDiscordError, httpStatusOf, isDiscordError } from '../bot/discord-errors';
 import {
   droppedEffects,
+  countEffects,
   markDelivered,
   markDropped,
   nextEffectDueAt,
@@ -106,6 +107,11 @@ export class Outbox {
   handle(kind: string, handler: EffectHandler): void {
     if (this.handlers.has(kind)) throw new Error(`Two handlers for outbox effects of kind ${kind}`);
     this.handlers.set(kind, handler);
+  }
+
+  /** How many effects are pending, delivered and dropped (kept 30 days). */
+  counts(): { status: string; count: number }[] {
+    return countEffects(this.db);
   }
 
   /** The scheduled task that starts deliveries when effects fall due. */

@@ -117,3 +117,8 @@ export function pruneFinishedEffects(db: Db, before: number, batch = 1000): numb
     )
   `).changes;
 }
+
+/** How many effects are in each state: pending is the queue still to deliver (for the metrics). */
+export function countEffects(db: Db): { status: string; count: number }[] {
+  return db.select({ status: outbox.status, count: sql<number>`count(*)` }).from(outbox).groupBy(outbox.status).all();
+}

@@ -3,3 +3,4 @@
 export { activity, closedPolls, type ClosedPoll } from './participation';
 export { ANONYMOUS_VOTES_LEFT_OUT, forgetMember, memberData, POLL_REFRESH, type PollMemberData } from './members';
 export { applyRetention, forgetServer } from './retention';
+export { channelsInUse } from './channels';

@@ -28,10 +28,15 @@ export class Scheduler {
   private again = false;
   private failed = false;
   private stopped = true;
+  /** When the last round of due work finished, and when the one under way began (for /healthz). */
+  lastRoundEndedAt: number | null = null;
+  roundStartedAt: number | null = null;
 
   constructor(
     private readonly clock: Clock,
     private readonly logger: Logger,
+    /** Told how each task's run went (the metrics). */
+    private readonly observe: (task: string, outcome: 'ok' | 'failed') => void = () => {},
   ) {}
 
   register(task: DueTask): void {
@@ -64,6 +69,7 @@ export class Scheduler {
       return this.running;
     }
     this.running = (async () => {
+      this.roundStartedAt = this.clock.now();
       do {
         this.again = false;
         const now = this.clock.now();
@@ -71,13 +77,17 @@ export class Scheduler {
           if (this.stopped) break;
           try {
             await task.runDue(now, () => this.stopped);
+            this.observe(task.name, 'ok');
           } catch (error) {
             this.failed = true;
+            this.observe(task.name, 'failed');
             this.logger.error({ err: error, task: task.name }, 'scheduled work failed; it will be retried');
           }
         }
       } while (this.again && !this.stopped);
     })().finally(() => {
+      this.lastRoundEndedAt = this.clock.now();
+      this.roundStartedAt = null;
       this.running = null;
       this.arm();
     });

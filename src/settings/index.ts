@@ -4,3 +4,4 @@ export { getSettings, type GuildSettings } from './service';
 export { canonicalTimeZone, searchTimeZones } from './timezones';
 export { recognitionChannels } from './recognition';
 export { applyRetention, forgetMember, forgetServer, memberData, NO_MEMBER_SETTINGS } from './members';
+export { channelsInUse } from './channels';

@@ -3,3 +3,4 @@
 export { activity, closedSurveys, type ClosedSurvey } from './participation';
 export { ANONYMOUS_RESPONSES_LEFT_OUT, forgetMember, memberData, SURVEY_CARD_REFRESH, type SurveyMemberData } from './members';
 export { applyRetention, forgetServer } from './retention';
+export { channelsInUse } from './channels';

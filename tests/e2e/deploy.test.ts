@@ -3,6 +3,7 @@ import { ApplicationCommandOptionType } from 'discord-api-types/v10';
 import { DiscordDouble } from '../support/discord-double';
 import { deployCommands } from '../../src/deploy';
 import { commands } from '../../commands';
+import { runCli } from '../support/programs';
 
 describe('npm run deploy-commands', () => {
   let double: DiscordDouble;
@@ -104,5 +105,32 @@ describe('npm run deploy-commands', () => {
 
   it('says where to find the application id when DISCORD_CLIENT_ID is missing', async () => {
     await expect(deployCommands({ config: { ...config(), clientId: undefined }, print: () => {} })).rejects.toThrow(/DISCORD_CLIENT_ID is missing.*Application ID/s);
+  });
+
+  it('sends the full list when the server cannot list commands (405), instead of giving up', async () => {
+    const guild = double.addGuild('Behind a proxy');
+    const route = new RegExp(`^/applications/${double.applicationId}/guilds/${guild.id}/commands$`);
+    double.failNextWithPage('GET', route, 405, '<html><body>Method Not Allowed</body></html>');
+    const lines: string[] = [];
+    const result = await deployCommands({ config: { ...config(), guildId: guild.id }, print: (l) => lines.push(l) });
+    expect(result.sent).toBe(true);
+    expect(lines[0]).toBe('The server answered 405 when asked which commands are registered; sending the full list instead of comparing.');
+    expect(double.registeredCommands.get(guild.id)?.length).toBe(commands.length);
+  });
+
+  it('names the status, method and route when Discord refuses, also when the answer is not Discord\'s JSON, and exits 1', async () => {
+    const env = () => ({ DISCORD_TOKEN: double.token, DISCORD_CLIENT_ID: double.applicationId, DISCORD_API_URL: double.apiUrl });
+    const route = new RegExp(`^/applications/${double.applicationId}/commands$`);
+    double.failNext('PUT', route, 403, 50001, 'Missing Access');
+    double.registeredCommands.delete('global');
+    const refused = await runCli('deploy-commands', [], env());
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toBe(`Discord answered 403 to PUT /applications/${double.applicationId}/commands: Missing Access (code 50001).\nNothing was changed on Discord.\n`);
+
+    double.failNextWithPage('GET', route, 403, '<html><body>Forbidden</body></html>');
+    const page = await runCli('deploy-commands', [], env());
+    expect(page.code).toBe(1);
+    expect(page.stderr).toContain(`Discord answered 403 to GET /applications/${double.applicationId}/commands with no explanation Hearth could read.`);
+    expect(page.stderr).not.toContain('No Description');
   });
 });

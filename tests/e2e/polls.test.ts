@@ -272,6 +272,8 @@ describe('polls', () => {
     expect(refused.reply.content).toContain('Only leaders can export polls');
     const { reply } = await leader.run('poll export', { poll: pollId });
     expect(reply.files[0]!.filename).toBe(`poll-${pollId}.csv`);
+    // A UTF-8 byte-order mark first, so spreadsheet programs read accented and non-Latin text right.
+    expect([...reply.files[0]!.data.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const csv = reply.files[0]!.data.toString('utf8');
     expect(csv).toContain("choice,label,votes,percent_of_voters\r\n1,Red,0,0\r\n2,'=cmd(),1,100");
     expect(csv).toMatch(new RegExp(`member_id,choice,label,voted_at\\r\\n${mo.id},2,'=cmd\\(\\),\\d{4}-\\d\\d-\\d\\dT`));

@@ -1,31 +1,18 @@
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
 import { DiscordDouble } from '../support/discord-double';
 import { TestHearth, textOf } from '../support/harness';
+import { listen } from '../support/ports';
+import { ROOT, startProcess as start, WITH_TSX } from '../support/programs';
 
-const ROOT = resolve(import.meta.dirname, '../..');
 const MAIN = join(ROOT, 'src/main.ts');
-// What `npm start` runs (tsx src/main.ts), but from a folder of the test's own for .env and data.
-const TSX = pathToFileURL(join(ROOT, 'node_modules/tsx/dist/loader.mjs')).href;
 
-/** Runs `npm start`'s entry point as a real process in an empty folder with the given settings. */
+/** Runs `npm start`'s entry point (from the sources) as a real process in an empty folder with the given settings. */
 function startProcess(env: Record<string, string>, cwd = mkdtempSync(join(tmpdir(), 'hearth-start-'))) {
-  const child = spawn(process.execPath, ['--import', TSX, MAIN], {
-    cwd,
-    env: { PATH: process.env.PATH ?? '', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  const exited = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
-  return { child, exited, output: () => ({ stdout, stderr }), cwd };
+  return { ...start(process.execPath, [...WITH_TSX, MAIN], { env, cwd }), cwd };
 }
 
 async function eventually(check: () => boolean, timeoutMs: number): Promise<void> {
@@ -159,4 +146,27 @@ describe('starting and running Hearth', () => {
       db.close();
     }
   }, PROCESS_TEST_TIMEOUT);
+
+  it('with HEALTH_PORT already in use: says so at start, exits 1, and opens nothing', async () => {
+    const taken = await listen(0);
+    const port = (taken.address() as { port: number }).port;
+    try {
+      const cwd = mkdtempSync(join(tmpdir(), 'hearth-start-'));
+      writeFileSync(join(cwd, '.env'), `DISCORD_TOKEN=${double.token}\nDISCORD_API_URL=${double.apiUrl}\nHEALTH_PORT=${port}\n`);
+      const run = startProcess({}, cwd);
+      expect(await run.exited).toBe(1);
+      const { stdout, stderr } = run.output();
+      expect(stderr).toContain(`Hearth could not start: HEALTH_PORT ${port} is already in use on 127.0.0.1: another program (or another Hearth) listens there. Choose a free port for HEALTH_PORT, or stop that program.`);
+      expect(stdout + stderr).not.toMatch(/\n\s+at /);
+      expect(existsSync(join(cwd, 'data'))).toBe(false);
+    } finally {
+      taken.close();
+    }
+  });
+
+  it('with HEALTH_PORT out of range: names the setting and the range', async () => {
+    const run = startProcess({ DISCORD_TOKEN: 'abc.def.ghi', HEALTH_PORT: '70000' });
+    expect(await run.exited).toBe(1);
+    expect(run.output().stderr).toContain('HEALTH_PORT must be a port number from 1 to 65535');
+  });
 });

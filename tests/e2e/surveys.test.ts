@@ -282,7 +282,7 @@ describe('surveys', () => {
 
     const exported = await leader.run('survey export', { survey: id });
     const csv = exported.reply.files[0]!.data.toString('utf8');
-    expect(csv.split('\r\n')[0]).toMatch(/^"Q1 How are you feeling/);
+    expect(csv.split('\r\n')[0]).toMatch(/^\uFEFF"Q1 How are you feeling/);
     expect(csv).not.toContain('member_id');
     expect(csv.trim().split('\r\n')).toHaveLength(4);
 

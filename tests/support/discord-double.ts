@@ -197,8 +197,10 @@ export class DiscordDouble {
   /** Users who do not accept direct messages (Discord answers 50007). */
   readonly closedDms = new Set<string>();
   /** Answer the next requests matching a path with an error, to test failure paths. */
-  readonly failures: { method: string; path: RegExp; status: number; code: number; message: string; times: number; retryAfter?: number }[] = [];
+  readonly failures: { method: string; path: RegExp; status: number; code: number; message: string; times: number; retryAfter?: number; page?: boolean }[] = [];
   private readonly holds: { method: string; path: RegExp; arrive: () => void; released: Promise<void> }[] = [];
+  /** During a gateway outage new connections are refused (HTTP 503), as Discord's load balancers do. */
+  private gatewayDown = false;
 
   private readonly events = new EventEmitter();
   private readonly sessions = new Set<GatewaySession>();
@@ -627,6 +629,25 @@ export class DiscordDouble {
     return { arrived, release };
   }
 
+  /**
+   * The gateway goes down: every session is closed (1001, going away) and reconnections are refused
+   * until `restoreGateway()`. REST keeps working, as in most of Discord's gateway incidents.
+   */
+  dropGateway(): void {
+    this.gatewayDown = true;
+    for (const session of this.sessions) session.socket.close(1001, 'Discord is going away');
+  }
+
+  /** The gateway is back: the bot's next reconnection gets a new session (resuming is refused, so it identifies again). */
+  restoreGateway(): void {
+    this.gatewayDown = false;
+  }
+
+  /** Answer the next request to a path with an error page that is not Discord's JSON (a proxy or a compatible server). */
+  failNextWithPage(method: string, path: RegExp, status: number, page: string): void {
+    this.failures.push({ method, path, status, code: 0, message: page, times: 1, page: true });
+  }
+
   async close(): Promise<void> {
     for (const session of this.sessions) session.socket.terminate();
     this.wss.close();
@@ -640,6 +661,10 @@ export class DiscordDouble {
     this.server = createServer((req, res) => void this.onRequest(req, res));
     this.wss = new WebSocketServer({ noServer: true });
     this.server.on('upgrade', (req, socket, head) => {
+      if (this.gatewayDown) {
+        socket.end('HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+        return;
+      }
       this.wss.handleUpgrade(req, socket, head, (ws) => this.onSocket(ws));
     });
     await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
@@ -665,6 +690,11 @@ export class DiscordDouble {
       const failure = this.failures.find((f) => f.method === method && f.path.test(path) && f.times > 0);
       if (failure) {
         failure.times -= 1;
+        if (failure.page) {
+          record.status = failure.status;
+          res.writeHead(failure.status, { 'content-type': 'text/html' }).end(failure.message);
+          return;
+        }
         throw new HttpError(failure.status, failure.code, failure.message, failure.retryAfter);
       }
       const route = this.routes.find((r) => r.method === method && r.pattern.test(path));
@@ -707,6 +737,10 @@ export class DiscordDouble {
       session_start_limit: { total: 1000, remaining: 1000, reset_after: 86_400_000, max_concurrency: 1 },
     }));
     this.route('GET', /^\/users\/@me$/, () => this.userPayload(this.botUser));
+    this.route('GET', /^\/applications\/@me$/, () => ({ id: this.applicationId, name: this.botUser.username, description: '', icon: null, bot_public: true, bot_require_code_grant: false, verify_key: 'f'.repeat(64), flags: 0, bot: this.userPayload(this.botUser) }));
+    this.route('GET', /^\/users\/@me\/guilds$/, () =>
+      [...this.guilds.values()].map((g) => ({ id: g.id, name: g.name, icon: null, banner: null, owner: false, permissions: this.permissionsIn(g, this.botUser.id).toString(), features: [] })),
+    );
     // Direct messages: opening a DM channel always works; sending fails if the user closed DMs.
     this.route('POST', /^\/users\/@me\/channels$/, (_m, body) => {
       const recipientId = String((body.json as { recipient_id?: unknown } | undefined)?.recipient_id ?? '');
@@ -775,6 +809,10 @@ export class DiscordDouble {
       return url.searchParams.get('with_counts') === 'true'
         ? { ...rest, approximate_member_count: guild.members.size, approximate_presence_count: 0 }
         : rest;
+    });
+    this.route('GET', /^\/guilds\/(\d+)\/channels$/, (m) => {
+      const guild = this.guildById(m[1]!);
+      return [...guild.channels.values()].map((c) => this.channelPayload(guild, c));
     });
     this.route('GET', /^\/guilds\/(\d+)\/members\/(\d+)$/, (m) => {
       const guild = this.guildById(m[1]!);

@@ -157,6 +157,8 @@ export interface StartOptions {
    * what is tested. Otherwise every request is sent once, so a failure a test makes is seen at once.
    */
   libraryRetries?: boolean;
+  /** More settings, as the environment would give them (e.g. HEALTH_PORT). */
+  env?: Record<string, string>;
 }
 
 /** How many times discord.js sends a request that keeps failing with a 5xx, with its default retries. */
@@ -170,6 +172,8 @@ export class TestHearth {
   private readonly definitions: RESTPostAPIApplicationCommandsJSONBody[] = commandPayload();
   private readonly dir: string | null;
   private readonly libraryRetries: boolean;
+  /** Settings added to the ones the harness sets; a restart keeps them. */
+  env: Record<string, string> = {};
 
   private constructor(
     readonly double: DiscordDouble,
@@ -189,6 +193,7 @@ export class TestHearth {
     const dir = options.databasePath ? null : mkdtempSync(join(tmpdir(), 'hearth-test-'));
     const databasePath = options.databasePath ?? join(dir!, 'hearth.sqlite');
     const harness = new TestHearth(double, options.clock ?? new ManualClock(), databasePath, dir, options.libraryRetries);
+    harness.env = options.env ?? {};
     if (options.startBot !== false) await harness.startBot();
     return harness;
   }
@@ -210,6 +215,7 @@ export class TestHearth {
       DISCORD_API_URL: this.double.apiUrl,
       DATABASE_PATH: this.databasePath,
       LOG_LEVEL: 'debug',
+      ...this.env,
     });
     const sink = new Writable({
       write: (chunk: Buffer, _encoding, done) => {

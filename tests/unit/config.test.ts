@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../src/config';
+import { ConfigError, loadConfig, loadStorageConfig } from '../../src/config';
 
 const token = 'MTIzNDU2Nzg5MDEyMzQ1Njc4.GaBcDe.abcdefghijklmnopqrstuvwxyz012345';
 
@@ -24,6 +24,11 @@ describe('config', () => {
       logLevel: 'info',
       logFormat: 'json',
       pollLimits: { openPerMember: 3, openPerServer: 50 },
+      healthPort: undefined,
+      healthHost: '127.0.0.1',
+      backupDir: undefined,
+      backupEveryMs: 24 * 3_600_000,
+      backupKeep: 14,
     });
   });
 
@@ -75,5 +80,28 @@ describe('config', () => {
       expect((error as Error).message).toMatch(/^Hearth cannot start because of its settings:\n {2}- DISCORD_TOKEN is missing.*\n {2}- LOG_LEVEL/s);
       expect((error as Error).message).toContain('.env.example');
     }
+  });
+
+  it('reads the health server and scheduled backup settings', () => {
+    expect(loadConfig({ DISCORD_TOKEN: token, HEALTH_PORT: '9090', HEALTH_HOST: '0.0.0.0', BACKUP_DIR: '/srv/backups', BACKUP_EVERY: '6h', BACKUP_KEEP: '30' })).toMatchObject({
+      healthPort: 9090,
+      healthHost: '0.0.0.0',
+      backupDir: '/srv/backups',
+      backupEveryMs: 6 * 3_600_000,
+      backupKeep: 30,
+    });
+  });
+
+  it('refuses a port out of range, a backup interval under an hour, a keep of 0, and BACKUP_EVERY without BACKUP_DIR', () => {
+    for (const port of ['0', '70000', '80a', '-1']) expect(problems({ DISCORD_TOKEN: token, HEALTH_PORT: port })).toEqual(['HEALTH_PORT must be a port number from 1 to 65535 (or leave it out to turn the health server off).']);
+    expect(problems({ DISCORD_TOKEN: token, BACKUP_DIR: 'b', BACKUP_EVERY: '30m' })[0]).toMatch(/^BACKUP_EVERY is not a usable interval: The duration must be at least 1 hour\. For example 24h or 7d/);
+    expect(problems({ DISCORD_TOKEN: token, BACKUP_DIR: 'b', BACKUP_EVERY: 'daily' })[0]).toMatch(/^BACKUP_EVERY is not a usable interval: "daily" is not a duration/);
+    expect(problems({ DISCORD_TOKEN: token, BACKUP_KEEP: '0' })).toEqual(['BACKUP_KEEP must be a whole number from 1 to 1000: how many backups to keep.']);
+    expect(problems({ DISCORD_TOKEN: token, BACKUP_EVERY: '12h' })[0]).toMatch(/^BACKUP_EVERY is set but BACKUP_DIR is not/);
+  });
+
+  it('reads the database and backup settings without a token, for npm run backup and restore', () => {
+    expect(loadStorageConfig({ DATABASE_PATH: '/data/hearth.sqlite', BACKUP_KEEP: '3' }, 'back up')).toEqual({ databasePath: '/data/hearth.sqlite', backupDir: undefined, backupEveryMs: 24 * 3_600_000, backupKeep: 3 });
+    expect(() => loadStorageConfig({ BACKUP_KEEP: 'many' }, 'back up')).toThrow(/^Hearth cannot back up because of its settings:\n {2}- BACKUP_KEEP must be a whole number/);
   });
 });

@@ -1,0 +1,154 @@
+import { statSync } from 'node:fs';
+import { RESTEvents, type Interaction, type REST } from 'discord.js';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { customIdKey } from '../bot/custom-id';
+import type { Db } from '../db/open';
+
+export type InteractionOutcome = 'ok' | 'refused' | 'failed';
+
+/** What the gauges read when Prometheus asks: kept as functions so nothing is counted in between. */
+export interface MetricSources {
+  db: Db;
+  databasePath: string;
+  /** Outbox rows by status (pending is the queue still to deliver). */
+  outboxCounts(): { status: string; count: number }[];
+  gatewayConnected(): boolean;
+}
+
+// Accepted member actions that are a vote, an answer or a kudos, by the interaction that carries
+// them (kind and command or custom id key). Counted here, at the router, not inside each feature.
+const MEMBER_ACTIONS: Record<string, { metric: 'votes' | 'answers' | 'kudos'; feature: string }> = {
+  'button poll:vote': { metric: 'votes', feature: 'polls' },
+  'button checkin:mood': { metric: 'answers', feature: 'checkins' },
+  'button survey:pick': { metric: 'answers', feature: 'surveys' },
+  'select survey:choose': { metric: 'answers', feature: 'surveys' },
+  'modal survey:modal': { metric: 'answers', feature: 'surveys' },
+  'command kudos give': { metric: 'kudos', feature: 'kudos' },
+  'modal kudos:give': { metric: 'kudos', feature: 'kudos' },
+};
+
+const CALLBACK_PATH = /^\/interactions\/(\d+)\/[^/]+\/callback/;
+
+/**
+ * Hearth's Prometheus metrics, in a registry of its own (tests run several bots in one process).
+ * Fed from a few central places: the router (interactions and their acknowledgement), the
+ * scheduler (runs), the REST client's events (errors, 429s), and read-on-demand gauges.
+ */
+export class Metrics {
+  readonly registry = new Registry();
+  /** Interactions being handled and not acknowledged yet: when they arrived, and their kind. */
+  private readonly awaitingAck = new Map<string, { since: number; kind: string }>();
+  private readonly interactions = new Counter({ name: 'hearth_interactions_total', help: 'Interactions handled, by kind and outcome (ok, refused with a message the member can act on, failed)', labelNames: ['kind', 'outcome'], registers: [this.registry] });
+  private readonly ackSeconds = new Histogram({ name: 'hearth_interaction_ack_seconds', help: 'From Hearth receiving an interaction to Discord accepting its acknowledgement (Discord allows 3 s)', labelNames: ['kind'], buckets: [0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 3], registers: [this.registry] });
+  private readonly votes = new Counter({ name: 'hearth_votes_total', help: 'Poll votes accepted', registers: [this.registry] });
+  private readonly answers = new Counter({ name: 'hearth_answers_total', help: 'Check-in moods and survey answers accepted', labelNames: ['feature'], registers: [this.registry] });
+  private readonly kudos = new Counter({ name: 'hearth_kudos_total', help: 'Kudos given', registers: [this.registry] });
+  private readonly scheduled = new Counter({ name: 'hearth_scheduled_runs_total', help: 'Rounds of scheduled work, by task and outcome', labelNames: ['task', 'outcome'], registers: [this.registry] });
+  private readonly restErrors = new Counter({ name: 'hearth_discord_rest_errors_total', help: 'Discord REST answers with an error status other than 429', labelNames: ['status'], registers: [this.registry] });
+  private readonly rateLimits = new Counter({ name: 'hearth_discord_rate_limits_total', help: 'Discord REST answers of 429 (rate limited), by the scope Discord named', labelNames: ['scope'], registers: [this.registry] });
+
+  constructor(sources: MetricSources) {
+    const registers = [this.registry];
+    collectDefaultMetrics({ register: this.registry });
+    new Gauge({
+      name: 'hearth_outbox_effects',
+      help: 'Discord side effects in the outbox by status: pending is the queue; delivered and dropped are kept 30 days',
+      labelNames: ['status'],
+      registers,
+      collect() {
+        this.reset();
+        for (const status of ['pending', 'delivered', 'dropped']) this.set({ status }, 0);
+        for (const { status, count } of sources.outboxCounts()) this.set({ status }, count);
+      },
+    });
+    new Gauge({
+      name: 'hearth_database_size_bytes',
+      help: 'Size of the SQLite database: the main file and its write-ahead log',
+      labelNames: ['file'],
+      registers,
+      collect() {
+        const sqlite = sources.db.$client;
+        if (!sqlite.open) return;
+        const pages = Number(sqlite.pragma('page_count', { simple: true })) * Number(sqlite.pragma('page_size', { simple: true }));
+        this.set({ file: 'main' }, pages);
+        this.set({ file: 'wal' }, fileSize(`${sources.databasePath}-wal`));
+      },
+    });
+    new Gauge({
+      name: 'hearth_gateway_connected',
+      help: '1 while the gateway connection to Discord is up and ready, else 0',
+      registers,
+      collect() {
+        this.set(sources.gatewayConnected() ? 1 : 0);
+      },
+    });
+  }
+
+  /** Listens to the REST client: failed answers, rate limits, and the moment an interaction is acknowledged. */
+  watchRest(rest: REST): void {
+    rest.on(RESTEvents.Response, (request, response) => {
+      if (response.status === 429) this.rateLimits.inc({ scope: response.headers.get('x-ratelimit-scope') ?? 'unknown' });
+      else if (response.status >= 400) this.restErrors.inc({ status: String(response.status) });
+      const id = CALLBACK_PATH.exec(request.path)?.[1];
+      const waiting = id === undefined ? undefined : this.awaitingAck.get(id);
+      if (waiting && response.ok) {
+        this.awaitingAck.delete(id!);
+        this.ackSeconds.observe({ kind: waiting.kind }, (performance.now() - waiting.since) / 1000);
+      }
+    });
+  }
+
+  /** The router starts on an interaction: its acknowledgement is timed from here. */
+  interactionReceived(interaction: Interaction): void {
+    this.awaitingAck.set(interaction.id, { since: performance.now(), kind: kindOf(interaction) });
+  }
+
+  /** The router has finished with an interaction (answered, refused or failed). */
+  interactionHandled(interaction: Interaction, outcome: InteractionOutcome): void {
+    this.awaitingAck.delete(interaction.id);
+    const kind = kindOf(interaction);
+    this.interactions.inc({ kind, outcome });
+    const action = outcome === 'ok' ? MEMBER_ACTIONS[`${kind} ${actionKey(interaction)}`] : undefined;
+    if (action?.metric === 'votes') this.votes.inc();
+    else if (action?.metric === 'answers') this.answers.inc({ feature: action.feature });
+    else if (action?.metric === 'kudos') this.kudos.inc();
+  }
+
+  /** The scheduler ran one task's due work. */
+  scheduledRun(task: string, outcome: 'ok' | 'failed'): void {
+    this.scheduled.inc({ task, outcome });
+  }
+
+  async render(): Promise<{ contentType: string; body: string }> {
+    return { contentType: this.registry.contentType, body: await this.registry.metrics() };
+  }
+}
+
+function kindOf(interaction: Interaction): string {
+  if (interaction.isChatInputCommand()) return 'command';
+  if (interaction.isAutocomplete()) return 'autocomplete';
+  if (interaction.isContextMenuCommand()) return 'context-menu';
+  if (interaction.isButton()) return 'button';
+  if (interaction.isAnySelectMenu()) return 'select';
+  if (interaction.isModalSubmit()) return 'modal';
+  return 'other';
+}
+
+// `kudos give` for a slash command, `poll:vote` for a control: what, never with which values.
+function actionKey(interaction: Interaction): string {
+  if (interaction.isChatInputCommand()) {
+    return [interaction.commandName, interaction.options.getSubcommandGroup(false), interaction.options.getSubcommand(false)].filter(Boolean).join(' ');
+  }
+  if (interaction.isMessageComponent() || interaction.isModalSubmit()) return customIdKey(interaction.customId);
+  return interaction.isCommand() ? interaction.commandName : '';
+}
+
+function fileSize(path: string): number {
+  try {
+    return statSync(path).size;
+  } catch (error) {
+    // No write-ahead log right now (before the first write, or after the database was closed).
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return 0;
+    throw error;
+  }
+}
