@@ -7,7 +7,7 @@ import type { Logger } from '../logger';
 import { UserError } from '../user-error';
 import { plural, timestamp } from '../format';
 import { FEATURE_NAMES, FEATURES } from './features';
-import { addCounts, inSteps, type Pace } from './steps';
+import { addCounts, checkpointed, inSteps, type Pace } from './steps';
 import { deleteRetention, dueRetention, finishRetention, readRetention, writeRetention, type Retention } from './store';
 
 export const RETENTION_MONTHS = { min: 1, max: 120 } as const;
@@ -77,7 +77,7 @@ export function retentionPasses(db: Db, logger: Logger) {
         const total = progress.get(retention.guildId) ?? {};
         progress.set(retention.guildId, total);
         const before = retentionCutoff(now, retention.months);
-        const done = await inSteps((limit) => retentionStep(db, retention.guildId, before, limit, total), { ...pace, budgetMs: left });
+        const done = await inSteps(checkpointed(db, (limit) => retentionStep(db, retention.guildId, before, limit, total)), { ...pace, budgetMs: left });
         if (!done) return;
         progress.delete(retention.guildId);
         finishRetention(db, retention, now, now + DAY_MS);

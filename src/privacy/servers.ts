@@ -8,7 +8,7 @@ import { forgetServerEffects } from '../outbox/queue';
 import { UserError } from '../user-error';
 import { FEATURE_NAMES, FEATURES } from './features';
 import { PRIVACY_DELETE_MESSAGE } from './erasure';
-import { addCounts, inSteps, type Pace } from './steps';
+import { addCounts, checkpointed, inSteps, type Pace } from './steps';
 import { finishServerDeletion, forgetServerRows, markForDeletion, markLeft, markPresent, nextServerDeletionAt, readServer, serversDue, serversPresent, type ServerRow } from './store';
 
 /** How long a server's data is kept after Hearth was removed from it. */
@@ -70,7 +70,7 @@ function deletionStep(db: Db, guildId: string, limit: number, total: Record<stri
  * once: a second runner finding it done reports nothing).
  */
 export async function deleteServerData(db: Db, row: ServerRow, pace: Pace, logger: Logger, progress: Record<string, number> = {}): Promise<boolean> {
-  const done = await inSteps((limit) => deletionStep(db, row.guildId, limit, progress), pace);
+  const done = await inSteps(checkpointed(db, (limit) => deletionStep(db, row.guildId, limit, progress)), pace);
   if (!done) return false;
   forgetDeletedData(db);
   if (finishServerDeletion(db, row)) {
