@@ -1,18 +1,9 @@
 // What anonymous polls and surveys store instead of who answered and when, written once.
-import { createHmac, randomBytes, randomInt } from 'node:crypto';
+import { createHmac, randomInt } from 'node:crypto';
 
 /** A member's key under an open anonymous poll's or survey's secret: stable while it is open, unlinkable once the secret is deleted. */
 export function anonymousKey(secret: string, memberId: string): string {
   return createHmac('sha256', secret).update(memberId).digest('hex').slice(0, 32);
-}
-
-/**
- * A key that stands for nobody: what an anonymous answer is filed under once the member who gave
- * it asked to be forgotten. The answer stays counted (removing it would change the counts others
- * saw, and so show what that member had answered), but nothing links it to them any more.
- */
-export function unlinkedKey(): string {
-  return randomBytes(16).toString('hex');
 }
 
 /**

@@ -1,5 +1,6 @@
 // What every feature's `memberData()` and `forgetMember()` share (see docs/architecture.md,
 // "Each feature's public interface"). Plain data only: the privacy feature composes these.
+import { createHash } from 'node:crypto';
 
 /**
  * A Discord change the caller must queue, as an outbox effect in the same transaction as
@@ -44,6 +45,21 @@ export const NO_MEMBER = '~';
 
 /** Whether a stored member id still names a member (not a stand-in for a removed link). */
 export const isMemberId = (id: string): boolean => id < NO_MEMBER;
+
+/**
+ * What stands for a forgotten member, for a short while, in the few rows that keep a limit they
+ * used in force: the open polls they created (until each closes), the kudos they gave in the last
+ * day (counted, nothing else kept), and their answer to a check-in run still open. Without
+ * it, deleting one's data would lift the limits. One-way, and gone with the rows it marks; like
+ * any hash of an id, whoever holds the file and a list of member ids could test it meanwhile.
+ * Sorts after `~`, so it is never taken for a member.
+ */
+export function limitKey(guildId: string, memberId: string): string {
+  return `${LIMIT_KEY_PREFIX}${createHash('sha256').update(`hearth-limit:${guildId}:${memberId}`).digest('hex').slice(0, 32)}`;
+}
+export const LIMIT_KEY_PREFIX = '~l';
+/** Limit keys sort from here (inclusive) to LIMIT_KEYS_END (exclusive): range scans find them. */
+export const LIMIT_KEYS_END = '~m';
 
 /**
  * One batch of a retention pass over a server (`applyRetention`): what changed, per kind (every

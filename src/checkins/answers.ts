@@ -1,5 +1,7 @@
 /** A member's mood and note on a posted run, refused once a newer run has replaced it. */
 import { UserError } from '../user-error';
+import { ALREADY_COUNTED } from '../anonymity';
+import { limitKey } from '../member-data';
 import type { Db } from '../db/open';
 import type { ChannelView } from '../visibility';
 import { writeTx } from '../db/write-tx';
@@ -24,7 +26,10 @@ export class SupersededRunError extends UserError {
   }
 }
 
-/** The run a member is answering, refused if it is gone or a newer run has taken its place. */
+/**
+ * The run a member is answering, refused if it is gone or a newer run has taken its place, or if
+ * the member asked to be forgotten while it was open (their anonymous answer to it still counts).
+ */
 function answerableRun(db: Reader, member: Member, runId: number): { run: Run; schedule: Schedule } {
   const run = findRun(db, member.guildId, runId);
   const schedule = run && findSchedule(db, member.guildId, run.scheduleId);
@@ -33,6 +38,7 @@ function answerableRun(db: Reader, member: Member, runId: number): { run: Run; s
   }
   const later = laterPostedRun(db, run);
   if (later) throw new SupersededRunError(schedule.name, later.scheduledFor);
+  if (schedule.anonymous && findAnswer(db, runId, limitKey(member.guildId, member.memberId))) throw new UserError(ALREADY_COUNTED);
   return { run, schedule };
 }
 

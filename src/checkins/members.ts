@@ -1,11 +1,11 @@
 // A member's own check-in data: what an export shows, and what forgetting them removes.
-import { and, asc, eq, inArray } from 'drizzle-orm';
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../db/open';
 import type { Tx } from '../db/write-tx';
-import { isoTime, NO_MEMBER, type ForgetOutcome } from '../member-data';
-import { unlinkedKey } from '../anonymity';
+import { isoTime, limitKey, NO_MEMBER, type ForgetOutcome } from '../member-data';
 import { checkinAnswers, checkinRuns, checkinSchedules, checkinSkips } from './schema';
 import { MOODS } from './limits';
+import { findRun, laterPostedRun } from './store';
 import { streaksOf } from './streaks';
 import { WHOLE_SERVER } from '../visibility';
 
@@ -83,7 +83,7 @@ export function memberData(db: Db, guildId: string, memberId: string): CheckinMe
  * Kept: schedules the member created and dates they skipped as a leader (`kept.schedulesCreated`,
  * `kept.datesSkipped`), which belong to the server's check-ins, no longer linked to them.
  */
-export function forgetMember(tx: Tx, guildId: string, memberId: string): ForgetOutcome {
+export function forgetMember(tx: Tx, guildId: string, memberId: string, _now: number): ForgetOutcome {
   const named = tx
     .select({ id: checkinSchedules.id })
     .from(checkinSchedules)
@@ -97,16 +97,23 @@ export function forgetMember(tx: Tx, guildId: string, memberId: string): ForgetO
     .where(and(inArray(checkinAnswers.scheduleId, named), eq(checkinAnswers.memberId, memberId), eq(checkinAnswers.guildId, guildId)))
     .returning({ mood: checkinAnswers.mood, note: checkinAnswers.note })
     .all();
-  // Anonymous check-ins: each answer is unlinked (filed under a key that stands for nobody) and its
-  // mood stays in the reports: a mood vanishing would show which was theirs. Their note is their own
-  // words, and goes.
+  // Anonymous check-ins: each answer is unlinked (filed under `~` and its row id, which stands for
+  // nobody) and its mood stays in the reports: a mood vanishing would show which was theirs. Their
+  // note is their own words, and goes. An answer to a run that still takes answers goes under their
+  // limit key instead, so they cannot answer that run a second time; it is unlinked like the others
+  // once a newer run replaces it (see unlinkSupersededAnswers).
   const mine = tx
     .select({ runId: checkinAnswers.runId })
     .from(checkinAnswers)
     .where(and(inArray(checkinAnswers.scheduleId, anonymous), eq(checkinAnswers.memberId, memberId), eq(checkinAnswers.guildId, guildId)))
     .all();
   for (const { runId } of mine) {
-    tx.update(checkinAnswers).set({ memberId: unlinkedKey(), note: null }).where(and(eq(checkinAnswers.runId, runId), eq(checkinAnswers.memberId, memberId))).run();
+    const run = findRun(tx, guildId, runId);
+    const open = run && (run.status === 'posted' || run.status === 'posting') && !laterPostedRun(tx, run);
+    tx.update(checkinAnswers)
+      .set({ memberId: open ? limitKey(guildId, memberId) : sql`${NO_MEMBER} || rowid`, note: null })
+      .where(and(eq(checkinAnswers.runId, runId), eq(checkinAnswers.memberId, memberId)))
+      .run();
   }
   const schedulesCreated = tx
     .update(checkinSchedules)

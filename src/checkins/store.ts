@@ -2,6 +2,7 @@ import { and, asc, desc, eq, gt, inArray, isNotNull, lt, lte, ne, or, sql } from
 import type { Statement } from 'better-sqlite3';
 import type { Db } from '../db/open';
 import { writeTx, type Tx } from '../db/write-tx';
+import { LIMIT_KEY_PREFIX, LIMIT_KEYS_END, NO_MEMBER } from '../member-data';
 import { checkinAnswers, checkinRuns, checkinSchedules, checkinSkips } from './schema';
 
 export type Schedule = typeof checkinSchedules.$inferSelect;
@@ -102,10 +103,27 @@ export function insertRunOnce(
 }
 
 export function setRunOutcome(db: Db, guildId: string, runId: number, outcome: { status: 'posted'; messageId: string } | { status: 'failed'; reason: string }): void {
-  db.update(checkinRuns)
-    .set(outcome.status === 'posted' ? { status: 'posted', messageId: outcome.messageId, reason: null } : { status: 'failed', reason: outcome.reason })
-    .where(and(eq(checkinRuns.id, runId), eq(checkinRuns.guildId, guildId)))
-    .run();
+  writeTx(db, (tx) => {
+    const run = tx
+      .update(checkinRuns)
+      .set(outcome.status === 'posted' ? { status: 'posted', messageId: outcome.messageId, reason: null } : { status: 'failed', reason: outcome.reason })
+      .where(and(eq(checkinRuns.id, runId), eq(checkinRuns.guildId, guildId)))
+      .returning()
+      .get();
+    if (run && outcome.status === 'posted') unlinkSupersededAnswers(tx, run);
+  });
+}
+
+/**
+ * A newer run is posted: answers of forgotten members to the runs it replaced lose their limit key
+ * (no second answer is possible there any more) and are linked to nobody (`~` and the row id).
+ */
+function unlinkSupersededAnswers(tx: Tx, posted: Run): void {
+  tx.run(sql`
+    UPDATE ${checkinAnswers} SET member_id = ${NO_MEMBER} || rowid
+    WHERE schedule_id = ${posted.scheduleId} AND member_id >= ${LIMIT_KEY_PREFIX} AND member_id < ${LIMIT_KEYS_END}
+      AND run_id IN (SELECT id FROM ${checkinRuns} WHERE schedule_id = ${posted.scheduleId} AND id <> ${posted.id} AND scheduled_for <= ${posted.scheduledFor})
+  `);
 }
 
 export function findRun(db: Reader, guildId: string, runId: number): Run | undefined {

@@ -6,7 +6,7 @@ import { timestamp } from '../format';
 import { nextMidnight, startOfDay } from './calendar';
 import { KUDOS_LIMITS } from './limits';
 import { getKudosSettings } from './settings';
-import { deleteKudos, findKudos, givenSince, insertKudos, lastKudosBetween, markRemoved, receivedCount, setShoutOut, type Kudos } from './store';
+import { deleteKudos, findKudos, givenSince, insertKudos, spentSince, lastKudosBetween, markRemoved, receivedCount, setShoutOut, type Kudos } from './store';
 import { listValues, resolveValue, type KudosValue } from './values';
 
 export type { Kudos };
@@ -79,7 +79,7 @@ export function giveCheckedKudos(db: Db, request: KudosRequest, checked: ReturnT
   const resetsAt = nextMidnight(request.timezone, now);
 
   return writeTx(db, (tx) => {
-    const givenToday = givenSince(tx, request.guildId, request.giverId, dayStart);
+    const givenToday = givenSince(tx, request.guildId, request.giverId, dayStart) + spentSince(tx, request.guildId, request.giverId, dayStart);
     if (givenToday >= dailyLimit) {
       throw new UserError(
         `You have given all ${dailyLimit} of today's kudos. The limit resets at midnight (${request.timezone}), ${timestamp(resetsAt)}: try again then.`,

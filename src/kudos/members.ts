@@ -1,9 +1,10 @@
 // A member's own kudos data: what an export shows, and what forgetting them removes.
-import { and, asc, eq, or } from 'drizzle-orm';
+import { and, asc, eq, or, sql } from 'drizzle-orm';
 import type { Db } from '../db/open';
 import type { Tx } from '../db/write-tx';
-import { isoTime, NO_MEMBER, type ForgetOutcome } from '../member-data';
-import { kudos } from './schema';
+import { isoTime, limitKey, NO_MEMBER, type ForgetOutcome } from '../member-data';
+import { kudos, kudosSpent } from './schema';
+import { SPENT_COUNTS_MS } from './store';
 
 export interface KudosMemberData {
   /** Kudos the member gave, oldest first; removed ones included, with when. */
@@ -37,7 +38,13 @@ export function memberData(db: Db, guildId: string, memberId: string): KudosMemb
  * Kept: kudos of others that the member took down as a leader (`kept.removedAsLeader`): the
  * takedown stays on record, no longer saying who did it.
  */
-export function forgetMember(tx: Tx, guildId: string, memberId: string): ForgetOutcome {
+export function forgetMember(tx: Tx, guildId: string, memberId: string, now: number): ForgetOutcome {
+  // What they gave lately still counts toward today's limit, as a count under their limit key.
+  tx.run(sql`
+    INSERT INTO ${kudosSpent} (guild_id, giver_key, given_at)
+    SELECT guild_id, ${limitKey(guildId, memberId)}, created_at FROM ${kudos}
+    WHERE guild_id = ${guildId} AND giver_id = ${memberId} AND created_at >= ${now - SPENT_COUNTS_MS}
+  `);
   const gone = tx
     .delete(kudos)
     .where(and(eq(kudos.guildId, guildId), or(eq(kudos.giverId, memberId), eq(kudos.recipientId, memberId))))

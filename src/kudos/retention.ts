@@ -3,7 +3,7 @@ import { sql } from 'drizzle-orm';
 import type { Tx } from '../db/write-tx';
 import { removeInBatch, serverRows } from '../db/batches';
 import type { RetentionBatch, ServerBatch } from '../member-data';
-import { kudos, kudosMilestones, kudosRoundups, kudosSettings, kudosValues } from './schema';
+import { kudos, kudosMilestones, kudosRoundups, kudosSettings, kudosSpent, kudosValues } from './schema';
 
 /**
  * Empties up to `limit` kudos messages of this server written before `before`. The kudos stay,
@@ -20,7 +20,7 @@ export function applyRetention(tx: Tx, guildId: string, before: number, limit: n
   return { changed: { messages }, more: messages >= limit };
 }
 
-/** Removes up to `limit` rows of this server's kudos, values, settings, milestones and roundups. */
+/** Removes up to `limit` rows of this server's kudos (and counts kept for limits), values, settings, milestones and roundups. */
 export function forgetServer(tx: Tx, guildId: string, limit: number): ServerBatch {
-  return removeInBatch(tx, limit, [kudos, kudosValues, kudosMilestones, kudosRoundups, kudosSettings].map((table) => serverRows(table, guildId)));
+  return removeInBatch(tx, limit, [kudos, kudosSpent, kudosValues, kudosMilestones, kudosRoundups, kudosSettings].map((table) => serverRows(table, guildId)));
 }

@@ -33,6 +33,21 @@ export const kudos = sqliteTable(
   ],
 );
 
+/**
+ * Kudos a forgotten member gave in the last two days, kept only as a count under their limit key
+ * (see limitKey in src/member-data.ts) so that deleting one's data does not reset the daily limit.
+ * Rows go after two days.
+ */
+export const kudosSpent = sqliteTable(
+  'kudos_spent',
+  {
+    guildId: text('guild_id').notNull(),
+    giverKey: text('giver_key').notNull(),
+    givenAt: integer('given_at').notNull(),
+  },
+  (t) => [index('kudos_spent_giver').on(t.guildId, t.giverKey, t.givenAt), index('kudos_spent_time').on(t.givenAt)],
+);
+
 /** A server's values. A server with no rows uses the defaults; the first change stores them. */
 export const kudosValues = sqliteTable(
   'kudos_values',

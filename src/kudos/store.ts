@@ -1,7 +1,8 @@
-import { and, asc, count, desc, eq, gt, gte, inArray, isNull, lt, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gt, gte, inArray, isNull, lt, lte, min, sql } from 'drizzle-orm';
 import type { Db } from '../db/open';
 import type { Tx } from '../db/write-tx';
-import { kudos, kudosMilestones, kudosRoundups, kudosSettings, kudosValues } from './schema';
+import { limitKey } from '../member-data';
+import { kudos, kudosMilestones, kudosRoundups, kudosSettings, kudosSpent, kudosValues } from './schema';
 
 export type Kudos = typeof kudos.$inferSelect;
 export type NewKudosRow = Omit<typeof kudos.$inferInsert, 'id'>;
@@ -99,6 +100,29 @@ export function givenSince(db: Reader, guildId: string, giverId: string, since: 
     .from(kudos)
     .where(and(eq(kudos.guildId, guildId), eq(kudos.giverId, giverId), gte(kudos.createdAt, since)))
     .get()!.n;
+}
+
+/** Kudos a forgotten member gave since `since` that still count toward their limit (see kudosSpent). */
+export function spentSince(db: Reader, guildId: string, giverId: string, since: number): number {
+  return db
+    .select({ n: count() })
+    .from(kudosSpent)
+    .where(and(eq(kudosSpent.guildId, guildId), eq(kudosSpent.giverKey, limitKey(guildId, giverId)), gte(kudosSpent.givenAt, since)))
+    .get()!.n;
+}
+
+/** How long kudos a forgotten member gave count toward their limit: a "today" is never longer. */
+export const SPENT_COUNTS_MS = 24 * 3_600_000;
+
+/** Forgets the counts kept for forgotten members' limits that no "today" reaches any more, in every server. */
+export function forgetLapsedSpent(db: Reader, now: number): number {
+  return db.delete(kudosSpent).where(lte(kudosSpent.givenAt, now - SPENT_COUNTS_MS)).run().changes;
+}
+
+/** When the oldest count kept for a forgotten member's limit lapses (null: none kept). */
+export function nextSpentLapseAt(db: Reader): number | null {
+  const oldest = db.select({ at: min(kudosSpent.givenAt) }).from(kudosSpent).get()?.at ?? null;
+  return oldest === null ? null : oldest + SPENT_COUNTS_MS;
 }
 
 /** The latest kudos from giver to recipient after `since` (exclusive), if any. */

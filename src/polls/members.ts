@@ -3,7 +3,7 @@ import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../db/open';
 import type { Tx } from '../db/write-tx';
 import { anonymousKey, forgottenKey } from '../anonymity';
-import { isoTime, NO_MEMBER, type FollowUp, type ForgetOutcome } from '../member-data';
+import { isoTime, limitKey, NO_MEMBER, type FollowUp, type ForgetOutcome } from '../member-data';
 import { pollChoices, polls, pollVotes } from './schema';
 import { choicesOf, countVoter, unlinkVotes } from './store';
 
@@ -68,7 +68,7 @@ export function memberData(db: Db, guildId: string, memberId: string): PollMembe
  * - Kept: the polls the member created, with everyone's votes on them (`kept.pollsCreated`), no
  *   longer linked to them: their creator becomes no one (only leaders can close them then).
  */
-export function forgetMember(tx: Tx, guildId: string, memberId: string): ForgetOutcome {
+export function forgetMember(tx: Tx, guildId: string, memberId: string, _now: number): ForgetOutcome {
   const removed = { votes: 0 };
   const followUps: FollowUp[] = [];
   const open = tx
@@ -100,7 +100,11 @@ export function forgetMember(tx: Tx, guildId: string, memberId: string): ForgetO
     .from(polls)
     .where(and(eq(polls.guildId, guildId), eq(polls.status, 'closed'), eq(polls.anonymous, false)));
   removed.votes += tx.delete(pollVotes).where(and(inArray(pollVotes.pollId, closedNamed), eq(pollVotes.voter, memberId))).run().changes;
-  const pollsCreated = tx.update(polls).set({ creatorId: NO_MEMBER }).where(and(eq(polls.guildId, guildId), eq(polls.creatorId, memberId))).run().changes;
+  // Their open polls still count toward their limit of open polls until each closes (see limitKey).
+  const created = and(eq(polls.guildId, guildId), eq(polls.creatorId, memberId));
+  const pollsCreated =
+    tx.update(polls).set({ creatorId: limitKey(guildId, memberId) }).where(and(created, eq(polls.status, 'open'))).run().changes +
+    tx.update(polls).set({ creatorId: NO_MEMBER }).where(created).run().changes;
   return { removed, kept: { pollsCreated }, followUps };
 }
 

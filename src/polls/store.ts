@@ -2,6 +2,7 @@ import { and, asc, desc, eq, gt, inArray, isNotNull, isNull, lt, or, sql } from 
 import { shuffled } from '../anonymity';
 import type { Db } from '../db/open';
 import { writeTx, type Tx } from '../db/write-tx';
+import { limitKey, NO_MEMBER } from '../member-data';
 import { fairlyDue, inOrderOf, type Batch } from '../scheduler/fair';
 import { pollChoices, polls, pollVotes } from './schema';
 
@@ -132,7 +133,8 @@ export function markClosed(db: Reader, guildId: string, pollId: number, now: num
   return (
     db
       .update(polls)
-      .set({ status: 'closed', closedAt: sql`min(${now}, coalesce(${polls.closesAt}, ${now}))`, voterSecret: null })
+      // A forgotten creator's limit key (see limitKey) is no longer needed once the poll is closed.
+      .set({ status: 'closed', closedAt: sql`min(${now}, coalesce(${polls.closesAt}, ${now}))`, voterSecret: null, creatorId: sql`CASE WHEN ${polls.creatorId} > ${NO_MEMBER} THEN ${NO_MEMBER} ELSE ${polls.creatorId} END` })
       .where(and(eq(polls.id, pollId), eq(polls.guildId, guildId), eq(polls.status, 'open')))
       .run().changes === 1
   );
@@ -188,7 +190,7 @@ export function pollsDueToClose(db: Db, now: number, batch: Batch): Poll[] {
 /** Polls of a server still open at `now`, in all and created by one member (polls being posted count too). */
 export function openPollCounts(db: Reader, guildId: string, creatorId: string, now: number): { server: number; member: number } {
   const row = db
-    .select({ server: sql<number>`count(*)`, member: sql<number>`coalesce(sum(${polls.creatorId} = ${creatorId}), 0)` })
+    .select({ server: sql<number>`count(*)`, member: sql<number>`coalesce(sum(${polls.creatorId} IN (${creatorId}, ${limitKey(guildId, creatorId)})), 0)` })
     .from(polls)
     .where(and(eq(polls.guildId, guildId), eq(polls.status, 'open'), or(isNull(polls.closesAt), gt(polls.closesAt, now))))
     .get();

@@ -117,7 +117,7 @@ export function confirmErasure(db: Db, guildId: string, requestId: number, click
     const deletions: ErasureOutcome['deletions'] = [];
     const effects: Effect[] = [];
     for (const name of FEATURE_NAMES) {
-      const forgotten = FEATURES[name].forgetMember(tx, guildId, checked.memberId);
+      const forgotten = FEATURES[name].forgetMember(tx, guildId, checked.memberId, now);
       removed[name] = forgotten.removed;
       kept[name] = forgotten.kept;
       for (const followUp of forgotten.followUps) {

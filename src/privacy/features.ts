@@ -11,7 +11,7 @@ import * as surveys from '../surveys';
 /** What privacy needs of each feature (see docs/architecture.md, "Each feature's public interface"). */
 export interface MemberDataFeature {
   memberData(db: Db, guildId: string, memberId: string): unknown;
-  forgetMember(tx: Tx, guildId: string, memberId: string): ForgetOutcome;
+  forgetMember(tx: Tx, guildId: string, memberId: string, now: number): ForgetOutcome;
   applyRetention(tx: Tx, guildId: string, before: number, limit: number): RetentionBatch;
   forgetServer(tx: Tx, guildId: string, limit: number): ServerBatch;
 }

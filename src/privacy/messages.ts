@@ -6,6 +6,8 @@ import { DiscordErrorCode, isDiscordError } from '../bot/discord-errors';
 import { messageLink } from '../format';
 import { EffectImpossible, type EffectHandler } from '../outbox/delivery';
 import type { DueTask } from '../scheduler/scheduler';
+import { writeTx } from '../db/write-tx';
+import * as kudos from '../kudos';
 import { ERASE_EVERY_MS, FORGET_REQUESTS_AFTER_MS, PRIVACY_DELETE_MESSAGE } from './erasure';
 import { retentionPasses } from './retention';
 import { reconcileServers, serverDeletions, serverJoined, serverLeft } from './servers';
@@ -45,16 +47,24 @@ function deleteMessage(ctx: AppContext): EffectHandler {
 
 export const privacyEffects = (ctx: AppContext): Record<string, EffectHandler> => ({ [PRIVACY_DELETE_MESSAGE]: deleteMessage(ctx) });
 
-/** Daily retention passes, and forgetting confirmations and once-a-day records once they lapse. */
+const earliest = (...times: (number | null)[]): number | null => times.reduce<number | null>((a, b) => (b === null ? a : a === null ? b : Math.min(a, b)), null);
+
+/**
+ * Daily retention passes, and forgetting confirmations, once-a-day records and the counts kept for
+ * forgotten members' kudos limits once they lapse.
+ */
 export function retentionTask(ctx: AppContext): DueTask {
   const passes = retentionPasses(ctx.db, ctx.logger);
   let next: number | null = null; // as of the last look: the scheduler looks after every round
   return {
     name: 'retention and lapsed privacy requests',
-    nextDueAt: () => (next = nextPrivacyDueAt(ctx.db, FORGET_REQUESTS_AFTER_MS, ERASE_EVERY_MS)),
+    nextDueAt: () => (next = earliest(nextPrivacyDueAt(ctx.db, FORGET_REQUESTS_AFTER_MS, ERASE_EVERY_MS), kudos.nextSpentLapseAt(ctx.db))),
     async runDue(now, stopping) {
       if (next === null || now < next) return; // nothing due: no reads on every round of the scheduler
-      pruneExpired(ctx.db, now - FORGET_REQUESTS_AFTER_MS, now - ERASE_EVERY_MS);
+      writeTx(ctx.db, (tx) => {
+        pruneExpired(tx, now - FORGET_REQUESTS_AFTER_MS, now - ERASE_EVERY_MS);
+        kudos.forgetLapsedSpent(tx, now);
+      });
       await passes.runDue(now, { ...DEFAULT_PACE, stopping });
     },
   };

@@ -63,6 +63,10 @@ export const privacyServers = sqliteTable(
      * or at once when the owner asked (`/settings delete-all-data`). Null: nothing to delete.
      */
     deleteAt: integer('delete_at'),
+    /** The owner asked for the deletion: an invitation back does not call it off. */
+    ownerAsked: integer('owner_asked', { mode: 'boolean' }).notNull().default(false),
+    /** The deletion has begun: it is finished even if Hearth is invited back, never left half done. */
+    deleting: integer('deleting', { mode: 'boolean' }).notNull().default(false),
   },
   (t) => [index('privacy_servers_delete').on(t.deleteAt).where(sql`delete_at IS NOT NULL`)],
 );

@@ -9,7 +9,7 @@ import { UserError } from '../user-error';
 import { FEATURE_NAMES, FEATURES } from './features';
 import { PRIVACY_DELETE_MESSAGE } from './erasure';
 import { addCounts, checkpointed, inSteps, type Pace } from './steps';
-import { finishServerDeletion, forgetServerRows, markForDeletion, markLeft, markPresent, nextServerDeletionAt, readServer, serversDue, serversPresent, type ServerRow } from './store';
+import { finishServerDeletion, forgetServerRows, markDeleting, markForDeletion, markLeft, markPresent, nextServerDeletionAt, readServer, serversDue, serversPresent, type ServerRow } from './store';
 
 /** How long a server's data is kept after Hearth was removed from it. */
 export const KEEP_AFTER_REMOVAL_MS = 30 * 24 * 3_600_000;
@@ -19,9 +19,9 @@ export function serverLeft(db: Db, guildId: string, now: number): void {
   markLeft(db, guildId, now, now + KEEP_AFTER_REMOVAL_MS);
 }
 
-/** Hearth is in a server (invited, or back): true when this called off a deletion. */
+/** Hearth is in a server (invited, or back): true when this called off a deletion (not one the owner asked for, nor one under way). */
 export function serverJoined(db: Db, guildId: string): boolean {
-  return markPresent(db, guildId);
+  return writeTx(db, (tx) => markPresent(tx, guildId));
 }
 
 /**
@@ -70,11 +70,12 @@ function deletionStep(db: Db, guildId: string, limit: number, total: Record<stri
  * once: a second runner finding it done reports nothing).
  */
 export async function deleteServerData(db: Db, row: ServerRow, pace: Pace, logger: Logger, progress: Record<string, number> = {}): Promise<boolean> {
+  if (!row.deleting) markDeleting(db, row.guildId);
   const done = await inSteps(checkpointed(db, (limit) => deletionStep(db, row.guildId, limit, progress)), pace);
   if (!done) return false;
   forgetDeletedData(db);
   if (finishServerDeletion(db, row)) {
-    const why = row.leftAt === null ? 'the server owner asked for it' : 'Hearth was removed from the server 30 days ago';
+    const why = row.ownerAsked ? 'the server owner asked for it' : 'Hearth was removed from the server 30 days ago';
     logger.info({ guild: row.guildId, leftAt: row.leftAt, ...progress }, `deleted everything Hearth held for a server: ${why}`);
   }
   return true;
@@ -90,12 +91,16 @@ export function serverDeletions(db: Db, logger: Logger, isPresent: (guildId: str
     nextDueAt: () => nextServerDeletionAt(db),
     async runDue(now: number, pace: Pace): Promise<void> {
       const started = performance.now();
-      for (const [i, row] of serversDue(db, now).entries()) {
+      for (const [i, due] of serversDue(db, now).entries()) {
         const left = pace.budgetMs - (performance.now() - started);
         if (pace.stopping() || (i > 0 && left <= 0)) return; // each round moves at least one step on
+        let row = due;
         if (row.leftAt !== null && isPresent(row.guildId)) {
-          if (serverJoined(db, row.guildId)) logger.info({ guild: row.guildId }, 'Hearth is back in a server it was removed from: its data stays');
-          continue;
+          if (serverJoined(db, row.guildId)) {
+            logger.info({ guild: row.guildId }, 'Hearth is back in a server it was removed from: its data stays');
+            continue;
+          }
+          row = readServer(db, row.guildId) ?? row; // back, but the deletion goes on
         }
         const total = progress.get(row.guildId) ?? {};
         progress.set(row.guildId, total);

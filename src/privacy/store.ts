@@ -44,7 +44,7 @@ export function recordErasure(tx: Tx, guildId: string, memberId: string, now: nu
 }
 
 /** Forgets requests older than `requestsBefore` and erasure records older than `erasuresBefore`. */
-export function pruneExpired(db: Db, requestsBefore: number, erasuresBefore: number): { requests: number; erasures: number } {
+export function pruneExpired(db: Reader, requestsBefore: number, erasuresBefore: number): { requests: number; erasures: number } {
   return {
     requests: db.delete(privacyRequests).where(lt(privacyRequests.createdAt, requestsBefore)).run().changes,
     erasures: db.delete(privacyErasures).where(lt(privacyErasures.erasedAt, erasuresBefore)).run().changes,
@@ -92,7 +92,10 @@ export function finishRetention(db: Reader, pass: Retention, now: number, nextRu
 
 // ------------------------------------------------------------------ servers
 
-/** Hearth is in the server: a removal waiting for its 30 days is called off. */
+/**
+ * Hearth is in the server: a removal waiting for its 30 days is called off (true), unless the
+ * owner asked for the deletion or it has begun (then it goes on; Hearth stays known as present).
+ */
 export function markPresent(db: Reader, guildId: string): boolean {
   const row = readServer(db, guildId);
   if (!row) {
@@ -100,8 +103,12 @@ export function markPresent(db: Reader, guildId: string): boolean {
     return false;
   }
   if (row.leftAt === null) return false;
-  db.update(privacyServers).set({ leftAt: null, deleteAt: null }).where(eq(privacyServers.guildId, guildId)).run();
-  return true;
+  const callOff = !row.ownerAsked && !row.deleting;
+  db.update(privacyServers)
+    .set(callOff ? { leftAt: null, deleteAt: null } : { leftAt: null })
+    .where(eq(privacyServers.guildId, guildId))
+    .run();
+  return callOff;
 }
 
 /** Hearth was removed from the server at `now`: its data is due for deletion at `deleteAt`. */
@@ -115,7 +122,12 @@ export function markLeft(db: Reader, guildId: string, now: number, deleteAt: num
 
 /** The owner asked for everything to go now: due at once, whether or not Hearth is still there. */
 export function markForDeletion(db: Reader, guildId: string, now: number): void {
-  db.insert(privacyServers).values({ guildId, deleteAt: now }).onConflictDoUpdate({ target: privacyServers.guildId, set: { deleteAt: now } }).run();
+  db.insert(privacyServers).values({ guildId, deleteAt: now, ownerAsked: true }).onConflictDoUpdate({ target: privacyServers.guildId, set: { deleteAt: now, ownerAsked: true } }).run();
+}
+
+/** A deletion's first step is about to run: from now on it is finished, whatever happens. */
+export function markDeleting(db: Reader, guildId: string): void {
+  db.update(privacyServers).set({ deleting: true }).where(eq(privacyServers.guildId, guildId)).run();
 }
 
 export function readServer(db: Reader, guildId: string): ServerRow | undefined {
@@ -141,7 +153,7 @@ export function nextServerDeletionAt(db: Reader): number | null {
 export function finishServerDeletion(db: Reader, row: ServerRow): boolean {
   const same = and(eq(privacyServers.guildId, row.guildId), sql`${privacyServers.deleteAt} IS ${row.deleteAt}`, sql`${privacyServers.leftAt} IS ${row.leftAt}`);
   if (row.leftAt !== null) return db.delete(privacyServers).where(same).run().changes === 1;
-  return db.update(privacyServers).set({ deleteAt: null }).where(same).run().changes === 1;
+  return db.update(privacyServers).set({ deleteAt: null, ownerAsked: false, deleting: false }).where(same).run().changes === 1;
 }
 
 /** Privacy's own rows of a server (its requests, erasure records and retention), for deleting all its data. */

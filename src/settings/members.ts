@@ -12,7 +12,7 @@ export function memberData(_db: Db, _guildId: string, _memberId: string): { sett
 }
 
 /** Nothing to remove: settings hold nothing per member. */
-export function forgetMember(_tx: Tx, _guildId: string, _memberId: string): ForgetOutcome {
+export function forgetMember(_tx: Tx, _guildId: string, _memberId: string, _now: number): ForgetOutcome {
   return { removed: {}, kept: {}, followUps: [] };
 }
 

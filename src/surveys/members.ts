@@ -96,7 +96,7 @@ function chunks<T>(items: T[], size = 500): T[][] {
   return Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size));
 }
 
-export function forgetMember(tx: Tx, guildId: string, memberId: string): ForgetOutcome {
+export function forgetMember(tx: Tx, guildId: string, memberId: string, _now: number): ForgetOutcome {
   const responses = tx
     .select({ id: surveyResponses.id, surveyId: surveyResponses.surveyId, submittedAt: surveyResponses.submittedAt })
     .from(surveys)

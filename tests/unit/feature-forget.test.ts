@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { anonymousKey } from '../../src/anonymity';
 import type { Db } from '../../src/db/open';
 import { writeTx } from '../../src/db/write-tx';
-import { NO_MEMBER, type FollowUp } from '../../src/member-data';
+import { isMemberId, limitKey, NO_MEMBER, type FollowUp } from '../../src/member-data';
 import { UserError } from '../../src/user-error';
 import { WHOLE_SERVER } from '../../src/visibility';
 import * as checkins from '../../src/checkins';
@@ -19,7 +19,7 @@ import { answerRun, checkin, closePollNow, closeSurveyNow, DAY, freshDb, HOUR, M
 const G = 'g1';
 const OTHER = 'g2';
 
-const forget = (db: Db, forgetMember: typeof polls.forgetMember, guildId: string, memberId: string) => writeTx(db, (tx) => forgetMember(tx, guildId, memberId));
+const forget = (db: Db, forgetMember: typeof polls.forgetMember, guildId: string, memberId: string, now = MONDAY + 30 * DAY) => writeTx(db, (tx) => forgetMember(tx, guildId, memberId, now));
 
 const sortedFollowUps = (followUps: FollowUp[]) => followUps.map((f) => JSON.stringify(f)).sort();
 
@@ -96,10 +96,14 @@ describe('forgetMember() of polls', () => {
     expect(pollCounts(db, closedSecret)).toEqual({ kept: { choices: [0, 0, 2], voters: 2 }, rows: { choices: [0, 0, 2], voters: 2 } });
     expect(pollCounts(db, elsewhere).kept).toEqual({ choices: [1, 0, 0], voters: 1 });
 
-    // The poll she created stays with everyone's votes, no longer linked to her.
-    expect(findPollById(db, theirs)).toMatchObject({ creatorId: NO_MEMBER, status: 'open' });
+    // The poll she created stays with everyone's votes, no longer linked to her; while it is open it
+    // counts toward her limit of open polls under a one-way key, which goes when it closes.
+    expect(findPollById(db, theirs)).toMatchObject({ creatorId: limitKey(G, 'ann'), status: 'open' });
+    expect(isMemberId(findPollById(db, theirs)!.creatorId)).toBe(false);
     // A second time there is nothing left to remove, and nothing of hers left to keep.
     expect(forget(db, polls.forgetMember, G, 'ann')).toEqual({ removed: { votes: 0 }, kept: { pollsCreated: 0 }, followUps: [] });
+    closePollNow(db, G, theirs, at + 3 * HOUR);
+    expect(findPollById(db, theirs)).toMatchObject({ creatorId: NO_MEMBER, status: 'closed' });
   });
 
   it('keeps every kept count equal to the rows through random votes, closes and forgets, and touches no one else', () => {

@@ -6,7 +6,7 @@ import { createLogger } from '../../src/logger';
 import { UserError } from '../../src/user-error';
 import { cancelErasure, confirmErasure, previewErasure, requestErasure } from '../../src/privacy/erasure';
 import { retentionPasses, setRetention } from '../../src/privacy/retention';
-import { deleteServerData, serverDeletions, serverLeft, serverJoined } from '../../src/privacy/servers';
+import { deleteServerData, requestServerDeletion, serverDeletions, serverLeft, serverJoined } from '../../src/privacy/servers';
 import { readRetention, readServer } from '../../src/privacy/store';
 import { outbox } from '../../src/outbox/schema';
 import { answerRun, checkin, closePollNow, closeSurveyNow, DAY, freshDb, HOUR, MONDAY, poll, postRuns, respond, rowsOf, survey, thank, vote } from '../support/community';
@@ -194,7 +194,7 @@ describe('deleting a server Hearth left', () => {
     expect(rowsNaming(db, 'ann', OTHER)).toHaveLength(2);
     expect(readServer(db, G)).toBeUndefined();
     expect(deletions.nextDueAt()).toBeNull();
-    const row = { guildId: G, leftAt: MONDAY + DAY, deleteAt: MONDAY + 31 * DAY };
+    const row = { guildId: G, leftAt: MONDAY + DAY, deleteAt: MONDAY + 31 * DAY, ownerAsked: false, deleting: false };
     expect(await deleteServerData(db, row, pace, log)).toBe(true); // a second runner finds nothing to do, and says nothing
     expect(lines.filter((line) => line.includes('deleted everything Hearth held for a server'))).toHaveLength(1);
 
@@ -203,6 +203,46 @@ describe('deleting a server Hearth left', () => {
     await serverDeletions(db, log, (guildId) => guildId === OTHER).runDue(MONDAY + 40 * DAY, pace);
     expect(rowsNaming(db, 'ann', OTHER)).toHaveLength(2);
     expect(readServer(db, OTHER)).toMatchObject({ leftAt: null, deleteAt: null });
+  });
+});
+
+describe('a server deletion that must not be called off', () => {
+  const pace = { batch: 1, stepMs: 8, budgetMs: 10_000, pause: async () => {}, stopping: () => false };
+  const seed = (db: Db) => {
+    for (let i = 0; i < 4; i++) thank(db, G, `giver${i}`, 'ann', MONDAY + i * HOUR);
+    vote(db, G, 'ann', poll(db, G), 0, MONDAY);
+  };
+
+  it("the owner's: Hearth kicked and invited back before it ran still deletes everything", async () => {
+    const db = freshDb();
+    const { lines, log } = logger();
+    seed(db);
+    requestServerDeletion(db, { id: G, name: 'Home' }, 'Home', true, MONDAY);
+    serverLeft(db, G, MONDAY + HOUR);
+    expect(serverJoined(db, G)).toBe(false); // not called off
+    expect(readServer(db, G)).toMatchObject({ leftAt: null, deleteAt: MONDAY, ownerAsked: true });
+    await serverDeletions(db, log, () => true).runDue(MONDAY + 2 * HOUR, pace);
+    expect(rowsNaming(db, 'ann', G)).toEqual([]);
+    expect(readServer(db, G)).toMatchObject({ leftAt: null, deleteAt: null, ownerAsked: false, deleting: false }); // Hearth is still there
+    expect(lines.filter((line) => line.includes('the server owner asked for it'))).toHaveLength(1);
+  });
+
+  it('one under way: an invitation back in the middle lets it finish instead of leaving half the data', async () => {
+    const db = freshDb();
+    const { lines, log } = logger();
+    seed(db);
+    serverLeft(db, G, MONDAY);
+    const due = MONDAY + 30 * DAY;
+    const deletions = serverDeletions(db, log, () => false);
+    await deletions.runDue(due, { ...pace, budgetMs: 0 }); // one step, then the round's budget is spent
+    const partly = rowsNaming(db, 'ann', G).length;
+    expect(partly).toBeGreaterThan(0);
+    expect(readServer(db, G)).toMatchObject({ deleting: true });
+    expect(serverJoined(db, G)).toBe(false);
+    await serverDeletions(db, log, () => true).runDue(due + HOUR, pace);
+    expect(rowsNaming(db, 'ann', G)).toEqual([]);
+    expect(readServer(db, G)).toMatchObject({ leftAt: null, deleteAt: null, deleting: false });
+    expect(lines.filter((line) => line.includes('deleted everything Hearth held for a server'))).toHaveLength(1);
   });
 });
 
