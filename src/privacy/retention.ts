@@ -1,7 +1,7 @@
 // A server's retention: member-written text and the links between members and their votes and
 // answers go once older than the server's limit, every day, keeping every count.
 import type { Db } from '../db/open';
-import { forgetDeletedData } from '../db/open';
+import { checkpointerFor } from '../db/checkpointer';
 import { writeTx } from '../db/write-tx';
 import type { Logger } from '../logger';
 import { UserError } from '../user-error';
@@ -82,7 +82,10 @@ export function retentionPasses(db: Db, logger: Logger) {
         progress.delete(retention.guildId);
         finishRetention(db, retention, now, now + DAY_MS);
         const changed = Object.values(total).reduce((a, b) => a + b, 0);
-        if (changed) forgetDeletedData(db); // removed text leaves the write-ahead log too
+        // What a pass removed is months old: it sat in the database file, not in the write-ahead log,
+        // so a passive checkpoint (in the background) is enough to overwrite it there. A TRUNCATE
+        // would block every writer, interactions included, while it syncs the file.
+        if (changed) checkpointerFor(db).request('PASSIVE');
         const line = { guild: retention.guildId, months: retention.months, before: new Date(before).toISOString(), ...total };
         if (retention.lastRunAt === null) logger.info(line, `retention switched on: the first pass changed ${changed} rows`);
         else if (changed) logger.info(line, `retention pass changed ${changed} rows`);

@@ -3,6 +3,7 @@
 // complete in itself, and what is left is still due at the next start.
 
 import type { Db } from '../db/open';
+import { checkpointerFor } from '../db/checkpointer';
 
 export interface Pace {
   /** Rows in the first transaction; then as many as fit in `stepMs`. */
@@ -43,14 +44,15 @@ export async function inSteps(step: (limit: number) => boolean, pace: Pace): Pro
 }
 
 /**
- * A step followed by a passive checkpoint of what it wrote: the write-ahead log then never grows to
- * SQLite's automatic checkpoint (a thousand pages copied at once, holding everything up for tens of
- * milliseconds), and its small cost counts in the step's time, so the batches shrink to fit.
+ * A step followed by a passive checkpoint of what it wrote, in the background (see checkpointer):
+ * the write-ahead log then never grows to SQLite's automatic checkpoint (a thousand pages copied at
+ * once on the main thread, holding every interaction up for tens of milliseconds).
  */
 export function checkpointed(db: Db, step: (limit: number) => boolean): (limit: number) => boolean {
+  const checkpointer = checkpointerFor(db);
   return (limit) => {
     const more = step(limit);
-    db.$client.pragma('wal_checkpoint(PASSIVE)');
+    checkpointer.request('PASSIVE');
     return more;
   };
 }
