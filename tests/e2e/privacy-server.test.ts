@@ -3,6 +3,8 @@ import { PermissionFlagsBits } from 'discord-api-types/v10';
 import { eventually, isEphemeral, textOf, TestMember, type TestHearth } from '../support/harness';
 import { useHearth } from '../support/setup';
 import { setUpCommunity, takePart, type Footprint } from '../support/footprints';
+import { featureRowsOf, rowsOf } from '../support/community';
+import { getTableName } from 'drizzle-orm';
 import * as schema from '../../src/db/schema';
 import { results, findPollById } from '../../src/polls/service';
 import { surveyResults } from '../../src/surveys/results';
@@ -15,19 +17,19 @@ const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
 
-/** Every row a server holds, in every feature (children through their parents); `members`: only what members gave (check-ins keep posting runs). */
+/**
+ * Every row a server holds in every feature's table (found from the database's list of tables) and
+ * privacy's own; `members`: only what members gave (check-ins keep posting runs meanwhile).
+ */
 function serverRows(hearth: TestHearth, guildId: string, members = false): number {
   const db = hearth.context.db;
-  const polls = db.select().from(schema.polls).all().filter((p) => p.guildId === guildId).map((p) => p.id);
-  const surveys = db.select().from(schema.surveys).all().filter((s) => s.guildId === guildId).map((s) => s.id);
-  return (
-    polls.length + surveys.length +
-    db.select().from(schema.pollVotes).all().filter((v) => polls.includes(v.pollId)).length +
-    db.select().from(schema.surveyAnswers).all().filter((a) => surveys.includes(a.surveyId)).length +
-    (members ? [schema.surveyResponses, schema.checkinAnswers, schema.kudos] : [schema.surveyResponses, schema.checkinSchedules, schema.checkinRuns, schema.checkinAnswers, schema.kudos, schema.guildSettings, privacyRetention])
-      .map((table) => db.select().from(table).all().filter((row) => row.guildId === guildId).length)
-      .reduce((a, b) => a + b, 0)
-  );
+  if (members) {
+    return [schema.pollVotes, schema.surveyResponses, schema.checkinAnswers, schema.kudos]
+      .map((table) => rowsOf(db, `SELECT * FROM ${getTableName(table)} WHERE ${table === schema.pollVotes ? 'poll_id IN (SELECT id FROM polls WHERE guild_id = ?)' : 'guild_id = ?'}`, guildId).length)
+      .reduce((a, b) => a + b, 0);
+  }
+  const privacy = ['privacy_requests', 'privacy_erasures', 'privacy_retention'].flatMap((table) => rowsOf(db, `SELECT * FROM ${table} WHERE guild_id = ?`, guildId));
+  return featureRowsOf(db, guildId).length + privacy.length;
 }
 
 describe('retention: a leader sets how long answers are kept', () => {

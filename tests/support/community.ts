@@ -98,3 +98,23 @@ export function takeDown(db: Db, guildId: string, kudosId: number, leaderId: str
 export function rowsOf(db: Db, sql: string, ...parameters: unknown[]): string[] {
   return (db.$client.prepare(sql).all(...parameters) as unknown[]).map((row) => JSON.stringify(row)).sort();
 }
+
+/** Tables that reach their server through a parent (no guild_id of their own). */
+const CHILD_ROWS: Record<string, string> = {
+  poll_choices: 'SELECT c.* FROM poll_choices c JOIN polls p ON p.id = c.poll_id WHERE p.guild_id = ?',
+  poll_votes: 'SELECT v.* FROM poll_votes v JOIN polls p ON p.id = v.poll_id WHERE p.guild_id = ?',
+  survey_answers: 'SELECT a.* FROM survey_answers a JOIN surveys s ON s.id = a.survey_id WHERE s.guild_id = ?',
+};
+/** Privacy's own tables and the outbox: removed by privacy after the features (see src/privacy/servers.ts). */
+const NOT_A_FEATURE = /^(privacy_|outbox$|__drizzle)/;
+
+/** Every row of the server in every feature's table, found from the database's own list of tables, so a new table cannot be missed. */
+export function featureRowsOf(db: Db, guildId: string): string[] {
+  const tables = (db.$client.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'").all() as { name: string }[]).map((t) => t.name).filter((name) => !NOT_A_FEATURE.test(name));
+  return tables.flatMap((table) => {
+    const columns = (db.$client.pragma(`table_info(${table})`) as { name: string }[]).map((c) => c.name);
+    if (columns.includes('guild_id')) return rowsOf(db, `SELECT * FROM ${table} WHERE guild_id = ?`, guildId);
+    if (!CHILD_ROWS[table]) throw new Error(`${table} has no guild_id: say how its rows reach their server`);
+    return rowsOf(db, CHILD_ROWS[table], guildId);
+  });
+}
