@@ -62,6 +62,23 @@ describe('anonymous order of arrival', () => {
     expectForgotten(secret, arrival);
   });
 
+  it('closed by its timer, an anonymous poll is rewritten in a random order too, and its key forgotten', async () => {
+    const message = await post('poll create', { question: 'Timed secret?', choices: 'Yes | No', anonymous: true, 'closes-in': '1h' });
+    const voters = members('timed', 10);
+    for (const [i, voter] of voters.entries()) await voter.click(message, i % 2 ? 'No' : 'Yes');
+    const [{ id, voter_secret: secret }] = inspect<{ id: number; voter_secret: string }>("SELECT id, voter_secret FROM polls WHERE question = 'Timed secret?'") as [{ id: number; voter_secret: string }];
+    const arrival = voters.map((v) => anonymousKey(secret, v.id));
+
+    await world.hearth.clock.advance(3_600_000);
+    await world.hearth.runDueWork();
+
+    expect(inspect('SELECT status, voter_secret FROM polls WHERE id = ?', id)).toEqual([{ status: 'closed', voter_secret: null }]);
+    const rows = inspect<{ voter: string; choice: number }>('SELECT voter, choice FROM poll_votes WHERE poll_id = ? ORDER BY rowid', id);
+    expect(rows.map((r) => r.choice).sort()).toEqual([0, 0, 0, 0, 0, 1, 1, 1, 1, 1]);
+    expect(inOrder(rows.map((r) => r.voter), arrival)).not.toEqual(arrival.map((_, i) => i));
+    expectForgotten(secret, arrival);
+  });
+
   it('a closed anonymous survey keeps its count, but its responses and answers are rewritten in a random order', async () => {
     const { reply: draft } = await world.leader.run('survey create', { title: 'Honest pulse', anonymous: true });
     const surveyId = Number(/#(\d+)/.exec(textOf(draft))![1]);
