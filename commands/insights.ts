@@ -1,0 +1,53 @@
+import { InteractionContextType, MessageFlags, PermissionFlagsBits, SlashCommandBuilder, type Guild, type GuildTextBasedChannel } from 'discord.js';
+import type { SlashCommand } from '../src/bot/command';
+import { missingPermissions } from '../src/bot/permissions';
+import { replyPrivately } from '../src/bot/replies';
+import type { AppContext } from '../src/context';
+import { UserError } from '../src/user-error';
+import { buildOverview, PERIODS, type Period } from '../src/insights/overview';
+import { renderOverview } from '../src/insights/view';
+
+const PERIOD_NAMES = Object.keys(PERIODS) as Period[];
+
+/** The server's member count as Discord gives it now (the cached one is from start-up); null when it does not say. */
+async function memberCount(ctx: AppContext, guild: Guild): Promise<number | null> {
+  const fresh = await ctx.client.guilds.fetch({ guild: guild.id, force: true, withCounts: true }).catch((error: unknown) => {
+    ctx.logger.debug({ err: error, guild: guild.id }, 'no member count for insights');
+    return null;
+  });
+  return fresh?.approximateMemberCount ?? fresh?.memberCount ?? guild.memberCount ?? null;
+}
+
+/** Charts go with the private reply only where Hearth may attach files. */
+const canAttach = (channel: unknown) => (channel ? missingPermissions(channel as GuildTextBasedChannel, [PermissionFlagsBits.AttachFiles]).length === 0 : false);
+
+/** /insights: how the community is doing across polls, surveys, check-ins and kudos, and whether it is getting better. Leaders only. */
+export const insights = {
+  kind: 'slash',
+  leadersOnly: true,
+  data: new SlashCommandBuilder()
+    .setName('insights')
+    .setDescription('How the community is doing across everything Hearth hears (leaders)')
+    .setContexts(InteractionContextType.Guild)
+    .addSubcommand((s) =>
+      s
+        .setName('overview')
+        .setDescription('People, listening, recognition and follow-through, beside the period before')
+        .addStringOption((o) =>
+          o
+            .setName('period')
+            .setDescription('How far back (default: 30 days)')
+            .addChoices(...PERIOD_NAMES.map((name) => ({ name: `${PERIODS[name]} days`, value: name }))),
+        ),
+    ),
+
+  subcommands: {
+    async overview(interaction, ctx) {
+      const period = interaction.options.getString('period') ?? '30d';
+      if (!(PERIOD_NAMES as string[]).includes(period)) throw new UserError(`The period must be one of ${PERIOD_NAMES.join(', ')} (days). Pick one from the list.`);
+      await interaction.deferReply({ flags: MessageFlags.Ephemeral }); // months of history and a chart take a moment
+      const overview = buildOverview(ctx.db, interaction.guildId, period as Period, ctx.clock.now(), await memberCount(ctx, interaction.guild));
+      await replyPrivately(interaction, renderOverview(overview, { chart: canAttach(interaction.channel) }));
+    },
+  },
+} satisfies SlashCommand;
