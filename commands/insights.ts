@@ -5,7 +5,8 @@ import { replyPrivately } from '../src/bot/replies';
 import type { AppContext } from '../src/context';
 import { UserError } from '../src/user-error';
 import { buildOverview, PERIODS, type Period } from '../src/insights/overview';
-import { renderOverview } from '../src/insights/view';
+import { buildTrend, TREND_METRICS, TREND_WEEKS, validTrend } from '../src/insights/trends';
+import { renderOverview, renderTrend } from '../src/insights/view';
 
 const PERIOD_NAMES = Object.keys(PERIODS) as Period[];
 
@@ -39,6 +40,19 @@ export const insights = {
             .setDescription('How far back (default: 30 days)')
             .addChoices(...PERIOD_NAMES.map((name) => ({ name: `${PERIODS[name]} days`, value: name }))),
         ),
+    )
+    .addSubcommand((s) =>
+      s
+        .setName('trends')
+        .setDescription('One number per week as a chart and a table')
+        .addStringOption((o) =>
+          o
+            .setName('metric')
+            .setDescription('What to follow')
+            .setRequired(true)
+            .addChoices(...Object.keys(TREND_METRICS).map((name) => ({ name, value: name }))),
+        )
+        .addIntegerOption((o) => o.setName('weeks').setDescription(`How many weeks, ${TREND_WEEKS.min} to ${TREND_WEEKS.max} (default ${TREND_WEEKS.default})`).setMinValue(TREND_WEEKS.min).setMaxValue(TREND_WEEKS.max)),
     ),
 
   subcommands: {
@@ -48,6 +62,13 @@ export const insights = {
       await interaction.deferReply({ flags: MessageFlags.Ephemeral }); // months of history and a chart take a moment
       const overview = buildOverview(ctx.db, interaction.guildId, period as Period, ctx.clock.now(), await memberCount(ctx, interaction.guild));
       await replyPrivately(interaction, renderOverview(overview, { chart: canAttach(interaction.channel) }));
+    },
+
+    async trends(interaction, ctx) {
+      const { metric, weeks } = validTrend(interaction.options.getString('metric', true), interaction.options.getInteger('weeks'));
+      await interaction.deferReply({ flags: MessageFlags.Ephemeral }); // up to two years of history and a chart
+      const trend = buildTrend(ctx.db, interaction.guildId, metric, weeks, ctx.clock.now(), await memberCount(ctx, interaction.guild));
+      await replyPrivately(interaction, renderTrend(trend, { chart: canAttach(interaction.channel) }));
     },
   },
 } satisfies SlashCommand;

@@ -2,8 +2,10 @@
 import { AttachmentBuilder, EmbedBuilder } from 'discord.js';
 import { HEARTH_COLOUR } from '../bot/style';
 import { renderDashboard } from '../charts/dashboard';
+import { renderLineChart } from '../charts/line-chart';
 import { plural } from '../format';
 import type { Overview, PeriodNumbers } from './overview';
+import type { Trend } from './trends';
 
 const MOOD_EMOJI = ['😣', '😕', '😐', '🙂', '😄'];
 const MOOD_NAMES = ['rough', 'low', 'okay', 'good', 'great'];
@@ -89,6 +91,34 @@ export function renderOverview(overview: Overview, options: { chart: boolean }):
     const file = renderOverviewDashboard(overview);
     files.push(file);
     embed.setImage(`attachment://${file.name}`);
+  }
+  return { embeds: [embed], files };
+}
+
+/** `/insights trends`: the weekly line chart and the same numbers as a small table. */
+export function renderTrend(trend: Trend, options: { chart: boolean }): { embeds: EmbedBuilder[]; files: AttachmentBuilder[] } {
+  const shown = (value: number | null) => (value === null ? '—' : trend.metric === 'mood' ? value.toFixed(1) : `${value}${trend.unit}`);
+  const rows = trend.weeks.map((w) => `${shortDate(w.start).padEnd(6)}  ${shown(w.value)}`);
+  const known = trend.weeks.filter((w) => w.value !== null).map((w) => w.value!);
+  const summary = known.length
+    ? `Lowest ${shown(Math.min(...known))}, highest ${shown(Math.max(...known))}, latest ${shown(trend.weeks.at(-1)!.value)}.`
+    : 'Nothing to show for these weeks yet.';
+  const embed = new EmbedBuilder()
+    .setColor(HEARTH_COLOUR)
+    .setTitle(`${trend.title}, the last ${trend.weeks.length} weeks`)
+    .setDescription([summary, '```', 'Week of  Value', ...rows, '```'].join('\n'))
+    .setFooter({ text: 'Weeks of 7 UTC days, the last ending today. Anonymous answers count only as totals, from their minimum.' });
+  const files: AttachmentBuilder[] = [];
+  if (options.chart) {
+    const name = `insights-${trend.metric}.png`;
+    const png = renderLineChart({
+      title: trend.title,
+      labels: trend.weeks.map((w) => shortDate(w.start)),
+      values: trend.weeks.map((w) => w.value),
+      ...(trend.metric === 'mood' ? { min: 1, max: 5 } : { min: 0 }),
+    });
+    files.push(new AttachmentBuilder(png, { name }));
+    embed.setImage(`attachment://${name}`);
   }
   return { embeds: [embed], files };
 }

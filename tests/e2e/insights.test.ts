@@ -167,6 +167,43 @@ describe('/insights overview', () => {
     expect(field(week.reply, 'Observations')).toContain('No kudos were given in the last 7 days.');
   });
 
+  it('shows a metric per week as a chart and a table, with the same rules as the overview', async () => {
+    const { leader } = world;
+    // Still day 40: six weeks of 7 UTC days end today, starting on 1 February.
+    const table = (reply: StoredMessage) => /```\n([\s\S]*)\n```/.exec(reply.embeds[0]!.description!)![1]!.split('\n');
+    const kudos = await leader.run('insights trends', { metric: 'kudos', weeks: 6 });
+    expect(isEphemeral(kudos.reply)).toBe(true);
+    expect(kudos.reply.embeds[0]!.title).toBe('Kudos given per week, the last 6 weeks');
+    expect(table(kudos.reply)).toEqual(['Week of  Value', 'Feb 1   1', 'Feb 8   0', 'Feb 15  0', 'Feb 22  3', 'Mar 1   0', 'Mar 8   0']);
+    expect(kudos.reply.files.map((f) => f.filename)).toEqual(['insights-kudos.png']);
+    expect(kudos.reply.embeds[0]!.image?.url).toBe('attachment://insights-kudos.png');
+
+    const active = await leader.run('insights trends', { metric: 'active-members', weeks: 6 });
+    expect(table(active.reply).slice(1).map((row) => row.slice(8))).toEqual(['2', '2', '3', '4', '0', '0']);
+    const mood = await leader.run('insights trends', { metric: 'mood', weeks: 6 });
+    expect(table(mood.reply).slice(1).map((row) => row.slice(8))).toEqual(['—', '4.5', '3.5', '—', '—', '—']);
+    // The anonymous poll with 2 voters is left out; the one with 3 counts (3 of 11 members, as the named one).
+    const turnout = await leader.run('insights trends', { metric: 'poll-turnout', weeks: 6 });
+    expect(table(turnout.reply).slice(1).map((row) => row.slice(8))).toEqual(['9%', '—', '—', '27%', '—', '—']);
+    const surveys = await leader.run('insights trends', { metric: 'survey-response', weeks: 6 });
+    expect(table(surveys.reply).slice(1).map((row) => row.slice(8))).toEqual(['—', '—', '—', '23%', '—', '—']);
+    // The default is 26 weeks.
+    expect((await leader.run('insights trends', { metric: 'kudos' })).reply.embeds[0]!.title).toBe('Kudos given per week, the last 26 weeks');
+  });
+
+  it('refuses weeks out of range and a metric that is not offered', async () => {
+    const { leader } = world;
+    for (const weeks of [3, 105, 0]) {
+      const { reply } = await leader.run('insights trends', { metric: 'kudos', weeks });
+      expect(isEphemeral(reply)).toBe(true);
+      expect(reply.content).toBe(`\`weeks\` must be a whole number from 4 to 104 (about two years); you gave ${weeks}. Leave it out for 26.`);
+    }
+    const forged = await leader.run('insights trends', { metric: 'happiness' });
+    expect(forged.reply.content).toBe('The metric must be one of active-members, mood, kudos, poll-turnout, survey-response. Pick one from the list.');
+    const member = await world.hearth.member('jay').run('insights trends', { metric: 'kudos' });
+    expect(member.reply.content).toContain('Only leaders can use /insights.');
+  });
+
   it('is for leaders only, and refuses a period that is not offered', async () => {
     const { hearth, leader } = world;
     const member = hearth.member('ivy');
