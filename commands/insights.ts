@@ -1,23 +1,15 @@
-import { InteractionContextType, MessageFlags, PermissionFlagsBits, SlashCommandBuilder, type Guild, type GuildTextBasedChannel } from 'discord.js';
+import { InteractionContextType, MessageFlags, PermissionFlagsBits, SlashCommandBuilder, type GuildTextBasedChannel } from 'discord.js';
 import type { SlashCommand } from '../src/bot/command';
 import { missingPermissions } from '../src/bot/permissions';
 import { replyPrivately } from '../src/bot/replies';
-import type { AppContext } from '../src/context';
 import { UserError } from '../src/user-error';
 import { buildOverview, PERIODS, type Period } from '../src/insights/overview';
 import { buildTrend, TREND_METRICS, TREND_WEEKS, validTrend } from '../src/insights/trends';
-import { renderOverview, renderTrend } from '../src/insights/view';
+import { renderDigest, renderOverview, renderTrend } from '../src/insights/view';
+import { buildDigest, lastCompletePeriod } from '../src/insights/digest';
+import { memberCountOf } from '../src/insights/messages';
 
 const PERIOD_NAMES = Object.keys(PERIODS) as Period[];
-
-/** The server's member count as Discord gives it now (the cached one is from start-up); null when it does not say. */
-async function memberCount(ctx: AppContext, guild: Guild): Promise<number | null> {
-  const fresh = await ctx.client.guilds.fetch({ guild: guild.id, force: true, withCounts: true }).catch((error: unknown) => {
-    ctx.logger.debug({ err: error, guild: guild.id }, 'no member count for insights');
-    return null;
-  });
-  return fresh?.approximateMemberCount ?? fresh?.memberCount ?? guild.memberCount ?? null;
-}
 
 /** Charts go with the private reply only where Hearth may attach files. */
 const canAttach = (channel: unknown) => (channel ? missingPermissions(channel as GuildTextBasedChannel, [PermissionFlagsBits.AttachFiles]).length === 0 : false);
@@ -53,22 +45,31 @@ export const insights = {
             .addChoices(...Object.keys(TREND_METRICS).map((name) => ({ name, value: name }))),
         )
         .addIntegerOption((o) => o.setName('weeks').setDescription(`How many weeks, ${TREND_WEEKS.min} to ${TREND_WEEKS.max} (default ${TREND_WEEKS.default})`).setMinValue(TREND_WEEKS.min).setMaxValue(TREND_WEEKS.max)),
-    ),
+    )
+    .addSubcommand((s) => s.setName('digest').setDescription('The digest for the last complete period, privately, now')),
 
   subcommands: {
     async overview(interaction, ctx) {
       const period = interaction.options.getString('period') ?? '30d';
       if (!(PERIOD_NAMES as string[]).includes(period)) throw new UserError(`The period must be one of ${PERIOD_NAMES.join(', ')} (days). Pick one from the list.`);
       await interaction.deferReply({ flags: MessageFlags.Ephemeral }); // months of history and a chart take a moment
-      const overview = buildOverview(ctx.db, interaction.guildId, period as Period, ctx.clock.now(), await memberCount(ctx, interaction.guild));
+      const overview = buildOverview(ctx.db, interaction.guildId, period as Period, ctx.clock.now(), await memberCountOf(ctx, interaction.guildId));
       await replyPrivately(interaction, renderOverview(overview, { chart: canAttach(interaction.channel) }));
     },
 
     async trends(interaction, ctx) {
       const { metric, weeks } = validTrend(interaction.options.getString('metric', true), interaction.options.getInteger('weeks'));
       await interaction.deferReply({ flags: MessageFlags.Ephemeral }); // up to two years of history and a chart
-      const trend = buildTrend(ctx.db, interaction.guildId, metric, weeks, ctx.clock.now(), await memberCount(ctx, interaction.guild));
+      const trend = buildTrend(ctx.db, interaction.guildId, metric, weeks, ctx.clock.now(), await memberCountOf(ctx, interaction.guildId));
       await replyPrivately(interaction, renderTrend(trend, { chart: canAttach(interaction.channel) }));
+    },
+
+    async digest(interaction, ctx) {
+      await interaction.deferReply({ flags: MessageFlags.Ephemeral });
+      const now = ctx.clock.now();
+      const report = buildDigest(ctx.db, interaction.guildId, lastCompletePeriod(ctx.db, interaction.guildId, now), now, await memberCountOf(ctx, interaction.guildId));
+      const { embeds, files } = renderDigest(report, { chart: canAttach(interaction.channel) });
+      await replyPrivately(interaction, { embeds, files });
     },
   },
 } satisfies SlashCommand;

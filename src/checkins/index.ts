@@ -4,3 +4,4 @@ export { activity, runSummaries, type RunSummary } from './participation';
 export { forgetMember, memberData, type CheckinMemberData } from './members';
 export { applyRetention, forgetServer } from './retention';
 export { channelsInUse } from './channels';
+export { failedCheckins } from './attention';

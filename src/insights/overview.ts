@@ -101,13 +101,15 @@ export function periodNumbers(db: Db, guildId: string, from: number, to: number,
 }
 
 export interface Overview {
-  period: Period;
+  /** "the last 30 days", "the week of 2 March 2026" */
+  label: string;
+  /** Days per period (for a month, the month's). */
   days: number;
   memberCount: number | null;
   current: PeriodNumbers;
   previous: PeriodNumbers;
   observations: string[];
-  /** Weekly (daily for 7 days) points of both periods, for the dashboard. */
+  /** Weekly (daily for 7 days or fewer) points of both periods, for the dashboard. */
   points: { current: Series; previous: Series; size: number };
 }
 
@@ -115,25 +117,31 @@ export interface Overview {
 export const endOfToday = (now: number) => Math.floor(now / DAY_MS) * DAY_MS + DAY_MS;
 
 /**
- * The overview of the last `period` (whole UTC days, today included) beside the same number of
- * days before it. `memberCount` is the server's member count (null when unknown).
+ * The overview of [from, to) beside [previousFrom, from). `memberCount` is the server's member
+ * count (null when unknown); `label` names the period in sentences.
  */
-export function buildOverview(db: Db, guildId: string, period: Period, now: number, memberCount: number | null): Overview {
-  const days = PERIODS[period];
-  const to = endOfToday(now);
-  const from = to - days * DAY_MS;
-  const previousFrom = from - days * DAY_MS;
+export function overviewBetween(db: Db, guildId: string, window: { previousFrom: number; from: number; to: number }, now: number, memberCount: number | null, label: string): Overview {
+  const { previousFrom, from, to } = window;
   const before = activeMembers(db, guildId, 0, previousFrom);
   const previous = periodNumbers(db, guildId, previousFrom, from, memberCount, before);
   const current = periodNumbers(db, guildId, from, to, memberCount, new Set([...before, ...previous.active]));
-  const size = days === 7 ? DAY_MS : WEEK_MS;
+  const days = Math.round((to - from) / DAY_MS);
+  const size = days <= 7 ? DAY_MS : WEEK_MS;
   return {
-    period,
+    label,
     days,
     memberCount,
     current,
     previous,
-    observations: observations(current, previous, now, `the last ${days} days`),
+    observations: observations(current, previous, now, label),
     points: { current: series(db, guildId, from, to, size, memberCount), previous: series(db, guildId, previousFrom, from, size, memberCount), size },
   };
+}
+
+/** The overview of the last `period` (whole UTC days, today included) beside the same number of days before it. */
+export function buildOverview(db: Db, guildId: string, period: Period, now: number, memberCount: number | null): Overview {
+  const days = PERIODS[period];
+  const to = endOfToday(now);
+  const from = to - days * DAY_MS;
+  return overviewBetween(db, guildId, { previousFrom: from - days * DAY_MS, from, to }, now, memberCount, `the last ${days} days`);
 }

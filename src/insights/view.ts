@@ -3,7 +3,8 @@ import { AttachmentBuilder, EmbedBuilder } from 'discord.js';
 import { HEARTH_COLOUR } from '../bot/style';
 import { renderDashboard } from '../charts/dashboard';
 import { renderLineChart } from '../charts/line-chart';
-import { plural } from '../format';
+import { DISCORD_LIMITS, fitEntries, plural, timestamp, truncate } from '../format';
+import type { DigestReport } from './digest';
 import type { Overview, PeriodNumbers } from './overview';
 import type { Trend } from './trends';
 
@@ -76,8 +77,8 @@ export function renderOverview(overview: Overview, options: { chart: boolean }):
   const { current: c, previous: p } = overview;
   const embed = new EmbedBuilder()
     .setColor(HEARTH_COLOUR)
-    .setTitle(`Insights: the last ${overview.days} days`)
-    .setDescription(`<t:${Math.floor(c.from / 1000)}:D> to <t:${Math.floor((c.to - 1) / 1000)}:D> (UTC days, today included), beside the ${overview.days} days before.`)
+    .setTitle(`Insights: ${overview.label}`)
+    .setDescription(`<t:${Math.floor(c.from / 1000)}:D> to <t:${Math.floor((c.to - 1) / 1000)}:D>, beside the ${plural(Math.round((p.to - p.from) / 86_400_000), 'day')} before.`)
     .addFields(
       { name: 'People', value: people(c, p, overview.memberCount) },
       { name: 'Listening', value: listening(c, p) },
@@ -85,7 +86,7 @@ export function renderOverview(overview: Overview, options: { chart: boolean }):
       { name: 'Follow-through', value: followThrough(c, p) },
       { name: 'Observations', value: overview.observations.map((line, i) => `${i + 1}. ${line}`).join('\n') },
     )
-    .setFooter({ text: `Anonymous polls, surveys and check-ins count only as totals, and only from their minimum of answers. ${plural(overview.days, 'day')} per period.` });
+    .setFooter({ text: 'Anonymous polls, surveys and check-ins count only as totals, and only from their minimum of answers.' });
   const files: AttachmentBuilder[] = [];
   if (options.chart) {
     const file = renderOverviewDashboard(overview);
@@ -121,4 +122,20 @@ export function renderTrend(trend: Trend, options: { chart: boolean }): { embeds
     embed.setImage(`attachment://${name}`);
   }
   return { embeds: [embed], files };
+}
+
+/** The digest: the overview of the period just ended and what needs attention now. Pings no one. */
+export function renderDigest(report: DigestReport, options: { chart: boolean }): { embeds: EmbedBuilder[]; files: AttachmentBuilder[]; allowedMentions: { parse: [] } } {
+  const { embeds, files } = renderOverview(report.overview, options);
+  const embed = embeds[0]!.setTitle(`Digest: ${report.overview.label}`);
+  const { closingSoon, withoutFollowUp, failedCheckins, unthanked } = report.attention;
+  const name = (kind: string, id: number, text: string) => `${kind === 'poll' ? 'Poll' : 'Survey'} #${id} ${truncate(text, 60)}`;
+  const lines = [
+    ...closingSoon.map((c) => `⏰ ${name(c.kind, c.id, c.name)} closes ${timestamp(c.closesAt)}`),
+    ...withoutFollowUp.map((c) => `📣 ${name(c.kind, c.id, c.name)} closed ${timestamp(c.closedAt)} without a follow-up (\`/${c.kind} follow-up\`)`),
+    ...failedCheckins.map((c) => `⚠️ Check-in ${truncate(c.name, 60)}: its last run failed${c.reason ? ` (${truncate(c.reason, 120)})` : ''}`),
+    `🙌 ${plural(unthanked, 'active member')} ${unthanked === 1 ? 'was' : 'were'} not thanked`,
+  ];
+  embed.addFields({ name: 'Needs attention', value: fitEntries(lines, DISCORD_LIMITS.fieldValue, { more: (more) => `…and ${more} more.` }) });
+  return { embeds: [embed], files, allowedMentions: { parse: [] } };
 }

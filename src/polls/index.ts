@@ -6,3 +6,4 @@ export { applyRetention, forgetServer } from './retention';
 export { channelsInUse } from './channels';
 export { followedUpPolls } from './follow-up-store';
 export { ANONYMOUS_MIN_VOTERS } from './service';
+export { pollsClosingBetween } from './attention';

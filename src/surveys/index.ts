@@ -5,3 +5,4 @@ export { ANONYMOUS_RESPONSES_LEFT_OUT, forgetMember, memberData, SURVEY_CARD_REF
 export { applyRetention, forgetServer } from './retention';
 export { channelsInUse } from './channels';
 export { followedUpSurveys } from './follow-up-store';
+export { surveysClosingBetween } from './attention';

@@ -20,6 +20,7 @@ export const COMMAND_FEATURES: Readonly<Record<string, string>> = {
   'commands/privacy.ts': 'privacy',
   'commands/privacy-settings.ts': 'privacy',
   'commands/insights.ts': 'insights',
+  'commands/insights-settings.ts': 'insights',
 };
 
 /** Gather every table for migrations (src/db/schema.ts) and wire the bot together (src/app.ts). */
