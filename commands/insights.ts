@@ -1,4 +1,7 @@
-import { InteractionContextType, MessageFlags, PermissionFlagsBits, SlashCommandBuilder, type GuildTextBasedChannel } from 'discord.js';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { AttachmentBuilder, InteractionContextType, MessageFlags, PermissionFlagsBits, SlashCommandBuilder, type GuildTextBasedChannel } from 'discord.js';
 import type { SlashCommand } from '../src/bot/command';
 import { missingPermissions } from '../src/bot/permissions';
 import { replyPrivately } from '../src/bot/replies';
@@ -8,6 +11,10 @@ import { buildTrend, TREND_METRICS, TREND_WEEKS, validTrend } from '../src/insig
 import { renderDigest, renderOverview, renderTrend } from '../src/insights/view';
 import { buildDigest, lastCompletePeriod } from '../src/insights/digest';
 import { memberCountOf } from '../src/insights/messages';
+import { writeServerExport } from '../src/insights/export';
+
+// Discord's upload limit for a bot without boosts; the interaction says when a server allows more.
+const DEFAULT_UPLOAD_LIMIT = 8 * 1024 * 1024;
 
 const PERIOD_NAMES = Object.keys(PERIODS) as Period[];
 
@@ -46,7 +53,8 @@ export const insights = {
         )
         .addIntegerOption((o) => o.setName('weeks').setDescription(`How many weeks, ${TREND_WEEKS.min} to ${TREND_WEEKS.max} (default ${TREND_WEEKS.default})`).setMinValue(TREND_WEEKS.min).setMaxValue(TREND_WEEKS.max)),
     )
-    .addSubcommand((s) => s.setName('digest').setDescription('The digest for the last complete period, privately, now')),
+    .addSubcommand((s) => s.setName('digest').setDescription('The digest for the last complete period, privately, now'))
+    .addSubcommand((s) => s.setName('export').setDescription('Everything Hearth holds for this server, as a ZIP of CSV files')),
 
   subcommands: {
     async overview(interaction, ctx) {
@@ -70,6 +78,25 @@ export const insights = {
       const report = buildDigest(ctx.db, interaction.guildId, lastCompletePeriod(ctx.db, interaction.guildId, now), now, await memberCountOf(ctx, interaction.guildId));
       const { embeds, files } = renderDigest(report, { chart: canAttach(interaction.channel) });
       await replyPrivately(interaction, { embeds, files });
+    },
+
+    async export(interaction, ctx) {
+      await interaction.deferReply({ flags: MessageFlags.Ephemeral }); // reading every row and uploading take a while
+      const dir = mkdtempSync(join(tmpdir(), 'hearth-export-'));
+      try {
+        const name = `hearth-${interaction.guildId}-${new Date(ctx.clock.now()).toISOString().slice(0, 10)}.zip`;
+        const path = join(dir, name);
+        const counts = await writeServerExport(ctx.db, interaction.guildId, path, ctx.clock.now());
+        const { size } = statSync(path);
+        const limit = interaction.attachmentSizeLimit ?? DEFAULT_UPLOAD_LIMIT;
+        if (size > limit) {
+          throw new UserError(`The export is ${(size / 1_048_576).toFixed(1)} MB, more than the ${(limit / 1_048_576).toFixed(0)} MB Discord lets Hearth upload here. The host can take a copy of the database with \`npm run backup\` instead.`);
+        }
+        const summary = counts.map((c) => `${c.file} ${c.rows}`).join(', ');
+        await replyPrivately(interaction, { content: `Here is everything Hearth holds for this server (rows: ${summary}). README.txt explains every column.`, files: [new AttachmentBuilder(path, { name })] });
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
     },
   },
 } satisfies SlashCommand;

@@ -5,3 +5,4 @@ export { forgetMember, memberData, type CheckinMemberData } from './members';
 export { applyRetention, forgetServer } from './retention';
 export { channelsInUse } from './channels';
 export { failedCheckins } from './attention';
+export { checkinExportTables } from './server-export';

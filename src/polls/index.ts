@@ -7,3 +7,4 @@ export { channelsInUse } from './channels';
 export { followedUpPolls } from './follow-up-store';
 export { ANONYMOUS_MIN_VOTERS } from './service';
 export { pollsClosingBetween } from './attention';
+export { pollExportTables, pollFollowUpRows } from './server-export';

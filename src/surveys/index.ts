@@ -6,3 +6,4 @@ export { applyRetention, forgetServer } from './retention';
 export { channelsInUse } from './channels';
 export { followedUpSurveys } from './follow-up-store';
 export { surveysClosingBetween } from './attention';
+export { surveyExportTables, surveyFollowUpRows } from './server-export';
