@@ -1,10 +1,11 @@
 // What insights read from the other features, through their public interfaces only.
 import type { Db } from '../db/open';
 import { mergeActivity, type Activity } from '../activity';
-import { activity as checkinActivity, runSummaries, type RunSummary } from '../checkins';
-import { activity as kudosActivity, kudosSummary, type KudosSummary } from '../kudos';
-import { activity as pollActivity, ANONYMOUS_MIN_VOTERS, closedPolls, followedUpPolls, type ClosedPoll } from '../polls';
-import { activity as surveyActivity, closedSurveys, followedUpSurveys, type ClosedSurvey } from '../surveys';
+import { activity as checkinActivity, answerTimes, runSummaries, type RunSummary } from '../checkins';
+import { activity as kudosActivity, kudosSummary, kudosTimes, type KudosSummary } from '../kudos';
+import { isMemberId } from '../member-data';
+import { activity as pollActivity, ANONYMOUS_MIN_VOTERS, closedPolls, followedUpPolls, voteTimes, type ClosedPoll } from '../polls';
+import { activity as surveyActivity, closedSurveys, followedUpSurveys, responseTimes, type ClosedSurvey } from '../surveys';
 
 export type { ClosedPoll, ClosedSurvey, KudosSummary, RunSummary };
 
@@ -13,9 +14,26 @@ export function everyActivity(db: Db, guildId: string, from: number, to: number)
   return mergeActivity(pollActivity(db, guildId, from, to), surveyActivity(db, guildId, from, to), checkinActivity(db, guildId, from, to), kudosActivity(db, guildId, from, to));
 }
 
+/**
+ * Each time a named member took part in [from, to), as [member, moment]: the same taking part as
+ * `everyActivity` names, read as raw rows (counting distinct members per window or week in memory
+ * is far cheaper than grouping by member and day in SQL over months of kudos).
+ */
+export function memberMoments(db: Db, guildId: string, from: number, to: number, visit: (memberId: string, at: number) => void): void {
+  for (const [member, at] of voteTimes(db, guildId, from, to)) visit(member, at);
+  for (const [member, at] of responseTimes(db, guildId, from, to)) visit(member, at);
+  for (const [member, at] of answerTimes(db, guildId, from, to)) visit(member, at);
+  for (const [giver, recipient, at] of kudosTimes(db, guildId, from, to)) {
+    if (isMemberId(giver)) visit(giver, at);
+    if (isMemberId(recipient)) visit(recipient, at);
+  }
+}
+
 /** Named members who took part in [from, to), as a set. */
 export function activeMembers(db: Db, guildId: string, from: number, to: number): Set<string> {
-  return new Set(everyActivity(db, guildId, from, to).members.map((m) => m.memberId));
+  const members = new Set<string>();
+  memberMoments(db, guildId, from, to, (member) => members.add(member));
+  return members;
 }
 
 export interface Listening {

@@ -1,7 +1,7 @@
 // Numbers per week (or per day, for a week's overview), for the dashboard and `/insights trends`.
 // Each reads its whole range once and sorts it into buckets, with the same rules as the overview.
 import type { Db } from '../db/open';
-import { everyActivity, kudosIn, listening, pollCounts } from './sources';
+import { kudosIn, listening, memberMoments, pollCounts } from './sources';
 
 export const WEEK_MS = 7 * 86_400_000;
 
@@ -25,7 +25,7 @@ export function series(db: Db, guildId: string, from: number, to: number, size: 
   const bucketOf = (at: number) => count - 1 - Math.floor((to - 1 - at) / size);
 
   const members = starts.map(() => new Set<string>());
-  for (const row of everyActivity(db, guildId, from, to).members) members[bucketOf(Date.parse(`${row.day}T00:00:00Z`))]?.add(row.memberId);
+  memberMoments(db, guildId, from, to, (member, at) => members[bucketOf(at)]?.add(member));
 
   const heard = listening(db, guildId, from, to);
   const moods = starts.map(() => ({ sum: 0, n: 0 }));
