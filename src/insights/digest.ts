@@ -55,11 +55,19 @@ export interface DigestRound {
   nextAt: number | null;
 }
 
-/** Which servers' digests are due at `now`, which were missed by more than a day, and when the next one is. */
+/**
+ * Which servers' digests are due at `now`, which were missed by more than a day, and when the next
+ * one is. Servers sharing a time zone and schedule share the calendar work (most servers do).
+ */
 export function digestRound(db: Db, now: number): DigestRound {
   const round: DigestRound = { due: [], late: [], nextAt: null };
+  const moments = new Map<string, ReturnType<typeof digestMoments>>();
   for (const digest of allDigests(db)) {
-    const { latest, next } = digestMoments(getSettings(db, digest.guildId).timezone, digest, now);
+    const zone = getSettings(db, digest.guildId).timezone;
+    const key = `${zone}|${digest.every}|${digest.day}|${digest.minute}`;
+    let found = moments.get(key);
+    if (!found) moments.set(key, (found = digestMoments(zone, digest, now)));
+    const { latest, next } = found;
     const unclaimed = latest.at >= digest.since && (digest.lastPeriod === null || digest.lastPeriod < latest.period);
     if (unclaimed && now - latest.at < DIGEST_CATCH_UP_MS) round.due.push({ guildId: digest.guildId, moment: latest });
     else if (unclaimed) round.late.push({ guildId: digest.guildId, moment: latest });

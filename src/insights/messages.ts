@@ -44,8 +44,8 @@ function digestPost(ctx: AppContext): EffectHandler {
 
 export const insightsEffects = (ctx: AppContext): Record<string, EffectHandler> => ({ [INSIGHTS_DIGEST]: digestPost(ctx) });
 
-// Claims are one short transaction each; a round yields between batches so interactions go first.
-const BATCH = 50;
+// Claims are one short transaction each; a round yields between small batches so interactions go first.
+const BATCH = 10;
 
 /** Queues each server's digest at its time (once per period), and records periods missed by more than a day as skipped. */
 export function insightsDigestTask(ctx: AppContext): DueTask {
@@ -59,8 +59,10 @@ export function insightsDigestTask(ctx: AppContext): DueTask {
         queueDigest(ctx.db, guildId, moment, now);
         if (i % BATCH === BATCH - 1) await new Promise((resolve) => setImmediate(resolve));
       }
-      for (const { guildId, moment } of late) {
+      for (const [i, { guildId, moment }] of late.entries()) {
+        if (stopping()) return;
         if (skipDigest(ctx.db, guildId, moment, now)) ctx.logger.info({ guild: guildId, period: moment.period }, 'insights digest skipped: more than a day late');
+        if (i % BATCH === BATCH - 1) await new Promise((resolve) => setImmediate(resolve));
       }
     },
   };
