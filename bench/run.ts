@@ -2,6 +2,7 @@
 // its load; compare ratios (Hearth against the baseline) more than absolute numbers.
 // `npm run bench -- polls kudos` runs only the named scenarios.
 import { benchCheckins } from './checkins';
+import { benchInsights } from './insights';
 import { benchKudos } from './kudos';
 import { benchOutbox } from './outbox';
 import { benchPolls } from './polls';
@@ -17,6 +18,7 @@ const scenarios: [string, () => Promise<string[]>][] = [
   ['surveys', benchSurveys],
   ['outbox', benchOutbox],
   ['privacy', benchPrivacy],
+  ['insights', benchInsights],
 ];
 const only = process.argv.slice(2);
 

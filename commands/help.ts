@@ -11,7 +11,10 @@ const SECTIONS: { name: string; everyone: string[]; leaders: string[] }[] = [
       'Vote with the buttons on a poll; **My vote** shows your choice, **Retract** withdraws it',
       '`/poll results`, `/poll list`; `/poll close` for a poll you created',
     ],
-    leaders: ['`/poll create` (everyone, if `/settings polls-by-members` is on): up to 20 choices, anonymous, hidden until close, timed or limited to a role', '`/poll export`: CSV'],
+    leaders: [
+      '`/poll create` (everyone, if `/settings polls-by-members` is on): up to 20 choices, anonymous, hidden until close, timed or limited to a role',
+      '`/poll export`: CSV; `/poll follow-up`: tell everyone what happens next',
+    ],
   },
   {
     name: '🙌 Kudos',
@@ -29,7 +32,12 @@ const SECTIONS: { name: string; everyone: string[]; leaders: string[] }[] = [
   {
     name: '📝 Surveys',
     everyone: ['Press **Take survey** to answer privately; your answers are saved as you go'],
-    leaders: ['`/survey`: build one (or start from a template), preview, publish, then read the results or export them'],
+    leaders: ['`/survey`: build one (or start from a template), preview, publish, then read the results, export them and post a follow-up'],
+  },
+  {
+    name: '📈 Insights',
+    everyone: [],
+    leaders: ['`/insights overview`: how the community is doing across everything, beside the period before', '`/insights trends`: one number per week, as a chart'],
   },
   {
     name: '🔒 Privacy',

@@ -36,6 +36,8 @@ import {
   visibleResults,
   type Voter,
 } from '../src/polls/service';
+import { followUpLinkKey, pollFollowUp, pollForFollowUp, savePollFollowUp } from '../src/polls/follow-ups';
+import { followUpMessage, FOLLOW_UP_LIMITS } from '../src/follow-ups';
 import { renderMyVote, renderPollList, renderResults, renderRetracted, renderVoteReceipt } from '../src/polls/view';
 import { getSettings } from '../src/settings';
 import { messageLink } from '../src/format';
@@ -91,6 +93,13 @@ export const poll = {
         .addStringOption((o) =>
           o.setName('status').setDescription('Which polls (default: open)').addChoices({ name: 'open', value: 'open' }, { name: 'closed', value: 'closed' }, { name: 'all', value: 'all' }),
         ),
+    )
+    .addSubcommand((s) =>
+      s
+        .setName('follow-up')
+        .setDescription('Tell everyone what will happen after a closed poll: "you said, we did" (leaders)')
+        .addIntegerOption((o) => o.setName('poll').setDescription('The closed poll').setRequired(true).setAutocomplete(true))
+        .addStringOption((o) => o.setName('message').setDescription('What will happen, 1 to 1,000 characters').setRequired(true).setMaxLength(FOLLOW_UP_LIMITS.messageLength)),
     )
     .addSubcommand((s) =>
       s
@@ -183,6 +192,33 @@ export const poll = {
         content: `Here is ${filename}.`,
         files: [new AttachmentBuilder(Buffer.from(toCsv(rows), 'utf8'), { name: filename })],
       });
+    },
+
+    async 'follow-up'(interaction, ctx) {
+      const { db, clock } = ctx;
+      assertLeader(db, interaction, 'post follow-ups to polls');
+      const message = followUpMessage(interaction.options.getString('message', true));
+      const sees = readerView(db, interaction);
+      const checked = pollForFollowUp(db, interaction.guildId, pollOption(interaction), sees);
+      const channel = interaction.guild.channels.cache.get(checked.channelId);
+      if (!channel) throw new UserError(`The channel of poll #${checked.id} no longer exists, so its follow-up has nowhere to go.`);
+      assertCanPost(channel);
+
+      await interaction.deferReply({ flags: MessageFlags.Ephemeral });
+      const { poll: p, revision, key } = savePollFollowUp(db, interaction.guildId, checked.id, sees, message, clock.now());
+      const shown = await ctx.outbox.deliverNow(key);
+      if (revision === 1 && shown.outcome === 'delivered') await ctx.outbox.deliverNow(followUpLinkKey(p.id)); // the poll links to it
+      const postedId = pollFollowUp(db, p.guildId, p.id)?.messageId ?? null;
+      const url = messageUrl(p.guildId, p.channelId, postedId);
+      await interaction.editReply(
+        shown.outcome === 'delivered'
+          ? revision === 1
+            ? `Your follow-up to poll #${p.id} is posted in <#${p.channelId}>, and the poll links to it: ${url}`
+            : `Your follow-up to poll #${p.id} is updated: ${url}`
+          : shown.outcome === 'dropped'
+            ? `Your follow-up to poll #${p.id} is saved, but Hearth cannot post it: ${shown.reason.replace(/\.?$/, '.')} Fix that and run the command again.`
+            : `Your follow-up to poll #${p.id} is saved; Hearth could not reach Discord just now and will post it within a minute.`,
+      );
     },
   },
 

@@ -9,6 +9,7 @@ import { kudosDailyLimitSubcommand, kudosMilestoneSubcommand, kudosRoundupSubcom
 import { renderSaved, renderSettings } from '../src/settings/view';
 import { retentionSummary } from '../src/privacy';
 import { deleteAllDataSubcommand, privacySettingsComponents, privacySettingsSubcommands, retentionSubcommand } from './privacy-settings';
+import { digestField, digestSubcommand, insightsSettingsSubcommands } from './insights-settings';
 
 /** /settings: how Hearth behaves in this server. Leaders only (checked by the router). */
 export const settings = {
@@ -54,14 +55,16 @@ export const settings = {
     .addSubcommand(kudosMilestoneSubcommand)
     .addSubcommand(kudosRoundupSubcommand)
     .addSubcommand(retentionSubcommand)
-    .addSubcommand(deleteAllDataSubcommand),
+    .addSubcommand(deleteAllDataSubcommand)
+    .addSubcommand(digestSubcommand),
 
   subcommands: {
-    async show(interaction, { db, clock, outbox }) {
+    async show(interaction, ctx) {
+      const { db, clock, outbox } = ctx;
       const now = clock.now();
       const problems = outbox.problems(interaction.guildId, now - 7 * 86_400_000);
       const retention = { name: 'Retention', value: retentionSummary(db, interaction.guildId, now) };
-      await replyPrivately(interaction, renderSettings(getSettings(db, interaction.guildId), now, problems, [retention]));
+      await replyPrivately(interaction, renderSettings(getSettings(db, interaction.guildId), now, problems, [retention, digestField(interaction, ctx)]));
     },
 
     async 'leader-role'(interaction, { db, clock }) {
@@ -97,6 +100,7 @@ export const settings = {
 
     ...kudosSettingsSubcommands,
     ...privacySettingsSubcommands,
+    ...insightsSettingsSubcommands,
   },
 
   async autocomplete(interaction, ctx) {

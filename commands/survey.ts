@@ -27,6 +27,8 @@ import { attachSurveyMessage, closedCardKey, closeSurvey, publishSurvey, unpubli
 import { exportSurvey, minResponses, setMinResponses, surveyResults, textAnswerPage } from '../src/surveys/results';
 import { modalFieldNumber, renderDraft, renderResults, renderStep, renderSurveyList, renderTextModal, renderTextPage } from '../src/surveys/view';
 import { messageLink, oneOrMany } from '../src/format';
+import { followUpMessage, FOLLOW_UP_LIMITS } from '../src/follow-ups';
+import { followUpLinkKey, saveSurveyFollowUp, surveyFollowUp, surveyForFollowUp } from '../src/surveys/follow-ups';
 
 const surveyOption = (interaction: ChatInputCommandInteraction<'cached'>) => interaction.options.getInteger('survey', true);
 const respondent = (interaction: MessageComponentInteraction<'cached'> | ModalSubmitInteraction<'cached'>): Respondent => ({
@@ -44,6 +46,7 @@ const SUGGEST = {
   close: 'open',
   results: 'published',
   export: 'published',
+  'follow-up': 'published',
   preview: 'any',
 } as const;
 
@@ -106,6 +109,13 @@ export const survey = {
     .addSubcommand((s) => s.setName('list').setDescription('List this server\'s surveys'))
     .addSubcommand((s) => s.setName('results').setDescription('See a survey\'s summary, privately').addIntegerOption(surveyArg))
     .addSubcommand((s) => s.setName('export').setDescription('Download a survey\'s responses as CSV').addIntegerOption(surveyArg))
+    .addSubcommand((s) =>
+      s
+        .setName('follow-up')
+        .setDescription('Tell everyone what will happen after a closed survey: "you said, we did"')
+        .addIntegerOption(surveyArg)
+        .addStringOption((o) => o.setName('message').setDescription('What will happen, 1 to 1,000 characters').setRequired(true).setMaxLength(FOLLOW_UP_LIMITS.messageLength)),
+    )
     .addSubcommand((s) =>
       s
         .setName('min-responses')
@@ -214,6 +224,31 @@ export const survey = {
         content: `Here is ${filename} (${rows.length - 1} responses).`,
         files: [new AttachmentBuilder(Buffer.from(toCsv(rows), 'utf8'), { name: filename })],
       });
+    },
+
+    async 'follow-up'(interaction, ctx) {
+      const { db, clock } = ctx;
+      const message = followUpMessage(interaction.options.getString('message', true));
+      const checked = surveyForFollowUp(db, interaction.guildId, surveyOption(interaction));
+      const channel = checked.channelId ? interaction.guild.channels.cache.get(checked.channelId) : undefined;
+      if (!channel) throw new UserError(`The channel of survey #${checked.id} no longer exists, so its follow-up has nowhere to go.`);
+      assertCanPost(channel);
+
+      await interaction.deferReply({ flags: MessageFlags.Ephemeral });
+      const { survey: s, revision, key } = saveSurveyFollowUp(db, interaction.guildId, checked.id, message, clock.now());
+      const shown = await ctx.outbox.deliverNow(key);
+      if (revision === 1 && shown.outcome === 'delivered') await ctx.outbox.deliverNow(followUpLinkKey(s.id)); // the card links to it
+      const postedId = surveyFollowUp(db, s.guildId, s.id)?.messageId;
+      const url = postedId ? messageLink(s.guildId, channel.id, postedId) : null;
+      await interaction.editReply(
+        shown.outcome === 'delivered'
+          ? revision === 1
+            ? `Your follow-up to survey #${s.id} is posted in <#${channel.id}>, and the survey's card links to it: ${url}`
+            : `Your follow-up to survey #${s.id} is updated: ${url}`
+          : shown.outcome === 'dropped'
+            ? `Your follow-up to survey #${s.id} is saved, but Hearth cannot post it: ${shown.reason.replace(/\.?$/, '.')} Fix that and run the command again.`
+            : `Your follow-up to survey #${s.id} is saved; Hearth could not reach Discord just now and will post it within a minute.`,
+      );
     },
 
     async 'min-responses'(interaction, { db }) {

@@ -13,6 +13,7 @@ import { pollClosingTask, pollEffects } from './polls/messages';
 import { checkinRunTask } from './checkins/messages';
 import { kudosEffects, kudosRoundupTask } from './kudos/messages';
 import { surveyClosingTask, surveyEffects } from './surveys/messages';
+import { insightsDigestTask, insightsEffects } from './insights/messages';
 import { isOutboxDelivery, Outbox } from './outbox/delivery';
 import { privacyEffects, retentionTask, serverDeletionTask, watchServers } from './privacy/messages';
 import { openLockedDatabase } from './db/in-use';
@@ -74,11 +75,12 @@ export async function startHearth(options: HearthOptions): Promise<Hearth> {
   const metrics = new Metrics({ db, databasePath: config.databasePath, outboxCounts: () => outbox.counts(), gatewayConnected: () => gatewayState(client).connected });
   metrics.watchRest(client.rest);
   const context: AppContext = { config, db, clock, logger, client, scheduler, refresher, outbox, metrics };
-  for (const [kind, handler] of Object.entries({ ...pollEffects(context), ...surveyEffects(context), ...kudosEffects(context), ...privacyEffects(context) })) outbox.handle(kind, handler);
+  for (const [kind, handler] of Object.entries({ ...pollEffects(context), ...surveyEffects(context), ...kudosEffects(context), ...privacyEffects(context), ...insightsEffects(context) })) outbox.handle(kind, handler);
   scheduler.register(pollClosingTask(context));
   scheduler.register(checkinRunTask(context));
   scheduler.register(kudosRoundupTask(context));
   scheduler.register(surveyClosingTask(context));
+  scheduler.register(insightsDigestTask(context));
   scheduler.register(retentionTask(context));
   scheduler.register(serverDeletionTask(context));
   scheduler.register(outbox.task()); // last: delivers in the same round what the tasks above queued

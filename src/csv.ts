@@ -10,6 +10,13 @@ export function toCsv(rows: readonly (readonly (string | number | null)[])[]): s
   return BYTE_ORDER_MARK + rows.map((row) => row.map(cell).join(',')).join('\r\n') + '\r\n';
 }
 
+/** One CSV line (with its line break), for exports written a row at a time. */
+export function csvRow(row: readonly (string | number | null)[]): string {
+  return `${row.map(cell).join(',')}\r\n`;
+}
+
+export { BYTE_ORDER_MARK };
+
 function cell(value: string | number | null): string {
   if (value === null) return '';
   let text = String(value);

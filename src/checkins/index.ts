@@ -4,3 +4,6 @@ export { activity, runSummaries, type RunSummary } from './participation';
 export { forgetMember, memberData, type CheckinMemberData } from './members';
 export { applyRetention, forgetServer } from './retention';
 export { channelsInUse } from './channels';
+export { failedCheckins } from './attention';
+export { checkinExportTables } from './server-export';
+export { answerTimes } from './member-times';

@@ -4,3 +4,5 @@ export { activity, kudosSummary, type KudosSummary } from './participation';
 export { forgetMember, memberData, type KudosMemberData } from './members';
 export { applyRetention, forgetServer } from './retention';
 export { forgetLapsedSpent, nextSpentLapseAt } from './store';
+export { kudosExportTables } from './server-export';
+export { kudosTimes } from './member-times';

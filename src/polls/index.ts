@@ -4,3 +4,8 @@ export { activity, closedPolls, type ClosedPoll } from './participation';
 export { ANONYMOUS_VOTES_LEFT_OUT, forgetMember, memberData, POLL_REFRESH, type PollMemberData } from './members';
 export { applyRetention, forgetServer } from './retention';
 export { channelsInUse } from './channels';
+export { followedUpPolls } from './follow-up-store';
+export { ANONYMOUS_MIN_VOTERS } from './service';
+export { pollsClosingBetween } from './attention';
+export { pollExportTables, pollFollowUpRows } from './server-export';
+export { voteTimes } from './member-times';

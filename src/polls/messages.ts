@@ -1,10 +1,13 @@
 import { PermissionFlagsBits, type GuildTextBasedChannel, type Message } from 'discord.js';
-import { missingPermissions } from '../bot/permissions';
+import { missingPermissions, POSTING } from '../bot/permissions';
+import { postOrEditFollowUp } from '../bot/follow-up-message';
+import { messageLink } from '../format';
 import type { AppContext } from '../context';
-import { effectChannel, type EffectHandler } from '../outbox/delivery';
+import { EffectImpossible, effectChannel, type EffectHandler } from '../outbox/delivery';
 import type { DueTask } from '../scheduler/scheduler';
 import { closeDuePolls, discardUnpostedPolls, findPollById, nextPollClose, POLL_FINAL_RESULTS, results, type Poll } from './service';
-import { renderPollMessage } from './view';
+import { followUpHeadline, renderPollMessage } from './view';
+import { followUpPostKey, pollFollowUp, POLL_FOLLOW_UP, recordPollFollowUpPosted } from './follow-ups';
 import { POLL_REFRESH } from './members';
 
 const MEMBER_COUNT_FOR_MS = 60_000;
@@ -55,7 +58,9 @@ export function pollFinalResults(ctx: AppContext): EffectHandler {
       if (!poll || poll.guildId !== effect.guildId || !poll.messageId) return; // nothing left to show it on
       const channel = effectChannel(ctx.client, poll.guildId, poll.channelId);
       const canAttach = missingPermissions(channel, [PermissionFlagsBits.AttachFiles]).length === 0;
-      const payload = renderPollMessage(results(ctx.db, poll), ctx.clock.now(), { memberCount: await memberCount(poll.guildId), chart: canAttach });
+      const followUpId = pollFollowUp(ctx.db, poll.guildId, poll.id)?.messageId;
+      const followUpUrl = followUpId ? messageLink(poll.guildId, poll.channelId, followUpId) : null;
+      const payload = renderPollMessage(results(ctx.db, poll), ctx.clock.now(), { memberCount: await memberCount(poll.guildId), chart: canAttach, followUpUrl });
       await ctx.refresher.editNow({ channelId: poll.channelId, messageId: poll.messageId }, { ...payload, attachments: [] });
     },
   };
@@ -78,7 +83,40 @@ export function pollRefresh(ctx: AppContext): EffectHandler {
   };
 }
 
-export const pollEffects = (ctx: AppContext): Record<string, EffectHandler> => ({ [POLL_FINAL_RESULTS]: pollFinalResults(ctx), [POLL_REFRESH]: pollRefresh(ctx) });
+/**
+ * The outbox handler for a closed poll's follow-up: posted in the poll's channel the first time,
+ * edited after; once posted, the poll's message is queued to show its link.
+ */
+export function pollFollowUpPost(ctx: AppContext): EffectHandler {
+  return {
+    describe: (effect) => `the follow-up to poll #${Number(effect.payload.pollId)}`,
+    async deliver(effect) {
+      const poll = findPollById(ctx.db, Number(effect.payload.pollId));
+      const followUp = poll && poll.guildId === effect.guildId ? pollFollowUp(ctx.db, poll.guildId, poll.id) : undefined;
+      if (!poll || !followUp) return; // the poll was deleted with its server's data
+      const channel = effectChannel(ctx.client, poll.guildId, poll.channelId);
+      const missing = missingPermissions(channel, POSTING);
+      if (missing.length) throw new EffectImpossible(`Hearth is missing ${missing.join(', ')} in <#${poll.channelId}>`);
+      const { posted } = await postOrEditFollowUp(channel, followUp.messageId, followUpPostKey(poll.id), effect, {
+        subject: `Poll #${poll.id}: ${poll.question}`,
+        headline: followUpHeadline(results(ctx.db, poll)),
+        message: followUp.message,
+        originalUrl: poll.messageId ? messageLink(poll.guildId, poll.channelId, poll.messageId) : null,
+        updatedAt: followUp.updatedAt,
+      });
+      if (posted) {
+        recordPollFollowUpPosted(ctx.db, poll.guildId, poll.id, posted, ctx.clock.now());
+        ctx.scheduler.wake(); // the poll's message gains its link
+      }
+    },
+  };
+}
+
+export const pollEffects = (ctx: AppContext): Record<string, EffectHandler> => ({
+  [POLL_FINAL_RESULTS]: pollFinalResults(ctx),
+  [POLL_REFRESH]: pollRefresh(ctx),
+  [POLL_FOLLOW_UP]: pollFollowUpPost(ctx),
+});
 
 /** Closes timed polls at their stored time (at start, those overdue), a fair round at a time; the outbox shows their results. */
 export function pollClosingTask(ctx: AppContext): DueTask {

@@ -61,3 +61,23 @@ export const pollVotes = sqliteTable(
   // Counts live on poll_choices and polls; the second index lists the first voters of a choice.
   (t) => [primaryKey({ columns: [t.pollId, t.voter, t.choice] }), index('poll_votes_by_choice').on(t.pollId, t.choice, t.votedAt)],
 );
+
+/**
+ * "You said, we did": a leader's public follow-up to a closed poll, one per poll. Running the
+ * command again raises `revision` (each revision is one outbox effect) and edits the posted message.
+ */
+export const pollFollowUps = sqliteTable(
+  'poll_follow_ups',
+  {
+    pollId: integer('poll_id').primaryKey().references(() => polls.id, { onDelete: 'cascade' }),
+    guildId: text('guild_id').notNull(),
+    message: text('message').notNull(),
+    revision: integer('revision').notNull(),
+    /** Null until the follow-up is posted in the poll's channel. */
+    messageId: text('message_id'),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  // Insights count a server's follow-ups.
+  (t) => [index('poll_follow_ups_guild').on(t.guildId, t.pollId)],
+);

@@ -46,6 +46,11 @@ function outcomeLine(summary: PollResults): string {
   return `🤝 Tie between ${names.slice(0, -1).join(', ')} and ${names.at(-1)}, with ${plural(count, 'vote')} each.`;
 }
 
+/** The headline a follow-up quotes: the winner (or tie) and how many voted. */
+export function followUpHeadline(summary: PollResults): string {
+  return tooFewToCount(summary) || summary.winners.length === 0 ? outcomeLine(summary) : `${outcomeLine(summary)}\n${turnoutLine(summary, null)}`;
+}
+
 /** A closed anonymous poll with too few voters for any count: even "1 member voted" would point at someone. */
 const tooFewToCount = (summary: PollResults) => summary.poll.anonymous && summary.voters < ANONYMOUS_MIN_VOTERS;
 
@@ -82,13 +87,14 @@ function voteButtons(poll: Poll, labels: string[], open: boolean) {
 export function renderPollMessage(
   summary: PollResults,
   now: number,
-  options: { memberCount?: number | null; chart?: boolean } = {},
+  options: { memberCount?: number | null; chart?: boolean; followUpUrl?: string | null } = {},
 ): { embeds: EmbedBuilder[]; components: ActionRowBuilder<ButtonBuilder>[]; files: AttachmentBuilder[] } {
   const { poll } = summary;
   const open = isOpen(poll, now) && poll.status === 'open';
   const showCounts = countsVisible(summary, now);
   const description = [`### ${poll.question}`, choiceLines(summary, showCounts)];
   if (!open) description.push('', outcomeLine(summary));
+  if (!open && options.followUpUrl) description.push('', `📣 **You said, we did:** [read the leaders' follow-up](${options.followUpUrl})`);
   const embed = new EmbedBuilder()
     .setColor(open ? HEARTH_COLOUR : CLOSED_COLOUR)
     .setAuthor({ name: open ? `Poll #${poll.id}` : `Poll #${poll.id} · closed` })

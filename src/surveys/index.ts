@@ -4,3 +4,7 @@ export { activity, closedSurveys, type ClosedSurvey } from './participation';
 export { ANONYMOUS_RESPONSES_LEFT_OUT, forgetMember, memberData, SURVEY_CARD_REFRESH, type SurveyMemberData } from './members';
 export { applyRetention, forgetServer } from './retention';
 export { channelsInUse } from './channels';
+export { followedUpSurveys } from './follow-up-store';
+export { surveysClosingBetween } from './attention';
+export { surveyExportTables, surveyFollowUpRows } from './server-export';
+export { responseTimes } from './member-times';

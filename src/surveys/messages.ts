@@ -1,6 +1,10 @@
 import { type GuildTextBasedChannel, type Message } from 'discord.js';
 import type { AppContext } from '../context';
-import { effectChannel, type EffectHandler } from '../outbox/delivery';
+import { EffectImpossible, effectChannel, type EffectHandler } from '../outbox/delivery';
+import { missingPermissions, POSTING } from '../bot/permissions';
+import { postOrEditFollowUp } from '../bot/follow-up-message';
+import { messageLink } from '../format';
+import { followUpPostKey, recordSurveyFollowUpPosted, SURVEY_FOLLOW_UP, surveyFollowUp, surveyHeadline } from './follow-ups';
 import type { DueTask } from '../scheduler/scheduler';
 import { surveyWithQuestions, type Survey } from './drafts';
 import { closeDueSurveys, findSurveyById, nextSurveyClose, SURVEY_CLOSED_CARD } from './publishing';
@@ -10,7 +14,9 @@ import { SURVEY_CARD_REFRESH } from './members';
 
 function cardPayload(ctx: AppContext, survey: Survey) {
   const { questions } = surveyWithQuestions(ctx.db, survey.guildId, survey.id);
-  return renderSurveyCard(survey, questions.length, ctx.clock.now(), minResponses(ctx.db, survey.guildId));
+  const followUpId = survey.status === 'closed' && survey.channelId ? surveyFollowUp(ctx.db, survey.guildId, survey.id)?.messageId : null;
+  const followUpUrl = followUpId && survey.channelId ? messageLink(survey.guildId, survey.channelId, followUpId) : null;
+  return renderSurveyCard(survey, questions.length, ctx.clock.now(), minResponses(ctx.db, survey.guildId), followUpUrl);
 }
 
 /** Posts a just-published survey's card in its channel. */
@@ -54,9 +60,39 @@ export function surveyCardRefresh(ctx: AppContext): EffectHandler {
   };
 }
 
+/**
+ * The outbox handler for a closed survey's follow-up: posted in the survey's channel the first
+ * time, edited after; once posted, the survey's card is queued to show its link.
+ */
+export function surveyFollowUpPost(ctx: AppContext): EffectHandler {
+  return {
+    describe: (effect) => `the follow-up to survey #${Number(effect.payload.surveyId)}`,
+    async deliver(effect) {
+      const survey = findSurveyById(ctx.db, effect.guildId, Number(effect.payload.surveyId));
+      const followUp = survey ? surveyFollowUp(ctx.db, survey.guildId, survey.id) : undefined;
+      if (!survey?.channelId || !followUp) return; // the survey was deleted with its server's data
+      const channel = effectChannel(ctx.client, survey.guildId, survey.channelId);
+      const missing = missingPermissions(channel, POSTING);
+      if (missing.length) throw new EffectImpossible(`Hearth is missing ${missing.join(', ')} in <#${survey.channelId}>`);
+      const { posted } = await postOrEditFollowUp(channel, followUp.messageId, followUpPostKey(survey.id), effect, {
+        subject: `Survey #${survey.id}: ${survey.title}`,
+        headline: surveyHeadline(ctx.db, survey),
+        message: followUp.message,
+        originalUrl: survey.messageId ? messageLink(survey.guildId, survey.channelId, survey.messageId) : null,
+        updatedAt: followUp.updatedAt,
+      });
+      if (posted) {
+        recordSurveyFollowUpPosted(ctx.db, survey.guildId, survey.id, posted, ctx.clock.now());
+        ctx.scheduler.wake(); // the card gains its link
+      }
+    },
+  };
+}
+
 export const surveyEffects = (ctx: AppContext): Record<string, EffectHandler> => ({
   [SURVEY_CLOSED_CARD]: surveyClosedCard(ctx),
   [SURVEY_CARD_REFRESH]: surveyCardRefresh(ctx),
+  [SURVEY_FOLLOW_UP]: surveyFollowUpPost(ctx),
 });
 
 /** Closes timed surveys at their stored closing time (at start, those overdue); the outbox edits their cards. */

@@ -93,3 +93,23 @@ export const surveySettings = sqliteTable('survey_settings', {
   /** Anonymous surveys show nothing until this many members answered (never below 3). */
   minResponses: integer('min_responses').notNull().default(3),
 });
+
+/**
+ * "You said, we did": a leader's public follow-up to a closed survey, one per survey. Running the
+ * command again raises `revision` (each revision is one outbox effect) and edits the posted message.
+ */
+export const surveyFollowUps = sqliteTable(
+  'survey_follow_ups',
+  {
+    surveyId: integer('survey_id').primaryKey().references(() => surveys.id, { onDelete: 'cascade' }),
+    guildId: text('guild_id').notNull(),
+    message: text('message').notNull(),
+    revision: integer('revision').notNull(),
+    /** Null until the follow-up is posted in the survey's channel. */
+    messageId: text('message_id'),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  // Insights count a server's follow-ups.
+  (t) => [index('survey_follow_ups_guild').on(t.guildId, t.surveyId)],
+);

@@ -65,7 +65,7 @@ export function renderSurveyList(list: { surveys: Survey[]; total: number }, now
 // ------------------------------------------------------------------ the public card
 
 /** The card in the channel: what the survey is, how many answered, when it closes, and whether it is anonymous. */
-export function renderSurveyCard(survey: Survey, questionCount: number, now: number, minResponses: number): { embeds: EmbedBuilder[]; components: ActionRowBuilder<ButtonBuilder>[] } {
+export function renderSurveyCard(survey: Survey, questionCount: number, now: number, minResponses: number, followUpUrl: string | null = null): { embeds: EmbedBuilder[]; components: ActionRowBuilder<ButtonBuilder>[] } {
   const open = isOpen(survey, now);
   const rules = [`${plural(questionCount, 'question')}; your answers are saved as you go, and you can change them until the survey closes.`];
   rules.push(survey.anonymous ? `🔒 **Anonymous**: ${ANONYMOUS_NOTE.replace('This survey is anonymous: n', 'N')}` : 'Leaders can see who answered what.');
@@ -79,6 +79,7 @@ export function renderSurveyCard(survey: Survey, questionCount: number, now: num
     .addFields({ name: 'How it works', value: rules.join('\n') })
     .setFooter({ text: `${plural(survey.responses, 'member')} answered${open ? ' so far' : ''}` });
   if (survey.description) embed.setDescription(survey.description);
+  if (!open && followUpUrl) embed.addFields({ name: '📣 You said, we did', value: `[Read the leaders' follow-up](${followUpUrl})` });
   const button = new ButtonBuilder()
     .setCustomId(surveyIds.take.build({ surveyId: survey.id }))
     .setLabel('Take survey')

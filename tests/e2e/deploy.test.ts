@@ -25,13 +25,13 @@ describe('npm run deploy-commands', () => {
     const body = put?.body as { name: string; options?: { name: string; type: number; options?: { name: string }[] }[] }[];
     expect(body.map((c) => c.name).sort()).toEqual(commands.map((c) => c.data.name).sort());
     const settings = body.find((c) => c.name === 'settings')!;
-    expect(settings.options?.map((o) => o.name)).toEqual(['show', 'leader-role', 'timezone', 'recognition-channel', 'polls-by-members', 'kudos-values', 'kudos-daily-limit', 'kudos-milestone', 'kudos-roundup', 'retention', 'delete-all-data']);
+    expect(settings.options?.map((o) => o.name)).toEqual(['show', 'leader-role', 'timezone', 'recognition-channel', 'polls-by-members', 'kudos-values', 'kudos-daily-limit', 'kudos-milestone', 'kudos-roundup', 'retention', 'delete-all-data', 'digest']);
     expect(body.find((c) => c.name === 'privacy')!.options?.map((o) => o.name)).toEqual(['info', 'export', 'delete', 'forget']);
     const create = body.find((c) => c.name === 'poll')!.options?.find((o) => o.name === 'create');
     expect(create?.options?.map((o) => o.name)).toEqual(['question', 'choices', 'multi', 'max-choices', 'anonymous', 'hide-results', 'closes-in', 'role', 'channel']);
     expect(settings.options?.find((o) => o.name === 'timezone')?.options?.[0]).toMatchObject({ name: 'zone', type: ApplicationCommandOptionType.String, autocomplete: true });
     expect(lines.join('\n')).toContain(`Registered ${commands.length} commands for server ${guild.id}`);
-    expect(lines.join('\n')).toContain('/settings (show, leader-role, timezone, recognition-channel, polls-by-members, kudos-values, kudos-daily-limit, kudos-milestone, kudos-roundup, retention, delete-all-data)');
+    expect(lines.join('\n')).toContain('/settings (show, leader-role, timezone, recognition-channel, polls-by-members, kudos-values, kudos-daily-limit, kudos-milestone, kudos-roundup, retention, delete-all-data, digest)');
   });
 
   it('registers globally without DISCORD_GUILD_ID, and sends nothing when Discord already has the same commands', async () => {

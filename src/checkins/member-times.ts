@@ -1,0 +1,25 @@
+// Who answered when, as raw pairs, for insights to count distinct members per window or week cheaply.
+import { and, eq, gte, lt } from 'drizzle-orm';
+import type { Db } from '../db/open';
+import { NO_MEMBER } from '../member-data';
+import { checkinAnswers, checkinSchedules } from './schema';
+
+/** [member id, first answered at] of every answer in [from, to) to this server's named check-ins (as `activity` counts them). */
+export function answerTimes(db: Db, guildId: string, from: number, to: number): [string, number][] {
+  return db
+    .select({ member: checkinAnswers.memberId, at: checkinAnswers.answeredAt })
+    .from(checkinSchedules)
+    .crossJoin(checkinAnswers)
+    .where(
+      and(
+        eq(checkinSchedules.guildId, guildId),
+        eq(checkinAnswers.scheduleId, checkinSchedules.id),
+        eq(checkinSchedules.anonymous, false),
+        gte(checkinAnswers.answeredAt, from),
+        lt(checkinAnswers.answeredAt, to),
+        lt(checkinAnswers.memberId, NO_MEMBER),
+      ),
+    )
+    .all()
+    .map((r) => [r.member, r.at]);
+}

@@ -1,0 +1,69 @@
+// Insights' Discord side: the member count it divides by, the digest's outbox handler and its DueTask.
+import { PermissionFlagsBits } from 'discord.js';
+import type { AppContext } from '../context';
+import { missingPermissions, POSTING } from '../bot/permissions';
+import { effectChannel, effectNonce, EffectImpossible, type EffectHandler } from '../outbox/delivery';
+import type { DueTask } from '../scheduler/scheduler';
+import { buildDigest, digestOf, digestRound, INSIGHTS_DIGEST, queueDigest, recordDigestFailed, recordDigestPosted, skipDigest, type DigestMoment } from './digest';
+import { renderDigest } from './view';
+
+/** The server's member count as Discord gives it now (the cached one is from start-up); null when it does not say. */
+export async function memberCountOf(ctx: AppContext, guildId: string): Promise<number | null> {
+  const fresh = await ctx.client.guilds.fetch({ guild: guildId, force: true, withCounts: true }).catch((error: unknown) => {
+    ctx.logger.debug({ err: error, guild: guildId }, 'no member count for insights');
+    return null;
+  });
+  return fresh?.approximateMemberCount ?? fresh?.memberCount ?? ctx.client.guilds.cache.get(guildId)?.memberCount ?? null;
+}
+
+/**
+ * The outbox handler that posts one period's digest where the server's digest goes now. A digest
+ * switched off or changed since is not posted; a channel that is gone or a missing permission is
+ * recorded for `/settings show` (the outbox drops the effect and calls `dropped`).
+ */
+function digestPost(ctx: AppContext): EffectHandler {
+  return {
+    describe: (effect) => `the insights digest for ${String((effect.payload as unknown as DigestMoment).label)}`,
+    async deliver(effect) {
+      const moment = effect.payload as unknown as DigestMoment;
+      const digest = digestOf(ctx.db, effect.guildId);
+      if (!digest || digest.lastPeriod !== moment.period || digest.lastStatus === 'posted') return; // switched off, changed, or already posted
+      const channel = effectChannel(ctx.client, effect.guildId, digest.channelId);
+      const missing = missingPermissions(channel, POSTING);
+      if (missing.length) throw new EffectImpossible(`Hearth is missing the ${missing.join(', ')} permission in <#${digest.channelId}>`);
+      const chart = missingPermissions(channel, [PermissionFlagsBits.AttachFiles]).length === 0;
+      const report = buildDigest(ctx.db, effect.guildId, moment, ctx.clock.now(), await memberCountOf(ctx, effect.guildId));
+      const message = await channel.send({ ...renderDigest(report, { chart }), nonce: effectNonce(effect), enforceNonce: true });
+      recordDigestPosted(ctx.db, effect.guildId, moment.period, message.id, ctx.clock.now());
+    },
+    dropped(effect, reason) {
+      recordDigestFailed(ctx.db, effect.guildId, String((effect.payload as unknown as DigestMoment).period), reason, ctx.clock.now());
+    },
+  };
+}
+
+export const insightsEffects = (ctx: AppContext): Record<string, EffectHandler> => ({ [INSIGHTS_DIGEST]: digestPost(ctx) });
+
+// Claims are one short transaction each; a round yields between small batches so interactions go first.
+const BATCH = 10;
+
+/** Queues each server's digest at its time (once per period), and records periods missed by more than a day as skipped. */
+export function insightsDigestTask(ctx: AppContext): DueTask {
+  return {
+    name: 'insights digests',
+    nextDueAt: () => digestRound(ctx.db, ctx.clock.now()).nextAt,
+    async runDue(now, stopping) {
+      const { due, late } = digestRound(ctx.db, now);
+      for (const [i, { guildId, moment }] of due.entries()) {
+        if (stopping()) return; // a period not queued yet is still due at the next start
+        queueDigest(ctx.db, guildId, moment, now);
+        if (i % BATCH === BATCH - 1) await new Promise((resolve) => setImmediate(resolve));
+      }
+      for (const [i, { guildId, moment }] of late.entries()) {
+        if (stopping()) return;
+        if (skipDigest(ctx.db, guildId, moment, now)) ctx.logger.info({ guild: guildId, period: moment.period }, 'insights digest skipped: more than a day late');
+        if (i % BATCH === BATCH - 1) await new Promise((resolve) => setImmediate(resolve));
+      }
+    },
+  };
+}
