@@ -2,7 +2,7 @@ import { ChannelType, InteractionContextType, MessageFlags, PermissionFlagsBits,
 import { onButton, onModal, type SlashCommand } from '../src/bot/command';
 import { UserError } from '../src/user-error';
 import { assertLeader, isLeader } from '../src/bot/leaders';
-import { assertCanPost, POSTING } from '../src/bot/permissions';
+import { assertCanPost, assertMemberCanPost, POSTING } from '../src/bot/permissions';
 import { replyPrivately } from '../src/bot/replies';
 import { memberView, readerView } from '../src/bot/visibility';
 import { checkinIds } from '../src/checkins/custom-ids';
@@ -97,9 +97,7 @@ export const checkin = {
       if (!channel) throw new UserError('Hearth cannot find that channel. Pick a text channel from the list.');
       assertCanPost(channel, [...POSTING, PermissionFlagsBits.AttachFiles]);
       // As for polls: Hearth must not become a way to post where the leader may not.
-      if (!channel.permissionsFor(interaction.member).has([PermissionFlagsBits.ViewChannel, PermissionFlagsBits.SendMessages])) {
-        throw new UserError(`You cannot post in <#${channel.id}> yourself, so Hearth will not post there for you. Pick a channel you can write in.`);
-      }
+      assertMemberCanPost(channel, interaction.member);
       const { schedule, upcoming } = createSchedule(db, { guildId: interaction.guildId, channelId: channel.id, createdBy: interaction.user.id }, valid, clock.now());
       ctx.scheduler.wake();
       await replyPrivately(interaction, renderScheduled(schedule, upcoming));

@@ -3,7 +3,6 @@ import {
   ChannelType,
   InteractionContextType,
   MessageFlags,
-  PermissionFlagsBits,
   SlashCommandBuilder,
   type ButtonInteraction,
   type ChatInputCommandInteraction,
@@ -12,7 +11,7 @@ import {
 import { onButton, type SlashCommand } from '../src/bot/command';
 import { UserError } from '../src/user-error';
 import { assertLeader, isLeader } from '../src/bot/leaders';
-import { assertCanPost } from '../src/bot/permissions';
+import { assertCanPost, assertMemberCanPost } from '../src/bot/permissions';
 import { replyPrivately } from '../src/bot/replies';
 import { memberView, readerView } from '../src/bot/visibility';
 import { toCsv } from '../src/csv';
@@ -129,9 +128,7 @@ export const poll = {
       const channel = (chosen ? interaction.guild.channels.cache.get(chosen.id) : interaction.channel) as GuildTextBasedChannel | null;
       if (!channel) throw new UserError('Hearth cannot find that channel. Pick a text channel from the list.');
       assertCanPost(channel);
-      if (!channel.permissionsFor(interaction.member).has([PermissionFlagsBits.ViewChannel, PermissionFlagsBits.SendMessages])) {
-        throw new UserError(`You cannot post in <#${channel.id}> yourself, so Hearth will not post there for you. Pick a channel you can write in.`);
-      }
+      assertMemberCanPost(channel, interaction.member);
 
       await interaction.deferReply({ flags: MessageFlags.Ephemeral });
       // Leaders are held to the server's limit only; members also to their own.
@@ -203,6 +200,7 @@ export const poll = {
       const channel = interaction.guild.channels.cache.get(checked.channelId);
       if (!channel) throw new UserError(`The channel of poll #${checked.id} no longer exists, so its follow-up has nowhere to go.`);
       assertCanPost(channel);
+      assertMemberCanPost(channel, interaction.member);
 
       await interaction.deferReply({ flags: MessageFlags.Ephemeral });
       const { poll: p, revision, key } = savePollFollowUp(db, interaction.guildId, checked.id, sees, message, clock.now());

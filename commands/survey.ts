@@ -13,7 +13,7 @@ import {
 import { onButton, onModal, onSelect, type SlashCommand } from '../src/bot/command';
 import { UserError } from '../src/user-error';
 import { assertLeader, isLeader } from '../src/bot/leaders';
-import { assertCanPost, missingPermissions } from '../src/bot/permissions';
+import { assertCanPost, assertMemberCanPost, missingPermissions } from '../src/bot/permissions';
 import { replyPrivately, updateSourceMessage } from '../src/bot/replies';
 import { memberView } from '../src/bot/visibility';
 import { toCsv } from '../src/csv';
@@ -174,9 +174,7 @@ export const survey = {
       const channel = (chosen ? interaction.guild.channels.cache.get(chosen.id) : interaction.channel) as GuildTextBasedChannel | null;
       if (!channel) throw new UserError('Hearth cannot find that channel. Pick a text channel from the list.');
       assertCanPost(channel);
-      if (!channel.permissionsFor(interaction.member).has([PermissionFlagsBits.ViewChannel, PermissionFlagsBits.SendMessages])) {
-        throw new UserError(`You cannot post in <#${channel.id}> yourself, so Hearth will not post there for you. Pick a channel you can write in.`);
-      }
+      assertMemberCanPost(channel, interaction.member);
       const published = publishSurvey(db, interaction.guildId, surveyOption(interaction), channel.id, interaction.options.getString('closes-in'), clock.now());
       await interaction.deferReply({ flags: MessageFlags.Ephemeral });
       let messageId: string;
@@ -233,6 +231,7 @@ export const survey = {
       const channel = checked.channelId ? interaction.guild.channels.cache.get(checked.channelId) : undefined;
       if (!channel) throw new UserError(`The channel of survey #${checked.id} no longer exists, so its follow-up has nowhere to go.`);
       assertCanPost(channel);
+      assertMemberCanPost(channel, interaction.member);
 
       await interaction.deferReply({ flags: MessageFlags.Ephemeral });
       const { survey: s, revision, key } = saveSurveyFollowUp(db, interaction.guildId, checked.id, message, clock.now());

@@ -49,7 +49,7 @@ export const isMemberId = (id: string): boolean => id < NO_MEMBER;
 /**
  * What stands for a forgotten member, for a short while, in the few rows that keep a limit they
  * used in force: the open polls they created (until each closes), the kudos they gave in the last
- * day (counted, nothing else kept), and their answer to a check-in run still open. Without
+ * 26 hours (counted, nothing else kept), and their answer to a check-in run still open. Without
  * it, deleting one's data would lift the limits. One-way, and gone with the rows it marks; like
  * any hash of an id, whoever holds the file and a list of member ids could test it meanwhile.
  * Sorts after `~`, so it is never taken for a member.

@@ -1,4 +1,4 @@
-import { ChannelType, PermissionFlagsBits, PermissionsBitField, type GuildBasedChannel } from 'discord.js';
+import { ChannelType, PermissionFlagsBits, PermissionsBitField, type GuildBasedChannel, type GuildMember } from 'discord.js';
 import { UserError } from '../user-error';
 import { oneOrMany } from '../format';
 
@@ -36,5 +36,12 @@ export function assertCanPost(channel: GuildBasedChannel, needed: readonly bigin
       `Hearth cannot post in <#${channel.id}>: it is missing ${oneOrMany(missing.length, 'the', 'these')} ${list} ${oneOrMany(missing.length, 'permission', 'permissions')} there. ` +
         `Give Hearth's role ${list} in that channel (Edit Channel -> Permissions), or pick another channel.`,
     );
+  }
+}
+
+/** Hearth posts for a member only where they could post themselves: a leader cannot reach a channel they cannot write in through it. */
+export function assertMemberCanPost(channel: GuildBasedChannel, member: GuildMember): void {
+  if (!channel.permissionsFor(member).has([PermissionFlagsBits.ViewChannel, PermissionFlagsBits.SendMessages])) {
+    throw new UserError(`You cannot post in <#${channel.id}> yourself, so Hearth will not post there for you. Pick a channel you can write in.`);
   }
 }

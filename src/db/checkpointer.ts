@@ -7,10 +7,12 @@ import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import type { Db } from './open';
 
-export type CheckpointMode = 'PASSIVE' | 'TRUNCATE';
+// Only PASSIVE: a FULL, RESTART or TRUNCATE checkpoint holds the write lock while it syncs the file,
+// so every write on the main thread would wait on it anyway (see forgetDeletedData for those).
+export type CheckpointMode = 'PASSIVE';
 
 export interface Checkpointer {
-  /** Asks for a checkpoint; returns at once. A request while one runs is done after it (TRUNCATE wins over PASSIVE). */
+  /** Asks for a passive checkpoint; returns at once. A request while one runs is done after it. */
   request(mode: CheckpointMode): void;
   /** Resolves once every checkpoint asked for so far is done. */
   idle(): Promise<void>;
@@ -23,7 +25,9 @@ const Database = require(workerData.driver);
 const db = new Database(workerData.path, { fileMustExist: true });
 db.pragma('busy_timeout = 2000');
 parentPort.on('message', (mode) => {
-  try { db.pragma('wal_checkpoint(' + mode + ')'); } catch {} // busy: the next request tries again
+  // Busy while the main connection checkpoints (an erasure, an anonymous poll closing): nothing is
+  // lost, the next request copies what this one could not.
+  try { db.pragma('wal_checkpoint(' + mode + ')'); } catch {}
   parentPort.postMessage('done');
 });
 `;
@@ -83,7 +87,7 @@ function inWorker(db: Db): Checkpointer & { stop(): void } {
       } else if (!running) {
         running = true;
         worker.postMessage(mode);
-      } else if (next !== 'TRUNCATE') next = mode;
+      } else next = mode;
     },
     idle: () => (running ? new Promise((resolve) => waiting.push(resolve)) : Promise.resolve()),
     stop: () => {

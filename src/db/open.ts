@@ -75,11 +75,20 @@ export function runMigrations(db: Db): void {
  * After a secret was deleted (a closed anonymous poll's or survey's key): secure_delete has zeroed
  * it in the database pages, and a TRUNCATE checkpoint copies the log into the file and empties the
  * log, where older copies of the page would otherwise remain. If another connection is reading at
- * that moment (a backup, say) this waits up to busy_timeout, then the log is emptied by a later
- * checkpoint instead, at the latest at shutdown. Closing anonymous polls is rare enough to afford it.
+ * that moment (a backup, say) this waits up to busy_timeout; while another connection checkpoints,
+ * it tries again every 5 ms for up to 2 s. False if the log could still not be emptied: a later
+ * checkpoint does it, at the latest at shutdown. Closing anonymous polls is rare enough to afford it.
  */
-export function forgetDeletedData(db: Db): void {
-  db.$client.pragma('wal_checkpoint(TRUNCATE)');
+export function forgetDeletedData(db: Db): boolean {
+  // Busy at once (no busy_timeout) while another connection checkpoints: the background one of a
+  // retention pass, say. Its checkpoint is short; wait for it rather than leave the log as it is.
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  for (let attempt = 0; attempt < 400; attempt++) {
+    const [result] = db.$client.pragma('wal_checkpoint(TRUNCATE)') as { busy: number }[];
+    if (!result?.busy) return true;
+    Atomics.wait(pause, 0, 0, 5);
+  }
+  return false;
 }
 
 /** Folds the WAL back into the main file and closes; safe to call twice. */

@@ -25,7 +25,7 @@ export interface Trend {
 
 /** Checks what a leader typed: a metric from the list, and 4 to 104 weeks. */
 export function validTrend(metric: string, weeks: number | null): { metric: TrendMetric; weeks: number } {
-  if (!(metric in TREND_METRICS)) throw new UserError(`The metric must be one of ${Object.keys(TREND_METRICS).join(', ')}. Pick one from the list.`);
+  if (!Object.hasOwn(TREND_METRICS, metric)) throw new UserError(`The metric must be one of ${Object.keys(TREND_METRICS).join(', ')}. Pick one from the list.`);
   const count = weeks ?? TREND_WEEKS.default;
   if (!Number.isInteger(count) || count < TREND_WEEKS.min || count > TREND_WEEKS.max) {
     throw new UserError(`\`weeks\` must be a whole number from ${TREND_WEEKS.min} to ${TREND_WEEKS.max} (about two years); you gave ${count}. Leave it out for ${TREND_WEEKS.default}.`);

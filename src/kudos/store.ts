@@ -111,8 +111,8 @@ export function spentSince(db: Reader, guildId: string, giverId: string, since: 
     .get()!.n;
 }
 
-/** How long kudos a forgotten member gave count toward their limit: a "today" is never longer. */
-export const SPENT_COUNTS_MS = 24 * 3_600_000;
+/** How long kudos a forgotten member gave count toward their limit: longer than any "today" (25 hours when clocks go back). */
+export const SPENT_COUNTS_MS = 26 * 3_600_000;
 
 /** Forgets the counts kept for forgotten members' limits that no "today" reaches any more, in every server. */
 export function forgetLapsedSpent(db: Reader, now: number): number {

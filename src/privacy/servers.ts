@@ -1,7 +1,7 @@
 // A server's data leaves with Hearth: kept 30 days after Hearth is removed (an invitation back calls
 // the deletion off), then deleted once; or deleted at once when the server's owner asks.
 import type { Db } from '../db/open';
-import { checkpointerFor } from '../db/checkpointer';
+import { forgetDeletedData } from '../db/open';
 import { writeTx } from '../db/write-tx';
 import type { Logger } from '../logger';
 import { forgetServerEffects } from '../outbox/queue';
@@ -73,7 +73,7 @@ export async function deleteServerData(db: Db, row: ServerRow, pace: Pace, logge
   if (!row.deleting) markDeleting(db, row.guildId);
   const done = await inSteps(checkpointed(db, (limit) => deletionStep(db, row.guildId, limit, progress)), pace);
   if (!done) return false;
-  checkpointerFor(db).request('TRUNCATE'); // what was deleted leaves the write-ahead log too, in the background
+  forgetDeletedData(db); // recent rows may be in the write-ahead log: it is emptied (once per server deleted)
   if (finishServerDeletion(db, row)) {
     const why = row.ownerAsked ? 'the server owner asked for it' : 'Hearth was removed from the server 30 days ago';
     logger.info({ guild: row.guildId, leftAt: row.leftAt, ...progress }, `deleted everything Hearth held for a server: ${why}`);
