@@ -132,6 +132,18 @@ describe('you said, we did: poll follow-ups', () => {
     await refused(leader, { poll: lockedId, message: 'Anyone there?' }, 'missing the Send Messages permission');
     expect(hearth.double.messages.size).toBe(postsBefore + 1); // only the refusal
 
+    // A leader who cannot write in the poll's channel cannot post there through Hearth either.
+    const readOnly = hearth.double.addChannel(hearth.guild, 'read-only');
+    const readOnlyPoll = await leader.run('poll create', { question: 'Read only later?', choices: 'a | b', channel: { id: readOnly.id } });
+    const readOnlyId = Number(/^Poll #(\d+)/.exec(readOnlyPoll.reply.content)![1]);
+    await leader.run('poll close', { poll: readOnlyId });
+    hearth.double.setOverwrites(hearth.guild, readOnly, [
+      { id: hearth.guild.id, type: 0, allow: 0n, deny: PermissionFlagsBits.SendMessages },
+      { id: hearth.double.botRole(hearth.guild).id, type: 0, allow: PermissionFlagsBits.SendMessages, deny: 0n },
+    ]);
+    await eventually(() => hearth.context.client.channels.cache.get(readOnly.id)?.isTextBased() === true, 'the channel update');
+    await refused(leader, { poll: readOnlyId, message: 'Posting where I cannot' }, `You cannot post in <#${readOnly.id}> yourself, so Hearth will not post there for you`);
+
     expect(JSON.stringify(pollRows())).toBe(rowsBefore);
     expect(effects()).toBe(effectsBefore);
     expect(followUps().filter((m) => !before.has(m.id))).toEqual([]);
