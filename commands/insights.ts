@@ -9,7 +9,8 @@ import { UserError } from '../src/user-error';
 import { buildOverview, PERIODS, type Period } from '../src/insights/overview';
 import { buildTrend, TREND_METRICS, TREND_WEEKS, validTrend } from '../src/insights/trends';
 import { renderDigest, renderOverview, renderTrend } from '../src/insights/view';
-import { buildDigest, lastCompletePeriod } from '../src/insights/digest';
+import { buildDigest, digestOf, lastCompletePeriod } from '../src/insights/digest';
+import { audienceView } from '../src/bot/visibility';
 import { memberCountOf } from '../src/insights/messages';
 import { writeServerExport } from '../src/insights/export';
 
@@ -75,7 +76,10 @@ export const insights = {
     async digest(interaction, ctx) {
       await interaction.deferReply({ flags: MessageFlags.Ephemeral });
       const now = ctx.clock.now();
-      const report = buildDigest(ctx.db, interaction.guildId, lastCompletePeriod(ctx.db, interaction.guildId, now), now, await memberCountOf(ctx, interaction.guildId));
+      // As its readers will see it: only what everyone in the digest's channel (or this one) can view.
+      const target = interaction.guild.channels.cache.get(digestOf(ctx.db, interaction.guildId)?.channelId ?? interaction.channelId);
+      if (!target) throw new UserError("The digest's channel is gone. Pick another with `/settings digest channel:`, then preview it again.");
+      const report = buildDigest(ctx.db, interaction.guildId, lastCompletePeriod(ctx.db, interaction.guildId, now), now, await memberCountOf(ctx, interaction.guildId), audienceView(target));
       const { embeds, files } = renderDigest(report, { chart: canAttach(interaction.channel) });
       await replyPrivately(interaction, { embeds, files });
     },

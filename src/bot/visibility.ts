@@ -1,4 +1,4 @@
-import { PermissionFlagsBits, type GuildMember, type PermissionsBitField } from 'discord.js';
+import { PermissionFlagsBits, type GuildBasedChannel, type GuildMember, type PermissionsBitField } from 'discord.js';
 import type { Db } from '../db/open';
 import type { ChannelView } from '../visibility';
 import { WHOLE_SERVER } from '../visibility';
@@ -32,4 +32,23 @@ export function memberView(interaction: Acting): ChannelView {
 /** For reading (results, lists, suggestions, streaks): leaders keep their view of the whole server. */
 export function readerView(db: Db, interaction: Acting): ChannelView {
   return isLeader(db, interaction) ? WHOLE_SERVER : memberView(interaction);
+}
+
+/**
+ * What every reader of `channel` can see, for what Hearth posts there for all (the insights
+ * digest): that channel, and the channels every member can view (the @everyone role may, and no
+ * overwrite takes it away from a role or a member). A channel open only to some roles is left
+ * out even when every reader of `channel` happens to hold one: Hearth cannot list the readers.
+ */
+export function audienceView(channel: GuildBasedChannel): ChannelView {
+  const { guild } = channel;
+  return {
+    everything: false,
+    canView(channelId) {
+      if (channelId === channel.id) return true;
+      const other = channelId ? guild.channels.cache.get(channelId) : undefined;
+      if (!other || other.isThread() || !other.permissionsFor(guild.roles.everyone).has(PermissionFlagsBits.ViewChannel)) return false;
+      return !other.permissionOverwrites.cache.some((overwrite) => overwrite.deny.has(PermissionFlagsBits.ViewChannel));
+    },
+  };
 }

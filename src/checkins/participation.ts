@@ -48,6 +48,8 @@ export interface RunSummary {
   runId: number;
   scheduleId: number;
   scheduleName: string;
+  /** Where the check-in posts: insights name it only to readers who can view that channel. */
+  channelId: string;
   anonymous: boolean;
   /** The run's moment (UTC epoch ms). */
   scheduledFor: number;
@@ -81,7 +83,7 @@ export function runSummaries(db: Db | Tx, guildId: string, from: number, to: num
     return runs.map((run): RunSummary => {
       const distribution = moods.get(run.id) ?? [0, 0, 0, 0, 0];
       const answered = distribution.reduce((a, b) => a + b, 0);
-      const place = { runId: run.id, scheduleId: schedule.id, scheduleName: schedule.name, anonymous: schedule.anonymous, scheduledFor: run.scheduledFor, manual: run.manual };
+      const place = { runId: run.id, scheduleId: schedule.id, scheduleName: schedule.name, channelId: schedule.channelId, anonymous: schedule.anonymous, scheduledFor: run.scheduledFor, manual: run.manual };
       if (schedule.anonymous && (answered < CHECKIN_LIMITS.anonymousMinimum || run.id === openRun)) {
         return { ...place, hidden: true, answered: null, average: null, distribution: null };
       }

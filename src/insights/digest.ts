@@ -1,6 +1,7 @@
 // The digest: a server's overview of the period just ended, posted on its schedule through the
 // outbox, exactly once per period (the claim on insights_digests.last_period, and the effect's key).
 import type { Db } from '../db/open';
+import type { ChannelView } from '../visibility';
 import { writeTx } from '../db/write-tx';
 import { queueEffect } from '../outbox/queue';
 import { UserError } from '../user-error';
@@ -110,12 +111,16 @@ export interface DigestReport {
   };
 }
 
-/** The digest of one period: the overview, and what needs attention now. */
-export function buildDigest(db: Db, guildId: string, moment: DigestMoment, now: number, memberCount: number | null): DigestReport {
-  const overview = overviewBetween(db, guildId, moment, now, memberCount, moment.label);
+/**
+ * The digest of one period: the overview, and what needs attention now, of the channels `sees`
+ * includes (everyone who reads the digest's channel can view them: see digestAudience).
+ */
+export function buildDigest(db: Db, guildId: string, moment: DigestMoment, now: number, memberCount: number | null, sees: ChannelView): DigestReport {
+  const overview = overviewBetween(db, guildId, moment, now, memberCount, moment.label, sees);
+  const shown = <T extends { channelId: string | null }>(items: T[]) => items.filter((item) => sees.canView(item.channelId));
   const closingSoon = [
-    ...pollsClosingBetween(db, guildId, now, now + ATTENTION_AHEAD_MS).map((p) => ({ kind: 'poll' as const, id: p.pollId, name: p.question, closesAt: p.closesAt })),
-    ...surveysClosingBetween(db, guildId, now, now + ATTENTION_AHEAD_MS).map((s) => ({ kind: 'survey' as const, id: s.surveyId, name: s.title, closesAt: s.closesAt })),
+    ...shown(pollsClosingBetween(db, guildId, now, now + ATTENTION_AHEAD_MS)).map((p) => ({ kind: 'poll' as const, id: p.pollId, name: p.question, closesAt: p.closesAt })),
+    ...shown(surveysClosingBetween(db, guildId, now, now + ATTENTION_AHEAD_MS)).map((s) => ({ kind: 'survey' as const, id: s.surveyId, name: s.title, closesAt: s.closesAt })),
   ].sort((a, b) => a.closesAt - b.closesAt);
   const withoutFollowUp = [
     ...overview.current.listened.polls.filter((p) => !p.followedUp).map((p) => ({ kind: 'poll' as const, id: p.pollId, name: p.question, closedAt: p.closedAt })),
@@ -123,7 +128,7 @@ export function buildDigest(db: Db, guildId: string, moment: DigestMoment, now: 
   ].sort((a, b) => a.closedAt - b.closedAt);
   return {
     overview,
-    attention: { closingSoon, withoutFollowUp, failedCheckins: failedCheckins(db, guildId), unthanked: overview.current.recognition.unthanked },
+    attention: { closingSoon, withoutFollowUp, failedCheckins: shown(failedCheckins(db, guildId)), unthanked: overview.current.recognition.unthanked },
   };
 }
 

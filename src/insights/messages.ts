@@ -2,6 +2,7 @@
 import { PermissionFlagsBits } from 'discord.js';
 import type { AppContext } from '../context';
 import { missingPermissions, POSTING } from '../bot/permissions';
+import { audienceView } from '../bot/visibility';
 import { effectChannel, effectNonce, EffectImpossible, type EffectHandler } from '../outbox/delivery';
 import type { DueTask } from '../scheduler/scheduler';
 import { buildDigest, digestOf, digestRound, INSIGHTS_DIGEST, queueDigest, recordDigestFailed, recordDigestPosted, skipDigest, type DigestMoment } from './digest';
@@ -32,7 +33,7 @@ function digestPost(ctx: AppContext): EffectHandler {
       const missing = missingPermissions(channel, POSTING);
       if (missing.length) throw new EffectImpossible(`Hearth is missing the ${missing.join(', ')} permission in <#${digest.channelId}>`);
       const chart = missingPermissions(channel, [PermissionFlagsBits.AttachFiles]).length === 0;
-      const report = buildDigest(ctx.db, effect.guildId, moment, ctx.clock.now(), await memberCountOf(ctx, effect.guildId));
+      const report = buildDigest(ctx.db, effect.guildId, moment, ctx.clock.now(), await memberCountOf(ctx, effect.guildId), audienceView(channel));
       const message = await channel.send({ ...renderDigest(report, { chart }), nonce: effectNonce(effect), enforceNonce: true });
       recordDigestPosted(ctx.db, effect.guildId, moment.period, message.id, ctx.clock.now());
     },

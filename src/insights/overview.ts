@@ -1,5 +1,6 @@
 // `/insights overview`: one period's numbers across every feature, beside the previous period's.
 import type { Db } from '../db/open';
+import { WHOLE_SERVER, type ChannelView } from '../visibility';
 import { activeMembers, kudosIn, listening, pollCounts, type KudosSummary, type Listening } from './sources';
 import { observations } from './observations';
 import { series, WEEK_MS, type Series } from './weekly';
@@ -58,10 +59,10 @@ export interface PeriodNumbers {
  * The numbers of [from, to). `memberCount` is the server's member count now (null when Discord did
  * not say); `seenBefore` holds who had taken part before `from`, for new and returning members.
  */
-export function periodNumbers(db: Db, guildId: string, from: number, to: number, memberCount: number | null, seenBefore: ReadonlySet<string>): PeriodNumbers {
+export function periodNumbers(db: Db, guildId: string, from: number, to: number, memberCount: number | null, seenBefore: ReadonlySet<string>, sees: ChannelView = WHOLE_SERVER): PeriodNumbers {
   const active = activeMembers(db, guildId, from, to);
   const fresh = [...active].filter((id) => !seenBefore.has(id)).length;
-  const heard = listening(db, guildId, from, to);
+  const heard = listening(db, guildId, from, to, sees);
   const kudos = kudosIn(db, guildId, from, to);
 
   const turnoutPolls = heard.polls.filter((p) => pollCounts(p) && p.roleId === null);
@@ -118,13 +119,14 @@ export const endOfToday = (now: number) => Math.floor(now / DAY_MS) * DAY_MS + D
 
 /**
  * The overview of [from, to) beside [previousFrom, from). `memberCount` is the server's member
- * count (null when unknown); `label` names the period in sentences.
+ * count (null when unknown); `label` names the period in sentences; polls, surveys and check-ins
+ * count (and are named) only from the channels `sees` includes.
  */
-export function overviewBetween(db: Db, guildId: string, window: { previousFrom: number; from: number; to: number }, now: number, memberCount: number | null, label: string): Overview {
+export function overviewBetween(db: Db, guildId: string, window: { previousFrom: number; from: number; to: number }, now: number, memberCount: number | null, label: string, sees: ChannelView = WHOLE_SERVER): Overview {
   const { previousFrom, from, to } = window;
   const before = activeMembers(db, guildId, 0, previousFrom);
-  const previous = periodNumbers(db, guildId, previousFrom, from, memberCount, before);
-  const current = periodNumbers(db, guildId, from, to, memberCount, new Set([...before, ...previous.active]));
+  const previous = periodNumbers(db, guildId, previousFrom, from, memberCount, before, sees);
+  const current = periodNumbers(db, guildId, from, to, memberCount, new Set([...before, ...previous.active]), sees);
   const days = Math.round((to - from) / DAY_MS);
   const size = days <= 7 ? DAY_MS : WEEK_MS;
   return {
@@ -134,7 +136,7 @@ export function overviewBetween(db: Db, guildId: string, window: { previousFrom:
     current,
     previous,
     observations: observations(current, previous, now, label),
-    points: { current: series(db, guildId, from, to, size, memberCount), previous: series(db, guildId, previousFrom, from, size, memberCount), size },
+    points: { current: series(db, guildId, from, to, size, memberCount, sees), previous: series(db, guildId, previousFrom, from, size, memberCount, sees), size },
   };
 }
 

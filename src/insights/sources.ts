@@ -4,6 +4,7 @@ import { mergeActivity, type Activity } from '../activity';
 import { activity as checkinActivity, answerTimes, runSummaries, type RunSummary } from '../checkins';
 import { activity as kudosActivity, kudosSummary, kudosTimes, type KudosSummary } from '../kudos';
 import { isMemberId } from '../member-data';
+import { WHOLE_SERVER, type ChannelView } from '../visibility';
 import { activity as pollActivity, ANONYMOUS_MIN_VOTERS, closedPolls, followedUpPolls, voteTimes, type ClosedPoll } from '../polls';
 import { activity as surveyActivity, closedSurveys, followedUpSurveys, responseTimes, type ClosedSurvey } from '../surveys';
 
@@ -42,16 +43,20 @@ export interface Listening {
   runs: RunSummary[];
 }
 
-/** The polls and surveys closed in [from, to) (with whether each got a follow-up) and the check-in runs scheduled in it. */
-export function listening(db: Db, guildId: string, from: number, to: number): Listening {
-  const polls = closedPolls(db, guildId, from, to);
-  const surveys = closedSurveys(db, guildId, from, to);
+/**
+ * The polls and surveys closed in [from, to) (with whether each got a follow-up) and the check-in
+ * runs scheduled in it, of the channels `sees` includes: a digest posted in a channel counts only
+ * what everyone there can see (leaders reading privately see the whole server).
+ */
+export function listening(db: Db, guildId: string, from: number, to: number, sees: ChannelView = WHOLE_SERVER): Listening {
+  const polls = closedPolls(db, guildId, from, to).filter((p) => sees.canView(p.channelId));
+  const surveys = closedSurveys(db, guildId, from, to).filter((s) => sees.canView(s.channelId));
   const pollsFollowed = followedUpPolls(db, guildId, polls.map((p) => p.pollId));
   const surveysFollowed = followedUpSurveys(db, guildId, surveys.map((s) => s.surveyId));
   return {
     polls: polls.map((p) => ({ ...p, followedUp: pollsFollowed.has(p.pollId) })),
     surveys: surveys.map((s) => ({ ...s, followedUp: surveysFollowed.has(s.surveyId) })),
-    runs: runSummaries(db, guildId, from, to),
+    runs: runSummaries(db, guildId, from, to).filter((r) => sees.canView(r.channelId)),
   };
 }
 

@@ -137,5 +137,6 @@ export function renderDigest(report: DigestReport, options: { chart: boolean }):
     `🙌 ${plural(unthanked, 'active member')} ${unthanked === 1 ? 'was' : 'were'} not thanked`,
   ];
   embed.addFields({ name: 'Needs attention', value: fitEntries(lines, DISCORD_LIMITS.fieldValue, { more: (more) => `…and ${more} more.` }) });
+  embed.setFooter({ text: 'Polls, surveys and check-ins count here only from channels everyone who reads this one can see. Anonymous ones count only as totals, from their minimum.' });
   return { embeds: [embed], files, allowedMentions: { parse: [] } };
 }

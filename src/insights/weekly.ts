@@ -1,6 +1,7 @@
 // Numbers per week (or per day, for a week's overview), for the dashboard and `/insights trends`.
 // Each reads its whole range once and sorts it into buckets, with the same rules as the overview.
 import type { Db } from '../db/open';
+import { WHOLE_SERVER, type ChannelView } from '../visibility';
 import { kudosIn, listening, memberMoments, pollCounts } from './sources';
 
 export const WEEK_MS = 7 * 86_400_000;
@@ -19,7 +20,7 @@ export interface Series {
 }
 
 /** [from, to) in buckets of `size` ms counted back from `to`; the oldest is cut at `from`. */
-export function series(db: Db, guildId: string, from: number, to: number, size: number, memberCount: number | null): Series {
+export function series(db: Db, guildId: string, from: number, to: number, size: number, memberCount: number | null, sees: ChannelView = WHOLE_SERVER): Series {
   const count = Math.ceil((to - from) / size);
   const starts = Array.from({ length: count }, (_, i) => Math.max(from, to - (count - i) * size));
   const bucketOf = (at: number) => count - 1 - Math.floor((to - 1 - at) / size);
@@ -27,7 +28,7 @@ export function series(db: Db, guildId: string, from: number, to: number, size: 
   const members = starts.map(() => new Set<string>());
   memberMoments(db, guildId, from, to, (member, at) => members[bucketOf(at)]?.add(member));
 
-  const heard = listening(db, guildId, from, to);
+  const heard = listening(db, guildId, from, to, sees);
   const moods = starts.map(() => ({ sum: 0, n: 0 }));
   for (const run of heard.runs) {
     if (run.hidden) continue;

@@ -36,6 +36,8 @@ export function activity(db: Db | Tx, guildId: string, from: number, to: number)
 export interface ClosedPoll {
   pollId: number;
   question: string;
+  /** Where it was posted: insights name it only to readers who can view that channel. */
+  channelId: string;
   anonymous: boolean;
   /** Only members with this role could vote (turnout is then out of that role's members). */
   roleId: string | null;
@@ -47,7 +49,7 @@ export interface ClosedPoll {
 /** This server's polls that closed in [from, to), oldest close first. */
 export function closedPolls(db: Db | Tx, guildId: string, from: number, to: number): ClosedPoll[] {
   return db
-    .select({ pollId: polls.id, question: polls.question, anonymous: polls.anonymous, roleId: polls.roleId, closedAt: sql<number>`${polls.closedAt}`, voters: polls.voters })
+    .select({ pollId: polls.id, question: polls.question, channelId: polls.channelId, anonymous: polls.anonymous, roleId: polls.roleId, closedAt: sql<number>`${polls.closedAt}`, voters: polls.voters })
     .from(polls)
     .where(and(eq(polls.guildId, guildId), eq(polls.status, 'closed'), gte(polls.closedAt, from), lt(polls.closedAt, to)))
     .orderBy(asc(polls.closedAt), asc(polls.id))

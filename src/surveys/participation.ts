@@ -34,6 +34,8 @@ export function activity(db: Db | Tx, guildId: string, from: number, to: number)
 export interface ClosedSurvey {
   surveyId: number;
   title: string;
+  /** Where its card was posted: insights name it only to readers who can view that channel. */
+  channelId: string | null;
   anonymous: boolean;
   closedAt: number;
   /** Members who submitted. */
@@ -51,7 +53,7 @@ export interface ClosedSurvey {
  */
 export function closedSurveys(db: Db, guildId: string, from: number, to: number): ClosedSurvey[] {
   const closed = db
-    .select({ surveyId: surveys.id, title: surveys.title, anonymous: surveys.anonymous, closedAt: surveys.closedAt })
+    .select({ surveyId: surveys.id, title: surveys.title, channelId: surveys.channelId, anonymous: surveys.anonymous, closedAt: surveys.closedAt })
     .from(surveys)
     .where(and(eq(surveys.guildId, guildId), eq(surveys.status, 'closed'), gte(surveys.closedAt, from), lt(surveys.closedAt, to)))
     .orderBy(asc(surveys.closedAt), asc(surveys.id))

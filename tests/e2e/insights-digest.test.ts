@@ -149,3 +149,33 @@ describe('/settings digest and the scheduled digest', () => {
     expect(refused.reply.embeds).toEqual([]);
   });
 });
+
+describe('the digest names nothing from a channel its readers cannot see', () => {
+  const world = useHearth();
+
+  it('leaves out a poll in a staff-only channel from a digest in a public channel, and keeps it in a digest posted there', async () => {
+    const { hearth, leader } = world;
+    const see = PermissionFlagsBits.ViewChannel | PermissionFlagsBits.SendMessages;
+    const staff = hearth.double.addChannel(hearth.guild, 'staff', {
+      overwrites: [
+        { id: hearth.guild.id, type: 0, allow: 0n, deny: PermissionFlagsBits.ViewChannel },
+        { id: hearth.double.botRole(hearth.guild).id, type: 0, allow: see, deny: 0n },
+        { id: leader.id, type: 1, allow: see, deny: 0n },
+      ],
+    });
+    await eventually(() => hearth.context.client.channels.cache.has(staff.id), 'the bot to see the staff channel');
+    await leader.run('poll create', { question: 'Picnic on Saturday?', choices: 'Yes | No', 'closes-in': '1d' });
+    await leader.run('poll create', { question: 'Remove a moderator?', choices: 'Yes | No', 'closes-in': '1d', channel: { id: staff.id } });
+
+    await leader.run('settings digest', { channel: { id: hearth.general.id } });
+    const inPublic = textOf((await leader.run('insights digest')).reply);
+    expect(inPublic).toContain('Picnic on Saturday?');
+    expect(inPublic).not.toContain('Remove a moderator?');
+    expect(inPublic).toContain('only from channels everyone who reads this one can see');
+
+    await leader.run('settings digest', { channel: { id: staff.id } });
+    const inStaff = textOf((await leader.run('insights digest')).reply);
+    expect(inStaff).toContain('Picnic on Saturday?');
+    expect(inStaff).toContain('Remove a moderator?');
+  });
+});
