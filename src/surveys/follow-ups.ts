@@ -52,8 +52,12 @@ export function surveyFollowUp(db: Db, guildId: string, surveyId: number): Surve
   return findFollowUp(db, guildId, surveyId);
 }
 
-/** The one result a follow-up quotes: the first question with a clear answer. */
-function topFinding(question: QuestionSummary): string | null {
+/**
+ * The one result a follow-up quotes: the first question with a clear answer. A written word or
+ * phrase is quoted only once `repeated` members' answers share it: one member's own words (a name,
+ * something private) are not put on a public post.
+ */
+function topFinding(question: QuestionSummary, repeated: number): string | null {
   const prompt = question.question.prompt;
   if (question.answered === 0) return null;
   if (question.mean !== undefined && question.mean !== null) {
@@ -64,7 +68,7 @@ function topFinding(question: QuestionSummary): string | null {
     const best = question.choices.reduce((a, b) => (b.count > a.count ? b : a));
     return `${prompt}: **${best.label}**, chosen by ${best.percent}% of the ${plural(question.answered, 'member')} who answered.`;
   }
-  const term = question.texts?.phrases[0] ?? question.texts?.words[0];
+  const term = [...(question.texts?.phrases ?? []), ...(question.texts?.words ?? [])].find((t) => t.count >= repeated);
   return term ? `${prompt}: "${term.term}" came up most (${plural(term.count, 'time')}).` : null;
 }
 
@@ -74,6 +78,7 @@ export function surveyHeadline(db: Db, survey: Survey): string {
   if (survey.responses === 0) return 'No one answered.';
   if (survey.anonymous && survey.responses < needed) return `Fewer than ${needed} members answered, so the results of this anonymous survey stay hidden.`;
   const results = surveyResults(db, survey.guildId, survey.id);
-  const finding = results.questions.map(topFinding).find((line) => line !== null);
+  const repeated = Math.max(2, survey.anonymous ? needed : 2);
+  const finding = results.questions.map((question) => topFinding(question, repeated)).find((line) => line !== null);
   return [`${plural(results.submitted, 'member')} answered.`, finding].filter(Boolean).join('\n');
 }

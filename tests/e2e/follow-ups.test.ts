@@ -266,3 +266,30 @@ describe('you said, we did: across a restart', () => {
     expect(current(posted).edits).toBe(0);
   });
 });
+
+describe('you said, we did: written answers', () => {
+  const world = useHearth();
+  const { followUps } = followUpKit(world);
+
+  it("quotes a written answer's words only when several members wrote them, never one member's own", async () => {
+    const { hearth, leader } = world;
+    const draft = await leader.run('survey create', { title: 'Ideas' });
+    const id = Number(/Draft survey #(\d+)/.exec(textOf(draft.reply))![1]);
+    await leader.run('survey add-question', { survey: id, kind: 'short-text', prompt: 'What should we try?' });
+    const published = await leader.run('survey publish', { survey: id });
+    const card = hearth.double.messages.get(/\/(\d+)$/.exec(published.reply.content)![1]!)!;
+    const answer = async (name: string, words: string) => {
+      const member = hearth.member(name);
+      const screen = (await member.click(card, 'Take survey')).reply;
+      await member.submitModal(await member.click(screen, 'Answer'), { q1: words });
+      await member.click(screen, 'Submit');
+    };
+    await answer('ida', 'Bartholomew');
+    await answer('jon', 'Zanzibar');
+    await leader.run('survey close', { survey: id });
+    await leader.run('survey follow-up', { survey: id, message: 'Thanks, we will read them all.' });
+    const text = textOf(followUps().at(-1)!);
+    expect(text).toContain('> 2 members answered.');
+    expect(text).not.toMatch(/Bartholomew|Zanzibar/);
+  });
+});
