@@ -88,7 +88,7 @@ export function periodNumbers(db: Db, guildId: string, from: number, to: number,
       surveysClosed: heard.surveys.length,
       surveyResponseRate: round(rate(countedSurveys.map((s) => s.completed))),
       surveyCompletionRate: share(completed, started),
-      runs: shownRuns.length,
+      runs: heard.runs.length, // hidden anonymous runs count as run, adding nothing to rates or moods
       checkinResponseRate: round(rate(shownRuns.map((r) => r.answered!))),
       averageMood: moodCount ? moods.reduce((a, n, i) => a + n * (i + 1), 0) / moodCount : null,
       moods,
