@@ -4,9 +4,10 @@ import { giveKudos } from './give-kudos';
 import { help } from './help';
 import { kudos } from './kudos';
 import { poll } from './poll';
+import { preferences } from './preferences';
 import { privacy } from './privacy';
 import { settings } from './settings';
 import { survey } from './survey';
 
 /** Every command Hearth offers, in the order `/help` and the deploy script list them. */
-export const commands: readonly Command[] = [help, settings, poll, kudos, giveKudos, checkin, survey, privacy];
+export const commands: readonly Command[] = [help, settings, poll, kudos, giveKudos, checkin, survey, privacy, preferences];

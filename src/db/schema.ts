@@ -7,3 +7,4 @@ export * from '../kudos/schema';
 export * from '../surveys/schema';
 export * from '../outbox/schema';
 export * from '../privacy/schema';
+export * from '../preferences/schema';

@@ -3,7 +3,7 @@
 import { posix } from 'node:path';
 
 /** The features: each is a folder src/<name>/ whose index.ts is all that others may import. */
-export const FEATURES = ['polls', 'surveys', 'checkins', 'kudos', 'settings', 'privacy'] as const;
+export const FEATURES = ['polls', 'surveys', 'checkins', 'kudos', 'settings', 'privacy', 'preferences'] as const;
 
 /** Shared infrastructure that has tables of its own but is no feature: anything may import it. */
 export const SHARED_WITH_TABLES = ['db', 'outbox'] as const;
@@ -19,6 +19,7 @@ export const COMMAND_FEATURES: Readonly<Record<string, string>> = {
   'commands/settings.ts': 'settings',
   'commands/privacy.ts': 'privacy',
   'commands/privacy-settings.ts': 'privacy',
+  'commands/preferences.ts': 'preferences',
 };
 
 /** Gather every table for migrations (src/db/schema.ts) and wire the bot together (src/app.ts). */
