@@ -8,7 +8,7 @@ const SECTIONS: { name: string; everyone: string[]; leaders: string[] }[] = [
   {
     name: '📊 Polls',
     everyone: [
-      'Vote with the buttons on a poll; **My vote** shows your choice, **Retract** withdraws it',
+      'Vote with the buttons on a poll; **My vote** shows your choice, **Retract** withdraws it; **Remind me** (timed polls) sends you a direct message an hour before it closes',
       '`/poll results`, `/poll list`; `/poll close` for a poll you created',
     ],
     leaders: ['`/poll create` (everyone, if `/settings polls-by-members` is on): up to 20 choices, anonymous, hidden until close, timed or limited to a role', '`/poll export`: CSV'],
@@ -35,6 +35,11 @@ const SECTIONS: { name: string; everyone: string[]; leaders: string[] }[] = [
     name: '🔒 Privacy',
     everyone: ['`/privacy info`: what Hearth keeps about you, who sees it, for how long', '`/privacy export`: all of it as a file; `/privacy delete`: delete it'],
     leaders: ['`/privacy forget`: delete a member\'s data when they ask', '`/settings retention`: remove old answers\' text and links after some months'],
+  },
+  {
+    name: '🙋 Your preferences',
+    everyone: ['`/preferences timezone`: your own time zone', '`/preferences direct-messages on|off`: every Hearth direct message from this server, at once', '`/preferences show`'],
+    leaders: [],
   },
   {
     name: '⚙️ Settings',

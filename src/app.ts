@@ -14,6 +14,9 @@ import { checkinRunTask } from './checkins/messages';
 import { kudosEffects, kudosRoundupTask } from './kudos/messages';
 import { surveyClosingTask, surveyEffects } from './surveys/messages';
 import { isOutboxDelivery, Outbox } from './outbox/delivery';
+import { DirectMessages } from './outbox/direct-messages';
+import { markUnreachable, mayDirectMessage } from './preferences';
+import { pollReminderEffects } from './polls/reminder-messages';
 import { privacyEffects, retentionTask, serverDeletionTask, watchServers } from './privacy/messages';
 import { openLockedDatabase } from './db/in-use';
 import { Metrics } from './ops/metrics';
@@ -73,8 +76,12 @@ export async function startHearth(options: HearthOptions): Promise<Hearth> {
   const outbox = new Outbox(db, clock, logger, () => scheduler.wake());
   const metrics = new Metrics({ db, databasePath: config.databasePath, outboxCounts: () => outbox.counts(), gatewayConnected: () => gatewayState(client).connected });
   metrics.watchRest(client.rest);
-  const context: AppContext = { config, db, clock, logger, client, scheduler, refresher, outbox, metrics };
-  for (const [kind, handler] of Object.entries({ ...pollEffects(context), ...surveyEffects(context), ...kudosEffects(context), ...privacyEffects(context) })) outbox.handle(kind, handler);
+  const directMessages = new DirectMessages(client, clock, logger, config.directMessagesPerSecond, {
+    may: (guildId, userId, now) => mayDirectMessage(db, guildId, userId, now),
+    markUnreachable: (guildId, userId, now) => markUnreachable(db, guildId, userId, now),
+  });
+  const context: AppContext = { config, db, clock, logger, client, scheduler, refresher, outbox, metrics, directMessages };
+  for (const [kind, handler] of Object.entries({ ...pollEffects(context), ...pollReminderEffects(context), ...surveyEffects(context), ...kudosEffects(context), ...privacyEffects(context) })) outbox.handle(kind, handler);
   scheduler.register(pollClosingTask(context));
   scheduler.register(checkinRunTask(context));
   scheduler.register(kudosRoundupTask(context));

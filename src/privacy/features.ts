@@ -5,6 +5,7 @@ import type { ForgetOutcome, RetentionBatch, ServerBatch } from '../member-data'
 import * as checkins from '../checkins';
 import * as kudos from '../kudos';
 import * as polls from '../polls';
+import * as preferences from '../preferences';
 import * as settings from '../settings';
 import * as surveys from '../surveys';
 
@@ -17,7 +18,7 @@ export interface MemberDataFeature {
 }
 
 /** Every feature that keeps data, in the order exports list them and deletions run. */
-export const FEATURES = { polls, surveys, checkins, kudos, settings } satisfies Record<string, MemberDataFeature>;
+export const FEATURES = { polls, surveys, checkins, kudos, settings, preferences } satisfies Record<string, MemberDataFeature>;
 export type FeatureName = keyof typeof FEATURES;
 export const FEATURE_NAMES = Object.keys(FEATURES) as FeatureName[];
 
@@ -29,5 +30,6 @@ export function memberDataOf(db: Db, guildId: string, memberId: string) {
     checkins: checkins.memberData(db, guildId, memberId),
     kudos: kudos.memberData(db, guildId, memberId),
     settings: settings.memberData(db, guildId, memberId),
+    preferences: preferences.memberData(db, guildId, memberId),
   };
 }

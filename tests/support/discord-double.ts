@@ -595,6 +595,18 @@ export class DiscordDouble {
     this.closedDms.add(userId);
   }
 
+  /** The member leaves the server (Discord then answers 10007 Unknown Member for them there). */
+  removeMember(guild: GuildState, userId: string): void {
+    guild.members.delete(userId);
+  }
+
+  /** The payload of a user's direct-message channel with the bot, as an interaction from it carries. */
+  dmChannelPayload(userId: string): { id: string; type: ChannelType.DM; recipients: APIUser[] } {
+    const id = this.dmChannels.get(userId);
+    if (!id) throw new Error('Hearth has not opened a direct message with that user');
+    return { id, type: ChannelType.DM, recipients: [this.userPayload(this.users.get(userId)!)] };
+  }
+
   /** Direct messages the bot sent a user, oldest first. */
   directMessages(userId: string): StoredMessage[] {
     const channelId = this.dmChannels.get(userId);
@@ -933,14 +945,14 @@ export class DiscordDouble {
     if (dmTo !== undefined) {
       // A DM channel has no guild permissions; only the user's own setting matters.
       if (this.closedDms.has(dmTo)) throw new HttpError(403, 50007, 'Cannot send messages to this user');
-      return this.newMessage(channelId, body);
+    } else {
+      let needed = PermissionFlagsBits.ViewChannel | PermissionFlagsBits.SendMessages;
+      if (Array.isArray(json.embeds) && json.embeds.length > 0) needed |= PermissionFlagsBits.EmbedLinks;
+      if (body.files.size > 0) needed |= PermissionFlagsBits.AttachFiles;
+      this.requirePermissions(channelId, needed);
     }
-    let needed = PermissionFlagsBits.ViewChannel | PermissionFlagsBits.SendMessages;
-    if (Array.isArray(json.embeds) && json.embeds.length > 0) needed |= PermissionFlagsBits.EmbedLinks;
-    if (body.files.size > 0) needed |= PermissionFlagsBits.AttachFiles;
-    this.requirePermissions(channelId, needed);
-    // As Discord does: with enforce_nonce, a post whose nonce the same author used in this channel
-    // a few minutes ago returns that message instead of posting it again.
+    // As Discord does (in direct messages too): with enforce_nonce, a post whose nonce the same
+    // author used in this channel a few minutes ago returns that message instead of posting it again.
     const nonce = json.nonce === undefined ? undefined : String(json.nonce);
     if (nonce !== undefined && nonce.length > 25) throw new HttpError(400, 50035, 'Invalid Form Body: nonce is longer than 25 characters');
     if (nonce !== undefined && json.enforce_nonce === true) {

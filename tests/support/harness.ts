@@ -129,6 +129,16 @@ export class TestMember {
     return this.harness.click(this, message, label);
   }
 
+  /** Clicks the button with this label on a direct message Hearth sent this member. */
+  clickInDirectMessage(message: StoredMessage, label: string): Promise<Seen> {
+    return this.harness.clickInDirectMessage(this, message, label);
+  }
+
+  /** The direct messages Hearth sent this member, oldest first (its private answers to clicks there left out). */
+  directMessages(): StoredMessage[] {
+    return this.harness.double.directMessages(this.id).filter((m) => !isEphemeral(m));
+  }
+
   /** Picks values in the select menu on a message (the first one, or the one whose placeholder matches). */
   select(message: StoredMessage, values: string[], placeholder?: string): Promise<Seen> {
     return this.harness.select(this, message, values, placeholder);
@@ -465,6 +475,35 @@ export class TestHearth {
       message: this.double.messagePayload(current),
     };
     return payload as unknown as APIInteraction;
+  }
+
+  /**
+   * A click in a direct message, as Discord sends it: the user without a member or a server,
+   * `context: 1` (bot DM) and the DM channel.
+   */
+  async clickInDirectMessage(member: TestMember, message: StoredMessage, label: string): Promise<Seen> {
+    const current = this.double.messages.get(message.id) ?? message;
+    const button = allComponents(current.components).find((c) => c.type === ComponentType.Button && c.label === label);
+    if (!button) throw new Error(`No button labelled "${label}" on that direct message`);
+    const payload = {
+      id: snowflake(),
+      application_id: this.double.applicationId,
+      type: InteractionType.MessageComponent,
+      token: `itoken-${snowflake()}`,
+      version: 1,
+      channel_id: current.channelId,
+      channel: this.double.dmChannelPayload(member.id),
+      user: this.double.userPayload(member.state.user),
+      app_permissions: '0',
+      locale: 'en-US',
+      entitlements: [],
+      authorizing_integration_owners: { '0': member.guild.id },
+      context: 1,
+      attachment_size_limit: 26_214_400,
+      data: { custom_id: button.custom_id, component_type: ComponentType.Button },
+      message: this.double.messagePayload(current),
+    };
+    return this.answer(this.double.sendInteraction(payload as unknown as APIInteraction));
   }
 
   async select(member: TestMember, message: StoredMessage, values: string[], placeholder?: string): Promise<Seen> {
