@@ -17,6 +17,7 @@ import { isOutboxDelivery, Outbox } from './outbox/delivery';
 import { DirectMessages } from './outbox/direct-messages';
 import { markUnreachable, mayDirectMessage } from './preferences';
 import { pollReminderEffects } from './polls/reminder-messages';
+import { checkinDirectEffects } from './checkins/direct-messages';
 import { privacyEffects, retentionTask, serverDeletionTask, watchServers } from './privacy/messages';
 import { openLockedDatabase } from './db/in-use';
 import { Metrics } from './ops/metrics';
@@ -81,7 +82,7 @@ export async function startHearth(options: HearthOptions): Promise<Hearth> {
     markUnreachable: (guildId, userId, now) => markUnreachable(db, guildId, userId, now),
   });
   const context: AppContext = { config, db, clock, logger, client, scheduler, refresher, outbox, metrics, directMessages };
-  for (const [kind, handler] of Object.entries({ ...pollEffects(context), ...pollReminderEffects(context), ...surveyEffects(context), ...kudosEffects(context), ...privacyEffects(context) })) outbox.handle(kind, handler);
+  for (const [kind, handler] of Object.entries({ ...pollEffects(context), ...pollReminderEffects(context), ...checkinDirectEffects(context), ...surveyEffects(context), ...kudosEffects(context), ...privacyEffects(context) })) outbox.handle(kind, handler);
   scheduler.register(pollClosingTask(context));
   scheduler.register(checkinRunTask(context));
   scheduler.register(kudosRoundupTask(context));

@@ -1,4 +1,5 @@
 // A member's own check-in data: what an export shows, and what forgetting them removes.
+import { removeMemberSubscriptions } from './subscription-store';
 import { and, asc, eq, inArray } from 'drizzle-orm';
 import type { Db } from '../db/open';
 import type { Tx } from '../db/write-tx';
@@ -119,7 +120,12 @@ export function forgetMember(tx: Tx, guildId: string, memberId: string): ForgetO
     .where(and(inArray(checkinSkips.scheduleId, schedulesOf(tx, guildId)), eq(checkinSkips.guildId, guildId), eq(checkinSkips.createdBy, memberId)))
     .run().changes;
   return {
-    removed: { answers: gone.length, moods: gone.filter((a) => a.mood !== null).length, notes: gone.filter((a) => a.note !== null).length },
+    removed: {
+      answers: gone.length,
+      moods: gone.filter((a) => a.mood !== null).length,
+      notes: gone.filter((a) => a.note !== null).length,
+      subscriptions: removeMemberSubscriptions(tx, guildId, memberId),
+    },
     kept: { schedulesCreated, datesSkipped },
     followUps: [],
   };

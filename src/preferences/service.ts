@@ -3,7 +3,7 @@ import type { Db } from '../db/open';
 import { writeTx, type Tx } from '../db/write-tx';
 import { UserError } from '../user-error';
 import { canonicalTimeZone } from '../settings';
-import { countUnreachable, findPreferences, upsertPreferences } from './store';
+import { countUnreachable, countUnreachableAmong, findPreferences, upsertPreferences } from './store';
 
 /** After Discord refuses a direct message (closed DMs), Hearth does not try that member again for this long. */
 export const UNREACHABLE_FOR_MS = 7 * 24 * 60 * 60_000;
@@ -63,4 +63,9 @@ export function unreachableMembers(db: Db, guildId: string, now: number): number
 /** The zone Hearth uses for this member: their own when set, else `fallback` (a schedule's or the server's). */
 export function zoneFor(db: Db | Tx, guildId: string, userId: string, fallback: string): string {
   return findPreferences(db, guildId, userId)?.timeZone ?? fallback;
+}
+
+/** How many of these members (a check-in's subscribers) Hearth cannot reach by direct message now. */
+export function unreachableAmong(db: Db, guildId: string, userIds: readonly string[], now: number): number {
+  return countUnreachableAmong(db, guildId, userIds, now);
 }

@@ -1,5 +1,5 @@
 // Queries for members' preferences, always scoped to a server.
-import { and, count, eq, gt, sql } from 'drizzle-orm';
+import { and, count, eq, gt, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../db/open';
 import type { Tx } from '../db/write-tx';
 import { memberPreferences } from './schema';
@@ -31,4 +31,14 @@ export function deletePreferences(tx: Tx, guildId: string, userId: string): numb
 /** Up to `limit` of a server's rows, for a server Hearth left. */
 export function deleteServerPreferences(tx: Tx, guildId: string, limit: number): number {
   return tx.run(sql`DELETE FROM ${memberPreferences} WHERE rowid IN (SELECT rowid FROM ${memberPreferences} WHERE guild_id = ${guildId} LIMIT ${limit})`).changes;
+}
+
+/** How many of these members Hearth cannot reach by direct message right now. */
+export function countUnreachableAmong(db: Reader, guildId: string, userIds: readonly string[], now: number): number {
+  let total = 0;
+  for (let i = 0; i < userIds.length; i += 500) {
+    const chunk = userIds.slice(i, i + 500);
+    total += db.select({ n: count() }).from(memberPreferences).where(and(eq(memberPreferences.guildId, guildId), inArray(memberPreferences.userId, chunk), gt(memberPreferences.unreachableUntil, now))).get()?.n ?? 0;
+  }
+  return total;
 }
