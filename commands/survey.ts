@@ -10,14 +10,16 @@ import {
   type MessageComponentInteraction,
   type ModalSubmitInteraction,
 } from 'discord.js';
-import { onButton, onModal, onSelect, type SlashCommand } from '../src/bot/command';
+import { onButton, onDirectButton, onModal, onSelect, type SlashCommand } from '../src/bot/command';
 import { UserError } from '../src/user-error';
 import { assertLeader, isLeader } from '../src/bot/leaders';
 import { assertCanPost, missingPermissions } from '../src/bot/permissions';
 import { replyPrivately, updateSourceMessage } from '../src/bot/replies';
 import { memberView } from '../src/bot/visibility';
 import { toCsv } from '../src/csv';
-import { surveyIds } from '../src/surveys/custom-ids';
+import { surveyIds, surveyReminderIds } from '../src/surveys/custom-ids';
+import { cancelSurveyReminders, requestLaterReminder } from '../src/surveys/reminders';
+import { renderLaterSet, renderSurveyRemindersStopped } from '../src/surveys/reminder-view';
 import { postSurveyCard, refreshSurveyCard } from '../src/surveys/messages';
 import { answerQuestion, answerTexts, goToStep, leaveStep, previewFlow, startOrResume, submitResponse, type Respondent } from '../src/surveys/answering';
 import { SURVEY_QUESTION_KINDS, SURVEY_TEMPLATES, addQuestion, createSurvey, moveQuestion, removeQuestion } from '../src/surveys/drafts';
@@ -100,7 +102,8 @@ export const survey = {
         .setDescription('Post a draft survey so members can answer it')
         .addIntegerOption(surveyArg)
         .addChannelOption((o) => o.setName('channel').setDescription('Where to post it (default: here)').addChannelTypes(ChannelType.GuildText, ChannelType.GuildAnnouncement))
-        .addStringOption((o) => o.setName('closes-in').setDescription('Close automatically after e.g. 12h, 3d, 2w (1 hour to 60 days)').setMaxLength(20)),
+        .addStringOption((o) => o.setName('closes-in').setDescription('Close automatically after e.g. 12h, 3d, 2w (1 hour to 60 days)').setMaxLength(20))
+        .addBooleanOption((o) => o.setName('remind').setDescription('Remind members who started but did not submit, once, by direct message (not for anonymous surveys)')),
     )
     .addSubcommand((s) => s.setName('close').setDescription('Close a survey now').addIntegerOption(surveyArg))
     .addSubcommand((s) => s.setName('list').setDescription('List this server\'s surveys'))
@@ -167,7 +170,7 @@ export const survey = {
       if (!channel.permissionsFor(interaction.member).has([PermissionFlagsBits.ViewChannel, PermissionFlagsBits.SendMessages])) {
         throw new UserError(`You cannot post in <#${channel.id}> yourself, so Hearth will not post there for you. Pick a channel you can write in.`);
       }
-      const published = publishSurvey(db, interaction.guildId, surveyOption(interaction), channel.id, interaction.options.getString('closes-in'), clock.now());
+      const published = publishSurvey(db, interaction.guildId, surveyOption(interaction), channel.id, interaction.options.getString('closes-in'), clock.now(), interaction.options.getBoolean('remind') ?? false);
       await interaction.deferReply({ flags: MessageFlags.Ephemeral });
       let messageId: string;
       try {
@@ -236,6 +239,17 @@ export const survey = {
   },
 
   components: [
+    onButton(surveyReminderIds.later, async (interaction, { surveyId }, ctx) => {
+      const { survey: s, at, state } = requestLaterReminder(ctx.db, respondent(interaction), surveyId, ctx.clock.now());
+      if (state === 'queued') ctx.scheduler.wake();
+      await replyPrivately(interaction, renderLaterSet(s, at, state, ctx.clock.now()));
+    }),
+
+    // On the confirmation and on the direct message itself: it only ever stops the clicker's own reminders.
+    onDirectButton(surveyReminderIds.stop, async (interaction, { surveyId }, ctx) => {
+      await replyPrivately(interaction, renderSurveyRemindersStopped(surveyId, cancelSurveyReminders(ctx.db, surveyId, interaction.user.id, ctx.clock.now())));
+    }),
+
     // Members answering: every step is one short transaction, then the private message changes in place.
     onButton(surveyIds.take, async (interaction, { surveyId }, { db, clock }) => {
       const flow = startOrResume(db, respondent(interaction), surveyId, clock.now());

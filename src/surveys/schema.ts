@@ -30,6 +30,8 @@ export const surveys = sqliteTable(
     respondentSecret: text('respondent_secret'),
     /** Submitted responses; kept in step with survey_responses inside each submit's transaction. */
     responses: integer('responses').notNull().default(0),
+    /** Published with `remind: on` (named surveys only): members who started get one reminder to finish. */
+    remindUnfinished: integer('remind_unfinished', { mode: 'boolean' }).notNull().default(false),
   },
   (t) => [
     index('surveys_guild_status').on(t.guildId, t.status, t.id),

@@ -1,0 +1,1 @@
+ALTER TABLE `surveys` ADD `remind_unfinished` integer DEFAULT false NOT NULL;
