@@ -6,6 +6,7 @@ import { benchKudos } from './kudos';
 import { benchOutbox } from './outbox';
 import { benchPolls } from './polls';
 import { benchPrivacy } from './privacy';
+import { benchReach } from './reach';
 import { benchStartup } from './startup';
 import { benchSurveys } from './surveys';
 
@@ -17,6 +18,7 @@ const scenarios: [string, () => Promise<string[]>][] = [
   ['surveys', benchSurveys],
   ['outbox', benchOutbox],
   ['privacy', benchPrivacy],
+  ['reach', benchReach],
 ];
 const only = process.argv.slice(2);
 

@@ -3,7 +3,7 @@ import type { GuildTextBasedChannel, Message } from 'discord.js';
 import type { AppContext } from '../context';
 import type { EffectHandler } from '../outbox/delivery';
 import { recipientOf } from '../outbox/direct-messages';
-import { preferencesOf, unreachableAmong } from '../preferences';
+import { memberTimeZones, unreachableAmong } from '../preferences';
 import type { RunToPost } from './runs';
 import type { Schedule } from './store';
 import { subscriberCounts, subscribersOf, interruptedDirectRuns } from './subscription-store';
@@ -17,8 +17,7 @@ export function postAnnouncement(channel: GuildTextBasedChannel, schedule: Sched
 /** Queues a claimed run's direct messages (each due at the subscriber's own time); the outbox sends them. */
 export function sendDirectRun(ctx: AppContext, run: RunToPost): number {
   const now = ctx.clock.now();
-  const zoneOf = (memberId: string) => preferencesOf(ctx.db, run.schedule.guildId, memberId, now).timeZone;
-  const queued = queueDirectRun(ctx.db, run, zoneOf, now);
+  const queued = queueDirectRun(ctx.db, run, (memberIds) => memberTimeZones(ctx.db, run.schedule.guildId, memberIds), now);
   ctx.logger.info({ schedule: run.schedule.id, run: run.runId, guild: run.schedule.guildId, queued }, 'check-in queued for its subscribers');
   ctx.scheduler.wake();
   return queued;

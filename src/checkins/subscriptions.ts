@@ -61,10 +61,12 @@ export function momentFor(schedule: Schedule, scheduledFor: number, zone: string
  * Queues a claimed run's direct messages, one per subscriber, in one transaction with marking the
  * run sent: a restart either finds the run still to queue or every message queued, never half.
  */
-export function queueDirectRun(db: Db, { schedule, runId }: RunToPost, zoneOf: (memberId: string) => string | null, now: number): number {
+export function queueDirectRun(db: Db, { schedule, runId }: RunToPost, zonesOf: (memberIds: string[]) => Map<string, string>, now: number): number {
   const run = runById(db, runId);
   if (!run) return 0;
   const subscribers = subscribersOf(db, schedule.id);
+  const zones = zonesOf(subscribers);
+  const zoneOf = (memberId: string) => zones.get(memberId) ?? null;
   const effects: Effect[] = subscribers.map((memberId) => ({
     key: `${CHECKIN_DIRECT_MESSAGE}:${runId}:${memberId}`,
     guildId: schedule.guildId,

@@ -3,7 +3,7 @@ import type { Db } from '../db/open';
 import { writeTx, type Tx } from '../db/write-tx';
 import { UserError } from '../user-error';
 import { canonicalTimeZone } from '../settings';
-import { countUnreachable, countUnreachableAmong, findPreferences, upsertPreferences } from './store';
+import { countUnreachable, countUnreachableAmong, findPreferences, timeZonesOf, upsertPreferences } from './store';
 
 /** After Discord refuses a direct message (closed DMs), Hearth does not try that member again for this long. */
 export const UNREACHABLE_FOR_MS = 7 * 24 * 60 * 60_000;
@@ -68,4 +68,9 @@ export function zoneFor(db: Db | Tx, guildId: string, userId: string, fallback: 
 /** How many of these members (a check-in's subscribers) Hearth cannot reach by direct message now. */
 export function unreachableAmong(db: Db, guildId: string, userIds: readonly string[], now: number): number {
   return countUnreachableAmong(db, guildId, userIds, now);
+}
+
+/** The zones these members set, in one read (a run to thousands of subscribers); members without one are left out. */
+export function memberTimeZones(db: Db, guildId: string, userIds: readonly string[]): Map<string, string> {
+  return timeZonesOf(db, guildId, userIds);
 }

@@ -1,5 +1,5 @@
 // Queries for members' preferences, always scoped to a server.
-import { and, count, eq, gt, inArray, sql } from 'drizzle-orm';
+import { and, count, eq, gt, inArray, isNotNull, sql } from 'drizzle-orm';
 import type { Db } from '../db/open';
 import type { Tx } from '../db/write-tx';
 import { memberPreferences } from './schema';
@@ -41,4 +41,18 @@ export function countUnreachableAmong(db: Reader, guildId: string, userIds: read
     total += db.select({ n: count() }).from(memberPreferences).where(and(eq(memberPreferences.guildId, guildId), inArray(memberPreferences.userId, chunk), gt(memberPreferences.unreachableUntil, now))).get()?.n ?? 0;
   }
   return total;
+}
+
+/** The time zones these members set (those who set none are left out). */
+export function timeZonesOf(db: Reader, guildId: string, userIds: readonly string[]): Map<string, string> {
+  const zones = new Map<string, string>();
+  for (let i = 0; i < userIds.length; i += 500) {
+    const rows = db
+      .select({ userId: memberPreferences.userId, zone: memberPreferences.timeZone })
+      .from(memberPreferences)
+      .where(and(eq(memberPreferences.guildId, guildId), inArray(memberPreferences.userId, userIds.slice(i, i + 500)), isNotNull(memberPreferences.timeZone)))
+      .all();
+    for (const row of rows) zones.set(row.userId, row.zone!);
+  }
+  return zones;
 }
