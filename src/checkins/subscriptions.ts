@@ -5,7 +5,7 @@
  */
 import type { Db } from '../db/open';
 import { writeTx } from '../db/write-tx';
-import { queueEffects, type Effect } from '../outbox/queue';
+import { directMessagePayload, queueEffects, type Effect } from '../outbox/queue';
 import { UserError } from '../user-error';
 import { WHOLE_SERVER, type ChannelView } from '../visibility';
 import { instantOf, localDate, wallTime } from '../zoned-time';
@@ -71,7 +71,7 @@ export function queueDirectRun(db: Db, { schedule, runId }: RunToPost, zonesOf: 
     key: `${CHECKIN_DIRECT_MESSAGE}:${runId}:${memberId}`,
     guildId: schedule.guildId,
     kind: CHECKIN_DIRECT_MESSAGE,
-    payload: { runId, scheduleId: schedule.id, userId: memberId },
+    payload: directMessagePayload(memberId, { runId, scheduleId: schedule.id }),
     dueAt: momentFor(schedule, run.scheduledFor, zoneOf(memberId), run.manual),
   }));
   return writeTx(db, (tx) => (markRunQueued(tx, runId) ? queueEffects(tx, effects, now) : 0));

@@ -101,3 +101,23 @@ export function queueOrRequeueEffect(tx: Tx, effect: Effect, now: number): 'queu
 export function cancelEffect(tx: Tx, key: string, now: number): boolean {
   return tx.update(outbox).set({ status: 'dropped', doneAt: now, lastError: CANCELLED }).where(and(eq(outbox.key, key), eq(outbox.status, 'pending'))).run().changes === 1;
 }
+
+/** The payload of a direct-message effect: its recipient, marked so that forgetting them finds it. */
+export function directMessagePayload(userId: string, rest: Record<string, unknown>): Record<string, unknown> {
+  return { ...rest, userId, directMessage: true };
+}
+
+/** Removes every direct message still waiting for a member in a server (the member is forgotten); returns how many. */
+export function removeDirectMessagesTo(tx: Tx, guildId: string, userId: string): number {
+  return tx
+    .delete(outbox)
+    .where(
+      and(
+        eq(outbox.guildId, guildId),
+        eq(outbox.status, 'pending'),
+        sql`json_extract(${outbox.payload}, '$.directMessage') = 1`,
+        sql`json_extract(${outbox.payload}, '$.userId') = ${userId}`,
+      ),
+    )
+    .run().changes;
+}

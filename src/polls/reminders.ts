@@ -2,7 +2,7 @@
 // when less remains), unless the member has voted by then. The reminder is the outbox row itself.
 import type { Db } from '../db/open';
 import { writeTx } from '../db/write-tx';
-import { cancelEffect, queueOrRequeueEffect } from '../outbox/queue';
+import { cancelEffect, directMessagePayload, queueOrRequeueEffect } from '../outbox/queue';
 import { anonymousKey } from '../anonymity';
 import { UserError } from '../user-error';
 import { timestamp } from '../format';
@@ -34,7 +34,7 @@ export function requestReminder(db: Db, member: ReminderRequest, pollId: number,
   }
   const at = Math.max(now, poll.closesAt - REMIND_BEFORE_CLOSE_MS);
   const state = writeTx(db, (tx) =>
-    queueOrRequeueEffect(tx, { key: reminderKey(poll.id, member.memberId), guildId: poll.guildId, kind: POLL_REMINDER, payload: { pollId: poll.id, userId: member.memberId }, dueAt: at }, now),
+    queueOrRequeueEffect(tx, { key: reminderKey(poll.id, member.memberId), guildId: poll.guildId, kind: POLL_REMINDER, payload: directMessagePayload(member.memberId, { pollId: poll.id }), dueAt: at }, now),
   );
   return { poll, at, state };
 }

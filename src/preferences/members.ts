@@ -3,6 +3,7 @@ import type { Db } from '../db/open';
 import type { Tx } from '../db/write-tx';
 import type { ForgetOutcome, RetentionBatch, ServerBatch } from '../member-data';
 import { isoTime } from '../member-data';
+import { removeDirectMessagesTo } from '../outbox/queue';
 import { deletePreferences, deleteServerPreferences, findPreferences } from './store';
 
 export interface PreferencesMemberData {
@@ -17,9 +18,9 @@ export function memberData(db: Db, guildId: string, memberId: string): Preferenc
   return row ? { timeZone: row.timeZone, directMessages: row.directMessages ? 'on' : 'off', unreachableUntil: isoTime(row.unreachableUntil) } : null;
 }
 
-/** Removes the member's preferences row in this server. */
+/** Removes the member's preferences in this server, and every direct message still waiting for them there (reminders, check-ins). */
 export function forgetMember(tx: Tx, guildId: string, memberId: string): ForgetOutcome {
-  return { removed: { preferences: deletePreferences(tx, guildId, memberId) }, kept: {}, followUps: [] };
+  return { removed: { preferences: deletePreferences(tx, guildId, memberId), directMessages: removeDirectMessagesTo(tx, guildId, memberId) }, kept: {}, followUps: [] };
 }
 
 /** Nothing ages out: a preference stays until the member changes it. */

@@ -6,7 +6,7 @@
  */
 import type { Db } from '../db/open';
 import { writeTx, type Tx } from '../db/write-tx';
-import { cancelEffect, queueEffect, queueOrRequeueEffect } from '../outbox/queue';
+import { cancelEffect, directMessagePayload, queueEffect, queueOrRequeueEffect } from '../outbox/queue';
 import { anonymousKey } from '../anonymity';
 import { UserError } from '../user-error';
 import type { Respondent } from './answering';
@@ -38,7 +38,7 @@ export function requestLaterReminder(db: Db, who: Respondent, surveyId: number, 
   let at = now + REMIND_LATER_MS;
   if (survey.closesAt !== null && at > survey.closesAt - HOUR) at = Math.max(now, survey.closesAt - HOUR);
   const state = writeTx(db, (tx) =>
-    queueOrRequeueEffect(tx, { key: reminderKey('later', survey.id, who.memberId), guildId: survey.guildId, kind: SURVEY_REMINDER, payload: { surveyId: survey.id, userId: who.memberId, why: 'later' }, dueAt: at }, now),
+    queueOrRequeueEffect(tx, { key: reminderKey('later', survey.id, who.memberId), guildId: survey.guildId, kind: SURVEY_REMINDER, payload: directMessagePayload(who.memberId, { surveyId: survey.id, why: 'later' }), dueAt: at }, now),
   );
   return { survey, at, state };
 }
@@ -51,7 +51,7 @@ export function queueUnfinishedReminder(tx: Tx, survey: Survey, memberId: string
   if (!survey.remindUnfinished || survey.anonymous) return;
   const at = survey.closesAt !== null ? survey.closesAt - UNFINISHED_BEFORE_CLOSE_MS : now + UNFINISHED_WITHOUT_CLOSE_MS;
   if (at <= now) return;
-  queueEffect(tx, { key: reminderKey('unfinished', survey.id, memberId), guildId: survey.guildId, kind: SURVEY_REMINDER, payload: { surveyId: survey.id, userId: memberId, why: 'unfinished' }, dueAt: at }, now);
+  queueEffect(tx, { key: reminderKey('unfinished', survey.id, memberId), guildId: survey.guildId, kind: SURVEY_REMINDER, payload: directMessagePayload(memberId, { surveyId: survey.id, why: 'unfinished' }), dueAt: at }, now);
 }
 
 /** **Stop these messages**: cancels both kinds of reminder for this survey; false when none was waiting. */

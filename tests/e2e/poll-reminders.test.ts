@@ -133,6 +133,20 @@ describe('Remind me on polls, sent by direct message through the outbox', () => 
     expect(hearth.double.unhandled).toEqual([]);
   });
 
+  it('a member who deletes their data gets none of the reminders still waiting, and loses their preferences', async () => {
+    const { hearth } = world;
+    const poll = await createPoll({ question: 'Forgotten?', choices: 'Yes | No', 'closes-in': '3h' });
+    const kit = hearth.member('kit');
+    await kit.run('preferences timezone', { zone: 'Europe/Paris' });
+    await kit.click(poll, 'Remind me');
+    const asked = await kit.run('privacy delete');
+    await kit.click(asked.reply, 'Delete my data');
+    await hearth.clock.advance(2 * HOUR);
+    await hearth.runDueWork();
+    expect(kit.directMessages()).toEqual([]);
+    expect((await kit.run('preferences show')).reply.content).toContain('Time zone: not set.');
+  });
+
   it('closed direct messages mark the member unreachable for a week: not retried, shown to them and to leaders', async () => {
     const { hearth } = world;
     const first = await createPoll({ question: 'Hike?', choices: 'Yes | No', 'closes-in': '30m' });
