@@ -23,12 +23,12 @@ const SECTIONS: { name: string; everyone: string[]; leaders: string[] }[] = [
   },
   {
     name: '🗓️ Check-ins',
-    everyone: ['Answer with a mood button and **Add a note**', '`/checkin streak`: your streaks'],
-    leaders: ['`/checkin schedule`: a prompt on a schedule (e.g. `weekdays 17:30`)', '`/checkin list`, `pause`, `resume`, `delete`, `run`, `skip`, `report`'],
+    everyone: ['Answer with a mood button and **Add a note**', '`/checkin streak`: your streaks', '**Subscribe** or `/checkin subscribe` to get a check-in by direct message, at its time in your zone'],
+    leaders: ['`/checkin schedule`: a prompt on a schedule (e.g. `weekdays 17:30`), in a channel or by direct message (`delivery`)', '`/checkin list`, `pause`, `resume`, `delete`, `run`, `skip`, `report`'],
   },
   {
     name: '📝 Surveys',
-    everyone: ['Press **Take survey** to answer privately; your answers are saved as you go'],
+    everyone: ['Press **Take survey** to answer privately; your answers are saved as you go; **Remind me later** sends a direct message a day later'],
     leaders: ['`/survey`: build one (or start from a template), preview, publish, then read the results or export them'],
   },
   {
