@@ -19,6 +19,7 @@ import { markUnreachable, mayDirectMessage } from './preferences';
 import { pollReminderEffects } from './polls/reminder-messages';
 import { checkinDirectEffects } from './checkins/direct-messages';
 import { surveyReminderEffects } from './surveys/reminder-messages';
+import { pulseEffects, pulseRoundTask } from './surveys/pulse-messages';
 import { privacyEffects, retentionTask, serverDeletionTask, watchServers } from './privacy/messages';
 import { openLockedDatabase } from './db/in-use';
 import { Metrics } from './ops/metrics';
@@ -83,10 +84,11 @@ export async function startHearth(options: HearthOptions): Promise<Hearth> {
     markUnreachable: (guildId, userId, now) => markUnreachable(db, guildId, userId, now),
   });
   const context: AppContext = { config, db, clock, logger, client, scheduler, refresher, outbox, metrics, directMessages };
-  for (const [kind, handler] of Object.entries({ ...pollEffects(context), ...pollReminderEffects(context), ...checkinDirectEffects(context), ...surveyReminderEffects(context), ...surveyEffects(context), ...kudosEffects(context), ...privacyEffects(context) })) outbox.handle(kind, handler);
+  for (const [kind, handler] of Object.entries({ ...pollEffects(context), ...pollReminderEffects(context), ...checkinDirectEffects(context), ...surveyReminderEffects(context), ...pulseEffects(context), ...surveyEffects(context), ...kudosEffects(context), ...privacyEffects(context) })) outbox.handle(kind, handler);
   scheduler.register(pollClosingTask(context));
   scheduler.register(checkinRunTask(context));
   scheduler.register(kudosRoundupTask(context));
+  scheduler.register(pulseRoundTask(context));
   scheduler.register(surveyClosingTask(context));
   scheduler.register(retentionTask(context));
   scheduler.register(serverDeletionTask(context));

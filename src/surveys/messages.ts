@@ -8,7 +8,8 @@ import { minResponses } from './results';
 import { renderSurveyCard } from './view';
 import { SURVEY_CARD_REFRESH } from './members';
 
-function cardPayload(ctx: AppContext, survey: Survey) {
+/** A survey's card as it should look now. */
+export function cardPayload(ctx: AppContext, survey: Survey) {
   const { questions } = surveyWithQuestions(ctx.db, survey.guildId, survey.id);
   return renderSurveyCard(survey, questions.length, ctx.clock.now(), minResponses(ctx.db, survey.guildId));
 }

@@ -32,12 +32,16 @@ export const surveys = sqliteTable(
     responses: integer('responses').notNull().default(0),
     /** Published with `remind: on` (named surveys only): members who started get one reminder to finish. */
     remindUnfinished: integer('remind_unfinished', { mode: 'boolean' }).notNull().default(false),
+    /** A round of a pulse survey: its pulse (survey_pulses.id) and its number, from 1. */
+    pulseId: integer('pulse_id'),
+    round: integer('round'),
   },
   (t) => [
     index('surveys_guild_status').on(t.guildId, t.status, t.id),
     // Insights read the surveys closed in a window.
     index('surveys_guild_closed').on(t.guildId, t.status, t.closedAt),
     index('surveys_open_closing').on(t.closesAt).where(sql`status = 'open' AND closes_at IS NOT NULL`),
+    index('surveys_pulse_round').on(t.pulseId, t.round).where(sql`pulse_id IS NOT NULL`),
   ],
 );
 
@@ -95,3 +99,28 @@ export const surveySettings = sqliteTable('survey_settings', {
   /** Anonymous surveys show nothing until this many members answered (never below 3). */
   minResponses: integer('min_responses').notNull().default(3),
 });
+
+/** Pulse surveys: a survey whose questions are asked again on a schedule, each round a fresh survey of its own. */
+export const surveyPulses = sqliteTable(
+  'survey_pulses',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    guildId: text('guild_id').notNull(),
+    /** The survey whose questions each round copies (a draft, or a published survey). */
+    surveyId: integer('survey_id').notNull().references(() => surveys.id, { onDelete: 'cascade' }),
+    channelId: text('channel_id').notNull(),
+    every: text('every', { enum: ['week', '2-weeks', 'month'] }).notNull(),
+    /** 0 Monday ... 6 Sunday. */
+    weekday: integer('weekday').notNull(),
+    hour: integer('hour').notNull(),
+    minute: integer('minute').notNull(),
+    timezone: text('timezone').notNull(),
+    openForMs: integer('open_for_ms').notNull(),
+    /** UTC epoch ms of the next round; null once unscheduled. */
+    nextRoundAt: integer('next_round_at'),
+    rounds: integer('rounds').notNull().default(0),
+    createdBy: text('created_by').notNull(),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [uniqueIndex('survey_pulses_survey').on(t.surveyId), index('survey_pulses_due').on(t.nextRoundAt).where(sql`next_round_at IS NOT NULL`)],
+);
