@@ -194,6 +194,8 @@ export class DiscordDouble {
   readonly unhandled: string[] = [];
   /** Direct message channels: user id -> channel id, created once per user and remembered. */
   readonly dmChannels = new Map<string, string>();
+  /** The other way round: DM channel id -> user id. */
+  private readonly dmRecipients = new Map<string, string>();
   /** Users who do not accept direct messages (Discord answers 50007). */
   readonly closedDms = new Set<string>();
   /** Answer the next requests matching a path with an error, to test failure paths. */
@@ -614,8 +616,7 @@ export class DiscordDouble {
   }
 
   private dmRecipient(channelId: string): string | undefined {
-    for (const [userId, id] of this.dmChannels) if (id === channelId) return userId;
-    return undefined;
+    return this.dmRecipients.get(channelId);
   }
 
   /** Make the next `times` requests to a path fail the way Discord would. */
@@ -762,6 +763,7 @@ export class DiscordDouble {
       if (!channelId) {
         channelId = snowflake();
         this.dmChannels.set(recipientId, channelId);
+        this.dmRecipients.set(channelId, recipientId);
       }
       return { id: channelId, type: ChannelType.DM, last_message_id: null, recipients: [this.userPayload(user)] };
     });
