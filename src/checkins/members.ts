@@ -1,5 +1,5 @@
 // A member's own check-in data: what an export shows, and what forgetting them removes.
-import { removeMemberSubscriptions } from './subscription-store';
+import { removeMemberSubscriptions, subscriptionsOfMember } from './subscription-store';
 import { and, asc, eq, inArray } from 'drizzle-orm';
 import type { Db } from '../db/open';
 import type { Tx } from '../db/write-tx';
@@ -21,6 +21,8 @@ export interface CheckinMemberData {
   schedulesCreated: { scheduleId: number; name: string; prompt: string; when: string; timezone: string; anonymous: boolean; status: 'active' | 'paused'; createdAt: string }[];
   /** Dates the member skipped as a leader. */
   datesSkipped: { scheduleId: number; date: string }[];
+  /** Direct-message check-ins the member subscribed to. */
+  subscriptions: { scheduleId: number; checkin: string; subscribedAt: string }[];
 }
 
 /** Everything check-ins store about a member in a server. */
@@ -74,6 +76,7 @@ export function memberData(db: Db, guildId: string, memberId: string): CheckinMe
       createdAt: isoTime(s.createdAt),
     })),
     datesSkipped: skipped,
+    subscriptions: subscriptionsOfMember(db, guildId, memberId).map((s) => ({ ...s, subscribedAt: isoTime(s.subscribedAt) })),
   };
 }
 

@@ -61,7 +61,13 @@ export function removeMemberSubscriptions(tx: Tx, guildId: string, memberId: str
   return tx.delete(checkinSubscriptions).where(and(eq(checkinSubscriptions.guildId, guildId), eq(checkinSubscriptions.memberId, memberId))).run().changes;
 }
 
-export function subscriptionsOfMember(db: Reader, guildId: string, memberId: string): number[] {
-  return db.select({ id: checkinSubscriptions.scheduleId }).from(checkinSubscriptions).where(and(eq(checkinSubscriptions.guildId, guildId), eq(checkinSubscriptions.memberId, memberId))).all().map((r) => r.id);
+/** The check-ins a member subscribed to in a server (their data export). */
+export function subscriptionsOfMember(db: Reader, guildId: string, memberId: string): { scheduleId: number; checkin: string; subscribedAt: number }[] {
+  return db
+    .select({ scheduleId: checkinSubscriptions.scheduleId, checkin: checkinSchedules.name, subscribedAt: checkinSubscriptions.subscribedAt })
+    .from(checkinSubscriptions)
+    .innerJoin(checkinSchedules, eq(checkinSchedules.id, checkinSubscriptions.scheduleId))
+    .where(and(eq(checkinSubscriptions.guildId, guildId), eq(checkinSubscriptions.memberId, memberId)))
+    .all();
 }
 
