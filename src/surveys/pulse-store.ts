@@ -58,6 +58,7 @@ export function insertRound(tx: Tx, source: Survey, pulse: Pulse, round: number,
       publishedAt: fields.now,
       closesAt: fields.closesAt,
       respondentSecret: fields.respondentSecret,
+      remindUnfinished: source.remindUnfinished,
       pulseId: pulse.id,
       round,
     })
