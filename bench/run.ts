@@ -7,6 +7,7 @@ import { benchKudos } from './kudos';
 import { benchOutbox } from './outbox';
 import { benchPolls } from './polls';
 import { benchPrivacy } from './privacy';
+import { benchReach } from './reach';
 import { benchStartup } from './startup';
 import { benchSurveys } from './surveys';
 
@@ -19,6 +20,7 @@ const scenarios: [string, () => Promise<string[]>][] = [
   ['outbox', benchOutbox],
   ['privacy', benchPrivacy],
   ['insights', benchInsights],
+  ['reach', benchReach],
 ];
 const only = process.argv.slice(2);
 

@@ -1,17 +1,23 @@
-import { ChannelType, InteractionContextType, MessageFlags, PermissionFlagsBits, SlashCommandBuilder, type ButtonInteraction, type ChatInputCommandInteraction, type ModalSubmitInteraction, type SlashCommandIntegerOption } from 'discord.js';
-import { onButton, onModal, type SlashCommand } from '../src/bot/command';
+import { ChannelType, InteractionContextType, MessageFlags, PermissionFlagsBits, SlashCommandBuilder, type ButtonInteraction, type ChatInputCommandInteraction, type GuildTextBasedChannel, type ModalSubmitInteraction, type SlashCommandIntegerOption } from 'discord.js';
+import { onButton, onDirectButton, onDirectModal, onModal, type SlashCommand } from '../src/bot/command';
 import { UserError } from '../src/user-error';
 import { assertLeader, isLeader } from '../src/bot/leaders';
 import { assertCanPost, assertMemberCanPost, POSTING } from '../src/bot/permissions';
 import { replyPrivately } from '../src/bot/replies';
 import { memberView, readerView } from '../src/bot/visibility';
-import { checkinIds } from '../src/checkins/custom-ids';
+import { checkinDirectIds, checkinIds } from '../src/checkins/custom-ids';
+import { directMessageLines, postAnnouncement, sendDirectRun } from '../src/checkins/direct-messages';
+import { directAnswerer, directCheckinSuggestions, momentFor, stopFromDirectMessage, subscribe, unsubscribe } from '../src/checkins/subscriptions';
+import { renderNoteModalForDirectMessage, renderSubscribed, renderUnsubscribed } from '../src/checkins/direct-view';
+import { preferencesOf } from '../src/preferences';
 import { postingProblem, postRun } from '../src/checkins/messages';
 import { noteFor, recordMood, recordNote, SupersededRunError, type Member } from '../src/checkins/answers';
 import { CHECKIN_LIMITS } from '../src/checkins/limits';
 import { scheduleSuggestions, schedulesForList } from '../src/checkins/list';
 import { checkinReport, reportRequest } from '../src/checkins/report';
 import { startManualRun } from '../src/checkins/runs';
+import type { AppContext } from '../src/context';
+import type { Schedule } from '../src/checkins/store';
 import { createSchedule, pauseSchedule, removeSchedule, resumeSchedule, skipRunOn, validateSchedule } from '../src/checkins/scheduling';
 import { streaksOf } from '../src/checkins/streaks';
 import { renderAnswerReceipt, renderList, renderNoteModal, renderReport, renderScheduled, renderSkipped, renderStreaks, renderSuperseded, renderUpcoming } from '../src/checkins/view';
@@ -21,6 +27,15 @@ import { messageLink } from '../src/format';
 const scheduleId = (interaction: ChatInputCommandInteraction<'cached'>) => interaction.options.getInteger('id', true);
 const memberOf = (interaction: ButtonInteraction<'cached'> | ModalSubmitInteraction<'cached'>): Member => ({ guildId: interaction.guildId, memberId: interaction.user.id, sees: memberView(interaction) });
 const idOption = (description: string) => (o: SlashCommandIntegerOption) => o.setName('id').setDescription(description).setRequired(true).setAutocomplete(true);
+
+const memberInCommand = (interaction: ChatInputCommandInteraction<'cached'>): Member => ({ guildId: interaction.guildId, memberId: interaction.user.id, sees: memberView(interaction) });
+
+/** After subscribing: when the next one reaches this member (in their own zone), and a warning if their direct messages are off. */
+function subscribedReply(ctx: AppContext, guildId: string, memberId: string, schedule: Schedule, added: boolean): string {
+  const prefs = preferencesOf(ctx.db, guildId, memberId, ctx.clock.now());
+  const nextAt = schedule.nextRunAt === null ? null : momentFor(schedule, schedule.nextRunAt, prefs.timeZone, false);
+  return renderSubscribed(schedule, added, nextAt, !prefs.directMessages);
+}
 
 /** Runs an answer; a click on a replaced post is refused with when the newer one came, in the member's own time. */
 function answering<T>(work: () => T): T {
@@ -48,7 +63,25 @@ export const checkin = {
         .addStringOption((o) => o.setName('prompt').setDescription('The question, e.g. How was your week?').setRequired(true).setMaxLength(CHECKIN_LIMITS.promptLength + 100))
         .addStringOption((o) => o.setName('name').setDescription('A short name for lists and reports (default: the start of the prompt)').setMaxLength(CHECKIN_LIMITS.nameLength + 40))
         .addStringOption((o) => o.setName('timezone').setDescription('IANA time zone (default: the server\'s)').setAutocomplete(true).setMaxLength(64))
-        .addBooleanOption((o) => o.setName('anonymous').setDescription('Reports never show who answered what')),
+        .addBooleanOption((o) => o.setName('anonymous').setDescription('Reports never show who answered what'))
+        .addStringOption((o) =>
+          o
+            .setName('delivery')
+            .setDescription('Post each run in the channel (default), or send it by direct message to members who subscribe')
+            .addChoices({ name: 'channel', value: 'channel' }, { name: 'direct-message', value: 'direct-message' }),
+        ),
+    )
+    .addSubcommand((s) =>
+      s
+        .setName('subscribe')
+        .setDescription('Get a direct-message check-in privately, at its time in your time zone')
+        .addIntegerOption((o) => o.setName('check-in').setDescription('The check-in').setRequired(true).setAutocomplete(true)),
+    )
+    .addSubcommand((s) =>
+      s
+        .setName('unsubscribe')
+        .setDescription('Stop getting a direct-message check-in')
+        .addIntegerOption((o) => o.setName('check-in').setDescription('The check-in').setRequired(true).setAutocomplete(true)),
     )
     .addSubcommand((s) => s.setName('list').setDescription('This server\'s check-ins with next and last run and any problem (leaders)'))
     .addSubcommand((s) => s.setName('pause').setDescription('Pause a check-in (leaders)').addIntegerOption(idOption('The check-in')))
@@ -98,14 +131,27 @@ export const checkin = {
       assertCanPost(channel, [...POSTING, PermissionFlagsBits.AttachFiles]);
       // As for polls: Hearth must not become a way to post where the leader may not.
       assertMemberCanPost(channel, interaction.member);
-      const { schedule, upcoming } = createSchedule(db, { guildId: interaction.guildId, channelId: channel.id, createdBy: interaction.user.id }, valid, clock.now());
+      const delivery = interaction.options.getString('delivery') === 'direct-message' ? 'direct-message' : 'channel';
+      const { schedule, upcoming } = createSchedule(db, { guildId: interaction.guildId, channelId: channel.id, createdBy: interaction.user.id }, valid, clock.now(), delivery);
+      if (delivery === 'direct-message') {
+        try {
+          await postAnnouncement(channel as GuildTextBasedChannel, schedule);
+        } catch (error) {
+          removeSchedule(db, interaction.guildId, schedule.id); // nobody could subscribe: leave nothing half-made
+          throw error;
+        }
+      }
       ctx.scheduler.wake();
-      await replyPrivately(interaction, renderScheduled(schedule, upcoming));
+      const scheduled = renderScheduled(schedule, upcoming);
+      const subscribing = `\nRuns go by direct message to members who subscribe; the announcement with its **Subscribe** button is in <#${channel.id}>.`;
+      await replyPrivately(interaction, delivery === 'channel' ? scheduled : `${scheduled}${subscribing}`);
     },
 
     async list(interaction, ctx) {
       assertLeader(ctx.db, interaction, 'see the check-in list');
-      const items = schedulesForList(ctx.db, interaction.guildId, ctx.clock.now()).map((item) => ({ ...item, problem: postingProblem(ctx, item.schedule) }));
+      const summaries = schedulesForList(ctx.db, interaction.guildId, ctx.clock.now());
+      const direct = directMessageLines(ctx, interaction.guildId, summaries.map((item) => item.schedule));
+      const items = summaries.map((item) => ({ ...item, problem: postingProblem(ctx, item.schedule), directMessages: direct.get(item.schedule.id) }));
       await replyPrivately(interaction, renderList(items, interaction.guild.memberCount ?? null, ctx.clock.now()));
     },
 
@@ -133,6 +179,11 @@ export const checkin = {
       assertLeader(ctx.db, interaction, 'post check-ins');
       await interaction.deferReply({ flags: MessageFlags.Ephemeral });
       const claim = startManualRun(ctx.db, interaction.guildId, scheduleId(interaction), ctx.clock.now());
+      if (claim.schedule.delivery === 'direct-message') {
+        const queued = sendDirectRun(ctx, claim);
+        await interaction.editReply(`Check-in #${claim.schedule.id} **${claim.schedule.name}** is on its way by direct message to ${queued === 1 ? '1 subscriber' : `${queued} subscribers`}.`);
+        return;
+      }
       const outcome = await postRun(ctx, claim);
       const { schedule } = claim;
       if (!outcome.ok) throw new UserError(`Check-in #${schedule.id} could not be posted: ${outcome.reason}`);
@@ -154,6 +205,18 @@ export const checkin = {
       await replyPrivately(interaction, renderReport(report));
     },
 
+    async subscribe(interaction, ctx) {
+      const id = interaction.options.getInteger('check-in', true);
+      const { schedule, added } = subscribe(ctx.db, memberInCommand(interaction), id, ctx.clock.now());
+      await replyPrivately(interaction, subscribedReply(ctx, interaction.guildId, interaction.user.id, schedule, added));
+    },
+
+    async unsubscribe(interaction, { db }) {
+      const id = interaction.options.getInteger('check-in', true);
+      const { schedule, removed } = unsubscribe(db, memberInCommand(interaction), id);
+      await replyPrivately(interaction, renderUnsubscribed(schedule, removed, id));
+    },
+
     async streak(interaction, { db }) {
       const target = interaction.options.getUser('member') ?? interaction.user;
       const self = target.id === interaction.user.id;
@@ -163,6 +226,7 @@ export const checkin = {
 
   async autocomplete(interaction, { db }) {
     const focused = interaction.options.getFocused(true);
+    if (focused.name === 'check-in') return interaction.respond(directCheckinSuggestions(db, interaction.guildId, String(focused.value), readerView(db, interaction)));
     if (focused.name === 'timezone') return interaction.respond(searchTimeZones(String(focused.value)).map((zone) => ({ name: zone, value: zone })));
     // Only leaders use the id options; check-in names are not for everyone's eyes.
     if (focused.name === 'id') return interaction.respond(isLeader(db, interaction) ? scheduleSuggestions(db, interaction.guildId, String(focused.value)) : []);
@@ -182,6 +246,32 @@ export const checkin = {
     onModal(checkinIds.saveNote, async (interaction, { runId }, { db, clock }) => {
       const outcome = answering(() => recordNote(db, memberOf(interaction), runId, interaction.fields.getTextInputValue('note'), clock.now()));
       await interaction.reply({ content: renderAnswerReceipt(outcome, 'note'), flags: MessageFlags.Ephemeral });
+    }),
+
+    // Direct-message check-ins: Subscribe on the announcement, then the controls on each run's direct message.
+    onButton(checkinDirectIds.subscribe, async (interaction, { scheduleId: id }, ctx) => {
+      const { schedule, added } = subscribe(ctx.db, memberOf(interaction), id, ctx.clock.now());
+      await replyPrivately(interaction, subscribedReply(ctx, interaction.guildId, interaction.user.id, schedule, added));
+    }),
+
+    onDirectButton(checkinDirectIds.mood, async (interaction, { runId, mood }, { db, clock }) => {
+      const outcome = answering(() => recordMood(db, directAnswerer(db, runId, interaction.user.id), runId, mood, clock.now()));
+      await replyPrivately(interaction, renderAnswerReceipt(outcome, 'mood'));
+    }),
+
+    onDirectButton(checkinDirectIds.note, async (interaction, { runId }, { db }) => {
+      await interaction.showModal(renderNoteModalForDirectMessage(runId, answering(() => noteFor(db, directAnswerer(db, runId, interaction.user.id), runId))));
+    }),
+
+    onDirectModal(checkinDirectIds.saveNote, async (interaction, { runId }, { db, clock }) => {
+      const member = directAnswerer(db, runId, interaction.user.id);
+      const outcome = answering(() => recordNote(db, member, runId, interaction.fields.getTextInputValue('note'), clock.now()));
+      await replyPrivately(interaction, renderAnswerReceipt(outcome, 'note'));
+    }),
+
+    onDirectButton(checkinDirectIds.stop, async (interaction, { scheduleId: id }, { db }) => {
+      const { schedule, removed } = stopFromDirectMessage(db, id, interaction.user.id);
+      await replyPrivately(interaction, renderUnsubscribed(schedule, removed, id));
     }),
   ],
 } satisfies SlashCommand;

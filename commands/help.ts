@@ -8,7 +8,7 @@ const SECTIONS: { name: string; everyone: string[]; leaders: string[] }[] = [
   {
     name: '📊 Polls',
     everyone: [
-      'Vote with the buttons on a poll; **My vote** shows your choice, **Retract** withdraws it',
+      'Vote with the buttons on a poll; **My vote** shows your choice, **Retract** withdraws it; **Remind me** (timed polls) sends you a direct message an hour before it closes',
       '`/poll results`, `/poll list`; `/poll close` for a poll you created',
     ],
     leaders: [
@@ -26,12 +26,12 @@ const SECTIONS: { name: string; everyone: string[]; leaders: string[] }[] = [
   },
   {
     name: '🗓️ Check-ins',
-    everyone: ['Answer with a mood button and **Add a note**', '`/checkin streak`: your streaks'],
-    leaders: ['`/checkin schedule`: a prompt on a schedule (e.g. `weekdays 17:30`)', '`/checkin list`, `pause`, `resume`, `delete`, `run`, `skip`, `report`'],
+    everyone: ['Answer with a mood button and **Add a note**', '`/checkin streak`: your streaks', '**Subscribe** or `/checkin subscribe` to get a check-in by direct message, at its time in your zone'],
+    leaders: ['`/checkin schedule`: a prompt on a schedule (e.g. `weekdays 17:30`), in a channel or by direct message (`delivery`)', '`/checkin list`, `pause`, `resume`, `delete`, `run`, `skip`, `report`'],
   },
   {
     name: '📝 Surveys',
-    everyone: ['Press **Take survey** to answer privately; your answers are saved as you go'],
+    everyone: ['Press **Take survey** to answer privately; your answers are saved as you go; **Remind me later** sends a direct message a day later'],
     leaders: ['`/survey`: build one (or start from a template), preview, publish, then read the results, export them and post a follow-up'],
   },
   {
@@ -43,6 +43,11 @@ const SECTIONS: { name: string; everyone: string[]; leaders: string[] }[] = [
     name: '🔒 Privacy',
     everyone: ['`/privacy info`: what Hearth keeps about you, who sees it, for how long', '`/privacy export`: all of it as a file; `/privacy delete`: delete it'],
     leaders: ['`/privacy forget`: delete a member\'s data when they ask', '`/settings retention`: remove old answers\' text and links after some months'],
+  },
+  {
+    name: '🙋 Your preferences',
+    everyone: ['`/preferences timezone`: your own time zone', '`/preferences direct-messages on|off`: every Hearth direct message from this server, at once', '`/preferences show`'],
+    leaders: [],
   },
   {
     name: '⚙️ Settings',

@@ -8,14 +8,16 @@ import {
   type ChatInputCommandInteraction,
   type GuildTextBasedChannel,
 } from 'discord.js';
-import { onButton, type SlashCommand } from '../src/bot/command';
+import { onButton, onDirectButton, type SlashCommand } from '../src/bot/command';
 import { UserError } from '../src/user-error';
 import { assertLeader, isLeader } from '../src/bot/leaders';
 import { assertCanPost, assertMemberCanPost } from '../src/bot/permissions';
 import { replyPrivately } from '../src/bot/replies';
 import { memberView, readerView } from '../src/bot/visibility';
 import { toCsv } from '../src/csv';
-import { pollIds } from '../src/polls/custom-ids';
+import { pollIds, pollReminderIds } from '../src/polls/custom-ids';
+import { cancelReminder, requestReminder } from '../src/polls/reminders';
+import { renderReminderSet, renderReminderStopped } from '../src/polls/reminder-view';
 import { postPollMessage, refreshPollMessage } from '../src/polls/messages';
 import {
   POLL_LIMITS,
@@ -244,6 +246,17 @@ export const poll = {
     onButton(pollIds.mine, async (interaction, { pollId }, { db }) => {
       const { poll: p, choices, mine } = myVote(db, voterOf(interaction), pollId);
       await replyPrivately(interaction, renderMyVote(p, choices, mine));
+    }),
+
+    onButton(pollReminderIds.remind, async (interaction, { pollId }, ctx) => {
+      const { poll: p, at, state } = requestReminder(ctx.db, voterOf(interaction), pollId, ctx.clock.now());
+      if (state === 'queued') ctx.scheduler.wake();
+      await replyPrivately(interaction, renderReminderSet(p, at, state, ctx.clock.now()));
+    }),
+
+    // On the confirmation and on the direct message itself: it only ever stops the clicker's own reminder.
+    onDirectButton(pollReminderIds.stop, async (interaction, { pollId }, ctx) => {
+      await replyPrivately(interaction, renderReminderStopped(pollId, cancelReminder(ctx.db, pollId, interaction.user.id, ctx.clock.now())));
     }),
   ],
 } satisfies SlashCommand;

@@ -10,14 +10,20 @@ import {
   type MessageComponentInteraction,
   type ModalSubmitInteraction,
 } from 'discord.js';
-import { onButton, onModal, onSelect, type SlashCommand } from '../src/bot/command';
+import { onButton, onDirectButton, onModal, onSelect, type SlashCommand } from '../src/bot/command';
 import { UserError } from '../src/user-error';
 import { assertLeader, isLeader } from '../src/bot/leaders';
 import { assertCanPost, assertMemberCanPost, missingPermissions } from '../src/bot/permissions';
 import { replyPrivately, updateSourceMessage } from '../src/bot/replies';
 import { memberView } from '../src/bot/visibility';
 import { toCsv } from '../src/csv';
-import { surveyIds } from '../src/surveys/custom-ids';
+import { surveyIds, surveyReminderIds } from '../src/surveys/custom-ids';
+import { cancelSurveyReminders, requestLaterReminder } from '../src/surveys/reminders';
+import { renderLaterSet, renderSurveyRemindersStopped } from '../src/surveys/reminder-view';
+import { PULSE_EVERY, resultsTarget, schedulePulse, unschedulePulse, WEEKDAYS } from '../src/surveys/pulses';
+import { surveyTrend } from '../src/surveys/trend';
+import { renderPulseScheduled, renderTrend } from '../src/surveys/trend-view';
+import { getSettings } from '../src/settings';
 import { postSurveyCard, refreshSurveyCard } from '../src/surveys/messages';
 import { answerQuestion, answerTexts, goToStep, leaveStep, previewFlow, startOrResume, submitResponse, type Respondent } from '../src/surveys/answering';
 import { SURVEY_QUESTION_KINDS, SURVEY_TEMPLATES, addQuestion, createSurvey, moveQuestion, removeQuestion } from '../src/surveys/drafts';
@@ -48,6 +54,9 @@ const SUGGEST = {
   export: 'published',
   'follow-up': 'published',
   preview: 'any',
+  schedule: 'any',
+  unschedule: 'any',
+  trend: 'any',
 } as const;
 
 const surveyArg = (o: import('discord.js').SlashCommandIntegerOption) => o.setName('survey').setDescription('The survey').setRequired(true).setAutocomplete(true);
@@ -103,11 +112,31 @@ export const survey = {
         .setDescription('Post a draft survey so members can answer it')
         .addIntegerOption(surveyArg)
         .addChannelOption((o) => o.setName('channel').setDescription('Where to post it (default: here)').addChannelTypes(ChannelType.GuildText, ChannelType.GuildAnnouncement))
-        .addStringOption((o) => o.setName('closes-in').setDescription('Close automatically after e.g. 12h, 3d, 2w (1 hour to 60 days)').setMaxLength(20)),
+        .addStringOption((o) => o.setName('closes-in').setDescription('Close automatically after e.g. 12h, 3d, 2w (1 hour to 60 days)').setMaxLength(20))
+        .addBooleanOption((o) => o.setName('remind').setDescription('Remind members who started but did not submit, once, by direct message (not for anonymous surveys)')),
     )
     .addSubcommand((s) => s.setName('close').setDescription('Close a survey now').addIntegerOption(surveyArg))
     .addSubcommand((s) => s.setName('list').setDescription('List this server\'s surveys'))
-    .addSubcommand((s) => s.setName('results').setDescription('See a survey\'s summary, privately').addIntegerOption(surveyArg))
+    .addSubcommand((s) =>
+      s
+        .setName('results')
+        .setDescription('See a survey\'s summary, privately')
+        .addIntegerOption(surveyArg)
+        .addIntegerOption((o) => o.setName('round').setDescription('Pulse surveys: which round (default: the latest closed one)').setMinValue(1)),
+    )
+    .addSubcommand((s) =>
+      s
+        .setName('schedule')
+        .setDescription('Ask a survey\'s questions again every week, two weeks or month (a pulse survey)')
+        .addIntegerOption(surveyArg)
+        .addStringOption((o) => o.setName('every').setDescription('How often').setRequired(true).addChoices(...PULSE_EVERY.map((e) => ({ name: e, value: e }))))
+        .addStringOption((o) => o.setName('day').setDescription('Which day (default: mon)').addChoices(...WEEKDAYS.map((d) => ({ name: d, value: d }))))
+        .addStringOption((o) => o.setName('time').setDescription('HH:MM in the server\'s time zone (default 09:00)').setMaxLength(5))
+        .addStringOption((o) => o.setName('open-for').setDescription('How long each round stays open, e.g. 3d (default), 12h').setMaxLength(20))
+        .addChannelOption((o) => o.setName('channel').setDescription('Where each round\'s card goes (default: here)').addChannelTypes(ChannelType.GuildText, ChannelType.GuildAnnouncement)),
+    )
+    .addSubcommand((s) => s.setName('unschedule').setDescription('Stop a pulse survey\'s rounds (open rounds stay open)').addIntegerOption(surveyArg))
+    .addSubcommand((s) => s.setName('trend').setDescription('A pulse survey\'s questions round by round, with a chart').addIntegerOption(surveyArg))
     .addSubcommand((s) => s.setName('export').setDescription('Download a survey\'s responses as CSV').addIntegerOption(surveyArg))
     .addSubcommand((s) =>
       s
@@ -175,7 +204,7 @@ export const survey = {
       if (!channel) throw new UserError('Hearth cannot find that channel. Pick a text channel from the list.');
       assertCanPost(channel);
       assertMemberCanPost(channel, interaction.member);
-      const published = publishSurvey(db, interaction.guildId, surveyOption(interaction), channel.id, interaction.options.getString('closes-in'), clock.now());
+      const published = publishSurvey(db, interaction.guildId, surveyOption(interaction), channel.id, interaction.options.getString('closes-in'), clock.now(), interaction.options.getBoolean('remind') ?? false);
       await interaction.deferReply({ flags: MessageFlags.Ephemeral });
       let messageId: string;
       try {
@@ -210,9 +239,39 @@ export const survey = {
 
     async results(interaction, { db, clock }) {
       await interaction.deferReply({ flags: MessageFlags.Ephemeral }); // counting answers and drawing charts take a moment
-      const results = surveyResults(db, interaction.guildId, surveyOption(interaction));
+      const results = surveyResults(db, interaction.guildId, resultsTarget(db, interaction.guildId, surveyOption(interaction), interaction.options.getInteger('round')));
       const canAttach = interaction.channel ? missingPermissions(interaction.channel as GuildTextBasedChannel, [PermissionFlagsBits.AttachFiles]).length === 0 : false;
       await replyPrivately(interaction, renderResults(results, clock.now(), { charts: canAttach }));
+    },
+
+    async schedule(interaction, ctx) {
+      const chosen = interaction.options.getChannel('channel');
+      const channel = (chosen ? interaction.guild.channels.cache.get(chosen.id) : interaction.channel) as GuildTextBasedChannel | null;
+      if (!channel) throw new UserError('Hearth cannot find that channel. Pick a text channel from the list.');
+      assertCanPost(channel);
+      const request = {
+        every: interaction.options.getString('every', true),
+        day: interaction.options.getString('day'),
+        time: interaction.options.getString('time'),
+        openFor: interaction.options.getString('open-for'),
+        channelId: channel.id,
+        timezone: getSettings(ctx.db, interaction.guildId).timezone,
+      };
+      const { pulse, survey: s } = schedulePulse(ctx.db, interaction.guildId, surveyOption(interaction), request, interaction.user.id, ctx.clock.now());
+      ctx.scheduler.wake();
+      await replyPrivately(interaction, renderPulseScheduled(pulse, s));
+    },
+
+    async unschedule(interaction, { db }) {
+      const { survey: s } = unschedulePulse(db, interaction.guildId, surveyOption(interaction));
+      await replyPrivately(interaction, `Survey #${s.id} **${s.title}** is no longer asked again. Rounds still open stay open until their close; \`/survey trend\` keeps showing the rounds held.`);
+    },
+
+    async trend(interaction, { db }) {
+      await interaction.deferReply({ flags: MessageFlags.Ephemeral }); // every round's results and a chart take a moment
+      const trend = surveyTrend(db, interaction.guildId, surveyOption(interaction));
+      const canAttach = interaction.channel ? missingPermissions(interaction.channel as GuildTextBasedChannel, [PermissionFlagsBits.AttachFiles]).length === 0 : false;
+      await replyPrivately(interaction, renderTrend(trend, { chart: canAttach }));
     },
 
     async export(interaction, { db }) {
@@ -270,6 +329,17 @@ export const survey = {
   },
 
   components: [
+    onButton(surveyReminderIds.later, async (interaction, { surveyId }, ctx) => {
+      const { survey: s, at, state } = requestLaterReminder(ctx.db, respondent(interaction), surveyId, ctx.clock.now());
+      if (state === 'queued') ctx.scheduler.wake();
+      await replyPrivately(interaction, renderLaterSet(s, at, state, ctx.clock.now()));
+    }),
+
+    // On the confirmation and on the direct message itself: it only ever stops the clicker's own reminders.
+    onDirectButton(surveyReminderIds.stop, async (interaction, { surveyId }, ctx) => {
+      await replyPrivately(interaction, renderSurveyRemindersStopped(surveyId, cancelSurveyReminders(ctx.db, surveyId, interaction.user.id, ctx.clock.now())));
+    }),
+
     // Members answering: every step is one short transaction, then the private message changes in place.
     onButton(surveyIds.take, async (interaction, { surveyId }, { db, clock }) => {
       const flow = startOrResume(db, respondent(interaction), surveyId, clock.now());

@@ -15,6 +15,12 @@ import { kudosEffects, kudosRoundupTask } from './kudos/messages';
 import { surveyClosingTask, surveyEffects } from './surveys/messages';
 import { insightsDigestTask, insightsEffects } from './insights/messages';
 import { isOutboxDelivery, Outbox } from './outbox/delivery';
+import { DirectMessages } from './outbox/direct-messages';
+import { markUnreachable, mayDirectMessage } from './preferences';
+import { pollReminderEffects } from './polls/reminder-messages';
+import { checkinDirectEffects } from './checkins/direct-messages';
+import { surveyReminderEffects } from './surveys/reminder-messages';
+import { pulseEffects, pulseRoundTask } from './surveys/pulse-messages';
 import { privacyEffects, retentionTask, serverDeletionTask, watchServers } from './privacy/messages';
 import { openLockedDatabase } from './db/in-use';
 import { Metrics } from './ops/metrics';
@@ -74,11 +80,16 @@ export async function startHearth(options: HearthOptions): Promise<Hearth> {
   const outbox = new Outbox(db, clock, logger, () => scheduler.wake());
   const metrics = new Metrics({ db, databasePath: config.databasePath, outboxCounts: () => outbox.counts(), gatewayConnected: () => gatewayState(client).connected });
   metrics.watchRest(client.rest);
-  const context: AppContext = { config, db, clock, logger, client, scheduler, refresher, outbox, metrics };
-  for (const [kind, handler] of Object.entries({ ...pollEffects(context), ...surveyEffects(context), ...kudosEffects(context), ...privacyEffects(context), ...insightsEffects(context) })) outbox.handle(kind, handler);
+  const directMessages = new DirectMessages(client, clock, logger, config.directMessagesPerSecond, {
+    may: (guildId, userId, now) => mayDirectMessage(db, guildId, userId, now),
+    markUnreachable: (guildId, userId, now) => markUnreachable(db, guildId, userId, now),
+  });
+  const context: AppContext = { config, db, clock, logger, client, scheduler, refresher, outbox, metrics, directMessages };
+  for (const [kind, handler] of Object.entries({ ...pollEffects(context), ...pollReminderEffects(context), ...checkinDirectEffects(context), ...surveyReminderEffects(context), ...pulseEffects(context), ...surveyEffects(context), ...kudosEffects(context), ...privacyEffects(context), ...insightsEffects(context) })) outbox.handle(kind, handler);
   scheduler.register(pollClosingTask(context));
   scheduler.register(checkinRunTask(context));
   scheduler.register(kudosRoundupTask(context));
+  scheduler.register(pulseRoundTask(context));
   scheduler.register(surveyClosingTask(context));
   scheduler.register(insightsDigestTask(context));
   scheduler.register(retentionTask(context));

@@ -66,6 +66,7 @@ const schema = z.object({
   ).transform((value) => value ?? 'json'),
   POLLS_OPEN_PER_MEMBER: count('POLLS_OPEN_PER_MEMBER', 1000, 3),
   POLLS_OPEN_PER_SERVER: count('POLLS_OPEN_PER_SERVER', 100_000, 50),
+  DM_RATE: count('DM_RATE', 1000, 5),
   HEALTH_PORT: optional(wholeNumber('HEALTH_PORT must be a port number from 1 to 65535 (or leave it out to turn the health server off).', 1, 65_535)),
   HEALTH_HOST: optional(z.string().trim().min(1)).transform((value) => value ?? '127.0.0.1'),
 });
@@ -80,6 +81,8 @@ export type Config = Readonly<{
   logFormat: 'json' | 'pretty';
   /** Open polls at once: per member who is not a leader, and per server. */
   pollLimits: Readonly<{ openPerMember: number; openPerServer: number }>;
+  /** Direct messages sent at most this many per second, across every server. */
+  directMessagesPerSecond: number;
   /** The health and metrics server's port; undefined leaves it off. */
   healthPort: number | undefined;
   healthHost: string;
@@ -127,6 +130,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, doing = 'start'): Config {
     logLevel: v.LOG_LEVEL,
     logFormat: v.LOG_FORMAT,
     pollLimits: Object.freeze({ openPerMember: v.POLLS_OPEN_PER_MEMBER, openPerServer: v.POLLS_OPEN_PER_SERVER }),
+    directMessagesPerSecond: v.DM_RATE,
     healthPort: v.HEALTH_PORT,
     healthHost: v.HEALTH_HOST,
     ...storageFrom(v),

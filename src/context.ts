@@ -6,6 +6,7 @@ import type { Logger } from './logger';
 import type { Scheduler } from './scheduler/scheduler';
 import type { MessageRefresher } from './bot/message-refresher';
 import type { Outbox } from './outbox/delivery';
+import type { DirectMessages } from './outbox/direct-messages';
 import type { Metrics } from './ops/metrics';
 
 /** What every handler may use: passed explicitly, never imported as a global. */
@@ -20,6 +21,8 @@ export interface AppContext {
   readonly refresher: MessageRefresher;
   /** Delivers the Discord side effects that must eventually happen (queued with src/outbox/queue.ts). */
   readonly outbox: Outbox;
+  /** Builds the outbox handlers of direct messages (shared pace, opt-outs, closed DMs). */
+  readonly directMessages: DirectMessages;
   /** Prometheus counters fed by the router, the scheduler and the REST client (served on /metrics). */
   readonly metrics: Metrics;
 }

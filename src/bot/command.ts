@@ -53,6 +53,8 @@ type ComponentInteraction = {
 export interface ComponentHandler {
   kind: ComponentKind;
   spec: CustomIdSpec;
+  /** Also answered in a direct message (a control on one Hearth sent): the interaction then has no server. */
+  inDirectMessages?: boolean;
   run(interaction: ComponentInteraction[ComponentKind], values: Record<string, string | number>, ctx: AppContext): Promise<void>;
 }
 
@@ -67,3 +69,22 @@ function component<K extends ComponentKind>(kind: K) {
 export const onButton = component('button');
 export const onSelect = component('select');
 export const onModal = component('modal');
+
+type AnyComponentInteraction = {
+  button: ButtonInteraction;
+  modal: ModalSubmitInteraction;
+};
+
+function directComponent<K extends 'button' | 'modal'>(kind: K) {
+  return <F extends Fields>(
+    spec: CustomIdSpec<F>,
+    run: (interaction: AnyComponentInteraction[K], values: CustomIdValues<F>, ctx: AppContext) => Promise<void>,
+  ): ComponentHandler => ({ kind, spec: spec as unknown as CustomIdSpec, inDirectMessages: true, run: run as unknown as ComponentHandler['run'] });
+}
+
+/**
+ * Declare a control that sits on a direct message Hearth sent (and may sit in a server too): its
+ * handler finds the server through the stored row its custom id names, never through the interaction.
+ */
+export const onDirectButton = directComponent('button');
+export const onDirectModal = directComponent('modal');

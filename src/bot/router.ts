@@ -24,6 +24,16 @@ export function createRouter(commands: readonly Command[], ctx: () => AppContext
   }
 
   async function route(interaction: Interaction, app: AppContext): Promise<void> {
+    if (!interaction.inGuild() && (interaction.isButton() || interaction.isModalSubmit())) {
+      // Controls on a direct message Hearth sent: only those declared for it answer there.
+      const handler = components.get(customIdKey(interaction.customId));
+      const values = handler?.inDirectMessages && handler.kind === (interaction.isButton() ? 'button' : 'modal') ? handler.spec.parse(interaction.customId) : null;
+      if (!handler || !values) {
+        throw new UserError('This control is not one Hearth recognises any more (it may be from an older version). Use the server\'s commands to get a fresh one.');
+      }
+      await handler.run(interaction as never, values, app);
+      return;
+    }
     if (!interaction.inCachedGuild()) {
       if (interaction.isRepliable()) {
         throw new UserError(

@@ -9,3 +9,14 @@ export const checkinIds = {
   note: customId('checkin', 'note', run),
   saveNote: customId('checkin', 'save-note', run),
 };
+
+const schedule = { scheduleId: field.rowId };
+
+/** Direct-message check-ins: the announcement's Subscribe button, and the controls on each run's direct message. */
+export const checkinDirectIds = {
+  subscribe: customId('checkin', 'subscribe', schedule),
+  stop: customId('checkin', 'dm-stop', schedule),
+  mood: customId('checkin', 'dm-mood', { ...run, mood: checkinIds.mood.fields.mood }),
+  note: customId('checkin', 'dm-note', run),
+  saveNote: customId('checkin', 'dm-save-note', run),
+};

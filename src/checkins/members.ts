@@ -1,4 +1,5 @@
 // A member's own check-in data: what an export shows, and what forgetting them removes.
+import { removeMemberSubscriptions, subscriptionsOfMember } from './subscription-store';
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../db/open';
 import type { Tx } from '../db/write-tx';
@@ -20,6 +21,8 @@ export interface CheckinMemberData {
   schedulesCreated: { scheduleId: number; name: string; prompt: string; when: string; timezone: string; anonymous: boolean; status: 'active' | 'paused'; createdAt: string }[];
   /** Dates the member skipped as a leader. */
   datesSkipped: { scheduleId: number; date: string }[];
+  /** Direct-message check-ins the member subscribed to. */
+  subscriptions: { scheduleId: number; checkin: string; subscribedAt: string }[];
 }
 
 /** Everything check-ins store about a member in a server. */
@@ -73,6 +76,7 @@ export function memberData(db: Db, guildId: string, memberId: string): CheckinMe
       createdAt: isoTime(s.createdAt),
     })),
     datesSkipped: skipped,
+    subscriptions: subscriptionsOfMember(db, guildId, memberId).map((s) => ({ ...s, subscribedAt: isoTime(s.subscribedAt) })),
   };
 }
 
@@ -126,7 +130,12 @@ export function forgetMember(tx: Tx, guildId: string, memberId: string, _now: nu
     .where(and(inArray(checkinSkips.scheduleId, schedulesOf(tx, guildId)), eq(checkinSkips.guildId, guildId), eq(checkinSkips.createdBy, memberId)))
     .run().changes;
   return {
-    removed: { answers: gone.length, moods: gone.filter((a) => a.mood !== null).length, notes: gone.filter((a) => a.note !== null).length },
+    removed: {
+      answers: gone.length,
+      moods: gone.filter((a) => a.mood !== null).length,
+      notes: gone.filter((a) => a.note !== null).length,
+      subscriptions: removeMemberSubscriptions(tx, guildId, memberId),
+    },
     kept: { schedulesCreated, datesSkipped },
     followUps: [],
   };

@@ -7,6 +7,7 @@ import { claimDueRuns, failInterruptedRuns, markRunFailed, markRunPosted, nextCh
 import type { Schedule } from './scheduling';
 import { renderRunMessage } from './view';
 import { oneOrMany } from '../format';
+import { resumeDirectRuns, sendDirectRun } from './direct-messages';
 
 export type PostOutcome = { ok: true; messageId: string } | { ok: false; reason: string };
 
@@ -96,6 +97,9 @@ export function checkinRunTask(ctx: AppContext): DueTask {
     nextDueAt: () => nextCheckinDue(ctx.db),
     async runDue(now, stopping) {
       if (!started) {
+        // Direct-message runs a stop interrupted are queued now (nothing was sent yet, nothing is sent twice).
+        const resumed = resumeDirectRuns(ctx);
+        if (resumed) ctx.logger.info({ runs: resumed }, 'direct-message check-in runs interrupted by the last stop are queued now');
         // Runs an earlier process claimed but never finished posting: visible as failed, not stuck.
         const interrupted = failInterruptedRuns(ctx.db, now);
         started = true;
@@ -113,6 +117,10 @@ export function checkinRunTask(ctx: AppContext): DueTask {
         // A claimed batch is always posted to the end: its schedules have already moved on, so a run
         // left unposted here would never be posted. Stopping waits for it, between batches.
         for (const run of claimed.toPost) {
+          if (run.schedule.delivery === 'direct-message') {
+            sendDirectRun(ctx, run);
+            continue;
+          }
           const outcome = await postRun(ctx, run);
           if (outcome.ok) ctx.logger.info({ schedule: run.schedule.id, run: run.runId, guild: run.schedule.guildId }, 'check-in posted');
         }

@@ -72,7 +72,13 @@ export function validateSchedule(db: Db, guildId: string, request: ScheduleReque
 }
 
 /** Stores a validated schedule, armed for its first run; returns it with its next three runs. */
-export function createSchedule(db: Db, place: { guildId: string; channelId: string; createdBy: string }, valid: ValidSchedule, now: number): { schedule: Schedule; upcoming: number[] } {
+export function createSchedule(
+  db: Db,
+  place: { guildId: string; channelId: string; createdBy: string },
+  valid: ValidSchedule,
+  now: number,
+  delivery: Schedule['delivery'] = 'channel',
+): { schedule: Schedule; upcoming: number[] } {
   const anchorWeek = anchorWeekFor(valid.recurrence, valid.timezone, now);
   const rule = compileRule(valid.recurrence, anchorWeek);
   const upcoming = nextRuns(rule, valid.timezone, now, 3);
@@ -91,6 +97,7 @@ export function createSchedule(db: Db, place: { guildId: string; channelId: stri
       status: 'active',
       createdAt: now,
       nextRunAt: upcoming[0] ?? null,
+      delivery,
     },
     CHECKIN_LIMITS.perServer,
   );

@@ -23,6 +23,8 @@ export const checkinSchedules = sqliteTable(
     createdAt: integer('created_at').notNull(),
     /** UTC epoch ms of the next scheduled run; null while paused. */
     nextRunAt: integer('next_run_at'),
+    /** channel: each run is posted in the channel; direct-message: sent to each subscriber (the channel gets the announcement). */
+    delivery: text('delivery', { enum: ['channel', 'direct-message'] }).notNull().default('channel'),
   },
   (t) => [
     index('checkin_schedules_guild').on(t.guildId, t.id),
@@ -94,4 +96,16 @@ export const checkinSkips = sqliteTable(
     createdBy: text('created_by').notNull(),
   },
   (t) => [primaryKey({ columns: [t.scheduleId, t.date] })],
+);
+
+/** Members who asked for a direct-message check-in's runs by direct message. */
+export const checkinSubscriptions = sqliteTable(
+  'checkin_subscriptions',
+  {
+    scheduleId: integer('schedule_id').notNull().references(() => checkinSchedules.id, { onDelete: 'cascade' }),
+    guildId: text('guild_id').notNull(),
+    memberId: text('member_id').notNull(),
+    subscribedAt: integer('subscribed_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.scheduleId, t.memberId] }), index('checkin_subscriptions_member').on(t.guildId, t.memberId)],
 );

@@ -108,7 +108,7 @@ interface ListLine {
   short?: string;
 }
 
-function listLines(item: ScheduleSummary & { problem: string | null }, memberCount: number | null, now: number): ListLine[] {
+function listLines(item: ScheduleSummary & { problem: string | null; directMessages?: string }, memberCount: number | null, now: number): ListLine[] {
   const { schedule: s, lastRun } = item;
   const lines: ListLine[] = [];
   const flags = `${s.anonymous ? ' · anonymous' : ''}${s.status === 'paused' ? ' · ⏸️ **paused**' : ''}`;
@@ -116,6 +116,7 @@ function listLines(item: ScheduleSummary & { problem: string | null }, memberCou
   const next = item.nextRunAt !== null ? `${ts(item.nextRunAt, 'f')} (${ts(item.nextRunAt, 'R')})` : s.status === 'paused' ? 'none while paused' : 'none';
   lines.push({ priority: 1, text: `Next run: ${next}`, short: `Next: ${item.nextRunAt !== null ? ts(item.nextRunAt, 'R') : 'none'}` });
   if (item.skippedDates.length) lines.push({ priority: 4, text: `Skipping: ${item.skippedDates.join(', ')}` });
+  if (item.directMessages) lines.push({ priority: 1, text: item.directMessages });
 
   const interrupted = lastRun?.status === 'posting' && now - lastRun.recordedAt > INTERRUPTED_AFTER_MS;
   let problem = item.problem;
@@ -141,7 +142,7 @@ function listLines(item: ScheduleSummary & { problem: string | null }, memberCou
 }
 
 /** `/checkin list`: every schedule with its next and last run, turnout and any problem. */
-export function renderList(items: (ScheduleSummary & { problem: string | null })[], memberCount: number | null, now: number): { embeds: EmbedBuilder[] } {
+export function renderList(items: (ScheduleSummary & { problem: string | null; directMessages?: string })[], memberCount: number | null, now: number): { embeds: EmbedBuilder[] } {
   const embed = new EmbedBuilder().setColor(HEARTH_COLOUR).setTitle(`Check-ins: ${items.length} of ${CHECKIN_LIMITS.perServer}`).setFooter({ text: MISSED_RUN_POLICY });
   if (items.length === 0) {
     embed.setDescription('No check-ins yet. A leader can schedule one with `/checkin schedule`.');

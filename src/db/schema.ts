@@ -8,3 +8,4 @@ export * from '../surveys/schema';
 export * from '../outbox/schema';
 export * from '../privacy/schema';
 export * from '../insights/schema';
+export * from '../preferences/schema';

@@ -20,6 +20,7 @@ import {
   takeEffect,
   type StoredEffect,
 } from './store';
+import type { Pace } from './pace';
 
 export type { StoredEffect } from './store';
 
@@ -31,6 +32,8 @@ export interface EffectHandler {
   deliver(effect: StoredEffect): Promise<void>;
   /** After a permanent failure (or giving up): record it where a leader will see it. Must not throw. */
   dropped?(effect: StoredEffect, reason: string): void | Promise<void>;
+  /** Shared with other kinds (direct messages): no more of them are taken than it allows. */
+  pace?: Pace;
 }
 
 /** Thrown by a handler that knows, without asking Discord, that the effect can never happen. */
@@ -120,7 +123,7 @@ export class Outbox {
       name: 'deliver Discord side effects',
       // While every lane is busy, or only busy servers have something due, the end of a delivery
       // starts the next one: the scheduler need not look (it would look again and again).
-      nextDueAt: () => (this.inFlight.size >= LANES ? null : nextEffectDueAt(this.db, [...this.inFlight.keys()])),
+      nextDueAt: () => (this.inFlight.size >= LANES ? null : this.nextDueAt()),
       runDue: async (now) => {
         this.prune(now);
         this.pump();
@@ -158,15 +161,40 @@ export class Outbox {
     while (this.inFlight.size) await Promise.allSettled([...this.inFlight.values()]);
   }
 
+  /** Kinds whose pace allows none more at `now`. */
+  private waitingKinds(now: number): string[] {
+    const waiting: string[] = [];
+    for (const [kind, handler] of this.handlers) if (handler.pace && handler.pace.nextAt(now) > now) waiting.push(kind);
+    return waiting;
+  }
+
+  /** When something is next due: paced kinds not before their pace allows. */
+  private nextDueAt(): number | null {
+    const busy = [...this.inFlight.keys()];
+    const now = this.clock.now();
+    const waiting = this.waitingKinds(now);
+    if (!waiting.length) return nextEffectDueAt(this.db, busy);
+    const times = [nextEffectDueAt(this.db, busy, { without: waiting })];
+    const paces = new Set(waiting.map((kind) => this.handlers.get(kind)!.pace!));
+    for (const pace of paces) {
+      const kinds = waiting.filter((kind) => this.handlers.get(kind)!.pace === pace);
+      const due = nextEffectDueAt(this.db, busy, { only: kinds });
+      times.push(due === null ? null : Math.max(due, pace.nextAt(now)));
+    }
+    const known = times.filter((t): t is number => t !== null);
+    return known.length ? Math.min(...known) : null;
+  }
+
   /** Fills the free lanes with due effects of servers that have none under way. */
   private pump(): void {
     if (this.stopped) return;
     const room = LANES - this.inFlight.size;
     if (room <= 0) return;
     const now = this.clock.now();
-    for (const guildId of serversWithDueEffects(this.db, now, [...this.inFlight.keys()], this.lastServed, room)) {
-      const effect = takeDueEffect(this.db, guildId, now, now + LEASE_MS);
+    for (const guildId of serversWithDueEffects(this.db, now, [...this.inFlight.keys()], this.lastServed, room, this.waitingKinds(now))) {
+      const effect = takeDueEffect(this.db, guildId, now, now + LEASE_MS, this.waitingKinds(now));
       if (!effect) continue;
+      this.handlers.get(effect.kind)?.pace?.took(now);
       this.lastServed = guildId;
       const delivery = this.deliver(effect).finally(() => {
         this.inFlight.delete(guildId);

@@ -4,6 +4,7 @@ import { and, eq, gte, inArray, lt, ne, notInArray, or, sql } from 'drizzle-orm'
 import type { Db } from '../db/open';
 import { writeTx, type Tx } from '../db/write-tx';
 import { outbox } from './schema';
+import { CANCELLED } from './store';
 
 
 export interface Effect<P = Record<string, unknown>> {
@@ -77,4 +78,46 @@ export function forgetServerEffects(tx: Tx, guildId: string, keep: readonly stri
     .where(and(eq(outbox.guildId, guildId), keep.length ? or(sql`${outbox.status} <> 'pending'`, notInArray(outbox.kind, [...keep])) : undefined))
     .limit(limit);
   return tx.delete(outbox).where(inArray(outbox.id, ids)).run().changes;
+}
+
+/**
+ * Queues an effect, or queues it again when the earlier one with its key was cancelled (a member
+ * asks for a reminder again after stopping it). An effect pending or delivered is left alone.
+ * Returns 'queued', or the state of the one already there.
+ */
+export function queueOrRequeueEffect(tx: Tx, effect: Effect, now: number): 'queued' | 'pending' | 'delivered' {
+  if (queueEffect(tx, effect, now)) return 'queued';
+  const again = tx
+    .update(outbox)
+    .set({ status: 'pending', dueAt: effect.dueAt ?? now, payload: JSON.stringify(effect.payload), attempts: 0, lastError: null, createdAt: now, doneAt: null })
+    .where(and(eq(outbox.key, effect.key), eq(outbox.status, 'dropped'), eq(outbox.lastError, CANCELLED)))
+    .run().changes;
+  if (again) return 'queued';
+  const row = tx.select({ status: outbox.status }).from(outbox).where(eq(outbox.key, effect.key)).get();
+  return row?.status === 'pending' ? 'pending' : 'delivered';
+}
+
+/** Cancels a pending effect (a reminder the member stopped); true when there was one to cancel. */
+export function cancelEffect(tx: Tx, key: string, now: number): boolean {
+  return tx.update(outbox).set({ status: 'dropped', doneAt: now, lastError: CANCELLED }).where(and(eq(outbox.key, key), eq(outbox.status, 'pending'))).run().changes === 1;
+}
+
+/** The payload of a direct-message effect: its recipient, marked so that forgetting them finds it. */
+export function directMessagePayload(userId: string, rest: Record<string, unknown>): Record<string, unknown> {
+  return { ...rest, userId, directMessage: true };
+}
+
+/** Removes every direct message still waiting for a member in a server (the member is forgotten); returns how many. */
+export function removeDirectMessagesTo(tx: Tx, guildId: string, userId: string): number {
+  return tx
+    .delete(outbox)
+    .where(
+      and(
+        eq(outbox.guildId, guildId),
+        eq(outbox.status, 'pending'),
+        sql`json_extract(${outbox.payload}, '$.directMessage') = 1`,
+        sql`json_extract(${outbox.payload}, '$.userId') = ${userId}`,
+      ),
+    )
+    .run().changes;
 }

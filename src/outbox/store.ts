@@ -1,5 +1,5 @@
 // The delivery side of the outbox: taking due effects, and recording how each delivery ended.
-import { and, desc, eq, gte, lte, notInArray, sql } from 'drizzle-orm';
+import { and, desc, eq, gte, inArray, lte, ne, notInArray, sql } from 'drizzle-orm';
 import type { Db } from '../db/open';
 import { outbox } from './schema';
 
@@ -27,13 +27,25 @@ const toEffect = (row: Row): StoredEffect => ({
 
 const pending = eq(outbox.status, 'pending');
 
+/** Why an effect a member stopped (a reminder) ended: not a failure, so leaders are not told of it. */
+export const CANCELLED = 'cancelled by the member';
+
+/** Which kinds to leave out (those paced and waiting for their pace), or to look at only. */
+export interface KindFilter {
+  without?: readonly string[];
+  only?: readonly string[];
+}
+
+const kindsMatching = (kinds: KindFilter = {}) =>
+  and(kinds.without?.length ? notInArray(outbox.kind, [...kinds.without]) : undefined, kinds.only ? inArray(outbox.kind, [...kinds.only]) : undefined);
+
 /** The earliest moment a pending effect of a server not in `busy` is due (epoch ms), or null. */
-export function nextEffectDueAt(db: Db, busy: string[] = []): number | null {
+export function nextEffectDueAt(db: Db, busy: string[] = [], kinds: KindFilter = {}): number | null {
   return (
     db
       .select({ at: sql<number | null>`min(${outbox.dueAt})` })
       .from(outbox)
-      .where(and(pending, busy.length ? notInArray(outbox.guildId, busy) : undefined))
+      .where(and(pending, busy.length ? notInArray(outbox.guildId, busy) : undefined, kindsMatching(kinds)))
       .get()?.at ?? null
   );
 }
@@ -42,11 +54,11 @@ export function nextEffectDueAt(db: Db, busy: string[] = []): number | null {
  * Servers with an effect due, at most `limit`, leaving out `busy` ones, in turn after `after` (a
  * round robin: a server with a long backlog gets one delivery at a time like any other).
  */
-export function serversWithDueEffects(db: Db, now: number, busy: string[], after: string, limit: number): string[] {
+export function serversWithDueEffects(db: Db, now: number, busy: string[], after: string, limit: number, without: readonly string[] = []): string[] {
   return db
     .selectDistinct({ guildId: outbox.guildId })
     .from(outbox)
-    .where(and(pending, lte(outbox.dueAt, now), busy.length ? notInArray(outbox.guildId, busy) : undefined))
+    .where(and(pending, lte(outbox.dueAt, now), busy.length ? notInArray(outbox.guildId, busy) : undefined, kindsMatching({ without })))
     .orderBy(sql`${outbox.guildId} <= ${after}`, outbox.guildId)
     .limit(limit)
     .all()
@@ -57,10 +69,11 @@ export function serversWithDueEffects(db: Db, now: number, busy: string[], after
  * Takes a server's earliest due effect and leases it until `leaseUntil`: its due time moves past
  * the lease, so another timer or process leaves it alone, and a crash only delays it.
  */
-export function takeDueEffect(db: Db, guildId: string, now: number, leaseUntil: number): StoredEffect | null {
+export function takeDueEffect(db: Db, guildId: string, now: number, leaseUntil: number, without: readonly string[] = []): StoredEffect | null {
+  const skip = without.length ? sql`AND kind NOT IN (${sql.join(without.map((kind) => sql`${kind}`), sql`, `)})` : sql``;
   const row = db.get<Row>(sql`
     UPDATE ${outbox} SET due_at = ${leaseUntil}, attempts = attempts + 1
-    WHERE id = (SELECT id FROM ${outbox} WHERE guild_id = ${guildId} AND status = 'pending' AND due_at <= ${now} ORDER BY due_at, id LIMIT 1)
+    WHERE id = (SELECT id FROM ${outbox} WHERE guild_id = ${guildId} AND status = 'pending' AND due_at <= ${now} ${skip} ORDER BY due_at, id LIMIT 1)
     RETURNING id, key, guild_id AS guildId, kind, payload, status, due_at AS dueAt, attempts, last_error AS lastError, created_at AS createdAt, done_at AS doneAt
   `);
   return row ? toEffect(row) : null;
@@ -102,7 +115,7 @@ export function droppedEffects(db: Db, guildId: string, since: number, limit: nu
   return db
     .select()
     .from(outbox)
-    .where(and(eq(outbox.guildId, guildId), eq(outbox.status, 'dropped'), gte(outbox.doneAt, since)))
+    .where(and(eq(outbox.guildId, guildId), eq(outbox.status, 'dropped'), gte(outbox.doneAt, since), ne(outbox.lastError, CANCELLED)))
     .orderBy(desc(outbox.doneAt), desc(outbox.id))
     .limit(limit)
     .all()

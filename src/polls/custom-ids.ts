@@ -9,3 +9,9 @@ export const pollIds = {
   mine: customId('poll', 'mine', poll),
   retract: customId('poll', 'retract', poll),
 };
+
+/** "Remind me" on a poll with a closing time, and stopping that reminder (on the confirmation and on the direct message). */
+export const pollReminderIds = {
+  remind: customId('poll', 'remind', poll),
+  stop: customId('poll', 'remind-stop', poll),
+};

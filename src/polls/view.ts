@@ -3,7 +3,7 @@ import { buttonRows } from '../bot/components';
 import { CLOSED_COLOUR, HEARTH_COLOUR } from '../bot/style';
 import { renderBarChart } from '../charts/bar-chart';
 import { DISCORD_LIMITS, fitEntries, fitFields, oneOrMany, percent, plural, progressBar, roomLeft, timestamp as ts, truncate } from '../format';
-import { pollIds } from './custom-ids';
+import { pollIds, pollReminderIds } from './custom-ids';
 import { ANONYMOUS_MIN_VOTERS, countsVisible, isOpen, type Poll, type PollResults, type VoteOutcome } from './service';
 
 const bar = (count: number, of: number) => progressBar(count, of, 12);
@@ -77,6 +77,7 @@ function voteButtons(poll: Poll, labels: string[], open: boolean) {
       new ActionRowBuilder<ButtonBuilder>().addComponents(
         new ButtonBuilder().setCustomId(pollIds.mine.build({ pollId: poll.id })).setLabel('My vote').setStyle(ButtonStyle.Primary),
         new ButtonBuilder().setCustomId(pollIds.retract.build({ pollId: poll.id })).setLabel('Retract').setStyle(ButtonStyle.Danger),
+        ...(poll.closesAt !== null ? [new ButtonBuilder().setCustomId(pollReminderIds.remind.build({ pollId: poll.id })).setLabel('Remind me').setStyle(ButtonStyle.Secondary)] : []),
       ),
     );
   }

@@ -6,6 +6,7 @@ import * as checkins from '../checkins';
 import * as insights from '../insights';
 import * as kudos from '../kudos';
 import * as polls from '../polls';
+import * as preferences from '../preferences';
 import * as settings from '../settings';
 import * as surveys from '../surveys';
 
@@ -18,7 +19,7 @@ export interface MemberDataFeature {
 }
 
 /** Every feature that keeps data, in the order exports list them and deletions run. */
-export const FEATURES = { polls, surveys, checkins, kudos, settings, insights } satisfies Record<string, MemberDataFeature>;
+export const FEATURES = { polls, surveys, checkins, kudos, settings, insights, preferences } satisfies Record<string, MemberDataFeature>;
 export type FeatureName = keyof typeof FEATURES;
 export const FEATURE_NAMES = Object.keys(FEATURES) as FeatureName[];
 
@@ -31,5 +32,6 @@ export function memberDataOf(db: Db, guildId: string, memberId: string) {
     kudos: kudos.memberData(db, guildId, memberId),
     settings: settings.memberData(db, guildId, memberId),
     insights: insights.memberData(db, guildId, memberId),
+    preferences: preferences.memberData(db, guildId, memberId),
   };
 }

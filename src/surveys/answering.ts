@@ -7,6 +7,7 @@ import { UserError } from '../user-error';
 import type { Db } from '../db/open';
 import type { ChannelView } from '../visibility';
 import { writeTx, type Tx } from '../db/write-tx';
+import { queueUnfinishedReminder } from './reminders';
 import { timestamp, truncate } from '../format';
 import { surveyWithQuestions } from './drafts';
 import { isTextKind, SURVEY_LIMITS } from './limits';
@@ -74,7 +75,11 @@ function withResponse(db: Db, who: Respondent, surveyId: number, now: number, ch
     assertOpen(survey, now);
     const key = respondentKey(survey, who.memberId);
     if (survey.anonymous && findResponse(tx, surveyId, forgottenKey(survey.respondentSecret!, who.memberId))) throw new UserError(ALREADY_COUNTED);
-    const response = findResponse(tx, surveyId, key) ?? insertResponse(tx, who.guildId, surveyId, key, responseTime(survey, now));
+    let response = findResponse(tx, surveyId, key);
+    if (!response) {
+      response = insertResponse(tx, who.guildId, surveyId, key, responseTime(survey, now));
+      queueUnfinishedReminder(tx, survey, who.memberId, now); // with `remind: on` only
+    }
     const questions = questionsOf(tx, who.guildId, surveyId);
     const steps = buildSteps(questions);
     const step = change(tx, { survey, questions, steps, response, answers: answersOf(tx, response.id) });

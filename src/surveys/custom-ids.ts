@@ -32,3 +32,9 @@ export const surveyIds = {
   /** Turning those pages in place. */
   textTurn: customId('survey', 'text-turn', textPage),
 };
+
+/** **Remind me later** on the card, and stopping survey reminders (on the confirmation and on the direct message). */
+export const surveyReminderIds = {
+  later: customId('survey', 'remind', survey),
+  stop: customId('survey', 'remind-stop', survey),
+};

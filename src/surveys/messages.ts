@@ -12,7 +12,8 @@ import { minResponses } from './results';
 import { renderSurveyCard } from './view';
 import { SURVEY_CARD_REFRESH } from './members';
 
-function cardPayload(ctx: AppContext, survey: Survey) {
+/** A survey's card as it should look now. */
+export function cardPayload(ctx: AppContext, survey: Survey) {
   const { questions } = surveyWithQuestions(ctx.db, survey.guildId, survey.id);
   const followUpId = survey.status === 'closed' && survey.channelId ? surveyFollowUp(ctx.db, survey.guildId, survey.id)?.messageId : null;
   const followUpUrl = followUpId && survey.channelId ? messageLink(survey.guildId, survey.channelId, followUpId) : null;

@@ -7,11 +7,12 @@ import { parseDuration } from '../durations';
 import { assertDraft, requireSurvey } from './drafts';
 import { SURVEY_LIMITS } from './limits';
 import { changeWithEffect } from '../outbox/queue';
+import { setRemindUnfinished } from './reminder-store';
 import { yieldTurn, type Batch } from '../scheduler/fair';
 import { findSurvey, markClosed, markDraft, markPublished, nextClosingTime, questionsOf, rewriteResponsesInRandomOrder, setSurveyMessage, surveysDueToClose, type Survey } from './store';
 
 /** Checks a publish request and opens the draft; the caller then posts the card. */
-export function publishSurvey(db: Db, guildId: string, surveyId: number, channelId: string, closesIn: string | null, now: number): Survey {
+export function publishSurvey(db: Db, guildId: string, surveyId: number, channelId: string, closesIn: string | null, now: number, remind = false): Survey {
   const secret = randomBytes(32).toString('hex');
   // One immediate transaction: no question can be removed between the check and the opening.
   return writeTx(db, (tx) => {
@@ -26,7 +27,11 @@ export function publishSurvey(db: Db, guildId: string, surveyId: number, channel
       if (!parsed.ok) throw new UserError(`\`closes-in\`: ${parsed.problem} A survey can stay open from 1 hour to 60 days.`);
       closesAt = now + parsed.ms;
     }
+    if (remind && survey.anonymous) {
+      throw new UserError(`Survey #${surveyId} is anonymous: Hearth keeps no link that could tell who has not finished, so it cannot remind them. Publish it without \`remind\`; members can still press **Remind me later** on the card.`);
+    }
     if (!markPublished(tx, guildId, surveyId, { channelId, closesAt, respondentSecret: survey.anonymous ? secret : null, now })) assertDraft(requireSurvey(tx, guildId, surveyId));
+    if (remind) setRemindUnfinished(tx, surveyId);
     return findSurvey(tx, guildId, surveyId)!;
   });
 }

@@ -30,12 +30,18 @@ export const surveys = sqliteTable(
     respondentSecret: text('respondent_secret'),
     /** Submitted responses; kept in step with survey_responses inside each submit's transaction. */
     responses: integer('responses').notNull().default(0),
+    /** Published with `remind: on` (named surveys only): members who started get one reminder to finish. */
+    remindUnfinished: integer('remind_unfinished', { mode: 'boolean' }).notNull().default(false),
+    /** A round of a pulse survey: its pulse (survey_pulses.id) and its number, from 1. */
+    pulseId: integer('pulse_id'),
+    round: integer('round'),
   },
   (t) => [
     index('surveys_guild_status').on(t.guildId, t.status, t.id),
     // Insights read the surveys closed in a window.
     index('surveys_guild_closed').on(t.guildId, t.status, t.closedAt),
     index('surveys_open_closing').on(t.closesAt).where(sql`status = 'open' AND closes_at IS NOT NULL`),
+    index('surveys_pulse_round').on(t.pulseId, t.round).where(sql`pulse_id IS NOT NULL`),
   ],
 );
 
@@ -112,4 +118,29 @@ export const surveyFollowUps = sqliteTable(
   },
   // Insights count a server's follow-ups.
   (t) => [index('survey_follow_ups_guild').on(t.guildId, t.surveyId)],
+);
+
+/** Pulse surveys: a survey whose questions are asked again on a schedule, each round a fresh survey of its own. */
+export const surveyPulses = sqliteTable(
+  'survey_pulses',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    guildId: text('guild_id').notNull(),
+    /** The survey whose questions each round copies (a draft, or a published survey). */
+    surveyId: integer('survey_id').notNull().references(() => surveys.id, { onDelete: 'cascade' }),
+    channelId: text('channel_id').notNull(),
+    every: text('every', { enum: ['week', '2-weeks', 'month'] }).notNull(),
+    /** 0 Monday ... 6 Sunday. */
+    weekday: integer('weekday').notNull(),
+    hour: integer('hour').notNull(),
+    minute: integer('minute').notNull(),
+    timezone: text('timezone').notNull(),
+    openForMs: integer('open_for_ms').notNull(),
+    /** UTC epoch ms of the next round; null once unscheduled. */
+    nextRoundAt: integer('next_round_at'),
+    rounds: integer('rounds').notNull().default(0),
+    createdBy: text('created_by').notNull(),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [uniqueIndex('survey_pulses_survey').on(t.surveyId), index('survey_pulses_due').on(t.nextRoundAt).where(sql`next_round_at IS NOT NULL`)],
 );

@@ -14,7 +14,7 @@ import { buttonRows } from '../bot/components';
 import { CLOSED_COLOUR, HEARTH_COLOUR } from '../bot/style';
 import { renderBarChart } from '../charts/bar-chart';
 import { DISCORD_LIMITS, fitEntries, fitFields, oneLine, percent, plural, progressBar, quote, roomLeft, timestamp as ts, truncate } from '../format';
-import { surveyIds } from './custom-ids';
+import { surveyIds, surveyReminderIds } from './custom-ids';
 import type { Answer, Flow, Step } from './answering';
 import type { Survey, SurveyQuestion } from './drafts';
 import { SURVEY_LIMITS, isTextKind } from './limits';
@@ -85,7 +85,8 @@ export function renderSurveyCard(survey: Survey, questionCount: number, now: num
     .setLabel('Take survey')
     .setStyle(ButtonStyle.Primary)
     .setDisabled(!open);
-  return { embeds: [embed], components: [new ActionRowBuilder<ButtonBuilder>().addComponents(button)] };
+  const later = new ButtonBuilder().setCustomId(surveyReminderIds.later.build({ surveyId: survey.id })).setLabel('Remind me later').setStyle(ButtonStyle.Secondary);
+  return { embeds: [embed], components: [new ActionRowBuilder<ButtonBuilder>().addComponents(open ? [button, later] : [button])] };
 }
 
 // ------------------------------------------------------------------ answering (and previewing)

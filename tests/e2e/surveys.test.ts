@@ -66,7 +66,7 @@ describe('surveys', () => {
     expect(textOf(card)).toContain('Game night feedback');
     expect(textOf(card)).toContain('Leaders can see who answered what.');
     expect(textOf(card)).toContain('0 members answered so far');
-    expect(labels(card)).toEqual(['Take survey']);
+    expect(labels(card)).toEqual(['Take survey', 'Remind me later']);
 
     const ana = hearth.member('ana');
     const take = await ana.click(card, 'Take survey');

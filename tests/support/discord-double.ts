@@ -194,6 +194,8 @@ export class DiscordDouble {
   readonly unhandled: string[] = [];
   /** Direct message channels: user id -> channel id, created once per user and remembered. */
   readonly dmChannels = new Map<string, string>();
+  /** The other way round: DM channel id -> user id. */
+  private readonly dmRecipients = new Map<string, string>();
   /** Users who do not accept direct messages (Discord answers 50007). */
   readonly closedDms = new Set<string>();
   /** Answer the next requests matching a path with an error, to test failure paths. */
@@ -595,6 +597,18 @@ export class DiscordDouble {
     this.closedDms.add(userId);
   }
 
+  /** The member leaves the server (Discord then answers 10007 Unknown Member for them there). */
+  removeMember(guild: GuildState, userId: string): void {
+    guild.members.delete(userId);
+  }
+
+  /** The payload of a user's direct-message channel with the bot, as an interaction from it carries. */
+  dmChannelPayload(userId: string): { id: string; type: ChannelType.DM; recipients: APIUser[] } {
+    const id = this.dmChannels.get(userId);
+    if (!id) throw new Error('Hearth has not opened a direct message with that user');
+    return { id, type: ChannelType.DM, recipients: [this.userPayload(this.users.get(userId)!)] };
+  }
+
   /** Direct messages the bot sent a user, oldest first. */
   directMessages(userId: string): StoredMessage[] {
     const channelId = this.dmChannels.get(userId);
@@ -602,8 +616,7 @@ export class DiscordDouble {
   }
 
   private dmRecipient(channelId: string): string | undefined {
-    for (const [userId, id] of this.dmChannels) if (id === channelId) return userId;
-    return undefined;
+    return this.dmRecipients.get(channelId);
   }
 
   /** Make the next `times` requests to a path fail the way Discord would. */
@@ -750,6 +763,7 @@ export class DiscordDouble {
       if (!channelId) {
         channelId = snowflake();
         this.dmChannels.set(recipientId, channelId);
+        this.dmRecipients.set(channelId, recipientId);
       }
       return { id: channelId, type: ChannelType.DM, last_message_id: null, recipients: [this.userPayload(user)] };
     });
@@ -933,14 +947,14 @@ export class DiscordDouble {
     if (dmTo !== undefined) {
       // A DM channel has no guild permissions; only the user's own setting matters.
       if (this.closedDms.has(dmTo)) throw new HttpError(403, 50007, 'Cannot send messages to this user');
-      return this.newMessage(channelId, body);
+    } else {
+      let needed = PermissionFlagsBits.ViewChannel | PermissionFlagsBits.SendMessages;
+      if (Array.isArray(json.embeds) && json.embeds.length > 0) needed |= PermissionFlagsBits.EmbedLinks;
+      if (body.files.size > 0) needed |= PermissionFlagsBits.AttachFiles;
+      this.requirePermissions(channelId, needed);
     }
-    let needed = PermissionFlagsBits.ViewChannel | PermissionFlagsBits.SendMessages;
-    if (Array.isArray(json.embeds) && json.embeds.length > 0) needed |= PermissionFlagsBits.EmbedLinks;
-    if (body.files.size > 0) needed |= PermissionFlagsBits.AttachFiles;
-    this.requirePermissions(channelId, needed);
-    // As Discord does: with enforce_nonce, a post whose nonce the same author used in this channel
-    // a few minutes ago returns that message instead of posting it again.
+    // As Discord does (in direct messages too): with enforce_nonce, a post whose nonce the same
+    // author used in this channel a few minutes ago returns that message instead of posting it again.
     const nonce = json.nonce === undefined ? undefined : String(json.nonce);
     if (nonce !== undefined && nonce.length > 25) throw new HttpError(400, 50035, 'Invalid Form Body: nonce is longer than 25 characters');
     if (nonce !== undefined && json.enforce_nonce === true) {

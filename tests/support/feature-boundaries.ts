@@ -3,7 +3,7 @@
 import { posix } from 'node:path';
 
 /** The features: each is a folder src/<name>/ whose index.ts is all that others may import. */
-export const FEATURES = ['polls', 'surveys', 'checkins', 'kudos', 'settings', 'privacy', 'insights'] as const;
+export const FEATURES = ['polls', 'surveys', 'checkins', 'kudos', 'settings', 'privacy', 'insights', 'preferences'] as const;
 
 /** Shared infrastructure that has tables of its own but is no feature: anything may import it. */
 export const SHARED_WITH_TABLES = ['db', 'outbox'] as const;
@@ -21,6 +21,7 @@ export const COMMAND_FEATURES: Readonly<Record<string, string>> = {
   'commands/privacy-settings.ts': 'privacy',
   'commands/insights.ts': 'insights',
   'commands/insights-settings.ts': 'insights',
+  'commands/preferences.ts': 'preferences',
 };
 
 /** Gather every table for migrations (src/db/schema.ts) and wire the bot together (src/app.ts). */

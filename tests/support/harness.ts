@@ -129,6 +129,20 @@ export class TestMember {
     return this.harness.click(this, message, label);
   }
 
+  /** Clicks the button with this label on a direct message Hearth sent this member. */
+  clickInDirectMessage(message: StoredMessage, label: string): Promise<Seen> {
+    return this.harness.clickInDirectMessage(this, message, label);
+  }
+
+  submitModalInDirectMessage(opened: Seen, fields: Record<string, string>): Promise<Seen> {
+    return this.harness.submitModalInDirectMessage(this, opened, fields);
+  }
+
+  /** The direct messages Hearth sent this member, oldest first (its private answers to clicks there left out). */
+  directMessages(): StoredMessage[] {
+    return this.harness.double.directMessages(this.id).filter((m) => !isEphemeral(m));
+  }
+
   /** Picks values in the select menu on a message (the first one, or the one whose placeholder matches). */
   select(message: StoredMessage, values: string[], placeholder?: string): Promise<Seen> {
     return this.harness.select(this, message, values, placeholder);
@@ -465,6 +479,59 @@ export class TestHearth {
       message: this.double.messagePayload(current),
     };
     return payload as unknown as APIInteraction;
+  }
+
+  /**
+   * A click in a direct message, as Discord sends it: the user without a member or a server,
+   * `context: 1` (bot DM) and the DM channel.
+   */
+  async clickInDirectMessage(member: TestMember, message: StoredMessage, label: string): Promise<Seen> {
+    const current = this.double.messages.get(message.id) ?? message;
+    const button = allComponents(current.components).find((c) => c.type === ComponentType.Button && c.label === label);
+    if (!button) throw new Error(`No button labelled "${label}" on that direct message`);
+    const payload = {
+      ...this.directBase(member, InteractionType.MessageComponent),
+      data: { custom_id: button.custom_id, component_type: ComponentType.Button },
+      message: this.double.messagePayload(current),
+    };
+    return this.answer(this.double.sendInteraction(payload as unknown as APIInteraction));
+  }
+
+  private directBase(member: TestMember, type: InteractionType) {
+    const channel = this.double.dmChannelPayload(member.id);
+    return {
+      id: snowflake(),
+      application_id: this.double.applicationId,
+      type,
+      token: `itoken-${snowflake()}`,
+      version: 1,
+      channel_id: channel.id,
+      channel,
+      user: this.double.userPayload(member.state.user),
+      app_permissions: '0',
+      locale: 'en-US',
+      entitlements: [],
+      authorizing_integration_owners: { '0': member.guild.id },
+      context: 1,
+      attachment_size_limit: 26_214_400,
+    };
+  }
+
+  /** Submits, from the direct message, a modal the bot opened there (text fields by label or custom id). */
+  async submitModalInDirectMessage(member: TestMember, opened: Seen, fields: Record<string, string>): Promise<Seen> {
+    const callback = opened.record.callback;
+    if (callback?.type !== InteractionResponseType.Modal) throw new Error('The bot did not open a modal');
+    const modal = callback.data as { custom_id: string; components: { type: number; label?: string; components?: { type: number; custom_id: string; label?: string }[]; component?: { type: number; custom_id: string } }[] };
+    const components = modal.components.map((top) => {
+      const inner = top.component ?? top.components![0]!;
+      const label = top.label ?? top.components?.[0]?.label;
+      const value = fields[inner.custom_id] ?? (label !== undefined ? fields[label] : undefined) ?? '';
+      return top.type === ComponentType.Label
+        ? { type: ComponentType.Label, component: { type: inner.type, custom_id: inner.custom_id, value } }
+        : { type: ComponentType.ActionRow, components: [{ type: inner.type, custom_id: inner.custom_id, value }] };
+    });
+    const payload = { ...this.directBase(member, InteractionType.ModalSubmit), data: { custom_id: modal.custom_id, components } };
+    return this.answer(this.double.sendInteraction(payload as unknown as APIInteraction));
   }
 
   async select(member: TestMember, message: StoredMessage, values: string[], placeholder?: string): Promise<Seen> {

@@ -8,6 +8,7 @@ function item(id: number, extra: { failed?: string; problem?: string | null } = 
   return {
     schedule: {
       id,
+      delivery: 'channel',
       guildId: 'g',
       channelId: `10000000000000000${String(id).padStart(2, '0')}`,
       name: `A check-in with a name as long as Hearth allows, number ${id}`.slice(0, 60),

@@ -24,6 +24,7 @@ describe('config', () => {
       logLevel: 'info',
       logFormat: 'json',
       pollLimits: { openPerMember: 3, openPerServer: 50 },
+      directMessagesPerSecond: 5,
       healthPort: undefined,
       healthHost: '127.0.0.1',
       backupDir: undefined,
@@ -80,6 +81,12 @@ describe('config', () => {
       expect((error as Error).message).toMatch(/^Hearth cannot start because of its settings:\n {2}- DISCORD_TOKEN is missing.*\n {2}- LOG_LEVEL/s);
       expect((error as Error).message).toContain('.env.example');
     }
+  });
+
+  it('reads the pace of direct messages, and refuses one that is not a whole number within range', () => {
+    expect(loadConfig({ DISCORD_TOKEN: token, DM_RATE: '2' }).directMessagesPerSecond).toBe(2);
+    expect(problems({ DISCORD_TOKEN: token, DM_RATE: 'fast' })).toEqual(['DM_RATE must be a whole number from 1 to 1000 (or leave it out for 5).']);
+    expect(problems({ DISCORD_TOKEN: token, DM_RATE: '0' })).toEqual(['DM_RATE must be a whole number from 1 to 1000 (or leave it out for 5).']);
   });
 
   it('reads the health server and scheduled backup settings', () => {

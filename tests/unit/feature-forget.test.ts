@@ -247,7 +247,7 @@ describe('forgetMember() of check-ins', () => {
     const otherServer = rowsOf(db, 'SELECT * FROM checkin_answers WHERE guild_id = ?', OTHER);
 
     const outcome = forget(db, checkins.forgetMember, G, 'ann');
-    expect(outcome).toEqual({ removed: { answers: 2, moods: 2, notes: 1 }, kept: { schedulesCreated: 1, datesSkipped: 1 }, followUps: [] });
+    expect(outcome).toEqual({ removed: { answers: 2, moods: 2, notes: 1, subscriptions: 0 }, kept: { schedulesCreated: 1, datesSkipped: 1 }, followUps: [] });
     expect(rowsOf(db, "SELECT * FROM checkin_answers WHERE member_id = 'ann' AND guild_id = ?", G)).toEqual([]);
     // The anonymous run still has both its answers (a mood vanishing would show which was hers).
     expect(db.$client.prepare('SELECT mood, note FROM checkin_answers WHERE schedule_id = ? ORDER BY mood').all(secret)).toEqual([{ mood: null, note: 'Only words' }, { mood: 2, note: null }]);

@@ -29,8 +29,8 @@ describe('closedPolls()', () => {
     closePollNow(db, OTHER, elsewhere, MONDAY + HOUR);
 
     expect(polls.closedPolls(db, G, WEEK.from, WEEK.to)).toEqual([
-      { pollId: named, question: 'Lunch?', anonymous: false, roleId: null, closedAt: MONDAY + HOUR, voters: 3 },
-      { pollId: secret, question: 'Lunch?', anonymous: true, roleId: null, closedAt: MONDAY + DAY, voters: 2 },
+      { pollId: named, question: 'Lunch?', channelId: 'polls', anonymous: false, roleId: null, closedAt: MONDAY + HOUR, voters: 3 },
+      { pollId: secret, question: 'Lunch?', channelId: 'polls', anonymous: true, roleId: null, closedAt: MONDAY + DAY, voters: 2 },
     ]);
   });
 });
@@ -60,9 +60,9 @@ describe('closedSurveys()', () => {
 
     const title = 'How are we doing?';
     expect(surveys.closedSurveys(db, G, WEEK.from, WEEK.to)).toEqual([
-      { surveyId: named, title, anonymous: false, closedAt: MONDAY + HOUR, completed: 2, started: 3 },
-      { surveyId: fewSecret, title, anonymous: true, closedAt: MONDAY + 2 * HOUR, completed: 2, started: null },
-      { surveyId: enoughSecret, title, anonymous: true, closedAt: MONDAY + 3 * HOUR, completed: 3, started: 4 },
+      { surveyId: named, title, channelId: 'surveys', anonymous: false, closedAt: MONDAY + HOUR, completed: 2, started: 3 },
+      { surveyId: fewSecret, title, channelId: 'surveys', anonymous: true, closedAt: MONDAY + 2 * HOUR, completed: 2, started: null },
+      { surveyId: enoughSecret, title, channelId: 'surveys', anonymous: true, closedAt: MONDAY + 3 * HOUR, completed: 3, started: 4 },
     ]);
     // The server's own minimum decides, as for the survey's results.
     setMinResponses(db, G, 4);
@@ -93,6 +93,7 @@ describe('runSummaries()', () => {
       runId: runs.get(scheduleId)!,
       scheduleId,
       scheduleName: 'How are you?',
+      channelId: 'checkins',
       anonymous: scheduleId === secret,
       scheduledFor: MONDAY + day * DAY + 9 * HOUR,
       manual: false,

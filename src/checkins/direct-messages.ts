@@ -1,0 +1,53 @@
+// The Discord side of direct-message check-ins: the announcement, queueing each run's messages, and their outbox handler.
+import type { GuildTextBasedChannel, Message } from 'discord.js';
+import type { AppContext } from '../context';
+import type { EffectHandler } from '../outbox/delivery';
+import { recipientOf } from '../outbox/direct-messages';
+import { memberTimeZones, unreachableAmong } from '../preferences';
+import type { RunToPost } from './runs';
+import type { Schedule } from './store';
+import { subscriberCounts, subscribersOf, interruptedDirectRuns } from './subscription-store';
+import { CHECKIN_DIRECT_MESSAGE, directRunToSend, queueDirectRun } from './subscriptions';
+import { renderAnnouncement, renderRunDirectMessage, subscribersLine } from './direct-view';
+
+export function postAnnouncement(channel: GuildTextBasedChannel, schedule: Schedule): Promise<Message> {
+  return channel.send(renderAnnouncement(schedule));
+}
+
+/** Queues a claimed run's direct messages (each due at the subscriber's own time); the outbox sends them. */
+export function sendDirectRun(ctx: AppContext, run: RunToPost): number {
+  const now = ctx.clock.now();
+  const queued = queueDirectRun(ctx.db, run, (memberIds) => memberTimeZones(ctx.db, run.schedule.guildId, memberIds), now);
+  ctx.logger.info({ schedule: run.schedule.id, run: run.runId, guild: run.schedule.guildId, queued }, 'check-in queued for its subscribers');
+  ctx.scheduler.wake();
+  return queued;
+}
+
+/** At start: direct-message runs a stop interrupted before their messages were queued are queued now. */
+export function resumeDirectRuns(ctx: AppContext): number {
+  const runs = interruptedDirectRuns(ctx.db);
+  for (const run of runs) sendDirectRun(ctx, run);
+  return runs.length;
+}
+
+/** `/checkin list`'s line per direct-message check-in: subscribers, and how many Discord will not let Hearth reach. */
+export function directMessageLines(ctx: AppContext, guildId: string, schedules: Schedule[]): Map<number, string> {
+  const counts = subscriberCounts(ctx.db, guildId);
+  const lines = new Map<number, string>();
+  for (const schedule of schedules) {
+    if (schedule.delivery !== 'direct-message') continue;
+    const unreachable = unreachableAmong(ctx.db, guildId, subscribersOf(ctx.db, schedule.id), ctx.clock.now());
+    lines.set(schedule.id, subscribersLine(counts.get(schedule.id) ?? 0, unreachable));
+  }
+  return lines;
+}
+
+export const checkinDirectEffects = (ctx: AppContext): Record<string, EffectHandler> => ({
+  [CHECKIN_DIRECT_MESSAGE]: ctx.directMessages.handler({
+    describe: (effect) => `check-in #${Number(effect.payload.scheduleId)} by direct message`,
+    render(effect) {
+      const found = directRunToSend(ctx.db, Number(effect.payload.runId), recipientOf(effect));
+      return found ? renderRunDirectMessage(found.schedule, found.runId) : null;
+    },
+  }),
+});

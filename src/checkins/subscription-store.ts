@@ -1,0 +1,73 @@
+// Queries for direct-message check-ins: their subscribers, and the runs sent to them.
+import { and, count, eq, sql } from 'drizzle-orm';
+import type { Tx } from '../db/write-tx';
+import { checkinRuns, checkinSchedules, checkinSubscriptions } from './schema';
+import type { Reader, Run, Schedule } from './store';
+
+export function addSubscription(tx: Tx, schedule: Schedule, memberId: string, now: number): boolean {
+  return tx.insert(checkinSubscriptions).values({ scheduleId: schedule.id, guildId: schedule.guildId, memberId, subscribedAt: now }).onConflictDoNothing().run().changes === 1;
+}
+
+export function removeSubscription(tx: Tx, scheduleId: number, memberId: string): boolean {
+  return tx.delete(checkinSubscriptions).where(and(eq(checkinSubscriptions.scheduleId, scheduleId), eq(checkinSubscriptions.memberId, memberId))).run().changes === 1;
+}
+
+export function isSubscribed(db: Reader, scheduleId: number, memberId: string): boolean {
+  return db.select({ one: sql`1` }).from(checkinSubscriptions).where(and(eq(checkinSubscriptions.scheduleId, scheduleId), eq(checkinSubscriptions.memberId, memberId))).get() !== undefined;
+}
+
+export function subscribersOf(db: Reader, scheduleId: number): string[] {
+  return db.select({ memberId: checkinSubscriptions.memberId }).from(checkinSubscriptions).where(eq(checkinSubscriptions.scheduleId, scheduleId)).all().map((r) => r.memberId);
+}
+
+/** Subscribers per check-in of a server. */
+export function subscriberCounts(db: Reader, guildId: string): Map<number, number> {
+  const rows = db
+    .select({ scheduleId: checkinSubscriptions.scheduleId, n: count() })
+    .from(checkinSubscriptions)
+    .where(eq(checkinSubscriptions.guildId, guildId))
+    .groupBy(checkinSubscriptions.scheduleId)
+    .all();
+  return new Map(rows.map((r) => [r.scheduleId, r.n]));
+}
+
+/** A schedule by id in any server: a click in a direct message names no server, the stored row does. */
+export function scheduleById(db: Reader, id: number): Schedule | undefined {
+  return db.select().from(checkinSchedules).where(eq(checkinSchedules.id, id)).get();
+}
+
+export function runById(db: Reader, runId: number): Run | undefined {
+  return db.select().from(checkinRuns).where(eq(checkinRuns.id, runId)).get();
+}
+
+/** A direct-message run is "posted" once its messages are queued (there is no channel message). */
+export function markRunQueued(tx: Tx, runId: number): boolean {
+  return tx.update(checkinRuns).set({ status: 'posted', reason: null }).where(and(eq(checkinRuns.id, runId), eq(checkinRuns.status, 'posting'))).run().changes === 1;
+}
+
+/** Runs of direct-message check-ins a stop left before their messages were queued. */
+export function interruptedDirectRuns(db: Reader): { schedule: Schedule; runId: number }[] {
+  const rows = db
+    .select({ schedule: checkinSchedules, runId: checkinRuns.id })
+    .from(checkinRuns)
+    .innerJoin(checkinSchedules, eq(checkinSchedules.id, checkinRuns.scheduleId))
+    .where(and(eq(checkinRuns.status, 'posting'), eq(checkinSchedules.delivery, 'direct-message')))
+    .all();
+  return rows;
+}
+
+/** Removes a member's subscriptions in a server (forgetting them). */
+export function removeMemberSubscriptions(tx: Tx, guildId: string, memberId: string): number {
+  return tx.delete(checkinSubscriptions).where(and(eq(checkinSubscriptions.guildId, guildId), eq(checkinSubscriptions.memberId, memberId))).run().changes;
+}
+
+/** The check-ins a member subscribed to in a server (their data export). */
+export function subscriptionsOfMember(db: Reader, guildId: string, memberId: string): { scheduleId: number; checkin: string; subscribedAt: number }[] {
+  return db
+    .select({ scheduleId: checkinSubscriptions.scheduleId, checkin: checkinSchedules.name, subscribedAt: checkinSubscriptions.subscribedAt })
+    .from(checkinSubscriptions)
+    .innerJoin(checkinSchedules, eq(checkinSchedules.id, checkinSubscriptions.scheduleId))
+    .where(and(eq(checkinSubscriptions.guildId, guildId), eq(checkinSubscriptions.memberId, memberId)))
+    .all();
+}
+

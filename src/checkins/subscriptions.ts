@@ -1,0 +1,111 @@
+/**
+ * Check-ins by direct message: members subscribe, and each run is queued as one direct message per
+ * subscriber, due at the run's wall-clock time in the subscriber's own zone (when they set one).
+ * Answers from a direct message are the same answers, in the same reports and streaks.
+ */
+import type { Db } from '../db/open';
+import { writeTx } from '../db/write-tx';
+import { directMessagePayload, queueEffects, type Effect } from '../outbox/queue';
+import { UserError } from '../user-error';
+import { WHOLE_SERVER, type ChannelView } from '../visibility';
+import { instantOf, localDate, wallTime } from '../zoned-time';
+import type { Member } from './answers';
+import type { RunToPost } from './runs';
+import { findSchedule, listSchedules, type Schedule } from './store';
+import { DISCORD_LIMITS } from '../format';
+import { addSubscription, isSubscribed, markRunQueued, removeSubscription, runById, scheduleById, subscribersOf } from './subscription-store';
+
+export const CHECKIN_DIRECT_MESSAGE = 'checkin.direct-message';
+
+const noSuchCheckin = (id: number) => `There is no check-in #${id} in this server. Pick one from the list as you type.`;
+
+/** A direct-message check-in of this server that the member can see (its announcement's channel). */
+function requireDirectCheckin(db: Db, guildId: string, id: number, sees: ChannelView): Schedule {
+  const schedule = findSchedule(db, guildId, id);
+  if (!schedule || !sees.canView(schedule.channelId)) throw new UserError(noSuchCheckin(id));
+  if (schedule.delivery !== 'direct-message') {
+    throw new UserError(`Check-in #${id} **${schedule.name}** is posted in <#${schedule.channelId}>, not sent by direct message: answer it there. Only direct-message check-ins take subscribers.`);
+  }
+  return schedule;
+}
+
+export function subscribe(db: Db, member: Member, id: number, now: number): { schedule: Schedule; added: boolean } {
+  const schedule = requireDirectCheckin(db, member.guildId, id, member.sees);
+  if (schedule.status !== 'active') throw new UserError(`Check-in #${id} **${schedule.name}** is paused by a leader, so it takes no subscribers now. Try again once it is resumed.`);
+  return { schedule, added: writeTx(db, (tx) => addSubscription(tx, schedule, member.memberId, now)) };
+}
+
+export function unsubscribe(db: Db, member: Member, id: number): { schedule: Schedule; removed: boolean } {
+  const schedule = requireDirectCheckin(db, member.guildId, id, member.sees);
+  return { schedule, removed: writeTx(db, (tx) => removeSubscription(tx, schedule.id, member.memberId)) };
+}
+
+/** **Stop these messages** on a run's direct message: the check-in may be gone since. */
+export function stopFromDirectMessage(db: Db, scheduleId: number, memberId: string): { schedule: Schedule | null; removed: boolean } {
+  const schedule = scheduleById(db, scheduleId) ?? null;
+  if (!schedule) return { schedule: null, removed: false };
+  return { schedule, removed: writeTx(db, (tx) => removeSubscription(tx, schedule.id, memberId)) };
+}
+
+/**
+ * When a subscriber gets a run: the run's wall-clock time on its date, in their zone. A subscriber
+ * whose zone is ahead of the check-in's has passed that moment when the run starts: theirs goes at once.
+ */
+export function momentFor(schedule: Schedule, scheduledFor: number, zone: string | null, manual: boolean): number {
+  if (manual || !zone || zone === schedule.timezone) return scheduledFor;
+  const wall = wallTime(schedule.timezone, scheduledFor);
+  return Math.max(scheduledFor, instantOf(zone, localDate(schedule.timezone, scheduledFor), wall.hour, wall.minute));
+}
+
+/**
+ * Queues a claimed run's direct messages, one per subscriber, in one transaction with marking the
+ * run sent: a restart either finds the run still to queue or every message queued, never half.
+ */
+export function queueDirectRun(db: Db, { schedule, runId }: RunToPost, zonesOf: (memberIds: string[]) => Map<string, string>, now: number): number {
+  const run = runById(db, runId);
+  if (!run) return 0;
+  const subscribers = subscribersOf(db, schedule.id);
+  const zones = zonesOf(subscribers);
+  const zoneOf = (memberId: string) => zones.get(memberId) ?? null;
+  const effects: Effect[] = subscribers.map((memberId) => ({
+    key: `${CHECKIN_DIRECT_MESSAGE}:${runId}:${memberId}`,
+    guildId: schedule.guildId,
+    kind: CHECKIN_DIRECT_MESSAGE,
+    payload: directMessagePayload(memberId, { runId, scheduleId: schedule.id }),
+    dueAt: momentFor(schedule, run.scheduledFor, zoneOf(memberId), run.manual),
+  }));
+  return writeTx(db, (tx) => (markRunQueued(tx, runId) ? queueEffects(tx, effects, now) : 0));
+}
+
+/** What a run's direct message shows when it is sent, or null when it should not go any more. */
+export function directRunToSend(db: Db, runId: number, memberId: string): { schedule: Schedule; runId: number } | null {
+  const run = runById(db, runId);
+  const schedule = run && scheduleById(db, run.scheduleId);
+  if (!run || !schedule || schedule.delivery !== 'direct-message' || schedule.status !== 'active') return null;
+  if (!isSubscribed(db, schedule.id, memberId)) return null;
+  return { schedule, runId };
+}
+
+/**
+ * The member answering from a direct message: the run's server comes from the stored run. Only a
+ * subscriber's answer is kept (a forged click from anyone else changes nothing).
+ */
+export function directAnswerer(db: Db, runId: number, memberId: string): Member {
+  const run = runById(db, runId);
+  const schedule = run && scheduleById(db, run.scheduleId);
+  if (!run || !schedule || schedule.delivery !== 'direct-message') throw new UserError('This check-in no longer exists, so answers to it are not kept.');
+  if (!isSubscribed(db, schedule.id, memberId)) {
+    throw new UserError(`You are not subscribed to check-in **${schedule.name}** any more, so answers from this message are not kept. Subscribe again with \`/checkin subscribe\` in the server.`);
+  }
+  // Subscribing needed the announcement's channel; the answer itself lives in the run.
+  return { guildId: schedule.guildId, memberId, sees: WHOLE_SERVER };
+}
+
+/** The direct-message check-ins a member may subscribe to, for autocomplete. */
+export function directCheckinSuggestions(db: Db, guildId: string, typed: string, sees: ChannelView): { name: string; value: number }[] {
+  const needle = typed.trim().toLowerCase();
+  return listSchedules(db, guildId)
+    .filter((s) => s.delivery === 'direct-message' && sees.canView(s.channelId) && (!needle || `${s.id} ${s.name}`.toLowerCase().includes(needle)))
+    .slice(0, DISCORD_LIMITS.autocompleteChoices)
+    .map((s) => ({ name: `#${s.id} · ${s.name}${s.status === 'paused' ? ' (paused)' : ''}`.slice(0, DISCORD_LIMITS.autocompleteName), value: s.id }));
+}

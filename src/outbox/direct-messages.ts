@@ -1,0 +1,93 @@
+// Direct messages through the outbox: opened and sent at the bot's shared pace, only to members
+// who asked for them, each naming its server and carrying a way to stop.
+import { ActionRowBuilder, ButtonBuilder, ButtonStyle, type Client } from 'discord.js';
+import type { Clock } from '../clock';
+import type { Logger } from '../logger';
+import { DiscordErrorCode, isDiscordError } from '../bot/discord-errors';
+import { buttonRows } from '../bot/components';
+import { EffectImpossible, EffectNotYet, effectNonce, type EffectHandler, type StoredEffect } from './delivery';
+import { Pace } from './pace';
+
+/** Who may get one: the member's own choices, and Discord's word about closed DMs (kept by the preferences feature). */
+export interface Recipients {
+  may(guildId: string, userId: string, now: number): 'yes' | 'turned off' | 'unreachable';
+  markUnreachable(guildId: string, userId: string, now: number): void;
+}
+
+/** What a feature's direct message says, rendered from the latest state when it is sent. */
+export interface DirectMessage {
+  /** The text under the line naming the server. */
+  text: string;
+  /** Buttons besides **Stop these messages** (links, answers). */
+  buttons?: ButtonBuilder[];
+  /** The custom id of its **Stop these messages** button (unsubscribe, cancel the reminder). */
+  stopId: string;
+}
+
+export interface DirectMessageKind {
+  /** What it is, for leaders ("a reminder about poll #12"). */
+  describe(effect: StoredEffect): string;
+  /** The message, or null when it has no reason to go any more (voted already, cancelled, deleted). */
+  render(effect: StoredEffect, now: number): DirectMessage | null;
+}
+
+/** The recipient of a direct-message effect: every such effect's payload names it `userId`. */
+export const recipientOf = (effect: StoredEffect): string => String(effect.payload.userId);
+
+export const STOP_LABEL = 'Stop these messages';
+
+export class DirectMessages {
+  /** Shared by every kind of direct message: Discord limits opening DMs across the bot. */
+  readonly pace: Pace;
+
+  constructor(
+    private readonly client: Client,
+    private readonly clock: Clock,
+    private readonly logger: Logger,
+    perSecond: number,
+    private readonly recipients: Recipients,
+  ) {
+    this.pace = new Pace(perSecond);
+  }
+
+  /** The outbox handler for one kind of direct message. */
+  handler(kind: DirectMessageKind): EffectHandler {
+    return {
+      describe: kind.describe,
+      pace: this.pace,
+      deliver: (effect) => this.deliver(kind, effect),
+    };
+  }
+
+  private async deliver(kind: DirectMessageKind, effect: StoredEffect): Promise<void> {
+    const userId = recipientOf(effect);
+    const guild = this.client.guilds.cache.get(effect.guildId);
+    if (!guild) throw new EffectImpossible('Hearth is no longer in that server');
+    if (!guild.available) throw new EffectNotYet('the server is unavailable right now (a Discord outage)');
+    const now = this.clock.now();
+    const reach = this.recipients.may(effect.guildId, userId, now);
+    if (reach !== 'yes') return this.skip(effect, reach === 'turned off' ? 'the member turned direct messages off' : 'the member does not accept direct messages');
+    const message = kind.render(effect, now);
+    if (!message) return this.skip(effect, 'nothing to send any more');
+    try {
+      await guild.members.fetch({ user: userId, force: true, cache: false });
+    } catch (error) {
+      if (isDiscordError(error, DiscordErrorCode.UnknownMember, DiscordErrorCode.UnknownUser)) return this.skip(effect, 'the member left the server');
+      throw error;
+    }
+    const channel = await this.client.users.createDM(userId);
+    const stop = new ButtonBuilder().setCustomId(message.stopId).setLabel(STOP_LABEL).setStyle(ButtonStyle.Secondary);
+    const components: ActionRowBuilder<ButtonBuilder>[] = buttonRows([...(message.buttons ?? []), stop]);
+    try {
+      await channel.send({ content: `From **${guild.name}**\n${message.text}`, components, nonce: effectNonce(effect), enforceNonce: true, allowedMentions: { parse: [] } });
+    } catch (error) {
+      // Closed DMs: no retry, and none to this member from this server for a while.
+      if (isDiscordError(error, DiscordErrorCode.CannotSendMessagesToThisUser)) this.recipients.markUnreachable(effect.guildId, userId, this.clock.now());
+      throw error;
+    }
+  }
+
+  private skip(effect: StoredEffect, why: string): void {
+    this.logger.debug({ effect: effect.kind, key: effect.key, guild: effect.guildId, why }, 'a direct message was not sent');
+  }
+}
