@@ -52,6 +52,10 @@ export const insightsSettingsSubcommands: NonNullable<SlashCommand['subcommands'
   async digest(interaction, { db, clock: time, scheduler }) {
     const chosen = interaction.options.getChannel('channel');
     if (!chosen) {
+      // Schedule options without a channel are a mistake, not a request to switch it off.
+      if (['every', 'day', 'time'].some((name) => interaction.options.get(name) !== null)) {
+        throw new UserError('Say where the digest goes with `channel:` when you set `every`, `day` or `time`. Leave every option out to switch the digest off. Nothing was changed.');
+      }
       const was = switchDigestOff(db, interaction.guildId);
       await replyPrivately(interaction, was ? 'Saved: the digest is off.' : 'The digest was already off. Switch it on with `/settings digest channel:`.');
       return;

@@ -36,7 +36,7 @@ export const kudos = sqliteTable(
 /**
  * Kudos a forgotten member gave in the last two days, kept only as a count under their limit key
  * (see limitKey in src/member-data.ts) so that deleting one's data does not reset the daily limit.
- * Rows go after two days.
+ * Rows go after 26 hours (SPENT_COUNTS_MS), longer than any day.
  */
 export const kudosSpent = sqliteTable(
   'kudos_spent',

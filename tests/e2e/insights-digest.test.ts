@@ -39,6 +39,7 @@ describe('/settings digest and the scheduled digest', () => {
       [{ channel: general, time: '25:00' }, '`time` must be a time of day as HH:MM on a 24-hour clock, e.g. 09:00 or 17:30; "25:00" is not.'],
       [{ channel: general, time: '9am' }, '"9am" is not'],
       [{ channel: general, every: 'fortnight' }, '`every` must be `week` or `month`'],
+      [{ every: 'month', time: '08:00' }, 'Say where the digest goes with `channel:` when you set `every`, `day` or `time`.'],
     ];
     for (const [options, expected] of cases) {
       const { reply } = await leader.run('settings digest', options);
