@@ -23,6 +23,9 @@ const PERIOD_NAMES = Object.keys(PERIODS) as Period[];
 const canAttach = (channel: unknown) => (channel ? missingPermissions(channel as GuildTextBasedChannel, [PermissionFlagsBits.AttachFiles]).length === 0 : false);
 
 /** /insights: how the community is doing across polls, surveys, check-ins and kudos, and whether it is getting better. Leaders only. */
+/** Servers whose export is being made (see `export`). */
+const exporting = new Set<string>();
+
 export const insights = {
   kind: 'slash',
   leadersOnly: true,
@@ -85,9 +88,12 @@ export const insights = {
     },
 
     async export(interaction, ctx) {
-      await interaction.deferReply({ flags: MessageFlags.Ephemeral }); // reading every row and uploading take a while
+      // One at a time per server: each reads every row and writes a file as large as the server's history.
+      if (exporting.has(interaction.guildId)) throw new UserError('An export of this server is being made right now. Wait for it to arrive, then ask again if you need a newer one.');
+      exporting.add(interaction.guildId);
       const dir = mkdtempSync(join(tmpdir(), 'hearth-export-'));
       try {
+        await interaction.deferReply({ flags: MessageFlags.Ephemeral }); // reading every row and uploading take a while
         const name = `hearth-${interaction.guildId}-${new Date(ctx.clock.now()).toISOString().slice(0, 10)}.zip`;
         const path = join(dir, name);
         const counts = await writeServerExport(ctx.db, interaction.guildId, path, ctx.clock.now());
@@ -100,6 +106,7 @@ export const insights = {
         await replyPrivately(interaction, { content: `Here is everything Hearth holds for this server (rows: ${summary}). README.txt explains every column.`, files: [new AttachmentBuilder(path, { name })] });
       } finally {
         rmSync(dir, { recursive: true, force: true });
+        exporting.delete(interaction.guildId);
       }
     },
   },

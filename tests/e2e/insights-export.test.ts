@@ -113,6 +113,19 @@ describe('/insights export', () => {
     }
   });
 
+  it('makes one export of a server at a time; a second asked meanwhile is refused, and the next one after works', async () => {
+    const { hearth, leader } = world;
+    const held = hearth.double.holdNext('PATCH', /^\/webhooks\/\d+\/[^/]+\/messages\/@original$/);
+    const first = leader.run('insights export');
+    await held.arrived; // the first export is uploading
+    const second = await leader.run('insights export');
+    expect(isEphemeral(second.reply)).toBe(true);
+    expect(second.reply.content).toContain('An export of this server is being made right now');
+    held.release();
+    expect((await first).reply.files).toHaveLength(1);
+    expect((await leader.run('insights export')).reply.files).toHaveLength(1);
+  });
+
   it('is for leaders only', async () => {
     const { reply } = await world.hearth.member('hal').run('insights export');
     expect(isEphemeral(reply)).toBe(true);
