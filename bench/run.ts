@@ -6,11 +6,13 @@ import { benchKudos } from './kudos';
 import { benchOutbox } from './outbox';
 import { benchPolls } from './polls';
 import { benchPrivacy } from './privacy';
+import { benchRush } from './rush';
 import { benchStartup } from './startup';
 import { benchSurveys } from './surveys';
 
 const scenarios: [string, () => Promise<string[]>][] = [
   ['polls', benchPolls],
+  ['rush', benchRush],
   ['kudos', benchKudos],
   ['checkins', benchCheckins],
   ['startup', benchStartup],

@@ -1,0 +1,50 @@
+/**
+ * Where a CPU profile's busy time went: self time per package (or Hearth folder) and the heaviest
+ * functions, idle time left out. `npx tsx bench/profile-summary.ts <file.cpuprofile> [top]`.
+ */
+import { readFileSync } from 'node:fs';
+
+interface Node {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number };
+  children?: number[];
+}
+interface Profile {
+  nodes: Node[];
+  samples: number[];
+  timeDeltas: number[];
+}
+
+const [file, topArg] = process.argv.slice(2);
+const profile = JSON.parse(readFileSync(file!, 'utf8')) as Profile;
+const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+const self = new Map<number, number>();
+profile.samples.forEach((id, i) => self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0) / 1000));
+
+function place(url: string, name: string): string {
+  if (!url) return name.startsWith('(') ? name : `(native) ${name}`;
+  const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url);
+  if (pkg) return pkg[1]!;
+  const own = /\/(src|commands)\/([^/]+)/.exec(url);
+  if (own) return `${own[1]}/${own[2]}`;
+  if (url.startsWith('node:')) return 'node';
+  return url;
+}
+
+const groups = new Map<string, number>();
+const functions = new Map<string, number>();
+let busy = 0;
+for (const [id, ms] of self) {
+  const node = byId.get(id)!;
+  const { functionName, url, lineNumber } = node.callFrame;
+  if (functionName === '(idle)' || functionName === '(program)') continue;
+  busy += ms;
+  const where = place(url, functionName);
+  groups.set(where, (groups.get(where) ?? 0) + ms);
+  const fn = `${functionName || '(anonymous)'} ${where}${url ? `:${lineNumber + 1}` : ''}`;
+  functions.set(fn, (functions.get(fn) ?? 0) + ms);
+}
+const top = Number(topArg ?? 25);
+const list = (m: Map<string, number>) =>
+  [...m].sort((a, b) => b[1] - a[1]).slice(0, top).map(([k, v]) => `${v.toFixed(0).padStart(7)} ms ${((v / busy) * 100).toFixed(1).padStart(5)}%  ${k}`);
+console.log(`busy ${busy.toFixed(0)} ms (idle and program left out)\n\nself time by place:\n${list(groups).join('\n')}\n\nheaviest functions:\n${list(functions).join('\n')}`);
