@@ -44,7 +44,23 @@ for (const [id, ms] of self) {
   const fn = `${functionName || '(anonymous)'} ${where}${url ? `:${lineNumber + 1}` : ''}`;
   functions.set(fn, (functions.get(fn) ?? 0) + ms);
 }
+// Inclusive time of Hearth's own functions: each sample counts once for every distinct Hearth
+// function on its stack, so a store function shows what its queries cost, drizzle and SQLite included.
+const parent = new Map<number, number>();
+for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+const inclusive = new Map<string, number>();
+for (const [id, ms] of self) {
+  const seen = new Set<string>();
+  for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) {
+    const { functionName, url, lineNumber } = byId.get(at)!.callFrame;
+    if (url.includes("node_modules") || !/\/(src|commands)\//.test(url)) continue;
+    const key = `${functionName || '(anonymous)'} ${place(url, functionName)}:${lineNumber + 1}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    inclusive.set(key, (inclusive.get(key) ?? 0) + ms);
+  }
+}
 const top = Number(topArg ?? 25);
 const list = (m: Map<string, number>) =>
   [...m].sort((a, b) => b[1] - a[1]).slice(0, top).map(([k, v]) => `${v.toFixed(0).padStart(7)} ms ${((v / busy) * 100).toFixed(1).padStart(5)}%  ${k}`);
-console.log(`busy ${busy.toFixed(0)} ms (idle and program left out)\n\nself time by place:\n${list(groups).join('\n')}\n\nheaviest functions:\n${list(functions).join('\n')}`);
+console.log(`busy ${busy.toFixed(0)} ms (idle and program left out)\n\nself time by place:\n${list(groups).join('\n')}\n\nheaviest functions:\n${list(functions).join('\n')}\n\nHearth's functions, inclusive:\n${list(inclusive).join('\n')}`);
