@@ -3,7 +3,8 @@
  * members sent at once (nothing spreads them out), to the real Hearth process and, in the same run,
  * to a bot that only acknowledges. Goal per path: at least 0.8x the baseline's throughput and a p99
  * acknowledgement at most 1.25x its p99, every interaction acknowledged and every answer stored.
- * `RUSH_SIZE=500 npm run bench -- rush` tries it smaller.
+ * `RUSH_SIZE=500 npm run bench -- rush` tries it smaller; `RUSH_PATHS=check-in,survey` runs only the
+ * paths whose names contain one of those words.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,6 +17,7 @@ import { rssMb, startBot, stopBot } from './processes';
 
 const SIZE = Number(process.env.RUSH_SIZE ?? 2000);
 const GOAL = { throughput: 0.8, p99: 1.25 };
+const ONLY = (process.env.RUSH_PATHS ?? '').split(',').filter(Boolean);
 
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 const sleep = (n: number) => new Promise((r) => setTimeout(r, n));
@@ -255,6 +257,7 @@ export async function benchRush(): Promise<string[]> {
   try {
     await warmUp(hearth, baseline);
     for (const path of PATHS) {
+      if (ONLY.length && !ONLY.some((word) => path.name.includes(word)) && !(path.name === 'poll vote, single choice' && ONLY.includes('My vote'))) continue;
       const prepared = await path.prepare(hearth);
       const payloads = await baselinePayloads(baseline, path.name);
       // The baseline first, then Hearth, back to back: the machine's load is as close as it gets.
