@@ -28,6 +28,8 @@ export interface Side {
   members: TestMember[];
   databasePath: string;
   pid: number;
+  /** Interactions that ended in an unexpected error (Hearth logs "interaction failed"). */
+  failures(): number;
   stop(): Promise<void>;
 }
 
@@ -41,6 +43,10 @@ export async function startSide(kind: 'hearth' | 'baseline', size: number): Prom
     DISCORD_API_URL: harness.double.apiUrl,
     DATABASE_PATH: databasePath,
   });
+  let failures = 0;
+  child.stdout!.on('data', (chunk: Buffer) => {
+    failures += chunk.toString().split('"msg":"interaction failed"').length - 1;
+  });
   await ready;
   const readyMs = performance.now() - started;
   const members = Array.from({ length: size }, (_, i) => harness.member(`member${i}`));
@@ -51,6 +57,7 @@ export async function startSide(kind: 'hearth' | 'baseline', size: number): Prom
     pid: child.pid!,
     readyMs,
     readyRss: rssMb(child.pid!),
+    failures: () => failures,
     async stop() {
       await stopBot(child);
       await harness.stop();
@@ -77,7 +84,7 @@ export async function fire(side: Side, payloads: APIInteraction[]): Promise<Fire
   return { records, acked: acked.length, perSecond: (acked.length / (last - first)) * 1000, p50: percentile(times, 50), p99: percentile(times, 99) };
 }
 
-function count(databasePath: string, query: string): number {
+export function count(databasePath: string, query: string): number {
   const db = new Database(databasePath, { readonly: true });
   try {
     return (db.prepare(query).get() as { n: number }).n;
@@ -93,7 +100,7 @@ function editsOf(side: Side, message: StoredMessage): { edits: number; minGapMs:
   return { edits: at.length, minGapMs: at.slice(1).reduce((min, t, i) => Math.min(min, t - at[i]!), Infinity) };
 }
 
-const latest = (side: Side, find: (m: StoredMessage) => boolean) => [...side.harness.double.channelMessages(side.harness.general.id)].reverse().find(find)!;
+export const latest = (side: Side, find: (m: StoredMessage) => boolean) => [...side.harness.double.channelMessages(side.harness.general.id)].reverse().find(find)!;
 
 /** What Hearth must have stored after a path's rush, and the public message whose edits must stay coalesced. */
 interface Prepared {
@@ -110,7 +117,7 @@ interface RushPath {
 
 const CHOICES = ['A', 'B', 'C'];
 
-async function postPoll(side: Side, options: Record<string, string | boolean>): Promise<StoredMessage> {
+export async function postPoll(side: Side, options: Record<string, string | boolean>): Promise<StoredMessage> {
   await side.harness.runCommand(side.harness.owner(), 'poll create', { question: 'Rush?', choices: CHOICES.join(' | '), ...options });
   return latest(side, (m) => m.embeds.length > 0);
 }
