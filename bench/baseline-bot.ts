@@ -4,7 +4,8 @@ import { Client, Events, GatewayIntentBits, MessageFlags } from 'discord.js';
 
 const client = new Client({ intents: [GatewayIntentBits.Guilds], rest: { api: process.env.DISCORD_API_URL! } });
 client.on(Events.InteractionCreate, (interaction) => {
-  if (interaction.isRepliable()) void interaction.reply({ content: 'ok', flags: MessageFlags.Ephemeral });
+  // Too late (over Discord's 3 s) counts as not acknowledged; it must not stop the bot.
+  if (interaction.isRepliable()) interaction.reply({ content: 'ok', flags: MessageFlags.Ephemeral }).catch(() => {});
 });
 client.once(Events.ClientReady, () => console.log('connected to Discord'));
 process.on('SIGTERM', () => void client.destroy().then(() => process.exit(0)));
