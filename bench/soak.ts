@@ -20,6 +20,9 @@ const MOODS = ['rough', 'low', 'okay', 'good', 'great'];
 
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 const sleep = (n: number) => new Promise((r) => setTimeout(r, n));
+// The same sequence of members and polls in every run.
+let seed = 42;
+const random = (n: number) => (seed = (seed * 48271) % 2147483647) % n;
 
 interface Sent {
   record: InteractionRecord;
@@ -57,10 +60,10 @@ async function setUp(side: Side): Promise<Targets> {
 /** The i-th interaction of the run: 60% votes, 15% mood clicks, 20% survey answers, 5% kudos. */
 function nextInteraction(side: Side, targets: Targets, i: number, kudosGiven: number[]): { payload: APIInteraction; vote?: string } {
   const { harness, members } = side;
-  const member = members[(i * 7919) % members.length]!;
+  const member = members[random(members.length)]!;
   const slot = i % 20;
   if (slot < 12) {
-    const poll = targets.polls[(i * 31) % targets.polls.length]!;
+    const poll = targets.polls[random(targets.polls.length)]!;
     return { payload: harness.clickPayload(member, poll, ['A', 'B', 'C'][i % 3]!), vote: `${poll.id}:${member.id}` };
   }
   if (slot < 15) return { payload: harness.clickPayload(member, targets.checkin, MOODS[i % 5]!) };
