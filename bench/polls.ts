@@ -4,44 +4,22 @@
  *    the real Hearth process (`src/main.ts`), against a bot that only acknowledges (the baseline).
  * 2. Results of one poll over 100,000 stored votes.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { TestHearth, eventually, type StoredMessage } from '../tests/support/harness';
 import type { InteractionRecord } from '../tests/support/discord-double';
 import { closeDatabase, openDatabase } from '../src/db/open';
 import { createPoll, results, validatePoll } from '../src/polls/service';
+import { rssMb, startBot } from './processes';
 
-const ROOT = resolve(import.meta.dirname, '..');
-const TSX = pathToFileURL(join(ROOT, 'node_modules/tsx/dist/loader.mjs')).href;
 const VOTES = 2000;
 const SPREAD_MS = 10_000;
 
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 const ms = (n: number) => `${n.toFixed(2)} ms`;
 const sleep = (n: number) => new Promise((r) => setTimeout(r, n));
-
-function startBot(script: string, env: Record<string, string>): { child: ChildProcess; ready: Promise<void> } {
-  const child = spawn(process.execPath, ['--import', TSX, join(ROOT, script)], {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'info', ...env },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const ready = new Promise<void>((done) => {
-    child.stdout!.on('data', (chunk: Buffer) => {
-      if (chunk.toString().includes('connected to Discord')) done();
-    });
-  });
-  return { child, ready };
-}
-
-function rssMb(pid: number): number {
-  const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmRSS'));
-  return Number(/(\d+)/.exec(line ?? '')?.[1] ?? 0) / 1024;
-}
 
 interface Burst {
   acked: number;

@@ -8,11 +8,14 @@ import { benchOutbox } from './outbox';
 import { benchPolls } from './polls';
 import { benchPrivacy } from './privacy';
 import { benchReach } from './reach';
+import { benchRush } from './rush';
+import { benchSoak } from './soak';
 import { benchStartup } from './startup';
 import { benchSurveys } from './surveys';
 
 const scenarios: [string, () => Promise<string[]>][] = [
   ['polls', benchPolls],
+  ['rush', benchRush],
   ['kudos', benchKudos],
   ['checkins', benchCheckins],
   ['startup', benchStartup],
@@ -22,11 +25,13 @@ const scenarios: [string, () => Promise<string[]>][] = [
   ['insights', benchInsights],
   ['reach', benchReach],
 ];
+// The long run takes 10 minutes: only when asked for by name.
+const onRequest: [string, () => Promise<string[]>][] = [['soak', benchSoak]];
 const only = process.argv.slice(2);
 
 console.log(`# Hearth benchmarks (${new Date().toISOString()}, Node ${process.version})\n`);
-for (const [name, run] of scenarios) {
-  if (only.length && !only.includes(name)) continue;
+for (const [name, run] of [...scenarios, ...onRequest]) {
+  if (only.length ? !only.includes(name) : onRequest.some(([asked]) => asked === name)) continue;
   const started = performance.now();
   console.log((await run()).join('\n'));
   console.log(`\n(${name}: ${((performance.now() - started) / 1000).toFixed(1)} s)\n`);

@@ -98,7 +98,7 @@ export function createRouter(commands: readonly Command[], ctx: () => AppContext
       await reportInteractionError(interaction, error, app.logger);
     } finally {
       app.metrics.interactionHandled(interaction, outcome);
-      app.logger.debug({ ...describe(interaction), ms: Math.round(performance.now() - started) }, 'interaction handled');
+      if (app.logger.isLevelEnabled('debug')) app.logger.debug({ ...describe(interaction), ms: Math.round(performance.now() - started) }, 'interaction handled');
     }
   }
 

@@ -9,9 +9,21 @@ import { addSkip, deleteSchedule, findSchedule, insertSchedule, setScheduleState
 
 export type { Run, Schedule };
 
+// Compiled rules by schedule, so that a rush of mood clicks on a re-posted check-in does not parse
+// the same cron expression thousands of times. Rules are never changed once compiled.
+const compiled = new Map<string, Rule>();
+const COMPILED_KEPT = 1000;
+
 /** A stored schedule's rule, ready to compute its runs with (see ./schedule.ts). */
 export function ruleOf(schedule: Pick<Schedule, 'cron' | 'everyWeeks' | 'anchorWeek'>): Rule {
-  return compileRule({ cron: schedule.cron, everyWeeks: schedule.everyWeeks }, schedule.anchorWeek);
+  const key = `${schedule.cron}|${schedule.everyWeeks}|${schedule.anchorWeek}`;
+  let rule = compiled.get(key);
+  if (!rule) {
+    rule = compileRule({ cron: schedule.cron, everyWeeks: schedule.everyWeeks }, schedule.anchorWeek);
+    if (compiled.size >= COMPILED_KEPT) compiled.clear();
+    compiled.set(key, rule);
+  }
+  return rule;
 }
 
 /**

@@ -1,6 +1,7 @@
 import { and, asc, desc, eq, gt, inArray, isNotNull, lt, lte, ne, or, sql } from 'drizzle-orm';
 import type { Statement } from 'better-sqlite3';
 import type { Db } from '../db/open';
+import { preparedOnce } from '../db/prepared';
 import { writeTx, type Tx } from '../db/write-tx';
 import { LIMIT_KEY_PREFIX, LIMIT_KEYS_END, NO_MEMBER } from '../member-data';
 import { checkinAnswers, checkinRuns, checkinSchedules, checkinSkips } from './schema';
@@ -23,9 +24,57 @@ export function insertSchedule(db: Db, row: NewScheduleRow, limit: number): numb
   });
 }
 
+const at = {
+  id: sql.placeholder('id'),
+  guildId: sql.placeholder('guildId'),
+  runId: sql.placeholder('runId'),
+  memberId: sql.placeholder('memberId'),
+  now: sql.placeholder('now'),
+};
+const laterThan = { scheduleId: sql.placeholder('scheduleId'), scheduledFor: sql.placeholder('scheduledFor'), runId: sql.placeholder('runId') };
+const answerRow = {
+  runId: at.runId,
+  memberId: at.memberId,
+  scheduleId: sql.placeholder('scheduleId'),
+  guildId: at.guildId,
+  answeredAt: at.now,
+  updatedAt: at.now,
+};
+
+// What a mood click and a note run: built and prepared once per connection.
+const answering = preparedOnce((db) => ({
+  schedule: db.select().from(checkinSchedules).where(and(eq(checkinSchedules.id, at.id), eq(checkinSchedules.guildId, at.guildId))).prepare(),
+  run: db.select().from(checkinRuns).where(and(eq(checkinRuns.id, at.id), eq(checkinRuns.guildId, at.guildId))).prepare(),
+  laterPostedRun: db
+    .select()
+    .from(checkinRuns)
+    .where(
+      and(
+        eq(checkinRuns.scheduleId, laterThan.scheduleId),
+        // A "post now" in the same millisecond as a scheduled run still counts as later.
+        or(gt(checkinRuns.scheduledFor, laterThan.scheduledFor), and(eq(checkinRuns.scheduledFor, laterThan.scheduledFor), gt(checkinRuns.id, laterThan.runId))),
+        eq(checkinRuns.status, 'posted'),
+      ),
+    )
+    .orderBy(asc(checkinRuns.scheduledFor), asc(checkinRuns.id))
+    .limit(1)
+    .prepare(),
+  answer: db.select().from(checkinAnswers).where(and(eq(checkinAnswers.runId, at.runId), eq(checkinAnswers.memberId, at.memberId))).prepare(),
+  saveMood: db
+    .insert(checkinAnswers)
+    .values({ ...answerRow, mood: sql.placeholder('mood'), note: null })
+    .onConflictDoUpdate({ target: [checkinAnswers.runId, checkinAnswers.memberId], set: { mood: sql`excluded.mood`, updatedAt: sql`excluded.updated_at` } })
+    .prepare(),
+  saveNote: db
+    .insert(checkinAnswers)
+    .values({ ...answerRow, mood: null, note: sql.placeholder('note') })
+    .onConflictDoUpdate({ target: [checkinAnswers.runId, checkinAnswers.memberId], set: { note: sql`excluded.note`, updatedAt: sql`excluded.updated_at` } })
+    .prepare(),
+}));
+
 /** A schedule of this server, or undefined: an id from another server behaves like a missing one. */
 export function findSchedule(db: Reader, guildId: string, id: number): Schedule | undefined {
-  return db.select().from(checkinSchedules).where(and(eq(checkinSchedules.id, id), eq(checkinSchedules.guildId, guildId))).get();
+  return answering(db).schedule.get({ id, guildId });
 }
 
 export function listSchedules(db: Reader, guildId: string): Schedule[] {
@@ -127,25 +176,12 @@ function unlinkSupersededAnswers(tx: Tx, posted: Run): void {
 }
 
 export function findRun(db: Reader, guildId: string, runId: number): Run | undefined {
-  return db.select().from(checkinRuns).where(and(eq(checkinRuns.id, runId), eq(checkinRuns.guildId, guildId))).get();
+  return answering(db).run.get({ id: runId, guildId });
 }
 
 /** The run of the same schedule that came after this one and reached its channel, if any. */
 export function laterPostedRun(db: Reader, run: Run): Run | undefined {
-  return db
-    .select()
-    .from(checkinRuns)
-    .where(
-      and(
-        eq(checkinRuns.scheduleId, run.scheduleId),
-        // A "post now" in the same millisecond as a scheduled run still counts as later.
-        or(gt(checkinRuns.scheduledFor, run.scheduledFor), and(eq(checkinRuns.scheduledFor, run.scheduledFor), gt(checkinRuns.id, run.id))),
-        eq(checkinRuns.status, 'posted'),
-      ),
-    )
-    .orderBy(asc(checkinRuns.scheduledFor), asc(checkinRuns.id))
-    .limit(1)
-    .get();
+  return answering(db).laterPostedRun.get({ scheduleId: run.scheduleId, scheduledFor: run.scheduledFor, runId: run.id });
 }
 
 /** The newest run of a schedule that reached its channel: the one still taking answers. */
@@ -274,14 +310,14 @@ export function notesBetween(
 // ---------------------------------------------------------------- answers
 
 export function findAnswer(db: Reader, runId: number, memberId: string): Answer | undefined {
-  return db.select().from(checkinAnswers).where(and(eq(checkinAnswers.runId, runId), eq(checkinAnswers.memberId, memberId))).get();
+  return answering(db).answer.get({ runId, memberId });
 }
 
-export function saveAnswer(tx: Reader, run: Run, memberId: string, change: { mood?: number; note?: string | null }, now: number): void {
-  tx.insert(checkinAnswers)
-    .values({ runId: run.id, memberId, scheduleId: run.scheduleId, guildId: run.guildId, mood: change.mood ?? null, note: change.note ?? null, answeredAt: now, updatedAt: now })
-    .onConflictDoUpdate({ target: [checkinAnswers.runId, checkinAnswers.memberId], set: { ...change, updatedAt: now } })
-    .run();
+/** Stores a member's mood, or their note, on a run (the other one, if already there, stays). */
+export function saveAnswer(tx: Reader, run: Run, memberId: string, change: { mood: number } | { note: string | null }, now: number): void {
+  const row = { runId: run.id, memberId, scheduleId: run.scheduleId, guildId: run.guildId, now };
+  if ('mood' in change) answering(tx).saveMood.run({ ...row, mood: change.mood });
+  else answering(tx).saveNote.run({ ...row, note: change.note });
 }
 
 /** Of the given runs, those the member answered with a mood. */

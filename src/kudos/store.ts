@@ -1,5 +1,6 @@
 import { and, asc, count, desc, eq, gt, gte, inArray, isNull, lt, lte, min, sql } from 'drizzle-orm';
 import type { Db } from '../db/open';
+import { preparedOnce } from '../db/prepared';
 import type { Tx } from '../db/write-tx';
 import { limitKey } from '../member-data';
 import { kudos, kudosMilestones, kudosRoundups, kudosSettings, kudosSpent, kudosValues } from './schema';
@@ -10,15 +11,69 @@ type Reader = Db | Tx;
 
 const live = isNull(kudos.removedAt);
 
+const at = {
+  guildId: sql.placeholder('guildId'),
+  giverId: sql.placeholder('giverId'),
+  recipientId: sql.placeholder('recipientId'),
+  since: sql.placeholder('since'),
+};
+
+// What giving kudos runs, before its shout-out and after: built and prepared once per connection.
+const giving = preparedOnce((db) => ({
+  values: db
+    .select({ name: kudosValues.name, description: kudosValues.description })
+    .from(kudosValues)
+    .where(eq(kudosValues.guildId, at.guildId))
+    .orderBy(asc(kudosValues.position), asc(kudosValues.id))
+    .prepare(),
+  settings: db.select().from(kudosSettings).where(eq(kudosSettings.guildId, at.guildId)).prepare(),
+  milestones: db
+    .select({ count: kudosMilestones.count, roleId: kudosMilestones.roleId })
+    .from(kudosMilestones)
+    .where(eq(kudosMilestones.guildId, at.guildId))
+    .orderBy(asc(kudosMilestones.count))
+    .prepare(),
+  insert: db
+    .insert(kudos)
+    .values({
+      guildId: at.guildId,
+      giverId: at.giverId,
+      recipientId: at.recipientId,
+      value: sql.placeholder('value'),
+      message: sql.placeholder('message'),
+      channelId: sql.placeholder('channelId'),
+      createdAt: sql.placeholder('createdAt'),
+    })
+    .returning()
+    .prepare(),
+  setShoutOut: db.update(kudos).set({ messageId: sql`${sql.placeholder('messageId')}` }).where(and(eq(kudos.id, sql.placeholder('kudosId')), eq(kudos.guildId, at.guildId))).prepare(),
+  givenSince: db
+    .select({ n: count() })
+    .from(kudos)
+    .where(and(eq(kudos.guildId, at.guildId), eq(kudos.giverId, at.giverId), gte(kudos.createdAt, at.since)))
+    .prepare(),
+  spentSince: db
+    .select({ n: count() })
+    .from(kudosSpent)
+    .where(and(eq(kudosSpent.guildId, at.guildId), eq(kudosSpent.giverKey, sql.placeholder('giverKey')), gte(kudosSpent.givenAt, at.since)))
+    .prepare(),
+  lastBetween: db
+    .select({ at: sql<number | null>`max(${kudos.createdAt})` })
+    .from(kudos)
+    .where(and(eq(kudos.guildId, at.guildId), eq(kudos.giverId, at.giverId), gt(kudos.createdAt, at.since), eq(kudos.recipientId, at.recipientId)))
+    .prepare(),
+  received: db.select({ n: count() }).from(kudos).where(and(eq(kudos.guildId, at.guildId), eq(kudos.recipientId, at.recipientId), live)).prepare(),
+  receivedOfValue: db
+    .select({ n: count() })
+    .from(kudos)
+    .where(and(eq(kudos.guildId, at.guildId), eq(kudos.recipientId, at.recipientId), live, eq(kudos.value, sql.placeholder('value'))))
+    .prepare(),
+}));
+
 // ------------------------------------------------------------ values
 
 export function valuesOf(db: Reader, guildId: string): { name: string; description: string }[] {
-  return db
-    .select({ name: kudosValues.name, description: kudosValues.description })
-    .from(kudosValues)
-    .where(eq(kudosValues.guildId, guildId))
-    .orderBy(asc(kudosValues.position), asc(kudosValues.id))
-    .all();
+  return giving(db).values.all({ guildId });
 }
 
 export function replaceValues(tx: Tx, guildId: string, values: { name: string; description: string }[]): void {
@@ -33,7 +88,7 @@ export function renameValueInHistory(tx: Tx, guildId: string, from: string, to: 
 // ------------------------------------------------------------ settings
 
 export function settingsRow(db: Reader, guildId: string) {
-  return db.select().from(kudosSettings).where(eq(kudosSettings.guildId, guildId)).get();
+  return giving(db).settings.get({ guildId });
 }
 
 export function writeKudosSettings(db: Reader, guildId: string, changes: { dailyLimit?: number; roundupEnabled?: boolean }, now: number): void {
@@ -44,12 +99,7 @@ export function writeKudosSettings(db: Reader, guildId: string, changes: { daily
 }
 
 export function milestonesOf(db: Reader, guildId: string): { count: number; roleId: string }[] {
-  return db
-    .select({ count: kudosMilestones.count, roleId: kudosMilestones.roleId })
-    .from(kudosMilestones)
-    .where(eq(kudosMilestones.guildId, guildId))
-    .orderBy(asc(kudosMilestones.count))
-    .all();
+  return giving(db).milestones.all({ guildId });
 }
 
 export function putMilestone(db: Reader, guildId: string, milestoneCount: number, roleId: string): void {
@@ -65,12 +115,12 @@ export function deleteMilestone(db: Reader, guildId: string, milestoneCount: num
 
 // ------------------------------------------------------------ kudos
 
-export function insertKudos(tx: Tx, row: NewKudosRow): Kudos {
-  return tx.insert(kudos).values(row).returning().get();
+export function insertKudos(tx: Tx, row: Pick<NewKudosRow, 'guildId' | 'giverId' | 'recipientId' | 'value' | 'message' | 'channelId' | 'createdAt'>): Kudos {
+  return giving(tx).insert.get(row)!;
 }
 
 export function setShoutOut(db: Db, guildId: string, kudosId: number, messageId: string): void {
-  db.update(kudos).set({ messageId }).where(and(eq(kudos.id, kudosId), eq(kudos.guildId, guildId))).run();
+  giving(db).setShoutOut.run({ guildId, kudosId, messageId });
 }
 
 export function deleteKudos(db: Db, guildId: string, kudosId: number): void {
@@ -95,20 +145,12 @@ export function markRemoved(db: Reader, guildId: string, kudosId: number, by: st
 
 /** Kudos given by a member since `since`, removed ones included: a takedown does not refund the slot. */
 export function givenSince(db: Reader, guildId: string, giverId: string, since: number): number {
-  return db
-    .select({ n: count() })
-    .from(kudos)
-    .where(and(eq(kudos.guildId, guildId), eq(kudos.giverId, giverId), gte(kudos.createdAt, since)))
-    .get()!.n;
+  return giving(db).givenSince.get({ guildId, giverId, since })!.n;
 }
 
 /** Kudos a forgotten member gave since `since` that still count toward their limit (see kudosSpent). */
 export function spentSince(db: Reader, guildId: string, giverId: string, since: number): number {
-  return db
-    .select({ n: count() })
-    .from(kudosSpent)
-    .where(and(eq(kudosSpent.guildId, guildId), eq(kudosSpent.giverKey, limitKey(guildId, giverId)), gte(kudosSpent.givenAt, since)))
-    .get()!.n;
+  return giving(db).spentSince.get({ guildId, giverKey: limitKey(guildId, giverId), since })!.n;
 }
 
 /** How long kudos a forgotten member gave count toward their limit: longer than any "today" (25 hours when clocks go back). */
@@ -127,18 +169,12 @@ export function nextSpentLapseAt(db: Reader): number | null {
 
 /** The latest kudos from giver to recipient after `since` (exclusive), if any. */
 export function lastKudosBetween(db: Reader, guildId: string, giverId: string, recipientId: string, since: number): number | null {
-  const row = db
-    .select({ at: sql<number | null>`max(${kudos.createdAt})` })
-    .from(kudos)
-    .where(and(eq(kudos.guildId, guildId), eq(kudos.giverId, giverId), gt(kudos.createdAt, since), eq(kudos.recipientId, recipientId)))
-    .get();
-  return row?.at ?? null;
+  return giving(db).lastBetween.get({ guildId, giverId, recipientId, since })?.at ?? null;
 }
 
 export function receivedCount(db: Reader, guildId: string, recipientId: string, value?: string): number {
-  const conditions = [eq(kudos.guildId, guildId), eq(kudos.recipientId, recipientId), live];
-  if (value !== undefined) conditions.push(eq(kudos.value, value));
-  return db.select({ n: count() }).from(kudos).where(and(...conditions)).get()!.n;
+  const statements = giving(db);
+  return (value === undefined ? statements.received.get({ guildId, recipientId }) : statements.receivedOfValue.get({ guildId, recipientId, value }))!.n;
 }
 
 type Side = 'recipient' | 'giver';

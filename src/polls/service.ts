@@ -244,7 +244,7 @@ export function recordVote(db: Db, voter: Voter, pollId: number, choice: number,
         change = before.length ? 'moved' : 'added';
       }
     } else if (before.includes(choice)) {
-      removeVotes(tx, pollId, key, [choice]);
+      removeVotes(tx, pollId, key, choice);
       change = 'removed';
     } else {
       const max = poll.maxChoices ?? choices.length;

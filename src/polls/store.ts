@@ -1,6 +1,7 @@
 import { and, asc, desc, eq, gt, inArray, isNotNull, isNull, lt, or, sql } from 'drizzle-orm';
 import { shuffled } from '../anonymity';
 import type { Db } from '../db/open';
+import { preparedOnce } from '../db/prepared';
 import { writeTx, type Tx } from '../db/write-tx';
 import { limitKey, NO_MEMBER } from '../member-data';
 import { fairlyDue, inOrderOf, type Batch } from '../scheduler/fair';
@@ -37,9 +38,44 @@ export function deleteUnpostedPolls(db: Db, before: number): number {
   return db.delete(polls).where(and(isNull(polls.messageId), lt(polls.createdAt, before), eq(polls.voters, 0))).run().changes;
 }
 
+const at = {
+  pollId: sql.placeholder('pollId'),
+  guildId: sql.placeholder('guildId'),
+  voter: sql.placeholder('voter'),
+  choice: sql.placeholder('choice'),
+  delta: sql.placeholder('delta'),
+};
+
+// What a vote, a retraction and "My vote" run: built and prepared once per connection.
+const voting = preparedOnce((db) => ({
+  poll: db.select().from(polls).where(and(eq(polls.id, at.pollId), eq(polls.guildId, at.guildId))).prepare(),
+  choices: db.select({ label: pollChoices.label }).from(pollChoices).where(eq(pollChoices.pollId, at.pollId)).orderBy(asc(pollChoices.position)).prepare(),
+  votes: db
+    .select({ choice: pollVotes.choice })
+    .from(pollVotes)
+    .where(and(eq(pollVotes.pollId, at.pollId), eq(pollVotes.voter, at.voter)))
+    .orderBy(asc(pollVotes.choice))
+    .prepare(),
+  addVote: db.insert(pollVotes).values({ pollId: at.pollId, voter: at.voter, choice: at.choice, votedAt: sql.placeholder('now') }).prepare(),
+  removeVotes: db.delete(pollVotes).where(and(eq(pollVotes.pollId, at.pollId), eq(pollVotes.voter, at.voter))).returning({ choice: pollVotes.choice }).prepare(),
+  removeVote: db
+    .delete(pollVotes)
+    .where(and(eq(pollVotes.pollId, at.pollId), eq(pollVotes.voter, at.voter), eq(pollVotes.choice, at.choice)))
+    .returning({ choice: pollVotes.choice })
+    .prepare(),
+  countChoice: db
+    .update(pollChoices)
+    .set({ votes: sql`${pollChoices.votes} + ${at.delta}` })
+    .where(and(eq(pollChoices.pollId, at.pollId), eq(pollChoices.position, at.choice)))
+    .prepare(),
+  countVoter: db.update(polls).set({ voters: sql`${polls.voters} + ${at.delta}` }).where(eq(polls.id, at.pollId)).prepare(),
+  choiceCounts: db.select({ position: pollChoices.position, votes: pollChoices.votes }).from(pollChoices).where(eq(pollChoices.pollId, at.pollId)).prepare(),
+  voters: db.select({ voters: polls.voters }).from(polls).where(eq(polls.id, at.pollId)).prepare(),
+}));
+
 /** A poll of this server, or undefined: an id from another server behaves like a missing one. */
 export function findPoll(db: Reader, guildId: string, pollId: number): Poll | undefined {
-  return db.select().from(polls).where(and(eq(polls.id, pollId), eq(polls.guildId, guildId))).get();
+  return voting(db).poll.get({ pollId, guildId });
 }
 
 export function pollById(db: Reader, pollId: number): Poll | undefined {
@@ -47,57 +83,38 @@ export function pollById(db: Reader, pollId: number): Poll | undefined {
 }
 
 export function choicesOf(db: Reader, pollId: number): string[] {
-  return db
-    .select({ label: pollChoices.label })
-    .from(pollChoices)
-    .where(eq(pollChoices.pollId, pollId))
-    .orderBy(asc(pollChoices.position))
-    .all()
-    .map((c) => c.label);
+  return voting(db).choices.all({ pollId }).map((c) => c.label);
 }
 
 export function votesOf(db: Reader, pollId: number, voter: string): number[] {
-  return db
-    .select({ choice: pollVotes.choice })
-    .from(pollVotes)
-    .where(and(eq(pollVotes.pollId, pollId), eq(pollVotes.voter, voter)))
-    .orderBy(asc(pollVotes.choice))
-    .all()
-    .map((v) => v.choice);
+  return voting(db).votes.all({ pollId, voter }).map((v) => v.choice);
 }
 
 /** Adds one vote and counts it on its choice. */
 export function addVote(tx: Tx, pollId: number, voter: string, choice: number, now: number): void {
-  tx.insert(pollVotes).values({ pollId, voter, choice, votedAt: now }).run();
-  tx.update(pollChoices)
-    .set({ votes: sql`${pollChoices.votes} + 1` })
-    .where(and(eq(pollChoices.pollId, pollId), eq(pollChoices.position, choice)))
-    .run();
+  const statements = voting(tx);
+  statements.addVote.run({ pollId, voter, choice, now });
+  statements.countChoice.run({ pollId, choice, delta: 1 });
 }
 
-/** Removes a member's votes (all, or the given choices) and uncounts them; returns how many. */
-export function removeVotes(tx: Tx, pollId: number, voter: string, choices?: number[]): number {
-  const conditions = [eq(pollVotes.pollId, pollId), eq(pollVotes.voter, voter)];
-  if (choices) conditions.push(inArray(pollVotes.choice, choices));
-  const removed = tx.delete(pollVotes).where(and(...conditions)).returning({ choice: pollVotes.choice }).all();
-  for (const { choice } of removed) {
-    tx.update(pollChoices)
-      .set({ votes: sql`${pollChoices.votes} - 1` })
-      .where(and(eq(pollChoices.pollId, pollId), eq(pollChoices.position, choice)))
-      .run();
-  }
+/** Removes a member's votes (all, or the one on `choice`) and uncounts them; returns how many. */
+export function removeVotes(tx: Tx, pollId: number, voter: string, choice?: number): number {
+  const statements = voting(tx);
+  const removed = choice === undefined ? statements.removeVotes.all({ pollId, voter }) : statements.removeVote.all({ pollId, voter, choice });
+  for (const vote of removed) statements.countChoice.run({ pollId, choice: vote.choice, delta: -1 });
   return removed.length;
 }
 
 /** A member went from no votes to some (+1) or from some to none (-1). */
 export function countVoter(tx: Tx, pollId: number, delta: 1 | -1): void {
-  tx.update(polls).set({ voters: sql`${polls.voters} + ${delta}` }).where(eq(polls.id, pollId)).run();
+  voting(tx).countVoter.run({ pollId, delta });
 }
 
 /** Votes per choice position, and how many members voted: read from the kept counts. */
 export function tally(db: Reader, pollId: number): { counts: Map<number, number>; voters: number } {
-  const rows = db.select({ position: pollChoices.position, votes: pollChoices.votes }).from(pollChoices).where(eq(pollChoices.pollId, pollId)).all();
-  const poll = db.select({ voters: polls.voters }).from(polls).where(eq(polls.id, pollId)).get();
+  const statements = voting(db);
+  const rows = statements.choiceCounts.all({ pollId });
+  const poll = statements.voters.get({ pollId });
   return { counts: new Map(rows.map((r) => [r.position, r.votes])), voters: poll?.voters ?? 0 };
 }
 

@@ -1,5 +1,6 @@
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import type { Db } from '../db/open';
+import { preparedOnce } from '../db/prepared';
 import { guildSettings } from './schema';
 
 export type GuildSettings = {
@@ -12,8 +13,11 @@ export type GuildSettings = {
 
 type Changes = Partial<Omit<GuildSettings, 'guildId'>>;
 
+// Read by many clicks (leader checks, kudos): prepared once per connection.
+const reading = preparedOnce((db) => db.select().from(guildSettings).where(eq(guildSettings.guildId, sql.placeholder('guildId'))).prepare());
+
 export function readSettings(db: Db, guildId: string): GuildSettings {
-  const row = db.select().from(guildSettings).where(eq(guildSettings.guildId, guildId)).get();
+  const row = reading(db).get({ guildId });
   return {
     guildId,
     leaderRoleId: row?.leaderRoleId ?? null,

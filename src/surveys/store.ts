@@ -1,6 +1,7 @@
 import { and, asc, desc, eq, inArray, isNotNull, sql } from 'drizzle-orm';
 import { shuffled } from '../anonymity';
 import type { Db } from '../db/open';
+import { preparedOnce } from '../db/prepared';
 import { writeTx, type Tx } from '../db/write-tx';
 import { fairlyDue, inOrderOf, type Batch } from '../scheduler/fair';
 import { surveyAnswers, surveyQuestions, surveyResponses, surveys, surveySettings } from './schema';
@@ -22,18 +23,46 @@ export function insertSurvey(db: Db, survey: NewSurveyRow, questions: NewQuestio
   });
 }
 
+const at = {
+  surveyId: sql.placeholder('surveyId'),
+  guildId: sql.placeholder('guildId'),
+  responseId: sql.placeholder('responseId'),
+  questionId: sql.placeholder('questionId'),
+  respondent: sql.placeholder('respondent'),
+};
+
+// What every step of a member's answering runs: built and prepared once per connection.
+const answering = preparedOnce((db) => ({
+  survey: db.select().from(surveys).where(and(eq(surveys.id, at.surveyId), eq(surveys.guildId, at.guildId))).prepare(),
+  questions: db
+    .select()
+    .from(surveyQuestions)
+    .where(and(eq(surveyQuestions.surveyId, at.surveyId), eq(surveyQuestions.guildId, at.guildId)))
+    .orderBy(asc(surveyQuestions.position))
+    .prepare(),
+  response: db.select().from(surveyResponses).where(and(eq(surveyResponses.surveyId, at.surveyId), eq(surveyResponses.respondent, at.respondent))).prepare(),
+  insertResponse: db
+    .insert(surveyResponses)
+    .values({ guildId: at.guildId, surveyId: at.surveyId, respondent: at.respondent, startedAt: sql.placeholder('now'), step: 0 })
+    .returning()
+    .prepare(),
+  setStep: db.update(surveyResponses).set({ step: sql`${sql.placeholder('step')}` }).where(eq(surveyResponses.id, at.responseId)).prepare(),
+  saveAnswer: db
+    .insert(surveyAnswers)
+    .values({ responseId: at.responseId, surveyId: at.surveyId, questionId: at.questionId, num: sql.placeholder('num'), text: sql.placeholder('text') })
+    .onConflictDoUpdate({ target: [surveyAnswers.responseId, surveyAnswers.questionId], set: { num: sql`excluded.num`, text: sql`excluded.text` } })
+    .prepare(),
+  deleteAnswer: db.delete(surveyAnswers).where(and(eq(surveyAnswers.responseId, at.responseId), eq(surveyAnswers.questionId, at.questionId))).prepare(),
+  answers: db.select().from(surveyAnswers).where(eq(surveyAnswers.responseId, at.responseId)).prepare(),
+}));
+
 /** A survey of this server, or undefined: an id from another server behaves like a missing one. */
 export function findSurvey(db: Reader, guildId: string, surveyId: number): Survey | undefined {
-  return db.select().from(surveys).where(and(eq(surveys.id, surveyId), eq(surveys.guildId, guildId))).get();
+  return answering(db).survey.get({ surveyId, guildId });
 }
 
 export function questionsOf(db: Reader, guildId: string, surveyId: number): SurveyQuestion[] {
-  return db
-    .select()
-    .from(surveyQuestions)
-    .where(and(eq(surveyQuestions.surveyId, surveyId), eq(surveyQuestions.guildId, guildId)))
-    .orderBy(asc(surveyQuestions.position))
-    .all();
+  return answering(db).questions.all({ surveyId, guildId });
 }
 
 export function insertQuestion(tx: Tx, guildId: string, surveyId: number, position: number, question: NewQuestion): void {
@@ -83,30 +112,27 @@ export function markClosed(db: Reader, guildId: string, surveyId: number, now: n
 }
 
 export function findResponse(db: Reader, surveyId: number, respondent: string): SurveyResponse | undefined {
-  return db.select().from(surveyResponses).where(and(eq(surveyResponses.surveyId, surveyId), eq(surveyResponses.respondent, respondent))).get();
+  return answering(db).response.get({ surveyId, respondent });
 }
 
 export function insertResponse(tx: Tx, guildId: string, surveyId: number, respondent: string, now: number): SurveyResponse {
-  return tx.insert(surveyResponses).values({ guildId, surveyId, respondent, startedAt: now, step: 0 }).returning().get();
+  return answering(tx).insertResponse.get({ guildId, surveyId, respondent, now })!;
 }
 
 export function setResponseStep(tx: Reader, responseId: number, step: number): void {
-  tx.update(surveyResponses).set({ step }).where(eq(surveyResponses.id, responseId)).run();
+  answering(tx).setStep.run({ responseId, step });
 }
 
 export function saveAnswer(tx: Tx, responseId: number, surveyId: number, questionId: number, answer: { num: number | null; text: string | null }): void {
-  tx.insert(surveyAnswers)
-    .values({ responseId, surveyId, questionId, ...answer })
-    .onConflictDoUpdate({ target: [surveyAnswers.responseId, surveyAnswers.questionId], set: answer })
-    .run();
+  answering(tx).saveAnswer.run({ responseId, surveyId, questionId, num: answer.num, text: answer.text });
 }
 
 export function deleteAnswer(tx: Tx, responseId: number, questionId: number): void {
-  tx.delete(surveyAnswers).where(and(eq(surveyAnswers.responseId, responseId), eq(surveyAnswers.questionId, questionId))).run();
+  answering(tx).deleteAnswer.run({ responseId, questionId });
 }
 
 export function answersOf(db: Reader, responseId: number): Map<number, { num: number | null; text: string | null }> {
-  const rows = db.select().from(surveyAnswers).where(eq(surveyAnswers.responseId, responseId)).all();
+  const rows = answering(db).answers.all({ responseId });
   return new Map(rows.map((r) => [r.questionId, { num: r.num, text: r.text }]));
 }
 

@@ -384,8 +384,13 @@ export class TestHearth {
   }
 
   async runCommand(member: TestMember, commandLine: string, values: OptionValues, channel?: ChannelState): Promise<Seen> {
+    return this.answer(this.double.sendInteraction(this.commandPayload(member, commandLine, values, channel)));
+  }
+
+  /** The interaction Discord would send when `member` runs `commandLine` with `values`. */
+  commandPayload(member: TestMember, commandLine: string, values: OptionValues, channel?: ChannelState): APIInteraction {
     const payload = { ...this.base(member, InteractionType.ApplicationCommand, channel), data: this.buildOptions(member, commandLine, values) };
-    return this.answer(this.double.sendInteraction(payload as unknown as APIInteraction));
+    return payload as unknown as APIInteraction;
   }
 
   /** Sends a command Discord knows but Hearth's definitions may not (a stale or removed command). */
@@ -419,6 +424,17 @@ export class TestHearth {
     message: StoredMessage,
     input: { values?: string[]; fields?: Record<string, string | string[]> } = {},
   ): Promise<Seen> {
+    return this.answer(this.double.sendInteraction(this.customIdPayload(member, kind, customId, message, input)));
+  }
+
+  /** The interaction `sendCustomId` sends. */
+  customIdPayload(
+    member: TestMember,
+    kind: 'button' | 'select' | 'modal',
+    customId: string,
+    message: StoredMessage,
+    input: { values?: string[]; fields?: Record<string, string | string[]> } = {},
+  ): APIInteraction {
     const type = kind === 'modal' ? InteractionType.ModalSubmit : InteractionType.MessageComponent;
     const components = Object.entries(input.fields ?? {}).map(([id, given]) => ({
       type: ComponentType.Label,
@@ -429,7 +445,7 @@ export class TestHearth {
         ? { custom_id: customId, components }
         : { custom_id: customId, component_type: kind === 'button' ? ComponentType.Button : ComponentType.StringSelect, ...(kind === 'select' ? { values: input.values ?? [] } : {}) };
     const payload = { ...this.base(member, type, this.channelOf(message)), data, message: this.double.messagePayload(message) };
-    return this.answer(this.double.sendInteraction(payload as unknown as APIInteraction));
+    return payload as unknown as APIInteraction;
   }
 
   async autocomplete(member: TestMember, commandLine: string, values: OptionValues, focused: string) {

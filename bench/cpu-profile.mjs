@@ -1,0 +1,21 @@
+// Preloaded into Hearth by the benchmarks when BENCH_PROFILE names a folder (Node 20 refuses
+// --cpu-prof in NODE_OPTIONS): profiles the whole process and writes <folder>/hearth-<pid>.cpuprofile
+// when it is asked to stop. Summarise one with `npx tsx bench/profile-summary.ts <file>`.
+import { Session } from 'node:inspector';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const folder = process.env.BENCH_PROFILE;
+const session = new Session();
+session.connect();
+session.post('Profiler.enable', () => session.post('Profiler.setSamplingInterval', { interval: 500 }, () => session.post('Profiler.start')));
+let written = false;
+process.prependListener('SIGTERM', () => {
+  if (written) return;
+  written = true;
+  session.post('Profiler.stop', (error, result) => {
+    if (error) return;
+    mkdirSync(folder, { recursive: true });
+    writeFileSync(join(folder, `hearth-${process.pid}.cpuprofile`), JSON.stringify(result.profile));
+  });
+});

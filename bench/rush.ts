@@ -1,0 +1,314 @@
+/**
+ * Rush benchmarks: for each path a member hits in a rush, 2,000 interactions from 2,000 different
+ * members sent at once (nothing spreads them out), to the real Hearth process and, in the same run,
+ * to a bot that only acknowledges. Goal per path: at least 0.8x the baseline's throughput and a p99
+ * acknowledgement at most 1.25x its p99, every interaction acknowledged and every answer stored.
+ * `RUSH_SIZE=500 npm run bench -- rush` tries it smaller; `RUSH_PATHS=check-in,survey` runs only the
+ * paths whose names contain one of those words.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import type { APIInteraction } from 'discord-api-types/v10';
+import { TestHearth, allComponents, eventually, textOf, type StoredMessage, type TestMember } from '../tests/support/harness';
+import type { InteractionRecord } from '../tests/support/discord-double';
+import { rssMb, startBot, stopBot } from './processes';
+
+const SIZE = Number(process.env.RUSH_SIZE ?? 2000);
+const GOAL = { throughput: 0.8, p99: 1.25 };
+const ONLY = (process.env.RUSH_PATHS ?? '').split(',').filter(Boolean);
+
+const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+const sleep = (n: number) => new Promise((r) => setTimeout(r, n));
+
+/** A bot under test, in its own process, with its own Discord double and 2,000 members. */
+export interface Side {
+  harness: TestHearth;
+  members: TestMember[];
+  databasePath: string;
+  pid: number;
+  /** Interactions that ended in an unexpected error (Hearth logs "interaction failed"). */
+  failures(): number;
+  stop(): Promise<void>;
+}
+
+export async function startSide(kind: 'hearth' | 'baseline', size: number): Promise<Side & { readyMs: number; readyRss: number }> {
+  const harness = await TestHearth.start({ startBot: false });
+  const dir = mkdtempSync(join(tmpdir(), 'hearth-rush-'));
+  const databasePath = join(dir, 'rush.sqlite');
+  const started = performance.now();
+  const { child, ready } = startBot(kind === 'hearth' ? 'src/main.ts' : 'bench/baseline-bot.ts', {
+    DISCORD_TOKEN: harness.double.token,
+    DISCORD_API_URL: harness.double.apiUrl,
+    DATABASE_PATH: databasePath,
+  });
+  let failures = 0;
+  child.stdout!.on('data', (chunk: Buffer) => {
+    failures += chunk.toString().split('"msg":"interaction failed"').length - 1;
+  });
+  await ready;
+  const readyMs = performance.now() - started;
+  const members = Array.from({ length: size }, (_, i) => harness.member(`member${i}`));
+  return {
+    harness,
+    members,
+    databasePath,
+    pid: child.pid!,
+    readyMs,
+    readyRss: rssMb(child.pid!),
+    failures: () => failures,
+    async stop() {
+      await stopBot(child);
+      await harness.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface Fired {
+  acked: number;
+  perSecond: number;
+  p50: number;
+  p99: number;
+}
+
+/** Sends every payload at once and waits for every acknowledgement (or 30 s). */
+export async function fire(side: Side, payloads: APIInteraction[]): Promise<Fired & { records: InteractionRecord[] }> {
+  const records = payloads.map((p) => side.harness.double.sendInteraction(p));
+  await eventually(() => records.every((r) => r.callback), 'acknowledgements', 30_000).catch(() => {});
+  const acked = records.filter((r) => r.callback);
+  const times = acked.map((r) => r.callback!.at - r.dispatchedAt).sort((a, b) => a - b);
+  const first = Math.min(...records.map((r) => r.dispatchedAt));
+  const last = Math.max(...acked.map((r) => r.callback!.at));
+  return { records, acked: acked.length, perSecond: (acked.length / (last - first)) * 1000, p50: percentile(times, 50), p99: percentile(times, 99) };
+}
+
+export function count(databasePath: string, query: string): number {
+  const db = new Database(databasePath, { readonly: true });
+  try {
+    return (db.prepare(query).get() as { n: number }).n;
+  } finally {
+    db.close();
+  }
+}
+
+/** The shortest time between two edits of a message, and how many there were. */
+function editsOf(side: Side, message: StoredMessage): { edits: number; minGapMs: number } {
+  const path = `/channels/${message.channelId}/messages/${message.id}`;
+  const at = side.harness.double.requests.filter((r) => r.method === 'PATCH' && r.path === path).map((r) => r.at);
+  return { edits: at.length, minGapMs: at.slice(1).reduce((min, t, i) => Math.min(min, t - at[i]!), Infinity) };
+}
+
+export const latest = (side: Side, find: (m: StoredMessage) => boolean) => [...side.harness.double.channelMessages(side.harness.general.id)].reverse().find(find)!;
+
+/** What Hearth must have stored after a path's rush, and the public message whose edits must stay coalesced. */
+interface Prepared {
+  payloads: APIInteraction[];
+  /** Rows that must exist once the rush is stored (0 lost), as a count query. */
+  stored?: { query: string; expected: number };
+  coalesced?: StoredMessage;
+}
+
+interface RushPath {
+  name: string;
+  prepare(side: Side): Promise<Prepared>;
+}
+
+const CHOICES = ['A', 'B', 'C'];
+
+export async function postPoll(side: Side, options: Record<string, string | boolean>): Promise<StoredMessage> {
+  await side.harness.runCommand(side.harness.owner(), 'poll create', { question: 'Rush?', choices: CHOICES.join(' | '), ...options });
+  return latest(side, (m) => m.embeds.length > 0);
+}
+
+const votesOf = (pollMessage: StoredMessage, side: Side) =>
+  `SELECT count(*) AS n FROM poll_votes WHERE poll_id = (SELECT id FROM polls WHERE message_id = '${pollMessage.id}')`;
+
+let singlePoll: StoredMessage | undefined;
+
+/** Hearth's paths, each set up by a leader the way a server would, then clicked by every member. */
+export const PATHS: RushPath[] = [
+  {
+    name: 'poll vote, single choice',
+    async prepare(side) {
+      const poll = (singlePoll = await postPoll(side, {}));
+      return {
+        payloads: side.members.map((m, i) => side.harness.clickPayload(m, poll, CHOICES[i % 3]!)),
+        stored: { query: votesOf(poll, side), expected: side.members.length },
+        coalesced: poll,
+      };
+    },
+  },
+  {
+    name: 'poll vote, multi choice',
+    async prepare(side) {
+      const poll = await postPoll(side, { multi: true });
+      return {
+        payloads: side.members.map((m, i) => side.harness.clickPayload(m, poll, CHOICES[i % 3]!)),
+        stored: { query: votesOf(poll, side), expected: side.members.length },
+        coalesced: poll,
+      };
+    },
+  },
+  {
+    name: 'My vote',
+    async prepare(side) {
+      const poll = singlePoll!; // every member voted on it in the first rush
+      return { payloads: side.members.map((m) => side.harness.clickPayload(m, poll, 'My vote')) };
+    },
+  },
+  {
+    name: 'check-in mood click',
+    async prepare(side) {
+      const { harness } = side;
+      await harness.runCommand(harness.owner(), 'checkin schedule', { channel: { id: harness.general.id }, when: 'daily 09:00', prompt: 'How was your day?' });
+      await harness.runCommand(harness.owner(), 'checkin run', { id: 1 });
+      const post = await harness.double.waitFor(() => latest(side, (m) => textOf(m).includes('How was your day?') && m.components.length > 0), 'the check-in post');
+      return {
+        payloads: side.members.map((m, i) => harness.clickPayload(m, post, ['rough', 'low', 'okay', 'good', 'great'][i % 5]!)),
+        stored: { query: 'SELECT count(*) AS n FROM checkin_answers WHERE mood IS NOT NULL', expected: side.members.length },
+        coalesced: post,
+      };
+    },
+  },
+  {
+    name: 'survey scale button',
+    async prepare(side) {
+      const { harness } = side;
+      const leader = harness.owner();
+      await harness.runCommand(leader, 'survey create', { title: 'Rush survey' });
+      await harness.runCommand(leader, 'survey add-question', { survey: 1, kind: 'scale-5', prompt: 'How was it?' });
+      await harness.runCommand(leader, 'survey add-question', { survey: 1, kind: 'single-choice', prompt: 'Which night?', choices: 'Friday | Saturday | Sunday' });
+      await harness.runCommand(leader, 'survey publish', { survey: 1 });
+      const card = latest(side, (m) => allComponents(m.components).some((c) => c.label === 'Take survey'));
+      // Every member's private screen holds the same buttons; one member's screen stands for all.
+      const screen = (await harness.click(harness.member('screen-holder'), card, 'Take survey')).reply;
+      const pick = allComponents(screen.components).find((c) => c.label === '4')!.custom_id;
+      await harness.click(harness.member('screen-holder'), screen, '4'); // on to the next question, for its menu
+      const menu = allComponents(harness.double.messages.get(screen.id)!.components).find((c) => c.type === 3)!.custom_id;
+      surveyScreen = { screen, menu };
+      return {
+        payloads: side.members.map((m) => harness.customIdPayload(m, 'button', pick, screen)),
+        stored: { query: 'SELECT count(*) AS n FROM survey_answers', expected: side.members.length + 1 },
+        coalesced: card,
+      };
+    },
+  },
+  {
+    name: 'survey choice select',
+    async prepare(side) {
+      const { harness } = side;
+      const { screen, menu } = surveyScreen!;
+      return {
+        payloads: side.members.map((m, i) => harness.customIdPayload(m, 'select', menu, screen, { values: [String(i % 3)] })),
+        stored: { query: 'SELECT count(*) AS n FROM survey_answers', expected: 2 * side.members.length + 1 },
+      };
+    },
+  },
+  {
+    name: '/kudos give',
+    async prepare(side) {
+      const { harness, members } = side;
+      return {
+        payloads: members.map((m, i) =>
+          harness.commandPayload(m, 'kudos give', { member: { id: members[(i + 1) % members.length]!.id }, value: 'kindness', message: 'Thank you for today!' }),
+        ),
+        stored: { query: 'SELECT count(*) AS n FROM kudos', expected: members.length },
+      };
+    },
+  },
+];
+let surveyScreen: { screen: StoredMessage; menu: string } | undefined;
+
+/** The baseline gets the same kind of interaction (a button, a select, a command) from the same number of members. */
+async function baselinePayloads(side: Side, name: string): Promise<APIInteraction[]> {
+  const { harness, members } = side;
+  if (name === '/kudos give') {
+    return members.map((m, i) => harness.commandPayload(m, 'kudos give', { member: { id: members[(i + 1) % members.length]!.id }, value: 'kindness', message: 'Thank you for today!' }));
+  }
+  const message = harness.double.seedMessage(harness.general.id, {
+    content: 'baseline',
+    components: [
+      { type: 1, components: CHOICES.map((label) => ({ type: 2, style: 2, label, custom_id: `x:${label}` })) },
+      { type: 1, components: [{ type: 3, custom_id: 'x:menu', options: CHOICES.map((label, i) => ({ label, value: String(i) })) }] },
+    ],
+  });
+  if (name === 'survey choice select') return members.map((m, i) => harness.customIdPayload(m, 'select', 'x:menu', message, { values: [String(i % 3)] }));
+  return members.map((m, i) => harness.clickPayload(m, message, CHOICES[i % 3]!));
+}
+
+/** A first, smaller rush on each side, not counted: both bots are measured warm, as they would be in a server. */
+async function warmUp(hearth: Side, baseline: Side): Promise<void> {
+  const few = Math.min(200, hearth.members.length);
+  const poll = await postPoll(hearth, { question: 'Warming up?' });
+  await fire(hearth, hearth.members.slice(0, few).map((m, i) => hearth.harness.clickPayload(m, poll, CHOICES[i % 3]!)));
+  await fire(baseline, await baselinePayloads({ ...baseline, members: baseline.members.slice(0, few) }, 'warm-up'));
+  await sleep(4000);
+}
+
+export interface PathResult {
+  name: string;
+  hearth: Fired;
+  baseline: Fired;
+  stored: string;
+  coalesced: string;
+  meets: boolean;
+}
+
+export async function benchRush(): Promise<string[]> {
+  const hearth = await startSide('hearth', SIZE);
+  const baseline = await startSide('baseline', SIZE);
+  const results: PathResult[] = [];
+  let afterRss = 0;
+  try {
+    await warmUp(hearth, baseline);
+    for (const path of PATHS) {
+      if (ONLY.length && !ONLY.some((word) => path.name.includes(word)) && !(path.name === 'poll vote, single choice' && ONLY.includes('My vote'))) continue;
+      const prepared = await path.prepare(hearth);
+      const payloads = await baselinePayloads(baseline, path.name);
+      // The baseline first, then Hearth, back to back: the machine's load is as close as it gets.
+      const base = await fire(baseline, payloads);
+      await sleep(500);
+      const ours = await fire(hearth, prepared.payloads);
+      await sleep(4000); // the last coalesced edit, and the work that follows acknowledgements
+      let stored = '-';
+      if (prepared.stored) {
+        const { query, expected } = prepared.stored;
+        await eventually(() => count(hearth.databasePath, query) >= expected, 'stored', 60_000).catch(() => {});
+        stored = `${count(hearth.databasePath, query)}/${expected}`;
+      }
+      let coalesced = '-';
+      if (prepared.coalesced) {
+        const { edits, minGapMs } = editsOf(hearth, prepared.coalesced);
+        coalesced = edits < 2 ? `${edits} edit${edits === 1 ? '' : 's'}` : `${edits} edits, ${(minGapMs / 1000).toFixed(2)} s apart at least`;
+      }
+      const meets = ours.acked === SIZE && ours.perSecond >= GOAL.throughput * base.perSecond && ours.p99 <= GOAL.p99 * base.p99;
+      results.push({ name: path.name, hearth: ours, baseline: base, stored, coalesced, meets });
+    }
+    afterRss = rssMb(hearth.pid);
+  } finally {
+    await hearth.stop();
+    await baseline.stop();
+  }
+  return rushReport(results, { readyMs: hearth.readyMs, readyRss: hearth.readyRss, afterRss });
+}
+
+function rushReport(results: PathResult[], memory: { readyMs: number; readyRss: number; afterRss: number }): string[] {
+  const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+  const lines = results.map(
+    ({ name, hearth: h, baseline: b, stored, coalesced, meets }) =>
+      `| ${name} | ${h.acked}/${SIZE} | ${h.perSecond.toFixed(0)}/s vs ${b.perSecond.toFixed(0)}/s | ${s(h.p99)} vs ${s(b.p99)} | ` +
+      `x${(h.perSecond / b.perSecond).toFixed(2)} | x${(h.p99 / b.p99).toFixed(2)} | ${stored} | ${coalesced} | ${meets ? 'yes' : 'no'} |`,
+  );
+  const met = results.filter((r) => r.meets).map((r) => r.name);
+  const missed = results.filter((r) => !r.meets).map((r) => r.name);
+  return [
+    `## Rush: ${SIZE} interactions from ${SIZE} members sent at once, per path (Hearth vs acknowledge-only baseline, same run)`,
+    `| path | acknowledged | throughput | p99 acknowledgement | throughput ratio (goal >= x${GOAL.throughput}) | p99 ratio (goal <= x${GOAL.p99}) | stored | public message edits | goal met |`,
+    `|---|---|---|---|---|---|---|---|---|`,
+    ...lines,
+    `Meet the goal: ${met.length ? met.join(', ') : 'none'}.${missed.length ? ` Miss it: ${missed.join(', ')}.` : ''}`,
+    `Hearth start-up to ready ${memory.readyMs.toFixed(0)} ms, RSS at ready ${memory.readyRss.toFixed(0)} MB, after the rushes ${memory.afterRss.toFixed(0)} MB.`,
+  ];
+}
