@@ -2,7 +2,7 @@
 // its load; compare ratios (Hearth against the baseline) more than absolute numbers.
 // `npm run bench -- polls kudos` runs only the named scenarios.
 import { benchCheckins } from './checkins';
-import { benchInsights } from './insights';
+import { benchInsights, benchInsightsDigests } from './insights';
 import { benchKudos } from './kudos';
 import { benchOutbox } from './outbox';
 import { benchPolls } from './polls';
@@ -19,6 +19,7 @@ const scenarios: [string, () => Promise<string[]>][] = [
   ['outbox', benchOutbox],
   ['privacy', benchPrivacy],
   ['insights', benchInsights],
+  ['insights-digests', benchInsightsDigests],
 ];
 const only = process.argv.slice(2);
 
