@@ -74,14 +74,21 @@ export function refreshFirstDays(db: Db, guildId: string, fromDay: number, seen:
   }
 }
 
-/** Who took part on a day of [fromDay, toDay), and of them who gave and who received kudos: one indexed range per member. */
+/** Above this many days, a member's days in the window are many: asking "any? gave? received?" stops at the first of each. */
+const PROBE_FROM_DAYS = 45;
+
+/**
+ * Who took part on a day of [fromDay, toDay), and of them who gave and who received kudos, from the
+ * index on (server, member, day, kinds): a short range per member (one seek, or three for long windows).
+ */
 export function membersActive(db: Db, guildId: string, fromDay: number, toDay: number): { active: string[]; gave: string[]; received: string[] } {
-  const rows = db.all<{ m: string; k: number | null }>(sql`
-    SELECT member_id AS m, (
-      SELECT max(d.kinds & ${KIND_GAVE}) | max(d.kinds & ${KIND_RECEIVED}) | max(d.kinds & ${KIND_OTHER}) FROM ${insightsMemberDays} d
-      WHERE d.guild_id = f.guild_id AND d.member_id = f.member_id AND d.day >= ${fromDay} AND d.day < ${toDay}
-    ) AS k
-    FROM ${insightsMembers} f WHERE f.guild_id = ${guildId} AND f.first_day < ${toDay}`);
+  const days = sql`${insightsMemberDays} d WHERE d.guild_id = f.guild_id AND d.member_id = f.member_id AND d.day >= ${fromDay} AND d.day < ${toDay}`;
+  const has = (kinds: number) => sql`EXISTS (SELECT 1 FROM ${days} AND (d.kinds & ${kinds}) <> 0)`;
+  const kinds =
+    toDay - fromDay > PROBE_FROM_DAYS
+      ? sql`CASE WHEN ${has(KIND_GAVE | KIND_RECEIVED | KIND_OTHER)} THEN ${KIND_OTHER} | (${has(KIND_GAVE)} * ${KIND_GAVE}) | (${has(KIND_RECEIVED)} * ${KIND_RECEIVED}) END`
+      : sql`(SELECT max(d.kinds & ${KIND_GAVE}) | max(d.kinds & ${KIND_RECEIVED}) | max(d.kinds & ${KIND_OTHER}) FROM ${days})`;
+  const rows = db.all<{ m: string; k: number | null }>(sql`SELECT member_id AS m, ${kinds} AS k FROM ${insightsMembers} f WHERE f.guild_id = ${guildId} AND f.first_day < ${toDay}`);
   const result = { active: [] as string[], gave: [] as string[], received: [] as string[] };
   for (const { m, k } of rows) {
     if (!k) continue;
