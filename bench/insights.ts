@@ -140,7 +140,11 @@ async function benchDigests(harness: TestHearth): Promise<string[]> {
   })();
   const idle = await votesDuring(harness, message, async () => void (await sleep(1000))); // the same votes with nothing else running
   const task = insightsDigestTask(harness.context);
-  const { workMs, waits } = await votesDuring(harness, message, () => task.runDue(monday + 30_000, () => false));
+  // Rounds as the scheduler runs them: a round stops after 2 s and leaves the rest due, so it comes back at once.
+  const now = monday + 30_000;
+  const { workMs, waits } = await votesDuring(harness, message, async () => {
+    while ((task.nextDueAt() ?? Infinity) <= now) await task.runDue(now, () => false);
+  });
   const queued = (db.$client.prepare("SELECT count(*) AS n FROM outbox WHERE kind = 'insights.digest'").get() as { n: number }).n;
   return [
     `Digests: ${DIGEST_SERVERS.toLocaleString('en')} servers due in the same minute, ${queued} queued in ${ms(workMs)} (target < 5 s), while a member voted every 5 ms:`,
