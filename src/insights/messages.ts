@@ -4,6 +4,7 @@ import type { AppContext } from '../context';
 import { missingPermissions, POSTING } from '../bot/permissions';
 import { effectChannel, effectNonce, EffectImpossible, type EffectHandler } from '../outbox/delivery';
 import type { DueTask } from '../scheduler/scheduler';
+import { checkpointerFor } from '../db/checkpointer';
 import { buildDigest, digestOf, INSIGHTS_DIGEST, nextDigestDueAt, recordDigestFailed, recordDigestPosted, settleDueDigests, type DigestMoment } from './digest';
 import { renderDigest } from './view';
 
@@ -64,6 +65,9 @@ export function insightsDigestTask(ctx: AppContext): DueTask {
         if (stopping()) return; // what is not looked at yet is still due at the next start
         const started = performance.now();
         const { looked, skipped } = settleDueDigests(ctx.db, now, batch, moments);
+        // A round writes a thousand outbox rows and more: the log is folded into the file in the
+        // background after each step, so SQLite's own checkpoint never runs (and syncs) on this thread.
+        checkpointerFor(ctx.db).request('PASSIVE');
         for (const { guildId, period } of skipped) ctx.logger.info({ guild: guildId, period }, 'insights digest skipped: more than a day late');
         if (looked < batch || performance.now() >= deadline) return; // the rest stays due: the scheduler comes back after the other tasks
         const took = Math.max(performance.now() - started, 0.1);
