@@ -185,6 +185,7 @@ export async function benchInsights(): Promise<string[]> {
       const { median, max, reply } = await timedCommand(harness, line, options);
       if (!reply.files.length) throw new Error(`${line} gave no chart: ${reply.content}`);
       lines.push(`| /${line} ${Object.entries(options).map(([k, v]) => `${k}:${v}`).join(' ')} | ${ms(median)} | ${ms(max)} | < 300 ms |`);
+      console.error(lines.at(-1)); // progress, in case a later step fails on a busy machine
     }
 
     global.gc?.();
