@@ -16,6 +16,7 @@ CREATE TABLE `insights_member_days` (
 --> statement-breakpoint
 CREATE INDEX `insights_member_days_member` ON `insights_member_days` (`guild_id`,`member_id`,`day`,`kinds`);--> statement-breakpoint
 CREATE INDEX `insights_member_days_day` ON `insights_member_days` (`guild_id`,`day`);--> statement-breakpoint
+CREATE INDEX `insights_member_days_voted` ON `insights_member_days` (`guild_id`,`day`) WHERE (kinds & 4) <> 0;--> statement-breakpoint
 CREATE TABLE `insights_members` (
 	`guild_id` text NOT NULL,
 	`member_id` text NOT NULL,

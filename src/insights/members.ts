@@ -19,11 +19,9 @@ export function forgetMember(tx: Tx, guildId: string, memberId: string): ForgetO
   return { removed: { daysTakingPart: forgetRollupMember(tx, guildId, memberId, monthOf) }, kept: {}, followUps: [] };
 }
 
-/** Member days up to the day of `before` go; the months up to it are built again from the features at the next refresh. */
+/** Links to votes and answers up to the day of `before` go at once; the months touched are built again from the features at the next refresh. */
 export function applyRetention(tx: Tx, guildId: string, before: number, limit: number): RetentionBatch {
-  const lastDay = dayOf(before);
-  const month = new Date(monthOf(lastDay));
-  return retainRollup(tx, guildId, lastDay, Date.UTC(month.getUTCFullYear(), month.getUTCMonth() + 1, 1), limit);
+  return retainRollup(tx, guildId, dayOf(before), limit, monthOf);
 }
 
 /** Removes this server's rollup, a batch at a time, then its digest settings (one row at most). */

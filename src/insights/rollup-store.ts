@@ -137,22 +137,28 @@ export function forgetRollupMember(tx: Tx, guildId: string, memberId: string, mo
 }
 
 /**
- * One batch of retention: member days up to `lastDay` go (with their first days), and the months
- * up to it are built again from the features (which kept what they keep) at the next refresh.
+ * One batch of retention, as the features do it: the link between members and their votes and
+ * answers up to `lastDay` goes (the day goes, or keeps only its kudos: kudos keep who thanked whom
+ * past retention). The months touched are checked again at the next refresh, which builds them from
+ * what the features kept (an open poll keeps its votes until it closes).
  */
-export function retainRollup(tx: Tx, guildId: string, lastDay: number, firstMonthAfter: number, limit: number): RetentionBatch {
-  markMonthsStale(tx, guildId, lt(insightsRollupMonths.month, firstMonthAfter));
-  const days = tx.run(sql`
-    DELETE FROM ${insightsMemberDays} WHERE rowid IN (
-      SELECT rowid FROM ${insightsMemberDays} WHERE guild_id = ${guildId} AND day <= ${lastDay} LIMIT ${limit}
-    )`).changes;
-  if (days < limit) {
+export function retainRollup(tx: Tx, guildId: string, lastDay: number, limit: number, monthOf: (day: number) => number): RetentionBatch {
+  // `(kinds & 4) <> 0` spelled as in the partial index insights_member_days_voted, so that SQLite uses it.
+  const rows = tx.all<{ id: number; day: number }>(sql`
+    SELECT rowid AS id, day FROM ${insightsMemberDays} WHERE guild_id = ${guildId} AND day <= ${lastDay} AND ${sql.raw('(kinds & 4) <> 0')} LIMIT ${limit}`);
+  for (const month of new Set(rows.map((r) => monthOf(r.day)))) markMonthsStale(tx, guildId, eq(insightsRollupMonths.month, month));
+  for (let i = 0; i < rows.length; i += 500) {
+    const ids = sql.join(rows.slice(i, i + 500).map((r) => sql`${r.id}`), sql`, `);
+    tx.run(sql`DELETE FROM ${insightsMemberDays} WHERE rowid IN (${ids}) AND kinds = ${KIND_OTHER}`);
+    tx.run(sql`UPDATE ${insightsMemberDays} SET kinds = kinds & ${KIND_GAVE | KIND_RECEIVED} WHERE rowid IN (${ids})`);
+  }
+  if (rows.length < limit) {
     // The last batch: first days among the days removed move to each member's earliest day left.
     const earliest = sql`(SELECT min(d.day) FROM ${insightsMemberDays} d WHERE d.guild_id = ${insightsMembers.guildId} AND d.member_id = ${insightsMembers.memberId})`;
     tx.run(sql`DELETE FROM ${insightsMembers} WHERE guild_id = ${guildId} AND first_day <= ${lastDay} AND ${earliest} IS NULL`);
     tx.run(sql`UPDATE ${insightsMembers} SET first_day = ${earliest} WHERE guild_id = ${guildId} AND first_day <= ${lastDay}`);
   }
-  return { changed: { days }, more: days >= limit };
+  return { changed: { days: rows.length }, more: rows.length >= limit };
 }
 
 export function forgetRollupServer(tx: Tx, guildId: string, limit: number): ServerBatch {

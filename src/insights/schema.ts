@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { index, integer, primaryKey, sqliteTable, text } from 'drizzle-orm/sqlite-core';
 
 /**
@@ -50,7 +51,12 @@ export const insightsMemberDays = sqliteTable(
   },
   // One row per member and day (built that way). The first index answers "did this member take part
   // in these days, and how" from the index alone, one seek per member.
-  (t) => [index('insights_member_days_member').on(t.guildId, t.memberId, t.day, t.kinds), index('insights_member_days_day').on(t.guildId, t.day)],
+  (t) => [
+    index('insights_member_days_member').on(t.guildId, t.memberId, t.day, t.kinds),
+    index('insights_member_days_day').on(t.guildId, t.day),
+    // Days linked to votes or answers, which retention unlinks: a row it dealt with leaves this index.
+    index('insights_member_days_voted').on(t.guildId, t.day).where(sql`(kinds & 4) <> 0`),
+  ],
 );
 
 /** Each member's first day of taking part (for "new"); one row per member with any day above. */
