@@ -107,7 +107,8 @@ function seedReport(path: string): { guildId: string; id: number; now: number; a
     writeTx(db, (tx) => {
       for (let m = 0; m < ANSWERS; m++) {
         const note = m % 5 === 0 ? `Week ${week}: a note from member ${m} about how things went.` : null;
-        saveAnswer(tx, run, `member-${m}`, { mood: 1 + ((m + week) % 5), note }, at + m * 1000);
+        saveAnswer(tx, run, `member-${m}`, { mood: 1 + ((m + week) % 5) }, at + m * 1000);
+        if (note) saveAnswer(tx, run, `member-${m}`, { note }, at + m * 1000);
         answers++;
       }
     });

@@ -2,7 +2,7 @@
 // its load; compare ratios (Hearth against the baseline) more than absolute numbers.
 // `npm run bench -- polls kudos` runs only the named scenarios.
 import { benchCheckins } from './checkins';
-import { benchInsights } from './insights';
+import { benchInsights, benchInsightsDigests } from './insights';
 import { benchKudos } from './kudos';
 import { benchOutbox } from './outbox';
 import { benchPolls } from './polls';
@@ -24,6 +24,7 @@ const scenarios: [string, () => Promise<string[]>][] = [
   ['privacy', benchPrivacy],
   ['insights', benchInsights],
   ['reach', benchReach],
+  ['insights-digests', benchInsightsDigests],
 ];
 // The long run takes 10 minutes: only when asked for by name.
 const onRequest: [string, () => Promise<string[]>][] = [['soak', benchSoak]];

@@ -64,15 +64,17 @@ export const insights = {
     async overview(interaction, ctx) {
       const period = interaction.options.getString('period') ?? '30d';
       if (!(PERIOD_NAMES as string[]).includes(period)) throw new UserError(`The period must be one of ${PERIOD_NAMES.join(', ')} (days). Pick one from the list.`);
-      await interaction.deferReply({ flags: MessageFlags.Ephemeral }); // months of history and a chart take a moment
-      const overview = buildOverview(ctx.db, interaction.guildId, period as Period, ctx.clock.now(), await memberCountOf(ctx, interaction.guildId));
+      // Months of history and a chart take a moment; the member count is asked for meanwhile.
+      const [, memberCount] = await Promise.all([interaction.deferReply({ flags: MessageFlags.Ephemeral }), memberCountOf(ctx, interaction.guildId)]);
+      const overview = buildOverview(ctx.db, interaction.guildId, period as Period, ctx.clock.now(), memberCount);
       await replyPrivately(interaction, renderOverview(overview, { chart: canAttach(interaction.channel) }));
     },
 
     async trends(interaction, ctx) {
       const { metric, weeks } = validTrend(interaction.options.getString('metric', true), interaction.options.getInteger('weeks'));
-      await interaction.deferReply({ flags: MessageFlags.Ephemeral }); // up to two years of history and a chart
-      const trend = buildTrend(ctx.db, interaction.guildId, metric, weeks, ctx.clock.now(), await memberCountOf(ctx, interaction.guildId));
+      // Up to two years of history and a chart; the member count is asked for meanwhile.
+      const [, memberCount] = await Promise.all([interaction.deferReply({ flags: MessageFlags.Ephemeral }), memberCountOf(ctx, interaction.guildId)]);
+      const trend = buildTrend(ctx.db, interaction.guildId, metric, weeks, ctx.clock.now(), memberCount);
       await replyPrivately(interaction, renderTrend(trend, { chart: canAttach(interaction.channel) }));
     },
 

@@ -9,6 +9,7 @@ import { kudosDailyLimitSubcommand, kudosMilestoneSubcommand, kudosRoundupSubcom
 import { renderSaved, renderSettings } from '../src/settings/view';
 import { retentionSummary } from '../src/privacy';
 import { deleteAllDataSubcommand, privacySettingsComponents, privacySettingsSubcommands, retentionSubcommand } from './privacy-settings';
+import { rescheduleDigest } from '../src/insights';
 import { digestField, digestSubcommand, insightsSettingsSubcommands } from './insights-settings';
 
 /** /settings: how Hearth behaves in this server. Leaders only (checked by the router). */
@@ -73,8 +74,10 @@ export const settings = {
       await replyPrivately(interaction, renderSaved(role ? `leader role is now ${role}` : 'leader role cleared', saved, clock.now()));
     },
 
-    async timezone(interaction, { db, clock }) {
+    async timezone(interaction, { db, clock, scheduler }) {
       const saved = setTimezone(db, interaction.guildId, interaction.options.getString('zone', true), clock.now());
+      rescheduleDigest(db, interaction.guildId); // its next delivery is worked out again in the new zone
+      scheduler.wake();
       await replyPrivately(interaction, renderSaved(`time zone is now ${saved.timezone}`, saved, clock.now()));
     },
 

@@ -6,4 +6,4 @@ export { applyRetention, forgetServer } from './retention';
 export { channelsInUse } from './channels';
 export { failedCheckins } from './attention';
 export { checkinExportTables } from './server-export';
-export { answerTimes } from './member-times';
+export { answerCount, answerTimes } from './member-times';

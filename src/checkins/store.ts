@@ -314,7 +314,7 @@ export function findAnswer(db: Reader, runId: number, memberId: string): Answer 
 }
 
 /** Stores a member's mood, or their note, on a run (the other one, if already there, stays). */
-export function saveAnswer(tx: Reader, run: Run, memberId: string, change: { mood: number } | { note: string | null }, now: number): void {
+export function saveAnswer(tx: Reader, run: Run, memberId: string, change: { mood: number; note?: never } | { note: string | null; mood?: never }, now: number): void {
   const row = { runId: run.id, memberId, scheduleId: run.scheduleId, guildId: run.guildId, now };
   if ('mood' in change) answering(tx).saveMood.run({ ...row, mood: change.mood });
   else answering(tx).saveNote.run({ ...row, note: change.note });

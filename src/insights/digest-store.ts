@@ -1,5 +1,5 @@
 // The queries of digests (insights_digests), always scoped to a server.
-import { and, eq, isNull, lt, or } from 'drizzle-orm';
+import { and, asc, eq, isNull, lt, lte, min, or } from 'drizzle-orm';
 import type { Db } from '../db/open';
 import type { Tx } from '../db/write-tx';
 import { insightsDigests } from './schema';
@@ -12,13 +12,24 @@ export function findDigest(db: Reader, guildId: string): Digest | undefined {
   return db.select().from(insightsDigests).where(eq(insightsDigests.guildId, guildId)).get();
 }
 
-export function allDigests(db: Reader): Digest[] {
-  return db.select().from(insightsDigests).all();
+/** Up to `limit` digests due at `now` (their next look is at or before it), earliest first: a range of insights_digests_due. */
+export function dueDigests(db: Reader, now: number, limit: number): Digest[] {
+  return db.select().from(insightsDigests).where(lte(insightsDigests.nextDueAt, now)).orderBy(asc(insightsDigests.nextDueAt)).limit(limit).all();
 }
 
-/** Switches the digest on, or changes it; a change starts afresh (no earlier period counts). */
+/** The earliest moment any digest is due (null: none is on). */
+export function earliestDigestDue(db: Reader): number | null {
+  return db.select({ at: min(insightsDigests.nextDueAt) }).from(insightsDigests).get()?.at ?? null;
+}
+
+/** When the scheduler looks at this digest next. */
+export function setNextDue(tx: Reader, guildId: string, at: number): void {
+  tx.update(insightsDigests).set({ nextDueAt: at }).where(eq(insightsDigests.guildId, guildId)).run();
+}
+
+/** Switches the digest on, or changes it; a change starts afresh (no earlier period counts) and is looked at in the next round. */
 export function saveDigest(db: Reader, guildId: string, settings: DigestSettings, now: number): void {
-  const fresh = { ...settings, since: now, lastPeriod: null, lastStatus: null, lastAt: null, lastMessageId: null, lastProblem: null };
+  const fresh = { ...settings, since: now, lastPeriod: null, lastStatus: null, lastAt: null, lastMessageId: null, lastProblem: null, nextDueAt: 0 };
   db.insert(insightsDigests).values({ guildId, ...fresh }).onConflictDoUpdate({ target: insightsDigests.guildId, set: fresh }).run();
 }
 

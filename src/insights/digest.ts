@@ -10,7 +10,7 @@ import { pollsClosingBetween } from '../polls';
 import { getSettings } from '../settings';
 import { surveysClosingBetween } from '../surveys';
 import { digestMoments, WEEKDAYS, type DigestMoment, type DigestSchedule } from './digest-calendar';
-import { claimPeriod, deleteDigest, findDigest, allDigests, finishPeriod, saveDigest, type Digest, type DigestSettings } from './digest-store';
+import { claimPeriod, deleteDigest, dueDigests, earliestDigestDue, findDigest, finishPeriod, saveDigest, setNextDue, type Digest, type DigestSettings } from './digest-store';
 import { overviewBetween, type Overview } from './overview';
 
 /** A digest Hearth could not post at its time is still posted up to this late; after that the period is skipped. */
@@ -48,49 +48,53 @@ export function digestOf(db: Db, guildId: string): Digest | undefined {
   return findDigest(db, guildId);
 }
 
-export interface DigestRound {
-  /** Periods to queue now, and periods too late to post (to record as skipped). */
-  due: { guildId: string; moment: DigestMoment }[];
-  late: { guildId: string; moment: DigestMoment }[];
-  /** The earliest moment a period is or will be due (null: no digests). */
-  nextAt: number | null;
+/** What one step of a round did: how many due digests it looked at, and the periods it recorded as skipped. */
+export interface DigestStep {
+  looked: number;
+  skipped: { guildId: string; period: string }[];
 }
 
 /**
- * Which servers' digests are due at `now`, which were missed by more than a day, and when the next
- * one is. Servers sharing a time zone and schedule share the calendar work (most servers do).
+ * One step of a scheduler round: up to `limit` digests due at `now` (a range of the
+ * insights_digests_due index), in one short transaction. Each one's latest period is queued, or
+ * recorded as skipped when more than a day late, unless it was claimed already; then its next look
+ * moves to its next delivery, computed in the server's time zone now. Servers sharing a time zone
+ * and schedule share the calendar work through `moments` (keep one per round).
  */
-export function digestRound(db: Db, now: number): DigestRound {
-  const round: DigestRound = { due: [], late: [], nextAt: null };
-  const moments = new Map<string, ReturnType<typeof digestMoments>>();
-  for (const digest of allDigests(db)) {
-    const zone = getSettings(db, digest.guildId).timezone;
-    const key = `${zone}|${digest.every}|${digest.day}|${digest.minute}`;
-    let found = moments.get(key);
-    if (!found) moments.set(key, (found = digestMoments(zone, digest, now)));
-    const { latest, next } = found;
-    const unclaimed = latest.at >= digest.since && (digest.lastPeriod === null || digest.lastPeriod < latest.period);
-    if (unclaimed && now - latest.at < DIGEST_CATCH_UP_MS) round.due.push({ guildId: digest.guildId, moment: latest });
-    else if (unclaimed) round.late.push({ guildId: digest.guildId, moment: latest });
-    round.nextAt = Math.min(round.nextAt ?? next.at, next.at);
-    if (unclaimed) round.nextAt = Math.min(round.nextAt, now);
-  }
-  return round;
-}
-
-/** Claims a period and queues its post in one transaction: true for exactly one caller. */
-export function queueDigest(db: Db, guildId: string, moment: DigestMoment, now: number): boolean {
+export function settleDueDigests(db: Db, now: number, limit: number, moments: Map<string, ReturnType<typeof digestMoments>>): DigestStep {
   return writeTx(db, (tx) => {
-    if (!claimPeriod(tx, guildId, moment.period, 'queued', now, null)) return false;
-    queueEffect(tx, { key: digestKey(guildId, moment.period), guildId, kind: INSIGHTS_DIGEST, payload: { ...moment } }, now);
-    return true;
+    const step: DigestStep = { looked: 0, skipped: [] };
+    for (const digest of dueDigests(tx, now, limit)) {
+      step.looked++;
+      const zone = getSettings(db, digest.guildId).timezone;
+      const key = `${zone}|${digest.every}|${digest.day}|${digest.minute}`;
+      let found = moments.get(key);
+      if (!found) moments.set(key, (found = digestMoments(zone, digest, now)));
+      const { latest, next } = found;
+      const unclaimed = latest.at >= digest.since && (digest.lastPeriod === null || digest.lastPeriod < latest.period);
+      if (unclaimed && now - latest.at < DIGEST_CATCH_UP_MS) {
+        if (claimPeriod(tx, digest.guildId, latest.period, 'queued', now, null)) {
+          queueEffect(tx, { key: digestKey(digest.guildId, latest.period), guildId: digest.guildId, kind: INSIGHTS_DIGEST, payload: { ...latest } }, now);
+        }
+      } else if (unclaimed) {
+        const hours = Math.floor((now - latest.at) / 3_600_000);
+        const reason = `Hearth was not running when it was due, and ${hours} hours is more than a day late, so it was skipped`;
+        if (claimPeriod(tx, digest.guildId, latest.period, 'skipped', now, reason)) step.skipped.push({ guildId: digest.guildId, period: latest.period });
+      }
+      setNextDue(tx, digest.guildId, next.at);
+    }
+    return step;
   });
 }
 
-/** Records a period that came due while Hearth was down for longer than the catch-up window. */
-export function skipDigest(db: Db, guildId: string, moment: DigestMoment, now: number): boolean {
-  const hours = Math.floor((now - moment.at) / 3_600_000);
-  return writeTx(db, (tx) => claimPeriod(tx, guildId, moment.period, 'skipped', now, `Hearth was not running when it was due, and ${hours} hours is more than a day late, so it was skipped`));
+/** The earliest moment a digest is due (null: none is on). */
+export function nextDigestDueAt(db: Db): number | null {
+  return earliestDigestDue(db);
+}
+
+/** The server's time zone changed: its digest is worked out again in the next round. */
+export function rescheduleDigest(db: Db, guildId: string): void {
+  setNextDue(db, guildId, 0);
 }
 
 export function recordDigestPosted(db: Db, guildId: string, period: string, messageId: string, now: number): void {

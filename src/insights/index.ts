@@ -3,3 +3,4 @@
 export { buildOverview, PERIODS, type Overview, type Period, type PeriodNumbers } from './overview';
 export { OBSERVATION_RULES } from './observations';
 export { applyRetention, forgetMember, forgetServer, memberData, NO_MEMBER_INSIGHTS } from './members';
+export { rescheduleDigest } from './digest';

@@ -5,7 +5,8 @@ import { missingPermissions, POSTING } from '../bot/permissions';
 import { audienceView } from '../bot/visibility';
 import { effectChannel, effectNonce, EffectImpossible, type EffectHandler } from '../outbox/delivery';
 import type { DueTask } from '../scheduler/scheduler';
-import { buildDigest, digestOf, digestRound, INSIGHTS_DIGEST, queueDigest, recordDigestFailed, recordDigestPosted, skipDigest, type DigestMoment } from './digest';
+import { checkpointerFor } from '../db/checkpointer';
+import { buildDigest, digestOf, INSIGHTS_DIGEST, nextDigestDueAt, recordDigestFailed, recordDigestPosted, settleDueDigests, type DigestMoment } from './digest';
 import { renderDigest } from './view';
 
 /** The server's member count as Discord gives it now (the cached one is from start-up); null when it does not say. */
@@ -45,25 +46,34 @@ function digestPost(ctx: AppContext): EffectHandler {
 
 export const insightsEffects = (ctx: AppContext): Record<string, EffectHandler> => ({ [INSIGHTS_DIGEST]: digestPost(ctx) });
 
-// Claims are one short transaction each; a round yields between small batches so interactions go first.
-const BATCH = 10;
+// A round claims due digests a few at a time, each step one short transaction sized to about
+// STEP_MS, with a pause after each so that waiting interactions run in between.
+const FIRST_BATCH = 10;
+const STEP_MS = 4;
+const ROUND_BUDGET_MS = 2_000;
+const yieldToOthers = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** Queues each server's digest at its time (once per period), and records periods missed by more than a day as skipped. */
 export function insightsDigestTask(ctx: AppContext): DueTask {
   return {
     name: 'insights digests',
-    nextDueAt: () => digestRound(ctx.db, ctx.clock.now()).nextAt,
+    nextDueAt: () => nextDigestDueAt(ctx.db),
     async runDue(now, stopping) {
-      const { due, late } = digestRound(ctx.db, now);
-      for (const [i, { guildId, moment }] of due.entries()) {
-        if (stopping()) return; // a period not queued yet is still due at the next start
-        queueDigest(ctx.db, guildId, moment, now);
-        if (i % BATCH === BATCH - 1) await new Promise((resolve) => setImmediate(resolve));
-      }
-      for (const [i, { guildId, moment }] of late.entries()) {
-        if (stopping()) return;
-        if (skipDigest(ctx.db, guildId, moment, now)) ctx.logger.info({ guild: guildId, period: moment.period }, 'insights digest skipped: more than a day late');
-        if (i % BATCH === BATCH - 1) await new Promise((resolve) => setImmediate(resolve));
+      const moments = new Map();
+      const deadline = performance.now() + ROUND_BUDGET_MS;
+      let batch = FIRST_BATCH;
+      for (;;) {
+        if (stopping()) return; // what is not looked at yet is still due at the next start
+        const started = performance.now();
+        const { looked, skipped } = settleDueDigests(ctx.db, now, batch, moments);
+        // A round writes a thousand outbox rows and more: the log is folded into the file in the
+        // background after each step, so SQLite's own checkpoint never runs (and syncs) on this thread.
+        checkpointerFor(ctx.db).request('PASSIVE');
+        for (const { guildId, period } of skipped) ctx.logger.info({ guild: guildId, period }, 'insights digest skipped: more than a day late');
+        if (looked < batch || performance.now() >= deadline) return; // the rest stays due: the scheduler comes back after the other tasks
+        const took = Math.max(performance.now() - started, 0.1);
+        batch = Math.round(Math.min(200, Math.max(5, (batch + (batch * STEP_MS) / took) / 2)));
+        await yieldToOthers();
       }
     },
   };

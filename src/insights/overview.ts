@@ -1,7 +1,9 @@
 // `/insights overview`: one period's numbers across every feature, beside the previous period's.
 import type { Db } from '../db/open';
 import { WHOLE_SERVER, type ChannelView } from '../visibility';
-import { activeMembers, kudosIn, listening, pollCounts, type KudosSummary, type Listening } from './sources';
+import { listening, pollCounts, type KudosSummary, type Listening } from './sources';
+import { refreshRollup } from './rollup';
+import { kudosBetween, newAmong, peopleIn } from './taking-part';
 import { observations } from './observations';
 import { series, WEEK_MS, type Series } from './weekly';
 
@@ -57,13 +59,14 @@ export interface PeriodNumbers {
 
 /**
  * The numbers of [from, to). `memberCount` is the server's member count now (null when Discord did
- * not say); `seenBefore` holds who had taken part before `from`, for new and returning members.
+ * not say). Who took part is read from the rollup, which the caller brought up to date.
  */
-export function periodNumbers(db: Db, guildId: string, from: number, to: number, memberCount: number | null, seenBefore: ReadonlySet<string>, sees: ChannelView = WHOLE_SERVER): PeriodNumbers {
-  const active = activeMembers(db, guildId, from, to);
-  const fresh = [...active].filter((id) => !seenBefore.has(id)).length;
+export function periodNumbers(db: Db, guildId: string, from: number, to: number, memberCount: number | null, sees: ChannelView = WHOLE_SERVER): PeriodNumbers {
+  const people = peopleIn(db, guildId, from, to);
+  const active = people.active;
+  const fresh = newAmong(db, guildId, active, from);
   const heard = listening(db, guildId, from, to, sees);
-  const kudos = kudosIn(db, guildId, from, to);
+  const kudos = kudosBetween(db, guildId, from, to, people);
 
   const turnoutPolls = heard.polls.filter((p) => pollCounts(p) && p.roleId === null);
   const countedSurveys = heard.surveys.filter((s) => s.started !== null);
@@ -124,9 +127,9 @@ export const endOfToday = (now: number) => Math.floor(now / DAY_MS) * DAY_MS + D
  */
 export function overviewBetween(db: Db, guildId: string, window: { previousFrom: number; from: number; to: number }, now: number, memberCount: number | null, label: string, sees: ChannelView = WHOLE_SERVER): Overview {
   const { previousFrom, from, to } = window;
-  const before = activeMembers(db, guildId, 0, previousFrom);
-  const previous = periodNumbers(db, guildId, previousFrom, from, memberCount, before, sees);
-  const current = periodNumbers(db, guildId, from, to, memberCount, new Set([...before, ...previous.active]), sees);
+  refreshRollup(db, guildId, now);
+  const previous = periodNumbers(db, guildId, previousFrom, from, memberCount, sees);
+  const current = periodNumbers(db, guildId, from, to, memberCount, sees);
   const days = Math.round((to - from) / DAY_MS);
   const size = days <= 7 ? DAY_MS : WEEK_MS;
   return {
@@ -136,7 +139,7 @@ export function overviewBetween(db: Db, guildId: string, window: { previousFrom:
     current,
     previous,
     observations: observations(current, previous, now, label),
-    points: { current: series(db, guildId, from, to, size, memberCount, sees), previous: series(db, guildId, previousFrom, from, size, memberCount, sees), size },
+    points: { current: series(db, guildId, from, to, size, memberCount, current.listened), previous: series(db, guildId, previousFrom, from, size, memberCount, previous.listened), size },
   };
 }
 

@@ -30,6 +30,21 @@ export function memberMoments(db: Db, guildId: string, from: number, to: number,
   }
 }
 
+/**
+ * The same rows with the way each member took part (1 gave kudos, 2 received kudos, 4 voted or
+ * answered, as the rollup stores them), and each standing kudos' moment for the day totals.
+ */
+export function memberMomentsByKind(db: Db, guildId: string, from: number, to: number, visit: (memberId: string, at: number, kind: number) => void, kudosGiven: (at: number) => void): void {
+  for (const [member, at] of voteTimes(db, guildId, from, to)) visit(member, at, 4);
+  for (const [member, at] of responseTimes(db, guildId, from, to)) visit(member, at, 4);
+  for (const [member, at] of answerTimes(db, guildId, from, to)) visit(member, at, 4);
+  for (const [giver, recipient, at] of kudosTimes(db, guildId, from, to)) {
+    kudosGiven(at);
+    if (isMemberId(giver)) visit(giver, at, 1);
+    if (isMemberId(recipient)) visit(recipient, at, 2);
+  }
+}
+
 /** Named members who took part in [from, to), as a set. */
 export function activeMembers(db: Db, guildId: string, from: number, to: number): Set<string> {
   const members = new Set<string>();

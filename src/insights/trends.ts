@@ -2,6 +2,7 @@
 import type { Db } from '../db/open';
 import { UserError } from '../user-error';
 import { endOfToday } from './overview';
+import { refreshRollup } from './rollup';
 import { series, WEEK_MS, type Series } from './weekly';
 
 export const TREND_METRICS = {
@@ -36,6 +37,7 @@ export function validTrend(metric: string, weeks: number | null): { metric: Tren
 /** The last `weeks` weeks (7 whole UTC days each, the last ending today) of one metric. */
 export function buildTrend(db: Db, guildId: string, metric: TrendMetric, weeks: number, now: number, memberCount: number | null): Trend {
   const to = endOfToday(now);
+  refreshRollup(db, guildId, now);
   const points = series(db, guildId, to - weeks * WEEK_MS, to, WEEK_MS, memberCount);
   const { title, unit, pick } = TREND_METRICS[metric];
   const values = pick(points);

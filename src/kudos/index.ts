@@ -5,4 +5,4 @@ export { forgetMember, memberData, type KudosMemberData } from './members';
 export { applyRetention, forgetServer } from './retention';
 export { forgetLapsedSpent, nextSpentLapseAt } from './store';
 export { kudosExportTables } from './server-export';
-export { kudosTimes } from './member-times';
+export { kudosCount, kudosTimes, topKudosValues } from './member-times';

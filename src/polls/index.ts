@@ -8,4 +8,4 @@ export { followedUpPolls } from './follow-up-store';
 export { ANONYMOUS_MIN_VOTERS } from './service';
 export { pollsClosingBetween } from './attention';
 export { pollExportTables, pollFollowUpRows } from './server-export';
-export { voteTimes } from './member-times';
+export { voteCount, voteTimes } from './member-times';

@@ -7,4 +7,4 @@ export { channelsInUse } from './channels';
 export { followedUpSurveys } from './follow-up-store';
 export { surveysClosingBetween } from './attention';
 export { surveyExportTables, surveyFollowUpRows } from './server-export';
-export { responseTimes } from './member-times';
+export { responseCount, responseTimes } from './member-times';

@@ -1,5 +1,5 @@
 // Who answered when, as raw pairs, for insights to count distinct members per window or week cheaply.
-import { and, lt, sql } from 'drizzle-orm';
+import { and, count, lt, sql } from 'drizzle-orm';
 import type { Db } from '../db/open';
 import { heldInWindow } from '../activity';
 import { NO_MEMBER } from '../member-data';
@@ -14,4 +14,14 @@ export function responseTimes(db: Db, guildId: string, from: number, to: number)
     .where(and(heldInWindow(surveys, { parentId: surveyResponses.surveyId, at: surveyResponses.submittedAt }, guildId, from, to, false), lt(surveyResponses.respondent, NO_MEMBER)))
     .all()
     .map((r) => [r.member, r.at]);
+}
+
+/** How many responses `responseTimes` would read for [from, to), counted in the database. */
+export function responseCount(db: Db, guildId: string, from: number, to: number): number {
+  return db
+    .select({ n: count() })
+    .from(surveys)
+    .crossJoin(surveyResponses)
+    .where(and(heldInWindow(surveys, { parentId: surveyResponses.surveyId, at: surveyResponses.submittedAt }, guildId, from, to, false), lt(surveyResponses.respondent, NO_MEMBER)))
+    .get()!.n;
 }

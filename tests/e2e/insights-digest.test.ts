@@ -180,3 +180,26 @@ describe('the digest names nothing from a channel its readers cannot see', () =>
     expect(inStaff).toContain('Remove a moderator?');
   });
 });
+
+describe('the digest\'s stored next delivery', () => {
+  const fresh = useHearth(); // Wednesday 25 November 2026, 12:00 UTC
+  const posted = () => [...fresh.hearth.double.messages.values()].filter((m) => !isEphemeral(m) && m.embeds[0]?.title?.startsWith('Digest: '));
+  const stored = () => fresh.hearth.context.db.select().from(insightsDigests).all();
+
+  it('goes out at its time in the server\'s new time zone after the time zone changes, and stores when it is next due', async () => {
+    const { hearth, leader } = fresh;
+    await leader.run('settings timezone', { zone: 'UTC' });
+    await leader.run('settings digest', { channel: { id: hearth.general.id } }); // weekly, Monday 09:00
+    await hearth.runDueWork();
+    expect(stored()[0]!.nextDueAt).toBe(Date.UTC(2026, 10, 30, 9)); // Monday 09:00 UTC
+
+    await leader.run('settings timezone', { zone: 'Asia/Tokyo' }); // Monday 09:00 in Tokyo is 00:00 UTC, nine hours earlier
+    await hearth.runDueWork();
+    expect(stored()[0]!.nextDueAt).toBe(FIRST);
+    await hearth.clock.set(FIRST);
+    await hearth.runDueWork();
+    await eventually(() => posted().length === 1, 'the digest at 09:00 in Tokyo');
+    expect(posted()[0]!.embeds[0]!.title).toBe('Digest: the week of 23 November 2026');
+    expect(stored()[0]!.nextDueAt).toBe(FIRST + 7 * DAY);
+  });
+});
