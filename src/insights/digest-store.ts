@@ -27,9 +27,13 @@ export function setNextDue(tx: Reader, guildId: string, at: number): void {
   tx.update(insightsDigests).set({ nextDueAt: at }).where(eq(insightsDigests.guildId, guildId)).run();
 }
 
-/** Switches the digest on, or changes it; a change starts afresh (no earlier period counts) and is looked at in the next round. */
+/**
+ * Switches the digest on, or changes it; a change starts afresh (no earlier moment counts) and is
+ * looked at in the next round. A change keeps the claim of the last period, so that period is not
+ * posted twice; a digest still being posted goes to the new channel.
+ */
 export function saveDigest(db: Reader, guildId: string, settings: DigestSettings, now: number): void {
-  const fresh = { ...settings, since: now, lastPeriod: null, lastStatus: null, lastAt: null, lastMessageId: null, lastProblem: null, nextDueAt: 0 };
+  const fresh = { ...settings, since: now, nextDueAt: 0 };
   db.insert(insightsDigests).values({ guildId, ...fresh }).onConflictDoUpdate({ target: insightsDigests.guildId, set: fresh }).run();
 }
 

@@ -18,7 +18,8 @@ export const DIGEST_CATCH_UP_MS = 24 * 3_600_000;
 const ATTENTION_AHEAD_MS = 48 * 3_600_000;
 /** The outbox effect that posts one period's digest (payload: the DigestMoment). */
 export const INSIGHTS_DIGEST = 'insights.digest';
-export const digestKey = (guildId: string, period: string) => `${INSIGHTS_DIGEST}:${guildId}:${period}`;
+/** One post per period of a digest switched on at `since`: switched off and on again, it is a new digest. */
+export const digestKey = (guildId: string, period: string, since: number) => `${INSIGHTS_DIGEST}:${guildId}:${since}:${period}`;
 
 export type { Digest, DigestMoment };
 
@@ -74,7 +75,7 @@ export function settleDueDigests(db: Db, now: number, limit: number, moments: Ma
       const unclaimed = latest.at >= digest.since && (digest.lastPeriod === null || digest.lastPeriod < latest.period);
       if (unclaimed && now - latest.at < DIGEST_CATCH_UP_MS) {
         if (claimPeriod(tx, digest.guildId, latest.period, 'queued', now, null)) {
-          queueEffect(tx, { key: digestKey(digest.guildId, latest.period), guildId: digest.guildId, kind: INSIGHTS_DIGEST, payload: { ...latest } }, now);
+          queueEffect(tx, { key: digestKey(digest.guildId, latest.period, digest.since), guildId: digest.guildId, kind: INSIGHTS_DIGEST, payload: { ...latest } }, now);
         }
       } else if (unclaimed) {
         const hours = Math.floor((now - latest.at) / 3_600_000);

@@ -201,5 +201,12 @@ describe('the digest\'s stored next delivery', () => {
     await eventually(() => posted().length === 1, 'the digest at 09:00 in Tokyo');
     expect(posted()[0]!.embeds[0]!.title).toBe('Digest: the week of 23 November 2026');
     expect(stored()[0]!.nextDueAt).toBe(FIRST + 7 * DAY);
+
+    // Moved an hour later the same Monday: that week was posted already, and is not posted again.
+    await leader.run('settings digest', { channel: { id: hearth.general.id }, time: '10:00' });
+    await hearth.clock.set(FIRST + 2 * HOUR);
+    await hearth.runDueWork();
+    expect(posted()).toHaveLength(1);
+    expect(stored()[0]).toMatchObject({ lastStatus: 'posted', nextDueAt: FIRST + 7 * DAY + HOUR });
   });
 });
