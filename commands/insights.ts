@@ -7,6 +7,7 @@ import { missingPermissions } from '../src/bot/permissions';
 import { replyPrivately } from '../src/bot/replies';
 import { UserError } from '../src/user-error';
 import { buildOverview, PERIODS, type Period } from '../src/insights/overview';
+import { catchUpRollup } from '../src/insights/rollup';
 import { buildTrend, TREND_METRICS, TREND_WEEKS, validTrend } from '../src/insights/trends';
 import { renderDigest, renderOverview, renderTrend } from '../src/insights/view';
 import { buildDigest, digestOf, lastCompletePeriod } from '../src/insights/digest';
@@ -65,7 +66,7 @@ export const insights = {
       const period = interaction.options.getString('period') ?? '30d';
       if (!(PERIOD_NAMES as string[]).includes(period)) throw new UserError(`The period must be one of ${PERIOD_NAMES.join(', ')} (days). Pick one from the list.`);
       // Months of history and a chart take a moment; the member count is asked for meanwhile.
-      const [, memberCount] = await Promise.all([interaction.deferReply({ flags: MessageFlags.Ephemeral }), memberCountOf(ctx, interaction.guildId)]);
+      const [, memberCount] = await Promise.all([interaction.deferReply({ flags: MessageFlags.Ephemeral }), memberCountOf(ctx, interaction.guildId), catchUpRollup(ctx.db, interaction.guildId, ctx.clock.now())]);
       const overview = buildOverview(ctx.db, interaction.guildId, period as Period, ctx.clock.now(), memberCount);
       await replyPrivately(interaction, renderOverview(overview, { chart: canAttach(interaction.channel) }));
     },
@@ -73,13 +74,14 @@ export const insights = {
     async trends(interaction, ctx) {
       const { metric, weeks } = validTrend(interaction.options.getString('metric', true), interaction.options.getInteger('weeks'));
       // Up to two years of history and a chart; the member count is asked for meanwhile.
-      const [, memberCount] = await Promise.all([interaction.deferReply({ flags: MessageFlags.Ephemeral }), memberCountOf(ctx, interaction.guildId)]);
+      const [, memberCount] = await Promise.all([interaction.deferReply({ flags: MessageFlags.Ephemeral }), memberCountOf(ctx, interaction.guildId), catchUpRollup(ctx.db, interaction.guildId, ctx.clock.now())]);
       const trend = buildTrend(ctx.db, interaction.guildId, metric, weeks, ctx.clock.now(), memberCount);
       await replyPrivately(interaction, renderTrend(trend, { chart: canAttach(interaction.channel) }));
     },
 
     async digest(interaction, ctx) {
       await interaction.deferReply({ flags: MessageFlags.Ephemeral });
+      await catchUpRollup(ctx.db, interaction.guildId, ctx.clock.now());
       const now = ctx.clock.now();
       // As its readers will see it: only what everyone in the digest's channel (or this one) can view.
       const target = interaction.guild.channels.cache.get(digestOf(ctx.db, interaction.guildId)?.channelId ?? interaction.channelId);

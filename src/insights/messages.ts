@@ -7,6 +7,7 @@ import { effectChannel, effectNonce, EffectImpossible, type EffectHandler } from
 import type { DueTask } from '../scheduler/scheduler';
 import { checkpointerFor } from '../db/checkpointer';
 import { buildDigest, digestOf, INSIGHTS_DIGEST, nextDigestDueAt, recordDigestFailed, recordDigestPosted, settleDueDigests, type DigestMoment } from './digest';
+import { catchUpRollup } from './rollup';
 import { renderDigest } from './view';
 
 /** The server's member count as Discord gives it now (the cached one is from start-up); null when it does not say. */
@@ -34,6 +35,7 @@ function digestPost(ctx: AppContext): EffectHandler {
       const missing = missingPermissions(channel, POSTING);
       if (missing.length) throw new EffectImpossible(`Hearth is missing the ${missing.join(', ')} permission in <#${digest.channelId}>`);
       const chart = missingPermissions(channel, [PermissionFlagsBits.AttachFiles]).length === 0;
+      await catchUpRollup(ctx.db, effect.guildId, ctx.clock.now());
       const report = buildDigest(ctx.db, effect.guildId, moment, ctx.clock.now(), await memberCountOf(ctx, effect.guildId), audienceView(channel));
       const message = await channel.send({ ...renderDigest(report, { chart }), nonce: effectNonce(effect), enforceNonce: true });
       recordDigestPosted(ctx.db, effect.guildId, moment.period, message.id, ctx.clock.now());

@@ -58,7 +58,7 @@ function countsOf(db: Db, guildId: string, from: number, to: number): Counts {
  * Builds [from, to) (UTC midnights) again from the readers: the member days in it, and the day
  * totals from `from` to `to` plus the 7 days after (each day's 7-day count reaches back 6 days).
  */
-function build(db: Db, guildId: string, from: number, to: number, end: number): void {
+function buildRange(db: Db, guildId: string, from: number, to: number, end: number): void {
   const readFrom = Math.max(0, from - (WINDOW_DAYS - 1) * DAY_MS);
   const readTo = Math.min(end, to + (WINDOW_DAYS - 1) * DAY_MS);
   const [fromDay, toDay, firstDay, lastDay] = [dayOf(from), dayOf(to), dayOf(readFrom), dayOf(readTo)];
@@ -137,7 +137,7 @@ export function refreshRollup(db: Db, guildId: string, now: number): void {
       if (last && range[0] <= last[1]) last[1] = Math.max(last[1], range[1]);
       else merged.push([...range]);
     }
-    for (const [from, to] of merged) build(db, guildId, from, to, end);
+    for (const [from, to] of merged) buildRange(db, guildId, from, to, end);
     // Counts for every month touched, up to today (today is built again at each refresh).
     for (const [from, to] of merged) {
       const first = from === 0 ? earliestMonth(db, guildId, today) : monthOf(dayOf(from));
@@ -148,6 +148,39 @@ export function refreshRollup(db: Db, guildId: string, now: number): void {
     }
     setBuiltTo(db, guildId, today);
   });
+}
+
+/** Discord's epoch (1 January 2015): nothing in a server is older, so a first build starts there. */
+const DISCORD_EPOCH = Date.UTC(2015, 0, 1);
+const catchingUp = new Map<string, Promise<void>>();
+
+/**
+ * The first build of a server's rollup (after the upgrade that added it, or after its data was
+ * removed): one month per short transaction, with `pause` between, up to the start of this month.
+ * Built in one transaction, two years of a large server held the database and every interaction
+ * for seconds. refreshRollup then builds the rest, as on every refresh. Callers asking for the
+ * same server meanwhile wait for the same build.
+ */
+export function catchUpRollup(db: Db, guildId: string, now: number, pause = (): Promise<void> => new Promise((resolve) => setImmediate(resolve))): Promise<void> {
+  if (builtTo(db, guildId) !== null) return Promise.resolve();
+  const running = catchingUp.get(guildId);
+  if (running) return running;
+  const today = dayOf(now) * DAY_MS;
+  const end = today + DAY_MS;
+  const build = (async () => {
+    for (let month = DISCORD_EPOCH; month < monthOf(dayOf(today)); month = nextMonth(month)) {
+      const until = nextMonth(month);
+      writeTx(db, () => {
+        if (month === DISCORD_EPOCH) clearRollup(db, guildId);
+        buildRange(db, guildId, month, until, end);
+        saveMonth(db, { guildId, month, until, ...countsOf(db, guildId, month, until) });
+        setBuiltTo(db, guildId, until);
+      });
+      await pause();
+    }
+  })().finally(() => catchingUp.delete(guildId));
+  catchingUp.set(guildId, build);
+  return build;
 }
 
 /** The month of a server's first member day (or this month, with none): a build from nothing counts from there. */

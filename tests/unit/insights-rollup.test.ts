@@ -10,7 +10,7 @@ import * as kudos from '../../src/kudos';
 import * as polls from '../../src/polls';
 import * as surveys from '../../src/surveys';
 import { retractVote } from '../../src/polls/service';
-import { refreshRollup } from '../../src/insights/rollup';
+import { catchUpRollup, refreshRollup } from '../../src/insights/rollup';
 import { activeMembers, kudosIn } from '../../src/insights/sources';
 import { kudosBetween, newAmong, peopleIn } from '../../src/insights/taking-part';
 import { series } from '../../src/insights/weekly';
@@ -80,6 +80,25 @@ function fileDb(): { db: Db; path: string } {
 }
 
 describe('the insights rollup', () => {
+  it('is first built a month per transaction with pauses between, to the same rows as built at once', async () => {
+    const tables = ['insights_member_days', 'insights_members', 'insights_days'];
+    const rollupOf = (db: Db) => tables.flatMap((table) => rowsOf(db, `SELECT * FROM ${table} WHERE guild_id = ? ORDER BY 1, 2, 3`, G));
+    const now = MONDAY + 69 * DAY + 20 * HOUR; // over two months after the first activity
+    const atOnce = fileDb().db;
+    takePart(atOnce, community(atOnce), 0, 70);
+    refreshRollup(atOnce, G, now);
+    const inSteps = fileDb().db;
+    takePart(inSteps, community(inSteps), 0, 70);
+    let pauses = 0;
+    await catchUpRollup(inSteps, G, now, async () => void pauses++);
+    await catchUpRollup(inSteps, G, now, async () => void pauses++); // built: nothing more to do
+    const months = (new Date(now).getUTCFullYear() - 2015) * 12 + new Date(now).getUTCMonth();
+    expect(pauses).toBe(months); // each month from January 2015 to the last one before this month
+    refreshRollup(inSteps, G, now);
+    expect(rollupOf(inSteps)).toEqual(rollupOf(atOnce));
+    expectRollupMatchesRaw(inSteps, now);
+  });
+
   it('matches the raw counts, and still does after more activity arrives, votes move or are taken back and kudos are taken down', () => {
     const { db } = fileDb();
     const ids = community(db);
