@@ -7,7 +7,7 @@ import { memberTimeZones, unreachableAmong } from '../preferences';
 import type { RunToPost } from './runs';
 import type { Schedule } from './store';
 import { subscriberCounts, subscribersOf, interruptedDirectRuns } from './subscription-store';
-import { CHECKIN_DIRECT_MESSAGE, directRunToSend, queueDirectRun } from './subscriptions';
+import { CHECKIN_DIRECT_MESSAGE, directRunToSend, forgetLeaver, queueDirectRun } from './subscriptions';
 import { renderAnnouncement, renderRunDirectMessage, subscribersLine } from './direct-view';
 
 export function postAnnouncement(channel: GuildTextBasedChannel, schedule: Schedule): Promise<Message> {
@@ -49,5 +49,6 @@ export const checkinDirectEffects = (ctx: AppContext): Record<string, EffectHand
       const found = directRunToSend(ctx.db, Number(effect.payload.runId), recipientOf(effect));
       return found ? renderRunDirectMessage(found.schedule, found.runId) : null;
     },
+    memberLeft: (effect) => forgetLeaver(ctx.db, effect.guildId, recipientOf(effect)),
   }),
 });

@@ -7,13 +7,13 @@ import type { Db } from '../db/open';
 import { writeTx } from '../db/write-tx';
 import { directMessagePayload, queueEffects, type Effect } from '../outbox/queue';
 import { UserError } from '../user-error';
-import { WHOLE_SERVER, type ChannelView } from '../visibility';
+import type { ChannelView } from '../visibility';
 import { instantOf, localDate, wallTime } from '../zoned-time';
 import type { Member } from './answers';
 import type { RunToPost } from './runs';
 import { findSchedule, listSchedules, type Schedule } from './store';
 import { DISCORD_LIMITS } from '../format';
-import { addSubscription, isSubscribed, markRunQueued, removeSubscription, runById, scheduleById, subscribersOf } from './subscription-store';
+import { addSubscription, isSubscribed, markRunQueued, removeMemberSubscriptions, removeSubscription, runById, scheduleById, subscribersOf } from './subscription-store';
 
 export const CHECKIN_DIRECT_MESSAGE = 'checkin.direct-message';
 
@@ -35,16 +35,21 @@ export function subscribe(db: Db, member: Member, id: number, now: number): { sc
   return { schedule, added: writeTx(db, (tx) => addSubscription(tx, schedule, member.memberId, now)) };
 }
 
+/** A subscriber may always leave, even after losing sight of the announcement's channel. */
 export function unsubscribe(db: Db, member: Member, id: number): { schedule: Schedule; removed: boolean } {
-  const schedule = requireDirectCheckin(db, member.guildId, id, member.sees);
-  return { schedule, removed: writeTx(db, (tx) => removeSubscription(tx, schedule.id, member.memberId)) };
+  const found = findSchedule(db, member.guildId, id);
+  if (found && writeTx(db, (tx) => removeSubscription(tx, found.id, member.memberId))) return { schedule: found, removed: true };
+  return { schedule: requireDirectCheckin(db, member.guildId, id, member.sees), removed: false };
 }
 
-/** **Stop these messages** on a run's direct message: the check-in may be gone since. */
-export function stopFromDirectMessage(db: Db, scheduleId: number, memberId: string): { schedule: Schedule | null; removed: boolean } {
-  const schedule = scheduleById(db, scheduleId) ?? null;
-  if (!schedule) return { schedule: null, removed: false };
-  return { schedule, removed: writeTx(db, (tx) => removeSubscription(tx, schedule.id, memberId)) };
+/**
+ * **Stop these messages** on a run's direct message (or a forged click anywhere): the check-in may
+ * be gone since. Only a subscriber learns its name; in a server it must be that server's.
+ */
+export function stopFromDirectMessage(db: Db, scheduleId: number, memberId: string, inGuild: string | null): Schedule | null {
+  const schedule = scheduleById(db, scheduleId);
+  if (!schedule || (inGuild !== null && schedule.guildId !== inGuild)) return null;
+  return writeTx(db, (tx) => removeSubscription(tx, schedule.id, memberId)) ? schedule : null;
 }
 
 /**
@@ -77,6 +82,11 @@ export function queueDirectRun(db: Db, { schedule, runId }: RunToPost, zonesOf: 
   return writeTx(db, (tx) => (markRunQueued(tx, runId) ? queueEffects(tx, effects, now) : 0));
 }
 
+/** A subscriber Discord says is no longer in the server: their subscriptions there end, so later runs cost nothing for them. */
+export function forgetLeaver(db: Db, guildId: string, memberId: string): void {
+  writeTx(db, (tx) => removeMemberSubscriptions(tx, guildId, memberId));
+}
+
 /** What a run's direct message shows when it is sent, or null when it should not go any more. */
 export function directRunToSend(db: Db, runId: number, memberId: string): { schedule: Schedule; runId: number } | null {
   const run = runById(db, runId);
@@ -86,19 +96,21 @@ export function directRunToSend(db: Db, runId: number, memberId: string): { sche
   return { schedule, runId };
 }
 
+/** Said to anyone answering a direct-message run they have no subscription for: it names nothing. */
+export const NOT_SUBSCRIBED = 'Hearth keeps no answer from this message: you are not subscribed to this check-in, or it no longer exists. Subscribe with `/checkin subscribe` in its server.';
+
 /**
- * The member answering from a direct message: the run's server comes from the stored run. Only a
- * subscriber's answer is kept (a forged click from anyone else changes nothing).
+ * The direct-message check-in a click answers, from the stored run: only for its subscribers (a
+ * forged click from anyone else learns and changes nothing), and in a server only that server's.
+ * The caller still checks the member is in the server and can view its channel.
  */
-export function directAnswerer(db: Db, runId: number, memberId: string): Member {
+export function directRunOf(db: Db, runId: number, memberId: string, inGuild: string | null): Schedule {
   const run = runById(db, runId);
   const schedule = run && scheduleById(db, run.scheduleId);
-  if (!run || !schedule || schedule.delivery !== 'direct-message') throw new UserError('This check-in no longer exists, so answers to it are not kept.');
-  if (!isSubscribed(db, schedule.id, memberId)) {
-    throw new UserError(`You are not subscribed to check-in **${schedule.name}** any more, so answers from this message are not kept. Subscribe again with \`/checkin subscribe\` in the server.`);
+  if (!run || !schedule || schedule.delivery !== 'direct-message' || (inGuild !== null && schedule.guildId !== inGuild) || !isSubscribed(db, schedule.id, memberId)) {
+    throw new UserError(NOT_SUBSCRIBED);
   }
-  // Subscribing needed the announcement's channel; the answer itself lives in the run.
-  return { guildId: schedule.guildId, memberId, sees: WHOLE_SERVER };
+  return schedule;
 }
 
 /** The direct-message check-ins a member may subscribe to, for autocomplete. */

@@ -4,6 +4,7 @@ import { ActionRowBuilder, ButtonBuilder, ButtonStyle, type Client } from 'disco
 import type { Clock } from '../clock';
 import type { Logger } from '../logger';
 import { DiscordErrorCode, isDiscordError } from '../bot/discord-errors';
+import { currentMember, fetchedMemberView } from '../bot/visibility';
 import { buttonRows } from '../bot/components';
 import { EffectImpossible, EffectNotYet, effectNonce, type EffectHandler, type StoredEffect } from './delivery';
 import { Pace } from './pace';
@@ -22,6 +23,8 @@ export interface DirectMessage {
   buttons?: ButtonBuilder[];
   /** The custom id of its **Stop these messages** button (unsubscribe, cancel the reminder). */
   stopId: string;
+  /** Who may still get it: a member who can view this channel (and holds this role): access may be lost since asking. */
+  audience: { channelId: string; roleId?: string | null };
 }
 
 export interface DirectMessageKind {
@@ -29,6 +32,8 @@ export interface DirectMessageKind {
   describe(effect: StoredEffect): string;
   /** The message, or null when it has no reason to go any more (voted already, cancelled, deleted). */
   render(effect: StoredEffect, now: number): DirectMessage | null;
+  /** The member is no longer in the server: forget what would send them more (subscriptions). */
+  memberLeft?(effect: StoredEffect): void;
 }
 
 /** The recipient of a direct-message effect: every such effect's payload names it `userId`. */
@@ -69,12 +74,13 @@ export class DirectMessages {
     if (reach !== 'yes') return this.skip(effect, reach === 'turned off' ? 'the member turned direct messages off' : 'the member does not accept direct messages');
     const message = kind.render(effect, now);
     if (!message) return this.skip(effect, 'nothing to send any more');
-    try {
-      await guild.members.fetch({ user: userId, force: true, cache: false });
-    } catch (error) {
-      if (isDiscordError(error, DiscordErrorCode.UnknownMember, DiscordErrorCode.UnknownUser)) return this.skip(effect, 'the member left the server');
-      throw error;
+    const member = await currentMember(this.client, effect.guildId, userId);
+    if (!member) {
+      kind.memberLeft?.(effect);
+      return this.skip(effect, 'the member left the server');
     }
+    const { channelId, roleId } = message.audience;
+    if (!fetchedMemberView(member).canView(channelId) || (roleId && !member.roles.cache.has(roleId))) return this.skip(effect, 'the member no longer has access to it');
     const channel = await this.client.users.createDM(userId);
     const stop = new ButtonBuilder().setCustomId(message.stopId).setLabel(STOP_LABEL).setStyle(ButtonStyle.Secondary);
     const components: ActionRowBuilder<ButtonBuilder>[] = buttonRows([...(message.buttons ?? []), stop]);
@@ -87,7 +93,9 @@ export class DirectMessages {
     }
   }
 
+  /** Nothing sent: the pace slot goes back. The log names no member (for an anonymous poll, "voted already" would tell). */
   private skip(effect: StoredEffect, why: string): void {
-    this.logger.debug({ effect: effect.kind, key: effect.key, guild: effect.guildId, why }, 'a direct message was not sent');
+    this.pace.gaveBack();
+    this.logger.debug({ effect: effect.kind, guild: effect.guildId, why }, 'a direct message was not sent');
   }
 }

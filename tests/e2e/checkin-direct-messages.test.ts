@@ -99,7 +99,7 @@ describe('check-ins by direct message', () => {
     expect(stopped.reply.content).toContain(`Unsubscribed: Hearth sends you no more of check-in #${id}`);
     // Answering an old message after stopping is refused, and changes nothing.
     const late = await cy.clickInDirectMessage(dm!, 'great');
-    expect(late.reply.content).toContain('You are not subscribed to check-in **Daily** any more');
+    expect(late.reply.content).toContain('Hearth keeps no answer from this message: you are not subscribed to this check-in');
 
     await di.run('preferences direct-messages', { state: 'on' });
     await hearth.clock.advance(DAY);
@@ -151,9 +151,9 @@ describe('check-ins by direct message', () => {
     const gone = await fi.run('checkin subscribe', { 'check-in': id });
     expect(gone.reply.content).toContain(`There is no check-in #${id} in this server`);
     const click = await fi.clickInDirectMessage(dm!, 'good');
-    expect(click.reply.content).toContain('This check-in no longer exists');
+    expect(click.reply.content).toContain('you are not subscribed to this check-in, or it no longer exists');
     const stop = await fi.clickInDirectMessage(dm!, 'Stop these messages');
-    expect(stop.reply.content).toContain(`Check-in #${id} no longer exists`);
+    expect(stop.reply.content).toContain('You are not subscribed to this check-in, or it no longer exists');
   });
 
   it('a restart in the middle of a run sends the rest, none twice', async () => {

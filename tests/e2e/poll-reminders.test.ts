@@ -1,3 +1,4 @@
+import { PermissionFlagsBits } from 'discord.js';
 import { describe, expect, it } from 'vitest';
 import { allComponents, isEphemeral, textOf, type StoredMessage, type TestMember } from '../support/harness';
 import { useHearth } from '../support/setup';
@@ -256,5 +257,23 @@ describe('direct messages: the shared pace, rate limits, restarts and stray clic
     const forgedDm = { ...dm!, id: `${dm!.id}0`, components: poll.components };
     const refused = await kim.clickInDirectMessage(forgedDm, 'a');
     expect(refused.reply.content).toContain('not one Hearth recognises');
+  });
+
+  it('a member who lost the channel or the poll\'s role since asking is not reminded', async () => {
+    const { hearth } = world;
+    const crew = hearth.double.addRole(hearth.guild, 'crew');
+    const room = hearth.double.addChannel(hearth.guild, 'crew-room');
+    const [hid, dropped, kept] = ['hid', 'dropped', 'kept'].map((name) => hearth.member(name, { roles: [crew.id] }));
+    const before = new Set(hearth.double.messages.keys());
+    await world.leader.run('poll create', { question: 'Crew outing?', choices: 'Yes | No', 'closes-in': '2h', role: { id: crew.id } }, { channel: room });
+    const poll = [...hearth.double.messages.values()].find((m) => !before.has(m.id) && !isEphemeral(m))!;
+    for (const member of [hid!, dropped!, kept!]) expect((await member.click(poll, 'Remind me')).reply.content).toContain('Reminder set');
+    hearth.double.setOverwrites(hearth.guild, room, [{ id: hid!.id, type: 1, allow: 0n, deny: PermissionFlagsBits.ViewChannel }]);
+    dropped!.state.roles = [];
+    await hearth.clock.advance(HOUR);
+    await hearth.runDueWork();
+    expect(hid!.directMessages()).toEqual([]);
+    expect(dropped!.directMessages()).toEqual([]);
+    expect(kept!.directMessages().map((m) => textOf(m))).toEqual([expect.stringContaining('Crew outing?')]);
   });
 });
