@@ -11,8 +11,8 @@ import type { ChannelView } from '../visibility';
 import { instantOf, localDate, wallTime } from '../zoned-time';
 import type { Member } from './answers';
 import type { RunToPost } from './runs';
-import { findSchedule, listSchedules, type Schedule } from './store';
-import { DISCORD_LIMITS } from '../format';
+import { findSchedule, laterPostedRun, latestPostedRun, listSchedules, type Schedule } from './store';
+import { DISCORD_LIMITS, timestamp } from '../format';
 import { addSubscription, isSubscribed, markRunQueued, removeMemberSubscriptions, removeSubscription, runById, scheduleById, subscribersOf } from './subscription-store';
 
 export const CHECKIN_DIRECT_MESSAGE = 'checkin.direct-message';
@@ -50,6 +50,18 @@ export function stopFromDirectMessage(db: Db, scheduleId: number, memberId: stri
   const schedule = scheduleById(db, scheduleId);
   if (!schedule || (inGuild !== null && schedule.guildId !== inGuild)) return null;
   return writeTx(db, (tx) => removeSubscription(tx, schedule.id, memberId)) ? schedule : null;
+}
+
+/** Between a direct-message check-in's last run and a manual one: each is a message to every subscriber. */
+export const MANUAL_DIRECT_RUN_COOLDOWN_MS = 60 * 60_000;
+
+/** `/checkin run` of a direct-message check-in: refused within an hour of its last run, so runs do not stack up in members' direct messages. */
+export function assertManualDirectRunAllowed(db: Db, schedule: Schedule, now: number): void {
+  const last = latestPostedRun(db, schedule.id);
+  if (!last || now - last.scheduledFor >= MANUAL_DIRECT_RUN_COOLDOWN_MS) return;
+  throw new UserError(
+    `Check-in #${schedule.id} **${schedule.name}** last went to its subscribers ${timestamp(last.scheduledFor, 'R')}: each run is a direct message to every one of them, so a manual run waits an hour after the last. Try again ${timestamp(last.scheduledFor + MANUAL_DIRECT_RUN_COOLDOWN_MS, 'R')}.`,
+  );
 }
 
 /**
@@ -93,6 +105,7 @@ export function directRunToSend(db: Db, runId: number, memberId: string): { sche
   const schedule = run && scheduleById(db, run.scheduleId);
   if (!run || !schedule || schedule.delivery !== 'direct-message' || schedule.status !== 'active') return null;
   if (!isSubscribed(db, schedule.id, memberId)) return null;
+  if (laterPostedRun(db, run)) return null; // a newer run took its place: its answers would be refused
   return { schedule, runId };
 }
 

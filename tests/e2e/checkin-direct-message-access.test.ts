@@ -115,4 +115,35 @@ describe('who may answer and receive a direct-message check-in', () => {
     expect(open.map((m) => m.directMessages().length)).toEqual([1, 1, 1, 1, 1]); // all within the same second
     expect(quiet.map((m) => m.directMessages().length)).toEqual([0, 0, 0, 0, 0]);
   });
+
+  it('manual runs wait an hour after the last run, and a message a newer run replaced before it was due is not sent', async () => {
+    const { hearth, leader } = world;
+    const { id, announcement } = await secretCheckin('plans-four');
+    const eu = hearth.member('eu');
+    const wes = hearth.member('wes');
+    await wes.run('preferences timezone', { zone: 'America/New_York' }); // 13:00 there is 18:00 UTC
+    for (const member of [eu, wes]) await member.click(announcement, 'Subscribe');
+    const at = db().select().from(checkinSchedules).all().find((s) => s.id === id)!.nextRunAt!;
+    await hearth.clock.set(at);
+    await hearth.runDueWork();
+    expect(eu.directMessages()).toHaveLength(1);
+    expect(wes.directMessages()).toHaveLength(0);
+
+    await hearth.clock.advance(HOUR - 60_000);
+    const early = await leader.run('checkin run', { id });
+    expect(early.reply.content).toContain('a manual run waits an hour after the last');
+    await hearth.clock.advance(60_000);
+    const manual = await leader.run('checkin run', { id });
+    expect(manual.reply.content).toContain('is on its way by direct message to 2 subscribers');
+    const again = await leader.run('checkin run', { id });
+    expect(again.reply.content).toContain('a manual run waits an hour after the last');
+    await hearth.runDueWork();
+    expect(eu.directMessages()).toHaveLength(2);
+    expect(wes.directMessages()).toHaveLength(1);
+
+    // 13:00 in New York: the scheduled run's message to wes was replaced by the manual one, so it stays unsent.
+    await hearth.clock.set(at + 5 * HOUR);
+    await hearth.runDueWork();
+    expect(wes.directMessages()).toHaveLength(1);
+  });
 });
