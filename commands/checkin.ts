@@ -1,4 +1,4 @@
-import { ChannelType, InteractionContextType, MessageFlags, PermissionFlagsBits, SlashCommandBuilder, type ButtonInteraction, type ChatInputCommandInteraction, type GuildTextBasedChannel, type ModalSubmitInteraction, type SlashCommandIntegerOption } from 'discord.js';
+import { ChannelType, InteractionContextType, MessageFlags, PermissionFlagsBits, SlashCommandBuilder, type ButtonInteraction, type ChatInputCommandInteraction, type ModalSubmitInteraction, type SlashCommandIntegerOption } from 'discord.js';
 import { onButton, onDirectButton, onDirectModal, onModal, type SlashCommand } from '../src/bot/command';
 import { UserError } from '../src/user-error';
 import { assertLeader, isLeader } from '../src/bot/leaders';
@@ -6,7 +6,7 @@ import { assertCanPost, assertMemberCanPost, POSTING } from '../src/bot/permissi
 import { replyPrivately } from '../src/bot/replies';
 import { currentMember, fetchedMemberView, memberView, readerView } from '../src/bot/visibility';
 import { checkinDirectIds, checkinIds } from '../src/checkins/custom-ids';
-import { directMessageLines, postAnnouncement, sendDirectRun } from '../src/checkins/direct-messages';
+import { directMessageLines, sendDirectRun } from '../src/checkins/direct-messages';
 import { directCheckinSuggestions, directRunOf, momentFor, NOT_SUBSCRIBED, stopFromDirectMessage, subscribe, unsubscribe } from '../src/checkins/subscriptions';
 import { renderNoteModalForDirectMessage, renderStopped, renderSubscribed, renderUnsubscribed } from '../src/checkins/direct-view';
 import { preferencesOf } from '../src/preferences';
@@ -144,15 +144,8 @@ export const checkin = {
       // As for polls: Hearth must not become a way to post where the leader may not.
       assertMemberCanPost(channel, interaction.member);
       const delivery = interaction.options.getString('delivery') === 'direct-message' ? 'direct-message' : 'channel';
+      // A direct-message check-in's announcement is queued with it; the outbox posts it.
       const { schedule, upcoming } = createSchedule(db, { guildId: interaction.guildId, channelId: channel.id, createdBy: interaction.user.id }, valid, clock.now(), delivery);
-      if (delivery === 'direct-message') {
-        try {
-          await postAnnouncement(channel as GuildTextBasedChannel, schedule);
-        } catch (error) {
-          removeSchedule(db, interaction.guildId, schedule.id); // nobody could subscribe: leave nothing half-made
-          throw error;
-        }
-      }
       ctx.scheduler.wake();
       const scheduled = renderScheduled(schedule, upcoming);
       const subscribing = `\nRuns go by direct message to members who subscribe; the announcement with its **Subscribe** button is in <#${channel.id}>.`;

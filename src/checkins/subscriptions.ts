@@ -4,8 +4,8 @@
  * Answers from a direct message are the same answers, in the same reports and streaks.
  */
 import type { Db } from '../db/open';
-import { writeTx } from '../db/write-tx';
-import { directMessagePayload, queueEffects, type Effect } from '../outbox/queue';
+import { writeTx, type Tx } from '../db/write-tx';
+import { directMessagePayload, queueEffect, queueEffects, type Effect } from '../outbox/queue';
 import { UserError } from '../user-error';
 import type { ChannelView } from '../visibility';
 import { instantOf, localDate, wallTime } from '../zoned-time';
@@ -16,6 +16,12 @@ import { DISCORD_LIMITS, timestamp } from '../format';
 import { addSubscription, isSubscribed, markRunQueued, removeMemberSubscriptions, removeSubscription, runById, scheduleById, subscribersOf } from './subscription-store';
 
 export const CHECKIN_DIRECT_MESSAGE = 'checkin.direct-message';
+export const CHECKIN_ANNOUNCEMENT = 'checkin.announcement';
+
+/** The channel post of a new direct-message check-in (its Subscribe button), posted once by the outbox. */
+export function queueAnnouncement(tx: Tx, guildId: string, scheduleId: number, now: number): void {
+  queueEffect(tx, { key: `${CHECKIN_ANNOUNCEMENT}:${scheduleId}`, guildId, kind: CHECKIN_ANNOUNCEMENT, payload: { scheduleId } }, now);
+}
 
 const noSuchCheckin = (id: number) => `There is no check-in #${id} in this server. Pick one from the list as you type.`;
 

@@ -14,11 +14,12 @@ describe('who may answer and receive a direct-message check-in', () => {
   const db = () => world.hearth.context.db;
   const answers = () => db().select().from(checkinAnswers).all();
 
-  async function secretCheckin(channelName: string): Promise<{ id: number; announcement: StoredMessage; channel: ReturnType<typeof world.hearth.double.addChannel> }> {
+  async function secretCheckin(channelName: string, when = 'daily 13:00'): Promise<{ id: number; announcement: StoredMessage; channel: ReturnType<typeof world.hearth.double.addChannel> }> {
     const { hearth, leader } = world;
     const channel = hearth.double.addChannel(hearth.guild, channelName);
     const before = new Set(hearth.double.messages.keys());
-    const { reply } = await leader.run('checkin schedule', { channel: { id: channel.id }, when: 'daily 13:00', prompt: 'What are you hiding?', name: 'Secret plans', delivery: 'direct-message' });
+    const { reply } = await leader.run('checkin schedule', { channel: { id: channel.id }, when, prompt: 'What are you hiding?', name: 'Secret plans', delivery: 'direct-message' });
+    await hearth.runDueWork(); // the outbox posts the announcement
     const id = Number(/Check-in #(\d+)/.exec(reply.content)![1]);
     const announcement = [...hearth.double.messages.values()].find((m) => !before.has(m.id) && !isEphemeral(m))!;
     return { id, announcement, channel };
@@ -102,7 +103,7 @@ describe('who may answer and receive a direct-message check-in', () => {
 
   it('members who get nothing (direct messages off) do not hold up the others at the shared pace', async () => {
     const { hearth } = world;
-    const { id, announcement } = await secretCheckin('plans-three');
+    const { id, announcement } = await secretCheckin('plans-three', 'daily 14:00');
     const quiet = Array.from({ length: 5 }, (_, i) => hearth.member(`quiet${i}`));
     const open = Array.from({ length: 5 }, (_, i) => hearth.member(`open${i}`));
     for (const member of quiet) {
@@ -118,10 +119,10 @@ describe('who may answer and receive a direct-message check-in', () => {
 
   it('manual runs wait an hour after the last run, and a message a newer run replaced before it was due is not sent', async () => {
     const { hearth, leader } = world;
-    const { id, announcement } = await secretCheckin('plans-four');
+    const { id, announcement } = await secretCheckin('plans-four', 'daily 15:00');
     const eu = hearth.member('eu');
     const wes = hearth.member('wes');
-    await wes.run('preferences timezone', { zone: 'America/New_York' }); // 13:00 there is 18:00 UTC
+    await wes.run('preferences timezone', { zone: 'America/New_York' }); // 15:00 there is 20:00 UTC
     for (const member of [eu, wes]) await member.click(announcement, 'Subscribe');
     const at = db().select().from(checkinSchedules).all().find((s) => s.id === id)!.nextRunAt!;
     await hearth.clock.set(at);
@@ -141,9 +142,26 @@ describe('who may answer and receive a direct-message check-in', () => {
     expect(eu.directMessages()).toHaveLength(2);
     expect(wes.directMessages()).toHaveLength(1);
 
-    // 13:00 in New York: the scheduled run's message to wes was replaced by the manual one, so it stays unsent.
+    // 15:00 in New York: the scheduled run's message to wes was replaced by the manual one, so it stays unsent.
     await hearth.clock.set(at + 5 * HOUR);
     await hearth.runDueWork();
     expect(wes.directMessages()).toHaveLength(1);
+  });
+
+  it('scheduling answers at once and the announcement is posted through the outbox, once, even when Discord first fails', async () => {
+    const { hearth, leader } = world;
+    const channel = hearth.double.addChannel(hearth.guild, 'announce');
+    hearth.double.failNext('POST', new RegExp(`/channels/${channel.id}/messages$`), 500, 0, 'Internal Server Error');
+    const { reply } = await leader.run('checkin schedule', { channel: { id: channel.id }, when: 'daily 07:00', prompt: 'Announced?', delivery: 'direct-message' });
+    expect(reply.content).toContain('the announcement with its **Subscribe** button is in');
+    await hearth.runDueWork();
+    expect(hearth.double.channelMessages(channel.id)).toEqual([]); // Discord failed: retried in a minute
+    await hearth.clock.advance(60_000);
+    await hearth.runDueWork();
+    await hearth.restart();
+    await hearth.runDueWork();
+    const posted = hearth.double.channelMessages(channel.id);
+    expect(posted).toHaveLength(1);
+    expect(textOf(posted[0]!)).toContain('Announced?');
   });
 });

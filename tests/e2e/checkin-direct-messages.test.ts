@@ -19,6 +19,7 @@ describe('check-ins by direct message', () => {
     const before = new Set(hearth.double.messages.keys());
     const { reply } = await leader.run('checkin schedule', { channel: { id: hearth.general.id }, when: 'daily 09:00', prompt: 'How are you today?', name: 'Daily', delivery: 'direct-message', ...options });
     expect(reply.content).toContain('the announcement with its **Subscribe** button is in');
+    await hearth.runDueWork(); // the outbox posts the announcement
     const id = Number(/Check-in #(\d+)/.exec(reply.content)![1]);
     const announcement = [...hearth.double.messages.values()].find((m) => !before.has(m.id) && !isEphemeral(m))!;
     return { id, announcement };
