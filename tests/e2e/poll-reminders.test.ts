@@ -137,14 +137,21 @@ describe('Remind me on polls, sent by direct message through the outbox', () => 
   it('a member who deletes their data gets none of the reminders still waiting, and loses their preferences', async () => {
     const { hearth } = world;
     const poll = await createPoll({ question: 'Forgotten?', choices: 'Yes | No', 'closes-in': '3h' });
+    const soon = await createPoll({ question: 'Reminded already?', choices: 'Yes | No', 'closes-in': '30m' });
     const kit = hearth.member('kit');
     await kit.run('preferences timezone', { zone: 'Europe/Paris' });
     await kit.click(poll, 'Remind me');
+    await kit.click(soon, 'Remind me');
+    await hearth.runDueWork();
+    expect(kit.directMessages()).toHaveLength(1);
+    const rowsOfKit = () => hearth.context.db.select().from(outbox).all().filter((e) => e.payload.includes(kit.id) || e.key.includes(kit.id));
+    expect(rowsOfKit().map((e) => e.status).sort()).toEqual(['delivered', 'pending']);
     const asked = await kit.run('privacy delete');
     await kit.click(asked.reply, 'Delete my data');
+    expect(rowsOfKit()).toEqual([]); // the one sent too: it paired kit with the poll
     await hearth.clock.advance(2 * HOUR);
     await hearth.runDueWork();
-    expect(kit.directMessages()).toEqual([]);
+    expect(kit.directMessages()).toHaveLength(1);
     expect((await kit.run('preferences show')).reply.content).toContain('Time zone: not set.');
   });
 
@@ -166,6 +173,20 @@ describe('Remind me on polls, sent by direct message through the outbox', () => 
     await hearth.clock.advance(60 * 60_000);
     await hearth.runDueWork();
     expect(posts()).toBe(1); // not tried again within the week
+  });
+
+  it('a reminder not sent because the member voted in an anonymous poll leaves no log line naming them', async () => {
+    const { hearth } = world;
+    const poll = await createPoll({ question: 'Secret ballot?', choices: 'Yes | No', 'closes-in': '2h', anonymous: true });
+    const lee = hearth.member('lee');
+    await lee.click(poll, 'Remind me');
+    await lee.click(poll, 'Yes');
+    await hearth.clock.advance(HOUR);
+    await hearth.runDueWork();
+    expect(lee.directMessages()).toEqual([]);
+    const skipped = hearth.logs.filter((line) => line.includes('a direct message was not sent'));
+    expect(skipped.length).toBeGreaterThan(0);
+    expect(skipped.filter((line) => line.includes(lee.id))).toEqual([]);
   });
 });
 
@@ -276,4 +297,5 @@ describe('direct messages: the shared pace, rate limits, restarts and stray clic
     expect(dropped!.directMessages()).toEqual([]);
     expect(kept!.directMessages().map((m) => textOf(m))).toEqual([expect.stringContaining('Crew outing?')]);
   });
+
 });

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { allComponents, isEphemeral, textOf, type StoredMessage, type TestMember } from '../support/harness';
 import { useHearth } from '../support/setup';
 import { surveys } from '../../src/surveys/schema';
+import { outbox } from '../../src/outbox/schema';
 import { eq } from 'drizzle-orm';
 
 const HOUR = 3_600_000;
@@ -114,6 +115,9 @@ describe('survey reminders by direct message', () => {
     const ida = hearth.member('ida');
     await hal.click(card, 'Take survey'); // started, not submitted: no reminder to finish
     await ida.click(card, 'Remind me later');
+    // The reminder's row does not pair ida's id with the anonymous survey in its key.
+    const keys = hearth.context.db.select().from(outbox).all().filter((e) => e.kind === 'survey.reminder').map((e) => e.key);
+    expect(keys.filter((key) => key.includes(ida.id))).toEqual([]);
     await hearth.clock.advance(DAY);
     await hearth.runDueWork();
     expect(hal.directMessages()).toEqual([]);
