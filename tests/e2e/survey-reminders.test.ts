@@ -32,6 +32,7 @@ describe('survey reminders by direct message', () => {
   it('Remind me later sends one direct message 24 hours on, with a way back to the card, unless the member submitted', async () => {
     const { hearth } = world;
     const { id, card } = await publishedSurvey('Community feedback', { 'closes-in': '7d' });
+    expect(textOf(card)).not.toContain('Hearth will remind you by direct message');
     expect(labels(card)).toEqual(['Take survey', 'Remind me later']);
     const ana = hearth.member('ana');
     const bo = hearth.member('bo');
@@ -65,7 +66,10 @@ describe('survey reminders by direct message', () => {
     const cy = hearth.member('cy');
     const di = hearth.member('di');
     const ed = hearth.member('ed');
-    await cy.click(card, 'Take survey'); // starts, then wanders off
+    // Starting is what sets the reminder: the card and the first screen say so.
+    expect(textOf(card)).toContain('Hearth will remind you by direct message if you do not finish; `/preferences direct-messages off` to stop.');
+    const first = (await cy.click(card, 'Take survey')).reply; // starts, then wanders off
+    expect(textOf(first)).toContain('Hearth will remind you by direct message if you do not finish; /preferences direct-messages off to stop.');
     await di.click(card, 'Take survey');
     await submit(di, card, 'Done it');
     await hearth.clock.advance(4 * DAY - 1000);
