@@ -8,6 +8,7 @@ import { currentMember, fetchedMemberView } from '../bot/visibility';
 import { buttonRows } from '../bot/components';
 import { EffectImpossible, EffectNotYet, effectNonce, type EffectHandler, type StoredEffect } from './delivery';
 import { Pace } from './pace';
+import { REFUSED_BY_MEMBER } from './store';
 
 /** Who may get one: the member's own choices, and Discord's word about closed DMs (kept by the preferences feature). */
 export interface Recipients {
@@ -87,8 +88,12 @@ export class DirectMessages {
     try {
       await channel.send({ content: `From **${guild.name}**\n${message.text}`, components, nonce: effectNonce(effect), enforceNonce: true, allowedMentions: { parse: [] } });
     } catch (error) {
-      // Closed DMs: no retry, and none to this member from this server for a while.
-      if (isDiscordError(error, DiscordErrorCode.CannotSendMessagesToThisUser)) this.recipients.markUnreachable(effect.guildId, userId, this.clock.now());
+      // Closed DMs: no retry, and none to this member from this server for a while. Not a leader's
+      // problem to list (the member's own choice, counted as unreachable): else any member could fill that list.
+      if (isDiscordError(error, DiscordErrorCode.CannotSendMessagesToThisUser)) {
+        this.recipients.markUnreachable(effect.guildId, userId, this.clock.now());
+        throw new EffectImpossible(REFUSED_BY_MEMBER);
+      }
       throw error;
     }
   }

@@ -35,9 +35,26 @@ export function setMemberTimeZone(db: Db, guildId: string, userId: string, typed
   return zone;
 }
 
-/** On also lifts an unreachable mark: the member says they can be reached (they may have opened their DMs). */
-export function setDirectMessages(db: Db, guildId: string, userId: string, on: boolean, now: number): void {
-  writeTx(db, (tx) => upsertPreferences(tx, guildId, userId, on ? { directMessages: true, unreachableUntil: null } : { directMessages: false }, now));
+/** However often a member turns direct messages on, Discord is tried at most this often after it refused them. */
+export const RETRY_UNREACHABLE_AFTER_MS = 24 * 60 * 60_000;
+
+/**
+ * On also lifts an unreachable mark: the member says they can be reached (they may have opened
+ * their DMs). A mark less than a day old is only shortened to that day, so toggling cannot make
+ * Hearth knock on closed DMs again and again. Returns until when the member stays unreachable.
+ */
+export function setDirectMessages(db: Db, guildId: string, userId: string, on: boolean, now: number): { unreachableUntil: number | null } {
+  return writeTx(db, (tx) => {
+    if (!on) {
+      upsertPreferences(tx, guildId, userId, { directMessages: false }, now);
+      return { unreachableUntil: null };
+    }
+    const marked = preferencesOf(tx, guildId, userId, now).unreachableUntil;
+    const retryAt = marked === null ? null : marked - UNREACHABLE_FOR_MS + RETRY_UNREACHABLE_AFTER_MS;
+    const unreachableUntil = retryAt !== null && retryAt > now ? retryAt : null;
+    upsertPreferences(tx, guildId, userId, { directMessages: true, unreachableUntil }, now);
+    return { unreachableUntil };
+  });
 }
 
 export type Reachability = 'yes' | 'turned off' | 'unreachable';

@@ -155,7 +155,7 @@ describe('Remind me on polls, sent by direct message through the outbox', () => 
     expect((await kit.run('preferences show')).reply.content).toContain('Time zone: not set.');
   });
 
-  it('closed direct messages mark the member unreachable for a week: not retried, shown to them and to leaders', async () => {
+  it('closed direct messages mark the member unreachable for a week: not retried, shown to them, not filling leaders\' problem list', async () => {
     const { hearth } = world;
     const first = await createPoll({ question: 'Hike?', choices: 'Yes | No', 'closes-in': '30m' });
     const second = await createPoll({ question: 'Swim?', choices: 'Yes | No', 'closes-in': '40m' });
@@ -167,12 +167,31 @@ describe('Remind me on polls, sent by direct message through the outbox', () => 
     expect(posts()).toBe(1);
     expect((await ida.run('preferences show')).reply.content).toContain("Discord refused Hearth's last direct message to you");
     const problems = await world.leader.run('settings show');
-    expect(textOf(problems.reply)).toContain('does not accept direct messages');
+    expect(textOf(problems.reply)).not.toContain('does not accept direct messages'); // the member's choice, not a leader's problem
 
     await ida.click(second, 'Remind me');
-    await hearth.clock.advance(60 * 60_000);
+    await hearth.clock.advance(10 * 60_000);
     await hearth.runDueWork();
     expect(posts()).toBe(1); // not tried again within the week
+
+    // Turning direct messages on again lifts the mark, but Discord is tried at most once a day.
+    const on = await ida.run('preferences direct-messages', { state: 'on' });
+    expect(on.reply.content).toContain("Discord refused Hearth's last one to you less than a day ago, so Hearth tries again");
+    const third = await createPoll({ question: 'Cycle?', choices: 'Yes | No', 'closes-in': '30m' });
+    await ida.click(third, 'Remind me');
+    await hearth.runDueWork();
+    expect(posts()).toBe(1);
+    await hearth.clock.advance(24 * HOUR);
+    const fourth = await createPoll({ question: 'Climb?', choices: 'Yes | No', 'closes-in': '30m' });
+    await ida.click(fourth, 'Remind me');
+    await hearth.runDueWork();
+    expect(posts()).toBe(2); // a day on: tried once more, refused again
+    await ida.run('preferences direct-messages', { state: 'off' });
+    await ida.run('preferences direct-messages', { state: 'on' });
+    const fifth = await createPoll({ question: 'Row?', choices: 'Yes | No', 'closes-in': '30m' });
+    await ida.click(fifth, 'Remind me');
+    await hearth.runDueWork();
+    expect(posts()).toBe(2);
   });
 
   it('a reminder not sent because the member voted in an anonymous poll leaves no log line naming them', async () => {
