@@ -6,7 +6,7 @@ import type { Logger } from '../logger';
 import { DiscordErrorCode, isDiscordError } from '../bot/discord-errors';
 import { currentMember, fetchedMemberView } from '../bot/visibility';
 import { buttonRows } from '../bot/components';
-import { EffectImpossible, EffectNotYet, effectNonce, type EffectHandler, type StoredEffect } from './delivery';
+import { EffectImpossible, EffectNotYet, EffectSkipped, effectNonce, type EffectHandler, type StoredEffect } from './delivery';
 import { Pace } from './pace';
 import { REFUSED_BY_MEMBER } from './store';
 
@@ -99,8 +99,9 @@ export class DirectMessages {
   }
 
   /** Nothing sent: the pace slot goes back. The log names no member (for an anonymous poll, "voted already" would tell). */
-  private skip(effect: StoredEffect, why: string): void {
+  private skip(effect: StoredEffect, why: string): never {
     this.pace.gaveBack();
     this.logger.debug({ effect: effect.kind, guild: effect.guildId, why }, 'a direct message was not sent');
+    throw new EffectSkipped(why);
   }
 }

@@ -96,6 +96,11 @@ export function takeEffect(db: Db, key: string, now: number, leaseUntil: number)
 // changes nothing.
 const held = (effect: StoredEffect) => and(eq(outbox.id, effect.id), pending, eq(outbox.attempts, effect.attempts));
 
+/** An effect its handler found nothing to do for: gone without a trace, so the same key may be queued again. */
+export function removeSkippedEffect(db: Db, effect: StoredEffect): void {
+  db.delete(outbox).where(held(effect)).run();
+}
+
 export function markDelivered(db: Db, effect: StoredEffect, now: number): void {
   db.update(outbox).set({ status: 'delivered', doneAt: now, lastError: null }).where(held(effect)).run();
 }

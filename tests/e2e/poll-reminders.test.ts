@@ -194,6 +194,23 @@ describe('Remind me on polls, sent by direct message through the outbox', () => 
     expect(posts()).toBe(2);
   });
 
+  it('a reminder not sent while direct messages were off can be asked for again, and is not called sent', async () => {
+    const { hearth } = world;
+    const poll = await createPoll({ question: 'Quiet hours?', choices: 'Yes | No', 'closes-in': '2h' });
+    const max = hearth.member('max');
+    await max.click(poll, 'Remind me');
+    await max.run('preferences direct-messages', { state: 'off' });
+    await hearth.clock.advance(HOUR);
+    await hearth.runDueWork();
+    expect(max.directMessages()).toEqual([]);
+    await max.run('preferences direct-messages', { state: 'on' });
+    const again = await max.click(poll, 'Remind me');
+    expect(again.reply.content).toContain('Reminder set');
+    expect(again.reply.content).not.toContain('already reminded');
+    await hearth.runDueWork();
+    expect(max.directMessages()).toHaveLength(1);
+  });
+
   it('a reminder not sent because the member voted in an anonymous poll leaves no log line naming them', async () => {
     const { hearth } = world;
     const poll = await createPoll({ question: 'Secret ballot?', choices: 'Yes | No', 'closes-in': '2h', anonymous: true });
