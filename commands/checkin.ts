@@ -7,7 +7,7 @@ import { replyPrivately } from '../src/bot/replies';
 import { currentMember, fetchedMemberView, memberView, readerView } from '../src/bot/visibility';
 import { checkinDirectIds, checkinIds } from '../src/checkins/custom-ids';
 import { directMessageLines, sendDirectRun } from '../src/checkins/direct-messages';
-import { directCheckinSuggestions, directRunOf, momentFor, NOT_SUBSCRIBED, stopFromDirectMessage, subscribe, unsubscribe } from '../src/checkins/subscriptions';
+import { directCheckinSuggestions, directRunOf, followsMemberZones, momentFor, NOT_SUBSCRIBED, stopFromDirectMessage, subscribe, unsubscribe } from '../src/checkins/subscriptions';
 import { renderNoteModalForDirectMessage, renderStopped, renderSubscribed, renderUnsubscribed } from '../src/checkins/direct-view';
 import { preferencesOf } from '../src/preferences';
 import { postingProblem, postRun } from '../src/checkins/messages';
@@ -33,7 +33,7 @@ const memberInCommand = (interaction: ChatInputCommandInteraction<'cached'>): Me
 /** After subscribing: when the next one reaches this member (in their own zone), and a warning if their direct messages are off. */
 function subscribedReply(ctx: AppContext, guildId: string, memberId: string, schedule: Schedule, added: boolean): string {
   const prefs = preferencesOf(ctx.db, guildId, memberId, ctx.clock.now());
-  const nextAt = schedule.nextRunAt === null ? null : momentFor(schedule, schedule.nextRunAt, prefs.timeZone, false);
+  const nextAt = schedule.nextRunAt === null ? null : momentFor(schedule, schedule.nextRunAt, prefs.timeZone, followsMemberZones(schedule, schedule.nextRunAt));
   return renderSubscribed(schedule, added, nextAt, !prefs.directMessages);
 }
 

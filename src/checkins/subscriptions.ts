@@ -9,6 +9,7 @@ import { directMessagePayload, queueEffect, queueEffects, type Effect } from '..
 import { UserError } from '../user-error';
 import type { ChannelView } from '../visibility';
 import { instantOf, localDate, wallTime } from '../zoned-time';
+import { compileRule, nextRuns } from './schedule';
 import type { Member } from './answers';
 import type { RunToPost } from './runs';
 import { findSchedule, laterPostedRun, latestPostedRun, listSchedules, type Schedule } from './store';
@@ -70,12 +71,26 @@ export function assertManualDirectRunAllowed(db: Db, schedule: Schedule, now: nu
   );
 }
 
+// Runs this far apart leave a member far west of the check-in's zone time to answer theirs.
+const ZONE_SHIFT_MIN_GAP_MS = 20 * 60 * 60_000;
+
 /**
- * When a subscriber gets a run: the run's wall-clock time on its date, in their zone. A subscriber
- * whose zone is ahead of the check-in's has passed that moment when the run starts: theirs goes at once.
+ * Do members' own zones move this check-in's messages? Only when its runs are most of a day apart
+ * or more: for one asked every few hours, a far-west member's message would come after a newer run
+ * had replaced it, so everyone gets each run at once.
  */
-export function momentFor(schedule: Schedule, scheduledFor: number, zone: string | null, manual: boolean): number {
-  if (manual || !zone || zone === schedule.timezone) return scheduledFor;
+export function followsMemberZones(schedule: Schedule, from: number): boolean {
+  const runs = nextRuns(compileRule({ cron: schedule.cron, everyWeeks: schedule.everyWeeks }, schedule.anchorWeek), schedule.timezone, from - 1, 4);
+  return runs.every((at, i) => i === 0 || at - runs[i - 1]! >= ZONE_SHIFT_MIN_GAP_MS);
+}
+
+/**
+ * When a subscriber gets a run: the run's wall-clock time on its date, in their zone (when `shift`,
+ * see followsMemberZones). A subscriber whose zone is ahead of the check-in's has passed that
+ * moment when the run starts: theirs goes at once.
+ */
+export function momentFor(schedule: Schedule, scheduledFor: number, zone: string | null, shift: boolean): number {
+  if (!shift || !zone || zone === schedule.timezone) return scheduledFor;
   const wall = wallTime(schedule.timezone, scheduledFor);
   return Math.max(scheduledFor, instantOf(zone, localDate(schedule.timezone, scheduledFor), wall.hour, wall.minute));
 }
@@ -90,12 +105,13 @@ export function queueDirectRun(db: Db, { schedule, runId }: RunToPost, zonesOf: 
   const subscribers = subscribersOf(db, schedule.id);
   const zones = zonesOf(subscribers);
   const zoneOf = (memberId: string) => zones.get(memberId) ?? null;
+  const shift = !run.manual && followsMemberZones(schedule, run.scheduledFor);
   const effects: Effect[] = subscribers.map((memberId) => ({
     key: `${CHECKIN_DIRECT_MESSAGE}:${runId}:${memberId}`,
     guildId: schedule.guildId,
     kind: CHECKIN_DIRECT_MESSAGE,
     payload: directMessagePayload(memberId, { runId, scheduleId: schedule.id }),
-    dueAt: momentFor(schedule, run.scheduledFor, zoneOf(memberId), run.manual),
+    dueAt: momentFor(schedule, run.scheduledFor, zoneOf(memberId), shift),
   }));
   return writeTx(db, (tx) => (markRunQueued(tx, runId) ? queueEffects(tx, effects, now) : 0));
 }

@@ -164,4 +164,18 @@ describe('who may answer and receive a direct-message check-in', () => {
     expect(posted).toHaveLength(1);
     expect(textOf(posted[0]!)).toContain('Announced?');
   });
+
+  it('a check-in asked every hour reaches every subscriber at the run, whatever their zone, in time to answer', async () => {
+    const { hearth } = world;
+    const { id, announcement } = await secretCheckin('plans-hourly', '30 * * * *');
+    const far = hearth.member('far');
+    await far.run('preferences timezone', { zone: 'Pacific/Honolulu' });
+    const subscribed = await far.click(announcement, 'Subscribe');
+    const at = db().select().from(checkinSchedules).all().find((s) => s.id === id)!.nextRunAt!;
+    expect(subscribed.reply.content).toContain(`<t:${at / 1000}:F>`); // at the run, not 10 hours later
+    await hearth.clock.set(at);
+    await hearth.runDueWork();
+    const [dm] = far.directMessages();
+    expect((await far.clickInDirectMessage(dm!, 'good')).reply.content).toContain('Thanks! You answered');
+  });
 });
