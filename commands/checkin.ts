@@ -25,10 +25,9 @@ import { searchTimeZones } from '../src/settings';
 import { messageLink } from '../src/format';
 
 const scheduleId = (interaction: ChatInputCommandInteraction<'cached'>) => interaction.options.getInteger('id', true);
-const memberOf = (interaction: ButtonInteraction<'cached'> | ModalSubmitInteraction<'cached'>): Member => ({ guildId: interaction.guildId, memberId: interaction.user.id, sees: memberView(interaction) });
+/** The member who acted in the server, seeing exactly the channels they can view. */
+const memberOf = (interaction: ChatInputCommandInteraction<'cached'> | ButtonInteraction<'cached'> | ModalSubmitInteraction<'cached'>): Member => ({ guildId: interaction.guildId, memberId: interaction.user.id, sees: memberView(interaction) });
 const idOption = (description: string) => (o: SlashCommandIntegerOption) => o.setName('id').setDescription(description).setRequired(true).setAutocomplete(true);
-
-const memberInCommand = (interaction: ChatInputCommandInteraction<'cached'>): Member => ({ guildId: interaction.guildId, memberId: interaction.user.id, sees: memberView(interaction) });
 
 /** After subscribing: when the next one reaches this member (in their own zone), and a warning if their direct messages are off. */
 function subscribedReply(ctx: AppContext, guildId: string, memberId: string, schedule: Schedule, added: boolean): string {
@@ -212,13 +211,13 @@ export const checkin = {
 
     async subscribe(interaction, ctx) {
       const id = interaction.options.getInteger('check-in', true);
-      const { schedule, added } = subscribe(ctx.db, memberInCommand(interaction), id, ctx.clock.now());
+      const { schedule, added } = subscribe(ctx.db, memberOf(interaction), id, ctx.clock.now());
       await replyPrivately(interaction, subscribedReply(ctx, interaction.guildId, interaction.user.id, schedule, added));
     },
 
     async unsubscribe(interaction, { db }) {
       const id = interaction.options.getInteger('check-in', true);
-      const { schedule, removed } = unsubscribe(db, memberInCommand(interaction), id);
+      const { schedule, removed } = unsubscribe(db, memberOf(interaction), id);
       await replyPrivately(interaction, renderUnsubscribed(schedule, removed));
     },
 

@@ -26,14 +26,15 @@ export function resumeDirectRuns(ctx: AppContext): number {
   return runs.length;
 }
 
-/** `/checkin list`'s line per direct-message check-in: subscribers, and how many Discord will not let Hearth reach. */
-export function directMessageLines(ctx: AppContext, guildId: string, schedules: Schedule[]): Map<number, string> {
+/** `/checkin list`'s line per direct-message check-in (subscribers, and how many Discord will not let Hearth reach), and its subscribers for the response rate. */
+export function directMessageLines(ctx: AppContext, guildId: string, schedules: Schedule[]): Map<number, { line: string; subscribers: number }> {
   const counts = subscriberCounts(ctx.db, guildId);
-  const lines = new Map<number, string>();
+  const lines = new Map<number, { line: string; subscribers: number }>();
   for (const schedule of schedules) {
     if (schedule.delivery !== 'direct-message') continue;
     const unreachable = unreachableAmong(ctx.db, guildId, subscribersOf(ctx.db, schedule.id), ctx.clock.now());
-    lines.set(schedule.id, subscribersLine(counts.get(schedule.id) ?? 0, unreachable));
+    const subscribers = counts.get(schedule.id) ?? 0;
+    lines.set(schedule.id, { line: subscribersLine(subscribers, unreachable), subscribers });
   }
   return lines;
 }

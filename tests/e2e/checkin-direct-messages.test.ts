@@ -80,6 +80,7 @@ describe('check-ins by direct message', () => {
 
     const list = textOf((await leader.run('checkin list')).reply);
     expect(list).toContain('By direct message: **2 subscribers**');
+    expect(list).toContain('1.5 answers per run over the last 2 runs, 75% of 2 subscribers'); // asked of subscribers, not the whole server
   });
 
   it('Stop these messages unsubscribes; a member with direct messages off gets nothing until they turn them on', async () => {
