@@ -1,14 +1,14 @@
-import { ChannelType, InteractionContextType, MessageFlags, PermissionFlagsBits, SlashCommandBuilder, type ButtonInteraction, type ChatInputCommandInteraction, type GuildTextBasedChannel, type ModalSubmitInteraction, type SlashCommandIntegerOption } from 'discord.js';
+import { ChannelType, InteractionContextType, MessageFlags, PermissionFlagsBits, SlashCommandBuilder, type ButtonInteraction, type ChatInputCommandInteraction, type ModalSubmitInteraction, type SlashCommandIntegerOption } from 'discord.js';
 import { onButton, onDirectButton, onDirectModal, onModal, type SlashCommand } from '../src/bot/command';
 import { UserError } from '../src/user-error';
 import { assertLeader, isLeader } from '../src/bot/leaders';
 import { assertCanPost, assertMemberCanPost, POSTING } from '../src/bot/permissions';
 import { replyPrivately } from '../src/bot/replies';
-import { memberView, readerView } from '../src/bot/visibility';
+import { currentMember, fetchedMemberView, memberView, readerView } from '../src/bot/visibility';
 import { checkinDirectIds, checkinIds } from '../src/checkins/custom-ids';
-import { directMessageLines, postAnnouncement, sendDirectRun } from '../src/checkins/direct-messages';
-import { directAnswerer, directCheckinSuggestions, momentFor, stopFromDirectMessage, subscribe, unsubscribe } from '../src/checkins/subscriptions';
-import { renderNoteModalForDirectMessage, renderSubscribed, renderUnsubscribed } from '../src/checkins/direct-view';
+import { directMessageLines, sendDirectRun } from '../src/checkins/direct-messages';
+import { directCheckinSuggestions, directRunOf, followsMemberZones, momentFor, NOT_SUBSCRIBED, stopFromDirectMessage, subscribe, unsubscribe } from '../src/checkins/subscriptions';
+import { renderNoteModalForDirectMessage, renderStopped, renderSubscribed, renderUnsubscribed } from '../src/checkins/direct-view';
 import { preferencesOf } from '../src/preferences';
 import { postingProblem, postRun } from '../src/checkins/messages';
 import { noteFor, recordMood, recordNote, SupersededRunError, type Member } from '../src/checkins/answers';
@@ -25,16 +25,27 @@ import { searchTimeZones } from '../src/settings';
 import { messageLink } from '../src/format';
 
 const scheduleId = (interaction: ChatInputCommandInteraction<'cached'>) => interaction.options.getInteger('id', true);
-const memberOf = (interaction: ButtonInteraction<'cached'> | ModalSubmitInteraction<'cached'>): Member => ({ guildId: interaction.guildId, memberId: interaction.user.id, sees: memberView(interaction) });
+/** The member who acted in the server, seeing exactly the channels they can view. */
+const memberOf = (interaction: ChatInputCommandInteraction<'cached'> | ButtonInteraction<'cached'> | ModalSubmitInteraction<'cached'>): Member => ({ guildId: interaction.guildId, memberId: interaction.user.id, sees: memberView(interaction) });
 const idOption = (description: string) => (o: SlashCommandIntegerOption) => o.setName('id').setDescription(description).setRequired(true).setAutocomplete(true);
-
-const memberInCommand = (interaction: ChatInputCommandInteraction<'cached'>): Member => ({ guildId: interaction.guildId, memberId: interaction.user.id, sees: memberView(interaction) });
 
 /** After subscribing: when the next one reaches this member (in their own zone), and a warning if their direct messages are off. */
 function subscribedReply(ctx: AppContext, guildId: string, memberId: string, schedule: Schedule, added: boolean): string {
   const prefs = preferencesOf(ctx.db, guildId, memberId, ctx.clock.now());
-  const nextAt = schedule.nextRunAt === null ? null : momentFor(schedule, schedule.nextRunAt, prefs.timeZone, false);
+  const nextAt = schedule.nextRunAt === null ? null : momentFor(schedule, schedule.nextRunAt, prefs.timeZone, followsMemberZones(schedule, schedule.nextRunAt));
   return renderSubscribed(schedule, added, nextAt, !prefs.directMessages);
+}
+
+/**
+ * Who answers a direct-message run: a subscriber still in its server who can still view the
+ * announcement's channel, with what they can view now (a direct message carries no member).
+ */
+async function directAnswerer(ctx: AppContext, interaction: { user: { id: string }; guildId: string | null }, runId: number): Promise<Member> {
+  const schedule = directRunOf(ctx.db, runId, interaction.user.id, interaction.guildId);
+  const member = await currentMember(ctx.client, schedule.guildId, interaction.user.id);
+  const sees = member && fetchedMemberView(member);
+  if (!sees?.canView(schedule.channelId)) throw new UserError(NOT_SUBSCRIBED);
+  return { guildId: schedule.guildId, memberId: interaction.user.id, sees, viaDirectMessage: true };
 }
 
 /** Runs an answer; a click on a replaced post is refused with when the newer one came, in the member's own time. */
@@ -132,15 +143,8 @@ export const checkin = {
       // As for polls: Hearth must not become a way to post where the leader may not.
       assertMemberCanPost(channel, interaction.member);
       const delivery = interaction.options.getString('delivery') === 'direct-message' ? 'direct-message' : 'channel';
+      // A direct-message check-in's announcement is queued with it; the outbox posts it.
       const { schedule, upcoming } = createSchedule(db, { guildId: interaction.guildId, channelId: channel.id, createdBy: interaction.user.id }, valid, clock.now(), delivery);
-      if (delivery === 'direct-message') {
-        try {
-          await postAnnouncement(channel as GuildTextBasedChannel, schedule);
-        } catch (error) {
-          removeSchedule(db, interaction.guildId, schedule.id); // nobody could subscribe: leave nothing half-made
-          throw error;
-        }
-      }
       ctx.scheduler.wake();
       const scheduled = renderScheduled(schedule, upcoming);
       const subscribing = `\nRuns go by direct message to members who subscribe; the announcement with its **Subscribe** button is in <#${channel.id}>.`;
@@ -207,14 +211,14 @@ export const checkin = {
 
     async subscribe(interaction, ctx) {
       const id = interaction.options.getInteger('check-in', true);
-      const { schedule, added } = subscribe(ctx.db, memberInCommand(interaction), id, ctx.clock.now());
+      const { schedule, added } = subscribe(ctx.db, memberOf(interaction), id, ctx.clock.now());
       await replyPrivately(interaction, subscribedReply(ctx, interaction.guildId, interaction.user.id, schedule, added));
     },
 
     async unsubscribe(interaction, { db }) {
       const id = interaction.options.getInteger('check-in', true);
-      const { schedule, removed } = unsubscribe(db, memberInCommand(interaction), id);
-      await replyPrivately(interaction, renderUnsubscribed(schedule, removed, id));
+      const { schedule, removed } = unsubscribe(db, memberOf(interaction), id);
+      await replyPrivately(interaction, renderUnsubscribed(schedule, removed));
     },
 
     async streak(interaction, { db }) {
@@ -254,24 +258,29 @@ export const checkin = {
       await replyPrivately(interaction, subscribedReply(ctx, interaction.guildId, interaction.user.id, schedule, added));
     }),
 
-    onDirectButton(checkinDirectIds.mood, async (interaction, { runId, mood }, { db, clock }) => {
-      const outcome = answering(() => recordMood(db, directAnswerer(db, runId, interaction.user.id), runId, mood, clock.now()));
+    onDirectButton(checkinDirectIds.mood, async (interaction, { runId, mood }, ctx) => {
+      await interaction.deferReply({ flags: MessageFlags.Ephemeral }); // Discord is asked who the member is now
+      const member = await directAnswerer(ctx, interaction, runId);
+      const outcome = answering(() => recordMood(ctx.db, member, runId, mood, ctx.clock.now()));
       await replyPrivately(interaction, renderAnswerReceipt(outcome, 'mood'));
     }),
 
+    // A modal must open within 3 s, so the membership check waits for the note itself.
     onDirectButton(checkinDirectIds.note, async (interaction, { runId }, { db }) => {
-      await interaction.showModal(renderNoteModalForDirectMessage(runId, answering(() => noteFor(db, directAnswerer(db, runId, interaction.user.id), runId))));
+      const schedule = directRunOf(db, runId, interaction.user.id, interaction.guildId);
+      const own = { guildId: schedule.guildId, memberId: interaction.user.id, sees: { everything: false, canView: (id: string | null) => id === schedule.channelId }, viaDirectMessage: true };
+      await interaction.showModal(renderNoteModalForDirectMessage(runId, answering(() => noteFor(db, own, runId))));
     }),
 
-    onDirectModal(checkinDirectIds.saveNote, async (interaction, { runId }, { db, clock }) => {
-      const member = directAnswerer(db, runId, interaction.user.id);
-      const outcome = answering(() => recordNote(db, member, runId, interaction.fields.getTextInputValue('note'), clock.now()));
+    onDirectModal(checkinDirectIds.saveNote, async (interaction, { runId }, ctx) => {
+      await interaction.deferReply({ flags: MessageFlags.Ephemeral });
+      const member = await directAnswerer(ctx, interaction, runId);
+      const outcome = answering(() => recordNote(ctx.db, member, runId, interaction.fields.getTextInputValue('note'), ctx.clock.now()));
       await replyPrivately(interaction, renderAnswerReceipt(outcome, 'note'));
     }),
 
     onDirectButton(checkinDirectIds.stop, async (interaction, { scheduleId: id }, { db }) => {
-      const { schedule, removed } = stopFromDirectMessage(db, id, interaction.user.id);
-      await replyPrivately(interaction, renderUnsubscribed(schedule, removed, id));
+      await replyPrivately(interaction, renderStopped(stopFromDirectMessage(db, id, interaction.user.id, interaction.guildId)));
     }),
   ],
 } satisfies SlashCommand;

@@ -34,8 +34,8 @@ export const preferences = {
 
     async 'direct-messages'(interaction, { db, clock }) {
       const on = interaction.options.getString('state', true) === 'on';
-      setDirectMessages(db, interaction.guildId, interaction.user.id, on, clock.now());
-      await replyPrivately(interaction, renderDirectMessagesSaved(on));
+      const { unreachableUntil } = setDirectMessages(db, interaction.guildId, interaction.user.id, on, clock.now());
+      await replyPrivately(interaction, renderDirectMessagesSaved(on, unreachableUntil));
     },
 
     async show(interaction, { db, clock }) {

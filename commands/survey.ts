@@ -249,6 +249,7 @@ export const survey = {
       const channel = (chosen ? interaction.guild.channels.cache.get(chosen.id) : interaction.channel) as GuildTextBasedChannel | null;
       if (!channel) throw new UserError('Hearth cannot find that channel. Pick a text channel from the list.');
       assertCanPost(channel);
+      assertMemberCanPost(channel, interaction.member); // Hearth must not post rounds where the leader may not
       const request = {
         every: interaction.options.getString('every', true),
         day: interaction.options.getString('day'),

@@ -1,4 +1,5 @@
-import { PermissionFlagsBits, type GuildBasedChannel, type GuildMember, type PermissionsBitField } from 'discord.js';
+import { PermissionFlagsBits, type Client, type GuildBasedChannel, type GuildMember, type PermissionsBitField } from 'discord.js';
+import { DiscordErrorCode, isDiscordError } from './discord-errors';
 import type { Db } from '../db/open';
 import type { ChannelView } from '../visibility';
 import { WHOLE_SERVER } from '../visibility';
@@ -27,6 +28,26 @@ export function canView(interaction: Acting, channelId: string | null): boolean 
 /** Exactly the channels the member can view: for answering (votes, Take survey, mood clicks), leaders too. */
 export function memberView(interaction: Acting): ChannelView {
   return { everything: false, canView: (channelId) => canView(interaction, channelId) };
+}
+
+/** The channels a member fetched apart from any interaction can view (a click in a direct message, a message about to go). */
+export function fetchedMemberView(member: GuildMember): ChannelView {
+  return {
+    everything: false,
+    canView: (channelId) => (channelId ? member.guild.channels.cache.get(channelId)?.permissionsFor(member)?.has(PermissionFlagsBits.ViewChannel) ?? false : false),
+  };
+}
+
+/** The member as Discord knows them now, or null when they left, were banned or Hearth is not in the server. */
+export async function currentMember(client: Client, guildId: string, userId: string): Promise<GuildMember | null> {
+  const guild = client.guilds.cache.get(guildId);
+  if (!guild) return null;
+  try {
+    return await guild.members.fetch({ user: userId, force: true, cache: false });
+  } catch (error) {
+    if (isDiscordError(error, DiscordErrorCode.UnknownMember, DiscordErrorCode.UnknownUser)) return null;
+    throw error;
+  }
 }
 
 /** For reading (results, lists, suggestions, streaks): leaders keep their view of the whole server. */

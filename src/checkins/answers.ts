@@ -14,6 +14,8 @@ export interface Member {
   memberId: string;
   /** A check-in in a channel the member cannot view does not exist for them. */
   sees: ChannelView;
+  /** Answering from a direct message: runs of direct-message check-ins take answers only this way (from subscribers). */
+  viaDirectMessage?: boolean;
 }
 
 /** A click on a post a newer one replaced. It carries when the newer one came, for the view to show in the member's own time. */
@@ -33,7 +35,8 @@ export class SupersededRunError extends UserError {
 function answerableRun(db: Reader, member: Member, runId: number): { run: Run; schedule: Schedule } {
   const run = findRun(db, member.guildId, runId);
   const schedule = run && findSchedule(db, member.guildId, run.scheduleId);
-  if (!run || !schedule || !member.sees.canView(schedule.channelId) || (run.status !== 'posted' && run.status !== 'posting')) {
+  const wrongWay = (schedule?.delivery === 'direct-message') !== (member.viaDirectMessage ?? false);
+  if (!run || !schedule || wrongWay || !member.sees.canView(schedule.channelId) || (run.status !== 'posted' && run.status !== 'posting')) {
     throw new UserError('This check-in no longer exists, so answers to it are not kept.');
   }
   const later = laterPostedRun(db, run);

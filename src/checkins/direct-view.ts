@@ -25,7 +25,7 @@ export function renderRunDirectMessage(schedule: Schedule, runId: number): Direc
   const note = new ButtonBuilder().setCustomId(checkinDirectIds.note.build({ runId })).setLabel('Add a note').setEmoji('📝').setStyle(ButtonStyle.Primary);
   const lines = [`**Check-in · ${schedule.name}**`, `### ${schedule.prompt}`, 'Pick how you are doing; you can change it until the next check-in.'];
   if (schedule.anonymous) lines.push('🔒 Anonymous: reports never show who answered or wrote what.');
-  return { text: lines.join('\n'), buttons: [...moods, note], stopId: checkinDirectIds.stop.build({ scheduleId: schedule.id }) };
+  return { text: lines.join('\n'), buttons: [...moods, note], stopId: checkinDirectIds.stop.build({ scheduleId: schedule.id }), audience: { channelId: schedule.channelId } };
 }
 
 export function renderNoteModalForDirectMessage(runId: number, current: string | null): ModalBuilder {
@@ -48,11 +48,17 @@ export function renderSubscribed(schedule: Schedule, added: boolean, nextAt: num
   return lines.join('\n');
 }
 
-export function renderUnsubscribed(schedule: Schedule | null, removed: boolean, id: number): string {
-  if (!schedule) return `Check-in #${id} no longer exists, so Hearth sends nothing more about it.`;
+export function renderUnsubscribed(schedule: Schedule, removed: boolean): string {
   return removed
     ? `Unsubscribed: Hearth sends you no more of check-in #${schedule.id} **${schedule.name}**.`
     : `You are not subscribed to check-in #${schedule.id} **${schedule.name}**, so there is nothing to stop.`;
+}
+
+/** **Stop these messages**: the name only for a subscriber (the button's id could be anyone's guess). */
+export function renderStopped(schedule: Schedule | null): string {
+  return schedule
+    ? renderUnsubscribed(schedule, true)
+    : 'You are not subscribed to this check-in, or it no longer exists: Hearth sends you nothing from it.';
 }
 
 /** The `/checkin list` line of a direct-message check-in. */

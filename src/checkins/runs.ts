@@ -5,6 +5,7 @@ import { writeTx } from '../db/write-tx';
 import { CHECKIN_LIMITS } from './limits';
 import { localDate, nextRun, previousRun, wallTime } from './schedule';
 import { brokenScheduleProblem, requireSchedule, ruleOf } from './scheduling';
+import { assertManualDirectRunAllowed } from './subscriptions';
 import { advanceSchedule, dueSchedules, earliestNextRun, failStuckRuns, insertRunOnce, pauseBrokenSchedule, setRunOutcome, skipDatesOf, type Schedule } from './store';
 
 export function nextCheckinDue(db: Db): number | null {
@@ -128,6 +129,7 @@ export function failInterruptedRuns(db: Db, startedAt: number): number {
 /** A leader's "post now": a run of its own, which does not move the regular schedule. */
 export function startManualRun(db: Db, guildId: string, id: number, now: number): RunToPost {
   const schedule = requireSchedule(db, guildId, id);
+  if (schedule.delivery === 'direct-message') assertManualDirectRunAllowed(db, schedule, now);
   const runId = writeTx(db, (tx) => insertRunOnce(tx, { scheduleId: id, guildId, scheduledFor: now, status: 'posting', manual: true, recordedAt: now }));
   if (runId === null) throw new UserError(`Check-in #${id} already has a run at this very moment. Try again in a few seconds.`);
   return { schedule, runId };

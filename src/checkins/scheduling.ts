@@ -5,6 +5,7 @@ import { canonicalTimeZone, getSettings } from '../settings';
 import { instantOf, wallTime as zonedWallTime } from '../zoned-time';
 import { CHECKIN_LIMITS } from './limits';
 import { anchorWeekFor, compileRule, localDate, nextRun, nextRuns, parseDate, parseWhen, type Recurrence, type Rule } from './schedule';
+import { queueAnnouncement } from './subscriptions';
 import { addSkip, deleteSchedule, findSchedule, insertSchedule, setScheduleState, skipDates, type Run, type Schedule } from './store';
 
 export type { Run, Schedule };
@@ -112,6 +113,8 @@ export function createSchedule(
       delivery,
     },
     CHECKIN_LIMITS.perServer,
+    // A direct-message check-in's announcement goes with it, or neither does.
+    delivery === 'direct-message' ? (tx, id) => queueAnnouncement(tx, place.guildId, id, now) : undefined,
   );
   if (id === null) {
     throw new UserError(`This server already has ${CHECKIN_LIMITS.perServer} check-ins, the most Hearth keeps per server. Delete one you no longer need with \`/checkin delete\` first.`);

@@ -16,11 +16,14 @@ export type Reader = Db | Tx;
 // ---------------------------------------------------------------- schedules
 
 /** Stores a schedule unless the server already has `limit`; returns its id, or null when full. */
-export function insertSchedule(db: Db, row: NewScheduleRow, limit: number): number | null {
+/** `alongside` runs in the same transaction with the new id (queueing the announcement). */
+export function insertSchedule(db: Db, row: NewScheduleRow, limit: number, alongside?: (tx: Tx, id: number) => void): number | null {
   return writeTx(db, (tx) => {
     const { count } = tx.select({ count: sql<number>`count(*)` }).from(checkinSchedules).where(eq(checkinSchedules.guildId, row.guildId)).get()!;
     if (count >= limit) return null;
-    return tx.insert(checkinSchedules).values(row).returning({ id: checkinSchedules.id }).get().id;
+    const { id } = tx.insert(checkinSchedules).values(row).returning({ id: checkinSchedules.id }).get();
+    alongside?.(tx, id);
+    return id;
   });
 }
 

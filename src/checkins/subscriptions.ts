@@ -4,18 +4,25 @@
  * Answers from a direct message are the same answers, in the same reports and streaks.
  */
 import type { Db } from '../db/open';
-import { writeTx } from '../db/write-tx';
-import { directMessagePayload, queueEffects, type Effect } from '../outbox/queue';
+import { writeTx, type Tx } from '../db/write-tx';
+import { directMessagePayload, queueEffect, queueEffects, type Effect } from '../outbox/queue';
 import { UserError } from '../user-error';
-import { WHOLE_SERVER, type ChannelView } from '../visibility';
+import type { ChannelView } from '../visibility';
 import { instantOf, localDate, wallTime } from '../zoned-time';
+import { compileRule, nextRuns } from './schedule';
 import type { Member } from './answers';
 import type { RunToPost } from './runs';
-import { findSchedule, listSchedules, type Schedule } from './store';
-import { DISCORD_LIMITS } from '../format';
-import { addSubscription, isSubscribed, markRunQueued, removeSubscription, runById, scheduleById, subscribersOf } from './subscription-store';
+import { findSchedule, laterPostedRun, latestPostedRun, listSchedules, type Schedule } from './store';
+import { DISCORD_LIMITS, timestamp } from '../format';
+import { addSubscription, isSubscribed, markRunQueued, removeMemberSubscriptions, removeSubscription, runById, scheduleById, subscribersOf } from './subscription-store';
 
 export const CHECKIN_DIRECT_MESSAGE = 'checkin.direct-message';
+export const CHECKIN_ANNOUNCEMENT = 'checkin.announcement';
+
+/** The channel post of a new direct-message check-in (its Subscribe button), posted once by the outbox. */
+export function queueAnnouncement(tx: Tx, guildId: string, scheduleId: number, now: number): void {
+  queueEffect(tx, { key: `${CHECKIN_ANNOUNCEMENT}:${scheduleId}`, guildId, kind: CHECKIN_ANNOUNCEMENT, payload: { scheduleId } }, now);
+}
 
 const noSuchCheckin = (id: number) => `There is no check-in #${id} in this server. Pick one from the list as you type.`;
 
@@ -35,24 +42,55 @@ export function subscribe(db: Db, member: Member, id: number, now: number): { sc
   return { schedule, added: writeTx(db, (tx) => addSubscription(tx, schedule, member.memberId, now)) };
 }
 
+/** A subscriber may always leave, even after losing sight of the announcement's channel. */
 export function unsubscribe(db: Db, member: Member, id: number): { schedule: Schedule; removed: boolean } {
-  const schedule = requireDirectCheckin(db, member.guildId, id, member.sees);
-  return { schedule, removed: writeTx(db, (tx) => removeSubscription(tx, schedule.id, member.memberId)) };
-}
-
-/** **Stop these messages** on a run's direct message: the check-in may be gone since. */
-export function stopFromDirectMessage(db: Db, scheduleId: number, memberId: string): { schedule: Schedule | null; removed: boolean } {
-  const schedule = scheduleById(db, scheduleId) ?? null;
-  if (!schedule) return { schedule: null, removed: false };
-  return { schedule, removed: writeTx(db, (tx) => removeSubscription(tx, schedule.id, memberId)) };
+  const found = findSchedule(db, member.guildId, id);
+  if (found && writeTx(db, (tx) => removeSubscription(tx, found.id, member.memberId))) return { schedule: found, removed: true };
+  return { schedule: requireDirectCheckin(db, member.guildId, id, member.sees), removed: false };
 }
 
 /**
- * When a subscriber gets a run: the run's wall-clock time on its date, in their zone. A subscriber
- * whose zone is ahead of the check-in's has passed that moment when the run starts: theirs goes at once.
+ * **Stop these messages** on a run's direct message (or a forged click anywhere): the check-in may
+ * be gone since. Only a subscriber learns its name; in a server it must be that server's.
  */
-export function momentFor(schedule: Schedule, scheduledFor: number, zone: string | null, manual: boolean): number {
-  if (manual || !zone || zone === schedule.timezone) return scheduledFor;
+export function stopFromDirectMessage(db: Db, scheduleId: number, memberId: string, inGuild: string | null): Schedule | null {
+  const schedule = scheduleById(db, scheduleId);
+  if (!schedule || (inGuild !== null && schedule.guildId !== inGuild)) return null;
+  return writeTx(db, (tx) => removeSubscription(tx, schedule.id, memberId)) ? schedule : null;
+}
+
+/** Between a direct-message check-in's last run and a manual one: each is a message to every subscriber. */
+export const MANUAL_DIRECT_RUN_COOLDOWN_MS = 60 * 60_000;
+
+/** `/checkin run` of a direct-message check-in: refused within an hour of its last run, so runs do not stack up in members' direct messages. */
+export function assertManualDirectRunAllowed(db: Db, schedule: Schedule, now: number): void {
+  const last = latestPostedRun(db, schedule.id);
+  if (!last || now - last.scheduledFor >= MANUAL_DIRECT_RUN_COOLDOWN_MS) return;
+  throw new UserError(
+    `Check-in #${schedule.id} **${schedule.name}** last went to its subscribers ${timestamp(last.scheduledFor, 'R')}: each run is a direct message to every one of them, so a manual run waits an hour after the last. Try again ${timestamp(last.scheduledFor + MANUAL_DIRECT_RUN_COOLDOWN_MS, 'R')}.`,
+  );
+}
+
+// Runs this far apart leave a member far west of the check-in's zone time to answer theirs.
+const ZONE_SHIFT_MIN_GAP_MS = 20 * 60 * 60_000;
+
+/**
+ * Do members' own zones move this check-in's messages? Only when its runs are most of a day apart
+ * or more: for one asked every few hours, a far-west member's message would come after a newer run
+ * had replaced it, so everyone gets each run at once.
+ */
+export function followsMemberZones(schedule: Schedule, from: number): boolean {
+  const runs = nextRuns(compileRule({ cron: schedule.cron, everyWeeks: schedule.everyWeeks }, schedule.anchorWeek), schedule.timezone, from - 1, 4);
+  return runs.every((at, i) => i === 0 || at - runs[i - 1]! >= ZONE_SHIFT_MIN_GAP_MS);
+}
+
+/**
+ * When a subscriber gets a run: the run's wall-clock time on its date, in their zone (when `shift`,
+ * see followsMemberZones). A subscriber whose zone is ahead of the check-in's has passed that
+ * moment when the run starts: theirs goes at once.
+ */
+export function momentFor(schedule: Schedule, scheduledFor: number, zone: string | null, shift: boolean): number {
+  if (!shift || !zone || zone === schedule.timezone) return scheduledFor;
   const wall = wallTime(schedule.timezone, scheduledFor);
   return Math.max(scheduledFor, instantOf(zone, localDate(schedule.timezone, scheduledFor), wall.hour, wall.minute));
 }
@@ -67,14 +105,20 @@ export function queueDirectRun(db: Db, { schedule, runId }: RunToPost, zonesOf: 
   const subscribers = subscribersOf(db, schedule.id);
   const zones = zonesOf(subscribers);
   const zoneOf = (memberId: string) => zones.get(memberId) ?? null;
+  const shift = !run.manual && followsMemberZones(schedule, run.scheduledFor);
   const effects: Effect[] = subscribers.map((memberId) => ({
     key: `${CHECKIN_DIRECT_MESSAGE}:${runId}:${memberId}`,
     guildId: schedule.guildId,
     kind: CHECKIN_DIRECT_MESSAGE,
     payload: directMessagePayload(memberId, { runId, scheduleId: schedule.id }),
-    dueAt: momentFor(schedule, run.scheduledFor, zoneOf(memberId), run.manual),
+    dueAt: momentFor(schedule, run.scheduledFor, zoneOf(memberId), shift),
   }));
   return writeTx(db, (tx) => (markRunQueued(tx, runId) ? queueEffects(tx, effects, now) : 0));
+}
+
+/** A subscriber Discord says is no longer in the server: their subscriptions there end, so later runs cost nothing for them. */
+export function forgetLeaver(db: Db, guildId: string, memberId: string): void {
+  writeTx(db, (tx) => removeMemberSubscriptions(tx, guildId, memberId));
 }
 
 /** What a run's direct message shows when it is sent, or null when it should not go any more. */
@@ -83,22 +127,25 @@ export function directRunToSend(db: Db, runId: number, memberId: string): { sche
   const schedule = run && scheduleById(db, run.scheduleId);
   if (!run || !schedule || schedule.delivery !== 'direct-message' || schedule.status !== 'active') return null;
   if (!isSubscribed(db, schedule.id, memberId)) return null;
+  if (laterPostedRun(db, run)) return null; // a newer run took its place: its answers would be refused
   return { schedule, runId };
 }
 
+/** Said to anyone answering a direct-message run they have no subscription for: it names nothing. */
+export const NOT_SUBSCRIBED = 'Hearth keeps no answer from this message: you are not subscribed to this check-in, or it no longer exists. Subscribe with `/checkin subscribe` in its server.';
+
 /**
- * The member answering from a direct message: the run's server comes from the stored run. Only a
- * subscriber's answer is kept (a forged click from anyone else changes nothing).
+ * The direct-message check-in a click answers, from the stored run: only for its subscribers (a
+ * forged click from anyone else learns and changes nothing), and in a server only that server's.
+ * The caller still checks the member is in the server and can view its channel.
  */
-export function directAnswerer(db: Db, runId: number, memberId: string): Member {
+export function directRunOf(db: Db, runId: number, memberId: string, inGuild: string | null): Schedule {
   const run = runById(db, runId);
   const schedule = run && scheduleById(db, run.scheduleId);
-  if (!run || !schedule || schedule.delivery !== 'direct-message') throw new UserError('This check-in no longer exists, so answers to it are not kept.');
-  if (!isSubscribed(db, schedule.id, memberId)) {
-    throw new UserError(`You are not subscribed to check-in **${schedule.name}** any more, so answers from this message are not kept. Subscribe again with \`/checkin subscribe\` in the server.`);
+  if (!run || !schedule || schedule.delivery !== 'direct-message' || (inGuild !== null && schedule.guildId !== inGuild) || !isSubscribed(db, schedule.id, memberId)) {
+    throw new UserError(NOT_SUBSCRIBED);
   }
-  // Subscribing needed the announcement's channel; the answer itself lives in the run.
-  return { guildId: schedule.guildId, memberId, sees: WHOLE_SERVER };
+  return schedule;
 }
 
 /** The direct-message check-ins a member may subscribe to, for autocomplete. */

@@ -108,7 +108,7 @@ interface ListLine {
   short?: string;
 }
 
-function listLines(item: ScheduleSummary & { problem: string | null; directMessages?: string }, memberCount: number | null, now: number): ListLine[] {
+function listLines(item: ScheduleSummary & { problem: string | null; directMessages?: { line: string; subscribers: number } }, memberCount: number | null, now: number): ListLine[] {
   const { schedule: s, lastRun } = item;
   const lines: ListLine[] = [];
   const flags = `${s.anonymous ? ' · anonymous' : ''}${s.status === 'paused' ? ' · ⏸️ **paused**' : ''}`;
@@ -116,7 +116,7 @@ function listLines(item: ScheduleSummary & { problem: string | null; directMessa
   const next = item.nextRunAt !== null ? `${ts(item.nextRunAt, 'f')} (${ts(item.nextRunAt, 'R')})` : s.status === 'paused' ? 'none while paused' : 'none';
   lines.push({ priority: 1, text: `Next run: ${next}`, short: `Next: ${item.nextRunAt !== null ? ts(item.nextRunAt, 'R') : 'none'}` });
   if (item.skippedDates.length) lines.push({ priority: 4, text: `Skipping: ${item.skippedDates.join(', ')}` });
-  if (item.directMessages) lines.push({ priority: 1, text: item.directMessages });
+  if (item.directMessages) lines.push({ priority: 1, text: item.directMessages.line });
 
   const interrupted = lastRun?.status === 'posting' && now - lastRun.recordedAt > INTERRUPTED_AFTER_MS;
   let problem = item.problem;
@@ -135,14 +135,16 @@ function listLines(item: ScheduleSummary & { problem: string | null; directMessa
   if (problem) lines.push({ priority: 0, text: `⚠️ ${truncate(problem, 300)}`, short: `⚠️ ${truncate(problem, 160)}` });
   if (item.recentAnswers.length) {
     const average = item.recentAnswers.reduce((a, b) => a + b, 0) / item.recentAnswers.length;
-    const rate = memberCount ? `, ${percent(average, memberCount)}% of ${memberCount} members` : '';
+    // A direct-message check-in is asked of its subscribers only.
+    const asked = item.directMessages ? { n: item.directMessages.subscribers, who: 'subscribers' } : { n: memberCount, who: 'members' };
+    const rate = asked.n ? `, ${percent(average, asked.n)}% of ${asked.n} ${asked.who}` : '';
     lines.push({ priority: 3, text: `Response rate: ${average.toFixed(1)} answers per run over the last ${plural(item.recentAnswers.length, 'run')}${rate}` });
   }
   return lines;
 }
 
 /** `/checkin list`: every schedule with its next and last run, turnout and any problem. */
-export function renderList(items: (ScheduleSummary & { problem: string | null; directMessages?: string })[], memberCount: number | null, now: number): { embeds: EmbedBuilder[] } {
+export function renderList(items: (ScheduleSummary & { problem: string | null; directMessages?: { line: string; subscribers: number } })[], memberCount: number | null, now: number): { embeds: EmbedBuilder[] } {
   const embed = new EmbedBuilder().setColor(HEARTH_COLOUR).setTitle(`Check-ins: ${items.length} of ${CHECKIN_LIMITS.perServer}`).setFooter({ text: MISSED_RUN_POLICY });
   if (items.length === 0) {
     embed.setDescription('No check-ins yet. A leader can schedule one with `/checkin schedule`.');

@@ -14,6 +14,7 @@ import {
   markDropped,
   nextEffectDueAt,
   pruneFinishedEffects,
+  removeSkippedEffect,
   retryEffectAt,
   serversWithDueEffects,
   takeDueEffect,
@@ -52,7 +53,19 @@ export class EffectNotYet extends Error {
   }
 }
 
-export type DeliveryOutcome = { outcome: 'delivered' } | { outcome: 'dropped' | 'will retry'; reason: string } | { outcome: 'queued' };
+/**
+ * Thrown by a handler that decided to do nothing (a direct message the member turned off, or with
+ * nothing left to say): the row goes without a trace, neither delivered nor a problem, so asking
+ * again (Remind me) queues it again, and no row tells why it was not sent (a vote in an anonymous poll).
+ */
+export class EffectSkipped extends Error {
+  constructor(reason: string) {
+    super(reason);
+    this.name = 'EffectSkipped';
+  }
+}
+
+export type DeliveryOutcome = { outcome: 'delivered' | 'skipped' } | { outcome: 'dropped' | 'will retry'; reason: string } | { outcome: 'queued' };
 
 // A delivery ends within discord.js's request timeout and retries (about a minute at worst); the
 // lease covers that with room, so no second worker takes an effect still under way.
@@ -213,6 +226,10 @@ export class Outbox {
       markDelivered(this.db, effect, this.clock.now());
       return { outcome: 'delivered' };
     } catch (error) {
+      if (error instanceof EffectSkipped) {
+        removeSkippedEffect(this.db, effect);
+        return { outcome: 'skipped' };
+      }
       const now = this.clock.now();
       const verdict = this.judge(effect, error, now);
       if (verdict.kind === 'retry') {

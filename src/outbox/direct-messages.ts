@@ -4,9 +4,11 @@ import { ActionRowBuilder, ButtonBuilder, ButtonStyle, type Client } from 'disco
 import type { Clock } from '../clock';
 import type { Logger } from '../logger';
 import { DiscordErrorCode, isDiscordError } from '../bot/discord-errors';
+import { currentMember, fetchedMemberView } from '../bot/visibility';
 import { buttonRows } from '../bot/components';
-import { EffectImpossible, EffectNotYet, effectNonce, type EffectHandler, type StoredEffect } from './delivery';
+import { EffectImpossible, EffectNotYet, EffectSkipped, effectNonce, type EffectHandler, type StoredEffect } from './delivery';
 import { Pace } from './pace';
+import { REFUSED_BY_MEMBER } from './store';
 
 /** Who may get one: the member's own choices, and Discord's word about closed DMs (kept by the preferences feature). */
 export interface Recipients {
@@ -22,6 +24,8 @@ export interface DirectMessage {
   buttons?: ButtonBuilder[];
   /** The custom id of its **Stop these messages** button (unsubscribe, cancel the reminder). */
   stopId: string;
+  /** Who may still get it: a member who can view this channel (and holds this role): access may be lost since asking. */
+  audience: { channelId: string; roleId?: string | null };
 }
 
 export interface DirectMessageKind {
@@ -29,6 +33,8 @@ export interface DirectMessageKind {
   describe(effect: StoredEffect): string;
   /** The message, or null when it has no reason to go any more (voted already, cancelled, deleted). */
   render(effect: StoredEffect, now: number): DirectMessage | null;
+  /** The member is no longer in the server: forget what would send them more (subscriptions). */
+  memberLeft?(effect: StoredEffect): void;
 }
 
 /** The recipient of a direct-message effect: every such effect's payload names it `userId`. */
@@ -69,25 +75,33 @@ export class DirectMessages {
     if (reach !== 'yes') return this.skip(effect, reach === 'turned off' ? 'the member turned direct messages off' : 'the member does not accept direct messages');
     const message = kind.render(effect, now);
     if (!message) return this.skip(effect, 'nothing to send any more');
-    try {
-      await guild.members.fetch({ user: userId, force: true, cache: false });
-    } catch (error) {
-      if (isDiscordError(error, DiscordErrorCode.UnknownMember, DiscordErrorCode.UnknownUser)) return this.skip(effect, 'the member left the server');
-      throw error;
+    const member = await currentMember(this.client, effect.guildId, userId);
+    if (!member) {
+      kind.memberLeft?.(effect);
+      return this.skip(effect, 'the member left the server');
     }
+    const { channelId, roleId } = message.audience;
+    if (!fetchedMemberView(member).canView(channelId) || (roleId && !member.roles.cache.has(roleId))) return this.skip(effect, 'the member no longer has access to it');
     const channel = await this.client.users.createDM(userId);
     const stop = new ButtonBuilder().setCustomId(message.stopId).setLabel(STOP_LABEL).setStyle(ButtonStyle.Secondary);
     const components: ActionRowBuilder<ButtonBuilder>[] = buttonRows([...(message.buttons ?? []), stop]);
     try {
       await channel.send({ content: `From **${guild.name}**\n${message.text}`, components, nonce: effectNonce(effect), enforceNonce: true, allowedMentions: { parse: [] } });
     } catch (error) {
-      // Closed DMs: no retry, and none to this member from this server for a while.
-      if (isDiscordError(error, DiscordErrorCode.CannotSendMessagesToThisUser)) this.recipients.markUnreachable(effect.guildId, userId, this.clock.now());
+      // Closed DMs: no retry, and none to this member from this server for a while. Not a leader's
+      // problem to list (the member's own choice, counted as unreachable): else any member could fill that list.
+      if (isDiscordError(error, DiscordErrorCode.CannotSendMessagesToThisUser)) {
+        this.recipients.markUnreachable(effect.guildId, userId, this.clock.now());
+        throw new EffectImpossible(REFUSED_BY_MEMBER);
+      }
       throw error;
     }
   }
 
-  private skip(effect: StoredEffect, why: string): void {
-    this.logger.debug({ effect: effect.kind, key: effect.key, guild: effect.guildId, why }, 'a direct message was not sent');
+  /** Nothing sent: the pace slot goes back. The log names no member (for an anonymous poll, "voted already" would tell). */
+  private skip(effect: StoredEffect, why: string): never {
+    this.pace.gaveBack();
+    this.logger.debug({ effect: effect.kind, guild: effect.guildId, why }, 'a direct message was not sent');
+    throw new EffectSkipped(why);
   }
 }

@@ -20,4 +20,9 @@ export class Pace {
     this.taken.push(now);
     while (this.taken.length > this.perSecond) this.taken.shift();
   }
+
+  /** Gives back the latest one taken: it turned out to send nothing (the member said no, or left). */
+  gaveBack(): void {
+    this.taken.pop();
+  }
 }

@@ -107,14 +107,13 @@ export function directMessagePayload(userId: string, rest: Record<string, unknow
   return { ...rest, userId, directMessage: true };
 }
 
-/** Removes every direct message still waiting for a member in a server (the member is forgotten); returns how many. */
+/** Removes every direct message to a member in a server, sent or not (the member is forgotten: each row pairs them with a poll, survey or check-in); returns how many. */
 export function removeDirectMessagesTo(tx: Tx, guildId: string, userId: string): number {
   return tx
     .delete(outbox)
     .where(
       and(
         eq(outbox.guildId, guildId),
-        eq(outbox.status, 'pending'),
         sql`json_extract(${outbox.payload}, '$.directMessage') = 1`,
         sql`json_extract(${outbox.payload}, '$.userId') = ${userId}`,
       ),

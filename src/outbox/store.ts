@@ -1,5 +1,5 @@
 // The delivery side of the outbox: taking due effects, and recording how each delivery ended.
-import { and, desc, eq, gte, inArray, lte, ne, notInArray, sql } from 'drizzle-orm';
+import { and, desc, eq, gte, inArray, lte, notInArray, sql } from 'drizzle-orm';
 import type { Db } from '../db/open';
 import { outbox } from './schema';
 
@@ -29,6 +29,8 @@ const pending = eq(outbox.status, 'pending');
 
 /** Why an effect a member stopped (a reminder) ended: not a failure, so leaders are not told of it. */
 export const CANCELLED = 'cancelled by the member';
+/** A direct message Discord refused (closed DMs): the member is counted as unreachable, not listed as a leader's problem. */
+export const REFUSED_BY_MEMBER = 'the member does not accept direct messages from this server';
 
 /** Which kinds to leave out (those paced and waiting for their pace), or to look at only. */
 export interface KindFilter {
@@ -94,6 +96,11 @@ export function takeEffect(db: Db, key: string, now: number, leaseUntil: number)
 // changes nothing.
 const held = (effect: StoredEffect) => and(eq(outbox.id, effect.id), pending, eq(outbox.attempts, effect.attempts));
 
+/** An effect its handler found nothing to do for: gone without a trace, so the same key may be queued again. */
+export function removeSkippedEffect(db: Db, effect: StoredEffect): void {
+  db.delete(outbox).where(held(effect)).run();
+}
+
 export function markDelivered(db: Db, effect: StoredEffect, now: number): void {
   db.update(outbox).set({ status: 'delivered', doneAt: now, lastError: null }).where(held(effect)).run();
 }
@@ -115,7 +122,7 @@ export function droppedEffects(db: Db, guildId: string, since: number, limit: nu
   return db
     .select()
     .from(outbox)
-    .where(and(eq(outbox.guildId, guildId), eq(outbox.status, 'dropped'), gte(outbox.doneAt, since), ne(outbox.lastError, CANCELLED)))
+    .where(and(eq(outbox.guildId, guildId), eq(outbox.status, 'dropped'), gte(outbox.doneAt, since), notInArray(outbox.lastError, [CANCELLED, REFUSED_BY_MEMBER])))
     .orderBy(desc(outbox.doneAt), desc(outbox.id))
     .limit(limit)
     .all()

@@ -12,6 +12,7 @@ export function renderReminderMessage(poll: Poll): DirectMessage {
     text: `Poll #${poll.id} closes ${timestamp(poll.closesAt!)} and you have not voted yet: **${truncate(poll.question, 300)}**\nYou asked Hearth to remind you.`,
     buttons: [new ButtonBuilder().setStyle(ButtonStyle.Link).setURL(pollUrl(poll)).setLabel('Open the poll')],
     stopId: pollReminderIds.stop.build({ pollId: poll.id }),
+    audience: { channelId: poll.channelId, roleId: poll.roleId },
   };
 }
 

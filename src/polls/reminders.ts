@@ -52,8 +52,3 @@ export function pollToRemind(db: Db, guildId: string, pollId: number, memberId: 
   if (key === null || votesOf(db, poll.id, key).length > 0) return null;
   return poll;
 }
-
-/** The poll a click on a reminder names, in any server (a direct message has none). */
-export function reminderPoll(db: Db, pollId: number): Poll | undefined {
-  return pollById(db, pollId);
-}

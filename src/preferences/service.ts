@@ -3,7 +3,7 @@ import type { Db } from '../db/open';
 import { writeTx, type Tx } from '../db/write-tx';
 import { UserError } from '../user-error';
 import { canonicalTimeZone } from '../settings';
-import { countUnreachable, countUnreachableAmong, findPreferences, timeZonesOf, upsertPreferences } from './store';
+import { countUnreachableAmong, findPreferences, timeZonesOf, upsertPreferences } from './store';
 
 /** After Discord refuses a direct message (closed DMs), Hearth does not try that member again for this long. */
 export const UNREACHABLE_FOR_MS = 7 * 24 * 60 * 60_000;
@@ -35,9 +35,26 @@ export function setMemberTimeZone(db: Db, guildId: string, userId: string, typed
   return zone;
 }
 
-/** On also lifts an unreachable mark: the member says they can be reached (they may have opened their DMs). */
-export function setDirectMessages(db: Db, guildId: string, userId: string, on: boolean, now: number): void {
-  writeTx(db, (tx) => upsertPreferences(tx, guildId, userId, on ? { directMessages: true, unreachableUntil: null } : { directMessages: false }, now));
+/** However often a member turns direct messages on, Discord is tried at most this often after it refused them. */
+export const RETRY_UNREACHABLE_AFTER_MS = 24 * 60 * 60_000;
+
+/**
+ * On also lifts an unreachable mark: the member says they can be reached (they may have opened
+ * their DMs). A mark less than a day old is only shortened to that day, so toggling cannot make
+ * Hearth knock on closed DMs again and again. Returns until when the member stays unreachable.
+ */
+export function setDirectMessages(db: Db, guildId: string, userId: string, on: boolean, now: number): { unreachableUntil: number | null } {
+  return writeTx(db, (tx) => {
+    if (!on) {
+      upsertPreferences(tx, guildId, userId, { directMessages: false }, now);
+      return { unreachableUntil: null };
+    }
+    const marked = preferencesOf(tx, guildId, userId, now).unreachableUntil;
+    const retryAt = marked === null ? null : marked - UNREACHABLE_FOR_MS + RETRY_UNREACHABLE_AFTER_MS;
+    const unreachableUntil = retryAt !== null && retryAt > now ? retryAt : null;
+    upsertPreferences(tx, guildId, userId, { directMessages: true, unreachableUntil }, now);
+    return { unreachableUntil };
+  });
 }
 
 export type Reachability = 'yes' | 'turned off' | 'unreachable';
@@ -53,16 +70,6 @@ export function mayDirectMessage(db: Db | Tx, guildId: string, userId: string, n
 /** Discord refused a direct message to this member (closed DMs): no more tries for a week. */
 export function markUnreachable(db: Db, guildId: string, userId: string, now: number): void {
   writeTx(db, (tx) => upsertPreferences(tx, guildId, userId, { unreachableUntil: now + UNREACHABLE_FOR_MS }, now));
-}
-
-/** How many members of this server Hearth cannot reach by direct message now, for leaders. */
-export function unreachableMembers(db: Db, guildId: string, now: number): number {
-  return countUnreachable(db, guildId, now);
-}
-
-/** The zone Hearth uses for this member: their own when set, else `fallback` (a schedule's or the server's). */
-export function zoneFor(db: Db | Tx, guildId: string, userId: string, fallback: string): string {
-  return findPreferences(db, guildId, userId)?.timeZone ?? fallback;
 }
 
 /** How many of these members (a check-in's subscribers) Hearth cannot reach by direct message now. */

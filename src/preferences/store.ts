@@ -19,11 +19,6 @@ export function upsertPreferences(tx: Tx, guildId: string, userId: string, chang
     .run();
 }
 
-/** How many members of a server Hearth cannot reach by direct message right now. */
-export function countUnreachable(db: Reader, guildId: string, now: number): number {
-  return db.select({ n: count() }).from(memberPreferences).where(and(eq(memberPreferences.guildId, guildId), gt(memberPreferences.unreachableUntil, now))).get()?.n ?? 0;
-}
-
 export function deletePreferences(tx: Tx, guildId: string, userId: string): number {
   return tx.delete(memberPreferences).where(and(eq(memberPreferences.guildId, guildId), eq(memberPreferences.userId, userId))).run().changes;
 }

@@ -30,7 +30,10 @@ export function renderTimeZoneSaved(zone: string | null, now: number): string {
     : 'Your time zone is cleared: direct-message check-ins reach you at their time in the check-in\'s own zone.';
 }
 
-export function renderDirectMessagesSaved(on: boolean): string {
+export function renderDirectMessagesSaved(on: boolean, unreachableUntil: number | null = null): string {
+  if (on && unreachableUntil !== null) {
+    return `Direct messages from Hearth in this server are **on**. Discord refused Hearth's last one to you less than a day ago, so Hearth tries again ${timestamp(unreachableUntil, 'R')}: open your direct messages for this server (Privacy Settings) by then.`;
+  }
   return on
     ? 'Direct messages from Hearth in this server are **on**: you get the reminders and check-ins you asked for.'
     : 'Direct messages from Hearth in this server are **off**: you get none, starting now. Your subscriptions and reminders are kept and wait until you turn them back on.';

@@ -4,7 +4,8 @@ import type { Db } from '../db/open';
 import type { Tx } from '../db/write-tx';
 import { anonymousKey, forgottenKey } from '../anonymity';
 import { isoTime, NO_MEMBER, type FollowUp, type ForgetOutcome } from '../member-data';
-import { surveyAnswers, surveyResponses, surveys, surveyPulses } from './schema';
+import { surveyAnswers, surveyResponses, surveys } from './schema';
+import { unlinkPulsesOf } from './pulse-store';
 import { answersOfResponses, findResponse, questionsOfSurveys, type SurveyQuestion } from './store';
 import { formatAnswer } from './results';
 
@@ -132,6 +133,6 @@ export function forgetMember(tx: Tx, guildId: string, memberId: string, _now: nu
   for (const surveyId of submitted.keys()) followUps.push({ kind: 'refresh-survey-card', guildId, surveyId });
   const surveysCreated = tx.update(surveys).set({ creatorId: NO_MEMBER }).where(and(eq(surveys.guildId, guildId), eq(surveys.creatorId, memberId))).run().changes;
   // Pulse schedules they set up stay (their rounds are everyone's), unlinked like the surveys.
-  tx.update(surveyPulses).set({ createdBy: NO_MEMBER }).where(and(eq(surveyPulses.guildId, guildId), eq(surveyPulses.createdBy, memberId))).run();
+  unlinkPulsesOf(tx, guildId, memberId);
   return { removed, kept: { surveysCreated }, followUps };
 }

@@ -1,6 +1,7 @@
 // Queries of pulse surveys: their schedules, and the surveys that are their rounds.
 import { and, asc, eq, isNotNull, lte, sql } from 'drizzle-orm';
 import type { Tx } from '../db/write-tx';
+import { NO_MEMBER } from '../member-data';
 import { surveyPulses, surveyQuestions, surveys } from './schema';
 import type { Reader, Survey } from './store';
 
@@ -19,6 +20,11 @@ export function pulseById(db: Reader, guildId: string, pulseId: number): Pulse |
 export function upsertPulse(tx: Tx, pulse: NewPulse): void {
   const { guildId: _g, surveyId: _s, rounds: _r, createdAt: _c, ...timing } = pulse;
   tx.insert(surveyPulses).values(pulse).onConflictDoUpdate({ target: surveyPulses.surveyId, set: timing }).run();
+}
+
+/** A forgotten member's pulse schedules stay (their rounds are everyone's), no longer naming them. */
+export function unlinkPulsesOf(tx: Tx, guildId: string, memberId: string): void {
+  tx.update(surveyPulses).set({ createdBy: NO_MEMBER }).where(and(eq(surveyPulses.guildId, guildId), eq(surveyPulses.createdBy, memberId))).run();
 }
 
 export function stopPulse(tx: Tx, pulseId: number): boolean {

@@ -73,7 +73,11 @@ export function schedulePulse(db: Db, guildId: string, surveyId: number, request
     if (survey.pulseId !== null) throw new UserError(`Survey #${surveyId} is round ${survey.round} of a pulse survey. Schedule the survey its rounds come from instead.`);
     if (questionsOf(tx, guildId, surveyId).length === 0) throw new UserError(`Survey #${surveyId} has no questions yet, so there is nothing to ask again. Add some with \`/survey add-question\` first.`);
     const [hour, minute] = [Number(time[1]), Number(time[2])];
-    const nextRoundAt = nextRound(every, weekday, hour, minute, request.timezone, now, null);
+    // Scheduling again changes the timing, never the pace: no round sooner than a full interval after the last.
+    const existing = pulseOfSurvey(tx, guildId, surveyId);
+    const last = existing ? roundsOf(tx, guildId, existing.id).at(-1)?.publishedAt ?? null : null;
+    const earliest = last === null ? now : Math.max(now, last + INTERVAL_MS[every] - 1);
+    const nextRoundAt = nextRound(every, weekday, hour, minute, request.timezone, earliest, null);
     upsertPulse(tx, { guildId, surveyId, channelId: request.channelId, every, weekday, hour, minute, timezone: request.timezone, openForMs, nextRoundAt, rounds: 0, createdBy, createdAt: now });
     return { pulse: pulseOfSurvey(tx, guildId, surveyId)!, survey };
   });
@@ -90,6 +94,18 @@ export function unschedulePulse(db: Db, guildId: string, surveyId: number): { pu
 }
 
 /**
+ * The round after one due at `now`, on the declared weekday and time. After downtime a 2-weeks
+ * pulse keeps its fortnight, skipping the rounds missed: one round now, never several back to back.
+ */
+function roundAfter(pulse: Pulse, now: number): number {
+  const { every, weekday, hour, minute, timezone } = pulse;
+  if (every !== '2-weeks') return nextRound(every, weekday, hour, minute, timezone, now, null);
+  let next = nextRound(every, weekday, hour, minute, timezone, now, pulse.nextRoundAt);
+  for (let skipped = 0; next <= now && skipped < 60; skipped++) next = nextRound(every, weekday, hour, minute, timezone, now, next);
+  return next > now ? next : nextRound('week', weekday, hour, minute, timezone, now, null);
+}
+
+/**
  * Starts every round due at `now`: one transaction per round moves the pulse on, creates the round
  * (the source's questions, open for `open-for`) and queues its card. Returns the rounds started.
  */
@@ -98,7 +114,7 @@ export function startDueRounds(db: Db, now: number, limit = 50): number[] {
   for (const pulse of duePulses(db, now, limit)) {
     let next: number;
     try {
-      next = nextRound(pulse.every, pulse.weekday, pulse.hour, pulse.minute, pulse.timezone, now, pulse.every === '2-weeks' ? pulse.nextRoundAt : null);
+      next = roundAfter(pulse, now);
     } catch {
       // Its zone no longer computes (a zone removed from the runtime): stop it rather than retry forever.
       writeTx(db, (tx) => stopPulse(tx, pulse.id));
@@ -106,7 +122,7 @@ export function startDueRounds(db: Db, now: number, limit = 50): number[] {
     }
     const id = writeTx(db, (tx) => {
       const source = requireSurvey(tx, pulse.guildId, pulse.surveyId);
-      if (!advancePulse(tx, pulse, Math.max(next, now + 1))) return null;
+      if (!advancePulse(tx, pulse, next)) return null;
       const round = insertRound(tx, source, pulse, pulse.rounds + 1, { closesAt: now + pulse.openForMs, respondentSecret: source.anonymous ? randomBytes(32).toString('hex') : null, now });
       queueEffect(tx, { key: `${SURVEY_ROUND_CARD}:${round}`, guildId: pulse.guildId, kind: SURVEY_ROUND_CARD, payload: { surveyId: round } }, now);
       return round;
@@ -138,9 +154,14 @@ export function roundFor(db: Db, guildId: string, surveyId: number, round: numbe
   return found;
 }
 
-/** What `/survey results` shows: a round when one is asked for, a pulse survey's latest closed round, else the survey itself. */
+/**
+ * What `/survey results` shows: a round when one is asked for; else the survey itself when it was
+ * published on its own (its own responses stay reachable once it is scheduled), else a pulse
+ * survey's latest closed round.
+ */
 export function resultsTarget(db: Db, guildId: string, surveyId: number, round: number | null): number {
   if (round !== null) return roundFor(db, guildId, surveyId, round).id;
   const survey = requireSurvey(db, guildId, surveyId);
-  return survey.pulseId === null && pulseOfSurvey(db, guildId, surveyId) ? roundFor(db, guildId, surveyId, null).id : surveyId;
+  const template = survey.pulseId === null && survey.publishedAt === null && pulseOfSurvey(db, guildId, surveyId);
+  return template ? roundFor(db, guildId, surveyId, null).id : surveyId;
 }

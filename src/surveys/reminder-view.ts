@@ -14,6 +14,7 @@ export function renderSurveyReminder(survey: Survey, why: SurveyReminderWhy): Di
     text: `${lead}${closes}\nPress **Take survey** on its card to go on where you stopped.`,
     buttons: [new ButtonBuilder().setStyle(ButtonStyle.Link).setURL(messageLink(survey.guildId, survey.channelId!, survey.messageId!)).setLabel('Continue the survey')],
     stopId: surveyReminderIds.stop.build({ surveyId: survey.id }),
+    audience: { channelId: survey.channelId! },
   };
 }
 

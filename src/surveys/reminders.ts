@@ -21,7 +21,11 @@ export const UNFINISHED_BEFORE_CLOSE_MS = 24 * HOUR;
 export const UNFINISHED_WITHOUT_CLOSE_MS = 3 * 24 * HOUR;
 
 export type SurveyReminderWhy = 'later' | 'unfinished';
-const reminderKey = (why: SurveyReminderWhy, surveyId: number, memberId: string) => `${SURVEY_REMINDER}:${why}:${surveyId}:${memberId}`;
+/** An anonymous survey's reminder key holds the survey's own key for the member, not their id: the row's key does not pair them with it. */
+function reminderKey(why: SurveyReminderWhy, survey: Survey, memberId: string): string {
+  const who = survey.anonymous && survey.respondentSecret ? anonymousKey(survey.respondentSecret, memberId) : memberId;
+  return `${SURVEY_REMINDER}:${why}:${survey.id}:${who}`;
+}
 
 /** Has this member submitted? For an anonymous survey worked out from the open survey's key, never stored. */
 function hasSubmitted(db: Db | Tx, survey: Survey, memberId: string): boolean {
@@ -38,7 +42,7 @@ export function requestLaterReminder(db: Db, who: Respondent, surveyId: number, 
   let at = now + REMIND_LATER_MS;
   if (survey.closesAt !== null && at > survey.closesAt - HOUR) at = Math.max(now, survey.closesAt - HOUR);
   const state = writeTx(db, (tx) =>
-    queueOrRequeueEffect(tx, { key: reminderKey('later', survey.id, who.memberId), guildId: survey.guildId, kind: SURVEY_REMINDER, payload: directMessagePayload(who.memberId, { surveyId: survey.id, why: 'later' }), dueAt: at }, now),
+    queueOrRequeueEffect(tx, { key: reminderKey('later', survey, who.memberId), guildId: survey.guildId, kind: SURVEY_REMINDER, payload: directMessagePayload(who.memberId, { surveyId: survey.id, why: 'later' }), dueAt: at }, now),
   );
   return { survey, at, state };
 }
@@ -51,12 +55,14 @@ export function queueUnfinishedReminder(tx: Tx, survey: Survey, memberId: string
   if (!survey.remindUnfinished || survey.anonymous) return;
   const at = survey.closesAt !== null ? survey.closesAt - UNFINISHED_BEFORE_CLOSE_MS : now + UNFINISHED_WITHOUT_CLOSE_MS;
   if (at <= now) return;
-  queueEffect(tx, { key: reminderKey('unfinished', survey.id, memberId), guildId: survey.guildId, kind: SURVEY_REMINDER, payload: directMessagePayload(memberId, { surveyId: survey.id, why: 'unfinished' }), dueAt: at }, now);
+  queueEffect(tx, { key: reminderKey('unfinished', survey, memberId), guildId: survey.guildId, kind: SURVEY_REMINDER, payload: directMessagePayload(memberId, { surveyId: survey.id, why: 'unfinished' }), dueAt: at }, now);
 }
 
 /** **Stop these messages**: cancels both kinds of reminder for this survey; false when none was waiting. */
 export function cancelSurveyReminders(db: Db, surveyId: number, memberId: string, now: number): boolean {
-  return writeTx(db, (tx) => [cancelEffect(tx, reminderKey('later', surveyId, memberId), now), cancelEffect(tx, reminderKey('unfinished', surveyId, memberId), now)].some(Boolean));
+  const survey = surveyById(db, surveyId);
+  if (!survey) return false;
+  return writeTx(db, (tx) => [cancelEffect(tx, reminderKey('later', survey, memberId), now), cancelEffect(tx, reminderKey('unfinished', survey, memberId), now)].some(Boolean));
 }
 
 /** The survey to remind of when the message is due, or null: gone, closed, or submitted meanwhile. */

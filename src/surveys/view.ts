@@ -24,6 +24,10 @@ import { TEXT_PAGE_SIZE, formatAnswer, type QuestionSummary, type SurveyResults,
 
 const bar = (count: number, of: number) => progressBar(count, of, 10);
 
+/** Said wherever a member starts a `remind: on` survey: starting it is what sets the reminder. */
+export const REMINDS_UNFINISHED = 'Hearth will remind you by direct message if you do not finish; `/preferences direct-messages off` to stop.';
+const remindsUnfinished = (survey: Survey) => survey.remindUnfinished && !survey.anonymous;
+
 export const ANONYMOUS_NOTE = 'This survey is anonymous: no one, leaders included, can see who answered what.';
 const KIND_NAMES: Record<SurveyQuestion['kind'], string> = {
   'short-text': 'short answer',
@@ -71,6 +75,7 @@ export function renderSurveyCard(survey: Survey, questionCount: number, now: num
   const rules = [`${plural(questionCount, 'question')}; your answers are saved as you go, and you can change them until the survey closes.`];
   rules.push(survey.anonymous ? `🔒 **Anonymous**: ${ANONYMOUS_NOTE.replace('This survey is anonymous: n', 'N')}` : 'Leaders can see who answered what.');
   if (survey.anonymous) rules.push(`Results show only after the survey closes, and only if at least ${minResponses} members answered.`);
+  if (open && remindsUnfinished(survey)) rules.push(`📬 ${REMINDS_UNFINISHED}`);
   if (open && survey.closesAt) rules.push(`⏰ Closes ${ts(survey.closesAt)} (${ts(survey.closesAt, 'f')}).`);
   if (!open) rules.push(`Closed ${ts(survey.closedAt ?? survey.closesAt ?? now)}.`);
   const embed = new EmbedBuilder()
@@ -174,6 +179,7 @@ export function renderStep(view: StepView, mode: Mode, note?: string): { content
   const footer = [survey.anonymous ? '🔒 Anonymous: no one, leaders included, can see who answered what.' : 'Leaders can see who answered what.'];
   if (mode === 'preview') footer.unshift('Preview: nothing you do here is saved.');
   else footer.unshift('Your answers are saved as you go.');
+  if (mode !== 'preview' && view.step === 0 && remindsUnfinished(survey)) footer.push(REMINDS_UNFINISHED.replaceAll('`', ''));
   // A plain embed, drawn on every answer click: every text here is already fitted to Discord's
   // limits, and EmbedBuilder's checks of each value cost more than drawing the step.
   const embed: APIEmbed = {

@@ -1,3 +1,4 @@
+import { PermissionFlagsBits } from 'discord.js';
 import { describe, expect, it } from 'vitest';
 import { allComponents, isEphemeral, textOf, type StoredMessage, type TestMember } from '../support/harness';
 import { useHearth } from '../support/setup';
@@ -136,18 +137,25 @@ describe('Remind me on polls, sent by direct message through the outbox', () => 
   it('a member who deletes their data gets none of the reminders still waiting, and loses their preferences', async () => {
     const { hearth } = world;
     const poll = await createPoll({ question: 'Forgotten?', choices: 'Yes | No', 'closes-in': '3h' });
+    const soon = await createPoll({ question: 'Reminded already?', choices: 'Yes | No', 'closes-in': '30m' });
     const kit = hearth.member('kit');
     await kit.run('preferences timezone', { zone: 'Europe/Paris' });
     await kit.click(poll, 'Remind me');
+    await kit.click(soon, 'Remind me');
+    await hearth.runDueWork();
+    expect(kit.directMessages()).toHaveLength(1);
+    const rowsOfKit = () => hearth.context.db.select().from(outbox).all().filter((e) => e.payload.includes(kit.id) || e.key.includes(kit.id));
+    expect(rowsOfKit().map((e) => e.status).sort()).toEqual(['delivered', 'pending']);
     const asked = await kit.run('privacy delete');
     await kit.click(asked.reply, 'Delete my data');
+    expect(rowsOfKit()).toEqual([]); // the one sent too: it paired kit with the poll
     await hearth.clock.advance(2 * HOUR);
     await hearth.runDueWork();
-    expect(kit.directMessages()).toEqual([]);
+    expect(kit.directMessages()).toHaveLength(1);
     expect((await kit.run('preferences show')).reply.content).toContain('Time zone: not set.');
   });
 
-  it('closed direct messages mark the member unreachable for a week: not retried, shown to them and to leaders', async () => {
+  it('closed direct messages mark the member unreachable for a week: not retried, shown to them, not filling leaders\' problem list', async () => {
     const { hearth } = world;
     const first = await createPoll({ question: 'Hike?', choices: 'Yes | No', 'closes-in': '30m' });
     const second = await createPoll({ question: 'Swim?', choices: 'Yes | No', 'closes-in': '40m' });
@@ -159,12 +167,62 @@ describe('Remind me on polls, sent by direct message through the outbox', () => 
     expect(posts()).toBe(1);
     expect((await ida.run('preferences show')).reply.content).toContain("Discord refused Hearth's last direct message to you");
     const problems = await world.leader.run('settings show');
-    expect(textOf(problems.reply)).toContain('does not accept direct messages');
+    expect(textOf(problems.reply)).not.toContain('does not accept direct messages'); // the member's choice, not a leader's problem
 
     await ida.click(second, 'Remind me');
-    await hearth.clock.advance(60 * 60_000);
+    await hearth.clock.advance(10 * 60_000);
     await hearth.runDueWork();
     expect(posts()).toBe(1); // not tried again within the week
+
+    // Turning direct messages on again lifts the mark, but Discord is tried at most once a day.
+    const on = await ida.run('preferences direct-messages', { state: 'on' });
+    expect(on.reply.content).toContain("Discord refused Hearth's last one to you less than a day ago, so Hearth tries again");
+    const third = await createPoll({ question: 'Cycle?', choices: 'Yes | No', 'closes-in': '30m' });
+    await ida.click(third, 'Remind me');
+    await hearth.runDueWork();
+    expect(posts()).toBe(1);
+    await hearth.clock.advance(24 * HOUR);
+    const fourth = await createPoll({ question: 'Climb?', choices: 'Yes | No', 'closes-in': '30m' });
+    await ida.click(fourth, 'Remind me');
+    await hearth.runDueWork();
+    expect(posts()).toBe(2); // a day on: tried once more, refused again
+    await ida.run('preferences direct-messages', { state: 'off' });
+    await ida.run('preferences direct-messages', { state: 'on' });
+    const fifth = await createPoll({ question: 'Row?', choices: 'Yes | No', 'closes-in': '30m' });
+    await ida.click(fifth, 'Remind me');
+    await hearth.runDueWork();
+    expect(posts()).toBe(2);
+  });
+
+  it('a reminder not sent while direct messages were off can be asked for again, and is not called sent', async () => {
+    const { hearth } = world;
+    const poll = await createPoll({ question: 'Quiet hours?', choices: 'Yes | No', 'closes-in': '2h' });
+    const max = hearth.member('max');
+    await max.click(poll, 'Remind me');
+    await max.run('preferences direct-messages', { state: 'off' });
+    await hearth.clock.advance(HOUR);
+    await hearth.runDueWork();
+    expect(max.directMessages()).toEqual([]);
+    await max.run('preferences direct-messages', { state: 'on' });
+    const again = await max.click(poll, 'Remind me');
+    expect(again.reply.content).toContain('Reminder set');
+    expect(again.reply.content).not.toContain('already reminded');
+    await hearth.runDueWork();
+    expect(max.directMessages()).toHaveLength(1);
+  });
+
+  it('a reminder not sent because the member voted in an anonymous poll leaves no log line naming them', async () => {
+    const { hearth } = world;
+    const poll = await createPoll({ question: 'Secret ballot?', choices: 'Yes | No', 'closes-in': '2h', anonymous: true });
+    const lee = hearth.member('lee');
+    await lee.click(poll, 'Remind me');
+    await lee.click(poll, 'Yes');
+    await hearth.clock.advance(HOUR);
+    await hearth.runDueWork();
+    expect(lee.directMessages()).toEqual([]);
+    const skipped = hearth.logs.filter((line) => line.includes('a direct message was not sent'));
+    expect(skipped.length).toBeGreaterThan(0);
+    expect(skipped.filter((line) => line.includes(lee.id))).toEqual([]);
   });
 });
 
@@ -257,4 +315,23 @@ describe('direct messages: the shared pace, rate limits, restarts and stray clic
     const refused = await kim.clickInDirectMessage(forgedDm, 'a');
     expect(refused.reply.content).toContain('not one Hearth recognises');
   });
+
+  it('a member who lost the channel or the poll\'s role since asking is not reminded', async () => {
+    const { hearth } = world;
+    const crew = hearth.double.addRole(hearth.guild, 'crew');
+    const room = hearth.double.addChannel(hearth.guild, 'crew-room');
+    const [hid, dropped, kept] = ['hid', 'dropped', 'kept'].map((name) => hearth.member(name, { roles: [crew.id] }));
+    const before = new Set(hearth.double.messages.keys());
+    await world.leader.run('poll create', { question: 'Crew outing?', choices: 'Yes | No', 'closes-in': '2h', role: { id: crew.id } }, { channel: room });
+    const poll = [...hearth.double.messages.values()].find((m) => !before.has(m.id) && !isEphemeral(m))!;
+    for (const member of [hid!, dropped!, kept!]) expect((await member.click(poll, 'Remind me')).reply.content).toContain('Reminder set');
+    hearth.double.setOverwrites(hearth.guild, room, [{ id: hid!.id, type: 1, allow: 0n, deny: PermissionFlagsBits.ViewChannel }]);
+    dropped!.state.roles = [];
+    await hearth.clock.advance(HOUR);
+    await hearth.runDueWork();
+    expect(hid!.directMessages()).toEqual([]);
+    expect(dropped!.directMessages()).toEqual([]);
+    expect(kept!.directMessages().map((m) => textOf(m))).toEqual([expect.stringContaining('Crew outing?')]);
+  });
+
 });

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { allComponents, isEphemeral, textOf, type StoredMessage, type TestMember } from '../support/harness';
 import { useHearth } from '../support/setup';
 import { surveys } from '../../src/surveys/schema';
+import { outbox } from '../../src/outbox/schema';
 import { eq } from 'drizzle-orm';
 
 const HOUR = 3_600_000;
@@ -31,6 +32,7 @@ describe('survey reminders by direct message', () => {
   it('Remind me later sends one direct message 24 hours on, with a way back to the card, unless the member submitted', async () => {
     const { hearth } = world;
     const { id, card } = await publishedSurvey('Community feedback', { 'closes-in': '7d' });
+    expect(textOf(card)).not.toContain('Hearth will remind you by direct message');
     expect(labels(card)).toEqual(['Take survey', 'Remind me later']);
     const ana = hearth.member('ana');
     const bo = hearth.member('bo');
@@ -64,7 +66,10 @@ describe('survey reminders by direct message', () => {
     const cy = hearth.member('cy');
     const di = hearth.member('di');
     const ed = hearth.member('ed');
-    await cy.click(card, 'Take survey'); // starts, then wanders off
+    // Starting is what sets the reminder: the card and the first screen say so.
+    expect(textOf(card)).toContain('Hearth will remind you by direct message if you do not finish; `/preferences direct-messages off` to stop.');
+    const first = (await cy.click(card, 'Take survey')).reply; // starts, then wanders off
+    expect(textOf(first)).toContain('Hearth will remind you by direct message if you do not finish; /preferences direct-messages off to stop.');
     await di.click(card, 'Take survey');
     await submit(di, card, 'Done it');
     await hearth.clock.advance(4 * DAY - 1000);
@@ -114,6 +119,9 @@ describe('survey reminders by direct message', () => {
     const ida = hearth.member('ida');
     await hal.click(card, 'Take survey'); // started, not submitted: no reminder to finish
     await ida.click(card, 'Remind me later');
+    // The reminder's row does not pair ida's id with the anonymous survey in its key.
+    const keys = hearth.context.db.select().from(outbox).all().filter((e) => e.kind === 'survey.reminder').map((e) => e.key);
+    expect(keys.filter((key) => key.includes(ida.id))).toEqual([]);
     await hearth.clock.advance(DAY);
     await hearth.runDueWork();
     expect(hal.directMessages()).toEqual([]);

@@ -602,8 +602,13 @@ export class DiscordDouble {
     guild.members.delete(userId);
   }
 
-  /** The payload of a user's direct-message channel with the bot, as an interaction from it carries. */
+  /** The payload of a user's direct-message channel with the bot, as an interaction from it carries (a user may open one themselves). */
   dmChannelPayload(userId: string): { id: string; type: ChannelType.DM; recipients: APIUser[] } {
+    if (!this.dmChannels.has(userId) && this.users.has(userId)) {
+      const opened = snowflake();
+      this.dmChannels.set(userId, opened);
+      this.dmRecipients.set(opened, userId);
+    }
     const id = this.dmChannels.get(userId);
     if (!id) throw new Error('Hearth has not opened a direct message with that user');
     return { id, type: ChannelType.DM, recipients: [this.userPayload(this.users.get(userId)!)] };

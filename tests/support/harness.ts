@@ -513,6 +513,16 @@ export class TestHearth {
     return this.answer(this.double.sendInteraction(payload as unknown as APIInteraction));
   }
 
+  /** Sends any custom id as a click (or a modal submission with `fields`) from the member's direct messages with Hearth, as a modified client could. */
+  async sendCustomIdInDirectMessage(member: TestMember, kind: 'button' | 'modal', customId: string, fields: Record<string, string> = {}): Promise<Seen> {
+    const channel = this.double.dmChannelPayload(member.id);
+    const components = Object.entries(fields).map(([id, value]) => ({ type: ComponentType.Label, component: { type: ComponentType.TextInput, custom_id: id, value } }));
+    const message = { id: snowflake(), channel_id: channel.id, author: this.double.userPayload(this.double.botUser), content: '', timestamp: new Date().toISOString(), edited_timestamp: null, tts: false, mention_everyone: false, mentions: [], mention_roles: [], attachments: [], embeds: [], pinned: false, type: 0, components: [] };
+    const data = kind === 'modal' ? { custom_id: customId, components } : { custom_id: customId, component_type: ComponentType.Button };
+    const payload = { ...this.directBase(member, kind === 'modal' ? InteractionType.ModalSubmit : InteractionType.MessageComponent), data, ...(kind === 'button' ? { message } : {}) };
+    return this.answer(this.double.sendInteraction(payload as unknown as APIInteraction));
+  }
+
   private directBase(member: TestMember, type: InteractionType) {
     const channel = this.double.dmChannelPayload(member.id);
     return {
