@@ -59,14 +59,15 @@ export interface PeriodNumbers {
 
 /**
  * The numbers of [from, to). `memberCount` is the server's member count now (null when Discord did
- * not say). Who took part is read from the rollup, which the caller brought up to date.
+ * not say). Who took part is read from the rollup, which the caller brought up to date. Kudos' top
+ * values are read only for a period `shown` (the one before is only compared with).
  */
-export function periodNumbers(db: Db, guildId: string, from: number, to: number, memberCount: number | null, sees: ChannelView = WHOLE_SERVER): PeriodNumbers {
+export function periodNumbers(db: Db, guildId: string, from: number, to: number, memberCount: number | null, sees: ChannelView = WHOLE_SERVER, shown = true): PeriodNumbers {
   const people = peopleIn(db, guildId, from, to);
   const active = people.active;
   const fresh = newAmong(db, guildId, active, from);
   const heard = listening(db, guildId, from, to, sees);
-  const kudos = kudosBetween(db, guildId, from, to, people);
+  const kudos = kudosBetween(db, guildId, from, to, people, shown);
 
   const turnoutPolls = heard.polls.filter((p) => pollCounts(p) && p.roleId === null);
   const countedSurveys = heard.surveys.filter((s) => s.started !== null);
@@ -128,7 +129,7 @@ export const endOfToday = (now: number) => Math.floor(now / DAY_MS) * DAY_MS + D
 export function overviewBetween(db: Db, guildId: string, window: { previousFrom: number; from: number; to: number }, now: number, memberCount: number | null, label: string, sees: ChannelView = WHOLE_SERVER): Overview {
   const { previousFrom, from, to } = window;
   refreshRollup(db, guildId, now);
-  const previous = periodNumbers(db, guildId, previousFrom, from, memberCount, sees);
+  const previous = periodNumbers(db, guildId, previousFrom, from, memberCount, sees, false);
   const current = periodNumbers(db, guildId, from, to, memberCount, sees);
   const days = Math.round((to - from) / DAY_MS);
   const size = days <= 7 ? DAY_MS : WEEK_MS;

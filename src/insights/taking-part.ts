@@ -64,8 +64,11 @@ export function newAmong(db: Db, guildId: string, active: ReadonlySet<string>, f
   return fresh;
 }
 
-/** The kudos of [from, to) as kudos' own summary counts them (top 3 values), with `people` from peopleIn. */
-export function kudosBetween(db: Db, guildId: string, from: number, to: number, people: People): KudosSummary {
+/**
+ * The kudos of [from, to) as kudos' own summary counts them (top 3 values, unless `topValues` is
+ * false: only the period shown needs them), with `people` from peopleIn.
+ */
+export function kudosBetween(db: Db, guildId: string, from: number, to: number, people: People, topValues = true): KudosSummary {
   const parts = split(from, to);
   let given = 0;
   if (!parts) given = kudosCount(db, guildId, from, to);
@@ -73,5 +76,5 @@ export function kudosBetween(db: Db, guildId: string, from: number, to: number, 
     given = daysIn(db, guildId, parts.first, parts.last).reduce((sum, d) => sum + d.kudos, 0);
     for (const [a, b] of parts.edges) given += kudosCount(db, guildId, a, b);
   }
-  return { given, givers: people.givers.size, recipients: people.recipients.size, topValues: topKudosValues(db, guildId, from, to, 3) };
+  return { given, givers: people.givers.size, recipients: people.recipients.size, topValues: topValues ? topKudosValues(db, guildId, from, to, 3) : [] };
 }
