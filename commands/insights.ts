@@ -95,8 +95,9 @@ export const insights = {
       // One at a time per server: each reads every row and writes a file as large as the server's history.
       if (exporting.has(interaction.guildId)) throw new UserError('An export of this server is being made right now. Wait for it to arrive, then ask again if you need a newer one.');
       exporting.add(interaction.guildId);
-      const dir = mkdtempSync(join(tmpdir(), 'hearth-export-'));
+      let dir: string | null = null;
       try {
+        dir = mkdtempSync(join(tmpdir(), 'hearth-export-'));
         await interaction.deferReply({ flags: MessageFlags.Ephemeral }); // reading every row and uploading take a while
         const name = `hearth-${interaction.guildId}-${new Date(ctx.clock.now()).toISOString().slice(0, 10)}.zip`;
         const path = join(dir, name);
@@ -109,7 +110,7 @@ export const insights = {
         const summary = counts.map((c) => `${c.file} ${c.rows}`).join(', ');
         await replyPrivately(interaction, { content: `Here is everything Hearth holds for this server (rows: ${summary}). README.txt explains every column.`, files: [new AttachmentBuilder(path, { name })] });
       } finally {
-        rmSync(dir, { recursive: true, force: true });
+        if (dir) rmSync(dir, { recursive: true, force: true });
         exporting.delete(interaction.guildId);
       }
     },

@@ -83,12 +83,13 @@ export function forgetDeletedData(db: Db): boolean {
   // Busy at once (no busy_timeout) while another connection checkpoints: the background one of a
   // retention pass, say. Its checkpoint is short; wait for it rather than leave the log as it is.
   const pause = new Int32Array(new SharedArrayBuffer(4));
-  for (let attempt = 0; attempt < 400; attempt++) {
+  const deadline = performance.now() + 2_000; // a reader (a backup) makes each try wait busy_timeout: count time, not tries
+  for (;;) {
     const [result] = db.$client.pragma('wal_checkpoint(TRUNCATE)') as { busy: number }[];
     if (!result?.busy) return true;
+    if (performance.now() >= deadline) return false;
     Atomics.wait(pause, 0, 0, 5);
   }
-  return false;
 }
 
 /** Folds the WAL back into the main file and closes; safe to call twice. */

@@ -1,5 +1,5 @@
 // The queries of digests (insights_digests), always scoped to a server.
-import { and, asc, eq, isNull, lt, lte, min, or } from 'drizzle-orm';
+import { and, asc, eq, isNull, lt, lte, min, or, sql } from 'drizzle-orm';
 import type { Db } from '../db/open';
 import type { Tx } from '../db/write-tx';
 import { insightsDigests } from './schema';
@@ -34,7 +34,20 @@ export function setNextDue(tx: Reader, guildId: string, at: number): void {
  */
 export function saveDigest(db: Reader, guildId: string, settings: DigestSettings, now: number): void {
   const fresh = { ...settings, since: now, nextDueAt: 0 };
-  db.insert(insightsDigests).values({ guildId, ...fresh }).onConflictDoUpdate({ target: insightsDigests.guildId, set: fresh }).run();
+  // From weekly to monthly or back, periods are named differently ("2026-12-07", "2026-12") and do
+  // not compare: the last claim goes, and `since` alone keeps earlier moments from counting.
+  const forgetClaim = sql`CASE WHEN ${insightsDigests.every} = ${settings.every} THEN`;
+  db.insert(insightsDigests)
+    .values({ guildId, ...fresh })
+    .onConflictDoUpdate({
+      target: insightsDigests.guildId,
+      set: {
+        ...fresh,
+        lastPeriod: sql`${forgetClaim} ${insightsDigests.lastPeriod} ELSE NULL END`,
+        lastStatus: sql`${forgetClaim} ${insightsDigests.lastStatus} ELSE NULL END`,
+      },
+    })
+    .run();
 }
 
 export function deleteDigest(db: Reader, guildId: string): boolean {

@@ -162,16 +162,21 @@ const catchingUp = new Map<string, Promise<void>>();
  * same server meanwhile wait for the same build.
  */
 export function catchUpRollup(db: Db, guildId: string, now: number, pause = (): Promise<void> => new Promise((resolve) => setImmediate(resolve))): Promise<void> {
-  if (builtTo(db, guildId) !== null) return Promise.resolve();
-  const running = catchingUp.get(guildId);
+  const running = catchingUp.get(guildId); // first: a build under way has already moved builtTo
   if (running) return running;
   const today = dayOf(now) * DAY_MS;
   const end = today + DAY_MS;
+  const thisMonth = monthOf(dayOf(today));
+  const built = builtTo(db, guildId);
+  // Built this month already: refreshRollup does the rest. Otherwise go on from where the rollup
+  // stands (a build a restart cut short, or a server not looked at for months) a month at a time.
+  if (built !== null && built >= thisMonth) return Promise.resolve();
+  const start = built === null ? DISCORD_EPOCH : monthOf(dayOf(built));
   const build = (async () => {
-    for (let month = DISCORD_EPOCH; month < monthOf(dayOf(today)); month = nextMonth(month)) {
+    for (let month = start; month < thisMonth; month = nextMonth(month)) {
       const until = nextMonth(month);
       writeTx(db, () => {
-        if (month === DISCORD_EPOCH) clearRollup(db, guildId);
+        if (built === null && month === DISCORD_EPOCH) clearRollup(db, guildId);
         buildRange(db, guildId, month, until, end);
         saveMonth(db, { guildId, month, until, ...countsOf(db, guildId, month, until) });
         setBuiltTo(db, guildId, until);

@@ -208,5 +208,14 @@ describe('the digest\'s stored next delivery', () => {
     await hearth.runDueWork();
     expect(posted()).toHaveLength(1);
     expect(stored()[0]).toMatchObject({ lastStatus: 'posted', nextDueAt: FIRST + 7 * DAY + HOUR });
+
+    // Switched to monthly (the first Monday, 7 December in Tokyo): that month's digest goes out.
+    await leader.run('settings digest', { channel: { id: hearth.general.id }, every: 'month' });
+    await hearth.runDueWork();
+    const firstMonday = Date.UTC(2026, 11, 7, 0); // 09:00 in Tokyo
+    await hearth.clock.set(firstMonday);
+    await hearth.runDueWork();
+    await eventually(() => posted().length === 2, 'the first monthly digest');
+    expect(posted()[1]!.embeds[0]!.title).toBe('Digest: November 2026');
   });
 });

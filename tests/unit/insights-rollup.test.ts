@@ -99,6 +99,26 @@ describe('the insights rollup', () => {
     expectRollupMatchesRaw(inSteps, now);
   });
 
+  it('shares one first build between callers, and goes on after a restart from where it stopped', async () => {
+    const now = MONDAY + 69 * DAY + 20 * HOUR;
+    const { db, path } = fileDb();
+    takePart(db, community(db), 0, 70);
+    let stopAfter = 12; // months, then "Hearth stops"
+    const first = catchUpRollup(db, G, now, async () => {
+      if (--stopAfter === 0) throw new Error('stopped');
+    });
+    expect(catchUpRollup(db, G, now)).toBe(first); // a second leader waits for the same build
+    await expect(first).rejects.toThrow('stopped');
+
+    db.$client.close();
+    const again = openDatabase(path);
+    let pauses = 0;
+    await catchUpRollup(again, G, now, async () => void pauses++);
+    const months = (new Date(now).getUTCFullYear() - 2015) * 12 + new Date(now).getUTCMonth();
+    expect(pauses).toBe(months - 12); // only the months not built yet
+    expectRollupMatchesRaw(again, now);
+  });
+
   it('matches the raw counts, and still does after more activity arrives, votes move or are taken back and kudos are taken down', () => {
     const { db } = fileDb();
     const ids = community(db);
