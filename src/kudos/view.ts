@@ -7,7 +7,9 @@ import {
   TextInputBuilder,
   TextInputStyle,
   type APIEmbed,
+  type JSONEncodable,
 } from 'discord.js';
+import { asSent } from '../bot/components';
 import { HEARTH_COLOUR } from '../bot/style';
 import { DISCORD_LIMITS, fitEntries, fitFields, oneOrMany, plural, quote, roomLeft, timestamp as ts, truncate } from '../format';
 import { KUDOS_MODAL_FIELDS, kudosIds } from './custom-ids';
@@ -28,7 +30,7 @@ export function shoutOutMentions(recipientId: string) {
 }
 
 /** The public shout-out: pings the recipient only (the caller sends it with allowedMentions). */
-export function renderShoutOut(outcome: KudosOutcome, milestoneRoles: string[]): { content: string; embeds: APIEmbed[] } {
+export function renderShoutOut(outcome: KudosOutcome, milestoneRoles: string[]): { content: string; embeds: JSONEncodable<APIEmbed>[] } {
   const { kudos } = outcome;
   const lines = [quote(kudos.message), '', `— from <@${kudos.giverId}>`];
   // Plain data: one is drawn for every kudos, and every text here fits Discord's limits (a value
@@ -44,7 +46,7 @@ export function renderShoutOut(outcome: KudosOutcome, milestoneRoles: string[]):
   }
   return {
     content: `🎉 <@${kudos.recipientId}>, <@${kudos.giverId}> thanked you for **${kudos.value}**! That is ${count(outcome.valueCount)} for ${kudos.value}.`,
-    embeds: [embed],
+    embeds: [asSent(embed)],
   };
 }
 

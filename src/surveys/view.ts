@@ -13,8 +13,9 @@ import {
   type APIButtonComponentWithCustomId,
   type APIEmbed,
   type APIStringSelectComponent,
+  type JSONEncodable,
 } from 'discord.js';
-import { buttonRows } from '../bot/components';
+import { asSent, buttonRows } from '../bot/components';
 import { CLOSED_COLOUR, HEARTH_COLOUR } from '../bot/style';
 import { renderBarChart } from '../charts/bar-chart';
 import { DISCORD_LIMITS, fitEntries, fitFields, oneLine, percent, plural, progressBar, quote, roomLeft, timestamp as ts, truncate } from '../format';
@@ -189,7 +190,7 @@ const HINTS: Partial<Record<SurveyQuestion['kind'], string>> = {
 };
 
 /** One screen of the private answering flow (or of a leader's preview, where nothing is saved). */
-export function renderStep(view: StepView, mode: Mode, note?: string): { content: string; embeds: APIEmbed[]; components: StepRow[] } {
+export function renderStep(view: StepView, mode: Mode, note?: string): { content: string; embeds: JSONEncodable<APIEmbed>[]; components: JSONEncodable<StepRow>[] } {
   const { survey } = view;
   const footer = [survey.anonymous ? '🔒 Anonymous: no one, leaders included, can see who answered what.' : 'Leaders can see who answered what.'];
   if (mode === 'preview') footer.unshift('Preview: nothing you do here is saved.');
@@ -212,7 +213,7 @@ export function renderStep(view: StepView, mode: Mode, note?: string): { content
     embed.title = 'Review';
     embed.description = truncate([headline, '', ...reviewLines(view)].join('\n'), DISCORD_LIMITS.embedDescription);
     const submit = button(surveyIds.submit.build({ surveyId: survey.id }), view.submitted ? 'Done' : 'Submit', ButtonStyle.Success, mode === 'preview');
-    return { content: note ?? '', embeds: [embed], components: [navRow(view, mode, [submit])] };
+    return { content: note ?? '', embeds: [asSent(embed)], components: [asSent(navRow(view, mode, [submit]))] };
   }
 
   const step = view.steps[view.step]!;
@@ -226,7 +227,7 @@ export function renderStep(view: StepView, mode: Mode, note?: string): { content
     embed.description = truncate([...lines, '', 'Press **Answer** to write your answers.'].join('\n'), DISCORD_LIMITS.embedDescription);
     const answered = step.questions.some((q) => view.answers.has(q.id));
     const form = button((mode === 'preview' ? surveyIds.previewForm : surveyIds.form).build({ surveyId: survey.id, step: view.step }), answered ? 'Edit answers' : 'Answer', ButtonStyle.Primary);
-    return { content: note ?? '', embeds: [embed], components: [navRow(view, mode, [form])] };
+    return { content: note ?? '', embeds: [asSent(embed)], components: [asSent(navRow(view, mode, [form]))] };
   }
 
   const question = step.questions[0]!;
@@ -234,7 +235,7 @@ export function renderStep(view: StepView, mode: Mode, note?: string): { content
   embed.description = [`**${question.prompt}**${question.required ? ' *(required)*' : ''}`, HINTS[question.kind] ?? '', current === null ? '' : `Your answer: **${truncate(current, 500)}**`]
     .filter(Boolean)
     .join('\n');
-  return { content: note ?? '', embeds: [embed], components: [...answerComponents(view, question, mode), navRow(view, mode)] };
+  return { content: note ?? '', embeds: [asSent(embed)], components: [...answerComponents(view, question, mode), navRow(view, mode)].map(asSent) };
 }
 
 /** The modal for a page of up to five text questions, filled with what the member already wrote. */
