@@ -48,6 +48,9 @@ export async function giveAndAnnounce(ctx: AppContext, interaction: RepliableInt
   assertShoutOutPossible(channel);
 
   const outcome = giveCheckedKudos(db, request, checked, clock.now());
+  // Stored and counted; the shout-out and the giver's confirmation let the acknowledgements of a
+  // rush of other members go first (at once when there is none).
+  await ctx.metrics.afterAcknowledgements();
   const allowedMentions = shoutOutMentions(outcome.kudos.recipientId);
   let posted;
   try {
