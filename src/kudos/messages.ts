@@ -32,11 +32,14 @@ export interface GiveInput {
 /**
  * Gives kudos from a slash command or the context-menu modal: refusals are private and change
  * nothing; on success the shout-out is public (pinging only the recipient), the giver gets a
- * private confirmation, and milestone roles are granted. A caller that had to do slow work first
- * (the modal fetches the member) defers before calling; then this does not defer again.
+ * private confirmation, and milestone roles are granted. Every answer here is private, so the
+ * interaction is acknowledged privately first, before any check: in a rush of kudos the
+ * acknowledgement then waits for nothing (a refusal replaces the "thinking" message, as privately).
+ * A caller that had to do slow work first (the modal fetches the member) defers before calling.
  */
 export async function giveAndAnnounce(ctx: AppContext, interaction: RepliableInteraction<'cached'>, input: GiveInput): Promise<void> {
   const { db, clock } = ctx;
+  if (!interaction.deferred) await interaction.deferReply({ flags: MessageFlags.Ephemeral });
   const settings = getSettings(db, interaction.guildId);
   const channel = shoutOutChannel(interaction.guild, settings.recognitionChannelId, interaction.channelId ?? '');
   const request = { guildId: interaction.guildId, giverId: interaction.user.id, channelId: channel.id, timezone: settings.timezone, ...input };
@@ -44,8 +47,10 @@ export async function giveAndAnnounce(ctx: AppContext, interaction: RepliableInt
   assertGiverMayPostHere(interaction, channel);
   assertShoutOutPossible(channel);
 
-  if (!interaction.deferred) await interaction.deferReply({ flags: MessageFlags.Ephemeral });
   const outcome = giveCheckedKudos(db, request, checked, clock.now());
+  // Stored and counted; the shout-out and the giver's confirmation let the acknowledgements of a
+  // rush of other members go first (at once when there is none).
+  await ctx.metrics.afterAcknowledgements();
   const allowedMentions = shoutOutMentions(outcome.kudos.recipientId);
   let posted;
   try {

@@ -6,7 +6,10 @@ import {
   StringSelectMenuOptionBuilder,
   TextInputBuilder,
   TextInputStyle,
+  type APIEmbed,
+  type JSONEncodable,
 } from 'discord.js';
+import { asSent } from '../bot/components';
 import { HEARTH_COLOUR } from '../bot/style';
 import { DISCORD_LIMITS, fitEntries, fitFields, oneOrMany, plural, quote, roomLeft, timestamp as ts, truncate } from '../format';
 import { KUDOS_MODAL_FIELDS, kudosIds } from './custom-ids';
@@ -27,20 +30,23 @@ export function shoutOutMentions(recipientId: string) {
 }
 
 /** The public shout-out: pings the recipient only (the caller sends it with allowedMentions). */
-export function renderShoutOut(outcome: KudosOutcome, milestoneRoles: string[]) {
+export function renderShoutOut(outcome: KudosOutcome, milestoneRoles: string[]): { content: string; embeds: JSONEncodable<APIEmbed>[] } {
   const { kudos } = outcome;
   const lines = [quote(kudos.message), '', `— from <@${kudos.giverId}>`];
-  const embed = new EmbedBuilder()
-    .setColor(HEARTH_COLOUR)
-    .setAuthor({ name: `Kudos for ${kudos.value}` })
-    .setDescription(lines.join('\n'))
-    .setFooter({ text: `${count(outcome.valueCount)} for ${kudos.value} so far · #${kudos.id}` });
+  // Plain data: one is drawn for every kudos, and every text here fits Discord's limits (a value
+  // name is at most 32 characters, a message at most 500), so the builder's checks would only cost.
+  const embed: APIEmbed = {
+    color: HEARTH_COLOUR,
+    author: { name: `Kudos for ${kudos.value}` },
+    description: lines.join('\n'),
+    footer: { text: `${count(outcome.valueCount)} for ${kudos.value} so far · #${kudos.id}` },
+  };
   if (milestoneRoles.length) {
-    embed.addFields({ name: 'Milestone', value: `${count(outcome.totalReceived)} received in all: ${milestoneRoles.map((r) => `<@&${r}>`).join(', ')}` });
+    embed.fields = [{ name: 'Milestone', value: `${count(outcome.totalReceived)} received in all: ${milestoneRoles.map((r) => `<@&${r}>`).join(', ')}` }];
   }
   return {
     content: `🎉 <@${kudos.recipientId}>, <@${kudos.giverId}> thanked you for **${kudos.value}**! That is ${count(outcome.valueCount)} for ${kudos.value}.`,
-    embeds: [embed],
+    embeds: [asSent(embed)],
   };
 }
 

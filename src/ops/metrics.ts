@@ -27,6 +27,9 @@ const MEMBER_ACTIONS: Record<string, { metric: 'votes' | 'answers' | 'kudos'; fe
   'modal kudos:give': { metric: 'kudos', feature: 'kudos' },
 };
 
+/** How many acknowledgements work waiting for them lets pass at most. */
+const ACKS_BEFORE_TURN = 1000;
+
 const CALLBACK_PATH = /^\/interactions\/(\d+)\/[^/]+\/callback/;
 
 /**
@@ -38,6 +41,9 @@ export class Metrics {
   readonly registry = new Registry();
   /** Interactions being handled and not acknowledged yet: when they arrived, and their kind. */
   private readonly awaitingAck = new Map<string, { since: number; kind: string }>();
+  /** Work waiting for the acknowledgements ahead of it (see `afterAcknowledgements`), oldest first. */
+  private readonly waitingForAcks: { acksAt: number; go: () => void }[] = [];
+  private acks = 0;
   private readonly interactions = new Counter({ name: 'hearth_interactions_total', help: 'Interactions handled, by kind and outcome (ok, refused with a message the member can act on, failed)', labelNames: ['kind', 'outcome'], registers: [this.registry] });
   private readonly ackSeconds = new Histogram({ name: 'hearth_interaction_ack_seconds', help: 'From Hearth receiving an interaction to Discord accepting its acknowledgement (Discord allows 3 s)', labelNames: ['kind'], buckets: [0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 3], registers: [this.registry] });
   private readonly votes = new Counter({ name: 'hearth_votes_total', help: 'Poll votes accepted', registers: [this.registry] });
@@ -94,6 +100,8 @@ export class Metrics {
       if (waiting && response.ok) {
         this.awaitingAck.delete(id!);
         this.ackSeconds.observe({ kind: waiting.kind }, (performance.now() - waiting.since) / 1000);
+        this.acks++;
+        this.releaseWaiting();
       }
     });
   }
@@ -105,13 +113,29 @@ export class Metrics {
 
   /** The router has finished with an interaction (answered, refused or failed). */
   interactionHandled(interaction: Interaction, outcome: InteractionOutcome): void {
-    this.awaitingAck.delete(interaction.id);
+    if (this.awaitingAck.delete(interaction.id)) this.releaseWaiting();
     const kind = kindOf(interaction);
     this.interactions.inc({ kind, outcome });
     const action = outcome === 'ok' ? MEMBER_ACTIONS[`${kind} ${actionKey(interaction)}`] : undefined;
     if (action?.metric === 'votes') this.votes.inc();
     else if (action?.metric === 'answers') this.answers.inc({ feature: action.feature });
     else if (action?.metric === 'kudos') this.kudos.inc();
+  }
+
+  /**
+   * Resolves once no interaction is waiting for its acknowledgement (at once when none is), or at
+   * the latest after 1,000 more acknowledgements, so a long rush cannot hold it back for ever. Work
+   * a member is already told about (the public shout-out after a private "thinking…") waits here
+   * in a rush, so every member after them is acknowledged first, within Discord's 3 s.
+   */
+  afterAcknowledgements(): Promise<void> {
+    if (this.awaitingAck.size === 0) return Promise.resolve();
+    return new Promise((go) => this.waitingForAcks.push({ acksAt: this.acks + ACKS_BEFORE_TURN, go }));
+  }
+
+  private releaseWaiting(): void {
+    const queue = this.waitingForAcks;
+    while (queue.length && (this.awaitingAck.size === 0 || queue[0]!.acksAt <= this.acks)) queue.shift()!.go();
   }
 
   /** The scheduler ran one task's due work. */

@@ -234,17 +234,22 @@ export function recordVote(db: Db, voter: Voter, pollId: number, choice: number,
     const key = voterKey(poll, voter.memberId);
     if (poll.anonymous && votesOf(tx, pollId, forgottenKey(poll.voterSecret!, voter.memberId)).length) throw new UserError(ALREADY_COUNTED);
     const before = votesOf(tx, pollId, key);
+    // The member's choices after the change follow from those before it (kept in choice order,
+    // as they are read), so a vote does not read them back.
     let change: VoteOutcome['change'];
+    let mine: number[];
     if (!poll.multi) {
+      mine = [choice];
       if (before.length === 1 && before[0] === choice) {
         change = 'unchanged';
       } else {
-        removeVotes(tx, pollId, key);
+        if (before.length) removeVotes(tx, pollId, key);
         addVote(tx, pollId, key, choice, voteTime(poll, now));
         change = before.length ? 'moved' : 'added';
       }
     } else if (before.includes(choice)) {
       removeVotes(tx, pollId, key, choice);
+      mine = before.filter((c) => c !== choice);
       change = 'removed';
     } else {
       const max = poll.maxChoices ?? choices.length;
@@ -254,9 +259,9 @@ export function recordVote(db: Db, voter: Voter, pollId: number, choice: number,
         );
       }
       addVote(tx, pollId, key, choice, voteTime(poll, now));
+      mine = [...before, choice].sort((a, b) => a - b);
       change = 'added';
     }
-    const mine = votesOf(tx, pollId, key);
     if (before.length === 0 && mine.length > 0) countVoter(tx, pollId, 1);
     if (before.length > 0 && mine.length === 0) countVoter(tx, pollId, -1);
     return { poll, choices, mine, change };

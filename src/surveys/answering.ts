@@ -67,8 +67,13 @@ function respondentKey(survey: Survey, memberId: string): string {
 /** Anonymous responses keep only the day they were started and submitted. */
 const responseTime = (survey: Survey, now: number) => (survey.anonymous ? anonymousTime(now) : now);
 
-/** Runs `change` on the member's response (made on first use) in one transaction, and returns the flow after it. */
-function withResponse(db: Db, who: Respondent, surveyId: number, now: number, change: (tx: Tx, context: Omit<Flow, 'step' | 'submitted'> & { response: SurveyResponse }) => number): Flow {
+/**
+ * Runs `change` on the member's response (made on first use) in one transaction, and returns the flow
+ * after it. The survey, its questions and the member's answers are read once: a change that saves or
+ * deletes an answer updates `answers` too, and one that submits sets `submitted`, so nothing is read
+ * back (an answer click runs in a rush; the survey itself does not change under a member's click).
+ */
+function withResponse(db: Db, who: Respondent, surveyId: number, now: number, change: (tx: Tx, context: Omit<Flow, 'step'> & { response: SurveyResponse }) => number): Flow {
   return writeTx(db, (tx) => {
     const survey = findSurvey(tx, who.guildId, surveyId);
     if (!survey || !who.sees.canView(survey.channelId)) throw new UserError('This survey no longer exists.');
@@ -82,12 +87,23 @@ function withResponse(db: Db, who: Respondent, surveyId: number, now: number, ch
     }
     const questions = questionsOf(tx, who.guildId, surveyId);
     const steps = buildSteps(questions);
-    const step = change(tx, { survey, questions, steps, response, answers: answersOf(tx, response.id) });
+    const context = { survey, questions, steps, response, answers: answersOf(tx, response.id), submitted: response.submittedAt !== null };
+    const step = change(tx, context);
     const clamped = Math.max(0, Math.min(step, steps.length));
     if (clamped !== response.step) setResponseStep(tx, response.id, clamped);
-    const after = findResponse(tx, surveyId, key)!;
-    return { survey: findSurvey(tx, who.guildId, surveyId)!, questions, steps, step: clamped, answers: answersOf(tx, response.id), submitted: after.submittedAt !== null };
+    return { survey, questions, steps, step: clamped, answers: context.answers, submitted: context.submitted };
   });
+}
+
+/** Saves one answer and keeps the flow's answers in step with what is stored. */
+function keepAnswer(tx: Tx, answers: Map<number, Answer>, responseId: number, surveyId: number, questionId: number, answer: Answer): void {
+  saveAnswer(tx, responseId, surveyId, questionId, answer);
+  answers.set(questionId, answer);
+}
+
+function dropAnswer(tx: Tx, answers: Map<number, Answer>, responseId: number, questionId: number): void {
+  deleteAnswer(tx, responseId, questionId);
+  answers.delete(questionId);
 }
 
 function stepOf(steps: Step[], index: number): Step {
@@ -124,7 +140,7 @@ export function leaveStep(db: Db, who: Respondent, surveyId: number, step: numbe
 
 /** A click on a scale or yes-no button, or a pick in a choice select; saved at once, then on to the next step. */
 export function answerQuestion(db: Db, who: Respondent, surveyId: number, step: number, picked: number[], now: number): Flow {
-  return withResponse(db, who, surveyId, now, (tx, { steps, response, questions }) => {
+  return withResponse(db, who, surveyId, now, (tx, { steps, response, questions, answers }) => {
     const { questions: [question] } = stepOf(steps, step);
     if (!question || isTextKind(question.kind)) throw new UserError('That answer does not fit this question.');
     const valid = (v: number, min: number, max: number) => Number.isInteger(v) && v >= min && v <= max;
@@ -141,11 +157,11 @@ export function answerQuestion(db: Db, who: Respondent, surveyId: number, step: 
     }
     if (picked.length === 0) {
       if (question.required) throw new UserError(`${capitalised(numbered(questions, question))} is required: pick at least one choice.`);
-      deleteAnswer(tx, response.id, question.id);
+      dropAnswer(tx, answers, response.id, question.id);
       return step + 1;
     }
     const num = question.kind === 'multi-choice' ? picked.reduce((mask, v) => mask | (1 << v), 0) : picked[0]!;
-    saveAnswer(tx, response.id, surveyId, question.id, { num, text: null });
+    keepAnswer(tx, answers, response.id, surveyId, question.id, { num, text: null });
     return step + 1;
   });
 }
@@ -158,7 +174,7 @@ export function answerQuestion(db: Db, who: Respondent, surveyId: number, step: 
  */
 export function answerTexts(db: Db, who: Respondent, surveyId: number, step: number, typed: Map<number, string>, now: number): Flow & { problems: string[] } {
   const problems: string[] = [];
-  const flow = withResponse(db, who, surveyId, now, (tx, { steps, response, questions }) => {
+  const flow = withResponse(db, who, surveyId, now, (tx, { steps, response, questions, answers }) => {
     const page = stepOf(steps, step);
     if (!page.text) throw new UserError('That form does not belong to this question any more. Press "Take survey" again.');
     for (const question of page.questions) {
@@ -166,8 +182,8 @@ export function answerTexts(db: Db, who: Respondent, surveyId: number, step: num
       const max = question.kind === 'short-text' ? SURVEY_LIMITS.shortTextLength : SURVEY_LIMITS.longTextLength;
       if (text.length > max) problems.push(`Your answer to ${numbered(questions, question)} is ${text.length} characters; the most is ${max}. Shorten it.`);
       else if (!text && question.required) problems.push(`${capitalised(numbered(questions, question))} is required: write an answer.`);
-      else if (text) saveAnswer(tx, response.id, surveyId, question.id, { num: null, text });
-      else deleteAnswer(tx, response.id, question.id);
+      else if (text) keepAnswer(tx, answers, response.id, surveyId, question.id, { num: null, text });
+      else dropAnswer(tx, answers, response.id, question.id);
     }
     return problems.length ? step : step + 1;
   });
@@ -180,7 +196,8 @@ export function answerTexts(db: Db, who: Respondent, surveyId: number, step: num
  */
 export function submitResponse(db: Db, who: Respondent, surveyId: number, now: number): Flow & { first: boolean } {
   let first = false;
-  const flow = withResponse(db, who, surveyId, now, (tx, { survey, steps, questions, answers, response }) => {
+  const flow = withResponse(db, who, surveyId, now, (tx, context) => {
+    const { survey, steps, questions, answers, response } = context;
     const missing = missingRequired(questions, answers);
     if (missing.length) {
       throw new UserError(
@@ -188,6 +205,7 @@ export function submitResponse(db: Db, who: Respondent, surveyId: number, now: n
       );
     }
     first = markSubmitted(tx, response, responseTime(survey, now));
+    context.submitted = true; // now, or already before
     return steps.length;
   });
   return { ...flow, first };

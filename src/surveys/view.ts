@@ -6,12 +6,16 @@ import {
   EmbedBuilder,
   LabelBuilder,
   ModalBuilder,
-  StringSelectMenuBuilder,
   TextInputBuilder,
   TextInputStyle,
+  ComponentType,
+  type APIActionRowComponent,
+  type APIButtonComponentWithCustomId,
   type APIEmbed,
+  type APIStringSelectComponent,
+  type JSONEncodable,
 } from 'discord.js';
-import { buttonRows } from '../bot/components';
+import { asSent, buttonRows } from '../bot/components';
 import { CLOSED_COLOUR, HEARTH_COLOUR } from '../bot/style';
 import { renderBarChart } from '../charts/bar-chart';
 import { DISCORD_LIMITS, fitEntries, fitFields, oneLine, percent, plural, progressBar, quote, roomLeft, timestamp as ts, truncate } from '../format';
@@ -113,53 +117,62 @@ function stepHeading(view: StepView, step: Step): string {
   return first === last ? `Question ${first} of ${view.questions.length}` : `Questions ${first}–${last} of ${view.questions.length}`;
 }
 
-function navRow(view: StepView, mode: Mode, extra: ButtonBuilder[] = []): ActionRowBuilder<ButtonBuilder> {
-  const row = new ActionRowBuilder<ButtonBuilder>();
+// The step screen is drawn on every answer click, so its buttons and menu are plain data, like its
+// embed: the builders' checks of every value cost more than drawing the step, and every custom id
+// and label here is Hearth's own and fits Discord's limits.
+type StepRow = APIActionRowComponent<APIButtonComponentWithCustomId | APIStringSelectComponent>;
+
+const button = (customId: string, label: string, style: ButtonStyle.Primary | ButtonStyle.Secondary | ButtonStyle.Success, disabled?: boolean): APIButtonComponentWithCustomId =>
+  disabled === undefined ? { type: ComponentType.Button, custom_id: customId, label, style } : { type: ComponentType.Button, custom_id: customId, label, style, disabled };
+
+function navRow(view: StepView, mode: Mode, extra: APIButtonComponentWithCustomId[] = []): StepRow {
+  const components: APIButtonComponentWithCustomId[] = [];
   const { surveyId, step } = { surveyId: view.survey.id, step: view.step };
   const goId = (to: number) => (mode === 'preview' ? surveyIds.previewGo : surveyIds.go).build({ surveyId, step: to });
-  if (step > 0) row.addComponents(new ButtonBuilder().setCustomId(goId(step - 1)).setLabel('Back').setStyle(ButtonStyle.Secondary));
+  if (step > 0) components.push(button(goId(step - 1), 'Back', ButtonStyle.Secondary));
   if (step < view.steps.length) {
     const nextId = mode === 'preview' ? goId(step + 1) : surveyIds.next.build({ surveyId, step });
-    row.addComponents(new ButtonBuilder().setCustomId(nextId).setLabel(step === view.steps.length - 1 ? 'Review' : 'Next').setStyle(ButtonStyle.Secondary));
+    components.push(button(nextId, step === view.steps.length - 1 ? 'Review' : 'Next', ButtonStyle.Secondary));
   }
-  row.addComponents(...extra);
-  return row;
+  components.push(...extra);
+  return { type: ComponentType.ActionRow, components };
 }
 
-function answerComponents(view: StepView, question: SurveyQuestion, mode: Mode) {
+function answerComponents(view: StepView, question: SurveyQuestion, mode: Mode): StepRow[] {
   const disabled = mode === 'preview';
   const answer = view.answers.get(question.id);
   const ids = { surveyId: view.survey.id, step: view.step };
-  const rows: ActionRowBuilder<ButtonBuilder | StringSelectMenuBuilder>[] = [];
+  const rows: StepRow[] = [];
   // The navigation row comes after these, so they have one row fewer.
   const buttons = (values: { value: number; label: string }[]) => {
-    const picks = values.map(({ value, label }) =>
-      new ButtonBuilder()
-        .setCustomId(surveyIds.pick.build({ ...ids, value }))
-        .setLabel(label)
-        .setStyle(answer?.num === value ? ButtonStyle.Primary : ButtonStyle.Secondary)
-        .setDisabled(disabled),
-    );
-    rows.push(...buttonRows(picks, DISCORD_LIMITS.actionRows - 1));
+    const { buttonsPerRow } = DISCORD_LIMITS;
+    if (values.length > (DISCORD_LIMITS.actionRows - 1) * buttonsPerRow) throw new Error(`${values.length} buttons do not fit above the navigation row`);
+    const picks = values.map(({ value, label }) => button(surveyIds.pick.build({ ...ids, value }), label, answer?.num === value ? ButtonStyle.Primary : ButtonStyle.Secondary, disabled));
+    for (let start = 0; start < picks.length; start += buttonsPerRow) rows.push({ type: ComponentType.ActionRow, components: picks.slice(start, start + buttonsPerRow) });
   };
-  if (question.kind === 'scale-5') buttons([1, 2, 3, 4, 5].map((v) => ({ value: v, label: String(v) })));
-  if (question.kind === 'scale-10') buttons(Array.from({ length: 11 }, (_, v) => ({ value: v, label: String(v) })));
-  if (question.kind === 'yes-no') buttons([{ value: 1, label: 'Yes' }, { value: 0, label: 'No' }]);
+  if (question.kind === 'scale-5') buttons(SCALE_5);
+  if (question.kind === 'scale-10') buttons(SCALE_10);
+  if (question.kind === 'yes-no') buttons(YES_NO);
   if (question.kind === 'single-choice' || question.kind === 'multi-choice') {
     const multi = question.kind === 'multi-choice';
     const choices = question.choices ?? [];
     const chosen = (i: number) => answer?.num !== undefined && answer.num !== null && (multi ? (answer.num & (1 << i)) !== 0 : answer.num === i);
-    const menu = new StringSelectMenuBuilder()
-      .setCustomId(surveyIds.choose.build(ids))
-      .setPlaceholder(multi ? 'Pick any that apply' : 'Pick one')
-      .setMinValues(multi ? 0 : 1)
-      .setMaxValues(multi ? choices.length : 1)
-      .setDisabled(disabled)
-      .addOptions(choices.map((label, i) => ({ label: truncate(label, DISCORD_LIMITS.selectOptionLabel), value: String(i), default: chosen(i) })));
-    rows.push(new ActionRowBuilder<StringSelectMenuBuilder>().addComponents(menu));
+    const menu: APIStringSelectComponent = {
+      type: ComponentType.StringSelect,
+      custom_id: surveyIds.choose.build(ids),
+      placeholder: multi ? 'Pick any that apply' : 'Pick one',
+      min_values: multi ? 0 : 1,
+      max_values: multi ? choices.length : 1,
+      disabled,
+      options: choices.map((label, i) => ({ label: truncate(label, DISCORD_LIMITS.selectOptionLabel), value: String(i), default: chosen(i) })),
+    };
+    rows.push({ type: ComponentType.ActionRow, components: [menu] });
   }
   return rows;
 }
+const SCALE_5 = [1, 2, 3, 4, 5].map((v) => ({ value: v, label: String(v) }));
+const SCALE_10 = Array.from({ length: 11 }, (_, v) => ({ value: v, label: String(v) }));
+const YES_NO = [{ value: 1, label: 'Yes' }, { value: 0, label: 'No' }];
 
 /** One line per question; each gets an equal share of the description, so all of them show even with 20 long ones. */
 function reviewLines(view: StepView): string[] {
@@ -173,8 +186,16 @@ function reviewLines(view: StepView): string[] {
   });
 }
 
+const HINTS: Partial<Record<SurveyQuestion['kind'], string>> = {
+  'scale-5': 'Pick a number from 1 to 5.',
+  'scale-10': 'Pick a number from 0 to 10.',
+  'yes-no': 'Pick Yes or No.',
+  'single-choice': 'Pick one answer.',
+  'multi-choice': 'Pick any answers that apply.',
+};
+
 /** One screen of the private answering flow (or of a leader's preview, where nothing is saved). */
-export function renderStep(view: StepView, mode: Mode, note?: string): { content: string; embeds: APIEmbed[]; components: ActionRowBuilder<ButtonBuilder | StringSelectMenuBuilder>[] } {
+export function renderStep(view: StepView, mode: Mode, note?: string): { content: string; embeds: JSONEncodable<APIEmbed>[]; components: JSONEncodable<StepRow>[] } {
   const { survey } = view;
   const footer = [survey.anonymous ? '🔒 Anonymous: no one, leaders included, can see who answered what.' : 'Leaders can see who answered what.'];
   if (mode === 'preview') footer.unshift('Preview: nothing you do here is saved.');
@@ -197,12 +218,8 @@ export function renderStep(view: StepView, mode: Mode, note?: string): { content
           : 'Check your answers, then press **Submit**. Use **Back** to change any of them.';
     embed.title = 'Review';
     embed.description = truncate([headline, '', ...reviewLines(view)].join('\n'), DISCORD_LIMITS.embedDescription);
-    const submit = new ButtonBuilder()
-      .setCustomId(surveyIds.submit.build({ surveyId: survey.id }))
-      .setLabel(view.submitted ? 'Done' : 'Submit')
-      .setStyle(ButtonStyle.Success)
-      .setDisabled(mode === 'preview');
-    return { content: note ?? '', embeds: [embed], components: [navRow(view, mode, [submit])] };
+    const submit = button(surveyIds.submit.build({ surveyId: survey.id }), view.submitted ? 'Done' : 'Submit', ButtonStyle.Success, mode === 'preview');
+    return { content: note ?? '', embeds: [asSent(embed)], components: [asSent(navRow(view, mode, [submit]))] };
   }
 
   const step = view.steps[view.step]!;
@@ -215,26 +232,16 @@ export function renderStep(view: StepView, mode: Mode, note?: string): { content
     });
     embed.description = truncate([...lines, '', 'Press **Answer** to write your answers.'].join('\n'), DISCORD_LIMITS.embedDescription);
     const answered = step.questions.some((q) => view.answers.has(q.id));
-    const form = new ButtonBuilder()
-      .setCustomId((mode === 'preview' ? surveyIds.previewForm : surveyIds.form).build({ surveyId: survey.id, step: view.step }))
-      .setLabel(answered ? 'Edit answers' : 'Answer')
-      .setStyle(ButtonStyle.Primary);
-    return { content: note ?? '', embeds: [embed], components: [navRow(view, mode, [form])] };
+    const form = button((mode === 'preview' ? surveyIds.previewForm : surveyIds.form).build({ surveyId: survey.id, step: view.step }), answered ? 'Edit answers' : 'Answer', ButtonStyle.Primary);
+    return { content: note ?? '', embeds: [asSent(embed)], components: [asSent(navRow(view, mode, [form]))] };
   }
 
   const question = step.questions[0]!;
   const current = answerText(question, view.answers.get(question.id));
-  const hint: Record<string, string> = {
-    'scale-5': 'Pick a number from 1 to 5.',
-    'scale-10': 'Pick a number from 0 to 10.',
-    'yes-no': 'Pick Yes or No.',
-    'single-choice': 'Pick one answer.',
-    'multi-choice': 'Pick any answers that apply.',
-  };
-  embed.description = [`**${question.prompt}**${question.required ? ' *(required)*' : ''}`, hint[question.kind] ?? '', current === null ? '' : `Your answer: **${truncate(current, 500)}**`]
+  embed.description = [`**${question.prompt}**${question.required ? ' *(required)*' : ''}`, HINTS[question.kind] ?? '', current === null ? '' : `Your answer: **${truncate(current, 500)}**`]
     .filter(Boolean)
     .join('\n');
-  return { content: note ?? '', embeds: [embed], components: [...answerComponents(view, question, mode), navRow(view, mode)] };
+  return { content: note ?? '', embeds: [asSent(embed)], components: [...answerComponents(view, question, mode), navRow(view, mode)].map(asSent) };
 }
 
 /** The modal for a page of up to five text questions, filled with what the member already wrote. */

@@ -1,0 +1,62 @@
+import { REST, RESTEvents, type Interaction } from 'discord.js';
+import { describe, expect, it } from 'vitest';
+import type { Db } from '../../src/db/open';
+import { Metrics } from '../../src/ops/metrics';
+
+// A button click as the metrics see it: its id (a snowflake's digits) and its kind.
+const click = (id: string) => ({ id, isChatInputCommand: () => false, isAutocomplete: () => false, isContextMenuCommand: () => false, isButton: () => true, customId: 'poll:vote:1:0' }) as unknown as Interaction;
+
+function setUp() {
+  const metrics = new Metrics({ db: {} as Db, databasePath: ':memory:', outboxCounts: () => [], gatewayConnected: () => true });
+  const rest = new REST();
+  metrics.watchRest(rest);
+  const acknowledge = (id: string, ok = true) =>
+    rest.emit(RESTEvents.Response, { method: 'POST', path: `/interactions/${id}/token/callback`, route: '', options: {}, data: {}, retries: 0 } as never, { ok, status: ok ? 204 : 404, headers: new Headers() } as never);
+  return { metrics, acknowledge };
+}
+
+/** Whether the promise has settled once the pending callbacks have run. */
+async function settled(promise: Promise<void>): Promise<boolean> {
+  let done = false;
+  void promise.then(() => (done = true));
+  await new Promise((resolve) => setImmediate(resolve));
+  return done;
+}
+
+describe('work that lets the acknowledgements of a rush go first', () => {
+  it('goes at once when no interaction waits for its acknowledgement', async () => {
+    const { metrics, acknowledge } = setUp();
+    expect(await settled(metrics.afterAcknowledgements())).toBe(true);
+    metrics.interactionReceived(click('1'));
+    acknowledge('1');
+    expect(await settled(metrics.afterAcknowledgements())).toBe(true);
+  });
+
+  it('waits until every interaction received is acknowledged or handled, a failed acknowledgement included', async () => {
+    const { metrics, acknowledge } = setUp();
+    for (const id of ['1', '2', '3']) metrics.interactionReceived(click(id));
+    const waiting = metrics.afterAcknowledgements();
+    acknowledge('1');
+    expect(await settled(waiting)).toBe(false);
+    acknowledge('2', false); // too late: still waiting until the router is done with it
+    expect(await settled(waiting)).toBe(false);
+    metrics.interactionHandled(click('2'), 'failed');
+    expect(await settled(waiting)).toBe(false);
+    acknowledge('3');
+    expect(await settled(waiting)).toBe(true);
+  });
+
+  it('is not held back for ever by a rush that never pauses: its turn comes after 1,000 acknowledgements', async () => {
+    const { metrics, acknowledge } = setUp();
+    metrics.interactionReceived(click('100000'));
+    const waiting = metrics.afterAcknowledgements();
+    for (let i = 0; i < 999; i++) {
+      metrics.interactionReceived(click(`${200000 + i}`));
+      acknowledge(`${200000 + i}`);
+    }
+    expect(await settled(waiting)).toBe(false);
+    metrics.interactionReceived(click('300000'));
+    acknowledge('300000');
+    expect(await settled(waiting)).toBe(true);
+  });
+});
