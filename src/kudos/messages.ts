@@ -47,10 +47,11 @@ export async function giveAndAnnounce(ctx: AppContext, interaction: RepliableInt
   assertGiverMayPostHere(interaction, channel);
   assertShoutOutPossible(channel);
 
-  const outcome = giveCheckedKudos(db, request, checked, clock.now());
-  // Stored and counted; the shout-out and the giver's confirmation let the acknowledgements of a
-  // rush of other members go first (at once when there is none).
+  // The acknowledgements of a rush of other members go first (at once when there is none). Before
+  // storing, not after: a stored kudos is posted straight away, so a crash never leaves one that
+  // counts with no shout-out (the checks run again inside the write).
   await ctx.metrics.afterAcknowledgements();
+  const outcome = giveCheckedKudos(db, request, checked, clock.now());
   const allowedMentions = shoutOutMentions(outcome.kudos.recipientId);
   let posted;
   try {

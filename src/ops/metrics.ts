@@ -29,6 +29,8 @@ const MEMBER_ACTIONS: Record<string, { metric: 'votes' | 'answers' | 'kudos'; fe
 
 /** How many acknowledgements work waiting for them lets pass at most. */
 const ACKS_BEFORE_TURN = 1000;
+/** The longest a kudos' shout-out waits for other members' acknowledgements. */
+const WAIT_AT_MOST_MS = 1_000;
 
 const CALLBACK_PATH = /^\/interactions\/(\d+)\/[^/]+\/callback/;
 
@@ -130,7 +132,18 @@ export class Metrics {
    */
   afterAcknowledgements(): Promise<void> {
     if (this.awaitingAck.size === 0) return Promise.resolve();
-    return new Promise((go) => this.waitingForAcks.push({ acksAt: this.acks + ACKS_BEFORE_TURN, go }));
+    return new Promise((resolve) => {
+      // And at the latest after a second: a steady stream of clicks must not keep the member waiting.
+      const timer = setTimeout(() => go(), WAIT_AT_MOST_MS).unref();
+      const go = () => {
+        clearTimeout(timer);
+        const at = this.waitingForAcks.indexOf(entry);
+        if (at >= 0) this.waitingForAcks.splice(at, 1);
+        resolve();
+      };
+      const entry = { acksAt: this.acks + ACKS_BEFORE_TURN, go };
+      this.waitingForAcks.push(entry);
+    });
   }
 
   private releaseWaiting(): void {

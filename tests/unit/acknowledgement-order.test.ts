@@ -1,5 +1,5 @@
 import { REST, RESTEvents, type Interaction } from 'discord.js';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { Db } from '../../src/db/open';
 import { Metrics } from '../../src/ops/metrics';
 
@@ -58,5 +58,20 @@ describe('work that lets the acknowledgements of a rush go first', () => {
     metrics.interactionReceived(click('300000'));
     acknowledge('300000');
     expect(await settled(waiting)).toBe(true);
+  });
+
+  it('waits a second at the most, however steady the stream of clicks', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      const { metrics } = setUp();
+      metrics.interactionReceived(click('400000')); // never acknowledged while we wait
+      const waiting = metrics.afterAcknowledgements();
+      vi.advanceTimersByTime(999);
+      expect(await settled(waiting)).toBe(false);
+      vi.advanceTimersByTime(1);
+      expect(await settled(waiting)).toBe(true);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
