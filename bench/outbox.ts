@@ -5,7 +5,7 @@
  */
 import { eq, sql } from 'drizzle-orm';
 import { TestHearth, eventually, type StoredMessage } from '../tests/support/harness';
-import type { InteractionRecord } from '../tests/support/discord-double';
+import { spacedVotes, VOTE_EVERY_MS } from './spaced-votes';
 import { writeTx } from '../src/db/write-tx';
 import { queueEffect } from '../src/outbox/queue';
 import { outbox } from '../src/outbox/schema';
@@ -13,24 +13,8 @@ import { outbox } from '../src/outbox/schema';
 const SERVERS = Number(process.env.BENCH_SERVERS ?? 100);
 const PER_SERVER = 50;
 const VOTES = Number(process.env.BENCH_VOTES ?? 500);
-const VOTE_EVERY_MS = 5;
 
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-const sleep = (n: number) => new Promise((r) => setTimeout(r, n));
-
-async function votes(harness: TestHearth, message: StoredMessage, round: string, count = VOTES): Promise<{ p50: number; p99: number }> {
-  const members = Array.from({ length: count }, (_, i) => harness.member(`${round}${i}`));
-  const records: InteractionRecord[] = [];
-  const started = performance.now();
-  for (const [i, member] of members.entries()) {
-    const wait = started + i * VOTE_EVERY_MS - performance.now();
-    if (wait > 1) await sleep(wait);
-    records.push(harness.double.sendInteraction(harness.clickPayload(member, message, ['A', 'B'][i % 2]!)));
-  }
-  await eventually(() => records.every((r) => r.callback), 'every vote acknowledged', 60_000);
-  const times = records.map((r) => r.callback!.at - r.dispatchedAt).sort((a, b) => a - b);
-  return { p50: percentile(times, 50), p99: percentile(times, 99) };
-}
+const votes = (harness: TestHearth, message: StoredMessage, round: string, count = VOTES) => spacedVotes(harness, message, round, count);
 
 export async function benchOutbox(): Promise<string[]> {
   const harness = await TestHearth.start();

@@ -5,7 +5,8 @@
  */
 import { and, eq, sql } from 'drizzle-orm';
 import { TestHearth, eventually, type StoredMessage } from '../tests/support/harness';
-import type { InteractionRecord } from '../tests/support/discord-double';
+import { spacedVotes, VOTE_EVERY_MS } from './spaced-votes';
+const sleep = (n: number) => new Promise((r) => setTimeout(r, n));
 import { writeTx } from '../src/db/write-tx';
 import { outbox } from '../src/outbox/schema';
 import { checkinSchedules, checkinSubscriptions } from '../src/checkins/schema';
@@ -13,24 +14,8 @@ import { checkinSchedules, checkinSubscriptions } from '../src/checkins/schema';
 const SUBSCRIBERS = Number(process.env.BENCH_SUBSCRIBERS ?? 5000);
 const RATE = Number(process.env.BENCH_DM_RATE ?? 50);
 const VOTES = 500;
-const VOTE_EVERY_MS = 5;
 
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-const sleep = (n: number) => new Promise((r) => setTimeout(r, n));
-
-async function votes(harness: TestHearth, message: StoredMessage, round: string): Promise<{ p50: number; p99: number }> {
-  const members = Array.from({ length: VOTES }, (_, i) => harness.member(`${round}${i}`));
-  const records: InteractionRecord[] = [];
-  const started = performance.now();
-  for (const [i, member] of members.entries()) {
-    const wait = started + i * VOTE_EVERY_MS - performance.now();
-    if (wait > 1) await sleep(wait);
-    records.push(harness.double.sendInteraction(harness.clickPayload(member, message, ['A', 'B'][i % 2]!)));
-  }
-  await eventually(() => records.every((r) => r.callback), 'every vote acknowledged', 60_000);
-  const times = records.map((r) => r.callback!.at - r.dispatchedAt).sort((a, b) => a - b);
-  return { p50: percentile(times, 50), p99: percentile(times, 99) };
-}
+const votes = (harness: TestHearth, message: StoredMessage, round: string) => spacedVotes(harness, message, round, VOTES);
 
 export async function benchReach(): Promise<string[]> {
   const harness = await TestHearth.start({ env: { DM_RATE: String(RATE) } });

@@ -1,10 +1,11 @@
 // What direct-message check-ins look like: the channel announcement, each run's direct message, and the answers to subscribing.
-import { ActionRowBuilder, ButtonBuilder, ButtonStyle, EmbedBuilder, ModalBuilder, TextInputBuilder, TextInputStyle } from 'discord.js';
+import { ActionRowBuilder, ButtonBuilder, ButtonStyle, EmbedBuilder, type ModalBuilder } from 'discord.js';
 import type { DirectMessage } from '../outbox/direct-messages';
 import { HEARTH_COLOUR } from '../bot/style';
 import { plural, timestamp } from '../format';
 import { checkinDirectIds } from './custom-ids';
 import { CHECKIN_LIMITS, MOODS } from './limits';
+import { noteModal } from './view';
 import type { Schedule } from './store';
 
 /** Posted in the chosen channel instead of the runs: what it is, and a button to subscribe. */
@@ -29,15 +30,7 @@ export function renderRunDirectMessage(schedule: Schedule, runId: number): Direc
 }
 
 export function renderNoteModalForDirectMessage(runId: number, current: string | null): ModalBuilder {
-  const input = new TextInputBuilder()
-    .setCustomId('note')
-    .setLabel('Your note')
-    .setStyle(TextInputStyle.Paragraph)
-    .setMaxLength(CHECKIN_LIMITS.noteLength)
-    .setRequired(false)
-    .setPlaceholder('Anything you would like to add (leave empty to remove your note)');
-  if (current) input.setValue(current);
-  return new ModalBuilder().setCustomId(checkinDirectIds.saveNote.build({ runId })).setTitle('Add a note').addComponents(new ActionRowBuilder<TextInputBuilder>().addComponents(input));
+  return noteModal(checkinDirectIds.saveNote.build({ runId }), current);
 }
 
 export function renderSubscribed(schedule: Schedule, added: boolean, nextAt: number | null, directMessagesOff: boolean): string {

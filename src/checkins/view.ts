@@ -37,6 +37,11 @@ export function renderRunMessage(schedule: Schedule, runId: number): { embeds: E
 }
 
 export function renderNoteModal(runId: number, current: string | null): ModalBuilder {
+  return noteModal(checkinIds.saveNote.build({ runId }), current);
+}
+
+/** The "Add a note" form, in a channel or a direct message (`customId` says which). */
+export function noteModal(customId: string, current: string | null): ModalBuilder {
   const input = new TextInputBuilder()
     .setCustomId('note')
     .setLabel('Your note')
@@ -45,10 +50,7 @@ export function renderNoteModal(runId: number, current: string | null): ModalBui
     .setRequired(false)
     .setPlaceholder('Anything you would like to add (leave empty to remove your note)');
   if (current) input.setValue(current);
-  return new ModalBuilder()
-    .setCustomId(checkinIds.saveNote.build({ runId }))
-    .setTitle('Add a note')
-    .addComponents(new ActionRowBuilder<TextInputBuilder>().addComponents(input));
+  return new ModalBuilder().setCustomId(customId).setTitle('Add a note').addComponents(new ActionRowBuilder<TextInputBuilder>().addComponents(input));
 }
 
 /** After an answer: the current streak only (the longest would mean reading every run; `/checkin streak` shows it). */
