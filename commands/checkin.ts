@@ -7,7 +7,7 @@ import { replyPrivately } from '../src/bot/replies';
 import { currentMember, fetchedMemberView, memberView, readerView } from '../src/bot/visibility';
 import { checkinDirectIds, checkinIds } from '../src/checkins/custom-ids';
 import { directMessageLines, sendDirectRun } from '../src/checkins/direct-messages';
-import { directCheckinSuggestions, directRunOf, followsMemberZones, momentFor, NOT_SUBSCRIBED, stopFromDirectMessage, subscribe, unsubscribe } from '../src/checkins/subscriptions';
+import { directCheckinSuggestions, directRunOf, NOT_SUBSCRIBED, stopFromDirectMessage, subscribe, unsubscribe } from '../src/checkins/subscriptions';
 import { renderNoteModalForDirectMessage, renderStopped, renderSubscribed, renderUnsubscribed } from '../src/checkins/direct-view';
 import { preferencesOf } from '../src/preferences';
 import { postingProblem, postRun } from '../src/checkins/messages';
@@ -17,7 +17,6 @@ import { scheduleSuggestions, schedulesForList } from '../src/checkins/list';
 import { checkinReport, reportRequest } from '../src/checkins/report';
 import { startManualRun } from '../src/checkins/runs';
 import type { AppContext } from '../src/context';
-import type { Schedule } from '../src/checkins/store';
 import { createSchedule, pauseSchedule, removeSchedule, resumeSchedule, skipRunOn, validateSchedule } from '../src/checkins/scheduling';
 import { streaksOf } from '../src/checkins/streaks';
 import { renderAnswerReceipt, renderList, renderNoteModal, renderReport, renderScheduled, renderSkipped, renderStreaks, renderSuperseded, renderUpcoming } from '../src/checkins/view';
@@ -29,10 +28,11 @@ const scheduleId = (interaction: ChatInputCommandInteraction<'cached'>) => inter
 const memberOf = (interaction: ChatInputCommandInteraction<'cached'> | ButtonInteraction<'cached'> | ModalSubmitInteraction<'cached'>): Member => ({ guildId: interaction.guildId, memberId: interaction.user.id, sees: memberView(interaction) });
 const idOption = (description: string) => (o: SlashCommandIntegerOption) => o.setName('id').setDescription(description).setRequired(true).setAutocomplete(true);
 
-/** After subscribing: when the next one reaches this member (in their own zone), and a warning if their direct messages are off. */
-function subscribedReply(ctx: AppContext, guildId: string, memberId: string, schedule: Schedule, added: boolean): string {
-  const prefs = preferencesOf(ctx.db, guildId, memberId, ctx.clock.now());
-  const nextAt = schedule.nextRunAt === null ? null : momentFor(schedule, schedule.nextRunAt, prefs.timeZone, followsMemberZones(schedule, schedule.nextRunAt));
+/** Subscribes; says when the next one reaches this member (in their own zone), and warns if their direct messages are off. */
+function subscribeMember(ctx: AppContext, interaction: ChatInputCommandInteraction<'cached'> | ButtonInteraction<'cached'>, id: number): string {
+  const { schedule, added, nextAt } = subscribe(ctx.db, memberOf(interaction), id, ctx.clock.now());
+  if (added) ctx.scheduler.wake(); // a queued run may be due for them now, or the next claimed sooner
+  const prefs = preferencesOf(ctx.db, interaction.guildId, interaction.user.id, ctx.clock.now());
   return renderSubscribed(schedule, added, nextAt, !prefs.directMessages);
 }
 
@@ -210,9 +210,7 @@ export const checkin = {
     },
 
     async subscribe(interaction, ctx) {
-      const id = interaction.options.getInteger('check-in', true);
-      const { schedule, added } = subscribe(ctx.db, memberOf(interaction), id, ctx.clock.now());
-      await replyPrivately(interaction, subscribedReply(ctx, interaction.guildId, interaction.user.id, schedule, added));
+      await replyPrivately(interaction, subscribeMember(ctx, interaction, interaction.options.getInteger('check-in', true)));
     },
 
     async unsubscribe(interaction, { db }) {
@@ -254,8 +252,7 @@ export const checkin = {
 
     // Direct-message check-ins: Subscribe on the announcement, then the controls on each run's direct message.
     onButton(checkinDirectIds.subscribe, async (interaction, { scheduleId: id }, ctx) => {
-      const { schedule, added } = subscribe(ctx.db, memberOf(interaction), id, ctx.clock.now());
-      await replyPrivately(interaction, subscribedReply(ctx, interaction.guildId, interaction.user.id, schedule, added));
+      await replyPrivately(interaction, subscribeMember(ctx, interaction, id));
     }),
 
     onDirectButton(checkinDirectIds.mood, async (interaction, { runId, mood }, ctx) => {

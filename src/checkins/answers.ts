@@ -7,7 +7,7 @@ import type { ChannelView } from '../visibility';
 import { writeTx } from '../db/write-tx';
 import { CHECKIN_LIMITS, MOODS } from './limits';
 import { currentStreak } from './streaks';
-import { findAnswer, findRun, findSchedule, laterPostedRun, saveAnswer, type Reader, type Run, type Schedule } from './store';
+import { findAnswer, findRun, findSchedule, laterPostedRun, saveAnswer, TAKES_ANSWERS, type Reader, type Run, type Schedule } from './store';
 
 export interface Member {
   guildId: string;
@@ -36,7 +36,7 @@ function answerableRun(db: Reader, member: Member, runId: number): { run: Run; s
   const run = findRun(db, member.guildId, runId);
   const schedule = run && findSchedule(db, member.guildId, run.scheduleId);
   const wrongWay = (schedule?.delivery === 'direct-message') !== (member.viaDirectMessage ?? false);
-  if (!run || !schedule || wrongWay || !member.sees.canView(schedule.channelId) || (run.status !== 'posted' && run.status !== 'posting')) {
+  if (!run || !schedule || wrongWay || !member.sees.canView(schedule.channelId) || !TAKES_ANSWERS.has(run.status)) {
     throw new UserError('This check-in no longer exists, so answers to it are not kept.');
   }
   const later = laterPostedRun(db, run);

@@ -6,7 +6,7 @@ import type { Tx } from '../db/write-tx';
 import { isoTime, limitKey, NO_MEMBER, type ForgetOutcome } from '../member-data';
 import { checkinAnswers, checkinRuns, checkinSchedules, checkinSkips } from './schema';
 import { MOODS } from './limits';
-import { findRun, laterPostedRun } from './store';
+import { findRun, laterPostedRun, TAKES_ANSWERS } from './store';
 import { streaksOf } from './streaks';
 import { WHOLE_SERVER } from '../visibility';
 
@@ -113,7 +113,7 @@ export function forgetMember(tx: Tx, guildId: string, memberId: string, _now: nu
     .all();
   for (const { runId } of mine) {
     const run = findRun(tx, guildId, runId);
-    const open = run && (run.status === 'posted' || run.status === 'posting') && !laterPostedRun(tx, run);
+    const open = run && TAKES_ANSWERS.has(run.status) && !laterPostedRun(tx, run);
     tx.update(checkinAnswers)
       .set({ memberId: open ? limitKey(guildId, memberId) : sql`${NO_MEMBER} || rowid`, note: null })
       .where(and(eq(checkinAnswers.runId, runId), eq(checkinAnswers.memberId, memberId)))

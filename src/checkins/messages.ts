@@ -4,6 +4,7 @@ import { missingPermissions, permissionName, POSTING } from '../bot/permissions'
 import type { AppContext } from '../context';
 import type { DueTask } from '../scheduler/scheduler';
 import { claimDueRuns, failInterruptedRuns, markRunFailed, markRunPosted, nextCheckinDue, type RunToPost } from './runs';
+import { postQueuedRuns } from './store';
 import type { Schedule } from './scheduling';
 import { renderRunMessage } from './view';
 import { oneOrMany } from '../format';
@@ -105,6 +106,8 @@ export function checkinRunTask(ctx: AppContext): DueTask {
         started = true;
         if (interrupted) ctx.logger.warn({ runs: interrupted }, 'check-in runs left half-posted by the last stop are recorded as failed');
       }
+      // Direct-message runs claimed ahead of their moment: from it on, they replace the runs before them.
+      postQueuedRuns(ctx.db, now);
       // In batches, giving clicks and commands a turn in between (catch-up after a long stop can be thousands).
       for (let more = true; more && !stopping(); ) {
         const claimed = claimDueRuns(ctx.db, now);

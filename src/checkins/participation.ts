@@ -4,7 +4,7 @@ import type { Db } from '../db/open';
 import type { Tx } from '../db/write-tx';
 import { anonymousCount, dayCeil, memberDays, tagged, type Activity } from '../activity';
 import { checkinAnswers, checkinSchedules } from './schema';
-import { latestPostedRun, listSchedules, moodCounts, postedRunsBetween } from './store';
+import { latestPostedRun, listSchedules, moodCounts, postedRunsBetween, queuedRuns } from './store';
 import { CHECKIN_LIMITS } from './limits';
 
 /**
@@ -13,8 +13,8 @@ import { CHECKIN_LIMITS } from './limits';
  * - Named check-ins: one row per member and day.
  * - Anonymous check-ins: one count of answers. They are counted by UTC day (an answer counts when
  *   its day's midnight lies in the window), like anonymous votes and responses, so a finer window
- *   tells no more than the day. Answers to a schedule's newest run, which still takes answers,
- *   are left out until the next run is posted: reading the count before and after a member
+ *   tells no more than the day. Answers to a schedule's newest run, which still takes answers (and
+ *   to runs queued ahead of their moment), are left out until the next run is posted: reading the count before and after a member
  *   answers would tell that they did (`/checkin list` holds it back for the same reason).
  */
 export function activity(db: Db | Tx, guildId: string, from: number, to: number): Activity {
@@ -37,7 +37,8 @@ export function activity(db: Db | Tx, guildId: string, from: number, to: number)
     .get()!;
   let open = 0;
   if (all > 0) {
-    const stillOpen = listSchedules(db, guildId).flatMap((s) => (s.anonymous ? (latestPostedRun(db, s.id)?.id ?? []) : []));
+    // Queued runs (claimed ahead, already answered east of the check-in's zone) are open too.
+    const stillOpen = listSchedules(db, guildId).flatMap((s) => (s.anonymous ? [...[latestPostedRun(db, s.id)?.id ?? []].flat(), ...queuedRuns(db, s.id).map((r) => r.id)] : []));
     if (stillOpen.length) open = db.select({ open: count() }).from(checkinAnswers).where(and(inArray(checkinAnswers.runId, stillOpen), byDay)).get()!.open;
   }
   const n = all - open;

@@ -5,8 +5,8 @@ import { writeTx } from '../db/write-tx';
 import { CHECKIN_LIMITS } from './limits';
 import { localDate, nextRun, previousRun, wallTime } from './schedule';
 import { brokenScheduleProblem, requireSchedule, ruleOf } from './scheduling';
-import { assertManualDirectRunAllowed } from './subscriptions';
-import { advanceSchedule, dueSchedules, earliestNextRun, failStuckRuns, insertRunOnce, pauseBrokenSchedule, setRunOutcome, skipDatesOf, type Schedule } from './store';
+import { assertManualDirectRunAllowed, claimLead, nextClaim, subscriberZones } from './subscriptions';
+import { advanceSchedule, dueSchedules, earliestNextRun, failStuckRuns, insertRunOnce, pauseBrokenSchedule, setRunOutcome, skipDatesOf, type NextRun, type Schedule } from './store';
 
 export function nextCheckinDue(db: Db): number | null {
   return earliestNextRun(db);
@@ -38,7 +38,7 @@ export const CLAIM_BATCH = 200;
 interface Plan {
   schedule: Schedule;
   from: number;
-  to: number | null;
+  to: NextRun;
   runs: { scheduledFor: number; status: 'posting' | 'missed' | 'skipped'; reason: string | null; firstMissed?: number }[];
 }
 
@@ -46,10 +46,10 @@ function brokenScheduleReason(schedule: Schedule, error: unknown): string {
   return `Hearth paused this check-in: ${brokenScheduleProblem(schedule, error)} Delete it and schedule it again with \`/checkin schedule\`.`;
 }
 
-function planFor(schedule: Schedule, skips: ReadonlySet<string>, now: number): Plan {
+function planFor(schedule: Schedule, skips: ReadonlySet<string>, zones: readonly string[], now: number): Plan {
   const rule = ruleOf(schedule);
   const zone = schedule.timezone;
-  const plan: Plan = { schedule, from: schedule.nextRunAt!, to: schedule.nextRunAt, runs: [] };
+  const plan: Plan = { schedule, from: schedule.nextRunAt!, to: null, runs: [] };
   let at: number | null = schedule.nextRunAt!;
   if (now - at >= CHECKIN_LIMITS.catchUpMs) {
     // Jump to the first run still inside the catch-up window (or in the future): every run before
@@ -63,12 +63,13 @@ function planFor(schedule: Schedule, skips: ReadonlySet<string>, now: number): P
     plan.runs.push({ scheduledFor: last, status: 'missed', reason, firstMissed: at });
     at = resume;
   }
-  while (at !== null && at <= now) {
+  // A direct-message run is claimed once its earliest subscriber's own time for it has come.
+  while (at !== null && at - claimLead(schedule, at, zones) <= now) {
     const skipped = skips.has(localDate(zone, at));
     plan.runs.push({ scheduledFor: at, status: skipped ? 'skipped' : 'posting', reason: skipped ? 'Skipped by a leader.' : null });
     at = nextRun(rule, zone, at);
   }
-  plan.to = at;
+  plan.to = nextClaim(schedule, at, zones);
   return plan;
 }
 
@@ -91,7 +92,7 @@ export function claimDueRuns(db: Db, now: number, limit = CLAIM_BATCH): DueOutco
   for (const schedule of batch) {
     // One schedule that can no longer be computed must not stop every other check-in from posting.
     try {
-      plans.push(planFor(schedule, skips.get(schedule.id) ?? new Set(), now));
+      plans.push(planFor(schedule, skips.get(schedule.id) ?? new Set(), subscriberZones(db, schedule), now));
     } catch (error) {
       broken.push({ schedule, reason: brokenScheduleReason(schedule, error) });
     }

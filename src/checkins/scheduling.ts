@@ -5,7 +5,7 @@ import { canonicalTimeZone, getSettings } from '../settings';
 import { instantOf, wallTime as zonedWallTime } from '../zoned-time';
 import { CHECKIN_LIMITS } from './limits';
 import { anchorWeekFor, compileRule, localDate, nextRun, nextRuns, parseDate, parseWhen, type Recurrence, type Rule } from './schedule';
-import { queueAnnouncement } from './subscriptions';
+import { nextClaim, queueAnnouncement, subscriberZones } from './subscriptions';
 import { addSkip, deleteSchedule, findSchedule, insertSchedule, setScheduleState, skipDates, type Run, type Schedule } from './store';
 
 export type { Run, Schedule };
@@ -110,6 +110,7 @@ export function createSchedule(
       status: 'active',
       createdAt: now,
       nextRunAt: upcoming[0] ?? null,
+      claimAt: upcoming[0] ?? null, // no subscribers yet: nobody to reach ahead of it
       delivery,
     },
     CHECKIN_LIMITS.perServer,
@@ -147,7 +148,7 @@ export function resumeSchedule(db: Db, guildId: string, id: number, now: number)
   } catch (error) {
     throw new UserError(`Check-in #${id} cannot be resumed: ${brokenScheduleProblem(schedule, error)} Delete it and schedule it again with \`/checkin schedule\`.`);
   }
-  setScheduleState(db, guildId, id, 'active', next);
+  setScheduleState(db, guildId, id, 'active', nextClaim(schedule, next, subscriberZones(db, schedule)));
   return { schedule: requireSchedule(db, guildId, id), upcoming };
 }
 

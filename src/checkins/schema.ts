@@ -23,12 +23,17 @@ export const checkinSchedules = sqliteTable(
     createdAt: integer('created_at').notNull(),
     /** UTC epoch ms of the next scheduled run; null while paused. */
     nextRunAt: integer('next_run_at'),
+    /**
+     * When that run is claimed: its moment, or earlier for a direct-message check-in whose
+     * subscribers east of its zone get it at the same wall-clock time in theirs (see `claimLead`).
+     */
+    claimAt: integer('claim_at'),
     /** channel: each run is posted in the channel; direct-message: sent to each subscriber (the channel gets the announcement). */
     delivery: text('delivery', { enum: ['channel', 'direct-message'] }).notNull().default('channel'),
   },
   (t) => [
     index('checkin_schedules_guild').on(t.guildId, t.id),
-    index('checkin_schedules_due').on(t.nextRunAt).where(sql`status = 'active' AND next_run_at IS NOT NULL`),
+    index('checkin_schedules_claim').on(t.claimAt).where(sql`status = 'active' AND claim_at IS NOT NULL`),
   ],
 );
 
@@ -42,10 +47,12 @@ export const checkinRuns = sqliteTable(
     scheduledFor: integer('scheduled_for').notNull(),
     manual: integer('manual', { mode: 'boolean' }).notNull().default(false),
     /**
-     * posting: claimed, message on its way; missed: due more than an hour before Hearth got to it
-     * (one row stands for every firing missed in a row, see `reason`); skipped: a leader skipped the date.
+     * posting: claimed, message on its way; queued: a direct-message run claimed ahead of its moment,
+     * its messages queued (members east of the check-in's zone may already answer), "posted" once
+     * its moment comes; missed: due more than an hour before Hearth got to it (one row stands for
+     * every firing missed in a row, see `reason`); skipped: a leader skipped the date.
      */
-    status: text('status', { enum: ['posting', 'posted', 'failed', 'missed', 'skipped'] }).notNull(),
+    status: text('status', { enum: ['posting', 'queued', 'posted', 'failed', 'missed', 'skipped'] }).notNull(),
     messageId: text('message_id'),
     /** Why a run failed or was not posted, in words a leader can act on. */
     reason: text('reason'),
@@ -58,6 +65,8 @@ export const checkinRuns = sqliteTable(
     index('checkin_runs_guild').on(t.guildId, t.id),
     // Runs left half-posted by a crash are found at start without scanning every run.
     index('checkin_runs_posting').on(t.recordedAt).where(sql`status = 'posting'`),
+    // Runs claimed ahead of their moment, found when it comes.
+    index('checkin_runs_queued').on(t.scheduledFor).where(sql`status = 'queued'`),
   ],
 );
 

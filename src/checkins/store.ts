@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gt, inArray, isNotNull, lt, lte, ne, or, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, inArray, isNotNull, lt, lte, notInArray, or, sql } from 'drizzle-orm';
 import type { Statement } from 'better-sqlite3';
 import type { Db } from '../db/open';
 import { preparedOnce } from '../db/prepared';
@@ -84,11 +84,15 @@ export function listSchedules(db: Reader, guildId: string): Schedule[] {
   return db.select().from(checkinSchedules).where(eq(checkinSchedules.guildId, guildId)).orderBy(asc(checkinSchedules.id)).all();
 }
 
-export function setScheduleState(db: Reader, guildId: string, id: number, status: 'active' | 'paused', nextRunAt: number | null): boolean {
+/** The next run's moment and when it is claimed (see `claimLead`), or null for none. */
+export type NextRun = { at: number; claimAt: number } | null;
+const nextRunColumns = (next: NextRun) => ({ nextRunAt: next?.at ?? null, claimAt: next?.claimAt ?? null });
+
+export function setScheduleState(db: Reader, guildId: string, id: number, status: 'active' | 'paused', next: NextRun): boolean {
   return (
     db
       .update(checkinSchedules)
-      .set({ status, nextRunAt })
+      .set({ status, ...nextRunColumns(next) })
       .where(and(eq(checkinSchedules.id, id), eq(checkinSchedules.guildId, guildId)))
       .run().changes === 1
   );
@@ -106,41 +110,65 @@ export function pauseBrokenSchedule(tx: Reader, guildId: string, id: number, fro
   return (
     tx
       .update(checkinSchedules)
-      .set({ status: 'paused', nextRunAt: null })
+      .set({ status: 'paused', nextRunAt: null, claimAt: null })
       .where(and(eq(checkinSchedules.id, id), eq(checkinSchedules.guildId, guildId), eq(checkinSchedules.nextRunAt, from), eq(checkinSchedules.status, 'active')))
       .run().changes === 1
   );
+}
+
+/** Claims a schedule's next run at `claimAt` if that is earlier than planned (a subscriber east of its zone joined). */
+export function claimNoLaterThan(tx: Reader, id: number, claimAt: number): void {
+  tx.update(checkinSchedules).set({ claimAt }).where(and(eq(checkinSchedules.id, id), eq(checkinSchedules.status, 'active'), gt(checkinSchedules.claimAt, claimAt))).run();
 }
 
 /** Moves a schedule on from the run at `from`, only if no one else already did (compare and set). */
-export function advanceSchedule(tx: Reader, guildId: string, id: number, from: number, to: number | null): boolean {
+export function advanceSchedule(tx: Reader, guildId: string, id: number, from: number, to: NextRun): boolean {
   return (
     tx
       .update(checkinSchedules)
-      .set({ nextRunAt: to })
+      .set(nextRunColumns(to))
       .where(and(eq(checkinSchedules.id, id), eq(checkinSchedules.guildId, guildId), eq(checkinSchedules.nextRunAt, from), eq(checkinSchedules.status, 'active')))
       .run().changes === 1
   );
 }
 
+/** The earliest moment something is due: a schedule's next claim, or a queued run's moment. */
 export function earliestNextRun(db: Db): number | null {
-  const row = db
-    .select({ at: sql<number | null>`min(${checkinSchedules.nextRunAt})` })
+  const claim = db
+    .select({ at: sql<number | null>`min(${checkinSchedules.claimAt})` })
     .from(checkinSchedules)
-    .where(and(eq(checkinSchedules.status, 'active'), isNotNull(checkinSchedules.nextRunAt)))
-    .get();
-  return row?.at ?? null;
+    .where(and(eq(checkinSchedules.status, 'active'), isNotNull(checkinSchedules.claimAt)))
+    .get()?.at;
+  const queued = db
+    .select({ at: sql<number | null>`min(${checkinRuns.scheduledFor})` })
+    .from(checkinRuns)
+    .where(eq(checkinRuns.status, 'queued'))
+    .get()?.at;
+  const due = [claim, queued].filter((at): at is number => at !== null && at !== undefined);
+  return due.length ? Math.min(...due) : null;
 }
 
-/** Active schedules whose next run is at or before `now`, earliest first, at most `limit`. */
+/** Active schedules whose next run is to be claimed at or before `now`, earliest first, at most `limit`. */
 export function dueSchedules(db: Db, now: number, limit: number): Schedule[] {
   return db
     .select()
     .from(checkinSchedules)
-    .where(and(eq(checkinSchedules.status, 'active'), isNotNull(checkinSchedules.nextRunAt), lte(checkinSchedules.nextRunAt, now)))
-    .orderBy(asc(checkinSchedules.nextRunAt))
+    .where(and(eq(checkinSchedules.status, 'active'), isNotNull(checkinSchedules.claimAt), lte(checkinSchedules.claimAt, now)))
+    .orderBy(asc(checkinSchedules.claimAt))
     .limit(limit)
     .all();
+}
+
+/**
+ * Queued direct-message runs whose moment has come become "posted": from now on they replace the
+ * runs before them (see `laterPostedRun`), as a channel run does once posted.
+ */
+export function postQueuedRuns(db: Db, now: number): number {
+  return writeTx(db, (tx) => {
+    const due = tx.update(checkinRuns).set({ status: 'posted' }).where(and(eq(checkinRuns.status, 'queued'), lte(checkinRuns.scheduledFor, now))).returning().all();
+    for (const run of due) unlinkSupersededAnswers(tx, run);
+    return due.length;
+  });
 }
 
 // ---------------------------------------------------------------- runs
@@ -170,13 +198,16 @@ export function setRunOutcome(db: Db, guildId: string, runId: number, outcome: {
  * A newer run is posted: answers of forgotten members to the runs it replaced lose their limit key
  * (no second answer is possible there any more) and are linked to nobody (`~` and the row id).
  */
-function unlinkSupersededAnswers(tx: Tx, posted: Run): void {
+export function unlinkSupersededAnswers(tx: Tx, posted: Run): void {
   tx.run(sql`
     UPDATE ${checkinAnswers} SET member_id = ${NO_MEMBER} || rowid
     WHERE schedule_id = ${posted.scheduleId} AND member_id >= ${LIMIT_KEY_PREFIX} AND member_id < ${LIMIT_KEYS_END}
       AND run_id IN (SELECT id FROM ${checkinRuns} WHERE schedule_id = ${posted.scheduleId} AND id <> ${posted.id} AND scheduled_for <= ${posted.scheduledFor})
   `);
 }
+
+/** A run takes answers once claimed (until a newer one replaces it): a queued one has already reached members east of its zone. */
+export const TAKES_ANSWERS: ReadonlySet<Run['status']> = new Set(['posting', 'queued', 'posted']);
 
 export function findRun(db: Reader, guildId: string, runId: number): Run | undefined {
   return answering(db).run.get({ id: runId, guildId });
@@ -198,12 +229,12 @@ export function latestPostedRun(db: Reader, scheduleId: number): Run | undefined
     .get();
 }
 
-/** The most recent run of a schedule that was due (skipped dates left out). */
+/** The most recent run of a schedule that was due (skipped dates and runs queued ahead of their moment left out). */
 export function latestRun(db: Reader, scheduleId: number): Run | undefined {
   return db
     .select()
     .from(checkinRuns)
-    .where(and(eq(checkinRuns.scheduleId, scheduleId), ne(checkinRuns.status, 'skipped')))
+    .where(and(eq(checkinRuns.scheduleId, scheduleId), notInArray(checkinRuns.status, ['skipped', 'queued'])))
     .orderBy(desc(checkinRuns.scheduledFor))
     .limit(1)
     .get();
@@ -221,28 +252,38 @@ export function postedRuns(db: Reader, scheduleId: number): PostedRun[] {
     .all();
 }
 
-export type RunAnswered = PostedRun & { answered: boolean };
+/** Direct-message runs claimed ahead of their moment (see `postQueuedRuns`), oldest first. */
+export function queuedRuns(db: Reader, scheduleId: number): PostedRun[] {
+  return db
+    .select({ id: checkinRuns.id, scheduledFor: checkinRuns.scheduledFor, manual: checkinRuns.manual })
+    .from(checkinRuns)
+    .where(and(eq(checkinRuns.scheduleId, scheduleId), eq(checkinRuns.status, 'queued')))
+    .orderBy(asc(checkinRuns.scheduledFor), asc(checkinRuns.id))
+    .all();
+}
+
+export type RunAnswered = PostedRun & { answered: boolean; queued: boolean };
 
 // Prepared once per database: a mood click reads it every time.
-type RunRow = { id: number; scheduledFor: number; manual: number; answered: number };
+type RunRow = { id: number; scheduledFor: number; manual: number; answered: number; queued: number };
 const newestFirst = new WeakMap<Db['$client'], Statement<[string, number], RunRow>>();
 
 /**
- * A schedule's posted runs, newest first, each with whether the member answered it with a mood.
- * Read one row at a time, so that a caller who has seen enough stops reading.
+ * A schedule's posted and queued runs, newest first, each with whether the member answered it with
+ * a mood. Read one row at a time, so that a caller who has seen enough stops reading.
  */
 export function* postedRunsNewestFirst(db: Db, scheduleId: number, memberId: string): Generator<RunAnswered> {
   let statement = newestFirst.get(db.$client);
   if (!statement) {
     statement = db.$client.prepare<[string, number], RunRow>(`
-      SELECT r.id AS id, r.scheduled_for AS scheduledFor, r.manual AS manual,
+      SELECT r.id AS id, r.scheduled_for AS scheduledFor, r.manual AS manual, r.status = 'queued' AS queued,
              EXISTS (SELECT 1 FROM checkin_answers a WHERE a.run_id = r.id AND a.member_id = ? AND a.mood IS NOT NULL) AS answered
-      FROM checkin_runs r WHERE r.schedule_id = ? AND r.status = 'posted'
+      FROM checkin_runs r WHERE r.schedule_id = ? AND r.status IN ('posted', 'queued')
       ORDER BY r.scheduled_for DESC, r.id DESC`);
     newestFirst.set(db.$client, statement);
   }
   for (const row of statement.iterate(memberId, scheduleId)) {
-    yield { id: row.id, scheduledFor: row.scheduledFor, manual: row.manual === 1, answered: row.answered === 1 };
+    yield { id: row.id, scheduledFor: row.scheduledFor, manual: row.manual === 1, answered: row.answered === 1, queued: row.queued === 1 };
   }
 }
 

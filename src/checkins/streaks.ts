@@ -3,7 +3,7 @@ import type { Db } from '../db/open';
 import type { ChannelView } from '../visibility';
 import { nextRun } from './schedule';
 import { ruleOf } from './scheduling';
-import { answeredRunIds, listSchedules, postedRuns, postedRunsNewestFirst, type PostedRun, type RunAnswered, type Schedule } from './store';
+import { answeredRunIds, listSchedules, postedRuns, postedRunsNewestFirst, queuedRuns, type PostedRun, type RunAnswered, type Schedule } from './store';
 
 export interface Streak {
   current: number;
@@ -37,9 +37,9 @@ export function slotsOf<R extends PostedRun>(schedule: Pick<Schedule, 'cron' | '
 /**
  * Consecutive slots answered (see `slotsOf`; answering any run of a slot counts). Skipped, missed
  * and failed runs are not counted either way, so a holiday does not break anyone's streak; the
- * newest slot does not break it while still open.
+ * newest `open` slots (the newest posted one, and any queued after it) do not break it.
  */
-export function streakOf(slots: readonly (readonly number[])[], answered: ReadonlySet<number>): Streak {
+export function streakOf(slots: readonly (readonly number[])[], answered: ReadonlySet<number>, open = 1): Streak {
   const done = slots.map((slot) => slot.some((id) => answered.has(id)));
   let longest = 0;
   let run = 0;
@@ -50,7 +50,7 @@ export function streakOf(slots: readonly (readonly number[])[], answered: Readon
   let current = 0;
   for (let i = done.length - 1; i >= 0; i--) {
     if (done[i]) current++;
-    else if (i === done.length - 1) continue;
+    else if (i >= done.length - open) continue;
     else break;
   }
   return { current, longest, answered: done.filter(Boolean).length };
@@ -64,14 +64,14 @@ export function streakOf(slots: readonly (readonly number[])[], answered: Readon
  */
 export function currentStreak(db: Db, schedule: Schedule, memberId: string): number {
   let current = 0;
-  let newest = true;
+  let open = true; // the newest posted slot, and queued ones after it, do not break it
   // Runs back to a scheduled one: a scheduled run always begins a slot, so this stretch can be slotted on its own.
   let stretch: RunAnswered[] = [];
   const count = (): boolean => {
     for (const slot of slotsOf(schedule, stretch.reverse()).reverse()) {
       if (slot.some((run) => run.answered)) current++;
-      else if (!newest) return false; // the streak ends here
-      newest = false; // the newest slot does not break it while still open
+      else if (!open) return false; // the streak ends here
+      if (!slot[0]!.queued) open = false;
     }
     stretch = [];
     return true;
@@ -86,8 +86,9 @@ export function currentStreak(db: Db, schedule: Schedule, memberId: string): num
 
 /** A member's streak on one schedule: current, longest and answered in all (reads every run). */
 export function memberStreak(db: Db, schedule: Schedule, memberId: string): Streak {
-  const slots = slotsOf(schedule, postedRuns(db, schedule.id)).map((slot) => slot.map((r) => r.id));
-  return streakOf(slots, answeredRunIds(db, schedule.id, memberId));
+  const queued = queuedRuns(db, schedule.id);
+  const slots = slotsOf(schedule, [...postedRuns(db, schedule.id), ...queued]).map((slot) => slot.map((r) => r.id));
+  return streakOf(slots, answeredRunIds(db, schedule.id, memberId), queued.length + 1);
 }
 
 export interface MemberStreaks {

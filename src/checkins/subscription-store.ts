@@ -2,7 +2,7 @@
 import { and, count, eq, sql } from 'drizzle-orm';
 import type { Tx } from '../db/write-tx';
 import { checkinRuns, checkinSchedules, checkinSubscriptions } from './schema';
-import type { Reader, Run, Schedule } from './store';
+import { unlinkSupersededAnswers, type Reader, type Run, type Schedule } from './store';
 
 export function addSubscription(tx: Tx, schedule: Schedule, memberId: string, now: number): boolean {
   return tx.insert(checkinSubscriptions).values({ scheduleId: schedule.id, guildId: schedule.guildId, memberId, subscribedAt: now }).onConflictDoNothing().run().changes === 1;
@@ -40,9 +40,19 @@ export function runById(db: Reader, runId: number): Run | undefined {
   return db.select().from(checkinRuns).where(eq(checkinRuns.id, runId)).get();
 }
 
-/** A direct-message run is "posted" once its messages are queued (there is no channel message). */
-export function markRunQueued(tx: Tx, runId: number): boolean {
-  return tx.update(checkinRuns).set({ status: 'posted', reason: null }).where(and(eq(checkinRuns.id, runId), eq(checkinRuns.status, 'posting'))).run().changes === 1;
+/**
+ * A direct-message run's messages are queued (there is no channel message): it is "posted" if its
+ * moment has come, else "queued" until it does (see `postQueuedRuns`).
+ */
+export function markRunQueued(tx: Tx, runId: number, now: number): boolean {
+  const run = tx
+    .update(checkinRuns)
+    .set({ status: sql`CASE WHEN ${checkinRuns.scheduledFor} > ${now} THEN 'queued' ELSE 'posted' END`, reason: null })
+    .where(and(eq(checkinRuns.id, runId), eq(checkinRuns.status, 'posting')))
+    .returning()
+    .get();
+  if (run?.status === 'posted') unlinkSupersededAnswers(tx, run);
+  return run !== undefined;
 }
 
 /** Runs of direct-message check-ins a stop left before their messages were queued. */

@@ -12,7 +12,8 @@ import { instantOf, localDate, wallTime } from '../zoned-time';
 import { compileRule, nextRuns } from './schedule';
 import type { Member } from './answers';
 import type { RunToPost } from './runs';
-import { findSchedule, laterPostedRun, latestPostedRun, listSchedules, type Schedule } from './store';
+import { memberTimeZones } from '../preferences';
+import { claimNoLaterThan, findSchedule, laterPostedRun, latestPostedRun, listSchedules, queuedRuns, type NextRun, type Schedule } from './store';
 import { DISCORD_LIMITS, timestamp } from '../format';
 import { addSubscription, isSubscribed, markRunQueued, removeMemberSubscriptions, removeSubscription, runById, scheduleById, subscribersOf } from './subscription-store';
 
@@ -36,10 +37,26 @@ function requireDirectCheckin(db: Db, guildId: string, id: number, sees: Channel
   return schedule;
 }
 
-export function subscribe(db: Db, member: Member, id: number, now: number): { schedule: Schedule; added: boolean } {
+/**
+ * Subscribes a member. A run already queued for the other subscribers (its moment still to come)
+ * is queued for them too, and the next run is claimed earlier if their own time for it comes
+ * first. `nextAt`: when the next one reaches them.
+ */
+export function subscribe(db: Db, member: Member, id: number, now: number): { schedule: Schedule; added: boolean; nextAt: number | null } {
   const schedule = requireDirectCheckin(db, member.guildId, id, member.sees);
   if (schedule.status !== 'active') throw new UserError(`Check-in #${id} **${schedule.name}** is paused by a leader, so it takes no subscribers now. Try again once it is resumed.`);
-  return { schedule, added: writeTx(db, (tx) => addSubscription(tx, schedule, member.memberId, now)) };
+  const zone = memberTimeZones(db, member.guildId, [member.memberId]).get(member.memberId) ?? null;
+  const moment = (at: number) => Math.max(now, momentFor(schedule, at, zone, followsMemberZones(schedule, at)));
+  const queued = queuedRuns(db, schedule.id);
+  const added = writeTx(db, (tx) => {
+    if (!addSubscription(tx, schedule, member.memberId, now)) return false;
+    queueEffects(tx, queued.map((run) => directRunEffect(schedule, run.id, member.memberId, moment(run.scheduledFor))), now);
+    const next = nextClaim(schedule, schedule.nextRunAt, zone ? [zone] : []);
+    if (next) claimNoLaterThan(tx, schedule.id, next.claimAt);
+    return true;
+  });
+  const upcoming = [...queued.map((run) => moment(run.scheduledFor)), ...(schedule.nextRunAt === null ? [] : [moment(schedule.nextRunAt)])];
+  return { schedule, added, nextAt: upcoming.length ? Math.min(...upcoming) : null };
 }
 
 /** A subscriber may always leave, even after losing sight of the announcement's channel. */
@@ -86,14 +103,43 @@ export function followsMemberZones(schedule: Schedule, from: number): boolean {
 
 /**
  * When a subscriber gets a run: the run's wall-clock time on its date, in their zone (when `shift`,
- * see followsMemberZones). A subscriber whose zone is ahead of the check-in's has passed that
- * moment when the run starts: theirs goes at once.
+ * see followsMemberZones). East of the check-in's zone that comes before the run's moment, which
+ * is why such runs are claimed ahead (see `claimLead`).
  */
 export function momentFor(schedule: Schedule, scheduledFor: number, zone: string | null, shift: boolean): number {
   if (!shift || !zone || zone === schedule.timezone) return scheduledFor;
   const wall = wallTime(schedule.timezone, scheduledFor);
-  return Math.max(scheduledFor, instantOf(zone, localDate(schedule.timezone, scheduledFor), wall.hour, wall.minute));
+  return instantOf(zone, localDate(schedule.timezone, scheduledFor), wall.hour, wall.minute);
 }
+
+/** The time zones set by a direct-message check-in's subscribers (none for a channel check-in). */
+export function subscriberZones(db: Db, schedule: Schedule): string[] {
+  if (schedule.delivery !== 'direct-message') return [];
+  return [...new Set(memberTimeZones(db, schedule.guildId, subscribersOf(db, schedule.id)).values())];
+}
+
+/**
+ * How long before its moment the run at `at` is claimed: as long as its earliest subscriber's own
+ * time for it comes first (0 for a channel check-in, or when nobody is east of its zone).
+ */
+export function claimLead(schedule: Schedule, at: number, zones: readonly string[]): number {
+  if (!zones.length || !followsMemberZones(schedule, at)) return 0;
+  return Math.max(0, ...zones.map((zone) => at - momentFor(schedule, at, zone, true)));
+}
+
+/** A schedule's next run at `at` and when to claim it. */
+export function nextClaim(schedule: Schedule, at: number | null, zones: readonly string[]): NextRun {
+  return at === null ? null : { at, claimAt: at - claimLead(schedule, at, zones) };
+}
+
+/** One subscriber's direct message of a run, due at `dueAt`: one per run and member, whoever queues it. */
+const directRunEffect = (schedule: Schedule, runId: number, memberId: string, dueAt: number): Effect => ({
+  key: `${CHECKIN_DIRECT_MESSAGE}:${runId}:${memberId}`,
+  guildId: schedule.guildId,
+  kind: CHECKIN_DIRECT_MESSAGE,
+  payload: directMessagePayload(memberId, { runId, scheduleId: schedule.id }),
+  dueAt,
+});
 
 /**
  * Queues a claimed run's direct messages, one per subscriber, in one transaction with marking the
@@ -106,14 +152,8 @@ export function queueDirectRun(db: Db, { schedule, runId }: RunToPost, zonesOf: 
   const zones = zonesOf(subscribers);
   const zoneOf = (memberId: string) => zones.get(memberId) ?? null;
   const shift = !run.manual && followsMemberZones(schedule, run.scheduledFor);
-  const effects: Effect[] = subscribers.map((memberId) => ({
-    key: `${CHECKIN_DIRECT_MESSAGE}:${runId}:${memberId}`,
-    guildId: schedule.guildId,
-    kind: CHECKIN_DIRECT_MESSAGE,
-    payload: directMessagePayload(memberId, { runId, scheduleId: schedule.id }),
-    dueAt: momentFor(schedule, run.scheduledFor, zoneOf(memberId), shift),
-  }));
-  return writeTx(db, (tx) => (markRunQueued(tx, runId) ? queueEffects(tx, effects, now) : 0));
+  const effects = subscribers.map((memberId) => directRunEffect(schedule, runId, memberId, momentFor(schedule, run.scheduledFor, zoneOf(memberId), shift)));
+  return writeTx(db, (tx) => (markRunQueued(tx, runId, now) ? queueEffects(tx, effects, now) : 0));
 }
 
 /** A subscriber Discord says is no longer in the server: their subscriptions there end, so later runs cost nothing for them. */

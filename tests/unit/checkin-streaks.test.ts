@@ -49,7 +49,7 @@ describe('current streak after an answer', () => {
   });
 
   /** A run of the schedule at `at` (posted unless told otherwise), answered with a mood by `answeredBy`. */
-  function run(at: number, options: { manual?: boolean; status?: 'posted' | 'failed' | 'missed'; answeredBy?: string[] } = {}) {
+  function run(at: number, options: { manual?: boolean; status?: 'posted' | 'queued' | 'failed' | 'missed'; answeredBy?: string[] } = {}) {
     const id = nextId++;
     db.insert(checkinRuns).values({ id, scheduleId: schedule.id, guildId: G, scheduledFor: at, manual: options.manual ?? false, status: options.status ?? 'posted', recordedAt: at }).run();
     for (const memberId of options.answeredBy ?? []) {
@@ -84,7 +84,18 @@ describe('current streak after an answer', () => {
     expect(reads.rows).toBeLessThanOrEqual(4);
   });
 
-  it('agrees with the full count on random histories: skipped, failed, missed and re-posted runs, open newest slots', () => {
+  it('does not break on runs still open: the newest posted one and those queued ahead of their moment', () => {
+    run(START, { answeredBy: ['cy'] });
+    run(START + DAY); // the newest posted: still open
+    run(START + 2 * DAY, { status: 'queued', answeredBy: ['cy'] }); // answered early, east of the check-in's zone
+    expect([currentStreak(db, schedule, 'cy'), memberStreak(db, schedule, 'cy').current]).toEqual([2, 2]);
+    run(START + 3 * DAY, { status: 'queued' });
+    expect([currentStreak(db, schedule, 'cy'), memberStreak(db, schedule, 'cy').current]).toEqual([2, 2]);
+    db.update(checkinRuns).set({ status: 'posted' }).run(); // their moments came: the unanswered day now breaks it
+    expect([currentStreak(db, schedule, 'cy'), memberStreak(db, schedule, 'cy').current]).toEqual([1, 1]);
+  });
+
+  it('agrees with the full count on random histories: skipped, failed, missed, re-posted and queued runs, open newest slots', () => {
     let seed = 7;
     const random = (n: number) => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) % n);
     for (let history = 0; history < 40; history++) {
@@ -98,6 +109,9 @@ describe('current streak after an answer', () => {
         run(START + day * DAY, { status: roll === 1 ? 'failed' : roll === 2 ? 'missed' : 'posted', answeredBy: random(4) > 0 ? ['cy'] : [] });
         if (random(5) === 0) run(START + day * DAY + (1 + random(30)) * HOUR, { manual: true, answeredBy: random(2) ? ['cy'] : [] }); // some land in the next day's slot
       }
+      // Direct-message runs claimed ahead of their moment: open, like the newest posted one.
+      // (From the history's number, not the random sequence, which the histories above were drawn with.)
+      for (let day = days; day < days + (history % 3); day++) run(START + day * DAY, { status: 'queued', answeredBy: (history + day) % 2 ? ['cy'] : [] });
       expect(currentStreak(db, schedule, 'cy'), `history ${history}`).toBe(memberStreak(db, schedule, 'cy').current);
     }
   });

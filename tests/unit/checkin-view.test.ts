@@ -23,6 +23,7 @@ function item(id: number, extra: { failed?: string; problem?: string | null } = 
       createdBy: 'lead',
       createdAt: NOW,
       nextRunAt: NOW + 3_600_000,
+      claimAt: NOW + 3_600_000,
     },
     nextRunAt: NOW + 3_600_000,
     lastRun: {
