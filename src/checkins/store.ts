@@ -242,25 +242,21 @@ export function latestRun(db: Reader, scheduleId: number): Run | undefined {
 
 export type PostedRun = Pick<Run, 'id' | 'scheduledFor' | 'manual'>;
 
-/** A schedule's posted runs, oldest first (id, moment and whether a leader posted it by hand). */
-export function postedRuns(db: Reader, scheduleId: number): PostedRun[] {
+/** A schedule's runs in one status, oldest first (id, moment and whether a leader posted it by hand). */
+function runsIn(status: 'posted' | 'queued', db: Reader, scheduleId: number): PostedRun[] {
   return db
     .select({ id: checkinRuns.id, scheduledFor: checkinRuns.scheduledFor, manual: checkinRuns.manual })
     .from(checkinRuns)
-    .where(and(eq(checkinRuns.scheduleId, scheduleId), eq(checkinRuns.status, 'posted')))
+    .where(and(eq(checkinRuns.scheduleId, scheduleId), eq(checkinRuns.status, status)))
     .orderBy(asc(checkinRuns.scheduledFor), asc(checkinRuns.id))
     .all();
 }
 
+/** A schedule's posted runs, oldest first. */
+export const postedRuns = (db: Reader, scheduleId: number) => runsIn('posted', db, scheduleId);
+
 /** Direct-message runs claimed ahead of their moment (see `postQueuedRuns`), oldest first. */
-export function queuedRuns(db: Reader, scheduleId: number): PostedRun[] {
-  return db
-    .select({ id: checkinRuns.id, scheduledFor: checkinRuns.scheduledFor, manual: checkinRuns.manual })
-    .from(checkinRuns)
-    .where(and(eq(checkinRuns.scheduleId, scheduleId), eq(checkinRuns.status, 'queued')))
-    .orderBy(asc(checkinRuns.scheduledFor), asc(checkinRuns.id))
-    .all();
-}
+export const queuedRuns = (db: Reader, scheduleId: number) => runsIn('queued', db, scheduleId);
 
 export type RunAnswered = PostedRun & { answered: boolean; queued: boolean };
 
