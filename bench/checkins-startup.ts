@@ -18,7 +18,7 @@ const scheduler = new Scheduler(systemClock, logger);
 scheduler.register(checkinRunTask({ db, clock: systemClock, logger } as unknown as AppContext));
 await scheduler.start();
 const readyMs = performance.now() - started;
-const armed = db.$client.prepare("SELECT count(*) AS n FROM checkin_schedules WHERE status = 'active' AND next_run_at IS NOT NULL").get() as { n: number };
+const armed = db.$client.prepare("SELECT count(*) AS n FROM checkin_schedules WHERE status = 'active' AND claim_at IS NOT NULL").get() as { n: number };
 const rssMb = process.memoryUsage().rss / 1024 / 1024;
 await scheduler.stop();
 closeDatabase(db);

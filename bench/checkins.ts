@@ -69,9 +69,9 @@ function catchUp(path: string, downMs: number): { ms: number; worstBatchMs: numb
     anchorWeek: number | null;
     timezone: string;
   }[];
-  const update = db.$client.prepare('UPDATE checkin_schedules SET next_run_at = ? WHERE id = ?');
+  const update = db.$client.prepare('UPDATE checkin_schedules SET next_run_at = @at, claim_at = @at WHERE id = @id');
   db.$client.transaction(() => {
-    for (const r of rows) update.run(nextRun(ruleOf(r), r.timezone, now - downMs), r.id);
+    for (const r of rows) update.run({ at: nextRun(ruleOf(r), r.timezone, now - downMs), id: r.id });
   })();
   // As the check-in task does at start: batch after batch (it lets other work run in between).
   let missed = 0;

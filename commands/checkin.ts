@@ -41,7 +41,7 @@ function subscribeMember(ctx: AppContext, interaction: ChatInputCommandInteracti
  * announcement's channel, with what they can view now (a direct message carries no member).
  */
 async function directAnswerer(ctx: AppContext, interaction: { user: { id: string }; guildId: string | null }, runId: number): Promise<Member> {
-  const schedule = directRunOf(ctx.db, runId, interaction.user.id, interaction.guildId);
+  const schedule = directRunOf(ctx.db, runId, interaction.user.id, interaction.guildId, ctx.clock.now());
   const member = await currentMember(ctx.client, schedule.guildId, interaction.user.id);
   const sees = member && fetchedMemberView(member);
   if (!sees?.canView(schedule.channelId)) throw new UserError(NOT_SUBSCRIBED);
@@ -161,8 +161,9 @@ export const checkin = {
 
     async pause(interaction, { db }) {
       assertLeader(db, interaction, 'pause check-ins');
-      const schedule = pauseSchedule(db, interaction.guildId, scheduleId(interaction));
-      await replyPrivately(interaction, `Check-in #${schedule.id} **${schedule.name}** is paused. Nothing is posted until a leader runs \`/checkin resume\`.`);
+      const { schedule, calledOff } = pauseSchedule(db, interaction.guildId, scheduleId(interaction));
+      const onItsWay = calledOff ? ' The run already on its way to members east of its zone is called off: nobody else gets it, and it does not count.' : '';
+      await replyPrivately(interaction, `Check-in #${schedule.id} **${schedule.name}** is paused. Nothing is posted until a leader runs \`/checkin resume\`.${onItsWay}`);
     },
 
     async resume(interaction, ctx) {
@@ -263,8 +264,8 @@ export const checkin = {
     }),
 
     // A modal must open within 3 s, so the membership check waits for the note itself.
-    onDirectButton(checkinDirectIds.note, async (interaction, { runId }, { db }) => {
-      const schedule = directRunOf(db, runId, interaction.user.id, interaction.guildId);
+    onDirectButton(checkinDirectIds.note, async (interaction, { runId }, { db, clock }) => {
+      const schedule = directRunOf(db, runId, interaction.user.id, interaction.guildId, clock.now());
       const own = { guildId: schedule.guildId, memberId: interaction.user.id, sees: { everything: false, canView: (id: string | null) => id === schedule.channelId }, viaDirectMessage: true };
       await interaction.showModal(renderNoteModalForDirectMessage(runId, answering(() => noteFor(db, own, runId))));
     }),

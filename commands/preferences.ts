@@ -2,6 +2,7 @@ import { InteractionContextType, SlashCommandBuilder } from 'discord.js';
 import type { SlashCommand } from '../src/bot/command';
 import { replyPrivately } from '../src/bot/replies';
 import { searchTimeZones } from '../src/settings';
+import { memberZoneChanged } from '../src/checkins';
 import { preferencesOf, setDirectMessages, setMemberTimeZone } from '../src/preferences/service';
 import { renderDirectMessagesSaved, renderPreferences, renderTimeZoneSaved } from '../src/preferences/view';
 
@@ -27,8 +28,11 @@ export const preferences = {
     .addSubcommand((s) => s.setName('show').setDescription('Show your preferences in this server')),
 
   subcommands: {
-    async timezone(interaction, { db, clock }) {
+    async timezone(interaction, { db, clock, scheduler }) {
       const zone = setMemberTimeZone(db, interaction.guildId, interaction.user.id, interaction.options.getString('zone'), clock.now());
+      // Their direct-message check-ins' next runs come at the new time (claimed sooner if it is further east).
+      memberZoneChanged(db, interaction.guildId, interaction.user.id, zone);
+      scheduler.wake();
       await replyPrivately(interaction, renderTimeZoneSaved(zone, clock.now()));
     },
 

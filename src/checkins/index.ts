@@ -7,3 +7,4 @@ export { channelsInUse } from './channels';
 export { failedCheckins } from './attention';
 export { checkinExportTables } from './server-export';
 export { answerCount, answerTimes } from './member-times';
+export { memberZoneChanged } from './subscriptions';

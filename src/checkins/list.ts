@@ -3,13 +3,15 @@ import type { Db } from '../db/open';
 import { localDate, nextRuns } from './schedule';
 import { ruleOf } from './scheduling';
 import { slotsOf } from './streaks';
-import { latestRun, listSchedules, membersAnswering, postedRuns, skipDates, type Run, type Schedule } from './store';
+import { latestRun, listSchedules, membersAnswering, postedRuns, queuedRuns, skipDates, type Run, type Schedule } from './store';
 import { DISCORD_LIMITS } from '../format';
 
 export interface ScheduleSummary {
   schedule: Schedule;
   /** The next run that will actually post (skipped dates left out); null while paused. */
   nextRunAt: number | null;
+  /** That run is a direct-message run already on its way to members east of the check-in's zone. */
+  onItsWay: boolean;
   lastRun: Run | null;
   /** Members answering each of the last few posted runs, newest first (a run and its re-posts count once). */
   recentAnswers: number[];
@@ -29,10 +31,13 @@ export function schedulesForList(db: Db, guildId: string, now: number): Schedule
   return listSchedules(db, guildId).map((schedule) => {
     const skips = skipDates(db, schedule.id);
     // A schedule that became uncomputable is paused with a failed run saying why: the list must still show it.
-    const nextRunAt = orIfBroken(
-      () => (schedule.status === 'active' && schedule.nextRunAt !== null ? (nextRuns(ruleOf(schedule), schedule.timezone, schedule.nextRunAt - 1, 1, skips)[0] ?? null) : null),
-      () => null,
-    );
+    const queued = schedule.status === 'active' ? queuedRuns(db, schedule.id)[0] : undefined;
+    const nextRunAt =
+      queued?.scheduledFor ??
+      orIfBroken(
+        () => (schedule.status === 'active' && schedule.nextRunAt !== null ? (nextRuns(ruleOf(schedule), schedule.timezone, schedule.nextRunAt - 1, 1, skips)[0] ?? null) : null),
+        () => null,
+      );
     const today = orIfBroken(
       () => localDate(schedule.timezone, now),
       () => new Date(now).toISOString().slice(0, 10),
@@ -48,6 +53,7 @@ export function schedulesForList(db: Db, guildId: string, now: number): Schedule
     return {
       schedule,
       nextRunAt,
+      onItsWay: queued !== undefined,
       lastRun: latestRun(db, schedule.id) ?? null,
       recentAnswers: finished
         .slice(-4)

@@ -3,8 +3,7 @@ import { DiscordErrorCode, isDiscordError } from '../bot/discord-errors';
 import { missingPermissions, permissionName, POSTING } from '../bot/permissions';
 import type { AppContext } from '../context';
 import type { DueTask } from '../scheduler/scheduler';
-import { claimDueRuns, failInterruptedRuns, markRunFailed, markRunPosted, nextCheckinDue, type RunToPost } from './runs';
-import { postQueuedRuns } from './store';
+import { claimDueRuns, failInterruptedRuns, markRunFailed, markRunPosted, nextCheckinDue, postRunsWhoseTimeCame, type RunToPost } from './runs';
 import type { Schedule } from './scheduling';
 import { renderRunMessage } from './view';
 import { oneOrMany } from '../format';
@@ -107,7 +106,7 @@ export function checkinRunTask(ctx: AppContext): DueTask {
         if (interrupted) ctx.logger.warn({ runs: interrupted }, 'check-in runs left half-posted by the last stop are recorded as failed');
       }
       // Direct-message runs claimed ahead of their moment: from it on, they replace the runs before them.
-      postQueuedRuns(ctx.db, now);
+      postRunsWhoseTimeCame(ctx.db, now);
       // In batches, giving clicks and commands a turn in between (catch-up after a long stop can be thousands).
       for (let more = true; more && !stopping(); ) {
         const claimed = claimDueRuns(ctx.db, now);

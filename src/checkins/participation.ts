@@ -38,7 +38,8 @@ export function activity(db: Db | Tx, guildId: string, from: number, to: number)
   let open = 0;
   if (all > 0) {
     // Queued runs (claimed ahead, already answered east of the check-in's zone) are open too.
-    const stillOpen = listSchedules(db, guildId).flatMap((s) => (s.anonymous ? [...[latestPostedRun(db, s.id)?.id ?? []].flat(), ...queuedRuns(db, s.id).map((r) => r.id)] : []));
+    const openRuns = (scheduleId: number) => [latestPostedRun(db, scheduleId), ...queuedRuns(db, scheduleId)].flatMap((run) => (run ? [run.id] : []));
+    const stillOpen = listSchedules(db, guildId).flatMap((s) => (s.anonymous ? openRuns(s.id) : []));
     if (stillOpen.length) open = db.select({ open: count() }).from(checkinAnswers).where(and(inArray(checkinAnswers.runId, stillOpen), byDay)).get()!.open;
   }
   const n = all - open;

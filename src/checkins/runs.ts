@@ -4,12 +4,17 @@ import type { Db } from '../db/open';
 import { writeTx } from '../db/write-tx';
 import { CHECKIN_LIMITS } from './limits';
 import { localDate, nextRun, previousRun, wallTime } from './schedule';
-import { brokenScheduleProblem, requireSchedule, ruleOf } from './scheduling';
+import { brokenScheduleProblem, requireSchedule, ruleOf, SKIPPED } from './scheduling';
 import { assertManualDirectRunAllowed, claimLead, nextClaim, subscriberZones } from './subscriptions';
-import { advanceSchedule, dueSchedules, earliestNextRun, failStuckRuns, insertRunOnce, pauseBrokenSchedule, setRunOutcome, skipDatesOf, type NextRun, type Schedule } from './store';
+import { advanceSchedule, dueSchedules, earliestNextRun, failStuckRuns, insertRunOnce, pauseBrokenSchedule, postQueuedRuns, setRunOutcome, skipDatesOf, type NextRun, type Schedule } from './store';
 
 export function nextCheckinDue(db: Db): number | null {
   return earliestNextRun(db);
+}
+
+/** Direct-message runs claimed ahead whose moment has come become posted (see `postQueuedRuns`). */
+export function postRunsWhoseTimeCame(db: Db, now: number): number {
+  return postQueuedRuns(db, now);
 }
 
 export interface RunToPost {
@@ -66,7 +71,7 @@ function planFor(schedule: Schedule, skips: ReadonlySet<string>, zones: readonly
   // A direct-message run is claimed once its earliest subscriber's own time for it has come.
   while (at !== null && at - claimLead(schedule, at, zones) <= now) {
     const skipped = skips.has(localDate(zone, at));
-    plan.runs.push({ scheduledFor: at, status: skipped ? 'skipped' : 'posting', reason: skipped ? 'Skipped by a leader.' : null });
+    plan.runs.push({ scheduledFor: at, status: skipped ? 'skipped' : 'posting', reason: skipped ? SKIPPED : null });
     at = nextRun(rule, zone, at);
   }
   plan.to = nextClaim(schedule, at, zones);

@@ -6,9 +6,13 @@ import { instantOf, wallTime as zonedWallTime } from '../zoned-time';
 import { CHECKIN_LIMITS } from './limits';
 import { anchorWeekFor, compileRule, localDate, nextRun, nextRuns, parseDate, parseWhen, type Recurrence, type Rule } from './schedule';
 import { nextClaim, queueAnnouncement, subscriberZones } from './subscriptions';
-import { addSkip, deleteSchedule, findSchedule, insertSchedule, setScheduleState, skipDates, type Run, type Schedule } from './store';
+import { writeTx } from '../db/write-tx';
+import { addSkip, callOffQueuedRuns, deleteSchedule, findSchedule, insertSchedule, setScheduleState, skipDates, type Run, type Schedule } from './store';
 
 export type { Run, Schedule };
+
+export const SKIPPED = 'Skipped by a leader.';
+const PAUSED_AHEAD = 'Called off: the check-in was paused before this run\'s time (members east of its zone may have had it already).';
 
 // Compiled rules by schedule, so that a rush of mood clicks on a re-posted check-in does not parse
 // the same cron expression thousands of times. Rules are never changed once compiled.
@@ -129,11 +133,15 @@ export function requireSchedule(db: Db, guildId: string, id: number): Schedule {
   return schedule;
 }
 
-export function pauseSchedule(db: Db, guildId: string, id: number): Schedule {
+/** Pauses a schedule; `calledOff`: a direct-message run already on its way east of its zone was called off. */
+export function pauseSchedule(db: Db, guildId: string, id: number): { schedule: Schedule; calledOff: boolean } {
   const schedule = requireSchedule(db, guildId, id);
   if (schedule.status === 'paused') throw new UserError(`Check-in #${id} is already paused. Resume it with \`/checkin resume\`.`);
-  setScheduleState(db, guildId, id, 'paused', null);
-  return requireSchedule(db, guildId, id);
+  const calledOff = writeTx(db, (tx) => {
+    setScheduleState(tx, guildId, id, 'paused', null);
+    return callOffQueuedRuns(tx, id, PAUSED_AHEAD) > 0;
+  });
+  return { schedule: requireSchedule(db, guildId, id), calledOff };
 }
 
 /** Resumes from now on: runs that fell while paused are not made up. */
@@ -148,7 +156,8 @@ export function resumeSchedule(db: Db, guildId: string, id: number, now: number)
   } catch (error) {
     throw new UserError(`Check-in #${id} cannot be resumed: ${brokenScheduleProblem(schedule, error)} Delete it and schedule it again with \`/checkin schedule\`.`);
   }
-  setScheduleState(db, guildId, id, 'active', nextClaim(schedule, next, subscriberZones(db, schedule)));
+  const claim = nextClaim(schedule, next, subscriberZones(db, schedule));
+  writeTx(db, (tx) => setScheduleState(tx, guildId, id, 'active', claim));
   return { schedule: requireSchedule(db, guildId, id), upcoming };
 }
 
@@ -176,6 +185,8 @@ export function skipRunOn(db: Db, guildId: string, id: number, typed: string, wh
   if (run === null || localDate(schedule.timezone, run) !== date) {
     throw new UserError(`Check-in #${id} has no run left on ${date}, so there is nothing to skip. \`/checkin list\` shows when it runs next.`);
   }
-  if (!addSkip(db, { scheduleId: id, guildId, date, createdBy: who })) throw new UserError(`The run on ${date} is already skipped.`);
+  // A direct-message run already on its way to members east of the check-in's zone is called off too.
+  const added = writeTx(db, (tx) => addSkip(tx, { scheduleId: id, guildId, date, createdBy: who }) && (callOffQueuedRuns(tx, id, SKIPPED, run!), true));
+  if (!added) throw new UserError(`The run on ${date} is already skipped.`);
   return { schedule, date, skippedRun: run };
 }

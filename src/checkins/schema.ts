@@ -66,7 +66,7 @@ export const checkinRuns = sqliteTable(
     // Runs left half-posted by a crash are found at start without scanning every run.
     index('checkin_runs_posting').on(t.recordedAt).where(sql`status = 'posting'`),
     // Runs claimed ahead of their moment, found when it comes.
-    index('checkin_runs_queued').on(t.scheduledFor).where(sql`status = 'queued'`),
+    index('checkin_runs_queued').on(t.scheduleId, t.scheduledFor).where(sql`status = 'queued'`),
   ],
 );
 

@@ -43,7 +43,7 @@ export function checkinExportTables(db: Db, guildId: string): ExportTable[] {
         ['checkin_id', 'The check-in (checkins.csv)'],
         ['scheduled_for', 'Its moment (UTC, ISO 8601)'],
         ['manual', '1 if a leader posted it with /checkin run'],
-        ['status', 'posted, failed, missed, skipped (or posting, for a moment)'],
+        ['status', 'posted, failed, missed, skipped (or posting, for a moment; queued: a direct-message run on its way to members east of the check-in\'s zone before its time)'],
         ['reason', 'Why it failed or was not posted'],
       ],
       *rows() {

@@ -116,9 +116,12 @@ export function pauseBrokenSchedule(tx: Reader, guildId: string, id: number, fro
   );
 }
 
-/** Claims a schedule's next run at `claimAt` if that is earlier than planned (a subscriber east of its zone joined). */
-export function claimNoLaterThan(tx: Reader, id: number, claimAt: number): void {
-  tx.update(checkinSchedules).set({ claimAt }).where(and(eq(checkinSchedules.id, id), eq(checkinSchedules.status, 'active'), gt(checkinSchedules.claimAt, claimAt))).run();
+/** Claims a schedule's next run (still the one at `next.at`) at `next.claimAt` if that is earlier than planned. */
+export function claimNoLaterThan(tx: Tx, id: number, next: { at: number; claimAt: number }): void {
+  tx.update(checkinSchedules)
+    .set({ claimAt: next.claimAt })
+    .where(and(eq(checkinSchedules.id, id), eq(checkinSchedules.status, 'active'), eq(checkinSchedules.nextRunAt, next.at), gt(checkinSchedules.claimAt, next.claimAt)))
+    .run();
 }
 
 /** Moves a schedule on from the run at `from`, only if no one else already did (compare and set). */
@@ -157,6 +160,19 @@ export function dueSchedules(db: Db, now: number, limit: number): Schedule[] {
     .orderBy(asc(checkinSchedules.claimAt))
     .limit(limit)
     .all();
+}
+
+/**
+ * Calls off queued runs (a leader skipped their date, or paused the check-in before their moment):
+ * they become "skipped" with the reason, so they never replace the run before them, and messages
+ * not yet sent are not sent (`directRunToSend`). Answers already given to them are kept, not counted.
+ */
+export function callOffQueuedRuns(tx: Reader, scheduleId: number, reason: string, only?: number): number {
+  return tx
+    .update(checkinRuns)
+    .set({ status: 'skipped', reason })
+    .where(and(eq(checkinRuns.scheduleId, scheduleId), eq(checkinRuns.status, 'queued'), only === undefined ? undefined : eq(checkinRuns.scheduledFor, only)))
+    .run().changes;
 }
 
 /**
@@ -372,7 +388,7 @@ export function answeredRunIds(db: Reader, scheduleId: number, memberId: string)
 
 // ---------------------------------------------------------------- skipped dates
 
-export function addSkip(db: Db, row: { scheduleId: number; guildId: string; date: string; createdBy: string }): boolean {
+export function addSkip(db: Reader, row: { scheduleId: number; guildId: string; date: string; createdBy: string }): boolean {
   return db.insert(checkinSkips).values(row).onConflictDoNothing().run().changes === 1;
 }
 

@@ -87,7 +87,8 @@ export function currentStreak(db: Db, schedule: Schedule, memberId: string): num
 /** A member's streak on one schedule: current, longest and answered in all (reads every run). */
 export function memberStreak(db: Db, schedule: Schedule, memberId: string): Streak {
   const queued = queuedRuns(db, schedule.id);
-  const slots = slotsOf(schedule, [...postedRuns(db, schedule.id), ...queued]).map((slot) => slot.map((r) => r.id));
+  const runs = [...postedRuns(db, schedule.id), ...queued].sort((a, b) => a.scheduledFor - b.scheduledFor || a.id - b.id);
+  const slots = slotsOf(schedule, runs).map((slot) => slot.map((r) => r.id));
   return streakOf(slots, answeredRunIds(db, schedule.id, memberId), queued.length + 1);
 }
 

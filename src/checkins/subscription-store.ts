@@ -44,7 +44,7 @@ export function runById(db: Reader, runId: number): Run | undefined {
  * A direct-message run's messages are queued (there is no channel message): it is "posted" if its
  * moment has come, else "queued" until it does (see `postQueuedRuns`).
  */
-export function markRunQueued(tx: Tx, runId: number, now: number): boolean {
+export function markDirectRunSent(tx: Tx, runId: number, now: number): boolean {
   const run = tx
     .update(checkinRuns)
     .set({ status: sql`CASE WHEN ${checkinRuns.scheduledFor} > ${now} THEN 'queued' ELSE 'posted' END`, reason: null })
@@ -64,6 +64,16 @@ export function interruptedDirectRuns(db: Reader): { schedule: Schedule; runId: 
     .where(and(eq(checkinRuns.status, 'posting'), eq(checkinSchedules.delivery, 'direct-message')))
     .all();
   return rows;
+}
+
+/** The check-ins a member follows in a server. */
+export function subscribedSchedules(db: Reader, guildId: string, memberId: string): number[] {
+  return db
+    .select({ id: checkinSubscriptions.scheduleId })
+    .from(checkinSubscriptions)
+    .where(and(eq(checkinSubscriptions.guildId, guildId), eq(checkinSubscriptions.memberId, memberId)))
+    .all()
+    .map((r) => r.id);
 }
 
 /** Removes a member's subscriptions in a server (forgetting them). */

@@ -15,7 +15,7 @@ import type { RunToPost } from './runs';
 import { memberTimeZones } from '../preferences';
 import { claimNoLaterThan, findSchedule, laterPostedRun, latestPostedRun, listSchedules, queuedRuns, type NextRun, type Schedule } from './store';
 import { DISCORD_LIMITS, timestamp } from '../format';
-import { addSubscription, isSubscribed, markRunQueued, removeMemberSubscriptions, removeSubscription, runById, scheduleById, subscribersOf } from './subscription-store';
+import { addSubscription, isSubscribed, markDirectRunSent, removeMemberSubscriptions, removeSubscription, runById, scheduleById, subscribedSchedules, subscribersOf } from './subscription-store';
 
 export const CHECKIN_DIRECT_MESSAGE = 'checkin.direct-message';
 export const CHECKIN_ANNOUNCEMENT = 'checkin.announcement';
@@ -38,25 +38,49 @@ function requireDirectCheckin(db: Db, guildId: string, id: number, sees: Channel
 }
 
 /**
- * Subscribes a member. A run already queued for the other subscribers (its moment still to come)
- * is queued for them too, and the next run is claimed earlier if their own time for it comes
- * first. `nextAt`: when the next one reaches them.
+ * Subscribes a member. A run already on its way to the others whose time for this member is still
+ * to come (queued ahead of its moment, or posted with their western time ahead) is queued for them
+ * too, and the next run is claimed earlier if their own time for it comes first. `nextAt`: when
+ * the next one reaches them.
  */
 export function subscribe(db: Db, member: Member, id: number, now: number): { schedule: Schedule; added: boolean; nextAt: number | null } {
-  const schedule = requireDirectCheckin(db, member.guildId, id, member.sees);
-  if (schedule.status !== 'active') throw new UserError(`Check-in #${id} **${schedule.name}** is paused by a leader, so it takes no subscribers now. Try again once it is resumed.`);
+  const found = requireDirectCheckin(db, member.guildId, id, member.sees);
+  if (found.status !== 'active') throw new UserError(`Check-in #${id} **${found.name}** is paused by a leader, so it takes no subscribers now. Try again once it is resumed.`);
   const zone = memberTimeZones(db, member.guildId, [member.memberId]).get(member.memberId) ?? null;
-  const moment = (at: number) => Math.max(now, momentFor(schedule, at, zone, followsMemberZones(schedule, at)));
-  const queued = queuedRuns(db, schedule.id);
-  const added = writeTx(db, (tx) => {
-    if (!addSubscription(tx, schedule, member.memberId, now)) return false;
-    queueEffects(tx, queued.map((run) => directRunEffect(schedule, run.id, member.memberId, moment(run.scheduledFor))), now);
-    const next = nextClaim(schedule, schedule.nextRunAt, zone ? [zone] : []);
-    if (next) claimNoLaterThan(tx, schedule.id, next.claimAt);
-    return true;
+  // Read inside the transaction: a run claimed meanwhile is either seen here or queued with this member in it.
+  return writeTx(db, (tx) => {
+    const schedule = findSchedule(tx, member.guildId, id)!;
+    const moment = (run: { scheduledFor: number; manual: boolean }) => momentFor(schedule, run.scheduledFor, zone, !run.manual && followsMemberZones(schedule, run.scheduledFor));
+    const current = latestPostedRun(tx, schedule.id);
+    const onTheirWay = [...(current && moment(current) > now ? [current] : []), ...queuedRuns(tx, schedule.id)];
+    const upcoming = [...onTheirWay.map((run) => Math.max(now, moment(run))), ...(schedule.nextRunAt === null ? [] : [Math.max(now, moment({ scheduledFor: schedule.nextRunAt, manual: false }))])];
+    const nextAt = upcoming.length ? Math.min(...upcoming) : null;
+    if (!addSubscription(tx, schedule, member.memberId, now)) return { schedule, added: false, nextAt };
+    queueEffects(tx, onTheirWay.map((run) => directRunEffect(schedule, run.id, member.memberId, Math.max(now, moment(run)))), now);
+    claimSoonerFor(tx, schedule, zone);
+    return { schedule, added: true, nextAt };
   });
-  const upcoming = [...queued.map((run) => moment(run.scheduledFor)), ...(schedule.nextRunAt === null ? [] : [moment(schedule.nextRunAt)])];
-  return { schedule, added, nextAt: upcoming.length ? Math.min(...upcoming) : null };
+}
+
+/** Claims a schedule's next run sooner if this member's zone needs a longer lead than planned. */
+function claimSoonerFor(tx: Tx, schedule: Schedule, zone: string | null): void {
+  const next = zone && nextClaim(schedule, schedule.nextRunAt, [zone]);
+  if (next) claimNoLaterThan(tx, schedule.id, next);
+}
+
+/**
+ * A member set or changed their time zone: the next run of each direct-message check-in they
+ * follow in that server is claimed soon enough to reach them at their new time (runs already on
+ * their way keep the time they were queued for).
+ */
+export function memberZoneChanged(db: Db, guildId: string, memberId: string, zone: string | null): void {
+  if (!zone) return;
+  writeTx(db, (tx) => {
+    for (const scheduleId of subscribedSchedules(tx, guildId, memberId)) {
+      const schedule = findSchedule(tx, guildId, scheduleId);
+      if (schedule?.status === 'active') claimSoonerFor(tx, schedule, zone);
+    }
+  });
 }
 
 /** A subscriber may always leave, even after losing sight of the announcement's channel. */
@@ -81,6 +105,12 @@ export const MANUAL_DIRECT_RUN_COOLDOWN_MS = 60 * 60_000;
 
 /** `/checkin run` of a direct-message check-in: refused within an hour of its last run, so runs do not stack up in members' direct messages. */
 export function assertManualDirectRunAllowed(db: Db, schedule: Schedule, now: number): void {
+  const onItsWay = queuedRuns(db, schedule.id).at(-1);
+  if (onItsWay) {
+    throw new UserError(
+      `Check-in #${schedule.id} **${schedule.name}**'s run of ${timestamp(onItsWay.scheduledFor, 'f')} is already on its way to its subscribers (members east of ${schedule.timezone} get it first): each run is a direct message to every one of them, so a manual run waits an hour after it. Try again ${timestamp(onItsWay.scheduledFor + MANUAL_DIRECT_RUN_COOLDOWN_MS, 'R')}.`,
+    );
+  }
   const last = latestPostedRun(db, schedule.id);
   if (!last || now - last.scheduledFor >= MANUAL_DIRECT_RUN_COOLDOWN_MS) return;
   throw new UserError(
@@ -124,7 +154,15 @@ export function subscriberZones(db: Db, schedule: Schedule): string[] {
  */
 export function claimLead(schedule: Schedule, at: number, zones: readonly string[]): number {
   if (!zones.length || !followsMemberZones(schedule, at)) return 0;
-  return Math.max(0, ...zones.map((zone) => at - momentFor(schedule, at, zone, true)));
+  // A member's zone that cannot be computed (zone data changed under it) is left out: it must not pause a leader's check-in.
+  const leadFor = (zone: string) => {
+    try {
+      return at - momentFor(schedule, at, zone, true);
+    } catch {
+      return 0;
+    }
+  };
+  return Math.max(0, ...zones.map(leadFor));
 }
 
 /** A schedule's next run at `at` and when to claim it. */
@@ -146,14 +184,15 @@ const directRunEffect = (schedule: Schedule, runId: number, memberId: string, du
  * run sent: a restart either finds the run still to queue or every message queued, never half.
  */
 export function queueDirectRun(db: Db, { schedule, runId }: RunToPost, zonesOf: (memberIds: string[]) => Map<string, string>, now: number): number {
-  const run = runById(db, runId);
-  if (!run) return 0;
-  const subscribers = subscribersOf(db, schedule.id);
-  const zones = zonesOf(subscribers);
-  const zoneOf = (memberId: string) => zones.get(memberId) ?? null;
-  const shift = !run.manual && followsMemberZones(schedule, run.scheduledFor);
-  const effects = subscribers.map((memberId) => directRunEffect(schedule, runId, memberId, momentFor(schedule, run.scheduledFor, zoneOf(memberId), shift)));
-  return writeTx(db, (tx) => (markRunQueued(tx, runId, now) ? queueEffects(tx, effects, now) : 0));
+  // Subscribers are read inside the transaction, so one subscribing meanwhile is in this run either way.
+  return writeTx(db, (tx) => {
+    const run = runById(tx, runId);
+    if (!run || !markDirectRunSent(tx, runId, now)) return 0;
+    const subscribers = subscribersOf(tx, schedule.id);
+    const zones = zonesOf(subscribers);
+    const shift = !run.manual && followsMemberZones(schedule, run.scheduledFor);
+    return queueEffects(tx, subscribers.map((memberId) => directRunEffect(schedule, runId, memberId, momentFor(schedule, run.scheduledFor, zones.get(memberId) ?? null, shift))), now);
+  });
 }
 
 /** A subscriber Discord says is no longer in the server: their subscriptions there end, so later runs cost nothing for them. */
@@ -166,6 +205,7 @@ export function directRunToSend(db: Db, runId: number, memberId: string): { sche
   const run = runById(db, runId);
   const schedule = run && scheduleById(db, run.scheduleId);
   if (!run || !schedule || schedule.delivery !== 'direct-message' || schedule.status !== 'active') return null;
+  if (run.status !== 'queued' && run.status !== 'posted') return null; // called off (skipped, or paused before its time)
   if (!isSubscribed(db, schedule.id, memberId)) return null;
   if (laterPostedRun(db, run)) return null; // a newer run took its place: its answers would be refused
   return { schedule, runId };
@@ -177,13 +217,19 @@ export const NOT_SUBSCRIBED = 'Hearth keeps no answer from this message: you are
 /**
  * The direct-message check-in a click answers, from the stored run: only for its subscribers (a
  * forged click from anyone else learns and changes nothing), and in a server only that server's.
+ * A run claimed ahead of its moment exists for a member only from their own time for it: a forged
+ * click cannot tell that it was claimed early, nor so how far east its earliest subscriber lives.
  * The caller still checks the member is in the server and can view its channel.
  */
-export function directRunOf(db: Db, runId: number, memberId: string, inGuild: string | null): Schedule {
+export function directRunOf(db: Db, runId: number, memberId: string, inGuild: string | null, now: number): Schedule {
   const run = runById(db, runId);
   const schedule = run && scheduleById(db, run.scheduleId);
   if (!run || !schedule || schedule.delivery !== 'direct-message' || (inGuild !== null && schedule.guildId !== inGuild) || !isSubscribed(db, schedule.id, memberId)) {
     throw new UserError(NOT_SUBSCRIBED);
+  }
+  if (run.status === 'queued') {
+    const zone = memberTimeZones(db, schedule.guildId, [memberId]).get(memberId) ?? null;
+    if (now < momentFor(schedule, run.scheduledFor, zone, followsMemberZones(schedule, run.scheduledFor))) throw new UserError(NOT_SUBSCRIBED);
   }
   return schedule;
 }

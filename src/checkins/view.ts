@@ -115,7 +115,12 @@ function listLines(item: ScheduleSummary & { problem: string | null; directMessa
   const lines: ListLine[] = [];
   const flags = `${s.anonymous ? ' · anonymous' : ''}${s.status === 'paused' ? ' · ⏸️ **paused**' : ''}`;
   lines.push({ priority: 0, text: `<#${s.channelId}> · \`${s.whenText}\` (${s.timezone})${flags}`, short: `<#${s.channelId}> · \`${truncate(s.whenText, 30)}\`${flags}` });
-  const next = item.nextRunAt !== null ? `${ts(item.nextRunAt, 'f')} (${ts(item.nextRunAt, 'R')})` : s.status === 'paused' ? 'none while paused' : 'none';
+  const next =
+    item.nextRunAt !== null
+      ? `${ts(item.nextRunAt, 'f')} (${ts(item.nextRunAt, 'R')})${item.onItsWay ? `, already on its way to members east of ${s.timezone}` : ''}`
+      : s.status === 'paused'
+        ? 'none while paused'
+        : 'none';
   lines.push({ priority: 1, text: `Next run: ${next}`, short: `Next: ${item.nextRunAt !== null ? ts(item.nextRunAt, 'R') : 'none'}` });
   if (item.skippedDates.length) lines.push({ priority: 4, text: `Skipping: ${item.skippedDates.join(', ')}` });
   if (item.directMessages) lines.push({ priority: 1, text: item.directMessages.line });

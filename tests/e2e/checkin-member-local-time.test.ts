@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isEphemeral, ManualClock, textOf, type StoredMessage, type TestMember } from '../support/harness';
+import { allComponents, isEphemeral, ManualClock, textOf, type StoredMessage, type TestMember } from '../support/harness';
 import { useHearth, type World } from '../support/setup';
 import { checkinAnswers, checkinRuns } from '../../src/checkins/schema';
 
@@ -138,5 +138,87 @@ describe('direct-message check-ins at each member’s own time, across a change 
       '2027-03-28T07:00:00.000Z', // 09:00 CEST: the clocks went forward that night
       '2027-03-29T07:00:00.000Z',
     ]);
+  });
+});
+
+describe('a direct-message run on its way to members east of the check-in’s zone, before its time', () => {
+  const world = useHearth(); // 2026-11-25 12:00 UTC
+  const db = () => world.hearth.context.db;
+  const statuses = (id: number) => db().select().from(checkinRuns).all().filter((r) => r.scheduleId === id).map((r) => [new Date(r.scheduledFor).toISOString().slice(0, 10), r.status]);
+  async function at_(iso: string) {
+    await world.hearth.clock.set(at(iso));
+    await world.hearth.runDueWork();
+  }
+
+  it('shows in /checkin list, holds off a manual run, answers nobody it has not reached, and a skip or a pause calls it off', async () => {
+    const { hearth, leader } = world;
+    await hearth.clock.set(at('2026-11-25T20:00:00Z'));
+    const prompt = 'Called off?';
+    const { id, announcement } = await directCheckin(world, prompt);
+    const ana = hearth.member('ana-east'); // Berlin: hers at 08:00 UTC
+    const cy = hearth.member('cy-ny'); // the check-in's zone: 14:00 UTC
+    await ana.run('preferences timezone', { zone: 'Europe/Berlin' });
+    await ana.click(announcement, 'Subscribe');
+    await cy.click(announcement, 'Subscribe');
+
+    await at_('2026-11-26T08:00:00Z');
+    const early = received(ana, prompt)[0]!;
+    const list = textOf((await leader.run('checkin list')).reply);
+    expect(list).toContain(`<t:${seconds('2026-11-26T14:00:00Z')}:f>`);
+    expect(list).toContain('already on its way to members east of America/New_York');
+    const manual = await leader.run('checkin run', { id });
+    expect(manual.reply.content).toContain('is already on its way to its subscribers');
+    expect(received(cy, prompt)).toHaveLength(0);
+    // Cy forges a click on the run that has not reached him: it names nothing, and keeps nothing.
+    const good = allComponents(early.components).find((c) => c.label === 'good')!.custom_id!;
+    const forged = await hearth.sendCustomIdInDirectMessage(cy, 'button', good);
+    expect(forged.reply.content).toContain('Hearth keeps no answer from this message');
+    expect(db().select().from(checkinAnswers).all().filter((a) => a.scheduleId === id)).toEqual([]);
+
+    // The leader skips today: nobody else gets it, and Ana's copy takes no answer.
+    expect((await leader.run('checkin skip', { id, date: '2026-11-26' })).reply.content).toContain('will not be posted on 2026-11-26');
+    await at_('2026-11-26T14:00:05Z');
+    expect(received(cy, prompt)).toHaveLength(0);
+    expect((await ana.clickInDirectMessage(early, 'good')).reply.content).toContain('no longer exists');
+    expect(statuses(id)).toEqual([['2026-11-26', 'skipped']]);
+
+    // The next day's reaches Ana; a pause then calls it off, and a resume does not bring it back.
+    await at_('2026-11-27T08:00:00Z');
+    expect(received(ana, prompt)).toHaveLength(2);
+    const paused = await leader.run('checkin pause', { id });
+    expect(paused.reply.content).toContain('The run already on its way to members east of its zone is called off');
+    await at_('2026-11-27T10:00:00Z');
+    await leader.run('checkin resume', { id });
+    await at_('2026-11-27T14:00:05Z');
+    expect(received(cy, prompt)).toHaveLength(0);
+    expect(statuses(id)).toEqual([['2026-11-26', 'skipped'], ['2026-11-27', 'skipped']]);
+    await at_('2026-11-28T08:00:00Z');
+    await at_('2026-11-28T14:00:05Z');
+    expect([received(ana, prompt).length, received(cy, prompt).length]).toEqual([3, 1]);
+    expect((await cy.clickInDirectMessage(received(cy, prompt)[0]!, 'good')).reply.content).toContain('Your streak: **1 check-in** in a row.');
+  });
+
+  it('a zone set after subscribing moves the next run to the new time; subscribing west after the run still brings it at one’s own time', async () => {
+    const { hearth } = world;
+    await hearth.clock.set(at('2026-11-28T15:00:00Z'));
+    const prompt = 'Zone later?';
+    const { announcement } = await directCheckin(world, prompt);
+    const dan = hearth.member('dan-tokyo');
+    await dan.click(announcement, 'Subscribe'); // no zone yet: New York's 09:00, 14:00 UTC
+    expect(textOf((await dan.run('preferences timezone', { zone: 'Asia/Tokyo' })).reply)).toContain('Asia/Tokyo');
+    await at_('2026-11-28T23:59:59Z');
+    expect(received(dan, prompt)).toHaveLength(0);
+    await at_('2026-11-29T00:00:00Z'); // 09:00 in Tokyo on the 29th
+    expect(received(dan, prompt)).toHaveLength(1);
+
+    await at_('2026-11-29T15:00:00Z'); // the 29th's run came at 14:00; 09:00 in Los Angeles is 17:00
+    const eve = hearth.member('eve-la');
+    await eve.run('preferences timezone', { zone: 'America/Los_Angeles' });
+    expect((await eve.click(announcement, 'Subscribe')).reply.content).toContain(`<t:${seconds('2026-11-29T17:00:00Z')}:F>`);
+    await at_('2026-11-29T16:59:59Z');
+    expect(received(eve, prompt)).toHaveLength(0);
+    await at_('2026-11-29T17:00:00Z');
+    expect(received(eve, prompt)).toHaveLength(1);
+    expect((await eve.clickInDirectMessage(received(eve, prompt)[0]!, 'great')).reply.content).toContain('Thanks! You answered');
   });
 });

@@ -26,6 +26,7 @@ function item(id: number, extra: { failed?: string; problem?: string | null } = 
       claimAt: NOW + 3_600_000,
     },
     nextRunAt: NOW + 3_600_000,
+    onItsWay: false,
     lastRun: {
       id: id * 10,
       scheduleId: id,

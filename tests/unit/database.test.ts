@@ -7,8 +7,28 @@ import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { closeDatabase, MIGRATIONS_FOLDER, openDatabase, runMigrations } from '../../src/db/open';
 import { writeTx } from '../../src/db/write-tx';
+import { claimDueRuns } from '../../src/checkins/runs';
 
 const migrationCount = readdirSync(MIGRATIONS_FOLDER).filter((f) => f.endsWith('.sql')).length;
+
+/** A database file migrated up to (not including) migration `idx`, as an older release left it. */
+function databaseBefore(idx: number): { path: string; sqlite: Database.Database } {
+  const dir = mkdtempSync(join(tmpdir(), 'hearth-db-'));
+  const older = join(dir, 'migrations');
+  cpSync(MIGRATIONS_FOLDER, older, { recursive: true });
+  const journalPath = join(older, 'meta', '_journal.json');
+  const journal = JSON.parse(readFileSync(journalPath, 'utf8')) as { entries: { idx: number; tag: string }[] };
+  for (const entry of journal.entries.filter((e) => e.idx >= idx)) {
+    rmSync(join(older, `${entry.tag}.sql`));
+    rmSync(join(older, 'meta', `${entry.tag.slice(0, 4)}_snapshot.json`), { force: true });
+  }
+  journal.entries = journal.entries.filter((e) => e.idx < idx);
+  writeFileSync(journalPath, JSON.stringify(journal));
+  const path = join(dir, 'old.sqlite');
+  const sqlite = new Database(path);
+  migrate(drizzle(sqlite), { migrationsFolder: older });
+  return { path, sqlite };
+}
 
 describe('database', () => {
   it('creates a fresh database with every migration applied and the pragmas Hearth relies on', () => {
@@ -75,18 +95,7 @@ describe('database', () => {
   it('moves the final edits, card edits and roundups the old retry columns were waiting on into the outbox', () => {
     // A database as the release before the outbox left it: every migration up to 0011.
     const recent = Date.now() - 3_600_000; // a roundup a crash left half-posted an hour ago
-    const dir = mkdtempSync(join(tmpdir(), 'hearth-db-'));
-    const older = join(dir, 'migrations');
-    cpSync(MIGRATIONS_FOLDER, older, { recursive: true });
-    for (const file of readdirSync(older)) if (file.startsWith('0012_')) rmSync(join(older, file));
-    rmSync(join(older, 'meta', '0012_snapshot.json'), { force: true });
-    const journalPath = join(older, 'meta', '_journal.json');
-    const journal = JSON.parse(readFileSync(journalPath, 'utf8')) as { entries: { idx: number }[] };
-    journal.entries = journal.entries.filter((e) => e.idx < 12);
-    writeFileSync(journalPath, JSON.stringify(journal));
-    const path = join(dir, 'old.sqlite');
-    const sqlite = new Database(path);
-    migrate(drizzle(sqlite), { migrationsFolder: older });
+    const { path, sqlite } = databaseBefore(12);
     sqlite.exec(`
       INSERT INTO guild_settings (guild_id, timezone, recognition_channel_id, updated_at) VALUES ('g1', 'Europe/Berlin', 'wall', 0);
       INSERT INTO polls (id, guild_id, channel_id, message_id, creator_id, question, multi, anonymous, hide_results, status, created_at, final_edit_due_at)
@@ -111,6 +120,22 @@ describe('database', () => {
       { week: '2026-11-23', status: 'posted' },
       { week: '2026-11-30', status: 'posting' },
     ]);
+    closeDatabase(db);
+  });
+
+  it('keeps every check-in scheduled before runs could be claimed ahead: each is claimed at its next run', () => {
+    const { path, sqlite } = databaseBefore(19);
+    const next = Date.UTC(2026, 10, 26, 9);
+    sqlite.exec(`
+      INSERT INTO checkin_schedules (id, guild_id, channel_id, name, prompt, when_text, cron, timezone, anonymous, status, created_by, created_at, next_run_at, delivery)
+        VALUES (1, 'g1', 'c1', 'Daily', 'How are you?', 'daily 09:00', '0 9 * * *', 'UTC', 0, 'active', 'u1', 0, ${next}, 'channel'),
+               (2, 'g1', 'c1', 'Paused', 'How are you?', 'daily 09:00', '0 9 * * *', 'UTC', 0, 'paused', 'u1', 0, NULL, 'direct-message');
+    `);
+    sqlite.close();
+    const db = openDatabase(path);
+    expect(db.$client.prepare('SELECT id, claim_at AS claimAt FROM checkin_schedules ORDER BY id').all()).toEqual([{ id: 1, claimAt: next }, { id: 2, claimAt: null }]);
+    expect(claimDueRuns(db, next - 1).toPost).toEqual([]);
+    expect(claimDueRuns(db, next).toPost.map((r) => r.schedule.id)).toEqual([1]);
     closeDatabase(db);
   });
 });
