@@ -221,4 +221,28 @@ describe('a direct-message run on its way to members east of the check-in’s zo
     expect(received(eve, prompt)).toHaveLength(1);
     expect((await eve.clickInDirectMessage(received(eve, prompt)[0]!, 'great')).reply.content).toContain('Thanks! You answered');
   });
+
+  it('in an anonymous check-in, answers given early east of its zone show in no report before the run is closed', async () => {
+    const { hearth, leader } = world;
+    await hearth.clock.set(at('2026-11-30T20:00:00Z'));
+    const prompt = 'Anonymous early?';
+    const before = new Set(hearth.double.messages.keys());
+    const { reply } = await leader.run('checkin schedule', { channel: { id: hearth.general.id }, when: 'daily 09:00', prompt, name: prompt, timezone: 'America/New_York', delivery: 'direct-message', anonymous: true });
+    await hearth.runDueWork();
+    const id = Number(/Check-in #(\d+)/.exec(reply.content)![1]);
+    const announcement = [...hearth.double.messages.values()].find((m) => !before.has(m.id) && !isEphemeral(m))!;
+    const east = ['an1', 'an2', 'an3'].map((name) => hearth.member(name));
+    for (const member of east) {
+      await member.run('preferences timezone', { zone: 'Europe/Berlin' });
+      await member.click(announcement, 'Subscribe');
+    }
+    await at_('2026-12-01T08:00:00Z');
+    for (const member of east) await member.clickInDirectMessage(received(member, prompt)[0]!, 'great');
+    const report = async () => textOf((await leader.run('checkin report', { id, weeks: 1 })).reply);
+    expect(await report()).toContain('Last 1 week: no runs shown'); // on its way, not yet run
+    await at_('2026-12-01T14:00:00Z');
+    expect(await report()).toContain('Last 1 week: no runs shown'); // run, and still taking answers
+    await at_('2026-12-02T14:00:00Z'); // the next one closes it
+    expect(await report()).toMatch(/Last 1 week: 1 run, 3(\.0)? answers per run, average mood \*\*5/);
+  });
 });
