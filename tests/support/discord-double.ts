@@ -188,6 +188,8 @@ export class DiscordDouble {
   readonly users = new Map<string, UserState>();
   readonly messages = new Map<string, StoredMessage>();
   readonly interactions = new Map<string, InteractionRecord>();
+  // Webhook routes name an interaction by its token: found at once, however many a long run sent.
+  private readonly interactionsByToken = new Map<string, InteractionRecord>();
   readonly requests: RequestRecord[] = [];
   readonly registeredCommands = new Map<string, RESTPostAPIApplicationCommandsJSONBody[]>(); // 'global' or guild id
   /** Requests the double has no route for: a test can assert this stays empty. */
@@ -587,6 +589,7 @@ export class DiscordDouble {
       followupIds: [],
     };
     this.interactions.set(payload.id, record);
+    this.interactionsByToken.set(payload.token, record);
     if (this.connectedSessions === 0) throw new Error('No bot is connected to the Discord double.');
     this.dispatch(GatewayDispatchEvents.InteractionCreate, payload);
     return record;
@@ -972,7 +975,7 @@ export class DiscordDouble {
   }
 
   private interactionByToken(token: string): InteractionRecord {
-    const record = [...this.interactions.values()].find((r) => r.token === token);
+    const record = this.interactionsByToken.get(token);
     if (!record) throw new HttpError(404, 10015, 'Unknown Webhook');
     return record;
   }
