@@ -3,8 +3,9 @@
  * members sent at once (nothing spreads them out), to the real Hearth process and, in the same run,
  * to a bot that only acknowledges. Goal per path: at least 0.8x the baseline's throughput and a p99
  * acknowledgement at most 1.25x its p99, every interaction acknowledged and every answer stored.
- * `RUSH_SIZE=500 npm run bench -- rush` tries it smaller; `RUSH_PATHS=check-in,survey` runs only the
- * paths whose names contain one of those words.
+ * Before each path is measured, 500 other members click it on both sides (`RUSH_WARM`), so both
+ * bots are measured warm on that path. `RUSH_SIZE=500 npm run bench -- rush` tries it smaller;
+ * `RUSH_PATHS=check-in,survey` runs only the paths whose names contain one of those words.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,6 +17,8 @@ import type { InteractionRecord } from '../tests/support/discord-double';
 import { rssMb, startBot, stopBot } from './processes';
 
 const SIZE = Number(process.env.RUSH_SIZE ?? 2000);
+/** Members who warm each path up before it is measured (other members than the measured ones). */
+const WARM = Number(process.env.RUSH_WARM ?? 500);
 const GOAL = { throughput: 0.8, p99: 1.25 };
 const ONLY = (process.env.RUSH_PATHS ?? '').split(',').filter(Boolean);
 
@@ -26,6 +29,8 @@ const sleep = (n: number) => new Promise((r) => setTimeout(r, n));
 export interface Side {
   harness: TestHearth;
   members: TestMember[];
+  /** Other members, who warm each path up before it is measured. */
+  warm: TestMember[];
   databasePath: string;
   pid: number;
   /** Interactions that ended in an unexpected error (Hearth logs "interaction failed"). */
@@ -50,9 +55,11 @@ export async function startSide(kind: 'hearth' | 'baseline', size: number): Prom
   await ready;
   const readyMs = performance.now() - started;
   const members = Array.from({ length: size }, (_, i) => harness.member(`member${i}`));
+  const warm = Array.from({ length: WARM }, (_, i) => harness.member(`warm${i}`));
   return {
     harness,
     members,
+    warm,
     databasePath,
     pid: child.pid!,
     readyMs,
@@ -102,11 +109,11 @@ function editsOf(side: Side, message: StoredMessage): { edits: number; minGapMs:
 
 export const latest = (side: Side, find: (m: StoredMessage) => boolean) => [...side.harness.double.channelMessages(side.harness.general.id)].reverse().find(find)!;
 
-/** What Hearth must have stored after a path's rush, and the public message whose edits must stay coalesced. */
+/** A path set up: one member's click, what Hearth must have stored, and the public message whose edits must stay coalesced. */
 interface Prepared {
-  payloads: APIInteraction[];
-  /** Rows that must exist once the rush is stored (0 lost), as a count query. */
-  stored?: { query: string; expected: number };
+  click(member: TestMember, i: number): APIInteraction;
+  /** Rows that must exist once `clicked` members have clicked (0 lost), as a count query. */
+  stored?: { query: string; expected(clicked: number): number };
   coalesced?: StoredMessage;
 }
 
@@ -133,29 +140,21 @@ export const PATHS: RushPath[] = [
     name: 'poll vote, single choice',
     async prepare(side) {
       const poll = (singlePoll = await postPoll(side, {}));
-      return {
-        payloads: side.members.map((m, i) => side.harness.clickPayload(m, poll, CHOICES[i % 3]!)),
-        stored: { query: votesOf(poll, side), expected: side.members.length },
-        coalesced: poll,
-      };
+      return { click: (m, i) => side.harness.clickPayload(m, poll, CHOICES[i % 3]!), stored: { query: votesOf(poll, side), expected: (n) => n }, coalesced: poll };
     },
   },
   {
     name: 'poll vote, multi choice',
     async prepare(side) {
       const poll = await postPoll(side, { multi: true });
-      return {
-        payloads: side.members.map((m, i) => side.harness.clickPayload(m, poll, CHOICES[i % 3]!)),
-        stored: { query: votesOf(poll, side), expected: side.members.length },
-        coalesced: poll,
-      };
+      return { click: (m, i) => side.harness.clickPayload(m, poll, CHOICES[i % 3]!), stored: { query: votesOf(poll, side), expected: (n) => n }, coalesced: poll };
     },
   },
   {
     name: 'My vote',
     async prepare(side) {
       const poll = singlePoll!; // every member voted on it in the first rush
-      return { payloads: side.members.map((m) => side.harness.clickPayload(m, poll, 'My vote')) };
+      return { click: (m) => side.harness.clickPayload(m, poll, 'My vote') };
     },
   },
   {
@@ -166,8 +165,8 @@ export const PATHS: RushPath[] = [
       await harness.runCommand(harness.owner(), 'checkin run', { id: 1 });
       const post = await harness.double.waitFor(() => latest(side, (m) => textOf(m).includes('How was your day?') && m.components.length > 0), 'the check-in post');
       return {
-        payloads: side.members.map((m, i) => harness.clickPayload(m, post, ['rough', 'low', 'okay', 'good', 'great'][i % 5]!)),
-        stored: { query: 'SELECT count(*) AS n FROM checkin_answers WHERE mood IS NOT NULL', expected: side.members.length },
+        click: (m, i) => harness.clickPayload(m, post, ['rough', 'low', 'okay', 'good', 'great'][i % 5]!),
+        stored: { query: 'SELECT count(*) AS n FROM checkin_answers WHERE mood IS NOT NULL', expected: (n) => n },
         coalesced: post,
       };
     },
@@ -188,11 +187,7 @@ export const PATHS: RushPath[] = [
       await harness.click(harness.member('screen-holder'), screen, '4'); // on to the next question, for its menu
       const menu = allComponents(harness.double.messages.get(screen.id)!.components).find((c) => c.type === 3)!.custom_id;
       surveyScreen = { screen, menu };
-      return {
-        payloads: side.members.map((m) => harness.customIdPayload(m, 'button', pick, screen)),
-        stored: { query: 'SELECT count(*) AS n FROM survey_answers', expected: side.members.length + 1 },
-        coalesced: card,
-      };
+      return { click: (m) => harness.customIdPayload(m, 'button', pick, screen), stored: { query: 'SELECT count(*) AS n FROM survey_answers', expected: (n) => n + 1 }, coalesced: card };
     },
   },
   {
@@ -201,8 +196,8 @@ export const PATHS: RushPath[] = [
       const { harness } = side;
       const { screen, menu } = surveyScreen!;
       return {
-        payloads: side.members.map((m, i) => harness.customIdPayload(m, 'select', menu, screen, { values: [String(i % 3)] })),
-        stored: { query: 'SELECT count(*) AS n FROM survey_answers', expected: 2 * side.members.length + 1 },
+        click: (m, i) => harness.customIdPayload(m, 'select', menu, screen, { values: [String(i % 3)] }),
+        stored: { query: 'SELECT count(*) AS n FROM survey_answers', expected: (n) => 2 * n + 1 },
       };
     },
   },
@@ -211,10 +206,8 @@ export const PATHS: RushPath[] = [
     async prepare(side) {
       const { harness, members } = side;
       return {
-        payloads: members.map((m, i) =>
-          harness.commandPayload(m, 'kudos give', { member: { id: members[(i + 1) % members.length]!.id }, value: 'kindness', message: 'Thank you for today!' }),
-        ),
-        stored: { query: 'SELECT count(*) AS n FROM kudos', expected: members.length },
+        click: (m, i) => harness.commandPayload(m, 'kudos give', { member: { id: members[(i + 1) % members.length]!.id }, value: 'kindness', message: 'Thank you for today!' }),
+        stored: { query: 'SELECT count(*) AS n FROM kudos', expected: (n) => n },
       };
     },
   },
@@ -222,8 +215,8 @@ export const PATHS: RushPath[] = [
 let surveyScreen: { screen: StoredMessage; menu: string } | undefined;
 
 /** The baseline gets the same kind of interaction (a button, a select, a command) from the same number of members. */
-async function baselinePayloads(side: Side, name: string): Promise<APIInteraction[]> {
-  const { harness, members } = side;
+async function baselinePayloads(side: Side, name: string, members = side.members): Promise<APIInteraction[]> {
+  const { harness } = side;
   if (name === '/kudos give') {
     return members.map((m, i) => harness.commandPayload(m, 'kudos give', { member: { id: members[(i + 1) % members.length]!.id }, value: 'kindness', message: 'Thank you for today!' }));
   }
@@ -266,18 +259,25 @@ export async function benchRush(): Promise<string[]> {
     for (const path of PATHS) {
       if (ONLY.length && !ONLY.some((word) => path.name.includes(word)) && !(path.name === 'poll vote, single choice' && ONLY.includes('My vote'))) continue;
       const prepared = await path.prepare(hearth);
+      // Each path is first clicked by other members on both sides, so that both bots are measured
+      // with that path's code warm, as in a server that has been running: the baseline runs the same
+      // code on every path, Hearth different code on each.
+      await fire(baseline, await baselinePayloads(baseline, path.name, baseline.warm));
+      await fire(hearth, hearth.warm.map(prepared.click));
+      await sleep(4000); // the warm-up's coalesced edit, and the work that follows its acknowledgements
       const payloads = await baselinePayloads(baseline, path.name);
       // The baseline first, then Hearth, back to back: the machine's load is as close as it gets.
       const base = await fire(baseline, payloads);
       await sleep(500);
       const failedBefore = hearth.failures();
-      const ours = await fire(hearth, prepared.payloads);
+      const ours = await fire(hearth, hearth.members.map(prepared.click));
       await sleep(4000); // the last coalesced edit, and the work that follows acknowledgements
       // Speed is not all of the goal: every answer stored, no interaction failed, edits still 3 s apart.
       let stored = '-';
       let allStored = true;
       if (prepared.stored) {
-        const { query, expected } = prepared.stored;
+        const { query } = prepared.stored;
+        const expected = prepared.stored.expected(SIZE + WARM); // the warm-up's clicks are stored too
         await eventually(() => count(hearth.databasePath, query) >= expected, 'stored', 60_000).catch(() => {});
         const found = count(hearth.databasePath, query);
         allStored = found >= expected;
