@@ -13,7 +13,8 @@ const HEAP_PROBE = pathToFileURL(join(ROOT, 'bench/heap-probe.mjs')).href;
  * Starts `script` (Hearth's `src/main.ts` or the baseline bot) through tsx; `ready` resolves at its
  * "connected to Discord" line. With `BENCH_PROFILE=<folder>` set, Hearth writes a CPU profile there
  * when it stops (see bench/cpu-profile.mjs). With `heapFile`, the bot can be asked for its heap
- * after a full collection (`heapAfterGc`, see bench/heap-probe.mjs).
+ * after a full collection (`heapAfterGc`, see bench/heap-probe.mjs; `BENCH_HEAP_SNAPSHOTS=<folder>`
+ * adds a heap snapshot to each reading).
  */
 export function startBot(script: string, env: Record<string, string>, options: { heapFile?: string } = {}): { child: ChildProcess; ready: Promise<void> } {
   const profiling = process.env.BENCH_PROFILE && script === 'src/main.ts' ? ['--import', PROFILER] : [];
@@ -24,7 +25,7 @@ export function startBot(script: string, env: Record<string, string>, options: {
       PATH: process.env.PATH ?? '',
       LOG_LEVEL: 'info',
       ...(profiling.length ? { BENCH_PROFILE: process.env.BENCH_PROFILE! } : {}),
-      ...(options.heapFile ? { BENCH_HEAP_FILE: options.heapFile } : {}),
+      ...(options.heapFile ? { BENCH_HEAP_FILE: options.heapFile, ...(process.env.BENCH_HEAP_SNAPSHOTS ? { BENCH_HEAP_SNAPSHOTS: process.env.BENCH_HEAP_SNAPSHOTS } : {}) } : {}),
       ...env,
     },
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -62,7 +63,7 @@ export async function heapAfterGc(pid: number, heapFile: string): Promise<HeapRe
   process.kill(pid, 'SIGUSR2');
   const started = performance.now();
   while (lines().length === before) {
-    if (performance.now() - started > 30_000) throw new Error('no heap reading from the bot within 30 s');
+    if (performance.now() - started > 120_000) throw new Error('no heap reading from the bot within 2 minutes');
     await new Promise((r) => setTimeout(r, 20));
   }
   const { rss, heapUsed } = JSON.parse(lines().at(-1)!) as { rss: number; heapUsed: number };
