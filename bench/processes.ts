@@ -1,23 +1,33 @@
 /** Starting a bot as its own process for a benchmark, and reading its memory. */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 export const ROOT = resolve(import.meta.dirname, '..');
 const TSX = pathToFileURL(join(ROOT, 'node_modules/tsx/dist/loader.mjs')).href;
 const PROFILER = pathToFileURL(join(ROOT, 'bench/cpu-profile.mjs')).href;
+const HEAP_PROBE = pathToFileURL(join(ROOT, 'bench/heap-probe.mjs')).href;
 
 /**
  * Starts `script` (Hearth's `src/main.ts` or the baseline bot) through tsx; `ready` resolves at its
  * "connected to Discord" line. With `BENCH_PROFILE=<folder>` set, Hearth writes a CPU profile there
- * when it stops (see bench/cpu-profile.mjs).
+ * when it stops (see bench/cpu-profile.mjs). With `heapFile`, the bot can be asked for its heap
+ * after a full collection (`heapAfterGc`, see bench/heap-probe.mjs; `BENCH_HEAP_SNAPSHOTS=<folder>`
+ * adds a heap snapshot to each reading).
  */
-export function startBot(script: string, env: Record<string, string>): { child: ChildProcess; ready: Promise<void> } {
+export function startBot(script: string, env: Record<string, string>, options: { heapFile?: string } = {}): { child: ChildProcess; ready: Promise<void> } {
   const profiling = process.env.BENCH_PROFILE && script === 'src/main.ts' ? ['--import', PROFILER] : [];
-  const child = spawn(process.execPath, ['--import', TSX, ...profiling, join(ROOT, script)], {
+  const probing = options.heapFile ? ['--expose-gc', '--import', HEAP_PROBE] : [];
+  const child = spawn(process.execPath, [...probing, '--import', TSX, ...profiling, join(ROOT, script)], {
     cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'info', ...(profiling.length ? { BENCH_PROFILE: process.env.BENCH_PROFILE! } : {}), ...env },
+    env: {
+      PATH: process.env.PATH ?? '',
+      LOG_LEVEL: 'info',
+      ...(profiling.length ? { BENCH_PROFILE: process.env.BENCH_PROFILE! } : {}),
+      ...(options.heapFile ? { BENCH_HEAP_FILE: options.heapFile, ...(process.env.BENCH_HEAP_SNAPSHOTS ? { BENCH_HEAP_SNAPSHOTS: process.env.BENCH_HEAP_SNAPSHOTS } : {}) } : {}),
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const ready = new Promise<void>((done) => {
@@ -38,4 +48,24 @@ export async function stopBot(child: ChildProcess): Promise<void> {
 export function rssMb(pid: number): number {
   const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmRSS'));
   return Number(/(\d+)/.exec(line ?? '')?.[1] ?? 0) / 1024;
+}
+
+export interface HeapReading {
+  /** Resident memory and V8 heap in use right after a full garbage collection, in MB. */
+  rssMb: number;
+  heapUsedMb: number;
+}
+
+/** Asks a bot started with `heapFile` for a full collection and its memory right after (see bench/heap-probe.mjs). */
+export async function heapAfterGc(pid: number, heapFile: string): Promise<HeapReading> {
+  const lines = () => (existsSync(heapFile) ? readFileSync(heapFile, 'utf8').trim().split('\n').filter(Boolean) : []);
+  const before = lines().length;
+  process.kill(pid, 'SIGUSR2');
+  const started = performance.now();
+  while (lines().length === before) {
+    if (performance.now() - started > 120_000) throw new Error('no heap reading from the bot within 2 minutes');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  const { rss, heapUsed } = JSON.parse(lines().at(-1)!) as { rss: number; heapUsed: number };
+  return { rssMb: rss / 1024 / 1024, heapUsedMb: heapUsed / 1024 / 1024 };
 }

@@ -14,7 +14,7 @@ import Database from 'better-sqlite3';
 import type { APIInteraction } from 'discord-api-types/v10';
 import { TestHearth, allComponents, eventually, textOf, type StoredMessage, type TestMember } from '../tests/support/harness';
 import type { InteractionRecord } from '../tests/support/discord-double';
-import { rssMb, startBot, stopBot } from './processes';
+import { heapAfterGc, rssMb, startBot, stopBot, type HeapReading } from './processes';
 
 const SIZE = Number(process.env.RUSH_SIZE ?? 2000);
 /** Members who warm each path up before it is measured (other members than the measured ones). */
@@ -38,16 +38,15 @@ export interface Side {
   stop(): Promise<void>;
 }
 
-export async function startSide(kind: 'hearth' | 'baseline', size: number): Promise<Side & { readyMs: number; readyRss: number }> {
+/** With `heapProbe`, the bot can be asked for its heap after a full collection (`side.heapAfterGc()`). */
+export async function startSide(kind: 'hearth' | 'baseline', size: number, options: { heapProbe?: boolean } = {}): Promise<Side & { readyMs: number; readyRss: number; heapAfterGc(): Promise<HeapReading> }> {
   const harness = await TestHearth.start({ startBot: false });
   const dir = mkdtempSync(join(tmpdir(), 'hearth-rush-'));
   const databasePath = join(dir, 'rush.sqlite');
+  const heapFile = join(dir, 'heap.jsonl');
   const started = performance.now();
-  const { child, ready } = startBot(kind === 'hearth' ? 'src/main.ts' : 'bench/baseline-bot.ts', {
-    DISCORD_TOKEN: harness.double.token,
-    DISCORD_API_URL: harness.double.apiUrl,
-    DATABASE_PATH: databasePath,
-  });
+  const env = { DISCORD_TOKEN: harness.double.token, DISCORD_API_URL: harness.double.apiUrl, DATABASE_PATH: databasePath };
+  const { child, ready } = startBot(kind === 'hearth' ? 'src/main.ts' : 'bench/baseline-bot.ts', env, options.heapProbe ? { heapFile } : {});
   let failures = 0;
   child.stdout!.on('data', (chunk: Buffer) => {
     failures += chunk.toString().split('"msg":"interaction failed"').length - 1;
@@ -65,6 +64,7 @@ export async function startSide(kind: 'hearth' | 'baseline', size: number): Prom
     readyMs,
     readyRss: rssMb(child.pid!),
     failures: () => failures,
+    heapAfterGc: () => (options.heapProbe ? heapAfterGc(child.pid!, heapFile) : Promise.reject(new Error('started without the heap probe'))),
     async stop() {
       await stopBot(child);
       await harness.stop();

@@ -2,14 +2,17 @@
  * The long run (`npm run bench -- soak`): 10 minutes of mixed clicks at a steady rate, 100,000
  * interactions in all, from 2,000 members: votes spread over 100 polls, mood clicks on a check-in,
  * survey answers (a scale button and a choice menu) and kudos. Per minute: acknowledgement p50 and
- * p99, failures, and Hearth's resident memory. Goal: memory within 10% of its level after the
+ * p99, failures, Hearth's resident memory, and the V8 heap it still uses right after a forced full
+ * garbage collection (Hearth runs with --expose-gc here, see bench/heap-probe.mjs): resident memory
+ * also holds garbage not yet collected and heap V8 keeps for later, the heap after a collection only
+ * what Hearth still holds. Goal: memory within 10% of its level after the
  * first minute, a steady p99, no failed interaction, every vote stored, poll edits coalesced.
  * `SOAK_MINUTES=1 npm run bench -- soak` tries it shorter (the rate stays the same).
  */
 import type { APIInteraction } from 'discord-api-types/v10';
 import type { InteractionRecord } from '../tests/support/discord-double';
 import { allComponents, eventually, textOf, type StoredMessage } from '../tests/support/harness';
-import { rssMb } from './processes';
+import { rssMb, type HeapReading } from './processes';
 import { count, latest, postPoll, startSide, type Side } from './rush';
 
 const MINUTES = Number(process.env.SOAK_MINUTES ?? 10);
@@ -80,14 +83,18 @@ function nextInteraction(side: Side, targets: Targets, i: number, kudosGiven: nu
   return { payload: harness.commandPayload(member, 'kudos give', { member: { id: recipient.id }, value: 'kindness', message: 'Thanks for today!' }) };
 }
 
+const heapCell = (h: HeapReading | undefined) => (h ? `${h.heapUsedMb.toFixed(1)} MB (${h.rssMb.toFixed(0)} MB)` : '-');
+
 export async function benchSoak(): Promise<string[]> {
-  const side = await startSide('hearth', MEMBERS);
+  const side = await startSide('hearth', MEMBERS, { heapProbe: true });
   const lines: string[] = [];
   try {
     const targets = await setUp(side);
     const total = Math.round(PER_SECOND * 60 * MINUTES);
     const sent: Sent[] = [];
     const rss: number[] = [];
+    // Asked for at each minute's end without holding up the clicks; the collection itself pauses Hearth briefly.
+    const heaps: Promise<HeapReading>[] = [];
     const kudosGiven: number[] = [];
     const started = performance.now();
     let nextMinute = 1;
@@ -100,6 +107,7 @@ export async function benchSoak(): Promise<string[]> {
       }
       if (elapsed >= nextMinute * 60_000) {
         rss.push(rssMb(side.pid));
+        heaps.push(side.heapAfterGc());
         nextMinute++;
       }
       await sleep(10);
@@ -107,6 +115,8 @@ export async function benchSoak(): Promise<string[]> {
     await eventually(() => sent.every((s) => s.record.callback) || performance.now() - started > MINUTES * 60_000 + 10_000, 'the last acknowledgements', 20_000).catch(() => {});
     await sleep(4000); // the last coalesced edits
     if (rss.length < MINUTES) rss.push(rssMb(side.pid));
+    const heap = await Promise.all(heaps);
+    const atEnd = await side.heapAfterGc(); // once the last clicks and edits are done
 
     const voted = new Set(sent.filter((s) => s.vote && s.record.callback).map((s) => s.vote!));
     const votesStored = count(side.databasePath, 'SELECT count(*) AS n FROM poll_votes');
@@ -121,14 +131,14 @@ export async function benchSoak(): Promise<string[]> {
 
     lines.push(
       `## Long run: ${total.toLocaleString('en-US')} interactions over ${MINUTES} min (${PER_SECOND.toFixed(0)} a second: votes over ${POLLS} polls, mood clicks, survey answers, kudos), ${MEMBERS} members`,
-      '| minute | interactions | acknowledged | p50 | p99 | max | Hearth RSS at its end |',
-      '|---|---|---|---|---|---|---|',
+      '| minute | interactions | acknowledged | p50 | p99 | max | Hearth RSS at its end | heap used after a full GC (RSS then) |',
+      '|---|---|---|---|---|---|---|---|',
     );
     for (let m = 0; m < MINUTES; m++) {
       const inMinute = sent.filter((s) => s.minute === m);
       const times = inMinute.filter((s) => s.record.callback).map((s) => s.record.callback!.at - s.record.dispatchedAt).sort((a, b) => a - b);
       lines.push(
-        `| ${m + 1} | ${inMinute.length} | ${times.length} | ${percentile(times, 50).toFixed(1)} ms | ${percentile(times, 99).toFixed(1)} ms | ${(times.at(-1) ?? NaN).toFixed(1)} ms | ${(rss[m] ?? NaN).toFixed(0)} MB |`,
+        `| ${m + 1} | ${inMinute.length} | ${times.length} | ${percentile(times, 50).toFixed(1)} ms | ${percentile(times, 99).toFixed(1)} ms | ${(times.at(-1) ?? NaN).toFixed(1)} ms | ${(rss[m] ?? NaN).toFixed(0)} MB | ${heapCell(heap[m])} |`,
       );
     }
     const acked = sent.filter((s) => s.record.callback).length;
@@ -139,6 +149,15 @@ export async function benchSoak(): Promise<string[]> {
         `${edits} poll message edits, ${minGap === Infinity ? 'none closer than 3 s' : `${(minGap / 1000).toFixed(2)} s apart at least`}.`,
       `RSS at ready ${side.readyRss.toFixed(0)} MB, after the first minute ${first.toFixed(0)} MB, highest after it ${highest.toFixed(0)} MB (${(((highest - first) / first) * 100).toFixed(1)}%; goal within 10%), at the end ${rss.at(-1)!.toFixed(0)} MB.`,
     );
+    if (heap.length) {
+      const used = heap.map((h) => h.heapUsedMb);
+      const top = Math.max(...used.slice(1), used[0]!);
+      const pct = (mb: number) => `${(((mb - used[0]!) / used[0]!) * 100).toFixed(1)}%`;
+      lines.push(
+        `Heap used after a full GC: after the first minute ${used[0]!.toFixed(1)} MB, highest after it ${top.toFixed(1)} MB (${pct(top)}), ` +
+          `last minute ${used.at(-1)!.toFixed(1)} MB (${pct(used.at(-1)!)}), after the run ${atEnd.heapUsedMb.toFixed(1)} MB (RSS then ${atEnd.rssMb.toFixed(0)} MB).`,
+      );
+    }
   } finally {
     await side.stop();
   }

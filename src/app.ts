@@ -28,6 +28,9 @@ import { checkHealth, startHealthServer } from './ops/health';
 import { scheduledBackupsTask } from './ops/scheduled-backups';
 import { gatewayState, VERSION } from './ops/runtime';
 
+/** How often discord.js drops the REST request queues no request is waiting in (its default: every hour). */
+export const REST_QUEUES_SWEPT_EVERY_MS = 60_000;
+
 export interface HearthOptions {
   config: Config;
   logger: Logger;
@@ -73,7 +76,10 @@ export async function startHearth(options: HearthOptions): Promise<Hearth> {
     ...options.clientOptions,
     // A rate limit met while delivering a queued effect comes back as an error, so the outbox can
     // move that effect to its retry-after instead of holding a lane; everything else waits as usual.
-    rest: { api: config.apiUrl, rejectOnRateLimit: () => isOutboxDelivery(), ...options.clientOptions?.rest },
+    // Each interaction's reply edits and follow-ups get a request queue of their own (the route
+    // holds the interaction's token); idle queues are dropped every minute instead of every hour,
+    // so an hour of kudos does not keep an hour of queues.
+    rest: { api: config.apiUrl, rejectOnRateLimit: () => isOutboxDelivery(), handlerSweepInterval: REST_QUEUES_SWEPT_EVERY_MS, ...options.clientOptions?.rest },
   });
   const scheduler = new Scheduler(clock, logger, (task, outcome) => metrics.scheduledRun(task, outcome));
   const refresher = new MessageRefresher(client, clock, logger);

@@ -87,12 +87,27 @@ export function weekdayFromMonday(date: LocalDate): number {
   return (new Date(Date.UTC(date.year, date.month - 1, date.day)).getUTCDay() + 6) % 7;
 }
 
+// The local day last asked about, per zone: every kudos asks for its day's start and end (six
+// time zone look-ups), and a rush of kudos asks for the same day thousands of times.
+const knownDays = new Map<string, { start: number; end: number }>();
+const KNOWN_DAYS_KEPT = 1000;
+
+function dayAround(zone: string, at: number): { start: number; end: number } {
+  const known = knownDays.get(zone);
+  if (known && known.start <= at && at < known.end) return known;
+  const date = localDate(zone, at);
+  const day = { start: instantOf(zone, date), end: instantOf(zone, addDays(date, 1)) };
+  if (knownDays.size >= KNOWN_DAYS_KEPT) knownDays.clear();
+  knownDays.set(zone, day);
+  return day;
+}
+
 /** The first instant of the local day containing `at`. */
 export function startOfDay(zone: string, at: number): number {
-  return instantOf(zone, localDate(zone, at));
+  return dayAround(zone, at).start;
 }
 
 /** The first instant of the next local day after the one containing `at`. */
 export function nextMidnight(zone: string, at: number): number {
-  return instantOf(zone, addDays(localDate(zone, at), 1));
+  return dayAround(zone, at).end;
 }

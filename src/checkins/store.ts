@@ -1,7 +1,7 @@
-import { and, asc, desc, eq, gt, inArray, isNotNull, lt, lte, notInArray, or, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, inArray, isNotNull, lt, lte, notInArray, sql } from 'drizzle-orm';
 import type { Statement } from 'better-sqlite3';
 import type { Db } from '../db/open';
-import { preparedOnce } from '../db/prepared';
+import { fixed, preparedOnce } from '../db/prepared';
 import { writeTx, type Tx } from '../db/write-tx';
 import { LIMIT_KEY_PREFIX, LIMIT_KEYS_END, NO_MEMBER } from '../member-data';
 import { checkinAnswers, checkinRuns, checkinSchedules, checkinSkips } from './schema';
@@ -54,13 +54,15 @@ const answering = preparedOnce((db) => ({
     .where(
       and(
         eq(checkinRuns.scheduleId, laterThan.scheduleId),
-        // A "post now" in the same millisecond as a scheduled run still counts as later.
-        or(gt(checkinRuns.scheduledFor, laterThan.scheduledFor), and(eq(checkinRuns.scheduledFor, laterThan.scheduledFor), gt(checkinRuns.id, laterThan.runId))),
-        eq(checkinRuns.status, 'posted'),
+        // A "post now" in the same millisecond as a scheduled run still counts as later. One row
+        // value, not an OR: SQLite then reads only the runs after this one, not every run of the schedule.
+        sql`(${checkinRuns.scheduledFor}, ${checkinRuns.id}) > (${laterThan.scheduledFor}, ${laterThan.runId})`,
+        eq(checkinRuns.status, fixed('posted')),
       ),
     )
     .orderBy(asc(checkinRuns.scheduledFor), asc(checkinRuns.id))
-    .limit(1)
+    // No LIMIT: drizzle binds it, and SQLite plans a statement with a bound LIMIT again on every
+    // run; `get` reads the first row anyway, and only the runs after this one are sorted (usually none).
     .prepare(),
   answer: db.select().from(checkinAnswers).where(and(eq(checkinAnswers.runId, at.runId), eq(checkinAnswers.memberId, at.memberId))).prepare(),
   saveMood: db

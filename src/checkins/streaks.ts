@@ -11,16 +11,33 @@ export interface Streak {
   answered: number;
 }
 
+type Timing = Pick<Schedule, 'cron' | 'everyWeeks' | 'anchorWeek' | 'timezone'>;
+
+// When the slot begun by a scheduled run ends, by schedule and run: a rush of mood clicks on a
+// hand-posted run would otherwise work out the same next run (time zone look-ups) on every click.
+const knownSlotEnds = new Map<string, number>();
+const SLOT_ENDS_KEPT = 5000;
+
+function slotEndAfter(schedule: Timing, at: number): number {
+  const key = `${schedule.cron}|${schedule.everyWeeks}|${schedule.anchorWeek}|${schedule.timezone}|${at}`;
+  let end = knownSlotEnds.get(key);
+  if (end === undefined) {
+    end = nextRun(ruleOf(schedule), schedule.timezone, at) ?? Infinity;
+    if (knownSlotEnds.size >= SLOT_ENDS_KEPT) knownSlotEnds.clear();
+    knownSlotEnds.set(key, end);
+  }
+  return end;
+}
+
 /**
  * Groups a schedule's posted runs (oldest first) into slots: one scheduled run plus any "post now"
  * re-posts that came before the schedule's next run. A re-post replaces the run before it (whose
  * buttons then stop taking answers), so answering either counts once, for streaks and reports.
  * A hand-posted run with no scheduled run before it in the same period starts a slot of its own.
  */
-export function slotsOf<R extends PostedRun>(schedule: Pick<Schedule, 'cron' | 'everyWeeks' | 'anchorWeek' | 'timezone'>, runs: readonly R[]): R[][] {
+export function slotsOf<R extends PostedRun>(schedule: Timing, runs: readonly R[]): R[][] {
   // Hand-posted runs are rare: without one, every run is a slot and the rule is not needed (clicks stay cheap).
   if (!runs.some((r) => r.manual)) return runs.map((r) => [r]);
-  const rule = ruleOf(schedule);
   const slots: R[][] = [];
   let slotEnds = -Infinity; // the schedule's next run after the current slot began
   for (const run of runs) {
@@ -29,7 +46,7 @@ export function slotsOf<R extends PostedRun>(schedule: Pick<Schedule, 'cron' | '
       continue;
     }
     slots.push([run]);
-    slotEnds = nextRun(rule, schedule.timezone, run.scheduledFor) ?? Infinity;
+    slotEnds = slotEndAfter(schedule, run.scheduledFor);
   }
   return slots;
 }

@@ -1,3 +1,4 @@
+import { sql, type SQL } from 'drizzle-orm';
 import type { Db } from './open';
 import type { Tx } from './write-tx';
 
@@ -30,4 +31,15 @@ function connectionOf(db: Reader): object {
   const session = (db as unknown as { session?: object }).session;
   if (!session) throw new Error('preparedOnce: this is not a drizzle database or transaction');
   return session;
+}
+
+/**
+ * A fixed word of the code (a status such as 'posted') written into a prepared statement's SQL
+ * instead of bound as a value. When a bound value is compared with a column that a partial index's
+ * condition names (`status = ?` next to an index `WHERE status = 'posting'`), SQLite plans the
+ * statement again on every run in case the value makes that index usable: about 10 µs a run.
+ */
+export function fixed(word: string): SQL {
+  if (!/^[a-z][a-z-]*$/.test(word)) throw new Error(`fixed: only plain lower-case words, not ${JSON.stringify(word)}`);
+  return sql.raw(`'${word}'`);
 }

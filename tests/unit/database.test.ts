@@ -6,7 +6,8 @@ import Database from 'better-sqlite3';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { closeDatabase, MIGRATIONS_FOLDER, openDatabase, runMigrations } from '../../src/db/open';
-import { writeTx } from '../../src/db/write-tx';
+import { sql } from 'drizzle-orm';
+import { writeTx, type Tx } from '../../src/db/write-tx';
 import { claimDueRuns } from '../../src/checkins/runs';
 
 const migrationCount = readdirSync(MIGRATIONS_FOLDER).filter((f) => f.endsWith('.sql')).length;
@@ -90,6 +91,30 @@ describe('database', () => {
     expect(other.$client.prepare('SELECT guild_id FROM guild_settings').all()).toEqual([{ guild_id: 'a' }]);
     closeDatabase(other);
     closeDatabase(one);
+  });
+
+  it('writes each transaction to its own database, and a write transaction inside another undoes only its own part on a throw', () => {
+    const one = openDatabase(':memory:');
+    const other = openDatabase(':memory:');
+    const guilds = (db: typeof one) => db.$client.prepare('SELECT guild_id FROM guild_settings ORDER BY guild_id').all();
+    const insert = (tx: Tx, guild: string) => tx.run(sql`INSERT INTO guild_settings (guild_id, timezone, updated_at) VALUES (${guild}, 'UTC', 0)`);
+
+    writeTx(one, (tx) => {
+      insert(tx, 'a');
+      expect(() =>
+        writeTx(one, (inner) => {
+          insert(inner, 'b');
+          throw new Error('refused');
+        }),
+      ).toThrow('refused');
+      writeTx(one, (inner) => insert(inner, 'c'));
+    });
+    writeTx(other, (tx) => insert(tx, 'z'));
+    expect(() => writeTx(one, () => Promise.resolve())).toThrow(/promise/i); // nothing may be awaited inside
+
+    expect(guilds(one)).toEqual([{ guild_id: 'a' }, { guild_id: 'c' }]);
+    expect(guilds(other)).toEqual([{ guild_id: 'z' }]);
+    expect(one.$client.inTransaction).toBe(false);
   });
 
   it('moves the final edits, card edits and roundups the old retry columns were waiting on into the outbox', () => {

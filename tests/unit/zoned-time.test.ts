@@ -48,4 +48,17 @@ describe('zoned time', () => {
     }
     expect(wrong).toEqual([]);
   });
+
+  it('a day worked out once answers only for moments inside it: the moments just before and after get their own days', () => {
+    const zone = 'Australia/Sydney';
+    const noon = Date.UTC(2026, 3, 5, 2); // the 25-hour day of 5 April
+    const start = startOfDay(zone, noon);
+    const end = nextMidnight(zone, noon);
+    expect([start, end]).toEqual([Date.UTC(2026, 3, 4, 13), Date.UTC(2026, 3, 5, 14)]);
+    expect([startOfDay(zone, start - 1), nextMidnight(zone, start - 1)]).toEqual([Date.UTC(2026, 3, 3, 13), start]);
+    expect([startOfDay(zone, end), nextMidnight(zone, end)]).toEqual([end, Date.UTC(2026, 3, 6, 14)]);
+    expect([startOfDay(zone, end - 1), nextMidnight(zone, end - 1)]).toEqual([start, end]);
+    expect(startOfDay('Asia/Tokyo', noon)).toBe(Date.UTC(2026, 3, 4, 15)); // each zone its own day
+    expect(startOfDay(zone, noon)).toBe(start);
+  });
 });
