@@ -67,6 +67,8 @@ export const checkinRuns = sqliteTable(
     index('checkin_runs_posting').on(t.recordedAt).where(sql`status = 'posting'`),
     // Runs claimed ahead of their moment, found when it comes.
     index('checkin_runs_queued').on(t.scheduleId, t.scheduledFor).where(sql`status = 'queued'`),
+    // A mood click's streak reads a schedule's runs newest first: in this order, with no sort.
+    index('checkin_runs_newest').on(t.scheduleId, t.scheduledFor, t.id).where(sql`status IN ('posted', 'queued')`),
   ],
 );
 
