@@ -1,89 +1,177 @@
 /**
- * Direct-message check-in benchmark: a check-in with 5,000 subscribers. How long its run takes to
- * queue every message, the pace they are sent at (DM_RATE), a restart half-way (the rest sent,
- * none twice), and votes meanwhile against the same votes on an idle bot.
+ * Direct-message check-in benchmark: Hearth in its own process (real clock) against the Discord
+ * double in this one, as in a server. A leader schedules a direct-message check-in for the next
+ * whole minute at least LEAD_MS away (UTC), 5,000 members click Subscribe, and then: votes on an
+ * idle bot; how soon after the run's time every message is queued; the pace they are sent at
+ * (DM_RATE); votes while they are sent; Hearth's process killed half-way (SIGKILL, a crash: the
+ * outbox must survive it) and started again; and, from the double, how many each member got.
+ * `REACH_RESTART=term` stops it with SIGTERM instead (the CPU profile of BENCH_PROFILE is only
+ * written on SIGTERM).
  */
-import { and, eq, sql } from 'drizzle-orm';
-import { TestHearth, eventually, type StoredMessage } from '../tests/support/harness';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import type { ChildProcess } from 'node:child_process';
+import { TestHearth, eventually, textOf, type StoredMessage } from '../tests/support/harness';
+import type { InteractionRecord } from '../tests/support/discord-double';
+import { startBot } from './processes';
 import { spacedVotes, VOTE_EVERY_MS } from './spaced-votes';
-const sleep = (n: number) => new Promise((r) => setTimeout(r, n));
-import { writeTx } from '../src/db/write-tx';
-import { outbox } from '../src/outbox/schema';
-import { checkinSchedules, checkinSubscriptions } from '../src/checkins/schema';
 
 const SUBSCRIBERS = Number(process.env.BENCH_SUBSCRIBERS ?? 5000);
 const RATE = Number(process.env.BENCH_DM_RATE ?? 50);
+const RESTART_SIGNAL = process.env.REACH_RESTART === 'term' ? 'SIGTERM' : 'SIGKILL';
 const VOTES = 500;
+// Set-up (5,000 subscriptions, warm-up and idle votes) must end before the run: at least this long.
+const LEAD_MS = 90_000;
+const SUBSCRIBE_BATCH = 250;
+const KIND = 'checkin.direct-message';
 
-const votes = (harness: TestHearth, message: StoredMessage, round: string) => spacedVotes(harness, message, round, VOTES);
+const sleep = (n: number) => new Promise((r) => setTimeout(r, n));
+const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+
+/** Hearth's process: ready once it says it is connected; counts interactions it could not answer. */
+interface Running {
+  child: ChildProcess;
+  failures: () => number;
+}
+
+async function launch(env: Record<string, string>): Promise<Running> {
+  const { child, ready } = startBot('src/main.ts', env);
+  let failures = 0;
+  child.stdout!.on('data', (chunk: Buffer) => {
+    failures += chunk.toString().split('"msg":"interaction failed"').length - 1;
+  });
+  await ready;
+  return { child, failures: () => failures };
+}
+
+async function end(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((done) => child.once('exit', done));
+  child.kill(signal);
+  await exited;
+}
+
+async function waitUntil(check: () => boolean, what: string, timeoutMs: number, everyMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
+    await sleep(everyMs);
+  }
+}
+
+/** `daily HH:MM` (UTC) for the first whole minute at least `lead` ms after `now`, and that moment. */
+function nextWholeMinute(now: number, lead: number): { when: string; at: number } {
+  const at = Math.ceil((now + lead) / 60_000) * 60_000;
+  const d = new Date(at);
+  return { when: `daily ${String(d.getUTCHours()).padStart(2, '0')}:${String(d.getUTCMinutes()).padStart(2, '0')}`, at };
+}
+
+/** Sends every payload in batches, waiting for each batch's acknowledgements. */
+async function inBatches(harness: TestHearth, payloads: ReturnType<TestHearth['clickPayload']>[]): Promise<InteractionRecord[]> {
+  const records: InteractionRecord[] = [];
+  for (let i = 0; i < payloads.length; i += SUBSCRIBE_BATCH) {
+    const batch = payloads.slice(i, i + SUBSCRIBE_BATCH).map((p) => harness.double.sendInteraction(p));
+    await eventually(() => batch.every((r) => r.callback), 'a batch of Subscribe clicks acknowledged', 60_000);
+    records.push(...batch);
+  }
+  return records;
+}
 
 export async function benchReach(): Promise<string[]> {
-  const harness = await TestHearth.start({ env: { DM_RATE: String(RATE) } });
-  // The harness clock stands still; here it follows real time, so the pace of direct messages is real.
-  let driving = true;
-  const drive = (async () => {
-    let last = performance.now();
-    while (driving) {
-      await sleep(10);
-      const now = performance.now();
-      if (harness.hearth) await harness.clock.advance(Math.round(now - last));
-      last = now;
-    }
-  })();
+  const harness = await TestHearth.start({ startBot: false });
+  const dir = mkdtempSync(join(tmpdir(), 'hearth-reach-'));
+  const databasePath = join(dir, 'reach.sqlite');
+  const env = { DISCORD_TOKEN: harness.double.token, DISCORD_API_URL: harness.double.apiUrl, DATABASE_PATH: databasePath, DM_RATE: String(RATE) };
+  let hearth = await launch(env);
+  let failures = 0;
+  // The bench reads what Hearth stored through its own connection (WAL: readers never block Hearth).
+  const db = new Database(databasePath, { readonly: true });
+  const number = (query: string, ...params: unknown[]) => (db.prepare(query).get(...params) as { n: number }).n;
   try {
     const owner = harness.owner();
+    const general = harness.general.id;
+    const latest = (find: (m: StoredMessage) => boolean) => [...harness.double.channelMessages(general)].reverse().find(find);
+
     await harness.runCommand(owner, 'poll create', { question: 'Rush?', choices: 'A | B' });
-    const poll = harness.double.channelMessages(harness.general.id).find((m) => m.embeds.length > 0)!;
-    await harness.runCommand(owner, 'checkin schedule', { channel: { id: harness.general.id }, when: 'daily 09:00', prompt: 'How are you?', delivery: 'direct-message' });
-    const db = () => harness.context.db;
-    const schedule = db().select().from(checkinSchedules).get()!;
+    const poll = latest((m) => m.embeds.length > 0)!;
+    const { when, at: runAt } = nextWholeMinute(Date.now(), LEAD_MS);
+    await harness.runCommand(owner, 'checkin schedule', { channel: { id: general }, when, timezone: 'UTC', prompt: 'How are you?', delivery: 'direct-message' });
+    if (number('SELECT next_run_at AS n FROM checkin_schedules') !== runAt) throw new Error(`the check-in was not scheduled for ${new Date(runAt).toISOString()}`);
+    const announcement = await harness.double.waitFor(() => latest((m) => textOf(m).includes('How are you?')), 'the announcement with its Subscribe button');
+
     const members = Array.from({ length: SUBSCRIBERS }, (_, i) => harness.member(`sub${i}`));
-    writeTx(db(), (tx) => {
-      for (const m of members) tx.insert(checkinSubscriptions).values({ scheduleId: schedule.id, guildId: schedule.guildId, memberId: m.id, subscribedAt: 0 }).run();
-    });
+    const subscribeStarted = Date.now();
+    const clicks = await inBatches(harness, members.map((m) => harness.clickPayload(m, announcement, 'Subscribe')));
+    const subscribeMs = Date.now() - subscribeStarted;
+    const subscribed = number('SELECT count(*) AS n FROM checkin_subscriptions');
+    if (subscribed !== SUBSCRIBERS) throw new Error(`${subscribed} subscriptions stored for ${SUBSCRIBERS} clicks`);
+    const subscribeP99 = clicks.map((r) => r.callback!.at - r.dispatchedAt).sort((a, b) => a - b)[Math.floor(0.99 * clicks.length)]!;
 
-    await sleep(3000); // the double's member additions settle
-    await votes(harness, poll, 'warm');
-    const idle = await votes(harness, poll, 'idle');
+    await sleep(3000); // the subscriptions' work settles
+    await spacedVotes(harness, poll, 'warm', VOTES);
+    const idle = await spacedVotes(harness, poll, 'idle', VOTES);
+    const idleEnd = Date.now();
+    if (idleEnd > runAt - 2000) throw new Error(`set-up ended ${idleEnd - runAt + 2000} ms too late for the run at ${new Date(runAt).toISOString()}: raise LEAD_MS`);
 
-    const dms = () => db().select({ n: sql<number>`count(*)` }).from(outbox).where(eq(outbox.kind, 'checkin.direct-message')).get()!.n;
-    const sent = () => db().select({ n: sql<number>`count(*)` }).from(outbox).where(and(eq(outbox.kind, 'checkin.direct-message'), eq(outbox.status, 'delivered'))).get()!.n;
-    // Move the clock to just before the run, then let real time carry it over.
-    await harness.clock.set(schedule.nextRunAt! - 50);
-    const runAt = performance.now() + 50;
-    await eventually(() => dms() === SUBSCRIBERS, 'every message queued', 30_000);
-    const queuedMs = performance.now() - runAt;
-    const busy = await votes(harness, poll, 'busy');
+    const queuedRows = () => number('SELECT count(*) AS n FROM outbox WHERE kind = ?', KIND);
+    const sent = () => number("SELECT count(*) AS n FROM outbox WHERE kind = ? AND status = 'delivered'", KIND);
+    await sleep(runAt - 1000 - Date.now());
+    await waitUntil(() => queuedRows() === SUBSCRIBERS, 'every message queued', 30_000, 2);
+    const queuedMs = Date.now() - runAt;
+    const busy = await spacedVotes(harness, poll, 'busy', VOTES);
 
-    await eventually(() => sent() >= SUBSCRIBERS / 2, 'half of them sent', 600_000);
-    const halfAt = performance.now();
+    await waitUntil(() => sent() >= SUBSCRIBERS / 2, 'half of them sent', 600_000, 20);
+    await end(hearth.child, RESTART_SIGNAL);
+    const stoppedAt = Date.now();
+    failures += hearth.failures();
     const half = sent();
-    await harness.restart();
-    await eventually(() => sent() === SUBSCRIBERS, 'every message sent', 600_000);
-    const endAt = performance.now();
+    // Taken by the stopped process but not settled: their lease (3 minutes) must run out first.
+    const leased = number("SELECT count(*) AS n FROM outbox WHERE kind = ? AND status = 'pending' AND due_at > ?", KIND, stoppedAt + 60_000);
+    hearth = await launch(env);
+    const readyAt = Date.now();
+    await waitUntil(() => sent() >= SUBSCRIBERS - leased, 'every message but the leased ones sent', 600_000, 20);
+    const restDoneAt = Date.now();
+    await waitUntil(() => sent() === SUBSCRIBERS, 'every message sent', 600_000, 100);
+    const endAt = Date.now();
+    failures += hearth.failures();
 
-    const posts = new Map<string, number>();
-    for (const r of harness.double.requests) {
-      if (r.method === 'POST' && /^\/channels\/\d+\/messages$/.test(r.path) && r.status === 200) posts.set(r.path, (posts.get(r.path) ?? 0) + 1);
-    }
-    const received = members.map((m) => harness.double.directMessages(m.id).length);
+    // Hearth's own times of delivery, before and after the restart.
+    const pace = (from: number, to: number) => {
+      const { n, first, last } = db
+        .prepare("SELECT count(*) AS n, min(done_at) AS first, max(done_at) AS last FROM outbox WHERE kind = ? AND status = 'delivered' AND done_at > ? AND done_at <= ?")
+        .get(KIND, from, to) as { n: number; first: number; last: number };
+      return n > 1 ? ((n - 1) / ((last - first) / 1000)).toFixed(0) : '-';
+    };
+    // What members see: the double's direct messages (a repeated post with the same nonce returns the earlier message).
+    const perChannel = new Map<string, number>();
+    for (const m of harness.double.messages.values()) perChannel.set(m.channelId, (perChannel.get(m.channelId) ?? 0) + 1);
+    const received = members.map((m) => perChannel.get(harness.double.dmChannels.get(m.id) ?? '') ?? 0);
+    const once = received.filter((n) => n === 1).length;
     const twice = received.filter((n) => n > 1).length;
     const missing = received.filter((n) => n === 0).length;
-    const firstHalfRate = (half / ((halfAt - runAt) / 1000)).toFixed(0);
-    const secondHalfRate = ((SUBSCRIBERS - half) / ((endAt - halfAt) / 1000)).toFixed(0);
+    const dmChannels = new Set(members.map((m) => harness.double.dmChannels.get(m.id)));
+    const posts = harness.double.requests.filter((r) => r.method === 'POST' && r.status === 200 && dmChannels.has(/^\/channels\/(\d+)\/messages$/.exec(r.path)?.[1])).length;
 
+    const stop = RESTART_SIGNAL === 'SIGKILL' ? 'killed (SIGKILL)' : 'stopped (SIGTERM)';
     return [
-      `## Direct-message check-in: ${SUBSCRIBERS.toLocaleString('en')} subscribers, DM_RATE ${RATE}, a restart half-way`,
-      `Every message queued ${queuedMs.toFixed(0)} ms after the run's time (one transaction with the run). Sent at ${firstHalfRate} a second before the restart and ${secondHalfRate} a second after it (the restart included); ${received.length - missing - twice} members got exactly one, ${twice} got more than one, ${missing} got none.`,
+      `## Direct-message check-in: ${SUBSCRIBERS.toLocaleString('en')} subscribers, DM_RATE ${RATE}, Hearth ${stop} half-way`,
+      `${SUBSCRIBERS.toLocaleString('en')} Subscribe clicks in ${seconds(subscribeMs)} (batches of ${SUBSCRIBE_BATCH}, p99 acknowledgement ${subscribeP99.toFixed(0)} ms). ` +
+        `Every message queued ${queuedMs} ms after the run's time (${when} UTC). Sent at ${pace(runAt - 1, stoppedAt)} a second before the restart (${half} sent) and ${pace(stoppedAt, restDoneAt)} a second after it; ` +
+        `Hearth ready again ${seconds(readyAt - stoppedAt)} after the ${RESTART_SIGNAL}, ${leased ? `the rest but ${leased}` : 'the rest'} sent ${seconds(restDoneAt - stoppedAt)} after it, ` +
+        `${leased ? `the ${leased} it had in hand when ${stop.split(' ')[0]} ${seconds(endAt - stoppedAt)} after it (once their lease ran out)` : 'none was in hand'}. ` +
+        `${once} members got exactly one, ${twice} got more than one, ${missing} got none (${posts} posts to their direct messages for ${SUBSCRIBERS}); ${failures} interactions failed.`,
       `| ${VOTES} votes, one every ${VOTE_EVERY_MS} ms | p50 | p99 |`,
       `|---|---|---|`,
       `| idle bot | ${idle.p50.toFixed(2)} ms | ${idle.p99.toFixed(2)} ms |`,
       `| while the run's messages are sent | ${busy.p50.toFixed(2)} ms | ${busy.p99.toFixed(2)} ms |`,
-      `Sending / idle: p50 x${(busy.p50 / idle.p50).toFixed(2)}, p99 x${(busy.p99 / idle.p99).toFixed(2)} (the bot and the double share one process here).`,
+      `Sending / idle: p50 x${(busy.p50 / idle.p50).toFixed(2)}, p99 x${(busy.p99 / idle.p99).toFixed(2)} (goal p99 <= x1.25; Hearth in its own process, the double in the bench's).`,
     ];
   } finally {
-    driving = false;
-    await drive;
+    db.close();
+    await end(hearth.child, 'SIGTERM');
     await harness.stop();
+    rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -111,6 +111,8 @@ export class Outbox {
   private lastServed = '';
   private lastPruneAt = -Infinity;
   private stopped = false;
+  /** Discord's limit on all of the bot's requests (a global rate limit) holds every delivery until then. */
+  private heldUntil = -Infinity;
 
   constructor(
     private readonly db: Db,
@@ -183,6 +185,11 @@ export class Outbox {
 
   /** When something is next due: paced kinds not before their pace allows. */
   private nextDueAt(): number | null {
+    const next = this.nextEffectDueAt();
+    return next === null ? null : Math.max(next, this.heldUntil);
+  }
+
+  private nextEffectDueAt(): number | null {
     const busy = [...this.inFlight.keys()];
     const now = this.clock.now();
     const waiting = this.waitingKinds(now);
@@ -202,8 +209,8 @@ export class Outbox {
   private pump(): void {
     if (this.stopped) return;
     const room = LANES - this.inFlight.size;
-    if (room <= 0) return;
     const now = this.clock.now();
+    if (room <= 0 || now < this.heldUntil) return;
     for (const guildId of serversWithDueEffects(this.db, now, [...this.inFlight.keys()], this.lastServed, room, this.waitingKinds(now))) {
       const effect = takeDueEffect(this.db, guildId, now, now + LEASE_MS, this.waitingKinds(now));
       if (!effect) continue;
@@ -233,6 +240,8 @@ export class Outbox {
       const now = this.clock.now();
       const verdict = this.judge(effect, error, now);
       if (verdict.kind === 'retry') {
+        // Every other effect would meet the same limit: none is taken until it passes (the scheduler looks again then).
+        if (error instanceof RateLimitError && error.global) this.heldUntil = Math.max(this.heldUntil, now + error.retryAfter);
         retryEffectAt(this.db, effect, verdict.at, verdict.reason, verdict.counted);
         const details = { effect: effect.kind, key: effect.key, guild: effect.guildId, attempts: effect.attempts, retryAt: verdict.at, reason: verdict.reason };
         if (verdict.quiet) this.logger.debug(details, 'a Discord side effect must wait; it will be retried');

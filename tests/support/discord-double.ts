@@ -166,6 +166,8 @@ class HttpError extends Error {
     message: string,
     /** Seconds, for a 429: sent as Discord does, in the Retry-After header and the body. */
     readonly retryAfter?: number,
+    /** A 429 for the bot's requests as a whole (X-RateLimit-Global), not for one route. */
+    readonly global = false,
   ) {
     super(message);
   }
@@ -201,7 +203,7 @@ export class DiscordDouble {
   /** Users who do not accept direct messages (Discord answers 50007). */
   readonly closedDms = new Set<string>();
   /** Answer the next requests matching a path with an error, to test failure paths. */
-  readonly failures: { method: string; path: RegExp; status: number; code: number; message: string; times: number; retryAfter?: number; page?: boolean }[] = [];
+  readonly failures: { method: string; path: RegExp; status: number; code: number; message: string; times: number; retryAfter?: number; global?: boolean; page?: boolean }[] = [];
   private readonly holds: { method: string; path: RegExp; arrive: () => void; released: Promise<void> }[] = [];
   /** During a gateway outage new connections are refused (HTTP 503), as Discord's load balancers do. */
   private gatewayDown = false;
@@ -632,9 +634,12 @@ export class DiscordDouble {
     this.failures.push({ method, path, status, code, message, times });
   }
 
-  /** Answer the next `times` requests to a path with 429 and Discord's Retry-After (in seconds). */
-  rateLimitNext(method: string, path: RegExp, retryAfterSeconds: number, times = 1): void {
-    this.failures.push({ method, path, status: 429, code: 0, message: 'You are being rate limited.', times, retryAfter: retryAfterSeconds });
+  /**
+   * Answer the next `times` requests to a path with 429 and Discord's Retry-After (in seconds);
+   * `global`: the limit on all of the bot's requests, as Discord marks it (X-RateLimit-Global).
+   */
+  rateLimitNext(method: string, path: RegExp, retryAfterSeconds: number, times = 1, global = false): void {
+    this.failures.push({ method, path, status: 429, code: 0, message: 'You are being rate limited.', times, retryAfter: retryAfterSeconds, global });
   }
 
   /**
@@ -716,7 +721,7 @@ export class DiscordDouble {
           res.writeHead(failure.status, { 'content-type': 'text/html' }).end(failure.message);
           return;
         }
-        throw new HttpError(failure.status, failure.code, failure.message, failure.retryAfter);
+        throw new HttpError(failure.status, failure.code, failure.message, failure.retryAfter, failure.global);
       }
       const route = this.routes.find((r) => r.method === method && r.pattern.test(path));
       if (!route) {
@@ -737,8 +742,8 @@ export class DiscordDouble {
       record.status = e.status;
       if (e.retryAfter !== undefined) {
         res
-          .writeHead(429, { 'content-type': 'application/json', 'retry-after': String(e.retryAfter) })
-          .end(JSON.stringify({ message: e.message, retry_after: e.retryAfter, global: false }));
+          .writeHead(429, { 'content-type': 'application/json', 'retry-after': String(e.retryAfter), ...(e.global ? { 'x-ratelimit-global': 'true' } : {}) })
+          .end(JSON.stringify({ message: e.message, retry_after: e.retryAfter, global: e.global }));
       } else {
         res.writeHead(e.status, { 'content-type': 'application/json' }).end(JSON.stringify({ code: e.code, message: e.message }));
       }
