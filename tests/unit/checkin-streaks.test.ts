@@ -13,8 +13,8 @@ vi.mock('../../src/checkins/store', async (importOriginal) => {
   const store = await importOriginal<typeof import('../../src/checkins/store')>();
   return {
     ...store,
-    *postedRunsNewestFirst(...args: Parameters<typeof store.postedRunsNewestFirst>) {
-      for (const run of store.postedRunsNewestFirst(...args)) {
+    *runsTakenNewestFirst(...args: Parameters<typeof store.runsTakenNewestFirst>) {
+      for (const run of store.runsTakenNewestFirst(...args)) {
         reads.rows++;
         yield run;
       }
