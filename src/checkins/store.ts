@@ -286,7 +286,7 @@ const newestFirst = new WeakMap<Db['$client'], Statement<[string, number], RunRo
  * A schedule's posted and queued runs, newest first, each with whether the member answered it with
  * a mood. Read one row at a time, so that a caller who has seen enough stops reading.
  */
-export function* runsTakenNewestFirst(db: Db, scheduleId: number, memberId: string): Generator<RunAnswered> {
+export function* runsNewestFirst(db: Db, scheduleId: number, memberId: string): Generator<RunAnswered> {
   let statement = newestFirst.get(db.$client);
   if (!statement) {
     statement = db.$client.prepare<[string, number], RunRow>(`

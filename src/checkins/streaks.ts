@@ -3,7 +3,7 @@ import type { Db } from '../db/open';
 import type { ChannelView } from '../visibility';
 import { nextRun } from './schedule';
 import { ruleOf } from './scheduling';
-import { answeredRunIds, listSchedules, postedRuns, runsTakenNewestFirst, queuedRuns, type PostedRun, type RunAnswered, type Schedule } from './store';
+import { answeredRunIds, listSchedules, postedRuns, runsNewestFirst, queuedRuns, type PostedRun, type RunAnswered, type Schedule } from './store';
 
 export interface Streak {
   current: number;
@@ -93,7 +93,7 @@ export function currentStreak(db: Db, schedule: Schedule, memberId: string): num
     stretch = [];
     return true;
   };
-  for (const run of runsTakenNewestFirst(db, schedule.id, memberId)) {
+  for (const run of runsNewestFirst(db, schedule.id, memberId)) {
     stretch.push(run);
     if (!run.manual && !count()) return current;
   }

@@ -13,8 +13,8 @@ vi.mock('../../src/checkins/store', async (importOriginal) => {
   const store = await importOriginal<typeof import('../../src/checkins/store')>();
   return {
     ...store,
-    *runsTakenNewestFirst(...args: Parameters<typeof store.runsTakenNewestFirst>) {
-      for (const run of store.runsTakenNewestFirst(...args)) {
+    *runsNewestFirst(...args: Parameters<typeof store.runsNewestFirst>) {
+      for (const run of store.runsNewestFirst(...args)) {
         reads.rows++;
         yield run;
       }
