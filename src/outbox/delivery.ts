@@ -72,6 +72,8 @@ export type DeliveryOutcome = { outcome: 'delivered' | 'skipped' } | { outcome: 
 const LEASE_MS = 3 * 60_000;
 // Deliveries in flight at once, one server each: a slow or failing server holds one of them only.
 const LANES = 4;
+// The longest every delivery waits on one global rate limit before looking again.
+const MAX_GLOBAL_HOLD_MS = 60_000;
 const FIRST_RETRY_MS = 60_000;
 const LONGEST_RETRY_MS = 60 * 60_000;
 const GIVE_UP_AFTER_MS = 24 * 60 * 60_000;
@@ -149,6 +151,7 @@ export class Outbox {
   /** Delivers one queued effect now and says how it went; one not due or already under way is left to the task ('queued'). */
   async deliverNow(key: string): Promise<DeliveryOutcome> {
     const now = this.clock.now();
+    if (now < this.heldUntil) return { outcome: 'queued' }; // a global rate limit holds every delivery
     const effect = takeEffect(this.db, key, now, now + LEASE_MS);
     if (!effect) return { outcome: 'queued' };
     const outcome = await this.deliver(effect);
@@ -241,7 +244,10 @@ export class Outbox {
       const verdict = this.judge(effect, error, now);
       if (verdict.kind === 'retry') {
         // Every other effect would meet the same limit: none is taken until it passes (the scheduler looks again then).
-        if (error instanceof RateLimitError && error.global) this.heldUntil = Math.max(this.heldUntil, now + error.retryAfter);
+        // discord.js calls a refusal "global" when its own count of requests this second is full, even if
+        // Discord's answer was one route's (with that route's long Retry-After): hold only until the
+        // global count resets, and never longer than a minute, so one server's limit never holds the others.
+        if (error instanceof RateLimitError && error.global) this.heldUntil = Math.max(this.heldUntil, now + Math.min(error.timeToReset, error.retryAfter, MAX_GLOBAL_HOLD_MS));
         retryEffectAt(this.db, effect, verdict.at, verdict.reason, verdict.counted);
         const details = { effect: effect.kind, key: effect.key, guild: effect.guildId, attempts: effect.attempts, retryAt: verdict.at, reason: verdict.reason };
         if (verdict.quiet) this.logger.debug(details, 'a Discord side effect must wait; it will be retried');
