@@ -45,6 +45,18 @@ export async function stopBot(child: ChildProcess): Promise<void> {
   await exited;
 }
 
+/** Counts Hearth's "interaction failed" log lines, whole lines only (a chunk of output may end mid-line). */
+export function countFailures(child: ChildProcess): () => number {
+  let failures = 0;
+  let partial = '';
+  child.stdout!.on('data', (chunk: Buffer) => {
+    const lines = (partial + chunk.toString()).split('\n');
+    partial = lines.pop()!;
+    for (const line of lines) if (line.includes('"msg":"interaction failed"')) failures++;
+  });
+  return () => failures;
+}
+
 export function rssMb(pid: number): number {
   const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmRSS'));
   return Number(/(\d+)/.exec(line ?? '')?.[1] ?? 0) / 1024;

@@ -15,7 +15,7 @@ import Database from 'better-sqlite3';
 import type { ChildProcess } from 'node:child_process';
 import { TestHearth, eventually, textOf, type StoredMessage } from '../tests/support/harness';
 import type { InteractionRecord } from '../tests/support/discord-double';
-import { startBot } from './processes';
+import { countFailures, startBot } from './processes';
 import { spacedVotes, VOTE_EVERY_MS } from './spaced-votes';
 
 const SUBSCRIBERS = Number(process.env.BENCH_SUBSCRIBERS ?? 5000);
@@ -38,12 +38,9 @@ interface Running {
 
 async function launch(env: Record<string, string>): Promise<Running> {
   const { child, ready } = startBot('src/main.ts', env);
-  let failures = 0;
-  child.stdout!.on('data', (chunk: Buffer) => {
-    failures += chunk.toString().split('"msg":"interaction failed"').length - 1;
-  });
+  const failures = countFailures(child);
   await ready;
-  return { child, failures: () => failures };
+  return { child, failures };
 }
 
 async function end(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {

@@ -14,7 +14,7 @@ import Database from 'better-sqlite3';
 import type { APIInteraction } from 'discord-api-types/v10';
 import { TestHearth, allComponents, eventually, textOf, type StoredMessage, type TestMember } from '../tests/support/harness';
 import type { InteractionRecord } from '../tests/support/discord-double';
-import { heapAfterGc, rssMb, startBot, stopBot, type HeapReading } from './processes';
+import { countFailures, heapAfterGc, rssMb, startBot, stopBot, type HeapReading } from './processes';
 
 const SIZE = Number(process.env.RUSH_SIZE ?? 2000);
 /** Members who warm each path up before it is measured (other members than the measured ones). */
@@ -47,10 +47,7 @@ export async function startSide(kind: 'hearth' | 'baseline', size: number, optio
   const started = performance.now();
   const env = { DISCORD_TOKEN: harness.double.token, DISCORD_API_URL: harness.double.apiUrl, DATABASE_PATH: databasePath };
   const { child, ready } = startBot(kind === 'hearth' ? 'src/main.ts' : 'bench/baseline-bot.ts', env, options.heapProbe ? { heapFile } : {});
-  let failures = 0;
-  child.stdout!.on('data', (chunk: Buffer) => {
-    failures += chunk.toString().split('"msg":"interaction failed"').length - 1;
-  });
+  const failures = countFailures(child);
   await ready;
   const readyMs = performance.now() - started;
   const members = Array.from({ length: size }, (_, i) => harness.member(`member${i}`));
@@ -63,7 +60,7 @@ export async function startSide(kind: 'hearth' | 'baseline', size: number, optio
     pid: child.pid!,
     readyMs,
     readyRss: rssMb(child.pid!),
-    failures: () => failures,
+    failures,
     heapAfterGc: () => (options.heapProbe ? heapAfterGc(child.pid!, heapFile) : Promise.reject(new Error('started without the heap probe'))),
     async stop() {
       await stopBot(child);
@@ -240,6 +237,15 @@ async function warmUp(hearth: Side, baseline: Side): Promise<void> {
   await sleep(4000);
 }
 
+/** Waits until Hearth has sent the double no request for 2 s (at least 4 s, at most 60 s). */
+async function quiet(side: Side): Promise<void> {
+  await sleep(2000);
+  for (let seen = -1, waited = 0; seen !== side.harness.double.requests.length && waited < 60_000; waited += 2000) {
+    seen = side.harness.double.requests.length;
+    await sleep(2000);
+  }
+}
+
 export interface PathResult {
   name: string;
   hearth: Fired;
@@ -264,7 +270,7 @@ export async function benchRush(): Promise<string[]> {
       // code on every path, Hearth different code on each.
       await fire(baseline, await baselinePayloads(baseline, path.name, baseline.warm));
       await fire(hearth, hearth.warm.map(prepared.click));
-      await sleep(4000); // the warm-up's coalesced edit, and the work that follows its acknowledgements
+      await quiet(hearth); // the warm-up's coalesced edit, and the work after its acknowledgements (shout-outs)
       const payloads = await baselinePayloads(baseline, path.name);
       // The baseline first, then Hearth, back to back: the machine's load is as close as it gets.
       const base = await fire(baseline, payloads);
