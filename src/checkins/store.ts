@@ -1,7 +1,7 @@
 import { and, asc, desc, eq, gt, inArray, isNotNull, lt, lte, notInArray, sql } from 'drizzle-orm';
 import type { Statement } from 'better-sqlite3';
 import type { Db } from '../db/open';
-import { fixed, preparedOnce } from '../db/prepared';
+import { preparedOnce, sqlWord } from '../db/prepared';
 import { writeTx, type Tx } from '../db/write-tx';
 import { LIMIT_KEY_PREFIX, LIMIT_KEYS_END, NO_MEMBER } from '../member-data';
 import { checkinAnswers, checkinRuns, checkinSchedules, checkinSkips } from './schema';
@@ -57,7 +57,7 @@ const answering = preparedOnce((db) => ({
         // A "post now" in the same millisecond as a scheduled run still counts as later. One row
         // value, not an OR: SQLite then reads only the runs after this one, not every run of the schedule.
         sql`(${checkinRuns.scheduledFor}, ${checkinRuns.id}) > (${laterThan.scheduledFor}, ${laterThan.runId})`,
-        eq(checkinRuns.status, fixed('posted')),
+        eq(checkinRuns.status, sqlWord('posted')),
       ),
     )
     .orderBy(asc(checkinRuns.scheduledFor), asc(checkinRuns.id))

@@ -39,7 +39,7 @@ function connectionOf(db: Reader): object {
  * condition names (`status = ?` next to an index `WHERE status = 'posting'`), SQLite plans the
  * statement again on every run in case the value makes that index usable: about 10 µs a run.
  */
-export function fixed(word: string): SQL {
-  if (!/^[a-z][a-z-]*$/.test(word)) throw new Error(`fixed: only plain lower-case words, not ${JSON.stringify(word)}`);
+export function sqlWord(word: string): SQL {
+  if (!/^[a-z][a-z-]*$/.test(word)) throw new Error(`sqlWord: only plain lower-case words, not ${JSON.stringify(word)}`);
   return sql.raw(`'${word}'`);
 }

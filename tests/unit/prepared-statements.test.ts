@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { describe, expect, it, vi } from 'vitest';
 import { closeDatabase, openDatabase } from '../../src/db/open';
 import { WHOLE_SERVER } from '../../src/visibility';
-import { fixed } from '../../src/db/prepared';
+import { sqlWord } from '../../src/db/prepared';
 import { createPoll, myVote, recordVote, results, validatePoll } from '../../src/polls/service';
 
 const poll = validatePoll({ question: 'Lunch?', choices: 'Pizza | Tacos | Soup', multi: false, maxChoices: null, anonymous: false, hideResults: false, closesIn: null, roleId: null });
@@ -41,8 +41,8 @@ describe('statements prepared once per connection', () => {
 
   it('writes only plain words of the code into a statement as fixed text', () => {
     const db = openDatabase(':memory:');
-    expect(db.all(sql`SELECT ${fixed('posted')} AS word`)).toEqual([{ word: 'posted' }]);
-    for (const word of ["it's", 'a b', 'Posted', '', "x' OR '1'='1"]) expect(() => fixed(word)).toThrow('only plain lower-case words');
+    expect(db.all(sql`SELECT ${sqlWord('posted')} AS word`)).toEqual([{ word: 'posted' }]);
+    for (const word of ["it's", 'a b', 'Posted', '', "x' OR '1'='1"]) expect(() => sqlWord(word)).toThrow('only plain lower-case words');
     closeDatabase(db);
   });
 });
