@@ -55,6 +55,9 @@ describe('zoned time', () => {
     const start = startOfDay(zone, noon);
     const end = nextMidnight(zone, noon);
     expect([start, end]).toEqual([Date.UTC(2026, 3, 4, 13), Date.UTC(2026, 3, 5, 14)]);
+    // Straight after the day was worked out: its end is the next day's, not the kept one's.
+    expect([startOfDay(zone, end), nextMidnight(zone, end)]).toEqual([end, Date.UTC(2026, 3, 6, 14)]);
+    startOfDay(zone, noon);
     expect([startOfDay(zone, start - 1), nextMidnight(zone, start - 1)]).toEqual([Date.UTC(2026, 3, 3, 13), start]);
     expect([startOfDay(zone, end), nextMidnight(zone, end)]).toEqual([end, Date.UTC(2026, 3, 6, 14)]);
     expect([startOfDay(zone, end - 1), nextMidnight(zone, end - 1)]).toEqual([start, end]);
