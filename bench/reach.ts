@@ -19,7 +19,7 @@ import { countFailures, startBot } from './processes';
 import { spacedVotes, VOTE_EVERY_MS } from './spaced-votes';
 
 const SUBSCRIBERS = Number(process.env.BENCH_SUBSCRIBERS ?? 5000);
-const RATE = Number(process.env.BENCH_DM_RATE ?? 50);
+const RATE = Number(process.env.BENCH_DM_RATE ?? 15);
 const RESTART_SIGNAL = process.env.REACH_RESTART === 'term' ? 'SIGTERM' : 'SIGKILL';
 const VOTES = 500;
 // Set-up (5,000 subscriptions, warm-up and idle votes) must end before the run: at least this long.

@@ -83,7 +83,7 @@ export async function startHearth(options: HearthOptions): Promise<Hearth> {
   });
   const scheduler = new Scheduler(clock, logger, (task, outcome) => metrics.scheduledRun(task, outcome));
   const refresher = new MessageRefresher(client, clock, logger);
-  const outbox = new Outbox(db, clock, logger, () => scheduler.wake());
+  const outbox = new Outbox(db, clock, logger, (task) => scheduler.wake(task));
   const metrics = new Metrics({ db, databasePath: config.databasePath, outboxCounts: () => outbox.counts(), gatewayConnected: () => gatewayState(client).connected });
   metrics.watchRest(client.rest);
   const directMessages = new DirectMessages(client, clock, logger, config.directMessagesPerSecond, {
@@ -100,7 +100,7 @@ export async function startHearth(options: HearthOptions): Promise<Hearth> {
   scheduler.register(insightsDigestTask(context));
   scheduler.register(retentionTask(context));
   scheduler.register(serverDeletionTask(context));
-  scheduler.register(outbox.task()); // last: delivers in the same round what the tasks above queued
+  scheduler.register(outbox.task); // last: delivers in the same round what the tasks above queued
 
   const router = createRouter(commands, () => context);
   const onInteraction = (interaction: Interaction) => void router.handle(interaction);

@@ -1,5 +1,6 @@
 // Queries for direct-message check-ins: their subscribers, and the runs sent to them.
 import { and, count, eq, sql } from 'drizzle-orm';
+import { preparedOnce } from '../db/prepared';
 import type { Tx } from '../db/write-tx';
 import { checkinRuns, checkinSchedules, checkinSubscriptions } from './schema';
 import { unlinkSupersededAnswers, type Reader, type Run, type Schedule } from './store';
@@ -12,8 +13,19 @@ export function removeSubscription(tx: Tx, scheduleId: number, memberId: string)
   return tx.delete(checkinSubscriptions).where(and(eq(checkinSubscriptions.scheduleId, scheduleId), eq(checkinSubscriptions.memberId, memberId))).run().changes === 1;
 }
 
+// What every direct message of a run and every click on one read: built and prepared once per connection.
+const sending = preparedOnce((db) => ({
+  subscribed: db
+    .select({ one: sql`1` })
+    .from(checkinSubscriptions)
+    .where(and(eq(checkinSubscriptions.scheduleId, sql.placeholder('scheduleId')), eq(checkinSubscriptions.memberId, sql.placeholder('memberId'))))
+    .prepare(),
+  schedule: db.select().from(checkinSchedules).where(eq(checkinSchedules.id, sql.placeholder('id'))).prepare(),
+  run: db.select().from(checkinRuns).where(eq(checkinRuns.id, sql.placeholder('id'))).prepare(),
+}));
+
 export function isSubscribed(db: Reader, scheduleId: number, memberId: string): boolean {
-  return db.select({ one: sql`1` }).from(checkinSubscriptions).where(and(eq(checkinSubscriptions.scheduleId, scheduleId), eq(checkinSubscriptions.memberId, memberId))).get() !== undefined;
+  return sending(db).subscribed.get({ scheduleId, memberId }) !== undefined;
 }
 
 export function subscribersOf(db: Reader, scheduleId: number): string[] {
@@ -33,11 +45,11 @@ export function subscriberCounts(db: Reader, guildId: string): Map<number, numbe
 
 /** A schedule by id in any server: a click in a direct message names no server, the stored row does. */
 export function scheduleById(db: Reader, id: number): Schedule | undefined {
-  return db.select().from(checkinSchedules).where(eq(checkinSchedules.id, id)).get();
+  return sending(db).schedule.get({ id });
 }
 
 export function runById(db: Reader, runId: number): Run | undefined {
-  return db.select().from(checkinRuns).where(eq(checkinRuns.id, runId)).get();
+  return sending(db).run.get({ id: runId });
 }
 
 /**

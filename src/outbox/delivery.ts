@@ -12,11 +12,11 @@ import {
   countEffects,
   markDelivered,
   markDropped,
-  nextEffectDueAt,
+  pendingKinds,
   pruneFinishedEffects,
   removeSkippedEffect,
   retryEffectAt,
-  serversWithDueEffects,
+  serversWithPendingEffects,
   takeDueEffect,
   takeEffect,
   type StoredEffect,
@@ -120,8 +120,8 @@ export class Outbox {
     private readonly db: Db,
     private readonly clock: Clock,
     private readonly logger: Logger,
-    /** Re-arms the scheduler after a delivery ends, so it looks again when the next one is due. */
-    private readonly wake: () => void,
+    /** Re-arms the scheduler for this task after a delivery ends, so it looks again when the next one is due. */
+    private readonly wake: (task: DueTask) => void,
   ) {}
 
   handle(kind: string, handler: EffectHandler): void {
@@ -134,19 +134,18 @@ export class Outbox {
     return countEffects(this.db);
   }
 
-  /** The scheduled task that starts deliveries when effects fall due. */
-  task(): DueTask {
-    return {
-      name: 'deliver Discord side effects',
-      // While every lane is busy, or only busy servers have something due, the end of a delivery
-      // starts the next one: the scheduler need not look (it would look again and again).
-      nextDueAt: () => (this.inFlight.size >= LANES ? null : this.nextDueAt()),
-      runDue: async (now) => {
-        this.prune(now);
-        this.pump();
-      },
-    };
-  }
+  /** The scheduled task that starts deliveries when effects fall due (one, whatever asks for it). */
+  readonly task: DueTask = {
+    name: 'deliver Discord side effects',
+    everyRound: true, // delivers in the same round what the other tasks queued
+    // While every lane is busy, or only busy servers have something due, the end of a delivery
+    // starts the next one: the scheduler need not look (it would look again and again).
+    nextDueAt: () => (this.inFlight.size >= LANES ? null : this.nextDueAt()),
+    runDue: async (now) => {
+      this.prune(now);
+      this.pump();
+    },
+  };
 
   /** Delivers one queued effect now and says how it went; one not due or already under way is left to the task ('queued'). */
   async deliverNow(key: string): Promise<DeliveryOutcome> {
@@ -155,7 +154,7 @@ export class Outbox {
     const effect = takeEffect(this.db, key, now, now + LEASE_MS);
     if (!effect) return { outcome: 'queued' };
     const outcome = await this.deliver(effect);
-    this.wake(); // a retry is stored: the scheduler arms for it
+    this.wake(this.task); // a retry is stored: the scheduler arms for it
     return outcome;
   }
 
@@ -179,53 +178,54 @@ export class Outbox {
     while (this.inFlight.size) await Promise.allSettled([...this.inFlight.values()]);
   }
 
-  /** Kinds whose pace allows none more at `now`. */
-  private waitingKinds(now: number): string[] {
-    const waiting: string[] = [];
-    for (const [kind, handler] of this.handlers) if (handler.pace && handler.pace.nextAt(now) > now) waiting.push(kind);
-    return waiting;
-  }
-
-  /** When something is next due: paced kinds not before their pace allows. */
+  /** When something is next due, among servers with no delivery under way: paced kinds not before their pace allows. */
   private nextDueAt(): number | null {
-    const next = this.nextEffectDueAt();
-    return next === null ? null : Math.max(next, this.heldUntil);
-  }
-
-  private nextEffectDueAt(): number | null {
-    const busy = [...this.inFlight.keys()];
     const now = this.clock.now();
-    const waiting = this.waitingKinds(now);
-    if (!waiting.length) return nextEffectDueAt(this.db, busy);
-    const times = [nextEffectDueAt(this.db, busy, { without: waiting })];
-    const paces = new Set(waiting.map((kind) => this.handlers.get(kind)!.pace!));
-    for (const pace of paces) {
-      const kinds = waiting.filter((kind) => this.handlers.get(kind)!.pace === pace);
-      const due = nextEffectDueAt(this.db, busy, { only: kinds });
-      times.push(due === null ? null : Math.max(due, pace.nextAt(now)));
+    let next: number | null = null;
+    for (const guildId of serversWithPendingEffects(this.db, '')) {
+      if (this.inFlight.has(guildId)) continue; // its delivery's end looks again
+      for (const { kind, dueAt } of pendingKinds(this.db, guildId)) {
+        const at = Math.max(dueAt, this.handlers.get(kind)?.pace?.nextAt(now) ?? dueAt, this.heldUntil);
+        if (next === null || at < next) next = at;
+      }
+      if (next !== null && next <= now) break; // nothing can be sooner
     }
-    const known = times.filter((t): t is number => t !== null);
-    return known.length ? Math.min(...known) : null;
+    return next;
   }
 
-  /** Fills the free lanes with due effects of servers that have none under way. */
+  /** Fills the free lanes with due effects of servers that have none under way, servers in turn. */
   private pump(): void {
     if (this.stopped) return;
-    const room = LANES - this.inFlight.size;
     const now = this.clock.now();
-    if (room <= 0 || now < this.heldUntil) return;
-    for (const guildId of serversWithDueEffects(this.db, now, [...this.inFlight.keys()], this.lastServed, room, this.waitingKinds(now))) {
-      const effect = takeDueEffect(this.db, guildId, now, now + LEASE_MS, this.waitingKinds(now));
+    if (now < this.heldUntil) return;
+    for (const guildId of serversWithPendingEffects(this.db, this.lastServed)) {
+      if (this.inFlight.size >= LANES) break;
+      if (this.inFlight.has(guildId)) continue;
+      const kind = this.firstTakeable(guildId, now);
+      const effect = kind === null ? null : takeDueEffect(this.db, guildId, kind, now, now + LEASE_MS);
       if (!effect) continue;
       this.handlers.get(effect.kind)?.pace?.took(now);
       this.lastServed = guildId;
       const delivery = this.deliver(effect).finally(() => {
         this.inFlight.delete(guildId);
         this.pump();
-        this.wake(); // the scheduler looks again for what is due next (a retry, a server now free)
+        // The scheduler looks again for what is due next (a retry, a server now free); not when this
+        // server's next effect was taken at once (a backlog draining): what it knows still holds.
+        if (!this.inFlight.has(guildId)) this.wake(this.task);
       });
       this.inFlight.set(guildId, delivery);
     }
+  }
+
+  /** The kind of a server's earliest effect that is due and whose pace allows one more, or null. */
+  private firstTakeable(guildId: string, now: number): string | null {
+    let first: { kind: string; dueAt: number } | null = null;
+    for (const queued of pendingKinds(this.db, guildId)) {
+      const pace = this.handlers.get(queued.kind)?.pace;
+      if (queued.dueAt > now || (pace && pace.nextAt(now) > now)) continue;
+      if (!first || queued.dueAt < first.dueAt) first = queued;
+    }
+    return first?.kind ?? null;
   }
 
   private async deliver(effect: StoredEffect): Promise<DeliveryOutcome> {

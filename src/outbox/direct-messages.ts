@@ -1,6 +1,6 @@
 // Direct messages through the outbox: opened and sent at the bot's shared pace, only to members
 // who asked for them, each naming its server and carrying a way to stop.
-import { ActionRowBuilder, ButtonBuilder, ButtonStyle, type Client } from 'discord.js';
+import { ActionRowBuilder, ButtonBuilder, ButtonStyle, ChannelType, type Client, type DMChannel } from 'discord.js';
 import type { Clock } from '../clock';
 import type { Logger } from '../logger';
 import { DiscordErrorCode, isDiscordError } from '../bot/discord-errors';
@@ -45,6 +45,8 @@ export const STOP_LABEL = 'Stop these messages';
 export class DirectMessages {
   /** Shared by every kind of direct message: Discord limits opening DMs across the bot. */
   readonly pace: Pace;
+  /** Member id to DM channel id, for the channels discord.js holds. */
+  private readonly dmChannelIds = new Map<string, string>();
 
   constructor(
     private readonly client: Client,
@@ -82,7 +84,7 @@ export class DirectMessages {
     }
     const { channelId, roleId } = message.audience;
     if (!fetchedMemberView(member).canView(channelId) || (roleId && !member.roles.cache.has(roleId))) return this.skip(effect, 'the member no longer has access to it');
-    const channel = await this.client.users.createDM(userId);
+    const channel = await this.dmChannel(userId);
     const stop = new ButtonBuilder().setCustomId(message.stopId).setLabel(STOP_LABEL).setStyle(ButtonStyle.Secondary);
     const components: ActionRowBuilder<ButtonBuilder>[] = buttonRows([...(message.buttons ?? []), stop]);
     try {
@@ -96,6 +98,20 @@ export class DirectMessages {
       }
       throw error;
     }
+  }
+
+  /**
+   * The member's DM channel. discord.js finds a known one by reading every channel it holds (every
+   * member messaged so far, thousands in a large check-in): the id is kept here instead, and a
+   * channel not known yet is opened (Discord hands back the same one for the same member).
+   */
+  private async dmChannel(userId: string): Promise<DMChannel> {
+    const known = this.dmChannelIds.get(userId);
+    const cached = known === undefined ? undefined : this.client.channels.cache.get(known);
+    if (cached?.type === ChannelType.DM && !cached.partial) return cached;
+    const channel = await this.client.users.createDM(userId, { force: true });
+    this.dmChannelIds.set(userId, channel.id);
+    return channel;
   }
 
   /** Nothing sent: the pace slot goes back. The log names no member (for an anonymous poll, "voted already" would tell). */

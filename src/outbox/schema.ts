@@ -31,9 +31,9 @@ export const outbox = sqliteTable(
     doneAt: integer('done_at'),
   },
   (t) => [
-    index('outbox_pending_due').on(t.dueAt).where(sql`status = 'pending'`),
-    // Servers with something due, and each server's next effect, without reading the others'.
-    index('outbox_pending_guild').on(t.guildId, t.dueAt).where(sql`status = 'pending'`),
+    // What is pending, server by server and kind by kind, earliest first: which servers have
+    // something due, and each server's next effect, are seeks, however long one server's backlog.
+    index('outbox_pending_queue').on(t.guildId, t.kind, t.dueAt).where(sql`status = 'pending'`),
     index('outbox_done').on(t.doneAt).where(sql`status <> 'pending'`),
     // One server's effects: what failed there lately (for its leaders), and forgetting a server.
     index('outbox_guild').on(t.guildId, t.status, t.doneAt),

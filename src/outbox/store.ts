@@ -1,6 +1,7 @@
 // The delivery side of the outbox: taking due effects, and recording how each delivery ended.
-import { and, desc, eq, gte, inArray, lte, notInArray, sql } from 'drizzle-orm';
+import { and, desc, eq, gt, gte, lte, notInArray, sql } from 'drizzle-orm';
 import type { Db } from '../db/open';
+import { preparedOnce, sqlWord } from '../db/prepared';
 import { outbox } from './schema';
 
 export interface StoredEffect {
@@ -25,59 +26,83 @@ const toEffect = (row: Row): StoredEffect => ({
   createdAt: row.createdAt,
 });
 
-const pending = eq(outbox.status, 'pending');
-
 /** Why an effect a member stopped (a reminder) ended: not a failure, so leaders are not told of it. */
 export const CANCELLED = 'cancelled by the member';
 /** A direct message Discord refused (closed DMs): the member is counted as unreachable, not listed as a leader's problem. */
 export const REFUSED_BY_MEMBER = 'the member does not accept direct messages from this server';
 
-/** Which kinds to leave out (those paced and waiting for their pace), or to look at only. */
-export interface KindFilter {
-  without?: readonly string[];
-  only?: readonly string[];
-}
+// 'pending' written into the SQL (not bound), so SQLite plans with the partial index once.
+const pending = sql`${outbox.status} = ${sqlWord('pending')}`;
 
-const kindsMatching = (kinds: KindFilter = {}) =>
-  and(kinds.without?.length ? notInArray(outbox.kind, [...kinds.without]) : undefined, kinds.only ? inArray(outbox.kind, [...kinds.only]) : undefined);
-
-/** The earliest moment a pending effect of a server not in `busy` is due (epoch ms), or null. */
-export function nextEffectDueAt(db: Db, busy: string[] = [], kinds: KindFilter = {}): number | null {
-  return (
-    db
-      .select({ at: sql<number | null>`min(${outbox.dueAt})` })
-      .from(outbox)
-      .where(and(pending, busy.length ? notInArray(outbox.guildId, busy) : undefined, kindsMatching(kinds)))
-      .get()?.at ?? null
-  );
-}
-
-/**
- * Servers with an effect due, at most `limit`, leaving out `busy` ones, in turn after `after` (a
- * round robin: a server with a long backlog gets one delivery at a time like any other).
- */
-export function serversWithDueEffects(db: Db, now: number, busy: string[], after: string, limit: number, without: readonly string[] = []): string[] {
-  return db
-    .selectDistinct({ guildId: outbox.guildId })
+// The delivery side reads the pending rows through one index, (server, kind, due time): every
+// question below is a seek into it, so a server with a backlog of thousands (a direct-message
+// check-in) costs what a server with one effect does, instead of a read of its whole backlog on
+// every delivery.
+const statements = preparedOnce((db) => ({
+  nextServer: db
+    .select({ guildId: outbox.guildId })
     .from(outbox)
-    .where(and(pending, lte(outbox.dueAt, now), busy.length ? notInArray(outbox.guildId, busy) : undefined, kindsMatching({ without })))
-    .orderBy(sql`${outbox.guildId} <= ${after}`, outbox.guildId)
-    .limit(limit)
-    .all()
-    .map((r) => r.guildId);
+    .where(and(pending, gt(outbox.guildId, sql.placeholder('after'))))
+    .orderBy(outbox.guildId)
+    .limit(1)
+    .prepare(),
+  nextKind: db
+    .select({ kind: outbox.kind, dueAt: outbox.dueAt })
+    .from(outbox)
+    .where(and(pending, eq(outbox.guildId, sql.placeholder('guildId')), gt(outbox.kind, sql.placeholder('after'))))
+    .orderBy(outbox.kind, outbox.dueAt)
+    .limit(1)
+    .prepare(),
+  take: db
+    .update(outbox)
+    .set({ dueAt: sql`${sql.placeholder('leaseUntil')}`, attempts: sql`${outbox.attempts} + 1` })
+    .where(
+      eq(
+        outbox.id,
+        sql`(SELECT id FROM ${outbox} WHERE ${pending} AND guild_id = ${sql.placeholder('guildId')} AND kind = ${sql.placeholder('kind')} AND due_at <= ${sql.placeholder('now')} ORDER BY due_at, id LIMIT 1)`,
+      ),
+    )
+    .returning()
+    .prepare(),
+  delivered: db
+    .update(outbox)
+    .set({ status: 'delivered', doneAt: sql`${sql.placeholder('now')}`, lastError: null })
+    .where(and(eq(outbox.id, sql.placeholder('id')), pending, eq(outbox.attempts, sql.placeholder('attempts'))))
+    .prepare(),
+}));
+
+/**
+ * The servers with pending effects, in turn after `after` (then from the start up to it): a round
+ * robin, so a server with a long backlog gets one delivery at a time like any other.
+ */
+export function* serversWithPendingEffects(db: Db, after: string): Generator<string> {
+  const { nextServer } = statements(db);
+  for (let at = after; ; ) {
+    const row = nextServer.get({ after: at });
+    if (!row) break;
+    yield (at = row.guildId);
+  }
+  for (let at = ''; ; ) {
+    const row = nextServer.get({ after: at });
+    if (!row || row.guildId > after) break;
+    yield (at = row.guildId);
+  }
+}
+
+/** Each kind of effect one server has pending, with its earliest due moment (epoch ms). */
+export function pendingKinds(db: Db, guildId: string): { kind: string; dueAt: number }[] {
+  const { nextKind } = statements(db);
+  const kinds: { kind: string; dueAt: number }[] = [];
+  for (let row = nextKind.get({ guildId, after: '' }); row; row = nextKind.get({ guildId, after: row.kind })) kinds.push(row);
+  return kinds;
 }
 
 /**
- * Takes a server's earliest due effect and leases it until `leaseUntil`: its due time moves past
- * the lease, so another timer or process leaves it alone, and a crash only delays it.
+ * Takes a server's earliest due effect of one kind and leases it until `leaseUntil`: its due time
+ * moves past the lease, so another timer or process leaves it alone, and a crash only delays it.
  */
-export function takeDueEffect(db: Db, guildId: string, now: number, leaseUntil: number, without: readonly string[] = []): StoredEffect | null {
-  const skip = without.length ? sql`AND kind NOT IN (${sql.join(without.map((kind) => sql`${kind}`), sql`, `)})` : sql``;
-  const row = db.get<Row>(sql`
-    UPDATE ${outbox} SET due_at = ${leaseUntil}, attempts = attempts + 1
-    WHERE id = (SELECT id FROM ${outbox} WHERE guild_id = ${guildId} AND status = 'pending' AND due_at <= ${now} ${skip} ORDER BY due_at, id LIMIT 1)
-    RETURNING id, key, guild_id AS guildId, kind, payload, status, due_at AS dueAt, attempts, last_error AS lastError, created_at AS createdAt, done_at AS doneAt
-  `);
+export function takeDueEffect(db: Db, guildId: string, kind: string, now: number, leaseUntil: number): StoredEffect | null {
+  const row = statements(db).take.get({ guildId, kind, now, leaseUntil });
   return row ? toEffect(row) : null;
 }
 
@@ -102,7 +127,7 @@ export function removeSkippedEffect(db: Db, effect: StoredEffect): void {
 }
 
 export function markDelivered(db: Db, effect: StoredEffect, now: number): void {
-  db.update(outbox).set({ status: 'delivered', doneAt: now, lastError: null }).where(held(effect)).run();
+  statements(db).delivered.run({ id: effect.id, attempts: effect.attempts, now });
 }
 
 export function markDropped(db: Db, effect: StoredEffect, now: number, reason: string): void {

@@ -1,14 +1,34 @@
 // Queries for members' preferences, always scoped to a server.
 import { and, count, eq, gt, inArray, isNotNull, sql } from 'drizzle-orm';
 import type { Db } from '../db/open';
+import { preparedOnce } from '../db/prepared';
 import type { Tx } from '../db/write-tx';
 import { memberPreferences } from './schema';
 
 type Reader = Db | Tx;
 export type PreferencesRow = typeof memberPreferences.$inferSelect;
 
+// Read before every direct message: built and prepared once per connection.
+const finding = preparedOnce((db) =>
+  db
+    .select()
+    .from(memberPreferences)
+    .where(and(eq(memberPreferences.guildId, sql.placeholder('guildId')), eq(memberPreferences.userId, sql.placeholder('userId'))))
+    .prepare(),
+);
+
+// Up to this many members, their zones are read one by one; more, the server's zones at once.
+const FEW = 20;
+const zonesSet = preparedOnce((db) =>
+  db
+    .select({ userId: memberPreferences.userId, zone: memberPreferences.timeZone })
+    .from(memberPreferences)
+    .where(and(eq(memberPreferences.guildId, sql.placeholder('guildId')), isNotNull(memberPreferences.timeZone)))
+    .prepare(),
+);
+
 export function findPreferences(db: Reader, guildId: string, userId: string): PreferencesRow | undefined {
-  return db.select().from(memberPreferences).where(and(eq(memberPreferences.guildId, guildId), eq(memberPreferences.userId, userId))).get();
+  return finding(db).get({ guildId, userId });
 }
 
 /** Creates the member's row or changes the given columns of it. */
@@ -41,13 +61,15 @@ export function countUnreachableAmong(db: Reader, guildId: string, userIds: read
 /** The time zones these members set (those who set none are left out). */
 export function timeZonesOf(db: Reader, guildId: string, userIds: readonly string[]): Map<string, string> {
   const zones = new Map<string, string>();
-  for (let i = 0; i < userIds.length; i += 500) {
-    const rows = db
-      .select({ userId: memberPreferences.userId, zone: memberPreferences.timeZone })
-      .from(memberPreferences)
-      .where(and(eq(memberPreferences.guildId, guildId), inArray(memberPreferences.userId, userIds.slice(i, i + 500)), isNotNull(memberPreferences.timeZone)))
-      .all();
-    for (const row of rows) zones.set(row.userId, row.zone!);
+  if (userIds.length <= FEW) {
+    for (const userId of userIds) {
+      const zone = findPreferences(db, guildId, userId)?.timeZone;
+      if (zone) zones.set(userId, zone);
+    }
+    return zones;
   }
+  // Many (a check-in's subscribers): every zone set in the server, one read; few members set one.
+  const wanted = new Set(userIds);
+  for (const row of zonesSet(db).all({ guildId })) if (wanted.has(row.userId)) zones.set(row.userId, row.zone!);
   return zones;
 }

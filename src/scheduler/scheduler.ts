@@ -15,17 +15,25 @@ export interface DueTask {
    * early when Hearth is shutting down (what it leaves is still stored, so the next start does it).
    */
   runDue(now: number, stopping: () => boolean): Promise<void>;
+  /** Runs in every round, due or not, after the others: it acts on what they stored (the outbox delivers what they queued). */
+  everyRound?: boolean;
 }
 
 // Even with nothing due, look again now and then: cheap, and it heals a timer lost to clock jumps.
 const SAFETY_SWEEP_MS = 5 * 60_000;
 const RETRY_AFTER_FAILURE_MS = 5_000;
 
+/** Which tasks a round runs: every one, or those the timer found due. */
+type Wanted = 'all' | Set<DueTask>;
+
 export class Scheduler {
   private readonly tasks: DueTask[] = [];
+  /** Each task's next due moment as last read: a wake that names one task reads that one again only. */
+  private readonly dueAt = new Map<DueTask, number | null>();
   private cancelTimer: (() => void) | null = null;
   private running: Promise<void> | null = null;
-  private again = false;
+  /** What the next round runs (asked for while one was under way too), or null: nothing asked. */
+  private wanted: Wanted | null = null;
   private failed = false;
   private stopped = true;
   /** When the last round of due work finished, and when the one under way began (for /healthz). */
@@ -49,9 +57,13 @@ export class Scheduler {
     return this.tick();
   }
 
-  /** Something new was stored (a timed poll was created): re-arm for the earliest due moment. */
-  wake(): void {
-    if (!this.stopped) this.arm();
+  /**
+   * Something new was stored (a timed poll was created): re-arm for the earliest due moment. Given
+   * a task, only that task's stored times changed (the outbox after each delivery): the others'
+   * are not read again.
+   */
+  wake(task?: DueTask): void {
+    if (!this.stopped) this.arm(task ? new Set([task]) : undefined);
   }
 
   /** Stops timers and waits for a run in progress to finish. */
@@ -62,19 +74,37 @@ export class Scheduler {
     await this.running;
   }
 
-  /** Runs due work now (tests and the timer both come through here). */
+  /** Runs every task's due work now (start-up, the safety sweep and tests come through here). */
   tick(): Promise<void> {
-    if (this.running) {
-      this.again = true;
-      return this.running;
-    }
+    return this.round('all');
+  }
+
+  /**
+   * The timer's round: only the tasks whose stored moment has come. The outbox's timer fires many
+   * times a second while direct messages go out at their pace; a round of every task each time
+   * (each reading its tables) held up interactions. Nothing due (the safety sweep): every task.
+   */
+  private timerFired(): void {
+    const now = this.clock.now();
+    const isDue = (task: DueTask) => (this.dueAt.get(task) ?? Infinity) <= now;
+    if (!this.tasks.some(isDue)) return void this.round('all'); // the safety sweep
+    void this.round(new Set(this.tasks.filter((task) => task.everyRound || isDue(task))));
+  }
+
+  private round(wanted: Wanted): Promise<void> {
+    this.wanted = this.wanted === 'all' || wanted === 'all' ? 'all' : new Set([...(this.wanted ?? []), ...wanted]);
+    if (this.running) return this.running;
+    const ran = new Set<DueTask>();
     this.running = (async () => {
       this.roundStartedAt = this.clock.now();
-      do {
-        this.again = false;
+      while (this.wanted && !this.stopped) {
+        const round = this.wanted;
+        this.wanted = null;
         const now = this.clock.now();
         for (const task of this.tasks) {
           if (this.stopped) break;
+          if (round !== 'all' && !round.has(task)) continue;
+          ran.add(task);
           try {
             await task.runDue(now, () => this.stopped);
             this.observe(task.name, 'ok');
@@ -84,17 +114,19 @@ export class Scheduler {
             this.logger.error({ err: error, task: task.name }, 'scheduled work failed; it will be retried');
           }
         }
-      } while (this.again && !this.stopped);
+      }
     })().finally(() => {
       this.lastRoundEndedAt = this.clock.now();
       this.roundStartedAt = null;
       this.running = null;
-      this.arm();
+      this.wanted = null;
+      this.arm(ran.size === this.tasks.length ? undefined : ran);
     });
     return this.running;
   }
 
-  private arm(): void {
+  /** Sets the timer for the earliest due moment; `changed`: only these tasks' moments are read again. */
+  private arm(changed?: Set<DueTask>): void {
     this.cancelTimer?.();
     this.cancelTimer = null;
     if (this.stopped) return;
@@ -104,13 +136,19 @@ export class Scheduler {
     this.failed = false;
     let next = now + SAFETY_SWEEP_MS;
     for (const task of this.tasks) {
-      try {
-        const due = task.nextDueAt();
-        if (due !== null && due < next) next = due;
-      } catch (error) {
-        this.logger.error({ err: error, task: task.name }, 'could not read the next due time; looking again within five minutes');
-      }
+      if (!changed || changed.has(task) || !this.dueAt.has(task)) this.dueAt.set(task, this.readDue(task));
+      const due = this.dueAt.get(task);
+      if (due != null && due < next) next = due;
     }
-    this.cancelTimer = this.clock.at(Math.max(next, earliest), () => void this.tick());
+    this.cancelTimer = this.clock.at(Math.max(next, earliest), () => this.timerFired());
+  }
+
+  private readDue(task: DueTask): number | null {
+    try {
+      return task.nextDueAt();
+    } catch (error) {
+      this.logger.error({ err: error, task: task.name }, 'could not read the next due time; looking again within five minutes');
+      return null;
+    }
   }
 }

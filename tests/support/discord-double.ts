@@ -189,6 +189,8 @@ export class DiscordDouble {
   readonly guilds = new Map<string, GuildState>();
   readonly users = new Map<string, UserState>();
   readonly messages = new Map<string, StoredMessage>();
+  /** The bot's posts by `<channel>:<nonce>`: a repeat is found without reading every message (a benchmark posts thousands). */
+  private readonly postedByNonce = new Map<string, StoredMessage>();
   readonly interactions = new Map<string, InteractionRecord>();
   // Webhook routes name an interaction by its token: found at once, however many a long run sent.
   private readonly interactionsByToken = new Map<string, InteractionRecord>();
@@ -970,12 +972,16 @@ export class DiscordDouble {
     // author used in this channel a few minutes ago returns that message instead of posting it again.
     const nonce = json.nonce === undefined ? undefined : String(json.nonce);
     if (nonce !== undefined && nonce.length > 25) throw new HttpError(400, 50035, 'Invalid Form Body: nonce is longer than 25 characters');
+    const nonceKey = `${channelId}:${nonce}`;
     if (nonce !== undefined && json.enforce_nonce === true) {
-      const earlier = [...this.messages.values()].find((m) => m.channelId === channelId && m.nonce === nonce && m.authorId === this.botUser.id);
-      if (earlier) return earlier;
+      const earlier = this.postedByNonce.get(nonceKey);
+      if (earlier && this.messages.get(earlier.id) === earlier) return earlier;
     }
     const message = this.newMessage(channelId, body);
-    if (nonce !== undefined) message.nonce = nonce;
+    if (nonce !== undefined) {
+      message.nonce = nonce;
+      this.postedByNonce.set(nonceKey, message);
+    }
     return message;
   }
 

@@ -5,6 +5,7 @@ import { eq } from 'drizzle-orm';
 import { openDatabase } from '../../src/db/open';
 import { writeTx } from '../../src/db/write-tx';
 import { effectNonce, Outbox, type EffectHandler, type StoredEffect } from '../../src/outbox/delivery';
+import { Pace } from '../../src/outbox/pace';
 import { queueEffect } from '../../src/outbox/queue';
 import { outbox } from '../../src/outbox/schema';
 import { markDelivered, takeDueEffect } from '../../src/outbox/store';
@@ -20,7 +21,7 @@ function setUp(start = 1_000_000) {
   const row = (key: string) => db.select().from(outbox).where(eq(outbox.key, key)).get()!;
   /** One scheduler round, then every delivery it started has ended. */
   const round = async () => {
-    await outboxUnderTest.task().runDue(now, () => false);
+    await outboxUnderTest.task.runDue(now, () => false);
     await outboxUnderTest.idle();
   };
   return { db, outbox: outboxUnderTest, queue, row, round, advance: (ms: number) => (now += ms), now: () => now };
@@ -69,12 +70,33 @@ describe('the outbox', () => {
     expect(new Set(delivered.slice(0, 7))).toEqual(new Set(['a', 'b', 'c', 'd', 'e', 'f', 'z']));
   });
 
+  it('while direct messages wait for their pace, the same server\'s other effects and other servers go on, and the next one is due when the pace allows', async () => {
+    const t = setUp();
+    const delivered: string[] = [];
+    const pace = new Pace(20);
+    t.outbox.handle('test.dm', { describe: () => 'a test message', pace, deliver: async (effect) => void delivered.push(effect.key) });
+    t.outbox.handle('test.post', { describe: () => 'a test post', deliver: async (effect) => void delivered.push(effect.key) });
+    for (let i = 0; i < 2000; i++) t.queue(`dm:${String(i).padStart(4, '0')}`, 'big', 'test.dm');
+    t.advance(1);
+    t.queue('post:big', 'big');
+    t.queue('post:other', 'other');
+    await t.round();
+    await t.round();
+    expect(delivered.filter((key) => key.startsWith('dm:'))).toEqual(['dm:0000', 'dm:0001', 'dm:0002', 'dm:0003', 'dm:0004']); // five at once, in order
+    expect(delivered).toContain('post:big'); // not held behind 1,995 waiting messages of its server
+    expect(delivered).toContain('post:other');
+    expect(t.outbox.task.nextDueAt()).toBe(t.now() + 50); // the pace's next slot: at 20 a second, one every 50 ms
+    t.advance(50);
+    await t.round();
+    expect(delivered.at(-1)).toBe('dm:0005');
+  });
+
   it('ignores the outcome of a delivery whose lease another worker took over since', () => {
     const t = setUp();
     t.queue('slow:1');
-    const first = takeDueEffect(t.db, 'g1', t.now(), t.now() + 1) as StoredEffect; // a lease that runs out at once
+    const first = takeDueEffect(t.db, 'g1', 'test.post', t.now(), t.now() + 1) as StoredEffect; // a lease that runs out at once
     t.advance(10);
-    const second = takeDueEffect(t.db, 'g1', t.now(), t.now() + 180_000) as StoredEffect;
+    const second = takeDueEffect(t.db, 'g1', 'test.post', t.now(), t.now() + 180_000) as StoredEffect;
     expect(second.attempts).toBe(2);
     markDelivered(t.db, first, t.now()); // the first worker comes back late: changes nothing
     expect(t.row('slow:1')).toMatchObject({ status: 'pending', attempts: 2 });
@@ -98,7 +120,7 @@ describe('the outbox', () => {
   it('gives each effect a nonce of at most 25 characters that is the same on every try', () => {
     const t = setUp();
     t.queue('poll.final-results:12');
-    const effect = takeDueEffect(t.db, 'g1', t.now(), t.now() + 1)!;
+    const effect = takeDueEffect(t.db, 'g1', 'test.post', t.now(), t.now() + 1)!;
     expect(effectNonce(effect)).toHaveLength(25);
     expect(effectNonce({ ...effect, attempts: 5 })).toBe(effectNonce(effect));
     expect(effectNonce({ ...effect, key: 'poll.final-results:13' })).not.toBe(effectNonce(effect));

@@ -1,8 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import { Pace } from '../../src/outbox/pace';
 
-describe('Pace: at most N taken in any second', () => {
-  it('lets N go at once, then the next only a second after the first of them', () => {
+/** Takes one whenever the pace allows, every millisecond for `ms`: the moments taken. */
+function drain(pace: Pace, ms: number, from = 0): number[] {
+  const taken: number[] = [];
+  for (let now = from; now < from + ms; now++) {
+    if (pace.nextAt(now) <= now) {
+      pace.took(now);
+      taken.push(now);
+    }
+  }
+  return taken;
+}
+
+describe('Pace: at most N in any second, at most five at once', () => {
+  it('at 3 a second: three at once, then the next only a second after the first of them', () => {
     const pace = new Pace(3);
     const t = 1_000_000;
     for (let i = 0; i < 3; i++) {
@@ -11,8 +23,28 @@ describe('Pace: at most N taken in any second', () => {
     }
     expect(pace.nextAt(t + 3)).toBe(t + 1000);
     pace.took(t + 1000);
-    expect(pace.nextAt(t + 1000)).toBe(t + 1001);
     expect(pace.nextAt(t + 5000)).toBe(t + 5000);
+  });
+
+  it('at 20 a second: five at once, then one every 50 ms, never more than 20 in a second', () => {
+    const taken = drain(new Pace(20), 10_000);
+    expect(taken.slice(0, 5)).toEqual([0, 0, 0, 0, 0].map((_, i) => i));
+    expect(taken[5]! - taken[4]!).toBeGreaterThanOrEqual(45);
+    expect(taken.length).toBeGreaterThanOrEqual(195);
+    expect(taken.length).toBeLessThanOrEqual(200);
+    for (let i = 20; i < taken.length; i++) expect(taken[i]! - taken[i - 20]!).toBeGreaterThanOrEqual(1000);
+    // never more than five within one spacing of each other: the rest of each second is spread out
+    for (let i = 5; i < taken.length; i++) expect(taken[i]! - taken[i - 5]!).toBeGreaterThanOrEqual(49);
+    expect(taken.filter((at) => at >= 5000 && at < 6000).length).toBe(20);
+  });
+
+  it('a slot given back (nothing was sent) can be taken again at once', () => {
+    const pace = new Pace(2);
+    pace.took(1000);
+    pace.took(1000);
+    expect(pace.nextAt(1000)).toBe(2000);
+    pace.gaveBack();
+    expect(pace.nextAt(1000)).toBe(1000);
   });
 
   it('refuses a pace that is not a whole number of at least 1', () => {

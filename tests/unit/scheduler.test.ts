@@ -83,7 +83,41 @@ describe('scheduler', () => {
     expect(attempts).toBe(1);
     await clock.advance(1);
     expect(attempts).toBe(2);
-    expect(after).toEqual([0, 5_000]);
+    expect(after).toEqual([0]); // the retry runs what is due, not the task that had nothing to do
+    await scheduler.stop();
+  });
+  it('a timer round runs the tasks found due and the every-round one; a wake naming a task reads only its due time', async () => {
+    const clock = new ManualClock(0);
+    const polls = storedTimes([10_000]);
+    const checkins = storedTimes([50_000]);
+    const ran: string[] = [];
+    let outboxDue: number | null = null;
+    let checkinReads = 0;
+    const outbox: DueTask = { name: 'outbox', everyRound: true, nextDueAt: () => outboxDue, runDue: async () => void (ran.push('outbox'), (outboxDue = null)) };
+    const scheduler = new Scheduler(clock, quiet);
+    scheduler.register({ ...polls.task, name: 'polls', runDue: async (now) => (ran.push('polls'), polls.task.runDue(now, () => false)) });
+    scheduler.register({ ...checkins.task, name: 'checkins', nextDueAt: () => (checkinReads++, checkins.task.nextDueAt()), runDue: async (now) => (ran.push('checkins'), checkins.task.runDue(now, () => false)) });
+    scheduler.register(outbox);
+    await scheduler.start();
+    expect(ran).toEqual(['polls', 'checkins', 'outbox']); // start-up: every task
+    ran.length = 0;
+
+    await clock.advance(10_000);
+    expect(ran).toEqual(['polls', 'outbox']); // the poll's moment: not the check-ins, whose moment is later
+    expect(polls.done).toHaveLength(1);
+    ran.length = 0;
+
+    const reads = checkinReads;
+    outboxDue = 12_000; // a paced direct message waits
+    scheduler.wake(outbox);
+    expect(checkinReads).toBe(reads); // only the outbox's next moment was read again
+    await clock.advance(2_000);
+    expect(ran).toEqual(['outbox']);
+    ran.length = 0;
+
+    await clock.advance(38_000);
+    expect(ran).toEqual(['checkins', 'outbox']);
+    expect(checkins.done).toEqual([{ due: 50_000, ranAt: 50_000 }]);
     await scheduler.stop();
   });
 });
