@@ -96,9 +96,10 @@ export const kudosSettingsSubcommands: NonNullable<SlashCommand['subcommands']> 
     await replyPrivately(interaction, `Saved: members who reach ${count} kudos received get ${role}.${warning ? `\n⚠️ ${warning}` : ''}`);
   },
 
-  async 'kudos-roundup'(interaction, { db, clock }) {
+  async 'kudos-roundup'(interaction, { db, clock, scheduler }) {
     const on = interaction.options.getString('state', true) === 'on';
     setRoundup(db, interaction.guildId, on, clock.now());
+    scheduler.wake(); // the weekly roundup's time changed
     await replyPrivately(
       interaction,
       on

@@ -81,7 +81,7 @@ export const settings = {
       await replyPrivately(interaction, renderSaved(`time zone is now ${saved.timezone}`, saved, clock.now()));
     },
 
-    async 'recognition-channel'(interaction, { db, clock }) {
+    async 'recognition-channel'(interaction, { db, clock, scheduler }) {
       const channel = interaction.options.getChannel('channel');
       if (channel) {
         const cached = interaction.guild.channels.cache.get(channel.id);
@@ -89,6 +89,7 @@ export const settings = {
         assertCanPost(cached);
       }
       const saved = setRecognitionChannel(db, interaction.guildId, channel?.id ?? null, clock.now());
+      scheduler.wake(); // the weekly roundup's time may have changed
       await replyPrivately(
         interaction,
         renderSaved(channel ? `recognition channel is now ${channel}` : 'recognition channel cleared', saved, clock.now()),

@@ -12,11 +12,11 @@ import {
   countEffects,
   markDelivered,
   markDropped,
-  pendingKinds,
+  dueEffectKinds,
+  nextEffectDueAfter,
   pruneFinishedEffects,
   removeSkippedEffect,
   retryEffectAt,
-  serversWithPendingEffects,
   takeDueEffect,
   takeEffect,
   type StoredEffect,
@@ -178,35 +178,44 @@ export class Outbox {
     while (this.inFlight.size) await Promise.allSettled([...this.inFlight.values()]);
   }
 
-  /** When something is next due, among servers with no delivery under way: paced kinds not before their pace allows. */
+  /**
+   * When something is next due, among servers with no delivery under way: paced kinds not before
+   * their pace allows. A busy server's rows count only once its delivery ends (that end takes the
+   * next); rows due later count whoever holds them (at worst one look that finds nothing to take).
+   */
   private nextDueAt(): number | null {
     const now = this.clock.now();
-    let next: number | null = null;
-    for (const guildId of serversWithPendingEffects(this.db, '')) {
+    let next = nextEffectDueAfter(this.db, now);
+    for (const [guildId, kinds] of dueEffectKinds(this.db, now)) {
       if (this.inFlight.has(guildId)) continue; // its delivery's end looks again
-      for (const { kind, dueAt } of pendingKinds(this.db, guildId)) {
-        const at = Math.max(dueAt, this.handlers.get(kind)?.pace?.nextAt(now) ?? dueAt, this.heldUntil);
+      for (const kind of kinds) {
+        const at = this.handlers.get(kind)?.pace?.nextAt(now) ?? now;
         if (next === null || at < next) next = at;
       }
       if (next !== null && next <= now) break; // nothing can be sooner
     }
-    return next;
+    return next === null ? null : Math.max(next, this.heldUntil);
   }
 
   /** Fills the free lanes with due effects of servers that have none under way, servers in turn. */
   private pump(): void {
     if (this.stopped) return;
     const now = this.clock.now();
-    if (now < this.heldUntil) return;
-    for (const guildId of serversWithPendingEffects(this.db, this.lastServed)) {
+    if (now < this.heldUntil || this.inFlight.size >= LANES) return;
+    const due = dueEffectKinds(this.db, now);
+    // In turn after the last server served, then from the start up to it.
+    const servers = [...due.keys()].sort();
+    const from = servers.findIndex((guildId) => guildId > this.lastServed);
+    const inTurn = from < 0 ? servers : [...servers.slice(from), ...servers.slice(0, from)];
+    for (const guildId of inTurn) {
       if (this.inFlight.size >= LANES) break;
       if (this.inFlight.has(guildId)) continue;
-      const kind = this.firstTakeable(guildId, now);
+      const kind = this.firstTakeable(due.get(guildId)!, now);
       const effect = kind === null ? null : takeDueEffect(this.db, guildId, kind, now, now + LEASE_MS);
       if (!effect) continue;
       this.handlers.get(effect.kind)?.pace?.took(now);
       this.lastServed = guildId;
-      const delivery = this.deliver(effect).finally(() => {
+      const delivery = this.deliver(effect, now).finally(() => {
         this.inFlight.delete(guildId);
         this.pump();
         // The scheduler looks again for what is due next (a retry, a server now free); not when this
@@ -217,18 +226,18 @@ export class Outbox {
     }
   }
 
-  /** The kind of a server's earliest effect that is due and whose pace allows one more, or null. */
-  private firstTakeable(guildId: string, now: number): string | null {
-    let first: { kind: string; dueAt: number } | null = null;
-    for (const queued of pendingKinds(this.db, guildId)) {
-      const pace = this.handlers.get(queued.kind)?.pace;
-      if (queued.dueAt > now || (pace && pace.nextAt(now) > now)) continue;
-      if (!first || queued.dueAt < first.dueAt) first = queued;
-    }
-    return first?.kind ?? null;
+  /**
+   * Which of a server's due kinds (earliest first) to take: one without a pace first, so a poll's
+   * final results never wait behind a check-in's thousands of direct messages; else the first whose
+   * pace allows one more now.
+   */
+  private firstTakeable(kinds: readonly string[], now: number): string | null {
+    const unpaced = kinds.find((kind) => !this.handlers.get(kind)?.pace);
+    return unpaced ?? kinds.find((kind) => this.handlers.get(kind)!.pace!.nextAt(now) <= now) ?? null;
   }
 
-  private async deliver(effect: StoredEffect): Promise<DeliveryOutcome> {
+  /** `pacedAt`: when a paced kind took its pace's slot for this one (given back if nothing is sent). */
+  private async deliver(effect: StoredEffect, pacedAt?: number): Promise<DeliveryOutcome> {
     const handler = this.handlers.get(effect.kind);
     try {
       if (!handler) throw new Error(`no handler for effects of kind ${effect.kind} (a newer or older Hearth queued it?)`);
@@ -237,6 +246,7 @@ export class Outbox {
       return { outcome: 'delivered' };
     } catch (error) {
       if (error instanceof EffectSkipped) {
+        if (pacedAt !== undefined) handler?.pace?.gaveBack(pacedAt);
         removeSkippedEffect(this.db, effect);
         return { outcome: 'skipped' };
       }

@@ -114,9 +114,8 @@ export class DirectMessages {
     return channel;
   }
 
-  /** Nothing sent: the pace slot goes back. The log names no member (for an anonymous poll, "voted already" would tell). */
+  /** Nothing sent: the outbox gives the pace slot back. The log names no member (for an anonymous poll, "voted already" would tell). */
   private skip(effect: StoredEffect, why: string): never {
-    this.pace.gaveBack();
     this.logger.debug({ effect: effect.kind, guild: effect.guildId, why }, 'a direct message was not sent');
     throw new EffectSkipped(why);
   }

@@ -35,9 +35,14 @@ export class Pace {
     while (this.taken.length > this.perSecond) this.taken.shift();
   }
 
-  /** Gives back the latest one taken: it turned out to send nothing (the member said no, or left). */
-  gaveBack(): void {
-    this.taken.pop();
+  /**
+   * Gives back the one taken at `takenAt`: it turned out to send nothing (the member said no, or
+   * left). That one, not the latest: others may have been taken meanwhile, and they did go out.
+   */
+  gaveBack(takenAt: number): void {
+    const at = this.taken.lastIndexOf(takenAt);
+    if (at < 0) return; // long enough ago to count for nothing any more
+    this.taken.splice(at, 1);
     this.tokens = Math.min(Math.min(BURST, this.perSecond), this.tokens + 1);
   }
 

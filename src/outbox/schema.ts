@@ -31,8 +31,9 @@ export const outbox = sqliteTable(
     doneAt: integer('done_at'),
   },
   (t) => [
-    // What is pending, server by server and kind by kind, earliest first: which servers have
-    // something due, and each server's next effect, are seeks, however long one server's backlog.
+    // What is due now and when the next falls due, read without the rows waiting for later.
+    index('outbox_pending_due').on(t.dueAt, t.guildId, t.kind).where(sql`status = 'pending'`),
+    // A server's next effect of a kind, a seek however long that server's backlog.
     index('outbox_pending_queue').on(t.guildId, t.kind, t.dueAt).where(sql`status = 'pending'`),
     index('outbox_done').on(t.doneAt).where(sql`status <> 'pending'`),
     // One server's effects: what failed there lately (for its leaders), and forgetting a server.

@@ -34,11 +34,28 @@ export const REFUSED_BY_MEMBER = 'the member does not accept direct messages fro
 // 'pending' written into the SQL (not bound), so SQLite plans with the partial index once.
 const pending = sql`${outbox.status} = ${sqlWord('pending')}`;
 
-// The delivery side reads the pending rows through one index, (server, kind, due time): every
-// question below is a seek into it, so a server with a backlog of thousands (a direct-message
-// check-in) costs what a server with one effect does, instead of a read of its whole backlog on
-// every delivery.
+// The delivery side reads the pending rows through two indexes: (due time, server, kind) to list
+// what is due now and the next moment something falls due, and (server, kind, due time) to take a
+// server's next effect of a kind. Neither read grows with rows waiting for later (reminders in a
+// thousand servers), and a server's backlog of thousands (a direct-message check-in) is read only
+// as far as WALK rows.
+const WALK = 256;
+
 const statements = preparedOnce((db) => ({
+  dueRows: db
+    .select({ guildId: outbox.guildId, kind: outbox.kind })
+    .from(outbox)
+    .where(and(pending, lte(outbox.dueAt, sql.placeholder('now'))))
+    .orderBy(outbox.dueAt)
+    .limit(WALK + 1)
+    .prepare(),
+  nextDue: db
+    .select({ at: outbox.dueAt })
+    .from(outbox)
+    .where(and(pending, gt(outbox.dueAt, sql.placeholder('now'))))
+    .orderBy(outbox.dueAt)
+    .limit(1)
+    .prepare(),
   nextServer: db
     .select({ guildId: outbox.guildId })
     .from(outbox)
@@ -72,29 +89,35 @@ const statements = preparedOnce((db) => ({
 }));
 
 /**
- * The servers with pending effects, in turn after `after` (then from the start up to it): a round
- * robin, so a server with a long backlog gets one delivery at a time like any other.
+ * Every server with effects due at `now`, with the kinds due there, earliest first. Read from the
+ * due rows themselves; past WALK of them (a long backlog, usually one server's), server by server
+ * instead: one seek per server with anything pending and one per kind it has.
  */
-export function* serversWithPendingEffects(db: Db, after: string): Generator<string> {
-  const { nextServer } = statements(db);
-  for (let at = after; ; ) {
-    const row = nextServer.get({ after: at });
-    if (!row) break;
-    yield (at = row.guildId);
+export function dueEffectKinds(db: Db, now: number): Map<string, string[]> {
+  const { dueRows, nextServer, nextKind } = statements(db);
+  const due = new Map<string, string[]>();
+  const rows = dueRows.all({ now });
+  if (rows.length <= WALK) {
+    for (const { guildId, kind } of rows) {
+      const kinds = due.get(guildId);
+      if (!kinds) due.set(guildId, [kind]);
+      else if (!kinds.includes(kind)) kinds.push(kind);
+    }
+    return due;
   }
-  for (let at = ''; ; ) {
-    const row = nextServer.get({ after: at });
-    if (!row || row.guildId > after) break;
-    yield (at = row.guildId);
+  for (let server = nextServer.get({ after: '' }); server; server = nextServer.get({ after: server.guildId })) {
+    const kinds: { kind: string; dueAt: number }[] = [];
+    for (let row = nextKind.get({ guildId: server.guildId, after: '' }); row; row = nextKind.get({ guildId: server.guildId, after: row.kind })) {
+      if (row.dueAt <= now) kinds.push(row);
+    }
+    if (kinds.length) due.set(server.guildId, kinds.sort((a, b) => a.dueAt - b.dueAt).map((k) => k.kind));
   }
+  return due;
 }
 
-/** Each kind of effect one server has pending, with its earliest due moment (epoch ms). */
-export function pendingKinds(db: Db, guildId: string): { kind: string; dueAt: number }[] {
-  const { nextKind } = statements(db);
-  const kinds: { kind: string; dueAt: number }[] = [];
-  for (let row = nextKind.get({ guildId, after: '' }); row; row = nextKind.get({ guildId, after: row.kind })) kinds.push(row);
-  return kinds;
+/** The first moment after `now` when a pending effect falls due, or null. */
+export function nextEffectDueAfter(db: Db, now: number): number | null {
+  return statements(db).nextDue.get({ now })?.at ?? null;
 }
 
 /**

@@ -15,7 +15,7 @@ export interface DueTask {
    * early when Hearth is shutting down (what it leaves is still stored, so the next start does it).
    */
   runDue(now: number, stopping: () => boolean): Promise<void>;
-  /** Runs in every round, due or not, after the others: it acts on what they stored (the outbox delivers what they queued). */
+  /** Runs in every round, due or not: it acts on what the others stored (the outbox, registered after them, delivers what they queued). */
   everyRound?: boolean;
 }
 
@@ -30,6 +30,8 @@ export class Scheduler {
   private readonly tasks: DueTask[] = [];
   /** Each task's next due moment as last read: a wake that names one task reads that one again only. */
   private readonly dueAt = new Map<DueTask, number | null>();
+  /** When every task's due time was last read: at most five minutes on, every task runs and is read again. */
+  private allReadAt = -Infinity;
   private cancelTimer: (() => void) | null = null;
   private running: Promise<void> | null = null;
   /** What the next round runs (asked for while one was under way too), or null: nothing asked. */
@@ -87,7 +89,9 @@ export class Scheduler {
   private timerFired(): void {
     const now = this.clock.now();
     const isDue = (task: DueTask) => (this.dueAt.get(task) ?? Infinity) <= now;
-    if (!this.tasks.some(isDue)) return void this.round('all'); // the safety sweep
+    // The safety sweep: nothing due, or five minutes since every task was last looked at (a time
+    // stored without a wake, another process's writes, a due time that could not be read).
+    if (!this.tasks.some(isDue) || now >= this.allReadAt + SAFETY_SWEEP_MS) return void this.round('all');
     void this.round(new Set(this.tasks.filter((task) => task.everyRound || isDue(task))));
   }
 
@@ -134,21 +138,27 @@ export class Scheduler {
     // After a failure, wait a little before retrying what is still due, not in a tight loop.
     const earliest = this.failed ? now + RETRY_AFTER_FAILURE_MS : now;
     this.failed = false;
-    let next = now + SAFETY_SWEEP_MS;
+    if (!changed) this.allReadAt = now;
+    let next = this.allReadAt + SAFETY_SWEEP_MS;
     for (const task of this.tasks) {
-      if (!changed || changed.has(task) || !this.dueAt.has(task)) this.dueAt.set(task, this.readDue(task));
+      if (!changed || changed.has(task) || !this.dueAt.has(task)) {
+        const due = this.readDue(task);
+        if (due === undefined) this.dueAt.delete(task); // read again at the next arming
+        else this.dueAt.set(task, due);
+      }
       const due = this.dueAt.get(task);
       if (due != null && due < next) next = due;
     }
     this.cancelTimer = this.clock.at(Math.max(next, earliest), () => this.timerFired());
   }
 
-  private readDue(task: DueTask): number | null {
+  /** The task's next due moment; undefined when it could not be read. */
+  private readDue(task: DueTask): number | null | undefined {
     try {
       return task.nextDueAt();
     } catch (error) {
       this.logger.error({ err: error, task: task.name }, 'could not read the next due time; looking again within five minutes');
-      return null;
+      return undefined;
     }
   }
 }

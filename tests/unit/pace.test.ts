@@ -38,13 +38,22 @@ describe('Pace: at most N in any second, at most five at once', () => {
     expect(taken.filter((at) => at >= 5000 && at < 6000).length).toBe(20);
   });
 
-  it('a slot given back (nothing was sent) can be taken again at once', () => {
+  it('a slot given back (nothing was sent) can be taken again at once, and only that slot goes back', () => {
     const pace = new Pace(2);
     pace.took(1000);
     pace.took(1000);
     expect(pace.nextAt(1000)).toBe(2000);
-    pace.gaveBack();
+    pace.gaveBack(1000);
     expect(pace.nextAt(1000)).toBe(1000);
+
+    // A slow skip: taken at 0, given back after two more went out at 900 and 1,500 (the latest
+    // real send must keep counting: at most two in any second).
+    const slow = new Pace(2);
+    slow.took(0);
+    slow.took(900);
+    slow.took(1500);
+    slow.gaveBack(0); // aged out of the window already: nothing to give back
+    expect(slow.nextAt(1500)).toBe(1900);
   });
 
   it('refuses a pace that is not a whole number of at least 1', () => {

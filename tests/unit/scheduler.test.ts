@@ -120,4 +120,34 @@ describe('scheduler', () => {
     expect(checkins.done).toEqual([{ due: 50_000, ranAt: 50_000 }]);
     await scheduler.stop();
   });
+  it('a due time stored without a wake is still found within five minutes, however often another task falls due', async () => {
+    const clock = new ManualClock(0);
+    const busy = storedTimes(Array.from({ length: 60 }, (_, i) => (i + 1) * 60_000)); // due every minute for an hour
+    const quiet = storedTimes([]);
+    const scheduler = new Scheduler(clock, pino({ level: 'silent' }));
+    scheduler.register({ ...busy.task, name: 'busy' });
+    scheduler.register({ ...quiet.task, name: 'quiet' });
+    await scheduler.start();
+    quiet.times.push(90_000); // stored by something that did not wake the scheduler
+    await clock.advance(5 * 60_000);
+    expect(quiet.done).toEqual([{ due: 90_000, ranAt: 5 * 60_000 }]);
+    expect(busy.done).toHaveLength(5);
+    await scheduler.stop();
+  });
+
+  it('a due time that could not be read is read again, not taken for "nothing due"', async () => {
+    const clock = new ManualClock(0);
+    let broken = true;
+    const flaky = storedTimes([30_000]);
+    const scheduler = new Scheduler(clock, pino({ level: 'silent' }));
+    scheduler.register({ ...flaky.task, name: 'flaky', nextDueAt: () => { if (broken) throw new Error('database busy'); return flaky.task.nextDueAt(); } });
+    const other: DueTask = { name: 'other', nextDueAt: () => null, runDue: async () => {} };
+    scheduler.register(other);
+    await scheduler.start();
+    broken = false;
+    scheduler.wake(other); // any arming reads again a due time that could not be read
+    await clock.advance(30_000);
+    expect(flaky.done).toEqual([{ due: 30_000, ranAt: 30_000 }]);
+    await scheduler.stop();
+  });
 });
