@@ -1,22 +1,25 @@
 // A shared pace for one family of effects (direct messages): at most `perSecond` taken in any
-// second across every server, and no more than BURST at once: after those, one every
-// 1/perSecond of a second. A second's worth at once (15 and more) kept the bot busy for a
-// quarter of every second while a large check-in went out, and members' clicks waited behind it;
-// spaced out, each message's work falls between clicks. Time comes from the clock; nothing sleeps.
+// second across every server. Up to five a second, a second's worth may go at once; faster, they
+// are spread evenly, one every 1/perSecond of a second (never more than a fifteenth of a second's
+// worth at once). Fifteen at once kept the bot busy for part of every second while a large
+// check-in went out, and members' clicks waited behind it; spread out, each message's work falls
+// between clicks. Time comes from the clock; nothing sleeps.
 
-/** How many may go at once after a quiet while. */
-const BURST = 5;
+/** Up to this many a second, all of a second's may go at once. */
+const WHOLE_SECOND_AT_ONCE = 5;
 
 export class Pace {
   /** When the last `perSecond` effects were taken, oldest first. */
   private readonly taken: number[] = [];
-  /** Effects that may go at once (a token bucket refilled at `perSecond`, holding at most BURST). */
+  /** Effects that may go at once: a token bucket refilled at `perSecond`, holding at most `burst`. */
   private tokens: number;
   private filledAt = -Infinity;
+  private readonly burst: number;
 
   constructor(readonly perSecond: number) {
     if (!Number.isSafeInteger(perSecond) || perSecond < 1) throw new Error(`A pace needs a whole number of effects per second, got ${perSecond}`);
-    this.tokens = Math.min(BURST, perSecond);
+    this.burst = perSecond <= WHOLE_SECOND_AT_ONCE ? perSecond : Math.max(1, Math.floor(perSecond / 15));
+    this.tokens = this.burst;
   }
 
   /** The first moment from `now` on when one more may be taken. */
@@ -43,13 +46,12 @@ export class Pace {
     const at = this.taken.lastIndexOf(takenAt);
     if (at < 0) return; // long enough ago to count for nothing any more
     this.taken.splice(at, 1);
-    this.tokens = Math.min(Math.min(BURST, this.perSecond), this.tokens + 1);
+    this.tokens = Math.min(this.burst, this.tokens + 1);
   }
 
   private fill(now: number): void {
     if (now > this.filledAt) {
-      const cap = Math.min(BURST, this.perSecond);
-      this.tokens = this.filledAt === -Infinity ? cap : Math.min(cap, this.tokens + ((now - this.filledAt) * this.perSecond) / 1000);
+      this.tokens = this.filledAt === -Infinity ? this.burst : Math.min(this.burst, this.tokens + ((now - this.filledAt) * this.perSecond) / 1000);
       this.filledAt = now;
     }
   }

@@ -82,13 +82,13 @@ describe('the outbox', () => {
     t.queue('post:other', 'other');
     await t.round();
     await t.round();
-    expect(delivered.filter((key) => key.startsWith('dm:'))).toEqual(['dm:0000', 'dm:0001', 'dm:0002', 'dm:0003', 'dm:0004']); // five at once, in order
+    expect(delivered.filter((key) => key.startsWith('dm:'))).toEqual(['dm:0000']); // at 20 a second, one now and the next 50 ms on
     expect(delivered.indexOf('post:big')).toBeLessThan(delivered.indexOf('dm:0000')); // queued after 2,000 messages of its server, sent before them
     expect(delivered).toContain('post:other');
     expect(t.outbox.task.nextDueAt()).toBe(t.now() + 50); // the pace's next slot: at 20 a second, one every 50 ms
     t.advance(50);
     await t.round();
-    expect(delivered.at(-1)).toBe('dm:0005');
+    expect(delivered.at(-1)).toBe('dm:0001');
   });
 
   it('ignores the outcome of a delivery whose lease another worker took over since', () => {

@@ -13,7 +13,7 @@ function drain(pace: Pace, ms: number, from = 0): number[] {
   return taken;
 }
 
-describe('Pace: at most N in any second, at most five at once', () => {
+describe('Pace: at most N in any second, spread out above five a second', () => {
   it('at 3 a second: three at once, then the next only a second after the first of them', () => {
     const pace = new Pace(3);
     const t = 1_000_000;
@@ -26,16 +26,23 @@ describe('Pace: at most N in any second, at most five at once', () => {
     expect(pace.nextAt(t + 5000)).toBe(t + 5000);
   });
 
-  it('at 20 a second: five at once, then one every 50 ms, never more than 20 in a second', () => {
+  it('at 20 a second: one every 50 ms, never more than 20 in a second', () => {
     const taken = drain(new Pace(20), 10_000);
-    expect(taken.slice(0, 5)).toEqual([0, 0, 0, 0, 0].map((_, i) => i));
-    expect(taken[5]! - taken[4]!).toBeGreaterThanOrEqual(45);
-    expect(taken.length).toBeGreaterThanOrEqual(195);
-    expect(taken.length).toBeLessThanOrEqual(200);
-    for (let i = 20; i < taken.length; i++) expect(taken[i]! - taken[i - 20]!).toBeGreaterThanOrEqual(1000);
-    // never more than five within one spacing of each other: the rest of each second is spread out
-    for (let i = 5; i < taken.length; i++) expect(taken[i]! - taken[i - 5]!).toBeGreaterThanOrEqual(49);
-    expect(taken.filter((at) => at >= 5000 && at < 6000).length).toBe(20);
+    expect(taken.slice(0, 3)).toEqual([0, 50, 100]);
+    expect(taken.length).toBe(200);
+    for (let i = 1; i < taken.length; i++) expect(taken[i]! - taken[i - 1]!).toBe(50);
+  });
+
+  it('at 1,000 a second: at most a fifteenth of a second\'s worth at once, never more than 1,000 in a second', () => {
+    const pace = new Pace(1000);
+    let atOnce = 0;
+    while (pace.nextAt(0) <= 0) {
+      pace.took(0);
+      atOnce++;
+    }
+    expect(atOnce).toBe(66);
+    const taken = drain(new Pace(1000), 5000);
+    for (let i = 1000; i < taken.length; i++) expect(taken[i]! - taken[i - 1000]!).toBeGreaterThanOrEqual(1000);
   });
 
   it('a slot given back (nothing was sent) can be taken again at once, and only that slot goes back', () => {
