@@ -89,28 +89,44 @@ const statements = preparedOnce((db) => ({
 }));
 
 /**
- * Every server with effects due at `now`, with the kinds due there, earliest first. Read from the
- * due rows themselves; past WALK of them (a long backlog, usually one server's), server by server
- * instead: one seek per server with anything pending and one per kind it has.
+ * Every server with effects due at `now`, with the kinds due there, earliest first. With a few
+ * servers holding anything pending (the usual case, a long backlog in one of them included): server
+ * by server, one seek per server and one per kind it has. With many: from the due rows themselves,
+ * so rows waiting for later in a thousand servers cost nothing; server by server again past WALK
+ * due rows.
  */
 export function dueEffectKinds(db: Db, now: number): Map<string, string[]> {
-  const { dueRows, nextServer, nextKind } = statements(db);
-  const due = new Map<string, string[]>();
+  const { dueRows, nextServer } = statements(db);
+  const few: string[] = [];
+  for (let server = nextServer.get({ after: '' }); server && few.length <= FEW_SERVERS; server = nextServer.get({ after: server.guildId })) few.push(server.guildId);
+  if (few.length <= FEW_SERVERS) return dueServerByServer(db, few, now);
   const rows = dueRows.all({ now });
-  if (rows.length <= WALK) {
-    for (const { guildId, kind } of rows) {
-      const kinds = due.get(guildId);
-      if (!kinds) due.set(guildId, [kind]);
-      else if (!kinds.includes(kind)) kinds.push(kind);
-    }
-    return due;
+  if (rows.length > WALK) return dueServerByServer(db, serversWithPending(db), now);
+  const due = new Map<string, string[]>();
+  for (const { guildId, kind } of rows) {
+    const kinds = due.get(guildId);
+    if (!kinds) due.set(guildId, [kind]);
+    else if (!kinds.includes(kind)) kinds.push(kind);
   }
-  for (let server = nextServer.get({ after: '' }); server; server = nextServer.get({ after: server.guildId })) {
+  return due;
+}
+
+const FEW_SERVERS = 32;
+
+function serversWithPending(db: Db): string[] {
+  const { nextServer } = statements(db);
+  const servers: string[] = [];
+  for (let server = nextServer.get({ after: '' }); server; server = nextServer.get({ after: server.guildId })) servers.push(server.guildId);
+  return servers;
+}
+
+function dueServerByServer(db: Db, servers: readonly string[], now: number): Map<string, string[]> {
+  const { nextKind } = statements(db);
+  const due = new Map<string, string[]>();
+  for (const guildId of servers) {
     const kinds: { kind: string; dueAt: number }[] = [];
-    for (let row = nextKind.get({ guildId: server.guildId, after: '' }); row; row = nextKind.get({ guildId: server.guildId, after: row.kind })) {
-      if (row.dueAt <= now) kinds.push(row);
-    }
-    if (kinds.length) due.set(server.guildId, kinds.sort((a, b) => a.dueAt - b.dueAt).map((k) => k.kind));
+    for (let row = nextKind.get({ guildId, after: '' }); row; row = nextKind.get({ guildId, after: row.kind })) if (row.dueAt <= now) kinds.push(row);
+    if (kinds.length) due.set(guildId, kinds.sort((a, b) => a.dueAt - b.dueAt).map((k) => k.kind));
   }
   return due;
 }

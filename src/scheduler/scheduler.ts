@@ -89,9 +89,11 @@ export class Scheduler {
   private timerFired(): void {
     const now = this.clock.now();
     const isDue = (task: DueTask) => (this.dueAt.get(task) ?? Infinity) <= now;
-    // The safety sweep: nothing due, or five minutes since every task was last looked at (a time
-    // stored without a wake, another process's writes, a due time that could not be read).
-    if (!this.tasks.some(isDue) || now >= this.allReadAt + SAFETY_SWEEP_MS) return void this.round('all');
+    // The safety sweep: five minutes since every task was last looked at (a time stored without a
+    // wake, another process's writes, a due time that could not be read, a clock that jumped).
+    if (now >= this.allReadAt + SAFETY_SWEEP_MS) return void this.round('all');
+    // A timer may fire a millisecond before its moment by the wall clock: set it again.
+    if (!this.tasks.some(isDue)) return this.arm(new Set());
     void this.round(new Set(this.tasks.filter((task) => task.everyRound || isDue(task))));
   }
 

@@ -91,6 +91,24 @@ describe('the outbox', () => {
     expect(delivered.at(-1)).toBe('dm:0001');
   });
 
+  it('with many servers, a long due backlog and rows waiting for later, every server gets its turn and the waiting rows set the next look', async () => {
+    const t = setUp();
+    const delivered: string[] = [];
+    t.outbox.handle('test.post', { describe: () => 'a test post', deliver: async (effect) => void delivered.push(effect.key) });
+    const servers = Array.from({ length: 40 }, (_, i) => `s${String(i).padStart(2, '0')}`);
+    for (const server of servers) for (let i = 0; i < 10; i++) t.queue(`${server}:${i}`, server); // 400 due: past the walk
+    for (let i = 0; i < 50; i++) {
+      writeTx(t.db, (tx) => queueEffect(tx, { key: `later:${i}`, guildId: `w${i}`, kind: 'test.post', payload: {}, dueAt: t.now() + HOUR }, t.now()));
+    }
+    await t.round();
+    expect(delivered).toHaveLength(400);
+    expect(new Set(delivered.slice(0, 40).map((key) => key.split(':')[0]))).toEqual(new Set(servers)); // one each before anyone's second
+    expect(t.outbox.task.nextDueAt()).toBe(t.now() + HOUR);
+    t.advance(HOUR);
+    await t.round();
+    expect(delivered).toHaveLength(450);
+  });
+
   it('ignores the outcome of a delivery whose lease another worker took over since', () => {
     const t = setUp();
     t.queue('slow:1');
