@@ -1,3 +1,4 @@
+import type Database from 'better-sqlite3';
 import type { Statement } from 'better-sqlite3';
 import type { Db } from './open';
 
@@ -27,9 +28,13 @@ interface Writer {
 // in a rush; neither holds any state of its own between transactions.
 const writers = new WeakMap<Db, Writer>();
 
+/** The open groups, by connection: a write outside them commits them first (see guardWrites). */
+const groupsOpen = new Map<Database.Database, () => void>();
+
 function writerFor(db: Db): Writer {
   let writer = writers.get(db);
   if (!writer) {
+    guardWrites(db.$client);
     // drizzle's transaction object, taken from an empty transaction: a view of the same connection.
     const tx = db.transaction((t) => t);
     const sqlite = db.$client;
@@ -103,6 +108,29 @@ export function groupSettled(db: Db): Promise<void> {
 
 const noop = () => {};
 
+/**
+ * Not every write goes through writeTx: a single statement (an outbox delivery marked done, a
+ * shout-out's message id) runs on its own. While a group is open such a write would silently join
+ * the clicks' transaction, to be lost with it if its COMMIT failed or the process stopped first.
+ * So any statement that writes, run outside a grouped function while a group is open, commits the
+ * group first. This wraps better-sqlite3's statement methods once per process; when no group is
+ * open the cost is one check of a map's size.
+ */
+const GUARDED = Symbol('hearth: writes commit an open group first');
+
+function guardWrites(sqlite: Database.Database): void {
+  const prototype = Object.getPrototypeOf(sqlite.prepare('SELECT 1')) as Record<string | symbol, unknown>;
+  if (prototype[GUARDED]) return;
+  prototype[GUARDED] = true;
+  for (const method of ['run', 'get', 'all', 'iterate']) {
+    const original = prototype[method] as (this: Statement, ...args: unknown[]) => unknown;
+    prototype[method] = function (this: Statement, ...args: unknown[]) {
+      if (groupsOpen.size > 0 && !this.readonly) groupsOpen.get(this.database)?.();
+      return original.apply(this, args);
+    };
+  }
+}
+
 function openGroup(db: Db, writer: Writer): Group {
   writer.begin.run();
   let settle!: Group['settle'];
@@ -112,6 +140,9 @@ function openGroup(db: Db, writer: Writer): Group {
   saved.catch(noop); // each member of the group awaits it; none left unhandled when a click threw
   const group = { saved, settle };
   writer.group = group;
+  groupsOpen.set(db.$client, () => {
+    if (writer.inGroupedFn === 0 && writer.group) commitGroup(db, writer);
+  });
   setImmediate(() => {
     if (writer.group === group) commitGroup(db, writer);
   });
@@ -122,6 +153,7 @@ function commitGroup(db: Db, writer: Writer): void {
   const group = writer.group!;
   writer.group = null;
   const sqlite = db.$client;
+  groupsOpen.delete(sqlite);
   try {
     if (!sqlite.inTransaction) throw new Error('The grouped write transaction was rolled back before its commit.');
     writer.commit.run();
@@ -132,4 +164,11 @@ function commitGroup(db: Db, writer: Writer): void {
     return;
   }
   group.settle();
+}
+
+/** `groupedWriteTx` for a caller that answers only once its write is stored: `fn`'s result, after the group's COMMIT. */
+export async function savedWriteTx<T>(db: Db, fn: (tx: Tx) => T): Promise<T> {
+  const { value, saved } = groupedWriteTx(db, fn);
+  await saved;
+  return value;
 }

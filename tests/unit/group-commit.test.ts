@@ -109,3 +109,23 @@ describe('group commit (groupedWriteTx)', () => {
     closeDatabase(again);
   });
 });
+
+describe('a write of its own while a group is open', () => {
+  it('commits the group first: a single statement outside writeTx never joins the clicks\' transaction', async () => {
+    const db = fileDatabase();
+    const other = openDatabase(db.$client.name);
+    const grouped = groupedWriteTx(db, (tx) => insert(tx, 'a'));
+    // A statement of its own (autocommit), as a store function run outside writeTx does.
+    db.$client.prepare("INSERT INTO guild_settings (guild_id, timezone, updated_at) VALUES ('b', 'UTC', 0)").run();
+    expect(db.$client.inTransaction).toBe(false);
+    expect(guilds(other)).toEqual(['a', 'b']); // both committed, each in its own transaction
+    // A read does not end the group.
+    const next = groupedWriteTx(db, (tx) => insert(tx, 'c'));
+    expect(guilds(db)).toEqual(['a', 'b', 'c']);
+    expect(db.$client.inTransaction).toBe(true);
+    await Promise.all([grouped.saved, next.saved]);
+    expect(guilds(other)).toEqual(['a', 'b', 'c']);
+    closeDatabase(other);
+    closeDatabase(db);
+  });
+});
