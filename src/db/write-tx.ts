@@ -9,7 +9,16 @@ export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 interface Group {
   saved: Promise<void>;
   settle: (error?: unknown) => void;
+  /** Grouped writes in it so far. */
+  writes: number;
 }
+
+/**
+ * A group is committed once it holds this many writes, without waiting for the turn's end: the
+ * write lock (which another process sharing the file waits for) and the log's pages of one
+ * transaction stay bounded however many clicks one turn of the event loop handles.
+ */
+export const GROUP_MAX_WRITES = 200;
 
 interface Writer {
   tx: Tx;
@@ -83,9 +92,11 @@ export function groupedWriteTx<T>(db: Db, fn: (tx: Tx) => T): Grouped<T> {
   const sqlite = db.$client;
   // Inside a writeTx (its savepoint then): committed when that returns, before anyone can await.
   if (sqlite.inTransaction && !writer.group) return { value: writeTx(db, fn), saved: Promise.resolve() };
-  // SQLite rolled the whole transaction back itself (a full disk, say): that group is lost.
-  if (writer.group && !sqlite.inTransaction && writer.inGroupedFn === 0) commitGroup(db, writer);
+  // SQLite rolled the whole transaction back itself (a full disk, say): that group is lost. A
+  // full group is committed now.
+  if (writer.group && (!sqlite.inTransaction || writer.group.writes >= GROUP_MAX_WRITES) && writer.inGroupedFn === 0) commitGroup(db, writer);
   const group = writer.group ?? openGroup(db, writer);
+  group.writes++;
   writer.inGroupedFn++;
   try {
     return { value: writer.immediate(() => fn(writer.tx)) as T, saved: group.saved };
@@ -138,7 +149,7 @@ function openGroup(db: Db, writer: Writer): Group {
     settle = (error) => (error === undefined ? resolve() : reject(error));
   });
   saved.catch(noop); // each member of the group awaits it; none left unhandled when a click threw
-  const group = { saved, settle };
+  const group = { saved, settle, writes: 0 };
   writer.group = group;
   groupsOpen.set(db.$client, () => {
     if (writer.inGroupedFn === 0 && writer.group) commitGroup(db, writer);

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { closeDatabase, openDatabase, type Db } from '../../src/db/open';
-import { groupedWriteTx, groupSettled, writeTx, type Tx } from '../../src/db/write-tx';
+import { GROUP_MAX_WRITES, groupedWriteTx, groupSettled, writeTx, type Tx } from '../../src/db/write-tx';
 
 const insert = (tx: Tx, guild: string) => tx.run(sql`INSERT INTO guild_settings (guild_id, timezone, updated_at) VALUES (${guild}, 'UTC', 0)`);
 const guilds = (db: Db) => (db.$client.prepare('SELECT guild_id FROM guild_settings ORDER BY guild_id').all() as { guild_id: string }[]).map((r) => r.guild_id);
@@ -34,6 +34,17 @@ describe('group commit (groupedWriteTx)', () => {
     await Promise.all([a.saved, b.saved]);
     expect(guilds(other)).toEqual(['a', 'b']);
     expect(db.$client.inTransaction).toBe(false);
+    closeDatabase(other);
+    closeDatabase(db);
+  });
+
+  it('commits a full group at once, without waiting for the end of the turn', async () => {
+    const db = fileDatabase();
+    const other = openDatabase(db.$client.name);
+    const writes = Array.from({ length: GROUP_MAX_WRITES + 1 }, (_, i) => groupedWriteTx(db, (tx) => insert(tx, `g${String(i).padStart(3, '0')}`)));
+    expect(guilds(other)).toHaveLength(GROUP_MAX_WRITES); // the first group, committed when the next write came
+    await Promise.all(writes.map((w) => w.saved));
+    expect(guilds(other)).toHaveLength(GROUP_MAX_WRITES + 1);
     closeDatabase(other);
     closeDatabase(db);
   });
