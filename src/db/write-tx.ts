@@ -119,6 +119,8 @@ export function groupSettled(db: Db): Promise<void> {
 
 const noop = () => {};
 
+const GUARDED = Symbol('hearth: writes commit an open group first');
+
 /**
  * Not every write goes through writeTx: a single statement (an outbox delivery marked done, a
  * shout-out's message id) runs on its own. While a group is open such a write would silently join
@@ -127,8 +129,6 @@ const noop = () => {};
  * group first. This wraps better-sqlite3's statement methods once per process; when no group is
  * open the cost is one check of a map's size.
  */
-const GUARDED = Symbol('hearth: writes commit an open group first');
-
 function guardWrites(sqlite: Database.Database): void {
   const prototype = Object.getPrototypeOf(sqlite.prepare('SELECT 1')) as Record<string | symbol, unknown>;
   if (prototype[GUARDED]) return;
