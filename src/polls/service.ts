@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { ALREADY_COUNTED, anonymousKey, anonymousTime, forgottenKey } from '../anonymity';
 import { UserError } from '../user-error';
 import { forgetDeletedData, type Db } from '../db/open';
-import { groupSettled, savedWriteTx, writeTx, type Tx } from '../db/write-tx';
+import { pendingWritten, savedWriteTx, writeTx, type Tx } from '../db/write-tx';
 import { parseDuration } from '../durations';
 import {
   addVote,
@@ -287,7 +287,7 @@ export function retractVote(db: Db, voter: Voter, pollId: number, now: number): 
 
 /** My vote from a button: after the votes of this turn are committed, so it never shows one that was not stored. */
 export async function myVoteSaved(db: Db, voter: Voter, pollId: number): Promise<{ poll: Poll; choices: string[]; mine: number[] }> {
-  await groupSettled(db);
+  await pendingWritten(db);
   return myVote(db, voter, pollId);
 }
 
