@@ -11,7 +11,7 @@ import { directCheckinSuggestions, directRunOf, NOT_SUBSCRIBED, stopFromDirectMe
 import { renderNoteModalForDirectMessage, renderStopped, renderSubscribed, renderUnsubscribed } from '../src/checkins/direct-view';
 import { preferencesOf } from '../src/preferences';
 import { postingProblem, postRun } from '../src/checkins/messages';
-import { noteFor, recordMood, recordNote, SupersededRunError, type Member } from '../src/checkins/answers';
+import { noteFor, recordMoodGrouped, recordNote, SupersededRunError, type Member } from '../src/checkins/answers';
 import { CHECKIN_LIMITS } from '../src/checkins/limits';
 import { scheduleSuggestions, schedulesForList } from '../src/checkins/list';
 import { checkinReport, reportRequest } from '../src/checkins/report';
@@ -48,13 +48,23 @@ async function directAnswerer(ctx: AppContext, interaction: { user: { id: string
   return { guildId: schedule.guildId, memberId: interaction.user.id, sees, viaDirectMessage: true };
 }
 
+const shownToMember = (error: unknown) => (error instanceof SupersededRunError ? new UserError(renderSuperseded(error)) : error);
+
 /** Runs an answer; a click on a replaced post is refused with when the newer one came, in the member's own time. */
 function answering<T>(work: () => T): T {
   try {
     return work();
   } catch (error) {
-    if (error instanceof SupersededRunError) throw new UserError(renderSuperseded(error));
-    throw error;
+    throw shownToMember(error);
+  }
+}
+
+/** As answering, for an answer stored in the group commit. */
+async function answeringGrouped<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    throw shownToMember(error);
   }
 }
 
@@ -238,7 +248,7 @@ export const checkin = {
 
   components: [
     onButton(checkinIds.mood, async (interaction, { runId, mood }, { db, clock }) => {
-      const outcome = answering(() => recordMood(db, memberOf(interaction), runId, mood, clock.now()));
+      const outcome = await answeringGrouped(() => recordMoodGrouped(db, memberOf(interaction), runId, mood, clock.now()));
       await interaction.reply({ content: renderAnswerReceipt(outcome, 'mood'), flags: MessageFlags.Ephemeral });
     }),
 
@@ -259,7 +269,7 @@ export const checkin = {
     onDirectButton(checkinDirectIds.mood, async (interaction, { runId, mood }, ctx) => {
       await interaction.deferReply({ flags: MessageFlags.Ephemeral }); // Discord is asked who the member is now
       const member = await directAnswerer(ctx, interaction, runId);
-      const outcome = answering(() => recordMood(ctx.db, member, runId, mood, ctx.clock.now()));
+      const outcome = await answeringGrouped(() => recordMoodGrouped(ctx.db, member, runId, mood, ctx.clock.now()));
       await replyPrivately(interaction, renderAnswerReceipt(outcome, 'mood'));
     }),
 

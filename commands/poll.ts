@@ -27,11 +27,11 @@ import {
   createPoll,
   discardPoll,
   exportPoll,
-  myVote,
+  myVoteSaved,
   sampleVoters,
   pollSuggestions,
   pollsForList,
-  recordVote,
+  recordVoteGrouped,
   retractVote,
   validatePoll,
   visibleResults,
@@ -231,7 +231,8 @@ export const poll = {
 
   components: [
     onButton(pollIds.vote, async (interaction, { pollId, choice }, ctx) => {
-      const outcome = recordVote(ctx.db, voterOf(interaction), pollId, choice, ctx.clock.now());
+      // Answered once stored (committed with the other votes of this turn), never before.
+      const outcome = await recordVoteGrouped(ctx.db, voterOf(interaction), pollId, choice, ctx.clock.now());
       // Queued before answering: the stored vote shows on the poll even if the answer fails.
       if (outcome.change !== 'unchanged') refreshPollMessage(ctx, outcome.poll);
       await replyPrivately(interaction, renderVoteReceipt(outcome));
@@ -244,7 +245,7 @@ export const poll = {
     }),
 
     onButton(pollIds.mine, async (interaction, { pollId }, { db }) => {
-      const { poll: p, choices, mine } = myVote(db, voterOf(interaction), pollId);
+      const { poll: p, choices, mine } = await myVoteSaved(db, voterOf(interaction), pollId);
       await replyPrivately(interaction, renderMyVote(p, choices, mine));
     }),
 

@@ -25,7 +25,7 @@ import { surveyTrend } from '../src/surveys/trend';
 import { renderPulseScheduled, renderTrend } from '../src/surveys/trend-view';
 import { getSettings } from '../src/settings';
 import { postSurveyCard, refreshSurveyCard } from '../src/surveys/messages';
-import { answerQuestion, answerTexts, goToStep, leaveStep, previewFlow, startOrResume, submitResponse, type Respondent } from '../src/surveys/answering';
+import { answerQuestionGrouped, answerTexts, goToStep, leaveStep, previewFlow, startOrResume, submitResponse, type Respondent } from '../src/surveys/answering';
 import { SURVEY_QUESTION_KINDS, SURVEY_TEMPLATES, addQuestion, createSurvey, moveQuestion, removeQuestion } from '../src/surveys/drafts';
 import { SURVEY_LIMITS } from '../src/surveys/limits';
 import { surveySuggestions, surveysForList } from '../src/surveys/list';
@@ -356,13 +356,14 @@ export const survey = {
       await interaction.update(renderStep(leaveStep(db, respondent(interaction), surveyId, step, clock.now()), 'answer'));
     }),
 
+    // The next step is shown once the answer is stored (committed with the other answers of this turn).
     onButton(surveyIds.pick, async (interaction, { surveyId, step, value }, { db, clock }) => {
-      await interaction.update(renderStep(answerQuestion(db, respondent(interaction), surveyId, step, [value], clock.now()), 'answer'));
+      await interaction.update(renderStep(await answerQuestionGrouped(db, respondent(interaction), surveyId, step, [value], clock.now()), 'answer'));
     }),
 
     onSelect(surveyIds.choose, async (interaction, { surveyId, step }, { db, clock }) => {
       const picked = interaction.values.map(Number);
-      await interaction.update(renderStep(answerQuestion(db, respondent(interaction), surveyId, step, picked, clock.now()), 'answer'));
+      await interaction.update(renderStep(await answerQuestionGrouped(db, respondent(interaction), surveyId, step, picked, clock.now()), 'answer'));
     }),
 
     onButton(surveyIds.form, async (interaction, { surveyId, step }, { db, clock }) => {

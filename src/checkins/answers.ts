@@ -4,7 +4,7 @@ import { ALREADY_COUNTED } from '../anonymity';
 import { limitKey } from '../member-data';
 import type { Db } from '../db/open';
 import type { ChannelView } from '../visibility';
-import { writeTx } from '../db/write-tx';
+import { savedWriteTx, writeTx, type Tx } from '../db/write-tx';
 import { CHECKIN_LIMITS, MOODS } from './limits';
 import { currentStreak } from './streaks';
 import { findAnswer, findRun, findSchedule, laterPostedRun, saveAnswer, TAKES_ANSWERS, type Reader, type Run, type Schedule } from './store';
@@ -55,13 +55,25 @@ export interface AnswerOutcome {
 }
 
 export function recordMood(db: Db, member: Member, runId: number, mood: number, now: number): AnswerOutcome {
+  return moodOutcome(db, member, mood, writeTx(db, saveMood(member, runId, mood, now)));
+}
+
+/** As recordMood, in the group commit of this turn (a rush of clicks): resolves once the mood is stored. */
+export async function recordMoodGrouped(db: Db, member: Member, runId: number, mood: number, now: number): Promise<AnswerOutcome> {
+  return moodOutcome(db, member, mood, await savedWriteTx(db, saveMood(member, runId, mood, now)));
+}
+
+function saveMood(member: Member, runId: number, mood: number, now: number) {
   if (!MOODS.some((m) => m.value === mood)) throw new UserError('That mood is not one of the five on the check-in.');
-  const { schedule, before } = writeTx(db, (tx) => {
+  return (tx: Tx) => {
     const { run, schedule } = answerableRun(tx, member, runId);
     const before = findAnswer(tx, runId, member.memberId);
     if (before?.mood !== mood) saveAnswer(tx, run, member.memberId, { mood }, now);
     return { schedule, before };
-  });
+  };
+}
+
+function moodOutcome(db: Db, member: Member, mood: number, { schedule, before }: { schedule: Schedule; before: ReturnType<typeof findAnswer> }): AnswerOutcome {
   const change = before?.mood === mood ? 'unchanged' : before?.mood ? 'changed' : 'added';
   return { schedule, mood, note: before?.note ?? null, change, streak: currentStreak(db, schedule, member.memberId) };
 }

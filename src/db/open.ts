@@ -6,6 +6,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as schema from './schema';
 import { stopCheckpointer } from './checkpointer';
+import { writePending } from './write-tx';
 
 export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
 
@@ -92,10 +93,11 @@ export function forgetDeletedData(db: Db): boolean {
   }
 }
 
-/** Folds the WAL back into the main file and closes; safe to call twice. */
+/** Writes the clicks waiting for the end of the turn, folds the WAL back into the main file and closes; safe to call twice. */
 export function closeDatabase(db: Db): void {
   const sqlite = db.$client;
   if (!sqlite.open) return;
+  writePending(db);
   stopCheckpointer(db);
   sqlite.pragma('optimize');
   sqlite.pragma('wal_checkpoint(TRUNCATE)');

@@ -1,7 +1,7 @@
 /** Giving kudos (the daily limit and the once-an-hour rule per pair), and a leader taking one down. */
 import { UserError } from '../user-error';
 import type { Db } from '../db/open';
-import { writeTx } from '../db/write-tx';
+import { savedWriteTx, writeTx, type Tx } from '../db/write-tx';
 import { timestamp } from '../format';
 import { nextMidnight, startOfDay } from './calendar';
 import { KUDOS_LIMITS } from './limits';
@@ -73,12 +73,21 @@ export function giveKudos(db: Db, request: KudosRequest, now: number): KudosOutc
 
 /** As giveKudos, for a request already through checkKudosRequest (no need to check it twice). */
 export function giveCheckedKudos(db: Db, request: KudosRequest, checked: ReturnType<typeof checkKudosRequest>, now: number): KudosOutcome {
+  return writeTx(db, kudosWrite(db, request, checked, now));
+}
+
+/** As giveCheckedKudos, in the group commit of this turn (a rush of kudos): resolves once the kudos is stored. */
+export function giveCheckedKudosGrouped(db: Db, request: KudosRequest, checked: ReturnType<typeof checkKudosRequest>, now: number): Promise<KudosOutcome> {
+  return savedWriteTx(db, kudosWrite(db, request, checked, now));
+}
+
+function kudosWrite(db: Db, request: KudosRequest, checked: ReturnType<typeof checkKudosRequest>, now: number): (tx: Tx) => KudosOutcome {
   const { value, message, recipientId } = checked;
   const { dailyLimit, milestones } = getKudosSettings(db, request.guildId);
   const dayStart = startOfDay(request.timezone, now);
   const resetsAt = nextMidnight(request.timezone, now);
 
-  return writeTx(db, (tx) => {
+  return (tx) => {
     const givenToday = givenSince(tx, request.guildId, request.giverId, dayStart) + spentSince(tx, request.guildId, request.giverId, dayStart);
     if (givenToday >= dailyLimit) {
       throw new UserError(
@@ -109,7 +118,7 @@ export function giveCheckedKudos(db: Db, request: KudosRequest, checked: ReturnT
       resetsAt,
       milestones: milestones.filter((m) => m.count <= totalReceived),
     };
-  });
+  };
 }
 
 /** The shout-out is posted: remember where, so a leader's removal can take it down. */

@@ -14,7 +14,7 @@ import { permissionsIn } from '../bot/visibility';
 import type { AppContext } from '../context';
 import type { DueTask } from '../scheduler/scheduler';
 import { getSettings } from '../settings';
-import { attachShoutOut, checkKudosRequest, discardKudos, giveCheckedKudos, type Kudos, type KudosOutcome } from './giving';
+import { attachShoutOut, checkKudosRequest, discardKudos, giveCheckedKudosGrouped, type Kudos, type KudosOutcome } from './giving';
 import { effectChannel, EffectImpossible, effectNonce, type EffectHandler } from '../outbox/delivery';
 import { KUDOS_MILESTONE_NOTE, queueMilestoneNotes, type MilestoneNote } from './notices';
 import { buildRoundup, KUDOS_ROUNDUP, queueRoundup, recordRoundup, roundupFinished, roundupSchedule, type RoundupSlot } from './roundup';
@@ -49,9 +49,9 @@ export async function giveAndAnnounce(ctx: AppContext, interaction: RepliableInt
 
   // The acknowledgements of a rush of other members go first (at once when there is none). Before
   // storing, not after: a stored kudos is posted straight away, so a crash never leaves one that
-  // counts with no shout-out (the checks run again inside the write).
+  // counts with no shout-out (the checks run again inside the write). Posted only once stored.
   await ctx.metrics.afterAcknowledgements();
-  const outcome = giveCheckedKudos(db, request, checked, clock.now());
+  const outcome = await giveCheckedKudosGrouped(db, request, checked, clock.now());
   const allowedMentions = shoutOutMentions(outcome.kudos.recipientId);
   let posted;
   try {

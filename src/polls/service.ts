@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { ALREADY_COUNTED, anonymousKey, anonymousTime, forgottenKey } from '../anonymity';
 import { UserError } from '../user-error';
 import { forgetDeletedData, type Db } from '../db/open';
-import { writeTx, type Tx } from '../db/write-tx';
+import { pendingWritten, savedWriteTx, writeTx, type Tx } from '../db/write-tx';
 import { parseDuration } from '../durations';
 import {
   addVote,
@@ -222,50 +222,57 @@ export interface VoteOutcome {
  * earlier vote). Multi: toggles it, within the poll's maximum.
  */
 export function recordVote(db: Db, voter: Voter, pollId: number, choice: number, now: number): VoteOutcome {
-  return writeTx(db, (tx) => {
-    const poll = pollFor(tx, voter, pollId);
-    assertOpen(poll, now);
-    if (poll.roleId && !voter.roleIds.includes(poll.roleId)) {
-      throw new UserError(`Only members with the <@&${poll.roleId}> role can vote in this poll. Ask a leader if you think you should have it.`);
-    }
-    const choices = choicesOf(tx, pollId);
-    if (!Number.isInteger(choice) || choice < 0 || choice >= choices.length) throw new UserError('That choice is not part of this poll.');
+  return writeTx(db, (tx) => vote(tx, voter, pollId, choice, now));
+}
 
-    const key = voterKey(poll, voter.memberId);
-    if (poll.anonymous && votesOf(tx, pollId, forgottenKey(poll.voterSecret!, voter.memberId)).length) throw new UserError(ALREADY_COUNTED);
-    const before = votesOf(tx, pollId, key);
-    // The member's choices after the change follow from those before it (kept in choice order,
-    // as they are read), so a vote does not read them back.
-    let change: VoteOutcome['change'];
-    let mine: number[];
-    if (!poll.multi) {
-      mine = [choice];
-      if (before.length === 1 && before[0] === choice) {
-        change = 'unchanged';
-      } else {
-        if (before.length) removeVotes(tx, pollId, key);
-        addVote(tx, pollId, key, choice, voteTime(poll, now));
-        change = before.length ? 'moved' : 'added';
-      }
-    } else if (before.includes(choice)) {
-      removeVotes(tx, pollId, key, choice);
-      mine = before.filter((c) => c !== choice);
-      change = 'removed';
+/** As recordVote, in the group commit of this turn (a rush of votes): resolves once the vote is stored. */
+export function recordVoteGrouped(db: Db, voter: Voter, pollId: number, choice: number, now: number): Promise<VoteOutcome> {
+  return savedWriteTx(db, (tx) => vote(tx, voter, pollId, choice, now));
+}
+
+function vote(tx: Tx, voter: Voter, pollId: number, choice: number, now: number): VoteOutcome {
+  const poll = pollFor(tx, voter, pollId);
+  assertOpen(poll, now);
+  if (poll.roleId && !voter.roleIds.includes(poll.roleId)) {
+    throw new UserError(`Only members with the <@&${poll.roleId}> role can vote in this poll. Ask a leader if you think you should have it.`);
+  }
+  const choices = choicesOf(tx, pollId);
+  if (!Number.isInteger(choice) || choice < 0 || choice >= choices.length) throw new UserError('That choice is not part of this poll.');
+
+  const key = voterKey(poll, voter.memberId);
+  if (poll.anonymous && votesOf(tx, pollId, forgottenKey(poll.voterSecret!, voter.memberId)).length) throw new UserError(ALREADY_COUNTED);
+  const before = votesOf(tx, pollId, key);
+  // The member's choices after the change follow from those before it (kept in choice order,
+  // as they are read), so a vote does not read them back.
+  let change: VoteOutcome['change'];
+  let mine: number[];
+  if (!poll.multi) {
+    mine = [choice];
+    if (before.length === 1 && before[0] === choice) {
+      change = 'unchanged';
     } else {
-      const max = poll.maxChoices ?? choices.length;
-      if (before.length >= max) {
-        throw new UserError(
-          `You can pick at most ${plural(max, 'choice')} in this poll, and you have: ${before.map((c) => `**${choices[c]}**`).join(', ')}. Click one of them to remove it first.`,
-        );
-      }
+      if (before.length) removeVotes(tx, pollId, key);
       addVote(tx, pollId, key, choice, voteTime(poll, now));
-      mine = [...before, choice].sort((a, b) => a - b);
-      change = 'added';
+      change = before.length ? 'moved' : 'added';
     }
-    if (before.length === 0 && mine.length > 0) countVoter(tx, pollId, 1);
-    if (before.length > 0 && mine.length === 0) countVoter(tx, pollId, -1);
-    return { poll, choices, mine, change };
-  });
+  } else if (before.includes(choice)) {
+    removeVotes(tx, pollId, key, choice);
+    mine = before.filter((c) => c !== choice);
+    change = 'removed';
+  } else {
+    const max = poll.maxChoices ?? choices.length;
+    if (before.length >= max) {
+      throw new UserError(
+        `You can pick at most ${plural(max, 'choice')} in this poll, and you have: ${before.map((c) => `**${choices[c]}**`).join(', ')}. Click one of them to remove it first.`,
+      );
+    }
+    addVote(tx, pollId, key, choice, voteTime(poll, now));
+    mine = [...before, choice].sort((a, b) => a - b);
+    change = 'added';
+  }
+  if (before.length === 0 && mine.length > 0) countVoter(tx, pollId, 1);
+  if (before.length > 0 && mine.length === 0) countVoter(tx, pollId, -1);
+  return { poll, choices, mine, change };
 }
 
 export function retractVote(db: Db, voter: Voter, pollId: number, now: number): { poll: Poll; removed: number } {
@@ -276,6 +283,12 @@ export function retractVote(db: Db, voter: Voter, pollId: number, now: number): 
     if (removed > 0) countVoter(tx, pollId, -1);
     return { poll, removed };
   });
+}
+
+/** My vote from a button: after the votes of this turn are committed, so it never shows one that was not stored. */
+export async function myVoteSaved(db: Db, voter: Voter, pollId: number): Promise<{ poll: Poll; choices: string[]; mine: number[] }> {
+  await pendingWritten(db);
+  return myVote(db, voter, pollId);
 }
 
 export function myVote(db: Db, voter: Voter, pollId: number): { poll: Poll; choices: string[]; mine: number[] } {

@@ -6,7 +6,7 @@ import { ALREADY_COUNTED, anonymousKey, anonymousTime, forgottenKey } from '../a
 import { UserError } from '../user-error';
 import type { Db } from '../db/open';
 import type { ChannelView } from '../visibility';
-import { writeTx, type Tx } from '../db/write-tx';
+import { savedWriteTx, writeTx, type Tx } from '../db/write-tx';
 import { queueUnfinishedReminder } from './reminders';
 import { timestamp, truncate } from '../format';
 import { surveyWithQuestions } from './drafts';
@@ -73,8 +73,14 @@ const responseTime = (survey: Survey, now: number) => (survey.anonymous ? anonym
  * deletes an answer updates `answers` too, and one that submits sets `submitted`, so nothing is read
  * back (an answer click runs in a rush; the survey itself does not change under a member's click).
  */
-function withResponse(db: Db, who: Respondent, surveyId: number, now: number, change: (tx: Tx, context: Omit<Flow, 'step'> & { response: SurveyResponse }) => number): Flow {
-  return writeTx(db, (tx) => {
+function withResponse(db: Db, who: Respondent, surveyId: number, now: number, change: ResponseChange): Flow {
+  return writeTx(db, onResponse(who, surveyId, now, change));
+}
+
+type ResponseChange = (tx: Tx, context: Omit<Flow, 'step'> & { response: SurveyResponse }) => number;
+
+function onResponse(who: Respondent, surveyId: number, now: number, change: ResponseChange): (tx: Tx) => Flow {
+  return (tx) => {
     const survey = findSurvey(tx, who.guildId, surveyId);
     if (!survey || !who.sees.canView(survey.channelId)) throw new UserError('This survey no longer exists.');
     assertOpen(survey, now);
@@ -92,7 +98,7 @@ function withResponse(db: Db, who: Respondent, surveyId: number, now: number, ch
     const clamped = Math.max(0, Math.min(step, steps.length));
     if (clamped !== response.step) setResponseStep(tx, response.id, clamped);
     return { survey, questions, steps, step: clamped, answers: context.answers, submitted: context.submitted };
-  });
+  };
 }
 
 /** Saves one answer and keeps the flow's answers in step with what is stored. */
@@ -140,7 +146,16 @@ export function leaveStep(db: Db, who: Respondent, surveyId: number, step: numbe
 
 /** A click on a scale or yes-no button, or a pick in a choice select; saved at once, then on to the next step. */
 export function answerQuestion(db: Db, who: Respondent, surveyId: number, step: number, picked: number[], now: number): Flow {
-  return withResponse(db, who, surveyId, now, (tx, { steps, response, questions, answers }) => {
+  return withResponse(db, who, surveyId, now, answerChange(step, picked));
+}
+
+/** As answerQuestion, in the group commit of this turn (a rush of answers): resolves once the answer is stored. */
+export function answerQuestionGrouped(db: Db, who: Respondent, surveyId: number, step: number, picked: number[], now: number): Promise<Flow> {
+  return savedWriteTx(db, onResponse(who, surveyId, now, answerChange(step, picked)));
+}
+
+function answerChange(step: number, picked: number[]): ResponseChange {
+  return (tx, { steps, response, questions, answers }) => {
     const { questions: [question] } = stepOf(steps, step);
     if (!question || isTextKind(question.kind)) throw new UserError('That answer does not fit this question.');
     const valid = (v: number, min: number, max: number) => Number.isInteger(v) && v >= min && v <= max;
@@ -161,9 +176,9 @@ export function answerQuestion(db: Db, who: Respondent, surveyId: number, step: 
       return step + 1;
     }
     const num = question.kind === 'multi-choice' ? picked.reduce((mask, v) => mask | (1 << v), 0) : picked[0]!;
-    keepAnswer(tx, answers, response.id, surveyId, question.id, { num, text: null });
+    keepAnswer(tx, answers, response.id, response.surveyId, question.id, { num, text: null });
     return step + 1;
-  });
+  };
 }
 
 /**
