@@ -15,7 +15,7 @@ export function sendDirectRun(ctx: AppContext, run: RunToPost): number {
   const now = ctx.clock.now();
   const queued = queueDirectRun(ctx.db, run, (memberIds) => memberTimeZones(ctx.db, run.schedule.guildId, memberIds), now);
   ctx.logger.info({ schedule: run.schedule.id, run: run.runId, guild: run.schedule.guildId, queued }, 'check-in queued for its subscribers');
-  ctx.scheduler.wake();
+  ctx.scheduler.wake(ctx.outbox.task); // only the outbox has new work: the other tasks' times are read as they were
   return queued;
 }
 
