@@ -195,7 +195,7 @@ export const checkin = {
       await interaction.deferReply({ flags: MessageFlags.Ephemeral });
       const claim = startManualRun(ctx.db, interaction.guildId, scheduleId(interaction), ctx.clock.now());
       if (claim.schedule.delivery === 'direct-message') {
-        const queued = await sendDirectRun(ctx, claim);
+        const queued = sendDirectRun(ctx, claim);
         await interaction.editReply(`Check-in #${claim.schedule.id} **${claim.schedule.name}** is on its way by direct message to ${queued === 1 ? '1 subscriber' : `${queued} subscribers`}.`);
         return;
       }

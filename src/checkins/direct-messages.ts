@@ -1,32 +1,28 @@
 // The Discord side of direct-message check-ins: the announcement, queueing each run's messages, and their outbox handler.
 import type { AppContext } from '../context';
-import { effectChannel, effectNonce, EffectImpossible, EffectNotYet, type EffectHandler } from '../outbox/delivery';
-import { yieldTurn } from '../scheduler/fair';
+import { effectChannel, effectNonce, EffectImpossible, type EffectHandler } from '../outbox/delivery';
 import { recipientOf } from '../outbox/direct-messages';
 import { memberTimeZones, unreachableAmong } from '../preferences';
 import type { RunToPost } from './runs';
 import { findSchedule, type Schedule } from './store';
 import { subscriberCounts, subscribersOf, interruptedDirectRuns } from './subscription-store';
-import { CHECKIN_ANNOUNCEMENT, CHECKIN_DIRECT_MESSAGE, directRunToSend, forgetLeaver, isQueueing, queueDirectRun } from './subscriptions';
-
-// A message taken while its run is still being queued (a fraction of a second) is tried again this soon.
-const RUN_QUEUEING_RETRY_MS = 1000;
+import { CHECKIN_ANNOUNCEMENT, CHECKIN_DIRECT_MESSAGE, directRunToSend, forgetLeaver, queueDirectRun } from './subscriptions';
 import { renderAnnouncement, renderRunDirectMessage, subscribersLine } from './direct-view';
 
 
-/** Queues a claimed run's direct messages (each due at the subscriber's own time), giving clicks a turn between batches; the outbox sends them. */
-export async function sendDirectRun(ctx: AppContext, run: RunToPost): Promise<number> {
+/** Queues a claimed run's direct messages (each due at the subscriber's own time); the outbox sends them. */
+export function sendDirectRun(ctx: AppContext, run: RunToPost): number {
   const now = ctx.clock.now();
-  const queued = await queueDirectRun(ctx.db, run, (memberIds) => memberTimeZones(ctx.db, run.schedule.guildId, memberIds), now, yieldTurn);
+  const queued = queueDirectRun(ctx.db, run, (memberIds) => memberTimeZones(ctx.db, run.schedule.guildId, memberIds), now);
   ctx.logger.info({ schedule: run.schedule.id, run: run.runId, guild: run.schedule.guildId, queued }, 'check-in queued for its subscribers');
   ctx.scheduler.wake(ctx.outbox.task); // only the outbox has new work: the other tasks' times are read as they were
   return queued;
 }
 
-/** At start: direct-message runs a stop interrupted before their messages were all queued are queued now. */
-export async function resumeDirectRuns(ctx: AppContext): Promise<number> {
+/** At start: direct-message runs a stop interrupted before their messages were queued are queued now. */
+export function resumeDirectRuns(ctx: AppContext): number {
   const runs = interruptedDirectRuns(ctx.db);
-  for (const run of runs) await sendDirectRun(ctx, run);
+  for (const run of runs) sendDirectRun(ctx, run);
   return runs.length;
 }
 
@@ -57,8 +53,6 @@ export const checkinDirectEffects = (ctx: AppContext): Record<string, EffectHand
   [CHECKIN_DIRECT_MESSAGE]: ctx.directMessages.handler({
     describe: (effect) => `check-in #${Number(effect.payload.scheduleId)} by direct message`,
     render(effect) {
-      // Its run's messages are still being queued, a batch at a time: sent once the run is marked sent.
-      if (isQueueing(ctx.db, Number(effect.payload.runId))) throw new EffectNotYet('its run is still being queued', RUN_QUEUEING_RETRY_MS);
       const found = directRunToSend(ctx.db, Number(effect.payload.runId), recipientOf(effect));
       return found ? renderRunDirectMessage(found.schedule, found.runId) : null;
     },

@@ -98,7 +98,7 @@ export function checkinRunTask(ctx: AppContext): DueTask {
     async runDue(now, stopping) {
       if (!started) {
         // Direct-message runs a stop interrupted are queued now (nothing was sent yet, nothing is sent twice).
-        const resumed = await resumeDirectRuns(ctx);
+        const resumed = resumeDirectRuns(ctx);
         if (resumed) ctx.logger.info({ runs: resumed }, 'direct-message check-in runs interrupted by the last stop are queued now');
         // Runs an earlier process claimed but never finished posting: visible as failed, not stuck.
         const interrupted = failInterruptedRuns(ctx.db, now);
@@ -120,7 +120,7 @@ export function checkinRunTask(ctx: AppContext): DueTask {
         // left unposted here would never be posted. Stopping waits for it, between batches.
         for (const run of claimed.toPost) {
           if (run.schedule.delivery === 'direct-message') {
-            await sendDirectRun(ctx, run);
+            sendDirectRun(ctx, run);
             continue;
           }
           const outcome = await postRun(ctx, run);

@@ -180,40 +180,19 @@ const directRunEffect = (schedule: Schedule, runId: number, memberId: string, du
 });
 
 /**
- * Queues a claimed run's direct messages, a batch of subscribers at a time with a turn for clicks
- * in between (`pause`): 5,000 in one transaction held everything else up for a tenth of a second and
- * more. The run stays `posting` until the last step marks it sent, with anyone who subscribed
- * meanwhile; a message taken before then waits a moment (`isQueueing`), and a stop in between is
- * resumed at the next start (the keys keep each message once).
+ * Queues a claimed run's direct messages, one per subscriber, in one transaction with marking the
+ * run sent: a restart either finds the run still to queue or every message queued, never half.
  */
-export async function queueDirectRun(db: Db, { schedule, runId }: RunToPost, zonesOf: (memberIds: string[]) => Map<string, string>, now: number, pause: () => Promise<void>): Promise<number> {
-  const run = runById(db, runId);
-  if (!run || run.status !== 'posting') return 0;
-  const shift = !run.manual && followsMemberZones(schedule, run.scheduledFor);
-  const effectsFor = (memberIds: string[]) => {
-    const zones = zonesOf(memberIds);
-    return memberIds.map((memberId) => directRunEffect(schedule, runId, memberId, momentFor(schedule, run.scheduledFor, zones.get(memberId) ?? null, shift)));
-  };
-  const subscribers = subscribersOf(db, schedule.id);
-  let queued = 0;
-  for (let i = 0; i < subscribers.length; i += QUEUE_BATCH) {
-    const batch = subscribers.slice(i, i + QUEUE_BATCH);
-    queued += writeTx(db, (tx) => queueEffects(tx, effectsFor(batch), now));
-    await pause();
-  }
-  // Subscribers are read again with the run marked sent, so one subscribing meanwhile is in this run either way.
-  const seen = new Set(subscribers);
+export function queueDirectRun(db: Db, { schedule, runId }: RunToPost, zonesOf: (memberIds: string[]) => Map<string, string>, now: number): number {
+  // Subscribers are read inside the transaction, so one subscribing meanwhile is in this run either way.
   return writeTx(db, (tx) => {
-    if (!markDirectRunSent(tx, runId, now)) return 0;
-    return queued + queueEffects(tx, effectsFor(subscribersOf(tx, schedule.id).filter((memberId) => !seen.has(memberId))), now);
+    const run = runById(tx, runId);
+    if (!run || !markDirectRunSent(tx, runId, now)) return 0;
+    const subscribers = subscribersOf(tx, schedule.id);
+    const zones = zonesOf(subscribers);
+    const shift = !run.manual && followsMemberZones(schedule, run.scheduledFor);
+    return queueEffects(tx, subscribers.map((memberId) => directRunEffect(schedule, runId, memberId, momentFor(schedule, run.scheduledFor, zones.get(memberId) ?? null, shift))), now);
   });
-}
-
-const QUEUE_BATCH = 500;
-
-/** Whether a run's messages are still being queued: one taken meanwhile waits for the run to be marked sent. */
-export function isQueueing(db: Db, runId: number): boolean {
-  return runById(db, runId)?.status === 'posting';
 }
 
 /** A subscriber Discord says is no longer in the server: their subscriptions there end, so later runs cost nothing for them. */

@@ -45,15 +45,9 @@ export class EffectImpossible extends Error {
   }
 }
 
-/**
- * Thrown by a handler that knows the effect cannot happen yet (a server in an outage): retried
- * quietly; after `retryInMs` when given (a moment's wait, not counted as a try).
- */
+/** Thrown by a handler that knows the effect cannot happen yet (a server in an outage): retried quietly. */
 export class EffectNotYet extends Error {
-  constructor(
-    reason: string,
-    readonly retryInMs?: number,
-  ) {
+  constructor(reason: string) {
     super(reason);
     this.name = 'EffectNotYet';
   }
@@ -292,7 +286,6 @@ export class Outbox {
       return { kind: 'drop', reason: `Discord answered ${status}: ${discordMessage(error)}` };
     }
     if (now - effect.createdAt >= GIVE_UP_AFTER_MS) return { kind: 'drop', reason: `Hearth kept trying for a day: ${describeFailure(error)}` };
-    if (error instanceof EffectNotYet && error.retryInMs !== undefined) return { kind: 'retry', at: now + error.retryInMs, reason: error.message, counted: false, quiet: true };
     if (error instanceof RateLimitError) {
       return { kind: 'retry', at: now + Math.max(error.retryAfter, 1000), reason: `rate limited for ${error.retryAfter} ms`, counted: false, quiet: true };
     }
