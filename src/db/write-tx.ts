@@ -35,6 +35,9 @@ function writerFor(db: Db): Writer {
  */
 export function writeTx<T>(db: Db, fn: (tx: Tx) => T): T {
   const { tx, immediate } = writerFor(db);
+  // Clicks of this turn still waiting (group commit) are written first: a write that comes after
+  // them in time (a member's erasure, a poll's close) never lands before them.
+  if (!db.$client.inTransaction && pendingWrites.has(db)) writePending(db);
   return immediate(() => fn(tx)) as T;
 }
 

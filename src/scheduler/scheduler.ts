@@ -84,7 +84,8 @@ export class Scheduler {
   /**
    * The timer's round: only the tasks whose stored moment has come. The outbox's timer fires many
    * times a second while direct messages go out at their pace; a round of every task each time
-   * (each reading its tables) held up interactions. Nothing due (the safety sweep): every task.
+   * (each reading its tables) held up interactions. Five minutes after every task was last read (the
+   * safety sweep): every task.
    */
   private timerFired(): void {
     const now = this.clock.now();

@@ -66,6 +66,15 @@ describe('group commit (savedWriteTx)', () => {
     expect(guilds(db)).toEqual(['a', 'c']);
   });
 
+  it('writes the waiting clicks before a writeTx that comes after them in the same turn', async () => {
+    const db = openDatabase(':memory:');
+    const click = savedWriteTx(db, (tx) => insert(tx, 'a'));
+    const seenByLater = writeTx(db, (tx) => (insert(tx, 'b'), guilds(db)));
+    expect(seenByLater).toEqual(['a', 'b']); // the click first, in its own transaction
+    await click;
+    expect(guilds(db)).toEqual(['a', 'b']);
+  });
+
   it('runs a writeTx inside a click as a savepoint of it; a writeTx outside never joins the clicks', async () => {
     const db = openDatabase(':memory:');
     const click = savedWriteTx(db, (tx) => {

@@ -150,4 +150,20 @@ describe('scheduler', () => {
     expect(flaky.done).toEqual([{ due: 30_000, ranAt: 30_000 }]);
     await scheduler.stop();
   });
+  it('a timer that fires a millisecond early (the wall clock) waits for the moment and runs only the task due then', async () => {
+    const manual = new ManualClock(0);
+    const firedEarly = new Set<number>(); // each moment's first timer fires a millisecond early, as a wall clock may
+    const early = { now: () => manual.now(), at: (at: number, fn: () => void) => manual.at(firedEarly.has(at) ? at : (firedEarly.add(at), at - 1), fn) };
+    const due = storedTimes([10_000]);
+    let otherRuns = 0;
+    const scheduler = new Scheduler(early, pino({ level: 'silent' }));
+    scheduler.register({ ...due.task, name: 'due' });
+    scheduler.register({ name: 'other', nextDueAt: () => null, runDue: async () => void otherRuns++ });
+    await scheduler.start();
+    expect(otherRuns).toBe(1); // start-up runs every task
+    await manual.advance(10_000);
+    expect(due.done).toEqual([{ due: 10_000, ranAt: 10_000 }]);
+    expect(otherRuns).toBe(1); // the early firing did not turn into a round of every task
+    await scheduler.stop();
+  });
 });
