@@ -22,6 +22,7 @@ import {
   type StoredEffect,
 } from './store';
 import type { Pace } from './pace';
+import { yieldTurn } from '../scheduler/fair';
 
 export type { StoredEffect } from './store';
 
@@ -215,7 +216,11 @@ export class Outbox {
       if (!effect) continue;
       this.handlers.get(effect.kind)?.pace?.took(now);
       this.lastServed = guildId;
-      const delivery = this.deliver(effect, now).finally(() => {
+      const delivery = this.deliver(effect, now).finally(async () => {
+        // A turn for clicks and timers first: deliveries that end without a request (skipped
+        // messages, thousands of them when a large check-in is paused) would otherwise chain
+        // through the microtask queue and hold everything else up.
+        await yieldTurn();
         this.inFlight.delete(guildId);
         this.pump();
         // The scheduler looks again for what is due next (a retry, a server now free); not when this

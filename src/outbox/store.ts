@@ -36,18 +36,16 @@ const pending = sql`${outbox.status} = ${sqlWord('pending')}`;
 
 // The delivery side reads the pending rows through two indexes: (due time, server, kind) to list
 // what is due now and the next moment something falls due, and (server, kind, due time) to take a
-// server's next effect of a kind. Neither read grows with rows waiting for later (reminders in a
-// thousand servers), and a server's backlog of thousands (a direct-message check-in) is read only
-// as far as WALK rows.
-const WALK = 256;
+// server's next effect of a kind, seeks however long that server's backlog (a direct-message
+// check-in). Neither read grows with rows waiting for later (reminders in a thousand servers).
 
 const statements = preparedOnce((db) => ({
-  dueRows: db
-    .select({ guildId: outbox.guildId, kind: outbox.kind })
+  dueKinds: db
+    .select({ guildId: outbox.guildId, kind: outbox.kind, first: sql<number>`min(${outbox.dueAt})` })
     .from(outbox)
     .where(and(pending, lte(outbox.dueAt, sql.placeholder('now'))))
-    .orderBy(outbox.dueAt)
-    .limit(WALK + 1)
+    // `+`: grouped from the due rows' index, not by walking every pending row in server order.
+    .groupBy(sql`+${outbox.guildId}`, sql`+${outbox.kind}`)
     .prepare(),
   nextDue: db
     .select({ at: outbox.dueAt })
@@ -91,34 +89,24 @@ const statements = preparedOnce((db) => ({
 /**
  * Every server with effects due at `now`, with the kinds due there, earliest first. With a few
  * servers holding anything pending (the usual case, a long backlog in one of them included): server
- * by server, one seek per server and one per kind it has. With many: from the due rows themselves,
- * so rows waiting for later in a thousand servers cost nothing; server by server again past WALK
- * due rows.
+ * by server, one seek per server and one per kind it has. With many: one read of the due rows
+ * (rows waiting for later, such as reminders in a thousand servers, are not read).
  */
 export function dueEffectKinds(db: Db, now: number): Map<string, string[]> {
-  const { dueRows, nextServer } = statements(db);
+  const { dueKinds, nextServer } = statements(db);
   const few: string[] = [];
   for (let server = nextServer.get({ after: '' }); server && few.length <= FEW_SERVERS; server = nextServer.get({ after: server.guildId })) few.push(server.guildId);
   if (few.length <= FEW_SERVERS) return dueServerByServer(db, few, now);
-  const rows = dueRows.all({ now });
-  if (rows.length > WALK) return dueServerByServer(db, serversWithPending(db), now);
   const due = new Map<string, string[]>();
-  for (const { guildId, kind } of rows) {
+  for (const { guildId, kind } of dueKinds.all({ now }).sort((a, b) => a.first - b.first)) {
     const kinds = due.get(guildId);
-    if (!kinds) due.set(guildId, [kind]);
-    else if (!kinds.includes(kind)) kinds.push(kind);
+    if (kinds) kinds.push(kind);
+    else due.set(guildId, [kind]);
   }
   return due;
 }
 
 const FEW_SERVERS = 32;
-
-function serversWithPending(db: Db): string[] {
-  const { nextServer } = statements(db);
-  const servers: string[] = [];
-  for (let server = nextServer.get({ after: '' }); server; server = nextServer.get({ after: server.guildId })) servers.push(server.guildId);
-  return servers;
-}
 
 function dueServerByServer(db: Db, servers: readonly string[], now: number): Map<string, string[]> {
   const { nextKind } = statements(db);
