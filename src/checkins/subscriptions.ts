@@ -5,7 +5,7 @@
  */
 import type { Db } from '../db/open';
 import { writeTx, type Tx } from '../db/write-tx';
-import { directMessagePayload, queueEffect, queueEffects, type Effect } from '../outbox/queue';
+import { queueDirectMessages, queueEffect } from '../outbox/queue';
 import { UserError } from '../user-error';
 import type { ChannelView } from '../visibility';
 import { instantOf, localDate, wallTime } from '../zoned-time';
@@ -56,7 +56,7 @@ export function subscribe(db: Db, member: Member, id: number, now: number): { sc
     const upcoming = [...onTheirWay.map((run) => Math.max(now, moment(run))), ...(schedule.nextRunAt === null ? [] : [Math.max(now, moment({ scheduledFor: schedule.nextRunAt, manual: false }))])];
     const nextAt = upcoming.length ? Math.min(...upcoming) : null;
     if (!addSubscription(tx, schedule, member.memberId, now)) return { schedule, added: false, nextAt };
-    queueEffects(tx, onTheirWay.map((run) => directRunEffect(schedule, run.id, member.memberId, Math.max(now, moment(run)))), now);
+    for (const run of onTheirWay) queueDirectMessages(tx, { ...directRunBatch(schedule, run.id), recipients: [member.memberId], dueAt: Math.max(now, moment(run)) }, now);
     claimSoonerFor(tx, schedule, zone);
     return { schedule, added: true, nextAt };
   });
@@ -170,13 +170,12 @@ export function nextClaim(schedule: Schedule, at: number | null, zones: readonly
   return at === null ? null : { at, claimAt: at - claimLead(schedule, at, zones) };
 }
 
-/** One subscriber's direct message of a run, due at `dueAt`: one per run and member, whoever queues it. */
-const directRunEffect = (schedule: Schedule, runId: number, memberId: string, dueAt: number): Effect => ({
-  key: `${CHECKIN_DIRECT_MESSAGE}:${runId}:${memberId}`,
+/** A run's direct messages: one per run and member (keyed so), whoever queues it. */
+const directRunBatch = (schedule: Schedule, runId: number) => ({
   guildId: schedule.guildId,
   kind: CHECKIN_DIRECT_MESSAGE,
-  payload: directMessagePayload(memberId, { runId, scheduleId: schedule.id }),
-  dueAt,
+  keyPrefix: `${CHECKIN_DIRECT_MESSAGE}:${runId}:`,
+  payload: { runId, scheduleId: schedule.id },
 });
 
 /**
@@ -191,7 +190,20 @@ export function queueDirectRun(db: Db, { schedule, runId }: RunToPost, zonesOf: 
     const subscribers = subscribersOf(tx, schedule.id);
     const zones = zonesOf(subscribers);
     const shift = !run.manual && followsMemberZones(schedule, run.scheduledFor);
-    return queueEffects(tx, subscribers.map((memberId) => directRunEffect(schedule, runId, memberId, momentFor(schedule, run.scheduledFor, zones.get(memberId) ?? null, shift))), now);
+    // Members in one zone share a moment: one statement per moment, however many members.
+    const byMoment = new Map<number, string[]>();
+    const momentOfZone = new Map<string | null, number>();
+    for (const memberId of subscribers) {
+      const zone = zones.get(memberId) ?? null;
+      let moment = momentOfZone.get(zone);
+      if (moment === undefined) momentOfZone.set(zone, (moment = momentFor(schedule, run.scheduledFor, zone, shift)));
+      const members = byMoment.get(moment);
+      if (members) members.push(memberId);
+      else byMoment.set(moment, [memberId]);
+    }
+    let queued = 0;
+    for (const [dueAt, recipients] of byMoment) queued += queueDirectMessages(tx, { ...directRunBatch(schedule, runId), recipients, dueAt }, now);
+    return queued;
   });
 }
 

@@ -88,7 +88,9 @@ export class DirectMessages {
     const stop = new ButtonBuilder().setCustomId(message.stopId).setLabel(STOP_LABEL).setStyle(ButtonStyle.Secondary);
     const components: ActionRowBuilder<ButtonBuilder>[] = buttonRows([...(message.buttons ?? []), stop]);
     try {
-      await channel.send({ content: `From **${guild.name}**\n${message.text}`, components, nonce: effectNonce(effect), enforceNonce: true, allowedMentions: { parse: [] } });
+      const sent = await channel.send({ content: `From **${guild.name}**\n${message.text}`, components, nonce: effectNonce(effect), enforceNonce: true, allowedMentions: { parse: [] } });
+      // Nothing reads it again (a click on it brings its own copy): discord.js would keep one for each member messaged.
+      channel.messages.cache.delete(sent.id);
     } catch (error) {
       // Closed DMs: no retry, and none to this member from this server for a while. Not a leader's
       // problem to list (the member's own choice, counted as unreachable): else any member could fill that list.

@@ -6,7 +6,7 @@ import { openDatabase } from '../../src/db/open';
 import { writeTx } from '../../src/db/write-tx';
 import { effectNonce, Outbox, type EffectHandler, type StoredEffect } from '../../src/outbox/delivery';
 import { Pace } from '../../src/outbox/pace';
-import { queueEffect } from '../../src/outbox/queue';
+import { directMessagePayload, queueDirectMessages, queueEffect, removeDirectMessagesTo } from '../../src/outbox/queue';
 import { outbox } from '../../src/outbox/schema';
 import { markDelivered, takeDueEffect } from '../../src/outbox/store';
 
@@ -31,6 +31,19 @@ const apiError = (status: number, code: number, message: string) =>
   new DiscordAPIError({ code, message }, code, status, 'POST', 'https://discord.test/api/v10/channels/1/messages', { body: undefined, files: undefined });
 
 describe('the outbox', () => {
+  it('queues a batch of direct messages as one effect each, a recipient queued already left as it was, each found again by its recipient', () => {
+    const t = setUp();
+    const batch = { guildId: 'g1', kind: 'test.dm', keyPrefix: 'test.dm:7:', payload: { runId: 7 }, dueAt: t.now() + HOUR };
+    expect(writeTx(t.db, (tx) => queueDirectMessages(tx, { ...batch, recipients: ['u1', 'u2'] }, t.now()))).toBe(2);
+    expect(writeTx(t.db, (tx) => queueDirectMessages(tx, { ...batch, recipients: ['u2', 'u3'], dueAt: t.now() }, t.now()))).toBe(1);
+    expect(writeTx(t.db, (tx) => queueDirectMessages(tx, { ...batch, recipients: [] }, t.now()))).toBe(0);
+    expect(t.row('test.dm:7:u2')).toMatchObject({ guildId: 'g1', kind: 'test.dm', status: 'pending', dueAt: t.now() + HOUR });
+    expect(t.row('test.dm:7:u3').dueAt).toBe(t.now());
+    for (const user of ['u1', 'u2', 'u3']) expect(JSON.parse(t.row(`test.dm:7:${user}`).payload)).toEqual(directMessagePayload(user, { runId: 7 }));
+    expect(writeTx(t.db, (tx) => removeDirectMessagesTo(tx, 'g1', 'u2'))).toBe(1);
+    expect(t.db.select().from(outbox).all().map((r) => r.key).sort()).toEqual(['test.dm:7:u1', 'test.dm:7:u3']);
+  });
+
   it('retries an effect whose kind has no handler (an older or newer Hearth queued it) and gives up only after a day', async () => {
     const t = setUp();
     t.queue('unknown:1', 'g1', 'from.the.future');
