@@ -1,5 +1,6 @@
 // The Discord side of direct-message check-ins: the announcement, queueing each run's messages, and their outbox handler.
 import type { AppContext } from '../context';
+import { checkpointerFor } from '../db/checkpointer';
 import { effectChannel, effectNonce, EffectImpossible, type EffectHandler } from '../outbox/delivery';
 import { recipientOf } from '../outbox/direct-messages';
 import { memberTimeZones, unreachableAmong } from '../preferences';
@@ -9,12 +10,16 @@ import { subscriberCounts, subscribersOf, interruptedDirectRuns } from './subscr
 import { CHECKIN_ANNOUNCEMENT, CHECKIN_DIRECT_MESSAGE, directRunToSend, forgetLeaver, queueDirectRun } from './subscriptions';
 import { renderAnnouncement, renderRunDirectMessage, subscribersLine } from './direct-view';
 
+/** A run queueing this many messages or more has its log checkpointed in the background. */
+const CHECKPOINT_AFTER = 500;
 
 /** Queues a claimed run's direct messages (each due at the subscriber's own time); the outbox sends them. */
 export function sendDirectRun(ctx: AppContext, run: RunToPost): number {
   const now = ctx.clock.now();
   const queued = queueDirectRun(ctx.db, run, (memberIds) => memberTimeZones(ctx.db, run.schedule.guildId, memberIds), now);
   ctx.logger.info({ schedule: run.schedule.id, run: run.runId, guild: run.schedule.guildId, queued }, 'check-in queued for its subscribers');
+  // Thousands of rows grew the write-ahead log: copied into the file off the main thread, not by the next click's commit.
+  if (queued >= CHECKPOINT_AFTER) checkpointerFor(ctx.db).request('PASSIVE');
   ctx.scheduler.wake(ctx.outbox.task); // only the outbox has new work: the other tasks' times are read as they were
   return queued;
 }
