@@ -1,4 +1,4 @@
-import { Client, Events, GatewayIntentBits, Options, type ClientOptions, type Interaction } from 'discord.js';
+import { Client, Events, GatewayIntentBits, type ClientOptions, type Interaction } from 'discord.js';
 import { commands } from '../commands';
 import type { Clock } from './clock';
 import { systemClock } from './clock';
@@ -27,21 +27,9 @@ import { Metrics } from './ops/metrics';
 import { checkHealth, startHealthServer } from './ops/health';
 import { scheduledBackupsTask } from './ops/scheduled-backups';
 import { gatewayState, VERSION } from './ops/runtime';
+import { membersNotKept } from './bot/client-cache';
 
 /** How often discord.js drops the REST request queues no request is waiting in (its default: every hour). */
-
-/**
- * Members and users are not kept between interactions, but for Hearth itself. Without the members
- * intent Discord sends no change to a member, so a kept one only grows stale: Hearth asks Discord
- * when it needs one (before a direct message, a milestone role). Kept, every member who ever
- * clicked stayed in memory, and the collector walked them all again every few seconds in a rush.
- */
-const MEMBERS_NOT_KEPT = Options.cacheWithLimits({
-  ...Options.DefaultMakeCacheSettings,
-  GuildMemberManager: { maxSize: 0, keepOverLimit: (member) => member.id === member.client.user?.id },
-  UserManager: { maxSize: 0, keepOverLimit: (user) => user.id === user.client.user?.id },
-});
-
 export const REST_QUEUES_SWEPT_EVERY_MS = 60_000;
 
 export interface HearthOptions {
@@ -86,7 +74,7 @@ export async function startHearth(options: HearthOptions): Promise<Hearth> {
     intents: [GatewayIntentBits.Guilds],
     // Nobody is pinged unless a message says so explicitly (kudos ping their recipient only).
     allowedMentions: { parse: [] },
-    makeCache: MEMBERS_NOT_KEPT,
+    makeCache: membersNotKept,
     ...options.clientOptions,
     // A rate limit met while delivering a queued effect comes back as an error, so the outbox can
     // move that effect to its retry-after instead of holding a lane; everything else waits as usual.
