@@ -34,7 +34,7 @@ export const giveKudos = {
         throw error;
       });
       await giveAndAnnounce(ctx, interaction, {
-        recipient: member ? { id: member.id, bot: member.user.bot } : null,
+        recipient: member ? { id: member.id, bot: member.user.bot, roles: [...member.roles.cache.keys()] } : null,
         value: interaction.fields.getStringSelectValues(KUDOS_MODAL_FIELDS.value)[0] ?? '',
         message: interaction.fields.getTextInputValue(KUDOS_MODAL_FIELDS.message),
       });

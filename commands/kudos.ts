@@ -76,7 +76,7 @@ export const kudos = {
       // A member who left is no longer resolved as a member, only as a user.
       const member = interaction.options.getMember('member');
       await giveAndAnnounce(ctx, interaction, {
-        recipient: member ? { id: user.id, bot: user.bot } : null,
+        recipient: member ? { id: user.id, bot: user.bot, roles: [...member.roles.cache.keys()] } : null,
         value: interaction.options.getString('value', true),
         message: interaction.options.getString('message', true),
       });

@@ -28,11 +28,18 @@ export function isSubscribed(db: Reader, scheduleId: number, memberId: string): 
   return sending(db).subscribed.get({ scheduleId, memberId }) !== undefined;
 }
 
+// A check-in's subscribers as one JSON array from SQLite: a row object for each of thousands of
+// subscribers was most of the garbage of queueing a run.
+const subscriberList = preparedOnce((db) =>
+  db
+    .select({ ids: sql<string>`json_group_array(${checkinSubscriptions.memberId})` })
+    .from(checkinSubscriptions)
+    .where(eq(checkinSubscriptions.scheduleId, sql.placeholder('scheduleId')))
+    .prepare(),
+);
+
 export function subscribersOf(db: Reader, scheduleId: number): string[] {
-  // One JSON array from SQLite: a row object for each of thousands of subscribers was most of the
-  // garbage of queueing a run.
-  const row = db.get<{ ids: string }>(sql`SELECT json_group_array(${checkinSubscriptions.memberId}) AS ids FROM ${checkinSubscriptions} WHERE ${checkinSubscriptions.scheduleId} = ${scheduleId}`);
-  return JSON.parse(row.ids) as string[];
+  return JSON.parse(subscriberList(db).get({ scheduleId })!.ids) as string[];
 }
 
 /** Subscribers per check-in of a server. */

@@ -142,6 +142,18 @@ export function momentFor(schedule: Schedule, scheduledFor: number, zone: string
   return instantOf(zone, localDate(schedule.timezone, scheduledFor), wall.hour, wall.minute);
 }
 
+/**
+ * As momentFor, but a zone that can no longer be computed (zone data changed under a stored one)
+ * counts as none: one member's zone must not stop a run for everyone.
+ */
+function zonedMoment(schedule: Schedule, scheduledFor: number, zone: string | null, shift: boolean): number {
+  try {
+    return momentFor(schedule, scheduledFor, zone, shift);
+  } catch {
+    return scheduledFor;
+  }
+}
+
 /** The time zones set by a direct-message check-in's subscribers (none for a channel check-in). */
 export function subscriberZones(db: Db, schedule: Schedule): string[] {
   if (schedule.delivery !== 'direct-message') return [];
@@ -196,7 +208,7 @@ export function queueDirectRun(db: Db, { schedule, runId }: RunToPost, zonesOf: 
     for (const memberId of subscribers) {
       const zone = zones.get(memberId) ?? null;
       let moment = momentOfZone.get(zone);
-      if (moment === undefined) momentOfZone.set(zone, (moment = momentFor(schedule, run.scheduledFor, zone, shift)));
+      if (moment === undefined) momentOfZone.set(zone, (moment = zonedMoment(schedule, run.scheduledFor, zone, shift)));
       const members = byMoment.get(moment);
       if (members) members.push(memberId);
       else byMoment.set(moment, [memberId]);

@@ -1,8 +1,8 @@
-// Checkpoints of the write-ahead log during long passes (retention, a server's deletion), run on a
-// connection of their own in a worker thread. Copying pages into the database file and syncing it
-// can take tens of milliseconds on a busy disk, over a hundred under load; on the main thread every
-// interaction would wait that long. SQLite lets one connection checkpoint while others read and
-// write, so nothing waits here.
+// Checkpoints of the write-ahead log after large writes (retention, a server's deletion, a large
+// direct-message run), run on a connection of their own in a worker thread. Copying pages into the
+// database file and syncing it can take tens of milliseconds on a busy disk, over a hundred under
+// load; on the main thread every interaction would wait that long. SQLite lets one connection
+// checkpoint while others read and write, so nothing waits here.
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import type { Db } from './open';

@@ -22,8 +22,11 @@ import { renderGiverConfirmation, renderMilestoneTrouble, renderRemovalDm, rende
 
 
 export interface GiveInput {
-  /** Null when the member has left the server. */
-  recipient: { id: string; bot: boolean } | null;
+  /**
+   * Null when the member has left the server. `roles`: the roles Discord sent with the member (the
+   * command's resolved member, or one just fetched), so a milestone needs no request of its own.
+   */
+  recipient: { id: string; bot: boolean; roles: readonly string[] } | null;
   value: string;
   message: string;
 }
@@ -66,7 +69,7 @@ export async function giveAndAnnounce(ctx: AppContext, interaction: RepliableInt
   }
   attachShoutOut(db, interaction.guildId, outcome.kudos.id, posted.id);
   // Roles only once the kudos is public for good, so a failed post never leaves a role behind.
-  const { granted, problems } = await grantMilestones(ctx, interaction.guild, outcome);
+  const { granted, problems } = await grantMilestones(ctx, interaction.guild, outcome, input.recipient?.roles ?? []);
   if (granted.length) {
     await posted.edit({ ...renderShoutOut(outcome, granted), allowedMentions }).catch((error: unknown) => {
       ctx.logger.warn({ err: error, guild: interaction.guildId, kudos: outcome.kudos.id }, 'could not add the milestone to a shout-out');
@@ -141,14 +144,14 @@ interface MilestoneProblem {
  * retried on their next kudos). A role Hearth cannot grant never stops the kudos: it becomes a
  * note for the giver, a note for the leaders, and a warning in the log.
  */
-async function grantMilestones(ctx: AppContext, guild: Guild, outcome: KudosOutcome): Promise<{ granted: string[]; problems: MilestoneProblem[] }> {
+async function grantMilestones(ctx: AppContext, guild: Guild, outcome: KudosOutcome, knownRoles: readonly string[]): Promise<{ granted: string[]; problems: MilestoneProblem[] }> {
   const granted: string[] = [];
   const problems: MilestoneProblem[] = [];
   const recipientId = outcome.kudos.recipientId;
   if (!outcome.milestones.length) return { granted, problems };
   let held: ReadonlySet<string>;
   try {
-    held = await heldRoles(guild, recipientId, outcome.milestones.map((m) => m.roleId));
+    held = await heldRoles(guild, recipientId, outcome.milestones.map((m) => m.roleId), knownRoles);
   } catch (error) {
     ctx.logger.warn({ err: error, guild: guild.id }, 'could not read a kudos recipient\'s roles');
     return { granted, problems }; // their next kudos tries again
@@ -186,13 +189,13 @@ async function grantMilestones(ctx: AppContext, guild: Guild, outcome: KudosOutc
 }
 
 /**
- * Which of `roleIds` the member holds. The cache is trusted when it says they have a role;
- * when it says they lack one, Discord is asked (the cache may predate a grant).
+ * Which of `roleIds` the member holds. The roles Discord sent with the member are trusted when they
+ * hold every one; when one is missing, Discord is asked (they may predate a grant).
  */
-async function heldRoles(guild: Guild, memberId: string, roleIds: string[]): Promise<ReadonlySet<string>> {
-  let member = guild.members.cache.get(memberId);
-  if (!member || roleIds.some((id) => !member!.roles.cache.has(id))) member = await guild.members.fetch({ user: memberId, force: true });
-  return new Set(roleIds.filter((id) => member!.roles.cache.has(id)));
+async function heldRoles(guild: Guild, memberId: string, roleIds: string[], knownRoles: readonly string[]): Promise<ReadonlySet<string>> {
+  if (roleIds.every((id) => knownRoles.includes(id))) return new Set(roleIds);
+  const member = await guild.members.fetch({ user: memberId, force: true });
+  return new Set(roleIds.filter((id) => member.roles.cache.has(id)));
 }
 
 function whyCannotGrant(guild: Guild, roleId: string): string | null {

@@ -3,7 +3,7 @@
 import { and, eq, gte, inArray, lt, ne, notInArray, or, sql } from 'drizzle-orm';
 import type { Db } from '../db/open';
 import { writeTx, type Tx } from '../db/write-tx';
-import { preparedOnce } from '../db/prepared';
+import { preparedOnce, sqlWord } from '../db/prepared';
 import { outbox } from './schema';
 import { CANCELLED } from './store';
 
@@ -27,8 +27,7 @@ const rowOf = (effect: Effect, now: number) => ({
   createdAt: now,
 });
 
-// One statement for every effect queued: a check-in run queues thousands in one transaction, and a
-// multi-row insert built by drizzle for each batch took most of that transaction's time and garbage.
+// One statement for every effect queued, prepared once: every click that queues an effect runs it.
 const inserting = preparedOnce((db) =>
   db
     .insert(outbox)
@@ -52,7 +51,7 @@ export function queueEffect(db: Tx, effect: Effect, now: number): boolean {
   return inserting(db).run(rowOf(effect, now)).changes === 1;
 }
 
-/** Stores many effects at once (a check-in run's direct messages); returns how many were new. */
+/** Stores many effects at once (a member's erasure); returns how many were new. */
 export function queueEffects(db: Tx, effects: readonly Effect[], now: number): number {
   const insert = inserting(db);
   let queued = 0;
@@ -72,22 +71,47 @@ export interface DirectMessageBatch {
   dueAt: number;
 }
 
+// A direct message to each recipient of a JSON list, in one statement: SQLite builds each row (its
+// key, its payload with the recipient set in place). drizzle checks that the columns are the table's,
+// in order. `WHERE true` is SQLite's own rule: without it, `ON CONFLICT` after a SELECT would be read
+// as the ON of a join.
+const insertingDirect = preparedOnce((db) =>
+  db
+    .insert(outbox)
+    .select(
+      db
+        .select({
+          id: sql<number>`null`.as('id'),
+          key: sql<string>`${sql.placeholder('keyPrefix')} || value`.as('key'),
+          guildId: sql<string>`${sql.placeholder('guildId')}`.as('guild_id'),
+          kind: sql<string>`${sql.placeholder('kind')}`.as('kind'),
+          payload: sql<string>`json_set(${sql.placeholder('template')}, '$.userId', value)`.as('payload'),
+          status: sql<'pending'>`${sqlWord('pending')}`.as('status'),
+          dueAt: sql<number>`${sql.placeholder('dueAt')}`.as('due_at'),
+          attempts: sql<number>`0`.as('attempts'),
+          lastError: sql<string | null>`null`.as('last_error'),
+          createdAt: sql<number>`${sql.placeholder('now')}`.as('created_at'),
+          doneAt: sql<number | null>`null`.as('done_at'),
+        })
+        .from(sql`json_each(${sql.placeholder('recipients')})`)
+        .where(sql`true`),
+    )
+    .onConflictDoNothing({ target: outbox.key })
+    .prepare(),
+);
+
 /**
- * Stores a direct message to each recipient in one statement (a check-in run's thousands): SQLite
- * builds each row from the list, where an effect object, its JSON and its bound values for each row
- * were most of that transaction's time and left megabytes of garbage for the collector to take
- * while members click. Returns how many were new (a key queued already is left alone).
+ * Stores a direct message to each recipient (a check-in run's thousands, or one late subscriber).
+ * An effect object, its JSON and its bound values for each row were most of a large run's queueing
+ * time and left megabytes of garbage for the collector to take while members click. Returns how
+ * many were new (a key queued already is left alone).
  */
 export function queueDirectMessages(tx: Tx, batch: DirectMessageBatch, now: number): number {
   if (!batch.recipients.length) return 0;
-  // The recipient's place in the payload is kept (json_set replaces it), as directMessagePayload orders it.
+  const { keyPrefix, guildId, kind, dueAt } = batch;
+  // The recipient keeps its place in the payload (json_set replaces it), as directMessagePayload orders it.
   const template = JSON.stringify(directMessagePayload('', batch.payload));
-  return tx.run(sql`
-    INSERT INTO ${outbox} (key, guild_id, kind, payload, due_at, created_at)
-    SELECT ${batch.keyPrefix} || recipient.value, ${batch.guildId}, ${batch.kind}, json_set(${template}, '$.userId', recipient.value), ${batch.dueAt}, ${now}
-    FROM json_each(${JSON.stringify(batch.recipients)}) AS recipient
-    WHERE true
-    ON CONFLICT (key) DO NOTHING`).changes;
+  return insertingDirect(tx).run({ keyPrefix, guildId, kind, template, dueAt, now, recipients: JSON.stringify(batch.recipients) }).changes;
 }
 
 /**

@@ -1,5 +1,5 @@
 // Queries for members' preferences, always scoped to a server.
-import { and, count, eq, gt, inArray, sql } from 'drizzle-orm';
+import { and, count, eq, gt, inArray, isNotNull, sql } from 'drizzle-orm';
 import type { Db } from '../db/open';
 import { preparedOnce } from '../db/prepared';
 import type { Tx } from '../db/write-tx';
@@ -48,12 +48,24 @@ export function countUnreachableAmong(db: Reader, guildId: string, userIds: read
   return total;
 }
 
+// The zones of many members (a large check-in's subscribers) or of one (a click): one statement,
+// SQLite seeking each id of the JSON list in the primary key; only members with a zone come back.
+const zonesOf = preparedOnce((db) =>
+  db
+    .select({ userId: memberPreferences.userId, timeZone: memberPreferences.timeZone })
+    .from(memberPreferences)
+    .where(
+      and(
+        eq(memberPreferences.guildId, sql.placeholder('guildId')),
+        sql`${memberPreferences.userId} IN (SELECT value FROM json_each(${sql.placeholder('ids')}))`,
+        isNotNull(memberPreferences.timeZone),
+      ),
+    )
+    .prepare(),
+);
+
 /** The time zones these members set (those who set none are left out). */
 export function timeZonesOf(db: Reader, guildId: string, userIds: readonly string[]): Map<string, string> {
-  // One statement for thousands of members (a large check-in): SQLite seeks each in the primary key,
-  // and only the members with a zone come back.
-  const rows = db.all<{ userId: string; timeZone: string }>(sql`
-    SELECT ${memberPreferences.userId} AS userId, ${memberPreferences.timeZone} AS timeZone FROM ${memberPreferences}
-    WHERE ${memberPreferences.guildId} = ${guildId} AND ${memberPreferences.userId} IN (SELECT value FROM json_each(${JSON.stringify(userIds)})) AND ${memberPreferences.timeZone} IS NOT NULL`);
-  return new Map(rows.map((r) => [r.userId, r.timeZone]));
+  const rows = zonesOf(db).all({ guildId, ids: JSON.stringify(userIds) });
+  return new Map(rows.map((r) => [r.userId, r.timeZone!]));
 }

@@ -303,6 +303,12 @@ describe('giving kudos', () => {
     expect(textOf((await star.run('kudos received')).reply)).toContain('You have received 1 kudos.');
     expect(star.state.roles).toContain(role.id);
     expect(hearth.double.requests.slice(requestsBefore).some((r) => r.path.includes('/roles/'))).toBe(false);
+
+    // A kudos to a member who holds the role asks Discord nothing about them: the command brought their roles.
+    const beforeThird = hearth.double.requests.length;
+    await hearth.member('fan3').run('kudos give', { member: { id: star.id }, value: 'Wisdom', message: 'Wiser still.' });
+    expect(textOf((await star.run('kudos received')).reply)).toContain('You have received 2 kudos.');
+    expect(hearth.double.requests.slice(beforeThird).filter((r) => r.path.includes(`/members/${star.id}`))).toEqual([]);
   });
 
   it('when Hearth cannot grant a milestone role, the leader and the giver are told clearly and the kudos still counts', async () => {

@@ -37,11 +37,12 @@ describe('the outbox', () => {
     expect(writeTx(t.db, (tx) => queueDirectMessages(tx, { ...batch, recipients: ['u1', 'u2'] }, t.now()))).toBe(2);
     expect(writeTx(t.db, (tx) => queueDirectMessages(tx, { ...batch, recipients: ['u2', 'u3'], dueAt: t.now() }, t.now()))).toBe(1);
     expect(writeTx(t.db, (tx) => queueDirectMessages(tx, { ...batch, recipients: [] }, t.now()))).toBe(0);
+    expect(writeTx(t.db, (tx) => queueDirectMessages(tx, { ...batch, keyPrefix: 'test.dm:8:', recipients: ['u4', 'u4'] }, t.now()))).toBe(1);
     expect(t.row('test.dm:7:u2')).toMatchObject({ guildId: 'g1', kind: 'test.dm', status: 'pending', dueAt: t.now() + HOUR });
     expect(t.row('test.dm:7:u3').dueAt).toBe(t.now());
     for (const user of ['u1', 'u2', 'u3']) expect(JSON.parse(t.row(`test.dm:7:${user}`).payload)).toEqual(directMessagePayload(user, { runId: 7 }));
     expect(writeTx(t.db, (tx) => removeDirectMessagesTo(tx, 'g1', 'u2'))).toBe(1);
-    expect(t.db.select().from(outbox).all().map((r) => r.key).sort()).toEqual(['test.dm:7:u1', 'test.dm:7:u3']);
+    expect(t.db.select().from(outbox).all().map((r) => r.key).sort()).toEqual(['test.dm:7:u1', 'test.dm:7:u3', 'test.dm:8:u4']);
   });
 
   it('retries an effect whose kind has no handler (an older or newer Hearth queued it) and gives up only after a day', async () => {
