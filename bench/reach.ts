@@ -27,8 +27,9 @@ const VOTES = Number(process.env.BENCH_VOTES ?? 2000);
 // Set-up (5,000 subscriptions, warm-up and idle votes) must end before the run: at least this long.
 const LEAD_MS = 90_000;
 const SUBSCRIBE_BATCH = 250;
-// The idle votes are sent to end about this long before the run.
+// The gap between the warm votes and the idle ones, and between the idle ones and the run.
 const IDLE_BEFORE_RUN_MS = 3000;
+const WARM_VOTES = 500;
 const KIND = 'checkin.direct-message';
 
 const sleep = (n: number) => new Promise((r) => setTimeout(r, n));
@@ -110,14 +111,16 @@ export async function benchReach(): Promise<string[]> {
     if (subscribed !== SUBSCRIBERS) throw new Error(`${subscribed} subscriptions stored for ${SUBSCRIBERS} clicks`);
     const subscribeP99 = clicks.map((r) => r.callback!.at - r.dispatchedAt).sort((a, b) => a - b)[Math.floor(0.99 * clicks.length)]!;
 
-    await sleep(3000); // the subscriptions' work settles
-    await spacedVotes(harness, poll, 'warm', 500);
-    // The idle votes come last before the run, after the same quiet wait as the votes while sending:
-    // taken right after the subscriptions, they met a heap V8 had grown for them, while the votes
-    // after the run met one it had shrunk again in the quiet minute between (more collections).
+    // Both measured phases come after the same quiet wait and follow votes by the same gap: warm
+    // votes, IDLE_BEFORE_RUN_MS, the idle votes, IDLE_BEFORE_RUN_MS, the run and the votes while
+    // sending. Taken right after the subscriptions, the idle votes met a heap V8 had just grown for
+    // them, while the votes after the run met one it had shrunk in the quiet minute between.
     const idleFrom = runAt - IDLE_BEFORE_RUN_MS - VOTES * VOTE_EVERY_MS;
-    if (Date.now() > idleFrom) throw new Error(`set-up ended ${Date.now() - idleFrom} ms too late for the run at ${new Date(runAt).toISOString()}: raise LEAD_MS`);
-    await sleep(idleFrom - Date.now());
+    const warmFrom = idleFrom - IDLE_BEFORE_RUN_MS - WARM_VOTES * VOTE_EVERY_MS;
+    if (Date.now() > warmFrom) throw new Error(`set-up ended ${Date.now() - warmFrom} ms too late for the run at ${new Date(runAt).toISOString()}: raise LEAD_MS`);
+    await sleep(warmFrom - Date.now());
+    await spacedVotes(harness, poll, 'warm', WARM_VOTES);
+    await sleep(Math.max(0, idleFrom - Date.now()));
     const idle = await spacedVotes(harness, poll, 'idle', VOTES);
     const idleEnd = Date.now();
     if (idleEnd > runAt - 1000) throw new Error(`the idle votes ended ${idleEnd - runAt + 1000} ms too late for the run at ${new Date(runAt).toISOString()}`);
