@@ -39,6 +39,8 @@ const pending = sql`${outbox.status} = ${sqlWord('pending')}`;
 // server's next effect of a kind, seeks however long that server's backlog (a direct-message
 // check-in). Neither read grows with rows waiting for later (reminders in a thousand servers).
 
+// Each read of one row runs with `.get()`, which stops at the first row: no LIMIT, which drizzle
+// would bind and SQLite would then plan again on every run.
 const statements = preparedOnce((db) => ({
   dueKinds: db
     .select({ guildId: outbox.guildId, kind: outbox.kind, first: sql<number>`min(${outbox.dueAt})` })
@@ -52,21 +54,18 @@ const statements = preparedOnce((db) => ({
     .from(outbox)
     .where(and(pending, gt(outbox.dueAt, sql.placeholder('now'))))
     .orderBy(outbox.dueAt)
-    .limit(1)
     .prepare(),
   nextServer: db
     .select({ guildId: outbox.guildId })
     .from(outbox)
     .where(and(pending, gt(outbox.guildId, sql.placeholder('after'))))
     .orderBy(outbox.guildId)
-    .limit(1)
     .prepare(),
   nextKind: db
     .select({ kind: outbox.kind, dueAt: outbox.dueAt })
     .from(outbox)
     .where(and(pending, eq(outbox.guildId, sql.placeholder('guildId')), gt(outbox.kind, sql.placeholder('after'))))
     .orderBy(outbox.kind, outbox.dueAt)
-    .limit(1)
     .prepare(),
   take: db
     .update(outbox)
