@@ -1,6 +1,6 @@
 /** Starting a bot as its own process for a benchmark, and reading its memory. */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
@@ -11,13 +11,13 @@ const HEAP_PROBE = pathToFileURL(join(ROOT, 'bench/heap-probe.mjs')).href;
 
 /**
  * Starts `script` (Hearth's `src/main.ts` or the baseline bot) through tsx; `ready` resolves at its
- * "connected to Discord" line. With `BENCH_PROFILE=<folder>` set, Hearth writes a CPU profile there
+ * "connected to Discord" line. With `BENCH_PROFILE=<folder>` set, the bot writes a CPU profile there
  * when it stops (see bench/cpu-profile.mjs). With `heapFile`, the bot can be asked for its heap
  * after a full collection (`heapAfterGc`, see bench/heap-probe.mjs; `BENCH_HEAP_SNAPSHOTS=<folder>`
  * adds a heap snapshot to each reading).
  */
 export function startBot(script: string, env: Record<string, string>, options: { heapFile?: string } = {}): { child: ChildProcess; ready: Promise<void> } {
-  const profiling = process.env.BENCH_PROFILE && script === 'src/main.ts' ? ['--import', PROFILER] : [];
+  const profiling = process.env.BENCH_PROFILE ? ['--import', PROFILER] : [];
   const probing = options.heapFile ? ['--expose-gc', '--import', HEAP_PROBE] : [];
   const child = spawn(process.execPath, [...probing, '--import', TSX, ...profiling, join(ROOT, script)], {
     cwd: ROOT,
@@ -38,6 +38,18 @@ export function startBot(script: string, env: Record<string, string>, options: {
   return { child, ready };
 }
 
+/**
+ * With `BENCH_PROFILE`, notes that the bot `pid` was measured from `startedAt` (process.hrtime, the
+ * same monotonic clock as its CPU profile's) until now, so that `bench/profile-summary.ts` can count
+ * only what the bot did while it was measured, leaving out start-up, set-up and warm-up.
+ */
+export function noteProfileWindow(pid: number, startedAt: bigint): void {
+  const folder = process.env.BENCH_PROFILE;
+  if (!folder) return;
+  mkdirSync(folder, { recursive: true });
+  appendFileSync(join(folder, 'windows.jsonl'), `${JSON.stringify({ pid, fromUs: Number(startedAt / 1000n), toUs: Number(process.hrtime.bigint() / 1000n) })}\n`);
+}
+
 export async function stopBot(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null) return;
   const exited = new Promise((done) => child.once('exit', done));
@@ -55,6 +67,12 @@ export function countFailures(child: ChildProcess): () => number {
     for (const line of lines) if (line.includes('"msg":"interaction failed"')) failures++;
   });
   return () => failures;
+}
+
+/** CPU time (user and system) a process has used so far, in ms; /proc counts it in 10 ms ticks. */
+export function cpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10; // utime and stime, fields 14 and 15 of stat
 }
 
 export function rssMb(pid: number): number {

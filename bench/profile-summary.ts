@@ -1,8 +1,11 @@
 /**
  * Where a CPU profile's busy time went: self time per package (or Hearth folder) and the heaviest
- * functions, idle time left out. `npx tsx bench/profile-summary.ts <file.cpuprofile> [top]`.
+ * functions, idle time left out. `npx tsx bench/profile-summary.ts <file.cpuprofile> [top]`. When
+ * the profile's folder holds the measured windows (windows.jsonl, written by the rush benchmark), only
+ * samples taken while this bot was measured count.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 
 interface Node {
   id: number;
@@ -11,6 +14,7 @@ interface Node {
 }
 interface Profile {
   nodes: Node[];
+  startTime: number;
   samples: number[];
   timeDeltas: number[];
 }
@@ -18,8 +22,19 @@ interface Profile {
 const [file, topArg] = process.argv.slice(2);
 const profile = JSON.parse(readFileSync(file!, 'utf8')) as Profile;
 const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+const pid = Number(/-(\d+)\.cpuprofile$/.exec(basename(file!))?.[1]);
+const windowsFile = join(dirname(file!), 'windows.jsonl');
+const windows = existsSync(windowsFile)
+  ? readFileSync(windowsFile, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { pid: number; fromUs: number; toUs: number }).filter((w) => w.pid === pid)
+  : [];
+const measured = (at: number) => windows.length === 0 || windows.some((w) => at >= w.fromUs && at <= w.toUs);
 const self = new Map<number, number>();
-profile.samples.forEach((id, i) => self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0) / 1000));
+let at = profile.startTime;
+profile.samples.forEach((id, i) => {
+  at += profile.timeDeltas[i] ?? 0;
+  if (measured(at)) self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0) / 1000);
+});
+if (windows.length) console.log(`only the ${windows.length} measured windows of process ${pid}`);
 
 function place(url: string, name: string): string {
   if (!url) return name.startsWith('(') ? name : `(native) ${name}`;

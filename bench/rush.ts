@@ -17,7 +17,7 @@ import Database from 'better-sqlite3';
 import type { APIInteraction } from 'discord-api-types/v10';
 import { TestHearth, allComponents, eventually, textOf, type StoredMessage, type TestMember } from '../tests/support/harness';
 import type { InteractionRecord } from '../tests/support/discord-double';
-import { countFailures, heapAfterGc, rssMb, startBot, stopBot, type HeapReading } from './processes';
+import { countFailures, cpuMs, heapAfterGc, noteProfileWindow, rssMb, startBot, stopBot, type HeapReading } from './processes';
 
 const SIZE = Number(process.env.RUSH_SIZE ?? 2000);
 /** Members who warm each path up before it is measured (other members than the measured ones). */
@@ -83,17 +83,31 @@ export interface Fired {
   perSecond: number;
   p50: number;
   p99: number;
+  /** CPU time per interaction from the first send to the last acknowledgement, in ms: the bot's process and the benchmark's (the double's). */
+  botCpuMs: number;
+  doubleCpuMs: number;
+  /** HTTP requests the bot made, and connections it opened, per interaction. */
+  requests: number;
+  connections: number;
 }
 
 /** Sends every payload at once and waits for every acknowledgement (or 30 s). */
 export async function fire(side: Side, payloads: APIInteraction[]): Promise<Fired & { records: InteractionRecord[] }> {
+  const botCpu = cpuMs(side.pid);
+  const doubleCpu = process.cpuUsage();
+  const { double } = side.harness;
+  const [requests, connections] = [double.requests.length, double.connections];
   const records = payloads.map((p) => side.harness.double.sendInteraction(p));
   await eventually(() => records.every((r) => r.callback), 'acknowledgements', 30_000).catch(() => {});
+  const botCpuMs = (cpuMs(side.pid) - botCpu) / payloads.length;
+  const { user, system } = process.cpuUsage(doubleCpu);
+  const doubleCpuMs = (user + system) / 1000 / payloads.length;
+  const made = { requests: (double.requests.length - requests) / payloads.length, connections: (double.connections - connections) / payloads.length };
   const acked = records.filter((r) => r.callback);
   const times = acked.map((r) => r.callback!.at - r.dispatchedAt).sort((a, b) => a - b);
   const first = Math.min(...records.map((r) => r.dispatchedAt));
   const last = Math.max(...acked.map((r) => r.callback!.at));
-  return { records, acked: acked.length, perSecond: (acked.length / (last - first)) * 1000, p50: percentile(times, 50), p99: percentile(times, 99) };
+  return { records, acked: acked.length, perSecond: (acked.length / (last - first)) * 1000, p50: percentile(times, 50), p99: percentile(times, 99), botCpuMs, doubleCpuMs, ...made };
 }
 
 export function count(databasePath: string, query: string): number {
@@ -292,10 +306,16 @@ export async function benchRush(): Promise<string[]> {
       const trials: PathResult['trials'] = [];
       for (let t = 0; t < TRIALS; t++) {
         // The baseline first, then Hearth, back to back: the machine's load is as close as it gets.
-        const base = await fire(baseline, await baselinePayloads(baseline, path.name, baseline.trial(t)));
+        const basePayloads = await baselinePayloads(baseline, path.name, baseline.trial(t));
+        const baseFrom = process.hrtime.bigint();
+        const base = await fire(baseline, basePayloads);
+        noteProfileWindow(baseline.pid, baseFrom);
         await sleep(500);
         const group = hearth.trial(t);
-        const ours = await fire(hearth, group.map((m, i) => prepared.click(m, i, group)));
+        const payloads = group.map((m, i) => prepared.click(m, i, group));
+        const from = process.hrtime.bigint();
+        const ours = await fire(hearth, payloads);
+        noteProfileWindow(hearth.pid, from);
         await sleep(4000); // the last coalesced edit, and the work that follows acknowledgements
         trials.push({ hearth: ours, baseline: base });
       }
@@ -338,7 +358,11 @@ function rushReport(results: PathResult[], memory: { readyMs: number; readyRss: 
   const ratio = (x: number) => `x${x.toFixed(2)}`;
   const lines = results.map(({ name, trials, throughput, p99, stored, coalesced, meets }) => {
     const acked = trials.map((r) => r.hearth.acked).join(', ');
-    const each = trials.map(({ hearth: h, baseline: b }) => `${h.perSecond.toFixed(0)}/s vs ${b.perSecond.toFixed(0)}/s, ${s(h.p99)} vs ${s(b.p99)}: ${ratio(h.perSecond / b.perSecond)} / ${ratio(h.p99 / b.p99)}`);
+    const cpu = (x: number) => `${x.toFixed(2)}`;
+    const each = trials.map(
+      ({ hearth: h, baseline: b }) =>
+        `${h.perSecond.toFixed(0)}/s vs ${b.perSecond.toFixed(0)}/s, ${s(h.p99)} vs ${s(b.p99)}: ${ratio(h.perSecond / b.perSecond)} / ${ratio(h.p99 / b.p99)}; CPU ms a click, bot ${cpu(h.botCpuMs)} vs ${cpu(b.botCpuMs)}, double ${cpu(h.doubleCpuMs)} vs ${cpu(b.doubleCpuMs)}; requests ${cpu(h.requests)} vs ${cpu(b.requests)}, connections ${cpu(h.connections)} vs ${cpu(b.connections)}`,
+    );
     return `| ${name} | ${acked} of ${SIZE} | ${each.join('; ')} | ${ratio(throughput)} | ${ratio(p99)} | ${stored} | ${coalesced} | ${meets ? 'yes' : 'no'} |`;
   });
   const met = results.filter((r) => r.meets).map((r) => r.name);

@@ -195,6 +195,8 @@ export class DiscordDouble {
   // Webhook routes name an interaction by its token: found at once, however many a long run sent.
   private readonly interactionsByToken = new Map<string, InteractionRecord>();
   readonly requests: RequestRecord[] = [];
+  /** TCP connections the bot has opened to the HTTP API so far. */
+  connections = 0;
   readonly registeredCommands = new Map<string, RESTPostAPIApplicationCommandsJSONBody[]>(); // 'global' or guild id
   /** Requests the double has no route for: a test can assert this stays empty. */
   readonly unhandled: string[] = [];
@@ -687,6 +689,7 @@ export class DiscordDouble {
 
   private async listen(): Promise<void> {
     this.server = createServer((req, res) => void this.onRequest(req, res));
+    this.server.on('connection', () => this.connections++);
     this.wss = new WebSocketServer({ noServer: true });
     this.server.on('upgrade', (req, socket, head) => {
       if (this.gatewayDown) {
