@@ -12,7 +12,7 @@ import { timestamp, truncate } from '../format';
 import { surveyWithQuestions } from './drafts';
 import { isTextKind, SURVEY_LIMITS } from './limits';
 import { isOpen } from './publishing';
-import { answersOf, deleteAnswer, findResponse, findSurvey, insertResponse, markSubmitted, questionsOf, saveAnswer, setResponseStep, type Survey, type SurveyQuestion, type SurveyResponse } from './store';
+import { answersOf, deleteAnswer, findResponse, findSurvey, insertResponse, markSubmitted, questionsOfPublished, saveAnswer, setResponseStep, type Survey, type SurveyQuestion, type SurveyResponse } from './store';
 
 /**
  * What a member sees one screen at a time: a choice or scale question alone, or up to five text
@@ -20,7 +20,7 @@ import { answersOf, deleteAnswer, findResponse, findSurvey, insertResponse, mark
  */
 export type Step = { index: number; questions: SurveyQuestion[]; text: boolean };
 
-export function buildSteps(questions: SurveyQuestion[]): Step[] {
+export function buildSteps(questions: readonly SurveyQuestion[]): Step[] {
   const steps: Step[] = [];
   for (const question of questions) {
     const last = steps.at(-1);
@@ -30,12 +30,20 @@ export function buildSteps(questions: SurveyQuestion[]): Step[] {
   return steps;
 }
 
+/** The steps of a published survey's questions, worked out once for each array `questionsOfPublished` keeps. */
+const stepsOfQuestions = new WeakMap<readonly SurveyQuestion[], Step[]>();
+function stepsOf(questions: readonly SurveyQuestion[]): readonly Step[] {
+  let steps = stepsOfQuestions.get(questions);
+  if (!steps) stepsOfQuestions.set(questions, (steps = buildSteps(questions)));
+  return steps;
+}
+
 export type Answer = { num: number | null; text: string | null };
 
 export interface Flow {
   survey: Survey;
-  questions: SurveyQuestion[];
-  steps: Step[];
+  questions: readonly SurveyQuestion[];
+  steps: readonly Step[];
   /** The step shown now; `steps.length` is the review screen. */
   step: number;
   answers: Map<number, Answer>;
@@ -87,13 +95,16 @@ function onResponse(who: Respondent, surveyId: number, now: number, change: Resp
     const key = respondentKey(survey, who.memberId);
     if (survey.anonymous && findResponse(tx, surveyId, forgottenKey(survey.respondentSecret!, who.memberId))) throw new UserError(ALREADY_COUNTED);
     let response = findResponse(tx, surveyId, key);
+    const fresh = !response;
     if (!response) {
       response = insertResponse(tx, who.guildId, surveyId, key, responseTime(survey, now));
       queueUnfinishedReminder(tx, survey, who.memberId, now); // with `remind: on` only
     }
-    const questions = questionsOf(tx, who.guildId, surveyId);
-    const steps = buildSteps(questions);
-    const context = { survey, questions, steps, response, answers: answersOf(tx, response.id), submitted: response.submittedAt !== null };
+    const questions = questionsOfPublished(tx, survey);
+    const steps = stepsOf(questions);
+    // A response made just now has no answers yet: nothing to read (the first click of each member in a rush).
+    const answers = fresh ? new Map<number, Answer>() : answersOf(tx, response.id);
+    const context = { survey, questions, steps, response, answers, submitted: response.submittedAt !== null };
     const step = change(tx, context);
     const clamped = Math.max(0, Math.min(step, steps.length));
     if (clamped !== response.step) setResponseStep(tx, response.id, clamped);
@@ -112,7 +123,7 @@ function dropAnswer(tx: Tx, answers: Map<number, Answer>, responseId: number, qu
   answers.delete(questionId);
 }
 
-function stepOf(steps: Step[], index: number): Step {
+function stepOf(steps: readonly Step[], index: number): Step {
   const step = steps[index];
   if (!step) throw new UserError('That step is not part of this survey any more. Press "Take survey" again.');
   return step;
@@ -128,12 +139,12 @@ export function goToStep(db: Db, who: Respondent, surveyId: number, step: number
   return withResponse(db, who, surveyId, now, () => step);
 }
 
-function missingRequired(questions: SurveyQuestion[], answers: Map<number, Answer>): SurveyQuestion[] {
+function missingRequired(questions: readonly SurveyQuestion[], answers: Map<number, Answer>): SurveyQuestion[] {
   return questions.filter((q) => q.required && !answers.has(q.id));
 }
 
 const capitalised = (text: string) => `${text[0]!.toUpperCase()}${text.slice(1)}`;
-const numbered = (all: SurveyQuestion[], q: SurveyQuestion) => `question ${all.indexOf(q) + 1} ("${truncate(q.prompt, 60)}")`;
+const numbered = (all: readonly SurveyQuestion[], q: SurveyQuestion) => `question ${all.indexOf(q) + 1} ("${truncate(q.prompt, 60)}")`;
 
 /** "Next": only once the step's required questions are answered. */
 export function leaveStep(db: Db, who: Respondent, surveyId: number, step: number, now: number): Flow {

@@ -65,6 +65,27 @@ export function questionsOf(db: Reader, guildId: string, surveyId: number): Surv
   return answering(db).questions.all({ surveyId, guildId });
 }
 
+/**
+ * The questions of a published survey, read once per connection and publication: questions change
+ * only in drafts, a survey goes back to a draft only through `markDraft` (which drops its entry), and
+ * publishing again sets a new `publishedAt`. A rush of answer clicks then reads them from memory. The
+ * array is shared by every click: callers must not change it.
+ */
+export function questionsOfPublished(db: Reader, survey: Survey): readonly SurveyQuestion[] {
+  if (survey.status === 'draft' || survey.publishedAt === null) return questionsOf(db, survey.guildId, survey.id);
+  const cache = publishedQuestions(db);
+  const kept = cache.get(survey.id);
+  if (kept?.publishedAt === survey.publishedAt) return kept.questions;
+  const questions = questionsOf(db, survey.guildId, survey.id);
+  if (cache.size >= PUBLISHED_QUESTIONS_KEPT) cache.delete(cache.keys().next().value!); // the oldest read first
+  cache.set(survey.id, { publishedAt: survey.publishedAt, questions });
+  return questions;
+}
+
+/** Published surveys whose questions are kept in memory, per connection (a server answers a few at a time). */
+const PUBLISHED_QUESTIONS_KEPT = 256;
+const publishedQuestions = preparedOnce(() => new Map<number, { publishedAt: number; questions: readonly SurveyQuestion[] }>());
+
 export function insertQuestion(tx: Tx, guildId: string, surveyId: number, position: number, question: NewQuestion): void {
   tx.insert(surveyQuestions).values({ ...question, surveyId, guildId, position }).run();
 }
@@ -94,6 +115,7 @@ export function setSurveyMessage(db: Db, guildId: string, surveyId: number, mess
 
 /** Back to a draft after its card could not be posted; only a survey of this server that is still open. */
 export function markDraft(db: Db, guildId: string, surveyId: number): void {
+  publishedQuestions(db).delete(surveyId);
   db.update(surveys)
     .set({ status: 'draft', channelId: null, closesAt: null, publishedAt: null, respondentSecret: null })
     .where(and(eq(surveys.id, surveyId), eq(surveys.guildId, guildId), eq(surveys.status, 'open')))

@@ -558,6 +558,32 @@ describe('surveys: long surveys, cards that fail to close, and stray clicks', ()
     expect(cardEdit(deleted)!.status).toBe('dropped');
   });
 
+  it('a survey whose card could not be posted is a draft again, and members see the questions it is published with next', async () => {
+    const { hearth, leader } = world;
+    const id = await create({ title: 'Second try' });
+    const added = (await add(id, 'yes-no', 'Did you come?')).reply;
+    // The card's post is slow, then refused; a member answers in between, from a forged button.
+    const held = hearth.double.holdNext('POST', /^\/channels\/\d+\/messages$/);
+    const publishing = leader.run('survey publish', { survey: id });
+    await held.arrived;
+    const ben = hearth.member('ben');
+    const early = await hearth.clickCustomId(ben, added, surveyIds.take.build({ surveyId: id }));
+    expect(textOf(early.reply)).toContain('Question 1 of 1');
+    hearth.double.failNext('POST', /^\/channels\/\d+\/messages$/, 403, 50013, 'Missing Permissions');
+    held.release();
+    await publishing;
+    expect(stored(id).status).toBe('draft');
+
+    // Changed while a draft, published again at the same moment: members get the new questions.
+    await add(id, 'scale-5', 'How was it?');
+    const card = await publish(id);
+    const screen = (await ben.click(card, 'Take survey')).reply;
+    expect(textOf(screen)).toContain('Question 1 of 2');
+    await ben.click(screen, 'Yes');
+    expect(textOf(current(screen))).toContain('Question 2 of 2');
+    expect(textOf(current(screen))).toContain('How was it?');
+  });
+
   it('refuses stray, late and foreign clicks with a clear private answer', async () => {
     const { hearth, leader } = world;
     const id = await create({ title: 'Stray clicks' });
