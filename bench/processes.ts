@@ -5,21 +5,37 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 export const ROOT = resolve(import.meta.dirname, '..');
-const TSX = pathToFileURL(join(ROOT, 'node_modules/tsx/dist/loader.mjs')).href;
 const PROFILER = pathToFileURL(join(ROOT, 'bench/cpu-profile.mjs')).href;
 const HEAP_PROBE = pathToFileURL(join(ROOT, 'bench/heap-probe.mjs')).href;
 
+/** The bots the benchmarks start, built from the sources as `npm start` runs Hearth (see `startBot`). */
+const BOTS = { main: 'src/main.ts', 'baseline-bot': 'bench/baseline-bot.ts' } as const;
+const BUILT = '.bench-build';
+
+/** Compiles the bots into .bench-build/ (run once by bench/run.ts, before any benchmark starts one). */
+export async function buildBots(): Promise<void> {
+  // @ts-expect-error: the build script is plain JavaScript, without types
+  const { buildHearth } = (await import('../scripts/build.mjs')) as { buildHearth(outdir: string, programs: Record<string, string>): Promise<unknown> };
+  await buildHearth(BUILT, BOTS);
+}
+
 /**
- * Starts `script` (Hearth's `src/main.ts` or the baseline bot) through tsx; `ready` resolves at its
- * "connected to Discord" line. With `BENCH_PROFILE=<folder>` set, the bot writes a CPU profile there
+ * Starts `script` (Hearth's `src/main.ts` or the baseline bot); `ready` resolves at its "connected
+ * to Discord" line. Both bots run the way `npm start` runs Hearth: compiled from the current sources
+ * by the build's own esbuild settings (once per benchmark run, into .bench-build/), on plain node.
+ * Through tsx they would pay for what `npm start` never does, unevenly: tsx names every function
+ * as it is made (one property definition for each closure, on every click), and its module hook
+ * runs on each of discord.js's lazy `require` calls (on every reply). With `BENCH_PROFILE=<folder>` set, the bot writes a CPU profile there
  * when it stops (see bench/cpu-profile.mjs). With `heapFile`, the bot can be asked for its heap
  * after a full collection (`heapAfterGc`, see bench/heap-probe.mjs; `BENCH_HEAP_SNAPSHOTS=<folder>`
  * adds a heap snapshot to each reading).
  */
-export function startBot(script: string, env: Record<string, string>, options: { heapFile?: string } = {}): { child: ChildProcess; ready: Promise<void> } {
+export function startBot(script: (typeof BOTS)[keyof typeof BOTS], env: Record<string, string>, options: { heapFile?: string } = {}): { child: ChildProcess; ready: Promise<void> } {
   const profiling = process.env.BENCH_PROFILE ? ['--import', PROFILER] : [];
   const probing = options.heapFile ? ['--expose-gc', '--import', HEAP_PROBE] : [];
-  const child = spawn(process.execPath, [...probing, '--import', TSX, ...profiling, join(ROOT, script)], {
+  const name = Object.entries(BOTS).find(([, source]) => source === script)![0];
+  if (!existsSync(join(ROOT, BUILT, `${name}.js`))) throw new Error('The bots are not built: bench/run.ts builds them first (buildBots).');
+  const child = spawn(process.execPath, [...probing, ...profiling, join(ROOT, BUILT, `${name}.js`)], {
     cwd: ROOT,
     env: {
       PATH: process.env.PATH ?? '',

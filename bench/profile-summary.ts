@@ -19,6 +19,9 @@ interface Profile {
   timeDeltas: number[];
 }
 
+// The benchmarks run the bots built into one file each (bench/processes.ts): their own code is that file.
+const BOT_BUNDLE = /\/\.bench-build\/[^/]+\.js$/;
+
 const [file, topArg] = process.argv.slice(2);
 const profile = JSON.parse(readFileSync(file!, 'utf8')) as Profile;
 const byId = new Map(profile.nodes.map((n) => [n.id, n]));
@@ -40,6 +43,7 @@ function place(url: string, name: string): string {
   if (!url) return name.startsWith('(') ? name : `(native) ${name}`;
   const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url);
   if (pkg) return pkg[1]!;
+  if (BOT_BUNDLE.test(url)) return 'the bot (bundle)';
   const own = /\/(src|commands)\/([^/]+)/.exec(url);
   if (own) return `${own[1]}/${own[2]}`;
   if (url.startsWith('node:')) return 'node';
@@ -68,7 +72,7 @@ for (const [id, ms] of self) {
   const seen = new Set<string>();
   for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) {
     const { functionName, url, lineNumber } = byId.get(at)!.callFrame;
-    if (url.includes("node_modules") || !/\/(src|commands)\//.test(url)) continue;
+    if (url.includes('node_modules') || !(/\/(src|commands)\//.test(url) || BOT_BUNDLE.test(url))) continue;
     const key = `${functionName || '(anonymous)'} ${place(url, functionName)}:${lineNumber + 1}`;
     if (seen.has(key)) continue;
     seen.add(key);

@@ -7,6 +7,7 @@ import { benchKudos } from './kudos';
 import { benchOutbox } from './outbox';
 import { benchPolls } from './polls';
 import { benchPrivacy } from './privacy';
+import { buildBots } from './processes';
 import { benchReach } from './reach';
 import { benchRush } from './rush';
 import { benchSoak } from './soak';
@@ -31,6 +32,7 @@ const onRequest: [string, () => Promise<string[]>][] = [['soak', benchSoak]];
 const only = process.argv.slice(2);
 
 console.log(`# Hearth benchmarks (${new Date().toISOString()}, Node ${process.version})\n`);
+await buildBots(); // Hearth and the baseline bot, run as `npm start` runs Hearth (see bench/processes.ts)
 for (const [name, run] of [...scenarios, ...onRequest]) {
   if (only.length ? !only.includes(name) : onRequest.some(([asked]) => asked === name)) continue;
   const started = performance.now();

@@ -4,10 +4,10 @@
  * to a bot that only acknowledges. Goal per path: at least 0.8x the baseline's throughput and a p99
  * acknowledgement at most 1.25x its p99, every interaction acknowledged and every answer stored.
  * Before each path is measured, 500 other members click it on both sides (`RUSH_WARM`), so both
- * bots are measured warm on that path. Each path is then measured `RUSH_TRIALS` times (3), each
- * time by 2,000 members who have not clicked it yet, baseline then Hearth back to back; a path is
- * judged by the median of its trials' ratios, as one pair of rushes on a shared 2-core machine
- * swings by half either way. `RUSH_SIZE=500 npm run bench -- rush` tries it smaller;
+ * bots are measured warm on that path. Each path is then measured `RUSH_TRIALS` times (5), each
+ * time by 2,000 members who have not clicked it yet, baseline then Hearth back to back with the same
+ * pause after every rush; a path is judged by the median of its trials' ratios, as one pair of
+ * rushes on a shared 2-core machine swings by half either way. `RUSH_SIZE=500 npm run bench -- rush` tries it smaller;
  * `RUSH_PATHS=check-in,survey` runs only the paths whose names contain one of those words.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -22,7 +22,7 @@ import { countFailures, cpuMs, heapAfterGc, noteProfileWindow, rssMb, startBot, 
 const SIZE = Number(process.env.RUSH_SIZE ?? 2000);
 /** Members who warm each path up before it is measured (other members than the measured ones). */
 const WARM = Number(process.env.RUSH_WARM ?? 500);
-const TRIALS = Math.max(1, Number(process.env.RUSH_TRIALS ?? 3));
+const TRIALS = Math.max(1, Number(process.env.RUSH_TRIALS ?? 5));
 const GOAL = { throughput: 0.8, p99: 1.25 };
 const ONLY = (process.env.RUSH_PATHS ?? '').split(',').filter(Boolean);
 
@@ -260,6 +260,16 @@ async function warmUp(hearth: Side, baseline: Side): Promise<void> {
   await sleep(4000);
 }
 
+/** A measured rush, noted for the profile when there is one, then the pause that follows every rush. */
+async function measure(side: Side, payloads: APIInteraction[]): Promise<Fired & { records: InteractionRecord[] }> {
+  const from = process.hrtime.bigint();
+  const fired = await fire(side, payloads);
+  noteProfileWindow(side.pid, from);
+  await sleep(PAUSE_MS);
+  return fired;
+}
+const PAUSE_MS = 4000;
+
 /** Waits until Hearth has sent the double no request for 2 s (at least 4 s, at most 60 s). */
 async function quiet(side: Side): Promise<void> {
   await sleep(2000);
@@ -299,25 +309,25 @@ export async function benchRush(): Promise<string[]> {
       // Each path is first clicked by other members on both sides, so that both bots are measured
       // with that path's code warm, as in a server that has been running: the baseline runs the same
       // code on every path, Hearth different code on each.
-      await fire(baseline, await baselinePayloads(baseline, path.name, baseline.warm));
-      await fire(hearth, hearth.warm.map((m, i) => prepared.click(m, i, hearth.warm)));
+      const sent = { hearth: [] as InteractionRecord[], baseline: [] as InteractionRecord[] };
+      sent.baseline.push(...(await fire(baseline, await baselinePayloads(baseline, path.name, baseline.warm))).records);
+      sent.hearth.push(...(await fire(hearth, hearth.warm.map((m, i) => prepared.click(m, i, hearth.warm)))).records);
       await quiet(hearth); // the warm-up's coalesced edit, and the work after its acknowledgements (shout-outs)
       const failedBefore = hearth.failures();
       const trials: PathResult['trials'] = [];
       for (let t = 0; t < TRIALS; t++) {
-        // The baseline first, then Hearth, back to back: the machine's load is as close as it gets.
-        const basePayloads = await baselinePayloads(baseline, path.name, baseline.trial(t));
-        const baseFrom = process.hrtime.bigint();
-        const base = await fire(baseline, basePayloads);
-        noteProfileWindow(baseline.pid, baseFrom);
-        await sleep(500);
+        // The baseline, then Hearth, back to back, so that the machine's load is as close as it gets.
+        // Every rush is followed by the same pause, so that each bot meets its rush after the same
+        // quiet time since the other's rush and since its own. How long a bot has been quiet moves
+        // its rush by half: the baseline half a second after its own rush took 5,100 to 6,700
+        // clicks a second, four seconds after Hearth's 3,100 to 3,800. The pause also lets Hearth's
+        // last coalesced edit and its work after acknowledgements (shout-outs) end first.
+        const { records: baseRecords, ...base } = await measure(baseline, await baselinePayloads(baseline, path.name, baseline.trial(t)));
         const group = hearth.trial(t);
-        const payloads = group.map((m, i) => prepared.click(m, i, group));
-        const from = process.hrtime.bigint();
-        const ours = await fire(hearth, payloads);
-        noteProfileWindow(hearth.pid, from);
-        await sleep(4000); // the last coalesced edit, and the work that follows acknowledgements
+        const { records, ...ours } = await measure(hearth, group.map((m, i) => prepared.click(m, i, group)));
         trials.push({ hearth: ours, baseline: base });
+        sent.baseline.push(...baseRecords);
+        sent.hearth.push(...records);
       }
       // Speed is not all of the goal: every answer stored, no interaction failed, edits still 3 s apart.
       let stored = '-';
@@ -337,6 +347,12 @@ export async function benchRush(): Promise<string[]> {
         spaced = edits < 2 || minGapMs >= 3000;
         coalesced = edits < 2 ? `${edits} edit${edits === 1 ? '' : 's'}` : `${edits} edits, ${(minGapMs / 1000).toFixed(2)} s apart at least`;
       }
+      // Once Hearth is done with them (a kudos' private answer is edited after its shout-out), the
+      // doubles let go of the path's interactions: kept, they would grow the benchmark's own heap
+      // from path to path, and its garbage collections take the CPU from the bots.
+      await quiet(hearth);
+      hearth.harness.double.forget(sent.hearth);
+      baseline.harness.double.forget(sent.baseline);
       const failed = hearth.failures() - failedBefore;
       if (failed) coalesced += ` (${failed} interactions failed)`;
       const throughput = median(trials.map((r) => r.hearth.perSecond / r.baseline.perSecond));

@@ -17,15 +17,18 @@ export const PROGRAMS = {
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
-/** Builds every program into `outdir` (relative to the project); returns esbuild's metafile. */
-export async function buildHearth(outdir = 'dist') {
+/**
+ * Builds every program (or those given, output name -> source) into `outdir` (relative to the
+ * project, one folder down so that ../migrations is found); returns esbuild's metafile.
+ */
+export async function buildHearth(outdir = 'dist', programs = PROGRAMS) {
   const { build } = await import('esbuild').catch(() => {
     throw new Error('Building Hearth needs its development tools (esbuild). Install with a plain `npm install`, not --omit=dev or --production.');
   });
   rmSync(resolve(ROOT, outdir), { recursive: true, force: true });
   const result = await build({
     absWorkingDir: ROOT,
-    entryPoints: PROGRAMS,
+    entryPoints: programs,
     outdir,
     bundle: true,
     // No shared chunks: each program is one file beside the others, so every one of them finds
