@@ -15,6 +15,15 @@ describe('custom id codec', () => {
     expect(customIdKey(id)).toBe('poll:vote');
   });
 
+  it('routes any id, forged ones included, by its first two fields', () => {
+    expect(customIdKey('poll:vote')).toBe('poll:vote');
+    expect(customIdKey('poll')).toBe('poll:');
+    expect(customIdKey('')).toBe(':');
+    expect(customIdKey(':vote:1')).toBe(':vote');
+    expect(customIdKey('poll::1')).toBe('poll:');
+    expect(customIdKey('survey:pick:1:2:3')).toBe('survey:pick');
+  });
+
   it('refuses ids of another shape instead of guessing', () => {
     for (const garbled of ['poll:vote:12', 'poll:vote:12:3:4', 'poll:vote:abc:1', 'poll:close:1:2', '', 'poll:vote:1.5:2', 'poll:vote:99999999999999999999:1']) {
       expect(vote.parse(garbled)).toBeNull();
