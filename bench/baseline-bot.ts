@@ -2,9 +2,8 @@
 // pick and command, with the same client settings as Hearth. The difference is Hearth's own work.
 import { Client, Events, GatewayIntentBits, MessageFlags } from 'discord.js';
 import { membersNotKept } from '../src/bot/client-cache';
-import { discordConnections } from '../src/bot/discord-connections';
 
-const client = new Client({ intents: [GatewayIntentBits.Guilds], makeCache: membersNotKept, rest: { api: process.env.DISCORD_API_URL!, agent: discordConnections() } });
+const client = new Client({ intents: [GatewayIntentBits.Guilds], makeCache: membersNotKept, rest: { api: process.env.DISCORD_API_URL! } });
 client.on(Events.InteractionCreate, (interaction) => {
   // Too late (over Discord's 3 s) counts as not acknowledged; it must not stop the bot.
   if (interaction.isRepliable()) interaction.reply({ content: 'ok', flags: MessageFlags.Ephemeral }).catch(() => {});

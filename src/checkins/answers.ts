@@ -55,28 +55,27 @@ export interface AnswerOutcome {
 }
 
 export function recordMood(db: Db, member: Member, runId: number, mood: number, now: number): AnswerOutcome {
-  return writeTx(db, saveMood(db, member, runId, mood, now));
+  return moodOutcome(db, member, mood, writeTx(db, saveMood(member, runId, mood, now)));
 }
 
 /** As recordMood, in the group commit of this turn (a rush of clicks): resolves once the mood is stored. */
 export async function recordMoodGrouped(db: Db, member: Member, runId: number, mood: number, now: number): Promise<AnswerOutcome> {
-  return savedWriteTx(db, saveMood(db, member, runId, mood, now));
+  return moodOutcome(db, member, mood, await savedWriteTx(db, saveMood(member, runId, mood, now)));
 }
 
-/**
- * Saves the mood and reads the member's streak with it, in the same transaction: a read after the
- * commit would take the database's read lock again, which costs a click more than the streak itself.
- */
-function saveMood(db: Db, member: Member, runId: number, mood: number, now: number): (tx: Tx) => AnswerOutcome {
+function saveMood(member: Member, runId: number, mood: number, now: number) {
   if (!MOODS.some((m) => m.value === mood)) throw new UserError('That mood is not one of the five on the check-in.');
-  return (tx) => {
+  return (tx: Tx) => {
     const { run, schedule } = answerableRun(tx, member, runId);
     const before = findAnswer(tx, runId, member.memberId);
     if (before?.mood !== mood) saveAnswer(tx, run, member.memberId, { mood }, now);
-    const change = before?.mood === mood ? 'unchanged' : before?.mood ? 'changed' : 'added';
-    // `db` is the connection `tx` runs on, so the streak sees this mood (its statement is prepared on the connection).
-    return { schedule, mood, note: before?.note ?? null, change, streak: currentStreak(db, schedule, member.memberId) };
+    return { schedule, before };
   };
+}
+
+function moodOutcome(db: Db, member: Member, mood: number, { schedule, before }: { schedule: Schedule; before: ReturnType<typeof findAnswer> }): AnswerOutcome {
+  const change = before?.mood === mood ? 'unchanged' : before?.mood ? 'changed' : 'added';
+  return { schedule, mood, note: before?.note ?? null, change, streak: currentStreak(db, schedule, member.memberId) };
 }
 
 /** The note a member left on a run (to prefill the note form), checking the run still takes answers. */
