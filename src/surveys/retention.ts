@@ -4,6 +4,7 @@ import type { Tx } from '../db/write-tx';
 import { childRows, removeInBatch, serverRows } from '../db/batches';
 import { NO_MEMBER, type RetentionBatch, type ServerBatch } from '../member-data';
 import { surveyAnswers, surveyQuestions, surveyResponses, surveys, surveySettings } from './schema';
+import { forgetPublishedQuestions } from './store';
 
 /**
  * Up to `limit` responses to this server's closed surveys, submitted (or, never submitted, started)
@@ -29,6 +30,7 @@ export function applyRetention(tx: Tx, guildId: string, before: number, limit: n
 
 /** Removes up to `limit` rows of this server's surveys (answers, responses, questions, the surveys, its settings). */
 export function forgetServer(tx: Tx, guildId: string, limit: number): ServerBatch {
+  forgetPublishedQuestions(tx, guildId);
   const ofSurveys = (child: typeof surveyAnswers | typeof surveyResponses | typeof surveyQuestions) => childRows(surveys, child, 'survey_id', guildId);
   return removeInBatch(tx, limit, [ofSurveys(surveyAnswers), ofSurveys(surveyResponses), ofSurveys(surveyQuestions), serverRows(surveys, guildId), serverRows(surveySettings, guildId)]);
 }

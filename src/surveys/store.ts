@@ -75,16 +75,29 @@ export function questionsOfPublished(db: Reader, survey: Survey): readonly Surve
   if (survey.status === 'draft' || survey.publishedAt === null) return questionsOf(db, survey.guildId, survey.id);
   const cache = publishedQuestions(db);
   const kept = cache.get(survey.id);
-  if (kept?.publishedAt === survey.publishedAt) return kept.questions;
+  cache.delete(survey.id); // set again below: the Map's order is then the order of last use
+  if (kept?.publishedAt === survey.publishedAt) {
+    cache.set(survey.id, kept);
+    return kept.questions;
+  }
   const questions = questionsOf(db, survey.guildId, survey.id);
-  if (cache.size >= PUBLISHED_QUESTIONS_KEPT) cache.delete(cache.keys().next().value!); // the oldest read first
-  cache.set(survey.id, { publishedAt: survey.publishedAt, questions });
+  if (cache.size >= PUBLISHED_QUESTIONS_KEPT) cache.delete(cache.keys().next().value!); // the least recently used
+  cache.set(survey.id, { guildId: survey.guildId, publishedAt: survey.publishedAt, questions });
   return questions;
 }
 
 /** Published surveys whose questions are kept in memory, per connection (a server answers a few at a time). */
 const PUBLISHED_QUESTIONS_KEPT = 256;
-const publishedQuestions = preparedOnce(() => new Map<number, { publishedAt: number; questions: readonly SurveyQuestion[] }>());
+const publishedQuestions = preparedOnce(() => new Map<number, { guildId: string; publishedAt: number; questions: readonly SurveyQuestion[] }>());
+
+/**
+ * Drops a server's surveys from memory while its data is deleted: the questions go in batches before
+ * the surveys, and a click in between must find them gone, as it would in the database.
+ */
+export function forgetPublishedQuestions(db: Reader, guildId: string): void {
+  const cache = publishedQuestions(db);
+  for (const [id, kept] of cache) if (kept.guildId === guildId) cache.delete(id);
+}
 
 export function insertQuestion(tx: Tx, guildId: string, surveyId: number, position: number, question: NewQuestion): void {
   tx.insert(surveyQuestions).values({ ...question, surveyId, guildId, position }).run();
@@ -124,6 +137,7 @@ export function markDraft(db: Db, guildId: string, surveyId: number): void {
 
 /** Closes an open survey; false if it was not open (so two closers cannot both act). */
 export function markClosed(db: Reader, guildId: string, surveyId: number, now: number): boolean {
+  publishedQuestions(db).delete(surveyId); // a closed survey takes no answers
   return (
     db
       .update(surveys)

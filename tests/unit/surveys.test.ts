@@ -6,7 +6,9 @@ import { addQuestion, createSurvey, moveQuestion, removeQuestion, validateQuesti
 import { closeDueSurveys, closeSurvey, nextSurveyClose, unpublishSurvey, publishSurvey } from '../../src/surveys/publishing';
 import { outbox } from '../../src/outbox/schema';
 import { exportSurvey, minResponses, setMinResponses, surveyResults } from '../../src/surveys/results';
-import { surveyAnswers, surveyResponses, surveys } from '../../src/surveys/schema';
+import { surveyAnswers, surveyQuestions, surveyResponses, surveys } from '../../src/surveys/schema';
+import { forgetServer } from '../../src/surveys/retention';
+import { writeTx } from '../../src/db/write-tx';
 import { WHOLE_SERVER } from '../../src/visibility';
 
 const place = { guildId: 'g1', creatorId: 'lead' };
@@ -125,6 +127,19 @@ describe('publishing and closing', () => {
 });
 
 describe('answering a survey', () => {
+  it('a server whose data is being deleted answers as if the survey were gone, from the moment its questions go', () => {
+    const db = openDatabase(':memory:');
+    const id = draft(db, [q('yes-no', 'Ok?'), q('yes-no', 'Again?')]);
+    publishSurvey(db, 'g1', id, 'c1', null, 0);
+    expect(answerQuestion(db, who('ana'), id, 0, [1], 1_000).step).toBe(1); // its questions are read, and kept
+    // A deletion in small batches: the answers, the response and then the questions go first, the survey last.
+    const batch = () => writeTx(db, (tx) => forgetServer(tx, 'g1', 1));
+    while (db.select().from(surveyQuestions).all().length > 0) batch();
+    expect(db.select().from(surveys).all()).toHaveLength(1);
+    rejects(() => answerQuestion(db, who('bo'), id, 0, [1], 2_000), 'not part of this survey any more');
+    expect(db.select().from(surveyAnswers).all()).toEqual([]);
+  });
+
   it('enforces required questions, saves as it goes, and counts a response once however often it is submitted', () => {
     const db = openDatabase(':memory:');
     const id = draft(db, [q('scale-5', 'Mood', { required: true }), q('short-text', 'Why?', { required: true }), q('yes-no', 'Again?')]);
