@@ -1,6 +1,6 @@
 /** Starting a bot as its own process for a benchmark, and reading its memory. */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
@@ -17,6 +17,8 @@ export async function buildBots(): Promise<void> {
   // @ts-expect-error: the build script is plain JavaScript, without types
   const { buildHearth } = (await import('../scripts/build.mjs')) as { buildHearth(outdir: string, programs: Record<string, string>): Promise<unknown> };
   await buildHearth(BUILT, BOTS);
+  // Windows noted by an earlier run would match a bot of this run that got the same process id.
+  if (process.env.BENCH_PROFILE) rmSync(join(process.env.BENCH_PROFILE, 'windows.jsonl'), { force: true });
 }
 
 /**

@@ -83,31 +83,27 @@ export interface Fired {
   perSecond: number;
   p50: number;
   p99: number;
-  /** CPU time per interaction from the first send to the last acknowledgement, in ms: the bot's process and the benchmark's (the double's). */
-  botCpuMs: number;
-  doubleCpuMs: number;
-  /** HTTP requests the bot made, and connections it opened, per interaction. */
-  requests: number;
-  connections: number;
 }
 
 /** Sends every payload at once and waits for every acknowledgement (or 30 s). */
 export async function fire(side: Side, payloads: APIInteraction[]): Promise<Fired & { records: InteractionRecord[] }> {
-  const botCpu = cpuMs(side.pid);
-  const doubleCpu = process.cpuUsage();
-  const { double } = side.harness;
-  const [requests, connections] = [double.requests.length, double.connections];
   const records = payloads.map((p) => side.harness.double.sendInteraction(p));
   await eventually(() => records.every((r) => r.callback), 'acknowledgements', 30_000).catch(() => {});
-  const botCpuMs = (cpuMs(side.pid) - botCpu) / payloads.length;
-  const { user, system } = process.cpuUsage(doubleCpu);
-  const doubleCpuMs = (user + system) / 1000 / payloads.length;
-  const made = { requests: (double.requests.length - requests) / payloads.length, connections: (double.connections - connections) / payloads.length };
   const acked = records.filter((r) => r.callback);
   const times = acked.map((r) => r.callback!.at - r.dispatchedAt).sort((a, b) => a - b);
   const first = Math.min(...records.map((r) => r.dispatchedAt));
   const last = Math.max(...acked.map((r) => r.callback!.at));
-  return { records, acked: acked.length, perSecond: (acked.length / (last - first)) * 1000, p50: percentile(times, 50), p99: percentile(times, 99), botCpuMs, doubleCpuMs, ...made };
+  return { records, acked: acked.length, perSecond: (acked.length / (last - first)) * 1000, p50: percentile(times, 50), p99: percentile(times, 99) };
+}
+
+/** What a measured rush cost, per interaction, from its first send to the end of the pause after it. */
+export interface Cost {
+  /** CPU time in ms: the bot's process, and the benchmark's own (the double's). */
+  botCpuMs: number;
+  doubleCpuMs: number;
+  /** HTTP requests the bot made, and connections it opened. */
+  requests: number;
+  connections: number;
 }
 
 export function count(databasePath: string, query: string): number {
@@ -261,12 +257,24 @@ async function warmUp(hearth: Side, baseline: Side): Promise<void> {
 }
 
 /** A measured rush, noted for the profile when there is one, then the pause that follows every rush. */
-async function measure(side: Side, payloads: APIInteraction[]): Promise<Fired & { records: InteractionRecord[] }> {
+async function measure(side: Side, payloads: APIInteraction[]): Promise<Fired & Cost & { records: InteractionRecord[] }> {
+  const { double } = side.harness;
+  const [botCpu, doubleCpu, requests, connections] = [cpuMs(side.pid), process.cpuUsage(), double.requests.length, double.connections];
   const from = process.hrtime.bigint();
   const fired = await fire(side, payloads);
-  noteProfileWindow(side.pid, from);
   await sleep(PAUSE_MS);
-  return fired;
+  // Costs and profile windows take in the pause: Hearth's work after acknowledging (a kudos' shout-out
+  // and reply, the coalesced edit) is part of what a rush costs it. The baseline is idle then.
+  noteProfileWindow(side.pid, from);
+  const { user, system } = process.cpuUsage(doubleCpu);
+  const per = (n: number) => n / payloads.length;
+  return {
+    ...fired,
+    botCpuMs: per(cpuMs(side.pid) - botCpu),
+    doubleCpuMs: per((user + system) / 1000),
+    requests: per(double.requests.length - requests),
+    connections: per(double.connections - connections),
+  };
 }
 const PAUSE_MS = 4000;
 
@@ -281,7 +289,7 @@ async function quiet(side: Side): Promise<void> {
 
 export interface PathResult {
   name: string;
-  trials: { hearth: Fired; baseline: Fired }[];
+  trials: { hearth: Fired & Cost; baseline: Fired & Cost }[];
   /** The medians of the trials' ratios, Hearth's over the baseline's. */
   throughput: number;
   p99: number;
