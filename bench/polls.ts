@@ -36,7 +36,7 @@ async function burst(kind: 'hearth' | 'baseline'): Promise<Burst> {
   const harness = await TestHearth.start({ startBot: false });
   const dir = mkdtempSync(join(tmpdir(), 'hearth-bench-'));
   const databasePath = join(dir, 'bench.sqlite');
-  const { child, ready } = startBot(kind === 'hearth' ? 'src/main.ts' : 'bench/baseline-bot.ts', {
+  const { child, ready } = startBot(kind === 'hearth' ? 'main' : 'baseline-bot', {
     DISCORD_TOKEN: harness.double.token,
     DISCORD_API_URL: harness.double.apiUrl,
     DATABASE_PATH: databasePath,

@@ -22,22 +22,22 @@ export async function buildBots(): Promise<void> {
 }
 
 /**
- * Starts `script` (Hearth's `src/main.ts` or the baseline bot); `ready` resolves at its "connected
- * to Discord" line. Both bots run the way `npm start` runs Hearth: compiled from the current sources
- * by the build's own esbuild settings (once per benchmark run, into .bench-build/), on plain node.
- * Through tsx they would pay for what `npm start` never does, unevenly: tsx names every function
- * as it is made (one property definition for each closure, on every click), and its module hook
- * runs on each of discord.js's lazy `require` calls (on every reply). With `BENCH_PROFILE=<folder>` set, the bot writes a CPU profile there
- * when it stops (see bench/cpu-profile.mjs). With `heapFile`, the bot can be asked for its heap
- * after a full collection (`heapAfterGc`, see bench/heap-probe.mjs; `BENCH_HEAP_SNAPSHOTS=<folder>`
- * adds a heap snapshot to each reading).
+ * Starts a bot, Hearth (`main`) or the baseline; `ready` resolves at its "connected to Discord" line.
+ * Both run the way `npm start` runs Hearth: compiled from the current sources by the build's own
+ * esbuild settings (once per benchmark run, into .bench-build/), on plain node. Through tsx they
+ * would pay for what `npm start` never does, unevenly: tsx names every function as it is made (one
+ * property definition for each closure, on every click), and its module hook runs on each of
+ * discord.js's lazy `require` calls (on every reply). With `BENCH_PROFILE=<folder>` set, the bot
+ * writes a CPU profile there when it stops (see bench/cpu-profile.mjs). With `heapFile`, the bot can
+ * be asked for its heap after a full collection (`heapAfterGc`, see bench/heap-probe.mjs;
+ * `BENCH_HEAP_SNAPSHOTS=<folder>` adds a heap snapshot to each reading).
  */
-export function startBot(script: (typeof BOTS)[keyof typeof BOTS], env: Record<string, string>, options: { heapFile?: string } = {}): { child: ChildProcess; ready: Promise<void> } {
+export function startBot(bot: keyof typeof BOTS, env: Record<string, string>, options: { heapFile?: string } = {}): { child: ChildProcess; ready: Promise<void> } {
   const profiling = process.env.BENCH_PROFILE ? ['--import', PROFILER] : [];
   const probing = options.heapFile ? ['--expose-gc', '--import', HEAP_PROBE] : [];
-  const name = Object.entries(BOTS).find(([, source]) => source === script)![0];
-  if (!existsSync(join(ROOT, BUILT, `${name}.js`))) throw new Error('The bots are not built: bench/run.ts builds them first (buildBots).');
-  const child = spawn(process.execPath, [...probing, ...profiling, join(ROOT, BUILT, `${name}.js`)], {
+  const built = join(ROOT, BUILT, `${bot}.js`);
+  if (!existsSync(built)) throw new Error('The bots are not built: bench/run.ts builds them first (buildBots).');
+  const child = spawn(process.execPath, [...probing, ...profiling, built], {
     cwd: ROOT,
     env: {
       PATH: process.env.PATH ?? '',

@@ -42,7 +42,7 @@ interface Running {
 }
 
 async function launch(env: Record<string, string>): Promise<Running> {
-  const { child, ready } = startBot('src/main.ts', env);
+  const { child, ready } = startBot('main', env);
   const failures = countFailures(child);
   await ready;
   return { child, failures };

@@ -52,7 +52,7 @@ export async function startSide(kind: 'hearth' | 'baseline', size: number, optio
   const heapFile = join(dir, 'heap.jsonl');
   const started = performance.now();
   const env = { DISCORD_TOKEN: harness.double.token, DISCORD_API_URL: harness.double.apiUrl, DATABASE_PATH: databasePath };
-  const { child, ready } = startBot(kind === 'hearth' ? 'src/main.ts' : 'bench/baseline-bot.ts', env, options.heapProbe ? { heapFile } : {});
+  const { child, ready } = startBot(kind === 'hearth' ? 'main' : 'baseline-bot', env, options.heapProbe ? { heapFile } : {});
   const failures = countFailures(child);
   await ready;
   const readyMs = performance.now() - started;
@@ -382,10 +382,10 @@ function rushReport(results: PathResult[], memory: { readyMs: number; readyRss: 
   const ratio = (x: number) => `x${x.toFixed(2)}`;
   const lines = results.map(({ name, trials, throughput, p99, stored, coalesced, meets }) => {
     const acked = trials.map((r) => r.hearth.acked).join(', ');
-    const cpu = (x: number) => `${x.toFixed(2)}`;
+    const two = (x: number) => x.toFixed(2);
     const each = trials.map(
       ({ hearth: h, baseline: b }) =>
-        `${h.perSecond.toFixed(0)}/s vs ${b.perSecond.toFixed(0)}/s, ${s(h.p99)} vs ${s(b.p99)}: ${ratio(h.perSecond / b.perSecond)} / ${ratio(h.p99 / b.p99)}; CPU ms a click, bot ${cpu(h.botCpuMs)} vs ${cpu(b.botCpuMs)}, double ${cpu(h.doubleCpuMs)} vs ${cpu(b.doubleCpuMs)}; requests ${cpu(h.requests)} vs ${cpu(b.requests)}, connections ${cpu(h.connections)} vs ${cpu(b.connections)}`,
+        `${h.perSecond.toFixed(0)}/s vs ${b.perSecond.toFixed(0)}/s, ${s(h.p99)} vs ${s(b.p99)}: ${ratio(h.perSecond / b.perSecond)} / ${ratio(h.p99 / b.p99)}; CPU ms a click, bot ${two(h.botCpuMs)} vs ${two(b.botCpuMs)}, double ${two(h.doubleCpuMs)} vs ${two(b.doubleCpuMs)}; requests ${two(h.requests)} vs ${two(b.requests)}, connections ${two(h.connections)} vs ${two(b.connections)}`,
     );
     return `| ${name} | ${acked} of ${SIZE} | ${each.join('; ')} | ${ratio(throughput)} | ${ratio(p99)} | ${stored} | ${coalesced} | ${meets ? 'yes' : 'no'} |`;
   });
