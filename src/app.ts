@@ -28,6 +28,7 @@ import { checkHealth, startHealthServer } from './ops/health';
 import { scheduledBackupsTask } from './ops/scheduled-backups';
 import { gatewayState, VERSION } from './ops/runtime';
 import { membersNotKept } from './bot/client-cache';
+import { DiscordConnections } from './bot/discord-connections';
 
 /** How often discord.js drops the REST request queues no request is waiting in (its default: every hour). */
 export const REST_QUEUES_SWEPT_EVERY_MS = 60_000;
@@ -70,6 +71,7 @@ export async function startHearth(options: HearthOptions): Promise<Hearth> {
   const { db, release: releaseRunningLock } = storage;
   logger.info({ database: config.databasePath }, 'database ready');
 
+  const connections = new DiscordConnections();
   const client = new Client({
     intents: [GatewayIntentBits.Guilds],
     // Nobody is pinged unless a message says so explicitly (kudos ping their recipient only).
@@ -80,8 +82,9 @@ export async function startHearth(options: HearthOptions): Promise<Hearth> {
     // move that effect to its retry-after instead of holding a lane; everything else waits as usual.
     // Each interaction's reply edits and follow-ups get a request queue of their own (the route
     // holds the interaction's token); idle queues are dropped every minute instead of every hour,
-    // so an hour of kudos does not keep an hour of queues.
-    rest: { api: config.apiUrl, rejectOnRateLimit: () => isOutboxDelivery(), handlerSweepInterval: REST_QUEUES_SWEPT_EVERY_MS, ...options.clientOptions?.rest },
+    // so an hour of kudos does not keep an hour of queues. Acknowledgements have connections of
+    // their own (bot/discord-connections.ts).
+    rest: { api: config.apiUrl, agent: connections, rejectOnRateLimit: () => isOutboxDelivery(), handlerSweepInterval: REST_QUEUES_SWEPT_EVERY_MS, ...options.clientOptions?.rest },
   });
   const scheduler = new Scheduler(clock, logger, (task, outcome) => metrics.scheduledRun(task, outcome));
   const refresher = new MessageRefresher(client, clock, logger);
@@ -125,6 +128,7 @@ export async function startHearth(options: HearthOptions): Promise<Hearth> {
       await outbox.stop(); // deliveries under way end and are recorded; no new ones start
       await refresher.flush();
       await client.destroy();
+      await connections.close();
     } finally {
       closeDatabase(db); // whatever failed above, the database is closed and its log folded back
       releaseRunningLock();
