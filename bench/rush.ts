@@ -9,6 +9,8 @@
  * pause after every rush; a path is judged by the median of its trials' ratios, as one pair of
  * rushes on a shared 2-core machine swings by half either way. `RUSH_SIZE=500 npm run bench -- rush` tries it smaller;
  * `RUSH_PATHS=check-in,survey` runs only the paths whose names contain one of those words.
+ * `RUSH_BASELINE_LANE=1` gives the baseline Hearth's connections to Discord too (acknowledgements on
+ * connections of their own), which leaves Hearth's work on each click as the only difference.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -51,7 +53,12 @@ export async function startSide(kind: 'hearth' | 'baseline', size: number, optio
   const databasePath = join(dir, 'rush.sqlite');
   const heapFile = join(dir, 'heap.jsonl');
   const started = performance.now();
-  const env = { DISCORD_TOKEN: harness.double.token, DISCORD_API_URL: harness.double.apiUrl, DATABASE_PATH: databasePath };
+  const env = {
+    DISCORD_TOKEN: harness.double.token,
+    DISCORD_API_URL: harness.double.apiUrl,
+    DATABASE_PATH: databasePath,
+    ...(kind === 'baseline' && process.env.RUSH_BASELINE_LANE === '1' ? { BASELINE_ACK_LANE: '1' } : {}),
+  };
   const { child, ready } = startBot(kind === 'hearth' ? 'main' : 'baseline-bot', env, options.heapProbe ? { heapFile } : {});
   const failures = countFailures(child);
   await ready;

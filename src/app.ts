@@ -128,7 +128,9 @@ export async function startHearth(options: HearthOptions): Promise<Hearth> {
       await outbox.stop(); // deliveries under way end and are recorded; no new ones start
       await refresher.flush();
       await client.destroy();
-      await connections.close();
+      // Everything that had to reach Discord has (the router, outbox and refresher are done): what
+      // is still in flight, such as a fetch Discord never finishes answering, must not hold the stop.
+      await connections.destroy();
     } finally {
       closeDatabase(db); // whatever failed above, the database is closed and its log folded back
       releaseRunningLock();

@@ -2,21 +2,22 @@
 import { Agent, Dispatcher } from 'undici';
 
 /**
- * Connections kept for acknowledgements (an interaction's callback) and nothing else. Without
- * them, discord.js opens a connection for every request in flight: the acknowledgements of a rush
- * leave together (a turn's clicks are written in one transaction), so close to every click of a
- * rush opened a connection (with Discord, a TLS handshake) used once. 256 at a 100 ms round trip
- * carry 2,560 acknowledgements a second; they also bound how many a rush opens, as each goes out
- * only after the bot's event loop comes round (fewer made a rush of 2,000 wait on them).
+ * Acknowledgements (an interaction's callback) in flight at once on connections of their own, which
+ * the next ones reuse. Without them, discord.js opens a connection for every request in flight: the
+ * acknowledgements of a rush leave together (a turn's clicks are written in one transaction), so
+ * nearly every click of a rush opened a connection (with Discord, a TLS handshake) used once. A
+ * connection carries about one acknowledgement per turn of the bot's event loop, and a rush's turn
+ * can answer hundreds of clicks: 64 made a rush of 2,000 wait on the lane.
  */
 export const ACK_CONNECTIONS = 256;
 
 /**
- * The longest an acknowledgement waits for one of its connections; then it goes on a connection of
- * its own, as every request would without the lane. So a lane held up by slow acknowledgements (a
- * network stall) never holds the next one back longer than this.
+ * The longest an acknowledgement waits for the lane; then it goes on a connection of its own, as
+ * every request would without the lane, so a stalled lane never holds a click back longer than
+ * this. Long enough for a rush of 2,000 to drain through the lane at a 300 ms round trip (at 250 ms
+ * most of it overflowed onto new connections), well within Discord's 3 s.
  */
-export const ACK_WAIT_MS = 250;
+export const ACK_WAIT_MS = 1_000;
 
 // POST /interactions/{id}/{token}/callback, whatever the API's prefix and query.
 const ACK_PATH = /\/interactions\/\d+\/[^/]+\/callback(?:\?|$)/;
@@ -33,17 +34,22 @@ interface Waiting {
 /**
  * The dispatcher of one client's REST requests (each bot its own, closed with it). Everything but
  * acknowledgements goes out as discord.js would send it, so a slow edit, fetch or upload never
- * stands in front of a click. Acknowledgements take one of ACK_CONNECTIONS kept open, in order.
+ * stands in front of a click. At most ACK_CONNECTIONS acknowledgements are in flight on their own
+ * connections, which the next ones reuse; the rest wait their turn, in order.
  */
 export class DiscordConnections extends Dispatcher {
   private readonly others = new Agent();
+  // Capped too, so the next acknowledgement waits in undici's queue for the connection just freed
+  // (undici frees it a moment after the response ends) instead of opening another.
   private readonly acks = new Agent({ connections: ACK_CONNECTIONS });
   private inFlight = 0;
   private readonly waiting: Waiting[] = [];
   private timer: NodeJS.Timeout | undefined;
+  private closed = false;
 
   override dispatch(options: Options, handler: Handler): boolean {
-    if (!ACK_PATH.test(options.path)) return this.others.dispatch(options, handler);
+    // After a stop, straight to undici, which refuses it at once.
+    if (this.closed || !ACK_PATH.test(options.path)) return this.others.dispatch(options, new Forwarded(handler));
     if (this.inFlight < ACK_CONNECTIONS && this.waiting.length === 0) this.send(options, handler);
     else {
       this.waiting.push({ options, handler, since: performance.now() });
@@ -62,16 +68,16 @@ export class DiscordConnections extends Dispatcher {
       const next = this.waiting.shift();
       if (next) this.send(next.options, next.handler);
     };
-    this.acks.dispatch(options, new Finished(handler, finish));
+    this.acks.dispatch(options, new Forwarded(handler, finish));
   }
 
   /** Acknowledgements that waited ACK_WAIT_MS go out on connections of their own. */
   private overflow(): void {
     this.timer = undefined;
-    const late = performance.now() - ACK_WAIT_MS;
-    while (this.waiting.length > 0 && this.waiting[0]!.since <= late) {
+    const queuedBefore = performance.now() - ACK_WAIT_MS;
+    while (this.waiting.length > 0 && this.waiting[0]!.since <= queuedBefore) {
       const { options, handler } = this.waiting.shift()!;
-      this.others.dispatch(options, handler);
+      this.others.dispatch(options, new Forwarded(handler));
     }
     if (this.waiting.length > 0) this.timer = setTimeout(() => this.overflow(), this.waiting[0]!.since + ACK_WAIT_MS - performance.now());
   }
@@ -94,9 +100,10 @@ export class DiscordConnections extends Dispatcher {
   }
 
   private flushWaiting(): void {
+    this.closed = true;
     clearTimeout(this.timer);
     this.timer = undefined;
-    for (const { options, handler } of this.waiting.splice(0)) this.others.dispatch(options, handler);
+    for (const { options, handler } of this.waiting.splice(0)) this.others.dispatch(options, new Forwarded(handler));
   }
 }
 
@@ -107,11 +114,18 @@ function settle(done: Promise<unknown>, callback?: () => void): Promise<void> | 
   over.then(callback, callback);
 }
 
-/** Passes everything through to the request's own handler, and says once when the request is over, however it ended. */
-class Finished implements Handler {
+/**
+ * Passes a request's events on to its own handler, and says once when the request is over, however
+ * it ended. The body of a 5xx or a 429 is dropped as it arrives: discord.js never reads it (it
+ * retries or throws on the status alone), and a body nobody reads keeps its connection busy (undici
+ * stops reading it past 64 KiB) until Discord closes it.
+ */
+class Forwarded implements Handler {
+  private dropBody = false;
+
   constructor(
     private readonly handler: Handler,
-    private readonly finish: () => void,
+    private readonly finish: () => void = () => {},
   ) {}
 
   onConnect(...args: Parameters<NonNullable<Handler['onConnect']>>) {
@@ -121,23 +135,36 @@ class Finished implements Handler {
     return this.handler.onResponseStarted?.();
   }
   onHeaders(...args: Parameters<NonNullable<Handler['onHeaders']>>) {
+    const status = args[0];
+    this.dropBody = status === 429 || status >= 500;
     return this.handler.onHeaders?.(...args) ?? true;
   }
-  onData(...args: Parameters<NonNullable<Handler['onData']>>) {
-    return this.handler.onData?.(...args) ?? true;
+  onData(chunk: Buffer) {
+    if (this.dropBody) return true;
+    return this.handler.onData?.(chunk) ?? true;
   }
   onBodySent(...args: Parameters<NonNullable<Handler['onBodySent']>>) {
     return this.handler.onBodySent?.(...args);
+  }
+  // Not in undici's declared handler type, but called when a handler has it.
+  onRequestSent() {
+    return (this.handler as { onRequestSent?: () => void }).onRequestSent?.();
   }
   onUpgrade(...args: Parameters<NonNullable<Handler['onUpgrade']>>) {
     return this.handler.onUpgrade?.(...args);
   }
   onComplete(trailers: string[] | null) {
-    this.finish();
-    return this.handler.onComplete?.(trailers);
+    try {
+      return this.handler.onComplete?.(trailers);
+    } finally {
+      this.finish();
+    }
   }
   onError(error: Error) {
-    this.finish();
-    return this.handler.onError?.(error);
+    try {
+      return this.handler.onError?.(error);
+    } finally {
+      this.finish();
+    }
   }
 }
