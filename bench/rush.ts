@@ -131,10 +131,17 @@ function editsOf(side: Side, message: StoredMessage): { edits: number; minGapMs:
 
 export const latest = (side: Side, find: (m: StoredMessage) => boolean) => [...side.harness.double.channelMessages(side.harness.general.id)].reverse().find(find)!;
 
-/** A path set up: one member's click, what Hearth must have stored, and the public message whose edits must stay coalesced. */
+/**
+ * A path set up: one member's click, what Hearth must have stored, and the public message whose
+ * edits must stay coalesced. The baseline gets the same interactions: on a copy of the message the
+ * members click (its embeds and components, which discord.js parses with every click), built by the
+ * baseline's own double.
+ */
 interface Prepared {
-  /** The `i`th click of a rush by `group`. */
-  click(member: TestMember, i: number, group: TestMember[]): APIInteraction;
+  /** The message the members click, if they click one. */
+  message?: StoredMessage;
+  /** The `i`th click of a rush by `group`, built by `harness` on `message` (Hearth's, or the baseline's copy). */
+  click(harness: TestHearth, member: TestMember, i: number, group: TestMember[], message?: StoredMessage): APIInteraction;
   /** Rows that must exist once `clicked` members have clicked (0 lost), as a count query. */
   stored?: { query: string; expected(clicked: number): number };
   coalesced?: StoredMessage;
@@ -163,21 +170,21 @@ export const PATHS: RushPath[] = [
     name: 'poll vote, single choice',
     async prepare(side) {
       const poll = (singlePoll = await postPoll(side, {}));
-      return { click: (m, i) => side.harness.clickPayload(m, poll, CHOICES[i % 3]!), stored: { query: votesOf(poll, side), expected: (n) => n }, coalesced: poll };
+      return { message: poll, click: (h, m, i, _, on) => h.clickPayload(m, on!, CHOICES[i % 3]!), stored: { query: votesOf(poll, side), expected: (n) => n }, coalesced: poll };
     },
   },
   {
     name: 'poll vote, multi choice',
     async prepare(side) {
       const poll = await postPoll(side, { multi: true });
-      return { click: (m, i) => side.harness.clickPayload(m, poll, CHOICES[i % 3]!), stored: { query: votesOf(poll, side), expected: (n) => n }, coalesced: poll };
+      return { message: poll, click: (h, m, i, _, on) => h.clickPayload(m, on!, CHOICES[i % 3]!), stored: { query: votesOf(poll, side), expected: (n) => n }, coalesced: poll };
     },
   },
   {
     name: 'My vote',
     async prepare(side) {
       const poll = singlePoll!; // every member of every trial voted on it in the first path's rushes
-      return { click: (m) => side.harness.clickPayload(m, poll, 'My vote') };
+      return { message: poll, click: (h, m, _i, _, on) => h.clickPayload(m, on!, 'My vote') };
     },
   },
   {
@@ -188,7 +195,8 @@ export const PATHS: RushPath[] = [
       await harness.runCommand(harness.owner(), 'checkin run', { id: 1 });
       const post = await harness.double.waitFor(() => latest(side, (m) => textOf(m).includes('How was your day?') && m.components.length > 0), 'the check-in post');
       return {
-        click: (m, i) => harness.clickPayload(m, post, ['rough', 'low', 'okay', 'good', 'great'][i % 5]!),
+        message: post,
+        click: (h, m, i, _, on) => h.clickPayload(m, on!, ['rough', 'low', 'okay', 'good', 'great'][i % 5]!),
         stored: { query: 'SELECT count(*) AS n FROM checkin_answers WHERE mood IS NOT NULL', expected: (n) => n },
         coalesced: post,
       };
@@ -210,26 +218,25 @@ export const PATHS: RushPath[] = [
       await harness.click(harness.member('screen-holder'), screen, '4'); // on to the next question, for its menu
       const menu = allComponents(harness.double.messages.get(screen.id)!.components).find((c) => c.type === 3)!.custom_id;
       surveyScreen = { screen, menu };
-      return { click: (m) => harness.customIdPayload(m, 'button', pick, screen), stored: { query: 'SELECT count(*) AS n FROM survey_answers', expected: (n) => n + 1 }, coalesced: card };
+      return { message: screen, click: (h, m, _i, _, on) => h.customIdPayload(m, 'button', pick, on!), stored: { query: 'SELECT count(*) AS n FROM survey_answers', expected: (n) => n + 1 }, coalesced: card };
     },
   },
   {
     name: 'survey choice select',
-    async prepare(side) {
-      const { harness } = side;
+    async prepare() {
       const { screen, menu } = surveyScreen!;
       return {
-        click: (m, i) => harness.customIdPayload(m, 'select', menu, screen, { values: [String(i % 3)] }),
+        message: screen,
+        click: (h, m, i, _, on) => h.customIdPayload(m, 'select', menu, on!, { values: [String(i % 3)] }),
         stored: { query: 'SELECT count(*) AS n FROM survey_answers', expected: (n) => 2 * n + 1 },
       };
     },
   },
   {
     name: '/kudos give',
-    async prepare(side) {
-      const { harness } = side;
+    async prepare() {
       return {
-        click: (m, i, group) => harness.commandPayload(m, 'kudos give', { member: { id: group[(i + 1) % group.length]!.id }, value: 'kindness', message: 'Thank you for today!' }),
+        click: (h, m, i, group) => h.commandPayload(m, 'kudos give', { member: { id: group[(i + 1) % group.length]!.id }, value: 'kindness', message: 'Thank you for today!' }),
         stored: { query: 'SELECT count(*) AS n FROM kudos', expected: (n) => n },
       };
     },
@@ -237,29 +244,22 @@ export const PATHS: RushPath[] = [
 ];
 let surveyScreen: { screen: StoredMessage; menu: string } | undefined;
 
-/** The baseline gets the same kind of interaction (a button, a select, a command) from the same number of members. */
-async function baselinePayloads(side: Side, name: string, members = side.members): Promise<APIInteraction[]> {
-  const { harness } = side;
-  if (name === '/kudos give') {
-    return members.map((m, i) => harness.commandPayload(m, 'kudos give', { member: { id: members[(i + 1) % members.length]!.id }, value: 'kindness', message: 'Thank you for today!' }));
-  }
-  const message = harness.double.seedMessage(harness.general.id, {
-    content: 'baseline',
-    components: [
-      { type: 1, components: CHOICES.map((label) => ({ type: 2, style: 2, label, custom_id: `x:${label}` })) },
-      { type: 1, components: [{ type: 3, custom_id: 'x:menu', options: CHOICES.map((label, i) => ({ label, value: String(i) })) }] },
-    ],
-  });
-  if (name === 'survey choice select') return members.map((m, i) => harness.customIdPayload(m, 'select', 'x:menu', message, { values: [String(i % 3)] }));
-  return members.map((m, i) => harness.clickPayload(m, message, CHOICES[i % 3]!));
+/** The baseline's copy of a message Hearth posted, in its own double: what members click there. */
+function copyFor(baseline: Side, message: StoredMessage): StoredMessage {
+  const { content, embeds, components, flags } = message;
+  return baseline.harness.double.seedMessage(baseline.harness.general.id, { content, embeds, components, flags });
 }
+
+/** A side's rush: each of `members` clicks as `prepared` says, on `message`. */
+const clicks = (side: Side, prepared: Prepared, members: TestMember[], message?: StoredMessage) => members.map((m, i) => prepared.click(side.harness, m, i, members, message));
 
 /** A first, smaller rush on each side, not counted: both bots are measured warm, as they would be in a server. */
 async function warmUp(hearth: Side, baseline: Side): Promise<void> {
   const few = Math.min(200, hearth.members.length);
   const poll = await postPoll(hearth, { question: 'Warming up?' });
+  const copy = copyFor(baseline, poll);
   await fire(hearth, hearth.members.slice(0, few).map((m, i) => hearth.harness.clickPayload(m, poll, CHOICES[i % 3]!)));
-  await fire(baseline, await baselinePayloads({ ...baseline, members: baseline.members.slice(0, few) }, 'warm-up'));
+  await fire(baseline, baseline.members.slice(0, few).map((m, i) => baseline.harness.clickPayload(m, copy, CHOICES[i % 3]!)));
   await sleep(4000);
 }
 
@@ -321,12 +321,13 @@ export async function benchRush(): Promise<string[]> {
     for (const path of PATHS) {
       if (ONLY.length && !ONLY.some((word) => path.name.includes(word)) && !(path.name === 'poll vote, single choice' && ONLY.includes('My vote'))) continue;
       const prepared = await path.prepare(hearth);
+      const copy = prepared.message && copyFor(baseline, prepared.message);
       // Each path is first clicked by other members on both sides, so that both bots are measured
       // with that path's code warm, as in a server that has been running: the baseline runs the same
       // code on every path, Hearth different code on each.
       const sent = { hearth: [] as InteractionRecord[], baseline: [] as InteractionRecord[] };
-      sent.baseline.push(...(await fire(baseline, await baselinePayloads(baseline, path.name, baseline.warm))).records);
-      sent.hearth.push(...(await fire(hearth, hearth.warm.map((m, i) => prepared.click(m, i, hearth.warm)))).records);
+      sent.baseline.push(...(await fire(baseline, clicks(baseline, prepared, baseline.warm, copy))).records);
+      sent.hearth.push(...(await fire(hearth, clicks(hearth, prepared, hearth.warm, prepared.message))).records);
       await quiet(hearth); // the warm-up's coalesced edit, and the work after its acknowledgements (shout-outs)
       const failedBefore = hearth.failures();
       const trials: PathResult['trials'] = [];
@@ -337,9 +338,8 @@ export async function benchRush(): Promise<string[]> {
         // its rush by half: the baseline half a second after its own rush took 5,100 to 6,700
         // clicks a second, four seconds after Hearth's 3,100 to 3,800. The pause also lets Hearth's
         // last coalesced edit and its work after acknowledgements (shout-outs) end first.
-        const { records: baseRecords, ...base } = await measure(baseline, await baselinePayloads(baseline, path.name, baseline.trial(t)));
-        const group = hearth.trial(t);
-        const { records, ...ours } = await measure(hearth, group.map((m, i) => prepared.click(m, i, group)));
+        const { records: baseRecords, ...base } = await measure(baseline, clicks(baseline, prepared, baseline.trial(t), copy));
+        const { records, ...ours } = await measure(hearth, clicks(hearth, prepared, hearth.trial(t), prepared.message));
         trials.push({ hearth: ours, baseline: base });
         sent.baseline.push(...baseRecords);
         sent.hearth.push(...records);

@@ -71,7 +71,7 @@ export async function startHearth(options: HearthOptions): Promise<Hearth> {
   const { db, release: releaseRunningLock } = storage;
   logger.info({ database: config.databasePath }, 'database ready');
 
-  const connections = new DiscordConnections();
+  const connections = new DiscordConnections(() => metrics.acknowledgementOverflowed());
   const client = new Client({
     intents: [GatewayIntentBits.Guilds],
     // Nobody is pinged unless a message says so explicitly (kudos ping their recipient only).

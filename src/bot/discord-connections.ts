@@ -47,6 +47,11 @@ export class DiscordConnections extends Dispatcher {
   private timer: NodeJS.Timeout | undefined;
   private closed = false;
 
+  /** `overflowed` hears of each acknowledgement that waited ACK_WAIT_MS (for the metrics). */
+  constructor(private readonly overflowed: () => void = () => {}) {
+    super();
+  }
+
   override dispatch(options: Options, handler: Handler): boolean {
     // After a stop, straight to undici, which refuses it at once.
     if (this.closed || !ACK_PATH.test(options.path)) return this.others.dispatch(options, new Forwarded(handler));
@@ -77,6 +82,7 @@ export class DiscordConnections extends Dispatcher {
     const queuedBefore = performance.now() - ACK_WAIT_MS;
     while (this.waiting.length > 0 && this.waiting[0]!.since <= queuedBefore) {
       const { options, handler } = this.waiting.shift()!;
+      this.overflowed();
       this.others.dispatch(options, new Forwarded(handler));
     }
     if (this.waiting.length > 0) this.timer = setTimeout(() => this.overflow(), this.waiting[0]!.since + ACK_WAIT_MS - performance.now());

@@ -57,6 +57,8 @@ describe('connections to Discord', () => {
     const seen = await hearth.member('next-in-line').click(poll, 'No');
 
     expect(seen.reply.content).toBe('You voted for **No**.');
+    // An operator sees it in /metrics.
+    expect((await hearth.context.metrics.registry.getSingleMetric('hearth_acknowledgements_overflowed_total')!.get()).values[0]!.value).toBe(1);
     held.forEach((h) => h.release());
     expect((await Promise.all(first)).map((s) => s.reply.content)).toEqual(Array(ACK_CONNECTIONS).fill('You voted for **Yes**.'));
   });

@@ -523,7 +523,7 @@ export class DiscordDouble {
   }
 
   /** A message that is already in a channel (posted by the bot earlier, say by an older version). */
-  seedMessage(channelId: string, fields: { content?: string; components?: APIMessageTopLevelComponent[] }): StoredMessage {
+  seedMessage(channelId: string, fields: { content?: string; embeds?: APIEmbed[]; components?: APIMessageTopLevelComponent[]; flags?: number }): StoredMessage {
     return this.newMessage(channelId, { json: fields, files: new Map() });
   }
 
