@@ -128,10 +128,10 @@ export async function startHearth(options: HearthOptions): Promise<Hearth> {
       await outbox.stop(); // deliveries under way end and are recorded; no new ones start
       await refresher.flush();
       await client.destroy();
+    } finally {
       // Everything that had to reach Discord has (the router, outbox and refresher are done): what
       // is still in flight, such as a fetch Discord never finishes answering, must not hold the stop.
-      await connections.destroy();
-    } finally {
+      await connections.destroy().catch(() => {});
       closeDatabase(db); // whatever failed above, the database is closed and its log folded back
       releaseRunningLock();
     }

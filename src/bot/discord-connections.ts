@@ -12,8 +12,8 @@ import { Agent, Dispatcher } from 'undici';
 export const ACK_CONNECTIONS = 256;
 
 /**
- * The longest an acknowledgement waits for the lane; then it goes on a connection of its own, as
- * every request would without the lane, so a stalled lane never holds a click back longer than
+ * The longest an acknowledgement waits for the lane; then it goes out with the other requests, as
+ * it would without the lane, so a stalled lane never holds a click back longer than
  * this. Long enough for a rush of 2,000 to drain through the lane at a 300 ms round trip (at 250 ms
  * most of it overflowed onto new connections), well within Discord's 3 s.
  */
@@ -32,7 +32,7 @@ interface Waiting {
 }
 
 /**
- * The dispatcher of one client's REST requests (each bot its own, closed with it). Everything but
+ * The dispatcher of one client's REST requests (each bot its own, destroyed when it stops). Everything but
  * acknowledgements goes out as discord.js would send it, so a slow edit, fetch or upload never
  * stands in front of a click. At most ACK_CONNECTIONS acknowledgements are in flight on their own
  * connections, which the next ones reuse; the rest wait their turn, in order.
@@ -76,7 +76,7 @@ export class DiscordConnections extends Dispatcher {
     this.acks.dispatch(options, new Forwarded(handler, finish));
   }
 
-  /** Acknowledgements that waited ACK_WAIT_MS go out on connections of their own. */
+  /** Acknowledgements that waited ACK_WAIT_MS go out with the other requests. */
   private overflow(): void {
     this.timer = undefined;
     const queuedBefore = performance.now() - ACK_WAIT_MS;
@@ -143,7 +143,11 @@ class Forwarded implements Handler {
   onHeaders(...args: Parameters<NonNullable<Handler['onHeaders']>>) {
     const status = args[0];
     this.dropBody = status === 429 || status >= 500;
-    return this.handler.onHeaders?.(...args) ?? true;
+    const goOn = this.handler.onHeaders?.(...args) ?? true;
+    // discord.js reads none of it: its body ends empty now, and however the rest ends, nothing
+    // reaches a body stream nobody listens to (an error there would be an uncaught exception).
+    if (this.dropBody) this.handler.onComplete?.([]);
+    return goOn;
   }
   onData(chunk: Buffer) {
     if (this.dropBody) return true;
@@ -161,6 +165,7 @@ class Forwarded implements Handler {
   }
   onComplete(trailers: string[] | null) {
     try {
+      if (this.dropBody) return;
       return this.handler.onComplete?.(trailers);
     } finally {
       this.finish();
@@ -168,6 +173,7 @@ class Forwarded implements Handler {
   }
   onError(error: Error) {
     try {
+      if (this.dropBody) return;
       return this.handler.onError?.(error);
     } finally {
       this.finish();

@@ -2,6 +2,7 @@ import { statSync } from 'node:fs';
 import { RESTEvents, type Interaction, type REST } from 'discord.js';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { customIdKey } from '../bot/custom-id';
+import { ACK_WAIT_MS } from '../bot/discord-connections';
 import type { Db } from '../db/open';
 
 export type InteractionOutcome = 'ok' | 'refused' | 'failed';
@@ -53,7 +54,7 @@ export class Metrics {
   private readonly kudos = new Counter({ name: 'hearth_kudos_total', help: 'Kudos given', registers: [this.registry] });
   private readonly scheduled = new Counter({ name: 'hearth_scheduled_runs_total', help: 'Rounds of scheduled work, by task and outcome', labelNames: ['task', 'outcome'], registers: [this.registry] });
   private readonly restErrors = new Counter({ name: 'hearth_discord_rest_errors_total', help: 'Discord REST answers with an error status other than 429', labelNames: ['status'], registers: [this.registry] });
-  private readonly ackOverflows = new Counter({ name: 'hearth_acknowledgements_overflowed_total', help: 'Acknowledgements that waited 1 s for the acknowledgement lane and went out on a new connection instead (a steady count: Discord is slow to take them, or the lane is too small)', registers: [this.registry] });
+  private readonly ackOverflows = new Counter({ name: 'hearth_acknowledgements_overflowed_total', help: `Acknowledgements that waited ${ACK_WAIT_MS / 1000} s for the connections kept for them and went out on another (a steady count: Discord is slow to take them, or there are too few)`, registers: [this.registry] });
   private readonly rateLimits = new Counter({ name: 'hearth_discord_rate_limits_total', help: 'Discord REST answers of 429 (rate limited), by the scope Discord named', labelNames: ['scope'], registers: [this.registry] });
 
   constructor(sources: MetricSources) {
