@@ -43,17 +43,17 @@ export interface GiveInput {
 export async function giveAndAnnounce(ctx: AppContext, interaction: RepliableInteraction<'cached'>, input: GiveInput): Promise<void> {
   const { db, clock } = ctx;
   if (!interaction.deferred) await interaction.deferReply({ flags: MessageFlags.Ephemeral });
+  // The acknowledgements of a rush of other members go first (at once when there is none): the
+  // member has theirs, and what follows has the 15 minutes of a deferred reply. Before storing, not
+  // after: a stored kudos is posted straight away, so a crash never leaves one that counts with no
+  // shout-out. Posted only once stored.
+  await ctx.metrics.afterAcknowledgements();
   const settings = getSettings(db, interaction.guildId);
   const channel = shoutOutChannel(interaction.guild, settings.recognitionChannelId, interaction.channelId ?? '');
   const request = { guildId: interaction.guildId, giverId: interaction.user.id, channelId: channel.id, timezone: settings.timezone, ...input };
   const checked = checkKudosRequest(db, request); // plain input mistakes first, before anything about channels
   assertGiverMayPostHere(interaction, channel);
   assertShoutOutPossible(channel);
-
-  // The acknowledgements of a rush of other members go first (at once when there is none). Before
-  // storing, not after: a stored kudos is posted straight away, so a crash never leaves one that
-  // counts with no shout-out (the checks run again inside the write). Posted only once stored.
-  await ctx.metrics.afterAcknowledgements();
   const outcome = await giveCheckedKudosGrouped(db, request, checked, clock.now());
   const allowedMentions = shoutOutMentions(outcome.kudos.recipientId);
   let posted;

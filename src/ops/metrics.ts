@@ -29,9 +29,10 @@ const MEMBER_ACTIONS: Record<string, { metric: 'votes' | 'answers' | 'kudos'; fe
 };
 
 /** How many acknowledgements work waiting for them lets pass at most. */
-const ACKS_BEFORE_TURN = 1000;
-/** The longest a kudos' shout-out waits for other members' acknowledgements. */
+/** The longest a kudos waits for other members' acknowledgements. */
 const WAIT_AT_MOST_MS = 1_000;
+/** How long no interaction must have come for a rush to count as over. */
+const QUIET_MS = 20;
 
 const CALLBACK_PATH = /^\/interactions\/(\d+)\/[^/]+\/callback/;
 
@@ -45,8 +46,10 @@ export class Metrics {
   /** Interactions being handled and not acknowledged yet: when they arrived, and their kind. */
   private readonly awaitingAck = new Map<string, { since: number; kind: string }>();
   /** Work waiting for the acknowledgements ahead of it (see `afterAcknowledgements`), oldest first. */
-  private readonly waitingForAcks: { acksAt: number; go: () => void }[] = [];
-  private acks = 0;
+  private readonly waitingForAcks: (() => void)[] = [];
+  /** When the last interaction arrived (performance.now()), to tell a lull from a rush going on. */
+  private lastReceivedAt = -Infinity;
+  private quietTimer: NodeJS.Timeout | undefined;
   private readonly interactions = new Counter({ name: 'hearth_interactions_total', help: 'Interactions handled, by kind and outcome (ok, refused with a message the member can act on, failed)', labelNames: ['kind', 'outcome'], registers: [this.registry] });
   private readonly ackSeconds = new Histogram({ name: 'hearth_interaction_ack_seconds', help: 'From Hearth receiving an interaction to Discord accepting its acknowledgement (Discord allows 3 s)', labelNames: ['kind'], buckets: [0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 3], registers: [this.registry] });
   private readonly votes = new Counter({ name: 'hearth_votes_total', help: 'Poll votes accepted', registers: [this.registry] });
@@ -104,7 +107,6 @@ export class Metrics {
       if (waiting && response.ok) {
         this.awaitingAck.delete(id!);
         this.ackSeconds.observe({ kind: waiting.kind }, (performance.now() - waiting.since) / 1000);
-        this.acks++;
         this.releaseWaiting();
       }
     });
@@ -117,7 +119,8 @@ export class Metrics {
 
   /** The router starts on an interaction: its acknowledgement is timed from here. */
   interactionReceived(interaction: Interaction): void {
-    this.awaitingAck.set(interaction.id, { since: performance.now(), kind: kindOf(interaction) });
+    this.lastReceivedAt = performance.now();
+    this.awaitingAck.set(interaction.id, { since: this.lastReceivedAt, kind: kindOf(interaction) });
   }
 
   /** The router has finished with an interaction (answered, refused or failed). */
@@ -132,30 +135,40 @@ export class Metrics {
   }
 
   /**
-   * Resolves once no interaction is waiting for its acknowledgement (at once when none is), or at
-   * the latest after 1,000 more acknowledgements, so a long rush cannot hold it back for ever. Work
-   * a member is already told about (the public shout-out after a private "thinking…") waits here
-   * in a rush, so every member after them is acknowledged first, within Discord's 3 s.
+   * Resolves once every interaction received is acknowledged and none has come for QUIET_MS (at
+   * once when Hearth is idle), or at the latest after WAIT_AT_MOST_MS, so a steady stream of clicks
+   * cannot hold it back for ever. Work a member is already told about (the checks, the write and the
+   * public shout-out after a private "thinking…") waits here, so that in a rush every member is
+   * acknowledged first, within Discord's 3 s. The lull matters: in a rush the gateway hands Hearth
+   * its clicks a few hundred at a time, and between two reads every click read so far may be
+   * acknowledged while hundreds more wait unread.
    */
   afterAcknowledgements(): Promise<void> {
-    if (this.awaitingAck.size === 0) return Promise.resolve();
+    if (this.awaitingAck.size === 0 && performance.now() - this.lastReceivedAt >= QUIET_MS) return Promise.resolve();
     return new Promise((resolve) => {
-      // And at the latest after a second: a steady stream of clicks must not keep the member waiting.
       const timer = setTimeout(() => go(), WAIT_AT_MOST_MS).unref();
       const go = () => {
         clearTimeout(timer);
-        const at = this.waitingForAcks.indexOf(entry);
+        const at = this.waitingForAcks.indexOf(go);
         if (at >= 0) this.waitingForAcks.splice(at, 1);
         resolve();
       };
-      const entry = { acksAt: this.acks + ACKS_BEFORE_TURN, go };
-      this.waitingForAcks.push(entry);
+      this.waitingForAcks.push(go);
+      this.releaseWaiting();
     });
   }
 
   private releaseWaiting(): void {
-    const queue = this.waitingForAcks;
-    while (queue.length && (this.awaitingAck.size === 0 || queue[0]!.acksAt <= this.acks)) queue.shift()!.go();
+    if (this.waitingForAcks.length === 0 || this.awaitingAck.size > 0 || this.quietTimer) return;
+    const quietFor = performance.now() - this.lastReceivedAt;
+    if (quietFor < QUIET_MS) {
+      this.quietTimer = setTimeout(() => {
+        this.quietTimer = undefined;
+        this.releaseWaiting();
+      }, QUIET_MS - quietFor).unref();
+      return;
+    }
+    for (const go of this.waitingForAcks.splice(0)) go();
   }
 
   /** The scheduler ran one task's due work. */

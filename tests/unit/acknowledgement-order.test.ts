@@ -24,12 +24,18 @@ async function settled(promise: Promise<void>): Promise<boolean> {
 }
 
 describe('work that lets the acknowledgements of a rush go first', () => {
-  it('goes at once when no interaction waits for its acknowledgement', async () => {
-    const { metrics, acknowledge } = setUp();
-    expect(await settled(metrics.afterAcknowledgements())).toBe(true);
-    metrics.interactionReceived(click('1'));
-    acknowledge('1');
-    expect(await settled(metrics.afterAcknowledgements())).toBe(true);
+  it('goes at once when no interaction has come for 20 ms', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance'] });
+    try {
+      const { metrics, acknowledge } = setUp();
+      expect(await settled(metrics.afterAcknowledgements())).toBe(true);
+      metrics.interactionReceived(click('1'));
+      acknowledge('1');
+      vi.advanceTimersByTime(20);
+      expect(await settled(metrics.afterAcknowledgements())).toBe(true);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('waits until every interaction received is acknowledged or handled, a failed acknowledgement included', async () => {
@@ -43,21 +49,30 @@ describe('work that lets the acknowledgements of a rush go first', () => {
     metrics.interactionHandled(click('2'), 'failed');
     expect(await settled(waiting)).toBe(false);
     acknowledge('3');
+    await new Promise((resolve) => setTimeout(resolve, 25)); // and the lull after them
     expect(await settled(waiting)).toBe(true);
   });
 
-  it('is not held back for ever by a rush that never pauses: its turn comes after 1,000 acknowledgements', async () => {
-    const { metrics, acknowledge } = setUp();
-    metrics.interactionReceived(click('100000'));
-    const waiting = metrics.afterAcknowledgements();
-    for (let i = 0; i < 999; i++) {
-      metrics.interactionReceived(click(`${200000 + i}`));
-      acknowledge(`${200000 + i}`);
+  it('waits for a lull: while interactions keep coming, each acknowledged at once, it goes 20 ms after the last', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance'] });
+    try {
+      const { metrics, acknowledge } = setUp();
+      metrics.interactionReceived(click('100000'));
+      const waiting = metrics.afterAcknowledgements();
+      acknowledge('100000');
+      for (let i = 0; i < 50; i++) {
+        vi.advanceTimersByTime(10); // a click every 10 ms, none waiting for long
+        metrics.interactionReceived(click(`${200000 + i}`));
+        acknowledge(`${200000 + i}`);
+        expect(await settled(waiting)).toBe(false);
+      }
+      vi.advanceTimersByTime(19);
+      expect(await settled(waiting)).toBe(false);
+      vi.advanceTimersByTime(1);
+      expect(await settled(waiting)).toBe(true);
+    } finally {
+      vi.useRealTimers();
     }
-    expect(await settled(waiting)).toBe(false);
-    metrics.interactionReceived(click('300000'));
-    acknowledge('300000');
-    expect(await settled(waiting)).toBe(true);
   });
 
   it('waits a second at the most, however steady the stream of clicks', async () => {
