@@ -71,7 +71,7 @@ export async function startHearth(options: HearthOptions): Promise<Hearth> {
   const { db, release: releaseRunningLock } = storage;
   logger.info({ database: config.databasePath }, 'database ready');
 
-  const connections = new DiscordConnections(() => metrics.acknowledgementOverflowed());
+  const connections = new DiscordConnections({ overflowed: () => metrics.overflowed(), answered: (...answer) => metrics.answered(...answer) });
   const client = new Client({
     intents: [GatewayIntentBits.Guilds],
     // Nobody is pinged unless a message says so explicitly (kudos ping their recipient only).
@@ -90,7 +90,6 @@ export async function startHearth(options: HearthOptions): Promise<Hearth> {
   const refresher = new MessageRefresher(client, clock, logger);
   const outbox = new Outbox(db, clock, logger, (task) => scheduler.wake(task));
   const metrics = new Metrics({ db, databasePath: config.databasePath, outboxCounts: () => outbox.counts(), gatewayConnected: () => gatewayState(client).connected });
-  metrics.watchRest(client.rest);
   const directMessages = new DirectMessages(client, clock, logger, config.directMessagesPerSecond, {
     may: (guildId, userId, now) => mayDirectMessage(db, guildId, userId, now),
     markUnreachable: (guildId, userId, now) => markUnreachable(db, guildId, userId, now),

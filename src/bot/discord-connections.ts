@@ -20,14 +20,31 @@ export const ACK_CONNECTIONS = 256;
 export const ACK_WAIT_MS = 1_000;
 
 // POST /interactions/{id}/{token}/callback, whatever the API's prefix and query.
-const ACK_PATH = /\/interactions\/\d+\/[^/]+\/callback(?:\?|$)/;
+const ACK_PATH = /\/interactions\/(\d+)\/[^/]+\/callback(?:\?|$)/;
 
 type Options = Dispatcher.DispatchOptions;
 type Handler = Dispatcher.DispatchHandlers;
 
+/**
+ * What the connections tell the metrics. Fed here rather than by discord.js's response event: with a
+ * listener on that, @discordjs/rest copies every response for it (about 15 µs a request in a rush).
+ */
+export interface ConnectionEvents {
+  /** An acknowledgement waited ACK_WAIT_MS for the lane and went out with the other requests. */
+  overflowed(): void;
+  /**
+   * Discord answered a request (each attempt): its status, for a 429 the scope Discord named, and
+   * the interaction it acknowledges when it is one's callback.
+   */
+  answered(status: number, rateLimitScope: string | null, acknowledges: string | null): void;
+}
+
+const UNOBSERVED: ConnectionEvents = { overflowed: () => {}, answered: () => {} };
+
 interface Waiting {
   options: Options;
   handler: Handler;
+  acknowledges: string;
   since: number;
 }
 
@@ -47,23 +64,23 @@ export class DiscordConnections extends Dispatcher {
   private timer: NodeJS.Timeout | undefined;
   private closed = false;
 
-  /** `overflowed` hears of each acknowledgement that waited ACK_WAIT_MS (for the metrics). */
-  constructor(private readonly overflowed: () => void = () => {}) {
+  constructor(private readonly events: ConnectionEvents = UNOBSERVED) {
     super();
   }
 
   override dispatch(options: Options, handler: Handler): boolean {
+    const acknowledges = ACK_PATH.exec(options.path)?.[1] ?? null;
     // After a stop, straight to undici, which refuses it at once.
-    if (this.closed || !ACK_PATH.test(options.path)) return this.others.dispatch(options, new Forwarded(handler));
-    if (this.inFlight < ACK_CONNECTIONS && this.waiting.length === 0) this.send(options, handler);
+    if (this.closed || acknowledges === null) return this.others.dispatch(options, new Forwarded(acknowledges, handler, this.events));
+    if (this.inFlight < ACK_CONNECTIONS && this.waiting.length === 0) this.send({ options, handler, acknowledges });
     else {
-      this.waiting.push({ options, handler, since: performance.now() });
+      this.waiting.push({ options, handler, acknowledges, since: performance.now() });
       this.timer ??= setTimeout(() => this.overflow(), ACK_WAIT_MS);
     }
     return true;
   }
 
-  private send(options: Options, handler: Handler): void {
+  private send({ options, handler, acknowledges }: Omit<Waiting, 'since'>): void {
     this.inFlight++;
     let done = false;
     const finish = () => {
@@ -71,9 +88,9 @@ export class DiscordConnections extends Dispatcher {
       done = true;
       this.inFlight--;
       const next = this.waiting.shift();
-      if (next) this.send(next.options, next.handler);
+      if (next) this.send(next);
     };
-    this.acks.dispatch(options, new Forwarded(handler, finish));
+    this.acks.dispatch(options, new Forwarded(acknowledges, handler, this.events, finish));
   }
 
   /** Acknowledgements that waited ACK_WAIT_MS go out with the other requests. */
@@ -81,9 +98,9 @@ export class DiscordConnections extends Dispatcher {
     this.timer = undefined;
     const queuedBefore = performance.now() - ACK_WAIT_MS;
     while (this.waiting.length > 0 && this.waiting[0]!.since <= queuedBefore) {
-      const { options, handler } = this.waiting.shift()!;
-      this.overflowed();
-      this.others.dispatch(options, new Forwarded(handler));
+      const { options, handler, acknowledges } = this.waiting.shift()!;
+      this.events.overflowed();
+      this.others.dispatch(options, new Forwarded(acknowledges, handler, this.events));
     }
     if (this.waiting.length > 0) this.timer = setTimeout(() => this.overflow(), this.waiting[0]!.since + ACK_WAIT_MS - performance.now());
   }
@@ -109,7 +126,7 @@ export class DiscordConnections extends Dispatcher {
     this.closed = true;
     clearTimeout(this.timer);
     this.timer = undefined;
-    for (const { options, handler } of this.waiting.splice(0)) this.others.dispatch(options, new Forwarded(handler));
+    for (const { options, handler, acknowledges } of this.waiting.splice(0)) this.others.dispatch(options, new Forwarded(acknowledges, handler, this.events));
   }
 }
 
@@ -121,8 +138,8 @@ function settle(done: Promise<unknown>, callback?: () => void): Promise<void> | 
 }
 
 /**
- * Passes a request's events on to its own handler, and says once when the request is over, however
- * it ended. The body of a 5xx or a 429 is dropped as it arrives: discord.js never reads it (it
+ * Passes a request's events on to its own handler, tells `events` of its answer, and says once when
+ * the request is over, however it ended. The body of a 5xx or a 429 is dropped as it arrives: discord.js never reads it (it
  * retries or throws on the status alone), and a body nobody reads keeps its connection busy (undici
  * stops reading it past 64 KiB) until Discord closes it.
  */
@@ -130,7 +147,9 @@ class Forwarded implements Handler {
   private dropBody = false;
 
   constructor(
+    private readonly acknowledges: string | null,
     private readonly handler: Handler,
+    private readonly events: ConnectionEvents,
     private readonly finish: () => void = () => {},
   ) {}
 
@@ -141,7 +160,8 @@ class Forwarded implements Handler {
     return this.handler.onResponseStarted?.();
   }
   onHeaders(...args: Parameters<NonNullable<Handler['onHeaders']>>) {
-    const status = args[0];
+    const [status, headers] = args;
+    this.events.answered(status, status === 429 ? headerValue(headers, 'x-ratelimit-scope') : null, this.acknowledges);
     this.dropBody = status === 429 || status >= 500;
     const goOn = this.handler.onHeaders?.(...args) ?? true;
     // discord.js reads none of it: its body ends empty now, and however the rest ends, nothing
@@ -179,4 +199,11 @@ class Forwarded implements Handler {
       this.finish();
     }
   }
+}
+
+/** A header of a response as undici hands it over: names and values taking turns. */
+function headerValue(headers: Buffer[] | string[] | null, name: string): string | null {
+  if (!headers) return null;
+  for (let i = 0; i + 1 < headers.length; i += 2) if (headers[i]!.toString().toLowerCase() === name) return headers[i + 1]!.toString();
+  return null;
 }

@@ -1,5 +1,5 @@
 import { statSync } from 'node:fs';
-import { RESTEvents, type Interaction, type REST } from 'discord.js';
+import type { Interaction } from 'discord.js';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { customIdKey } from '../bot/custom-id';
 import { ACK_WAIT_MS } from '../bot/discord-connections';
@@ -34,7 +34,6 @@ const WAIT_AT_MOST_MS = 1_000;
 /** How long no interaction must have come for a rush to count as over. */
 const QUIET_MS = 20;
 
-const CALLBACK_PATH = /^\/interactions\/(\d+)\/[^/]+\/callback/;
 
 /**
  * Hearth's Prometheus metrics, in a registry of its own (tests run several bots in one process).
@@ -97,23 +96,23 @@ export class Metrics {
     });
   }
 
-  /** Listens to the REST client: failed answers, rate limits, and the moment an interaction is acknowledged. */
-  watchRest(rest: REST): void {
-    rest.on(RESTEvents.Response, (request, response) => {
-      if (response.status === 429) this.rateLimits.inc({ scope: response.headers.get('x-ratelimit-scope') ?? 'unknown' });
-      else if (response.status >= 400) this.restErrors.inc({ status: String(response.status) });
-      const id = CALLBACK_PATH.exec(request.path)?.[1];
-      const waiting = id === undefined ? undefined : this.awaitingAck.get(id);
-      if (waiting && response.ok) {
-        this.awaitingAck.delete(id!);
-        this.ackSeconds.observe({ kind: waiting.kind }, (performance.now() - waiting.since) / 1000);
-        this.releaseWaiting();
-      }
-    });
+  /**
+   * Discord answered one of Hearth's requests (bot/discord-connections.ts): failed answers, rate
+   * limits, and the moment an interaction is acknowledged.
+   */
+  answered(status: number, rateLimitScope: string | null, acknowledges: string | null): void {
+    if (status === 429) this.rateLimits.inc({ scope: rateLimitScope ?? 'unknown' });
+    else if (status >= 400) this.restErrors.inc({ status: String(status) });
+    const waiting = acknowledges === null ? undefined : this.awaitingAck.get(acknowledges);
+    if (waiting && status >= 200 && status < 300) {
+      this.awaitingAck.delete(acknowledges!);
+      this.ackSeconds.observe({ kind: waiting.kind }, (performance.now() - waiting.since) / 1000);
+      this.releaseWaiting();
+    }
   }
 
   /** An acknowledgement waited too long for the lane (bot/discord-connections.ts). */
-  acknowledgementOverflowed(): void {
+  overflowed(): void {
     this.ackOverflows.inc();
   }
 

@@ -80,7 +80,7 @@ describe('health and metrics (HEALTH_PORT)', () => {
       commandsRefused: await sample('hearth_interactions_total{kind="command",outcome="refused"}'),
       votes: await sample('hearth_votes_total'),
       acks: await sample('hearth_interaction_ack_seconds_count{kind="button"}'),
-      limited: await sample('hearth_discord_rate_limits_total{scope="unknown"}'),
+      limited: await sample('hearth_discord_rate_limits_total{scope="user"}'),
     };
     // Discord rate-limits the poll's post once: Hearth waits it out and the poll still goes up.
     hearth.double.rateLimitNext('POST', /^\/channels\/\d+\/messages$/, 0.01);
@@ -98,7 +98,7 @@ describe('health and metrics (HEALTH_PORT)', () => {
     expect(await sample('hearth_interactions_total{kind="command",outcome="refused"}')).toBe(before.commandsRefused + 1);
     expect(await sample('hearth_votes_total')).toBe(before.votes + 2);
     expect(await sample('hearth_interaction_ack_seconds_count{kind="button"}')).toBe(before.acks + 2);
-    expect(await sample('hearth_discord_rate_limits_total{scope="unknown"}')).toBe(before.limited + 1);
+    expect(await sample('hearth_discord_rate_limits_total{scope="user"}')).toBe(before.limited + 1); // the scope Discord named
     expect(await sample('hearth_scheduled_runs_total{task="deliver Discord side effects",outcome="ok"}')).toBeGreaterThan(0);
     expect(await sample('hearth_outbox_effects{status="delivered"}')).toBeGreaterThanOrEqual(1);
     expect(await sample('hearth_database_size_bytes{file="main"}')).toBeGreaterThan(0);

@@ -765,7 +765,7 @@ export class DiscordDouble {
       record.status = e.status;
       if (e.retryAfter !== undefined) {
         res
-          .writeHead(429, { 'content-type': 'application/json', 'retry-after': String(e.retryAfter), ...(e.global ? { 'x-ratelimit-global': 'true' } : {}) })
+          .writeHead(429, { 'content-type': 'application/json', 'retry-after': String(e.retryAfter), 'x-ratelimit-scope': e.global ? 'global' : 'user', ...(e.global ? { 'x-ratelimit-global': 'true' } : {}) })
           .end(JSON.stringify({ message: e.message, retry_after: e.retryAfter, global: e.global }));
       } else {
         res.writeHead(e.status, { 'content-type': 'application/json' }).end(JSON.stringify({ code: e.code, message: e.message }));

@@ -1,4 +1,4 @@
-import { REST, RESTEvents, type Interaction } from 'discord.js';
+import type { Interaction } from 'discord.js';
 import { describe, expect, it, vi } from 'vitest';
 import type { Db } from '../../src/db/open';
 import { Metrics } from '../../src/ops/metrics';
@@ -8,10 +8,7 @@ const click = (id: string) => ({ id, isChatInputCommand: () => false, isAutocomp
 
 function setUp() {
   const metrics = new Metrics({ db: {} as Db, databasePath: ':memory:', outboxCounts: () => [], gatewayConnected: () => true });
-  const rest = new REST();
-  metrics.watchRest(rest);
-  const acknowledge = (id: string, ok = true) =>
-    rest.emit(RESTEvents.Response, { method: 'POST', path: `/interactions/${id}/token/callback`, route: '', options: {}, data: {}, retries: 0 } as never, { ok, status: ok ? 204 : 404, headers: new Headers() } as never);
+  const acknowledge = (id: string, ok = true) => metrics.answered(ok ? 204 : 404, null, id);
   return { metrics, acknowledge };
 }
 
