@@ -7,7 +7,7 @@ import type { ChannelView } from '../visibility';
 import { savedWriteTx, writeTx, type Tx } from '../db/write-tx';
 import { CHECKIN_LIMITS, MOODS } from './limits';
 import { currentStreak } from './streaks';
-import { findAnswer, findRun, findSchedule, laterPostedRun, saveAnswer, TAKES_ANSWERS, type Reader, type Run, type Schedule } from './store';
+import { findAnswer, runForAnswer, saveAnswer, TAKES_ANSWERS, type Answer, type Reader, type Run, type Schedule } from './store';
 
 export interface Member {
   guildId: string;
@@ -29,20 +29,20 @@ export class SupersededRunError extends UserError {
 }
 
 /**
- * The run a member is answering, refused if it is gone or a newer run has taken its place, or if
- * the member asked to be forgotten while it was open (their anonymous answer to it still counts).
+ * The run a member is answering, with its schedule and their answer so far, refused if it is gone or
+ * a newer run has taken its place, or if the member asked to be forgotten while it was open (their
+ * anonymous answer to it still counts).
  */
-function answerableRun(db: Reader, member: Member, runId: number): { run: Run; schedule: Schedule } {
-  const run = findRun(db, member.guildId, runId);
-  const schedule = run && findSchedule(db, member.guildId, run.scheduleId);
-  const wrongWay = (schedule?.delivery === 'direct-message') !== (member.viaDirectMessage ?? false);
-  if (!run || !schedule || wrongWay || !member.sees.canView(schedule.channelId) || !TAKES_ANSWERS.has(run.status)) {
+function answerableRun(db: Reader, member: Member, runId: number): { run: Run; schedule: Schedule; before: Answer | null } {
+  const found = runForAnswer(db, member.guildId, runId, member.memberId);
+  const wrongWay = (found?.schedule.delivery === 'direct-message') !== (member.viaDirectMessage ?? false);
+  if (!found || wrongWay || !member.sees.canView(found.schedule.channelId) || !TAKES_ANSWERS.has(found.run.status)) {
     throw new UserError('This check-in no longer exists, so answers to it are not kept.');
   }
-  const later = laterPostedRun(db, run);
-  if (later) throw new SupersededRunError(schedule.name, later.scheduledFor);
+  const { run, schedule, newerAt, answer } = found;
+  if (newerAt !== null) throw new SupersededRunError(schedule.name, newerAt);
   if (schedule.anonymous && findAnswer(db, runId, limitKey(member.guildId, member.memberId))) throw new UserError(ALREADY_COUNTED);
-  return { run, schedule };
+  return { run, schedule, before: answer };
 }
 
 export interface AnswerOutcome {
@@ -66,30 +66,27 @@ export async function recordMoodGrouped(db: Db, member: Member, runId: number, m
 function saveMood(member: Member, runId: number, mood: number, now: number) {
   if (!MOODS.some((m) => m.value === mood)) throw new UserError('That mood is not one of the five on the check-in.');
   return (tx: Tx) => {
-    const { run, schedule } = answerableRun(tx, member, runId);
-    const before = findAnswer(tx, runId, member.memberId);
+    const { run, schedule, before } = answerableRun(tx, member, runId);
     if (before?.mood !== mood) saveAnswer(tx, run, member.memberId, { mood }, now);
     return { schedule, before };
   };
 }
 
-function moodOutcome(db: Db, member: Member, mood: number, { schedule, before }: { schedule: Schedule; before: ReturnType<typeof findAnswer> }): AnswerOutcome {
+function moodOutcome(db: Db, member: Member, mood: number, { schedule, before }: { schedule: Schedule; before: Answer | null }): AnswerOutcome {
   const change = before?.mood === mood ? 'unchanged' : before?.mood ? 'changed' : 'added';
   return { schedule, mood, note: before?.note ?? null, change, streak: currentStreak(db, schedule, member.memberId) };
 }
 
 /** The note a member left on a run (to prefill the note form), checking the run still takes answers. */
 export function noteFor(db: Db, member: Member, runId: number): string | null {
-  answerableRun(db, member, runId);
-  return findAnswer(db, runId, member.memberId)?.note ?? null;
+  return answerableRun(db, member, runId).before?.note ?? null;
 }
 
 export function recordNote(db: Db, member: Member, runId: number, typed: string, now: number): AnswerOutcome {
   const note = typed.trim();
   if (note.length > CHECKIN_LIMITS.noteLength) throw new UserError(`Your note is ${note.length} characters; the most is ${CHECKIN_LIMITS.noteLength}. Shorten it and try again.`);
   const { schedule, before } = writeTx(db, (tx) => {
-    const { run, schedule } = answerableRun(tx, member, runId);
-    const before = findAnswer(tx, runId, member.memberId);
+    const { run, schedule, before } = answerableRun(tx, member, runId);
     // An empty note with no answer yet would store an empty answer: nothing to keep.
     if (before || note) saveAnswer(tx, run, member.memberId, { note: note || null }, now);
     return { schedule, before };

@@ -65,6 +65,21 @@ const answering = preparedOnce((db) => ({
     // run; `get` reads the first row anyway, and only the runs after this one are sorted (usually none).
     .prepare(),
   answer: db.select().from(checkinAnswers).where(and(eq(checkinAnswers.runId, at.runId), eq(checkinAnswers.memberId, at.memberId))).prepare(),
+  // One read for a click instead of four: the run, its schedule, the run that replaced it, the answer.
+  forAnswer: db
+    .select({
+      run: checkinRuns,
+      schedule: checkinSchedules,
+      answer: checkinAnswers,
+      newerAt: sql<number | null>`(SELECT later.scheduled_for FROM checkin_runs later WHERE later.schedule_id = ${checkinRuns.scheduleId}
+        AND (later.scheduled_for, later.id) > (${checkinRuns.scheduledFor}, ${checkinRuns.id}) AND later.status = 'posted'
+        ORDER BY later.scheduled_for, later.id LIMIT 1)`,
+    })
+    .from(checkinRuns)
+    .innerJoin(checkinSchedules, and(eq(checkinSchedules.id, checkinRuns.scheduleId), eq(checkinSchedules.guildId, checkinRuns.guildId)))
+    .leftJoin(checkinAnswers, and(eq(checkinAnswers.runId, checkinRuns.id), eq(checkinAnswers.memberId, at.memberId)))
+    .where(and(eq(checkinRuns.id, at.runId), eq(checkinRuns.guildId, at.guildId)))
+    .prepare(),
   saveMood: db
     .insert(checkinAnswers)
     .values({ ...answerRow, mood: sql.placeholder('mood'), note: null })
@@ -229,6 +244,15 @@ export const TAKES_ANSWERS: ReadonlySet<Run['status']> = new Set(['posting', 'qu
 
 export function findRun(db: Reader, guildId: string, runId: number): Run | undefined {
   return answering(db).run.get({ id: runId, guildId });
+}
+
+/**
+ * What a member's answer to a run needs, in one read (a mood click runs it): the run of this
+ * server, its schedule, when the schedule's next run reached its channel (null while none has: see
+ * `laterPostedRun`) and the member's answer so far. Undefined for a run of another server.
+ */
+export function runForAnswer(db: Reader, guildId: string, runId: number, memberId: string): { run: Run; schedule: Schedule; newerAt: number | null; answer: Answer | null } | undefined {
+  return answering(db).forAnswer.get({ runId, guildId, memberId });
 }
 
 /** The run of the same schedule that came after this one and reached its channel, if any. */
