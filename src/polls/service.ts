@@ -8,6 +8,7 @@ import {
   addVote,
   allVotes,
   choicesOf,
+  findPollAndChoices,
   countVoter,
   deletePoll,
   deleteUnpostedPolls,
@@ -205,9 +206,18 @@ export interface Voter {
 /** The voter's poll, refused alike when it is gone, from another server or in a channel they cannot view. */
 function pollFor(db: Db | Tx, voter: Voter, pollId: number): Poll {
   const poll = findPoll(db, voter.guildId, pollId);
-  if (!poll || !voter.sees.canView(poll.channelId)) throw new UserError('This poll no longer exists.');
+  if (!poll || !voter.sees.canView(poll.channelId)) throw new UserError(POLL_GONE);
   return poll;
 }
+
+/** As pollFor, with the labels of the poll's choices (what a vote and My vote show), in one read. */
+function pollAndChoicesFor(db: Db | Tx, voter: Voter, pollId: number): { poll: Poll; choices: string[] } {
+  const found = findPollAndChoices(db, voter.guildId, pollId);
+  if (!found || !voter.sees.canView(found.poll.channelId)) throw new UserError(POLL_GONE);
+  return found;
+}
+
+const POLL_GONE = 'This poll no longer exists.';
 
 export interface VoteOutcome {
   poll: Poll;
@@ -231,12 +241,11 @@ export function recordVoteGrouped(db: Db, voter: Voter, pollId: number, choice: 
 }
 
 function vote(tx: Tx, voter: Voter, pollId: number, choice: number, now: number): VoteOutcome {
-  const poll = pollFor(tx, voter, pollId);
+  const { poll, choices } = pollAndChoicesFor(tx, voter, pollId);
   assertOpen(poll, now);
   if (poll.roleId && !voter.roleIds.includes(poll.roleId)) {
     throw new UserError(`Only members with the <@&${poll.roleId}> role can vote in this poll. Ask a leader if you think you should have it.`);
   }
-  const choices = choicesOf(tx, pollId);
   if (!Number.isInteger(choice) || choice < 0 || choice >= choices.length) throw new UserError('That choice is not part of this poll.');
 
   const key = voterKey(poll, voter.memberId);
@@ -292,8 +301,8 @@ export async function myVoteSaved(db: Db, voter: Voter, pollId: number): Promise
 }
 
 export function myVote(db: Db, voter: Voter, pollId: number): { poll: Poll; choices: string[]; mine: number[] } {
-  const poll = pollFor(db, voter, pollId);
-  return { poll, choices: choicesOf(db, pollId), mine: votesOf(db, pollId, voterKey(poll, voter.memberId)) };
+  const { poll, choices } = pollAndChoicesFor(db, voter, pollId);
+  return { poll, choices, mine: votesOf(db, pollId, voterKey(poll, voter.memberId)) };
 }
 
 export interface PollResults {

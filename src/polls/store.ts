@@ -49,6 +49,12 @@ const at = {
 // What a vote, a retraction and "My vote" run: built and prepared once per connection.
 const voting = preparedOnce((db) => ({
   poll: db.select().from(polls).where(and(eq(polls.id, at.pollId), eq(polls.guildId, at.guildId))).prepare(),
+  // A vote needs the poll and its choices: one read instead of two.
+  pollAndChoices: db
+    .select({ poll: polls, choices: sql<string>`(SELECT json_group_array(${pollChoices.label} ORDER BY ${pollChoices.position}) FROM ${pollChoices} WHERE ${pollChoices.pollId} = ${polls.id})` })
+    .from(polls)
+    .where(and(eq(polls.id, at.pollId), eq(polls.guildId, at.guildId)))
+    .prepare(),
   choices: db.select({ label: pollChoices.label }).from(pollChoices).where(eq(pollChoices.pollId, at.pollId)).orderBy(asc(pollChoices.position)).prepare(),
   votes: db
     .select({ choice: pollVotes.choice })
@@ -76,6 +82,12 @@ const voting = preparedOnce((db) => ({
 /** A poll of this server, or undefined: an id from another server behaves like a missing one. */
 export function findPoll(db: Reader, guildId: string, pollId: number): Poll | undefined {
   return voting(db).poll.get({ pollId, guildId });
+}
+
+/** As findPoll, with the labels of its choices in order. */
+export function findPollAndChoices(db: Reader, guildId: string, pollId: number): { poll: Poll; choices: string[] } | undefined {
+  const found = voting(db).pollAndChoices.get({ pollId, guildId });
+  return found && { poll: found.poll, choices: JSON.parse(found.choices) as string[] };
 }
 
 export function pollById(db: Reader, pollId: number): Poll | undefined {
