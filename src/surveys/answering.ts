@@ -12,7 +12,7 @@ import { timestamp, truncate } from '../format';
 import { surveyWithQuestions } from './drafts';
 import { isTextKind, SURVEY_LIMITS } from './limits';
 import { isOpen } from './publishing';
-import { answersOf, deleteAnswer, findResponse, findSurvey, insertResponse, markSubmitted, questionsOfPublished, saveAnswer, setResponseStep, type Survey, type SurveyQuestion, type SurveyResponse } from './store';
+import { answersOf, deleteAnswer, findResponse, findSurveyAndResponse, insertResponse, markSubmitted, questionsOfPublished, saveAnswer, setResponseStep, type Survey, type SurveyQuestion, type SurveyResponse } from './store';
 
 /**
  * What a member sees one screen at a time: a choice or scale question alone, or up to five text
@@ -89,12 +89,14 @@ type ResponseChange = (tx: Tx, context: Omit<Flow, 'step'> & { response: SurveyR
 
 function onResponse(who: Respondent, surveyId: number, now: number, change: ResponseChange): (tx: Tx) => Flow {
   return (tx) => {
-    const survey = findSurvey(tx, who.guildId, surveyId);
+    // The response read with the survey is the member's only where it is stored under their id.
+    const found = findSurveyAndResponse(tx, who.guildId, surveyId, who.memberId);
+    const survey = found?.survey;
     if (!survey || !who.sees.canView(survey.channelId)) throw new UserError('This survey no longer exists.');
     assertOpen(survey, now);
     const key = respondentKey(survey, who.memberId);
     if (survey.anonymous && findResponse(tx, surveyId, forgottenKey(survey.respondentSecret!, who.memberId))) throw new UserError(ALREADY_COUNTED);
-    let response = findResponse(tx, surveyId, key);
+    let response = survey.anonymous ? findResponse(tx, surveyId, key) : (found.response ?? undefined);
     const fresh = !response;
     if (!response) {
       response = insertResponse(tx, who.guildId, surveyId, key, responseTime(survey, now));

@@ -41,6 +41,13 @@ const answering = preparedOnce((db) => ({
     .orderBy(asc(surveyQuestions.position))
     .prepare(),
   response: db.select().from(surveyResponses).where(and(eq(surveyResponses.surveyId, at.surveyId), eq(surveyResponses.respondent, at.respondent))).prepare(),
+  // A member's click needs the survey and their response: one read instead of two.
+  surveyAndResponse: db
+    .select({ survey: surveys, response: surveyResponses })
+    .from(surveys)
+    .leftJoin(surveyResponses, and(eq(surveyResponses.surveyId, surveys.id), eq(surveyResponses.respondent, at.respondent)))
+    .where(and(eq(surveys.id, at.surveyId), eq(surveys.guildId, at.guildId)))
+    .prepare(),
   insertResponse: db
     .insert(surveyResponses)
     .values({ guildId: at.guildId, surveyId: at.surveyId, respondent: at.respondent, startedAt: sql.placeholder('now'), step: 0 })
@@ -59,6 +66,11 @@ const answering = preparedOnce((db) => ({
 /** A survey of this server, or undefined: an id from another server behaves like a missing one. */
 export function findSurvey(db: Reader, guildId: string, surveyId: number): Survey | undefined {
   return answering(db).survey.get({ surveyId, guildId });
+}
+
+/** As findSurvey, with the response stored under `respondent` (null for none yet). */
+export function findSurveyAndResponse(db: Reader, guildId: string, surveyId: number, respondent: string): { survey: Survey; response: SurveyResponse | null } | undefined {
+  return answering(db).surveyAndResponse.get({ surveyId, guildId, respondent });
 }
 
 export function questionsOf(db: Reader, guildId: string, surveyId: number): SurveyQuestion[] {
