@@ -51,7 +51,9 @@ const voting = preparedOnce((db) => ({
   poll: db.select().from(polls).where(and(eq(polls.id, at.pollId), eq(polls.guildId, at.guildId))).prepare(),
   // A vote needs the poll and its choices: one read instead of two.
   pollAndChoices: db
-    .select({ poll: polls, choices: sql<string>`(SELECT json_group_array(${pollChoices.label} ORDER BY ${pollChoices.position}) FROM ${pollChoices} WHERE ${pollChoices.pollId} = ${polls.id})` })
+    // Names written out: in a one-table select drizzle leaves columns unqualified, and a bare "id"
+    // here would mean poll_choices.id if that table ever had one.
+    .select({ poll: polls, choices: sql<string>`(SELECT json_group_array(c.label ORDER BY c.position) FROM poll_choices c WHERE c.poll_id = polls.id)` })
     .from(polls)
     .where(and(eq(polls.id, at.pollId), eq(polls.guildId, at.guildId)))
     .prepare(),
