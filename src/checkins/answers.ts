@@ -55,24 +55,28 @@ export interface AnswerOutcome {
 }
 
 export function recordMood(db: Db, member: Member, runId: number, mood: number, now: number): AnswerOutcome {
-  return writeTx(db, saveMood(db, member, runId, mood, now));
+  return moodOutcome(db, member, mood, writeTx(db, saveMood(member, runId, mood, now)));
 }
 
 /** As recordMood, in the group commit of this turn (a rush of clicks): resolves once the mood is stored. */
-export function recordMoodGrouped(db: Db, member: Member, runId: number, mood: number, now: number): Promise<AnswerOutcome> {
-  return savedWriteTx(db, saveMood(db, member, runId, mood, now));
+export async function recordMoodGrouped(db: Db, member: Member, runId: number, mood: number, now: number): Promise<AnswerOutcome> {
+  return moodOutcome(db, member, mood, await savedWriteTx(db, saveMood(member, runId, mood, now)));
 }
 
-// The streak is read in the same transaction, after the mood is saved: in a rush, a read of its own
-// after the commit would begin a read transaction of its own for every click.
-function saveMood(db: Db, member: Member, runId: number, mood: number, now: number) {
+function saveMood(member: Member, runId: number, mood: number, now: number) {
   if (!MOODS.some((m) => m.value === mood)) throw new UserError('That mood is not one of the five on the check-in.');
-  return (tx: Tx): AnswerOutcome => {
+  return (tx: Tx) => {
     const { run, schedule, before } = answerableRun(tx, member, runId);
     if (before?.mood !== mood) saveAnswer(tx, run, member.memberId, { mood }, now);
-    const change = before?.mood === mood ? 'unchanged' : before?.mood ? 'changed' : 'added';
-    return { schedule, mood, note: before?.note ?? null, change, streak: currentStreak(db, schedule, member.memberId) };
+    return { schedule, before };
   };
+}
+
+// The streak after the commit, not inside it: a long streak is a long read, and the group's write
+// lock is held for up to 200 clicks.
+function moodOutcome(db: Db, member: Member, mood: number, { schedule, before }: { schedule: Schedule; before: Answer | null }): AnswerOutcome {
+  const change = before?.mood === mood ? 'unchanged' : before?.mood ? 'changed' : 'added';
+  return { schedule, mood, note: before?.note ?? null, change, streak: currentStreak(db, schedule, member.memberId) };
 }
 
 /** The note a member left on a run (to prefill the note form), checking the run still takes answers. */
