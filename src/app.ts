@@ -71,7 +71,9 @@ export async function startHearth(options: HearthOptions): Promise<Hearth> {
   const { db, release: releaseRunningLock } = storage;
   logger.info({ database: config.databasePath }, 'database ready');
 
-  const connections = new DiscordConnections({ overflowed: () => metrics.overflowed(), answered: (...answer) => metrics.answered(...answer) });
+  // Its gauges read the outbox and the client when scraped, after both exist.
+  const metrics = new Metrics({ db, databasePath: config.databasePath, outboxCounts: () => outbox.counts(), gatewayConnected: () => gatewayState(client).connected });
+  const connections = new DiscordConnections(metrics);
   const client = new Client({
     intents: [GatewayIntentBits.Guilds],
     // Nobody is pinged unless a message says so explicitly (kudos ping their recipient only).
@@ -89,7 +91,6 @@ export async function startHearth(options: HearthOptions): Promise<Hearth> {
   const scheduler = new Scheduler(clock, logger, (task, outcome) => metrics.scheduledRun(task, outcome));
   const refresher = new MessageRefresher(client, clock, logger);
   const outbox = new Outbox(db, clock, logger, (task) => scheduler.wake(task));
-  const metrics = new Metrics({ db, databasePath: config.databasePath, outboxCounts: () => outbox.counts(), gatewayConnected: () => gatewayState(client).connected });
   const directMessages = new DirectMessages(client, clock, logger, config.directMessagesPerSecond, {
     may: (guildId, userId, now) => mayDirectMessage(db, guildId, userId, now),
     markUnreachable: (guildId, userId, now) => markUnreachable(db, guildId, userId, now),

@@ -139,9 +139,9 @@ function settle(done: Promise<unknown>, callback?: () => void): Promise<void> | 
 
 /**
  * Passes a request's events on to its own handler, tells `events` of its answer, and says once when
- * the request is over, however it ended. The body of a 5xx or a 429 is dropped as it arrives: discord.js never reads it (it
- * retries or throws on the status alone), and a body nobody reads keeps its connection busy (undici
- * stops reading it past 64 KiB) until Discord closes it.
+ * the request is over, however it ended. The body of a 5xx or a 429 is dropped as it arrives:
+ * discord.js never reads it (it retries or throws on the status alone), and a body nobody reads
+ * keeps its connection busy (undici stops reading it past 64 KiB) until Discord closes it.
  */
 class Forwarded implements Handler {
   private dropBody = false;

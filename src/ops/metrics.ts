@@ -2,7 +2,7 @@ import { statSync } from 'node:fs';
 import type { Interaction } from 'discord.js';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { customIdKey } from '../bot/custom-id';
-import { ACK_WAIT_MS } from '../bot/discord-connections';
+import { ACK_WAIT_MS, type ConnectionEvents } from '../bot/discord-connections';
 import type { Db } from '../db/open';
 
 export type InteractionOutcome = 'ok' | 'refused' | 'failed';
@@ -28,19 +28,20 @@ const MEMBER_ACTIONS: Record<string, { metric: 'votes' | 'answers' | 'kudos'; fe
   'modal kudos:give': { metric: 'kudos', feature: 'kudos' },
 };
 
-/** How many acknowledgements work waiting for them lets pass at most. */
 /** The longest a kudos waits for other members' acknowledgements. */
 const WAIT_AT_MOST_MS = 1_000;
 /** How long no interaction must have come for a rush to count as over. */
 const QUIET_MS = 20;
-
+/** The scopes Discord names on a 429; anything else is counted as `other`, so labels stay few. */
+const RATE_LIMIT_SCOPES = new Set(['user', 'global', 'shared']);
 
 /**
  * Hearth's Prometheus metrics, in a registry of its own (tests run several bots in one process).
  * Fed from a few central places: the router (interactions and their acknowledgement), the
- * scheduler (runs), the REST client's events (errors, 429s), and read-on-demand gauges.
+ * scheduler (runs), Hearth's connections to Discord (answers: errors, 429s, acknowledgements), and
+ * read-on-demand gauges.
  */
-export class Metrics {
+export class Metrics implements ConnectionEvents {
   readonly registry = new Registry();
   /** Interactions being handled and not acknowledged yet: when they arrived, and their kind. */
   private readonly awaitingAck = new Map<string, { since: number; kind: string }>();
@@ -101,7 +102,7 @@ export class Metrics {
    * limits, and the moment an interaction is acknowledged.
    */
   answered(status: number, rateLimitScope: string | null, acknowledges: string | null): void {
-    if (status === 429) this.rateLimits.inc({ scope: rateLimitScope ?? 'unknown' });
+    if (status === 429) this.rateLimits.inc({ scope: rateLimitScope === null ? 'unknown' : RATE_LIMIT_SCOPES.has(rateLimitScope) ? rateLimitScope : 'other' });
     else if (status >= 400) this.restErrors.inc({ status: String(status) });
     const waiting = acknowledges === null ? undefined : this.awaitingAck.get(acknowledges);
     if (waiting && status >= 200 && status < 300) {

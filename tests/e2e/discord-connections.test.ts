@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { isEphemeral, textOf, type StoredMessage } from '../support/harness';
 import { useHearth } from '../support/setup';
 import { snowflake } from '../support/discord-double';
@@ -59,12 +59,18 @@ describe('connections to Discord', () => {
     const held = Array.from({ length: ACK_CONNECTIONS }, () => hearth.double.holdNext('POST', CALLBACK));
     const first = Array.from({ length: ACK_CONNECTIONS }, (_, i) => hearth.member(`held${i}`).click(poll, 'Yes'));
     await Promise.all(held.map((h) => h.arrived));
+    // One series of a metric (a histogram's `_count`, say) with these labels.
+    const metric = async (name: string, series = name, labels: Record<string, string> = {}) =>
+      (await hearth.context.metrics.registry.getSingleMetric(name)!.get()).values.find((v) => ((v as { metricName?: string }).metricName ?? name) === series && Object.entries(labels).every(([k, l]) => v.labels[k] === l))?.value ?? 0;
+    const timed = () => metric('hearth_interaction_ack_seconds', 'hearth_interaction_ack_seconds_count', { kind: 'button' });
+    const timedBefore = await timed();
 
     const seen = await hearth.member('next-in-line').click(poll, 'No');
 
     expect(seen.reply.content).toBe('You voted for **No**.');
-    // An operator sees it in /metrics.
-    expect((await hearth.context.metrics.registry.getSingleMetric('hearth_acknowledgements_overflowed_total')!.get()).values[0]!.value).toBe(1);
+    // An operator sees it in /metrics, and its acknowledgement is timed like any other.
+    expect(await metric('hearth_acknowledgements_overflowed_total')).toBe(1);
+    await vi.waitFor(async () => expect(await timed()).toBe(timedBefore + 1)); // heard a moment after the double answered
     held.forEach((h) => h.release());
     expect((await Promise.all(first)).map((s) => s.reply.content)).toEqual(Array(ACK_CONNECTIONS).fill('You voted for **Yes**.'));
   });

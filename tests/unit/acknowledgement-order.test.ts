@@ -21,14 +21,19 @@ async function settled(promise: Promise<void>): Promise<boolean> {
 }
 
 describe('work that lets the acknowledgements of a rush go first', () => {
-  it('goes at once when no interaction has come for 20 ms', async () => {
+  it('goes at once when no interaction has come for 20 ms, and waits for that lull otherwise', async () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance'] });
     try {
       const { metrics, acknowledge } = setUp();
       expect(await settled(metrics.afterAcknowledgements())).toBe(true);
       metrics.interactionReceived(click('1'));
       acknowledge('1');
-      vi.advanceTimersByTime(20);
+      const waiting = metrics.afterAcknowledgements(); // every interaction is acknowledged, but one came just now
+      expect(await settled(waiting)).toBe(false);
+      vi.advanceTimersByTime(19);
+      expect(await settled(waiting)).toBe(false);
+      vi.advanceTimersByTime(1);
+      expect(await settled(waiting)).toBe(true);
       expect(await settled(metrics.afterAcknowledgements())).toBe(true);
     } finally {
       vi.useRealTimers();
@@ -36,18 +41,23 @@ describe('work that lets the acknowledgements of a rush go first', () => {
   });
 
   it('waits until every interaction received is acknowledged or handled, a failed acknowledgement included', async () => {
-    const { metrics, acknowledge } = setUp();
-    for (const id of ['1', '2', '3']) metrics.interactionReceived(click(id));
-    const waiting = metrics.afterAcknowledgements();
-    acknowledge('1');
-    expect(await settled(waiting)).toBe(false);
-    acknowledge('2', false); // too late: still waiting until the router is done with it
-    expect(await settled(waiting)).toBe(false);
-    metrics.interactionHandled(click('2'), 'failed');
-    expect(await settled(waiting)).toBe(false);
-    acknowledge('3');
-    await new Promise((resolve) => setTimeout(resolve, 25)); // and the lull after them
-    expect(await settled(waiting)).toBe(true);
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance'] });
+    try {
+      const { metrics, acknowledge } = setUp();
+      for (const id of ['1', '2', '3']) metrics.interactionReceived(click(id));
+      const waiting = metrics.afterAcknowledgements();
+      vi.advanceTimersByTime(20);
+      acknowledge('1');
+      expect(await settled(waiting)).toBe(false);
+      acknowledge('2', false); // too late: still waiting until the router is done with it
+      expect(await settled(waiting)).toBe(false);
+      metrics.interactionHandled(click('2'), 'failed');
+      expect(await settled(waiting)).toBe(false);
+      acknowledge('3');
+      expect(await settled(waiting)).toBe(true); // and the lull after the last one came has passed
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('waits for a lull: while interactions keep coming, each acknowledged at once, it goes 20 ms after the last', async () => {
@@ -73,12 +83,18 @@ describe('work that lets the acknowledgements of a rush go first', () => {
   });
 
   it('waits a second at the most, however steady the stream of clicks', async () => {
-    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance'] });
     try {
-      const { metrics } = setUp();
-      metrics.interactionReceived(click('400000')); // never acknowledged while we wait
+      const { metrics, acknowledge } = setUp();
+      metrics.interactionReceived(click('400000'));
       const waiting = metrics.afterAcknowledgements();
-      vi.advanceTimersByTime(999);
+      acknowledge('400000');
+      for (let i = 0; i < 99; i++) {
+        vi.advanceTimersByTime(10); // a click every 10 ms, each acknowledged at once: never a lull
+        metrics.interactionReceived(click(`${500000 + i}`));
+        acknowledge(`${500000 + i}`);
+      }
+      vi.advanceTimersByTime(9);
       expect(await settled(waiting)).toBe(false);
       vi.advanceTimersByTime(1);
       expect(await settled(waiting)).toBe(true);

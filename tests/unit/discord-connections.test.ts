@@ -51,3 +51,39 @@ describe('error pages Discord cuts off', () => {
     expect(uncaught).toEqual([]);
   });
 });
+
+// The metrics hear of Discord's answers from the connections (tests/e2e/health.test.ts reads them in /metrics).
+describe("what the connections tell of Discord's answers", () => {
+  let server: Server | undefined;
+  afterEach(() => {
+    server?.closeAllConnections();
+    server?.close();
+  });
+
+  it('each answer with its status, a 429 with the scope Discord named, and a callback with its interaction', async () => {
+    let limited = false;
+    server = createServer((request, response) => {
+      if (request.url?.includes('/callback')) return void response.writeHead(204).end();
+      if (!limited) {
+        limited = true;
+        return void response.writeHead(429, { 'content-type': 'application/json', 'retry-after': '0', 'x-ratelimit-scope': 'shared' }).end(JSON.stringify({ message: 'You are being rate limited.', retry_after: 0.01, global: false }));
+      }
+      response.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+    });
+    await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as { port: number };
+    const answers: [number, string | null, string | null][] = [];
+    const connections = new DiscordConnections({ overflowed: () => {}, answered: (...answer) => void answers.push(answer) });
+    const rest = new REST({ api: `http://127.0.0.1:${port}/api`, agent: connections }).setToken('token');
+
+    await rest.post('/interactions/123456/a-token/callback', { body: { type: 6 }, auth: false });
+    await rest.get('/channels/1'); // rate limited once, then answered
+
+    expect(answers).toEqual([
+      [204, null, '123456'],
+      [429, 'shared', null],
+      [200, null, null],
+    ]);
+    await connections.destroy();
+  });
+});
